@@ -1,0 +1,1 @@
+"""competition: youth science and technology contests for a city science association."""
