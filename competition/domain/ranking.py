@@ -1,0 +1,622 @@
+"""Ranking engine (排名引擎): aggregates judges' scores into a ranked list.
+
+Pure module: no Flask, no database. Input is an iterable of score records
+(``entry_id``, ``judge_id``, ``score`` on 0-100, or plain tuples in that
+order); output is a :class:`RankingOutcome` with one :class:`EntryResult`
+per entry, best first.
+
+Methods (``method=``):
+
+``mean``
+    Plain average of the entry's scores (算术平均).
+``trimmed_mean``
+    Drop one highest and one lowest score (去掉一个最高分和一个最低分) when the
+    entry has at least ``trim_min_judges`` scores (default 5); otherwise the
+    plain mean.
+``zscore``
+    Standardise each judge's scores (per-judge mean 0, sd 1), average per
+    entry and map back to 0-100 with the overall mean and sd of the raw
+    scores, clipped to [0, 100].
+``calibrated`` (default, 评委偏差校准)
+    A judge-effects model fitted jointly over the whole judge-entry graph::
+
+        score[e, j] = M + S * (a[j] + b[j] * q[e] + noise[j])
+
+    with entry quality ``q``, judge severity ``a`` (offset) and spread ``b``
+    (scale), per-judge noise variance.  Fitted by alternating weighted
+    least squares (vectorised with ``np.bincount``) with Huber weights against
+    wild outliers, noisy judges weighted down by their residual variance and
+    ridge / empirical-Bayes shrinkage of entries and judges with few scores
+    (cf. Ge, Welling & Ghahramani, "A Bayesian model for calibrating reviewer
+    scores"; Linacre's many-facet Rasch model; least-squares calibration as in
+    Tan et al., NeurIPS 2021).  The offset prior shrinks a judge's offset
+    toward that judge's own mean score (i.e. "the entries a judge saw are of
+    average quality"), so adding a constant to all of one judge's scores
+    leaves the ranking exactly unchanged.
+
+Conventions that callers rely on:
+
+* **Connected components (连通分量).** Scores can only be compared through
+  shared judges.  The judge-entry graph is split into connected components,
+  numbered 0, 1, ... by size (largest first, then by the smallest entry id).
+  Every result carries its ``component`` and **``rank`` is the rank within
+  that component**; results are ordered by component, then best first.  When
+  the graph is connected (the normal case) there is one component and the
+  ranks are the usual ones.  Nothing compares entries across components.
+* **Ties (并列).** Aggregated scores are rounded to ``ROUND_DECIMALS``
+  decimals; equal rounded scores get the same competition rank ("1, 2, 2, 4")
+  and are listed in a stable order by entry id.  Breaking ties is the job of
+  :mod:`competition.domain.awards`.
+* **Determinism.** No randomness; records are put into a canonical order
+  first, so the result does not depend on the input order.
+* ``uncertainty`` is a standard error on the 0-100 scale.
+"""
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+
+__all__ = [
+    "METHODS",
+    "ROUND_DECIMALS",
+    "EntryResult",
+    "JudgeAdjustment",
+    "JudgeEffect",
+    "RankingOutcome",
+    "ScoreRecord",
+    "rank",
+]
+
+METHODS = ("mean", "trimmed_mean", "zscore", "calibrated")
+ROUND_DECIMALS = 4
+# A judge whose offset is beyond this many points is named in explanations.
+NOTABLE_OFFSET = 1.0
+
+
+@dataclass(frozen=True)
+class ScoreRecord:
+    """One judge's weighted total for one entry (评分记录), 0-100."""
+
+    entry_id: Hashable
+    judge_id: Hashable
+    score: float
+
+
+class JudgeAdjustment(NamedTuple):
+    """How one judge's score entered an entry's result (per-score explanation).
+
+    ``adjusted`` is what the score means on the common scale once the judge's
+    severity and spread are taken out; ``offset`` = adjusted - raw (what the
+    model added), ``scale`` the factor applied to the judge's deviations,
+    ``weight`` the share of this score in the entry's result (0 for a score
+    dropped by the trimmed mean) and ``robust_weight`` the outlier weight
+    (1 = normal, small = treated as a wild score; 异常分).
+    """
+
+    judge_id: Hashable
+    raw: float
+    adjusted: float
+    offset: float
+    scale: float
+    weight: float
+    robust_weight: float
+
+
+@dataclass(frozen=True)
+class JudgeEffect:
+    """Estimated habits of one judge (评委尺度).
+
+    ``severity``: points this judge adds to an average entry compared with
+    the average judge (positive = lenient 偏宽, negative = harsh 偏严).
+    ``spread``: how widely the judge spreads scores relative to the average
+    judge (1 = same).  ``noise``: residual standard deviation in points.
+    For the descriptive methods (mean, trimmed_mean, zscore) these are
+    descriptive statistics, not used in the aggregation except by zscore.
+    """
+
+    judge_id: Hashable
+    severity: float
+    spread: float
+    noise: float
+    n_scores: int
+
+    @property
+    def tendency(self) -> str:
+        """Chinese label: 偏宽 / 偏严 / 适中."""
+        if self.severity > NOTABLE_OFFSET:
+            return "偏宽"
+        if self.severity < -NOTABLE_OFFSET:
+            return "偏严"
+        return "适中"
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    """Aggregated result of one entry (作品得分与排名)."""
+
+    entry_id: Hashable
+    score: float
+    rank: int
+    raw_scores: tuple[tuple[Hashable, float], ...]
+    raw_mean: float
+    trimmed_mean: float
+    n_judges: int
+    uncertainty: float
+    component: int
+    adjustments: tuple[JudgeAdjustment, ...]
+    method: str = "calibrated"
+
+    @property
+    def raw_sum(self) -> float:
+        """Sum of all raw scores (总分; the traditional tie-break)."""
+        return float(sum(s for _, s in self.raw_scores))
+
+    @property
+    def explanation(self) -> str:
+        """Plain-language Chinese explanation for the UI."""
+        parts = [f"原始平均分 {self.raw_mean:.2f}（{self.n_judges}位评委）"]
+        if self.method == "mean":
+            parts.append(f"得分即平均分 {self.score:.2f}")
+        elif self.method == "trimmed_mean":
+            if self.n_judges and any(a.weight == 0 for a in self.adjustments):
+                parts.append(f"去掉一个最高分和一个最低分后平均 {self.score:.2f}")
+            else:
+                parts.append(f"评委人数不足，不去分，得分 {self.score:.2f}")
+        else:
+            label = "标准化后" if self.method == "zscore" else "校准后"
+            parts.append(f"{label} {self.score:.2f}（±{self.uncertainty:.2f}）")
+            notable = sorted(
+                (a for a in self.adjustments if abs(a.offset) >= NOTABLE_OFFSET),
+                key=lambda a: -abs(a.offset),
+            )
+            for a in notable[:3]:
+                kind = "偏严，上调" if a.offset > 0 else "偏宽，下调"
+                parts.append(f"评委{a.judge_id}{kind} {abs(a.offset):.1f} 分")
+            for a in self.adjustments:
+                if a.robust_weight < 0.5:
+                    parts.append(f"评委{a.judge_id}的{a.raw:g}分偏离较大，权重已降低")
+        parts.append(f"第{self.rank}名")
+        return "；".join(parts)
+
+
+@dataclass(frozen=True)
+class RankingOutcome:
+    """Everything :func:`rank` found: results best first, judges, components."""
+
+    method: str
+    results: list[EntryResult]
+    judges: list[JudgeEffect]
+    components: list[frozenset]
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_connected(self) -> bool:
+        """True when every entry can be compared with every other (one component)."""
+        return len(self.components) <= 1
+
+    def __iter__(self):
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def by_entry(self) -> dict[Hashable, EntryResult]:
+        return {r.entry_id: r for r in self.results}
+
+    def judge(self, judge_id: Hashable) -> JudgeEffect:
+        for j in self.judges:
+            if j.judge_id == judge_id:
+                return j
+        raise KeyError(judge_id)
+
+
+# ---------------------------------------------------------------- input ----
+
+
+def _sort_key(value: Hashable) -> tuple:
+    # Canonical order for ids of mixed types (ints and strings): by type then value.
+    return (type(value).__name__, value)
+
+
+def _canonical(ids: Iterable[Hashable]) -> list[Hashable]:
+    unique = set(ids)
+    try:
+        return sorted(unique, key=_sort_key)
+    except TypeError:  # unorderable ids of one type: fall back to repr
+        return sorted(unique, key=lambda v: (type(v).__name__, repr(v)))
+
+
+@dataclass
+class _Data:
+    """Scores as arrays in canonical order (by entry, judge, score)."""
+
+    entry_ids: list[Hashable]
+    judge_ids: list[Hashable]
+    e: np.ndarray
+    j: np.ndarray
+    x: np.ndarray
+
+    @property
+    def n_entries(self) -> int:
+        return len(self.entry_ids)
+
+    @property
+    def n_judges(self) -> int:
+        return len(self.judge_ids)
+
+
+def _prepare(scores: Iterable[Any]) -> _Data:
+    ents: list[Hashable] = []
+    juds: list[Hashable] = []
+    vals: list[float] = []
+    for rec in scores:
+        if isinstance(rec, tuple) and not hasattr(rec, "entry_id"):
+            ent, jud, val = rec
+        else:
+            ent, jud, val = rec.entry_id, rec.judge_id, rec.score
+        ents.append(ent)
+        juds.append(jud)
+        vals.append(val)
+    x = np.asarray(vals, dtype=float)
+    if x.size and not np.all(np.isfinite(x)):
+        raise ValueError("scores must be finite numbers")
+    if x.size and (x.min() < 0 or x.max() > 100):
+        raise ValueError("scores must lie on the 0-100 scale")
+    entry_ids = _canonical(ents)
+    judge_ids = _canonical(juds)
+    e_index = {v: i for i, v in enumerate(entry_ids)}
+    j_index = {v: i for i, v in enumerate(judge_ids)}
+    e = np.fromiter((e_index[v] for v in ents), dtype=np.int64, count=len(ents))
+    j = np.fromiter((j_index[v] for v in juds), dtype=np.int64, count=len(juds))
+    order = np.lexsort((x, j, e))  # canonical: input order never matters
+    return _Data(entry_ids, judge_ids, e[order], j[order], x[order])
+
+
+# ----------------------------------------------------------- components ----
+
+
+def _components(d: _Data) -> np.ndarray:
+    """Component label per entry; 0 = largest, ties by smallest entry index."""
+    n_e, n_j = d.n_entries, d.n_judges
+    parent = list(range(n_e + n_j))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    # One union per distinct (entry, judge) edge; runs once, outside the fit.
+    edges = np.unique(d.e * n_j + d.j) if d.e.size else np.empty(0, np.int64)
+    for ei, ji in zip((edges // max(n_j, 1)).tolist(), (edges % max(n_j, 1)).tolist()):
+        ra, rb = find(ei), find(n_e + ji)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    roots = np.array([find(i) for i in range(n_e)], dtype=np.int64)
+    uniq, inverse, counts = np.unique(roots, return_inverse=True, return_counts=True)
+    # uniq is ascending, i.e. by smallest member; sort by size desc, stable.
+    order = np.argsort(-counts, kind="stable")
+    relabel = np.empty_like(order)
+    relabel[order] = np.arange(order.size)
+    return relabel[inverse]
+
+
+# ------------------------------------------------------------- methods ----
+
+
+@dataclass
+class _Fit:
+    """What a method computes, per entry and per score (canonical order)."""
+
+    score: np.ndarray  # per entry, 0-100
+    se: np.ndarray  # per entry
+    adjusted: np.ndarray  # per score
+    scale: np.ndarray  # per score
+    weight: np.ndarray  # per score, share in entry result
+    robust: np.ndarray  # per score, outlier weight
+    severity: np.ndarray | None = None  # per judge (model methods only)
+    spread: np.ndarray | None = None
+    noise: np.ndarray | None = None
+
+
+def _segments(e: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    counts = np.bincount(e, minlength=n)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    return counts, starts
+
+
+def _mean_se(adjusted: np.ndarray, weight: np.ndarray, e: np.ndarray, n: int) -> np.ndarray:
+    """Standard error of a (weighted) mean, per-entry sd shrunk toward the pooled sd."""
+    counts = np.bincount(e, minlength=n).astype(float)
+    eff_n = np.bincount(e, weight > 0, minlength=n).astype(float)
+    mean = np.bincount(e, adjusted * (weight > 0), minlength=n) / np.maximum(eff_n, 1)
+    ss = np.bincount(e, (weight > 0) * (adjusted - mean[e]) ** 2, minlength=n)
+    df = np.maximum(eff_n - 1, 0)
+    pooled = np.sqrt(ss.sum() / df.sum()) if df.sum() > 0 else 0.0
+    prior_df = 2.0  # empirical-Bayes: few scores -> lean on the pooled sd
+    var = (ss + prior_df * pooled**2) / (df + prior_df)
+    se = np.sqrt(var / np.maximum(eff_n, 1))
+    return np.where(counts > 0, se, np.nan)
+
+
+def _fit_mean(d: _Data, **_: Any) -> _Fit:
+    n = d.n_entries
+    counts = np.bincount(d.e, minlength=n).astype(float)
+    score = np.bincount(d.e, d.x, minlength=n) / counts
+    ones = np.ones_like(d.x)
+    weight = 1.0 / counts[d.e]
+    return _Fit(score, _mean_se(d.x, weight, d.e, n), d.x.copy(), ones, weight, ones)
+
+
+def _trim_weights(d: _Data, trim_min_judges: int) -> np.ndarray:
+    """Per-score weight of the trimmed mean; 0 for the dropped high and low."""
+    n = d.n_entries
+    order = np.lexsort((d.j, d.x, d.e))  # by entry, then score
+    counts, starts = _segments(d.e, n)
+    keep = np.ones(d.x.size, dtype=bool)
+    trimmed = counts >= trim_min_judges
+    keep[order[starts[trimmed]]] = False  # lowest
+    keep[order[starts[trimmed] + counts[trimmed] - 1]] = False  # highest
+    kept = np.bincount(d.e, keep, minlength=n).astype(float)
+    return keep / kept[d.e]
+
+
+def _fit_trimmed(d: _Data, trim_min_judges: int = 5, **_: Any) -> _Fit:
+    if trim_min_judges < 3:
+        raise ValueError("trim_min_judges must be at least 3")
+    weight = _trim_weights(d, trim_min_judges)
+    score = np.bincount(d.e, weight * d.x, minlength=d.n_entries)
+    ones = np.ones_like(d.x)
+    return _Fit(score, _mean_se(d.x, weight, d.e, d.n_entries), d.x.copy(), ones, weight, ones)
+
+
+def _judge_moments(d: _Data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    nj = np.bincount(d.j, minlength=d.n_judges).astype(float)
+    mean = np.bincount(d.j, d.x, minlength=d.n_judges) / np.maximum(nj, 1)
+    var = np.bincount(d.j, (d.x - mean[d.j]) ** 2, minlength=d.n_judges) / np.maximum(nj, 1)
+    return nj, mean, np.sqrt(var)
+
+
+def _fit_zscore(d: _Data, **_: Any) -> _Fit:
+    n = d.n_entries
+    _, jmean, jsd = _judge_moments(d)
+    ok = jsd > 1e-9
+    # A judge with a single score or constant scores carries no ranking information.
+    z = np.where(ok[d.j], (d.x - jmean[d.j]) / np.where(ok, jsd, 1.0)[d.j], 0.0)
+    overall_mean, overall_sd = float(d.x.mean()), float(d.x.std())
+    adjusted = overall_mean + overall_sd * z
+    counts = np.bincount(d.e, minlength=n).astype(float)
+    score = np.clip(np.bincount(d.e, adjusted, minlength=n) / counts, 0.0, 100.0)
+    scale = np.where(ok, overall_sd / np.where(ok, jsd, 1.0), 0.0)[d.j]
+    weight = 1.0 / counts[d.e]
+    return _Fit(score, _mean_se(adjusted, weight, d.e, n), adjusted, scale, weight, np.ones_like(d.x))
+
+
+def _fit_calibrated(
+    d: _Data,
+    *,
+    max_iter: int = 100,
+    tol: float = 1e-7,
+    huber_k: float = 2.0,
+    prior_offset: float = 2.0,
+    prior_spread: float = 20.0,
+    prior_noise: float = 20.0,
+    min_spread: float = 0.2,
+    **_: Any,
+) -> _Fit:
+    """Alternating weighted least squares for ``z = a[j] + b[j] q[e] + noise``.
+
+    ``prior_offset`` / ``prior_spread`` / ``prior_noise`` are prior strengths
+    in equivalent scores: a judge with few scores keeps an offset near their
+    own mean, a spread near 1 and a noise near the pooled noise.
+    """
+    n_e, n_j = d.n_entries, d.n_judges
+    e, j, x = d.e, d.j, d.x
+    nj, jmean, _ = _judge_moments(d)
+    # Scale units: overall mean M and the pooled within-judge sd S.  S is
+    # unchanged by shifting one judge, which keeps the fit shift-invariant.
+    big_m = float(x.mean())
+    big_s = float(np.sqrt(np.sum((x - jmean[j]) ** 2) / x.size))
+    if big_s < 1e-9:
+        big_s = 1.0
+    z = (x - big_m) / big_s
+    zbar = (jmean - big_m) / big_s  # per judge
+
+    a = zbar.copy()
+    b = np.ones(n_j)
+    sigma2 = np.ones(n_j)
+    h = np.ones_like(z)
+    tau2 = 1.0  # prior variance of entry quality, re-estimated (empirical Bayes)
+    q = np.zeros(n_e)
+    for _it in range(max_iter):
+        # Entry step: precision-weighted mean of (z - a) / b, shrunk toward 0.
+        w = h / sigma2[j]
+        bj = b[j]
+        den = np.bincount(e, w * bj * bj, minlength=n_e) + 1.0 / tau2
+        q_new = np.bincount(e, w * bj * (z - a[j]), minlength=n_e) / den
+        tau2 = max(float(np.mean(q_new**2 + 1.0 / den)), 1e-6)
+        # Judge step: 2x2 ridge regression of z on q per judge (Huber weights).
+        qe = q_new[e]
+        s_w = np.bincount(j, h, minlength=n_j) + prior_offset
+        s_q = np.bincount(j, h * qe, minlength=n_j)
+        s_qq = np.bincount(j, h * qe * qe, minlength=n_j) + prior_spread
+        s_z = np.bincount(j, h * z, minlength=n_j) + prior_offset * zbar
+        s_qz = np.bincount(j, h * qe * z, minlength=n_j) + prior_spread
+        det = s_w * s_qq - s_q * s_q
+        a = (s_qq * s_z - s_q * s_qz) / det
+        b = np.maximum((s_w * s_qz - s_q * s_z) / det, min_spread)
+        a = (s_z - s_q * b) / s_w  # consistent with the clipped spread
+        # Noise step: per-judge residual variance shrunk toward the pooled one.
+        # Residuals are divided by sqrt(1 - leverage): an entry's estimate
+        # absorbs part of each of its scores, more so with few judges.
+        lev = np.minimum(w * bj * bj / den[e], 0.95)
+        r = (z - a[j] - b[j] * qe) / np.sqrt(1.0 - lev)
+        pooled = float(np.sum(h * r * r) / np.sum(h))
+        sigma2 = (np.bincount(j, h * r * r, minlength=n_j) + prior_noise * pooled) / (
+            np.bincount(j, h, minlength=n_j) + prior_noise
+        )
+        sigma2 = np.maximum(sigma2, max(pooled, 1e-6) * 0.05)
+        # Huber weights: wild scores count less.
+        u = np.abs(r) / np.sqrt(sigma2[j])
+        h = np.where(u <= huber_k, 1.0, huber_k / np.maximum(u, 1e-12))
+        done = np.max(np.abs(q_new - q), initial=0.0) < tol
+        q = q_new
+        if done:
+            break
+
+    # Back to points: the score an average judge (weighted by scores) would give.
+    a_bar = float(np.sum(a * nj) / nj.sum())
+    b_bar = float(np.sum(b * nj) / nj.sum())
+    w = h / sigma2[j]
+    bj = b[j]
+    den = np.bincount(e, w * bj * bj, minlength=n_e) + 1.0 / tau2
+    score = np.clip(big_m + big_s * (a_bar + b_bar * q), 0.0, 100.0)
+    se = big_s * b_bar / np.sqrt(den)
+    adjusted = big_m + big_s * (a_bar + b_bar * (z - a[j]) / bj)
+    weight = w * bj * bj / den[e]
+    return _Fit(
+        score=score,
+        se=se,
+        adjusted=adjusted,
+        scale=b_bar / bj,
+        weight=weight,
+        robust=h,
+        severity=big_s * (a - a_bar),
+        spread=b / b_bar,
+        noise=big_s * np.sqrt(sigma2),
+    )
+
+
+_FITTERS = {
+    "mean": _fit_mean,
+    "trimmed_mean": _fit_trimmed,
+    "zscore": _fit_zscore,
+    "calibrated": _fit_calibrated,
+}
+
+
+# --------------------------------------------------------------- output ----
+
+
+def _competition_ranks(comp: np.ndarray, rounded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Order (component, best first, entry index) and 1,2,2,4 ranks within components."""
+    n = comp.size
+    order = np.lexsort((np.arange(n), -rounded, comp))
+    c, s = comp[order], rounded[order]
+    new_comp = np.ones(n, dtype=bool)
+    new_comp[1:] = c[1:] != c[:-1]
+    new_score = new_comp.copy()
+    new_score[1:] |= s[1:] != s[:-1]
+    idx = np.arange(n)
+    comp_start = np.maximum.accumulate(np.where(new_comp, idx, 0))
+    block_start = np.maximum.accumulate(np.where(new_score, idx, 0))
+    ranks = block_start - comp_start + 1
+    return order, ranks
+
+
+def _describe_judges(d: _Data, fit: _Fit) -> list[JudgeEffect]:
+    nj, _, jsd = _judge_moments(d)
+    if fit.severity is None:
+        # Descriptive: how far a judge sits from the other scores of the same entries.
+        n = d.n_entries
+        counts = np.bincount(d.e, minlength=n).astype(float)
+        entry_mean = np.bincount(d.e, d.x, minlength=n) / counts
+        dev = d.x - entry_mean[d.e]
+        shared = counts[d.e] > 1
+        ns = np.bincount(d.j, shared, minlength=d.n_judges).astype(float)
+        severity = np.bincount(d.j, dev * shared, minlength=d.n_judges) / np.maximum(ns, 1)
+        noise = np.sqrt(
+            np.bincount(d.j, shared * (dev - severity[d.j]) ** 2, minlength=d.n_judges)
+            / np.maximum(ns, 1)
+        )
+        mean_sd = float(np.mean(jsd)) or 1.0
+        spread = jsd / mean_sd
+    else:
+        severity, spread, noise = fit.severity, fit.spread, fit.noise
+    return [
+        JudgeEffect(jid, float(sv), float(sp), float(no), int(c))
+        for jid, sv, sp, no, c in zip(
+            d.judge_ids, severity.tolist(), spread.tolist(), noise.tolist(), nj.tolist()
+        )
+    ]
+
+
+def rank(scores: Iterable[Any], method: str = "calibrated", **options: Any) -> RankingOutcome:
+    """Aggregate and rank (综合评分与排名).
+
+    ``scores``: records with ``entry_id``, ``judge_id``, ``score`` (0-100) or
+    tuples ``(entry_id, judge_id, score)``.  ``method``: one of
+    :data:`METHODS`.  Options: ``trim_min_judges`` (trimmed_mean, default 5);
+    for ``calibrated``: ``huber_k``, ``prior_offset``, ``prior_spread``,
+    ``prior_noise``, ``max_iter``, ``tol``.
+
+    Ranks are per connected component of the judge-entry graph (see the
+    module docstring); results are ordered by component, then best first.
+    """
+    if method not in _FITTERS:
+        raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
+    d = _prepare(scores)
+    if d.n_entries == 0:
+        return RankingOutcome(method, [], [], [], dict(options))
+    fit = _FITTERS[method](d, **options)
+    comp = _components(d)
+    rounded = np.round(fit.score, ROUND_DECIMALS)
+    order, ranks = _competition_ranks(comp, rounded)
+
+    n = d.n_entries
+    counts, starts = _segments(d.e, n)
+    raw_mean = np.bincount(d.e, d.x, minlength=n) / counts
+    trim_w = fit.weight if method == "trimmed_mean" else _trim_weights(
+        d, options.get("trim_min_judges", 5)
+    )
+    trimmed = np.bincount(d.e, trim_w * d.x, minlength=n)
+
+    # Per-score columns as Python lists once; entries slice them (no per-score numpy).
+    jid = [d.judge_ids[k] for k in d.j.tolist()]
+    cols = list(
+        zip(
+            jid,
+            d.x.tolist(),
+            fit.adjusted.tolist(),
+            (fit.adjusted - d.x).tolist(),
+            fit.scale.tolist(),
+            fit.weight.tolist(),
+            fit.robust.tolist(),
+        )
+    )
+    raw_pairs = list(zip(jid, d.x.tolist()))
+    starts_l, counts_l = starts.tolist(), counts.tolist()
+    score_l, se_l = rounded.tolist(), fit.se.tolist()
+    raw_l, trim_l, comp_l = raw_mean.tolist(), trimmed.tolist(), comp.tolist()
+    new_adj = tuple.__new__  # NamedTuple construction without per-field checks: fast
+    results = []
+    for i, rk in zip(order.tolist(), ranks.tolist()):
+        s0, c = starts_l[i], counts_l[i]
+        results.append(
+            EntryResult(
+                entry_id=d.entry_ids[i],
+                score=score_l[i],
+                rank=rk,
+                raw_scores=tuple(raw_pairs[s0 : s0 + c]),
+                raw_mean=raw_l[i],
+                trimmed_mean=trim_l[i],
+                n_judges=c,
+                uncertainty=se_l[i],
+                component=comp_l[i],
+                adjustments=tuple(new_adj(JudgeAdjustment, t) for t in cols[s0 : s0 + c]),
+                method=method,
+            )
+        )
+    members: list[list[Hashable]] = [[] for _ in range(int(comp.max()) + 1)]
+    for i, c in enumerate(comp_l):
+        members[c].append(d.entry_ids[i])
+    return RankingOutcome(
+        method=method,
+        results=results,
+        judges=_describe_judges(d, fit),
+        components=[frozenset(m) for m in members],
+        options=dict(options),
+    )
