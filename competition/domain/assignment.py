@@ -227,17 +227,21 @@ class _State:
         return self.eligible[e] & ~self.assigned[e] & (self.load < self.capacity)
 
     # -- augmenting paths ----------------------------------------------------
-    def reach(self, start: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
+    def reach(self, start: dict[int, tuple[int, int]], source: int = -1
+              ) -> dict[int, tuple[int, int]]:
         """Breadth-first search over "judge w hands one of its entries to judge v".
 
         ``start`` maps first-reached judges to (entry, giver); the result maps every
         reachable judge to its (entry, giver) parent.  Only intermediate judges pass
         entries on, so their loads stay the same; fixed assignments never move.
+        ``source`` (the judge giving the first entries away, if any) is never reached.
         """
         parent = dict(start)
         queue = deque(sorted(start))
         visited = np.zeros(len(self.judges), dtype=bool)
         visited[list(start)] = True
+        if source >= 0:
+            visited[source] = True
         movable = self.assigned & ~self.fixed
         while queue:
             w = queue.popleft()
@@ -256,12 +260,20 @@ class _State:
                 queue.append(int(v))
         return parent
 
+    def hand_off(self, x: int) -> dict[int, tuple[int, int]]:
+        """First BFS step from judge x: every judge that could take one of x's entries."""
+        start: dict[int, tuple[int, int]] = {}
+        for e in np.flatnonzero(self.assigned[:, x] & ~self.fixed[:, x]):
+            for v in np.flatnonzero(self.eligible[e] & ~self.assigned[e]):
+                start.setdefault(int(v), (int(e), x))
+        return start
+
     @staticmethod
     def path(parent: dict[int, tuple[int, int]], target: int) -> list[tuple[int, int, int]]:
         """The moves that bring one more entry to ``target`` along ``parent``."""
         moves = []
         v = target
-        while v >= 0:
+        while v >= 0 and v in parent:
             e, u = parent[v]
             moves.append((e, u, v))
             v = u
@@ -285,8 +297,9 @@ def _greedy(state: _State, k: int, rng: np.random.Generator) -> None:
         if need <= 0:
             continue
         open_ = state.open_for(e)
-        # load first; subject fit then the seeded key only break ties (both < 1)
-        score = state.load + 0.5 * (~state.match[e]) + 0.49 * noise[e]
+        # an on-subject judge may carry one more than an off-subject one (the
+        # balance pass evens that out); the seeded key breaks ties
+        score = state.load + 1.5 * (~state.match[e]) + 0.49 * noise[e]
         score = np.where(open_, score, np.inf)
         take = min(need, int(open_.sum()))
         if take == 0:
@@ -350,12 +363,7 @@ def _balance(state: _State) -> None:
         for x in heavy:
             if dead[x]:
                 continue
-            rows = np.flatnonzero(state.assigned[:, x] & ~state.fixed[:, x])
-            start = {}
-            for e in rows:
-                for v in np.flatnonzero(state.eligible[e] & ~state.assigned[e]):
-                    start.setdefault(int(v), (int(e), x))
-            parent = state.reach(start)
+            parent = state.reach(state.hand_off(x), source=x)
             targets = [
                 (d, int(state.load[y]), y)
                 for y in parent
@@ -373,6 +381,36 @@ def _balance(state: _State) -> None:
                     dead[y] = True
         if not moved:
             return
+
+
+def _improve_subjects(state: _State, budget: int = 100_000) -> None:
+    """Swap judges between two entries when subject fit (学科对口) rises; loads stay put.
+
+    For an off-subject pair (e1, a), a judge b who fits e1 takes it and gives a
+    one of b's entries e2 that a may score, unless that would cost b's own fit
+    on e2 without a fitting it either.  ``budget`` caps the candidates looked at
+    (a count, not a time, so results stay deterministic).
+    """
+    movable = state.assigned & ~state.fixed
+    for a in range(len(state.judges)):
+        for e1 in np.flatnonzero(movable[:, a] & ~state.match[:, a]):
+            takers = np.flatnonzero(state.eligible[e1] & ~state.assigned[e1] & state.match[e1])
+            for b in takers:
+                budget -= 1
+                if budget < 0:
+                    return
+                rows = np.flatnonzero(movable[:, b])
+                ok = (state.eligible[rows, a] & ~state.assigned[rows, a]
+                      & (state.match[rows, a] | ~state.match[rows, b]))
+                if not ok.any():
+                    continue
+                # prefer an e2 that a fits, so the swap gains twice
+                gain = state.match[rows, a] & ok
+                e2 = int(rows[np.argmax(gain)] if gain.any() else rows[np.argmax(ok)])
+                state.apply([(int(e1), a, int(b)), (e2, int(b), a)])
+                movable[e1, a] = movable[e2, b] = False
+                movable[e1, b] = movable[e2, a] = True
+                break
 
 
 def _components(state: _State, g: int) -> list[list[int]]:
@@ -415,27 +453,27 @@ def _spreads(state: _State) -> np.ndarray:
     return hi - lo
 
 
-def _connect(state: _State, max_tries: int = 20000) -> None:
-    """Join split groups with moves or swaps that keep the loads balanced.
+def _connect(state: _State, max_joins: int = 10_000, paths_per_move: int = 4) -> None:
+    """Join split groups with changes that keep the loads balanced.
 
-    A candidate gives an entry e2 of a smaller part the judge a of another part
-    (taking judge b off it); if that unbalances loads, a passes one of its
-    entries to b instead (a swap, loads unchanged).  A candidate is kept only
-    when the number of parts over the groups it touches drops.
+    A candidate gives an entry e2 of one part the judge a of another part (taking
+    judge b off it).  If that unbalances loads, a then passes one of its other
+    entries along an augmenting path to a light judge (a swap with b is the
+    shortest such path).  A candidate is kept only when loads stay within
+    max(1, spread before) and the number of parts over the groups it touches drops.
     """
     limits = np.maximum(_spreads(state), 1)
-    tries = 0
+    joins = 0
     for g in range(len(state.group_keys)):
-        while True:
+        while joins < max_joins:
             parts = _components(state, g)
-            if len(parts) <= 1 or tries >= max_tries:
+            if len(parts) <= 1 or not _join_once(state, g, parts, limits, paths_per_move):
                 break
-            if not _join_once(state, g, parts, limits):
-                break
-            tries += 1
+            joins += 1
 
 
-def _join_once(state: _State, g: int, parts: list[list[int]], limits: np.ndarray) -> bool:
+def _join_once(state: _State, g: int, parts: list[list[int]], limits: np.ndarray,
+               paths_per_move: int) -> bool:
     """Try one join of ``parts`` of group g; True when the parts were reduced."""
     judges_of = [np.flatnonzero(state.assigned[p].any(axis=0)) for p in parts]
     for i, part in enumerate(parts):
@@ -448,15 +486,31 @@ def _join_once(state: _State, g: int, parts: list[list[int]], limits: np.ndarray
             leavers = np.flatnonzero(state.assigned[e2] & ~state.fixed[e2])
             for a in newcomers:
                 for b in leavers:
-                    if _try(state, g, len(parts), [(e2, int(b), int(a))], limits):
+                    move = [(int(e2), int(b), int(a))]
+                    if _try(state, g, len(parts), move, limits):
                         return True
-                    for x in np.flatnonzero(state.assigned[:, a] & ~state.fixed[:, a]):
-                        if x == e2 or not state.eligible[x, b] or state.assigned[x, b]:
-                            continue
-                        swap = [(e2, int(b), int(a)), (int(x), int(a), int(b))]
-                        if _try(state, g, len(parts), swap, limits):
+                    for rest in _rebalancing_paths(state, move, paths_per_move):
+                        if _try(state, g, len(parts), move + rest, limits):
                             return True
     return False
+
+
+def _rebalancing_paths(state: _State, move: list[tuple[int, int, int]],
+                       limit: int) -> list[list[tuple[int, int, int]]]:
+    """Paths on which the gainer of ``move`` passes one entry on to a light judge.
+
+    The moved entry itself stays put; lightest targets first.
+    """
+    (e2, _, a), = move
+    state.apply(move)
+    state.fixed[e2, a] = True  # the new link must survive the path
+    parent = state.reach(state.hand_off(a), source=a)
+    state.fixed[e2, a] = False
+    targets = sorted((int(state.load[y]), y) for y in parent
+                     if state.load[y] < state.capacity[y])
+    paths = [_State.path(parent, y) for _, y in targets[:limit]]
+    state.apply([(e, v, u) for e, u, v in reversed(move)])
+    return paths
 
 
 def _try(state: _State, g: int, n_parts: int, moves: list[tuple[int, int, int]],
@@ -524,6 +578,7 @@ def assign(
     if np.any(state.capacity <= len(state.entries)):
         _fill(state, k)
     _balance(state)
+    _improve_subjects(state)
     _connect(state)
     pairs = [
         (state.judges[j].judge_id, state.entries[e].entry_id)
