@@ -1,0 +1,111 @@
+"""Tests of award levels, cut lines and ties (评奖)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from competition.domain.awards import CutTie, TieBreak, assign_awards, award_groups, cut_positions
+from competition.domain.ranking import rank
+
+
+@dataclass(frozen=True)
+class R:
+    entry_id: str
+    score: float
+    component: int = 0
+    n_judges: int = 5
+
+
+def group(scores: list[float]) -> list[R]:
+    return [R(f"E{i + 1}", s) for i, s in enumerate(scores)]
+
+
+def levels_of(outcome) -> dict:
+    return {a.entry_id: a.level for a in outcome.awards}
+
+
+def test_cut_positions_round_half_up_cumulatively() -> None:
+    assert cut_positions(40, [("一等奖", .1), ("二等奖", .2), ("三等奖", .3)]) == {
+        "一等奖": 4, "二等奖": 12, "三等奖": 24}
+    assert cut_positions(25, [("一等奖", .1), ("二等奖", .2)]) == {"一等奖": 3, "二等奖": 8}  # 2.5 -> 3
+    assert cut_positions(25, [("一等奖", .1)], "floor") == {"一等奖": 2}
+    # At least one place per level in a small group, never past the end.
+    assert cut_positions(3, [("一等奖", .1), ("二等奖", .2), ("三等奖", .3)]) == {
+        "一等奖": 1, "二等奖": 2, "三等奖": 3}
+    assert cut_positions(1, [("一等奖", .1), ("二等奖", .2)]) == {"一等奖": 1, "二等奖": 1}
+    assert cut_positions(0, [("一等奖", .1)]) == {"一等奖": 0}
+    with pytest.raises(ValueError):
+        cut_positions(10, [("一等奖", .7), ("二等奖", .5)])
+
+
+def test_levels_and_chinese_explanations() -> None:
+    out = assign_awards(group([100 - i for i in range(40)]))
+    lv = levels_of(out)
+    assert [lv[f"E{i}"] for i in (1, 4, 5, 12, 13, 24, 25)] == [
+        "一等奖", "一等奖", "二等奖", "二等奖", "三等奖", "三等奖", None]
+    third = out.by_entry()["E3"]
+    assert third.explanation == "组内第3名（共40项），一等奖名额4项，获一等奖"
+    assert out.by_entry()["E30"].explanation == "组内第30名（共40项），获奖名额共24项，未获奖"
+    assert out.resolved and out.quotas == {"一等奖": 4, "二等奖": 8, "三等奖": 12}
+
+
+def test_minimum_score_drops_to_the_next_level_without_promoting_others() -> None:
+    out = assign_awards(group([95, 90, 84, 80, 70, 60, 50, 40, 30, 20]),
+                        [("一等奖", .2), ("二等奖", .3)], min_scores={"一等奖": 92, "二等奖": 75})
+    lv = levels_of(out)
+    assert lv == {"E1": "一等奖", "E2": "二等奖", "E3": "二等奖", "E4": "二等奖", "E5": None,
+                  "E6": None, "E7": None, "E8": None, "E9": None, "E10": None}
+    assert "低于一等奖最低分92.00" in out.by_entry()["E2"].explanation
+
+
+def test_tie_at_the_line_is_reported_not_broken() -> None:
+    out = assign_awards(group([99, 98, 97, 97, 90, 80, 70, 60, 50, 40]), [("一等奖", .3)])
+    assert out.ties == [CutTie("一等奖", 3, ("E3", "E4"), 1, 97)]
+    a = out.by_entry()
+    assert a["E1"].level == a["E2"].level == "一等奖"
+    assert a["E3"].pending and a["E4"].pending and a["E3"].level is None
+    assert "与E4同分并列于一等奖线（剩余名额1项），待组织方裁定" in a["E3"].explanation
+    assert a["E5"].level is None and not a["E5"].pending
+    # The organizer settles it (here: both get the award).
+    settled = assign_awards(group([99, 98, 97, 97, 90, 80, 70, 60, 50, 40]), [("一等奖", .3)],
+                            tie_decisions={"一等奖": ["E3", "E4"]})
+    assert settled.resolved
+    assert levels_of(settled)["E4"] == "一等奖"
+    assert "经组织方裁定获一等奖" in settled.by_entry()["E4"].explanation
+    with pytest.raises(ValueError):
+        assign_awards(group([99, 98, 97, 97]), [("一等奖", .75)], tie_decisions={"一等奖": ["E1"]})
+    with pytest.raises(ValueError):  # no tie on that line: a stale decision is refused
+        assign_awards(group([99, 98, 97, 97]), [("一等奖", .5)], tie_decisions={"一等奖": ["E3"]})
+
+
+def test_tie_break_chain_resolves_before_reporting() -> None:
+    res = group([99, 98, 97, 97, 97, 90, 80, 70, 60, 50])
+    novelty = {"E3": 30, "E4": 36, "E5": 30}
+    chain = [TieBreak("创新性", novelty), TieBreak("评委人数", "n_judges")]
+    out = assign_awards(res, [("一等奖", .3), ("二等奖", .3)], tie_break=chain)
+    assert out.resolved
+    a = out.by_entry()
+    assert a["E4"].level == "一等奖" and a["E4"].position == 3 and a["E4"].rank == 3
+    assert a["E3"].level == a["E5"].level == "二等奖"
+    assert "按创新性、评委人数排序" in a["E3"].explanation
+    # E3 and E5 stay tied (same novelty, same judges) but both sit below the line: no CutTie.
+    assert a["E3"].position == a["E5"].position == 4
+
+
+def test_real_ranking_grouped_by_section_and_stage() -> None:
+    scores = [(e, j, 50 + e + j) for e in range(20) for j in range(3)]
+    results = rank(scores).results
+    group_of = {e: ("学生科技创新成果", "小学" if e % 2 else "初中") for e in range(20)}
+    out = award_groups(results, group_of=group_of, tie_break=[TieBreak("总分", "raw_sum")])
+    assert set(out) == {("学生科技创新成果", "小学"), ("学生科技创新成果", "初中")}
+    primary = out[("学生科技创新成果", "小学")]
+    assert primary.awards[0].entry_id == 19 and primary.awards[0].level == "一等奖"
+    assert primary.awards[0].group == ("学生科技创新成果", "小学")
+    with pytest.raises(ValueError):
+        award_groups(results)  # results carry no section / stage
+
+
+def test_refuses_results_from_several_components() -> None:
+    with pytest.raises(ValueError):
+        assign_awards([R("A", 90, 0), R("B", 80, 1)])
