@@ -347,7 +347,7 @@ def rounds(draw):
     return ents, juds, conflicts, k, seed
 
 
-PROPS = settings(max_examples=150, deadline=None,
+PROPS = settings(max_examples=int(__import__("os").environ.get("ASSIGN_EXAMPLES", 150)), deadline=None,
                  suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -404,3 +404,30 @@ def test_property_existing_kept(data):
 
 def test_plan_type():
     assert isinstance(assign([], [], k=5), AssignmentPlan)
+
+
+def max_coverage(entries, judges, conflicts, k) -> int:
+    """Oracle: the most (judge, entry) pairs any plan can have under capacities."""
+    ne, nj = len(entries), len(judges)
+    s, t = ne + nj, ne + nj + 1
+    cap = [[0] * (ne + nj + 2) for _ in range(ne + nj + 2)]
+    for i, e in enumerate(entries):
+        cap[s][i] = k
+        for jj, j in enumerate(judges):
+            cap[i][ne + jj] = int(conflict_reason(j, e, conflicts) is None)
+    for jj, j in enumerate(judges):
+        cap[ne + jj][t] = ne if j.capacity is None else j.capacity
+    return _max_flow(cap, s, t)
+
+
+@PROPS
+@given(rounds(), st.lists(st.tuples(st.sampled_from([None, "P"]),
+                                    st.sampled_from([None, 0, 1, 2, 3, 5])), min_size=7,
+                          max_size=7))
+def test_property_pools_and_capacities(data, extras):
+    ents, juds, conflicts, k, seed = data
+    juds = [replace(j, pool=p, capacity=c) for j, (p, c) in zip(juds, extras)]
+    plan = assign(ents, juds, conflicts, k=k, seed=seed)
+    assert check_plan(plan, ents, juds, conflicts, k) == []
+    assert len(plan.assignments) == max_coverage(ents, juds, conflicts, k)
+    assert set(plan.load_spread) == {j.pool for j in juds}
