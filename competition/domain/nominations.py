@@ -1,0 +1,230 @@
+"""Nominations to the next round under quotas (推荐上级比赛).
+
+Pure module.  Rules (all per-contest settings passed in by the caller):
+
+* Only entries with an eligible award level (default 一等奖) are considered.
+* **Order.**  Candidates are taken greedily in order of their rank within
+  their group, then higher score (so the winners of all groups come before
+  any runner-up); equal rank and score form a tie.  ``第N名`` in messages is
+  the place in this order among eligible candidates.
+* **Quota.**  ``quota`` places in all.  With ``stage_shares`` (e.g.
+  {"小学": .10, "初中": .20, "高中": .50}) each stage first gets
+  ``floor(quota x share)`` places (30 -> 3 / 6 / 15); the rest (here 6, the
+  free 20% plus any rounding remainder) is a **free pool** (自由名额) filled in
+  the same order from all stages.
+* **Caps.**  ``group_quota`` (int for every group, or a mapping group ->
+  int), ``school_cap`` and ``district_cap`` limit nominations per group /
+  school / district; a capped entry is skipped and the next one is taken.
+* **Ties.**  A tie that does not fit in the places left (in a pool or
+  under a cap) is not broken: it is reported as a :class:`QuotaTie`, its
+  entries are pending, and the places stay open until the organizer's choice
+  is passed in ``tie_decisions`` (the entry ids to nominate).  A tie at a
+  stage line carries its places into the free pool first: if the free pool
+  takes the rest of the tie, there is nothing to decide.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Hashable, Iterable, Mapping
+from dataclasses import dataclass
+
+__all__ = ["Candidate", "Decision", "NominationOutcome", "QuotaTie", "nominate", "stage_quotas"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entry with its award, as the nomination step needs it."""
+
+    entry_id: Hashable
+    label: str  # name in messages, e.g. the project title or number
+    group: Hashable
+    stage: str  # 学段: 小学 / 初中 / 高中
+    school_id: Hashable
+    district_id: Hashable
+    award: str | None
+    score: float
+    rank: int  # rank within its group
+
+
+@dataclass(frozen=True)
+class Decision:
+    entry_id: Hashable
+    nominated: bool
+    reason: str  # Chinese, shown to organizers and teachers
+    pending: bool = False  # waits for an organizer decision on a tie
+
+
+@dataclass(frozen=True)
+class QuotaTie:
+    pool: str  # which quota or cap the tie sits on
+    entry_ids: tuple[Hashable, ...]
+    places: int
+
+
+@dataclass(frozen=True)
+class NominationOutcome:
+    decisions: list[Decision]
+    ties: list[QuotaTie]
+    stage_quotas: dict[str, int]
+    free_quota: int
+
+    @property
+    def nominated(self) -> list[Hashable]:
+        return [d.entry_id for d in self.decisions if d.nominated]
+
+    def by_entry(self) -> dict[Hashable, Decision]:
+        return {d.entry_id: d for d in self.decisions}
+
+
+def stage_quotas(quota: int, shares: Mapping[str, float] | None) -> tuple[dict[str, int], int]:
+    """Places per stage (floor) and the free pool (the rest)."""
+    shares = shares or {}
+    if sum(shares.values()) > 1 + 1e-9:
+        raise ValueError("stage shares add up to more than 100%")
+    fixed = {s: math.floor(round(quota * p, 9)) for s, p in shares.items()}
+    return fixed, quota - sum(fixed.values())
+
+
+class _Caps:
+    """Counts per group / school / district against their limits."""
+
+    def __init__(self, group_quota, school_cap, district_cap) -> None:
+        self.limits = [
+            ("group", "本组名额", group_quota, lambda c: c.group),
+            ("school", "学校名额上限", school_cap, lambda c: c.school_id),
+            ("district", "区县名额上限", district_cap, lambda c: c.district_id),
+        ]
+        self.taken: dict[tuple[str, Hashable], list[Candidate]] = {}
+
+    def limit(self, kind: str, value, key: Hashable) -> int | None:
+        if value is None:
+            return None
+        return value.get(key) if isinstance(value, Mapping) else value
+
+    def block(self, c: Candidate, extra: Iterable[Candidate] = ()) -> tuple[str, str] | None:
+        """(kind, reason) of the first cap that ``c`` (plus ``extra``) would break."""
+        for kind, name, value, key in self.limits:
+            cap = self.limit(kind, value, key(c))
+            if cap is None:
+                continue
+            taken = self.taken.get((kind, key(c)), [])
+            same = [x for x in extra if key(x) == key(c)]
+            if len(taken) + len(same) >= cap:
+                by = "、".join(x.label for x in taken) or "无"
+                return kind, f"{name}{cap}项已由项目 {by} 占用"
+        return None
+
+    def take(self, c: Candidate) -> None:
+        for kind, _, _, key in self.limits:
+            self.taken.setdefault((kind, key(c)), []).append(c)
+
+
+def nominate(
+    candidates: Iterable[Candidate],
+    quota: int,
+    *,
+    stage_shares: Mapping[str, float] | None = None,
+    group_quota: int | Mapping[Hashable, int] | None = None,
+    school_cap: int | None = None,
+    district_cap: int | None = None,
+    eligible_awards: Collection[str] = ("一等奖",),
+    tie_decisions: Collection[Hashable] = (),
+) -> NominationOutcome:
+    """Decide nominations greedily in rank order (see the module docstring)."""
+    cands = list(candidates)
+    fixed, free = stage_quotas(quota, stage_shares)
+    decided = set(tie_decisions)
+    eligible = sorted(
+        (c for c in cands if c.award in eligible_awards), key=lambda c: (c.rank, -c.score)
+    )
+    # Classes of equal (rank, score): ties.
+    classes: list[list[Candidate]] = []
+    for c in eligible:
+        if classes and (classes[-1][0].rank, classes[-1][0].score) == (c.rank, c.score):
+            classes[-1].append(c)
+        else:
+            classes.append([c])
+    place: dict[Hashable, int] = {}  # place in the order; tied entries share it
+    pos = 1
+    for cls in classes:
+        for c in cls:
+            place[c.entry_id] = pos
+        pos += len(cls)
+
+    caps = _Caps(group_quota, school_cap, district_cap)
+    reasons: dict[Hashable, list[str]] = {}
+    result: dict[Hashable, Decision] = {}
+    ties: list[QuotaTie] = []
+    carried: dict[int, int] = {}  # class index -> stage places carried into the free pool
+
+    pools: list[tuple[str, int, str | None]] = [
+        (f"{stage}学段名额", n, stage) for stage, n in fixed.items()
+    ]
+    pools.append(("自由名额" if fixed else "名额", free, None))
+    for pool_name, size, stage in pools:
+        left = size
+        for ci, cls in enumerate(classes):
+            members = [c for c in cls if c.entry_id not in result and (stage is None or c.stage == stage)]
+            if not members:
+                continue
+            room = left + (carried.pop(ci, 0) if stage is None else 0)
+            fit: list[Candidate] = []
+            for c in members:
+                blocked = caps.block(c)
+                if blocked:
+                    reasons.setdefault(c.entry_id, []).append(blocked[1])
+                    continue
+                fit.append(c)
+            if not fit:
+                continue
+            # Cap conflicts inside the tie (two tied entries, one school place left).
+            clash = [c for c in fit if caps.block(c, [x for x in fit if x is not c])]
+            if not clash and len(fit) <= room:
+                for c in fit:
+                    caps.take(c)
+                    result[c.entry_id] = Decision(c.entry_id, True, f"第{place[c.entry_id]}名，{pool_name}内推荐")
+                left = room - len(fit)
+                continue
+            if not clash and room == 0:
+                for c in fit:
+                    reasons.setdefault(c.entry_id, []).append(f"{pool_name}{size}项已满")
+                continue
+            tied = clash or fit
+            chosen = [c for c in tied if c.entry_id in decided]
+            if stage is not None and not clash and room > 0 and not any(c.entry_id in decided for c in tied):
+                carried[ci] = carried.get(ci, 0) + room  # let the free pool try first
+                left = 0
+                for c in tied:
+                    reasons.setdefault(c.entry_id, []).append(f"{pool_name}{size}项已满")
+                continue
+            if any(c.entry_id in decided for c in tied):
+                for c in tied:
+                    if c in chosen:
+                        caps.take(c)
+                        result[c.entry_id] = Decision(c.entry_id, True, f"第{place[c.entry_id]}名，并列，经组织方裁定推荐")
+                    else:
+                        result[c.entry_id] = Decision(c.entry_id, False, f"第{place[c.entry_id]}名，并列，经组织方裁定未推荐")
+                left = max(room - len(chosen), 0)
+                continue
+            where = pool_name if not clash else caps.block(clash[0], [x for x in clash if x is not clash[0]])[1]
+            places = room if not clash else 0
+            ties.append(QuotaTie(pool_name if not clash else where, tuple(c.entry_id for c in tied), places))
+            for c in tied:
+                others = "、".join(x.label for x in tied if x is not c)
+                result[c.entry_id] = Decision(
+                    c.entry_id, False, f"第{place[c.entry_id]}名，与项目 {others} 并列于名额线（{where}），待组织方裁定", True
+                )
+            if not clash:
+                left = 0  # the open places wait for the decision
+
+    decisions = []
+    for c in cands:
+        if c.entry_id in result:
+            decisions.append(result[c.entry_id])
+        elif c.award not in eligible_awards:
+            allowed = "、".join(eligible_awards)
+            decisions.append(Decision(c.entry_id, False, f"{c.award or '未获奖'}，不在推荐范围（限{allowed}）"))
+        else:
+            why = list(dict.fromkeys(reasons.get(c.entry_id, [])))
+            decisions.append(Decision(c.entry_id, False, f"第{place[c.entry_id]}名，" + "；".join(why)))
+    return NominationOutcome(decisions, ties, fixed, free)
