@@ -1,0 +1,92 @@
+"""Configuration layers: defaults here, then instance/config.py, then COMPETITION_* variables."""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+ENV_PREFIX = "COMPETITION_"
+
+
+class Defaults:
+    SQLALCHEMY_DATABASE_URI: str | None = None  # set from the instance path when empty
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    UPLOAD_FOLDER: str | None = None  # instance/uploads when empty
+    EXPORT_FOLDER: str | None = None  # instance/exports when empty
+    # The request body limit; per-material limits come from each contest.
+    MAX_CONTENT_LENGTH = 600 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    DISPLAY_TIMEZONE = "Asia/Shanghai"
+    WTF_CSRF_TIME_LIMIT = None  # judges keep one page open all day
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_SECONDS = 300
+    REDIS_URL: str | None = None  # background jobs use RQ when set, else run in-process
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    PASSWORD_MIN_LENGTH = 8
+
+
+def _coerce(value: str):
+    """Environment values are strings; accept JSON literals for numbers and booleans."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def load_secret_key(instance_path: str) -> str:
+    """Read the secret key from the instance folder, generating it on first run."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def configure(app, test_config: dict | None = None) -> None:
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    for key, value in os.environ.items():
+        if key.startswith(ENV_PREFIX):
+            app.config[key[len(ENV_PREFIX):]] = _coerce(value)
+    if test_config:
+        app.config.update(test_config)
+    # Short aliases for the environment: COMPETITION_DATABASE_URL, COMPETITION_SECRET_KEY.
+    if app.config.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    instance = Path(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'competition.db'}"
+    app.config.setdefault("UPLOAD_FOLDER", None)
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
+    if not app.config.get("EXPORT_FOLDER"):
+        app.config["EXPORT_FOLDER"] = str(instance / "exports")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship.
+        app.config["SQLALCHEMY_DATABASE_URI"] = uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    if uri.startswith("sqlite"):
+        opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        opts.setdefault("connect_args", {}).setdefault("timeout", 30)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+    else:
+        opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        opts.setdefault("pool_pre_ping", True)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts

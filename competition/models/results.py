@@ -1,0 +1,90 @@
+"""Results of ranking, objections during the public notice, and certificates."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+
+
+class Result(Base):
+    """获奖结果 of an entry in a contest; frozen once the contest is final."""
+
+    __tablename__ = "result"
+    __table_args__ = (UniqueConstraint("contest_id", "entry_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    group_key: Mapped[str] = mapped_column(String(120))
+    method: Mapped[str] = mapped_column(String(30))
+    n_judges: Mapped[int] = mapped_column(default=0)
+    raw_mean: Mapped[float | None]
+    trimmed_mean: Mapped[float | None]
+    score: Mapped[float | None]
+    uncertainty: Mapped[float | None]
+    rank: Mapped[int | None]
+    award: Mapped[str | None] = mapped_column(String(20))
+    nominated: Mapped[bool] = mapped_column(default=False)
+    nomination_reason: Mapped[str | None] = mapped_column(Text)
+    explanation: Mapped[dict | None] = mapped_column(JSON)
+    override_award: Mapped[str | None] = mapped_column(String(20))
+    override_nominated: Mapped[bool | None]
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    entry = relationship("Entry")
+
+    @property
+    def final_award(self) -> str | None:
+        if self.withdrawn:
+            return None
+        return self.override_award if self.override_award is not None else self.award
+
+    @property
+    def final_nominated(self) -> bool:
+        if self.withdrawn:
+            return False
+        return self.override_nominated if self.override_nominated is not None else self.nominated
+
+
+class Objection(Base):
+    """公示期异议: written, under a real name, with how it was settled."""
+
+    __tablename__ = "objection"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id", ondelete="SET NULL"))
+    submitter_name: Mapped[str] = mapped_column(String(50))
+    submitter_contact: Mapped[str] = mapped_column(String(120))
+    content: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(20))  # upheld, dismissed
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    entry = relationship("Entry")
+
+
+class Certificate(Base):
+    """获奖证书: numbers are never reused; a correction re-issues under the same number."""
+
+    __tablename__ = "certificate"
+    __table_args__ = (UniqueConstraint("contest_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # student, adviser, school
+    recipient_key: Mapped[str] = mapped_column(String(120))  # stable: student/adviser/school id
+    number: Mapped[str] = mapped_column(String(60))
+    seq: Mapped[int]
+    revision: Mapped[int] = mapped_column(default=1)
+    verification_code: Mapped[str] = mapped_column(String(64), unique=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)  # what is printed, as issued
+    revoked: Mapped[bool] = mapped_column(default=False)
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    entry = relationship("Entry")

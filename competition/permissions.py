@@ -1,0 +1,74 @@
+"""Every permission rule in one place. Views call these before loading anything for display."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from .models import Assignment, Entry, User
+
+
+def role_required(*roles: str):
+    """Refuse (403) unless the logged-in user has one of the roles; anonymous users log in first."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            from .extensions import login_manager
+
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def is_organizer(user: User) -> bool:
+    return user.is_authenticated and user.has_role("organizer")
+
+
+def can_edit_entry(user: User, entry: Entry) -> bool:
+    """Teachers of the entry's school (or its creator) work on its drafts."""
+    if not user.is_authenticated or not user.has_role("teacher"):
+        return False
+    return user.school_id is not None and user.school_id == entry.school_id
+
+
+def can_review_entry(user: User, entry: Entry) -> bool:
+    """Organizers review everything; a reviewer only within their district (all, if unscoped)."""
+    if is_organizer(user):
+        return True
+    if not user.is_authenticated or not user.has_role("reviewer"):
+        return False
+    return user.district_id is None or user.district_id == entry.school.district_id
+
+
+def can_view_entry(user: User, entry: Entry) -> bool:
+    return can_edit_entry(user, entry) or can_review_entry(user, entry)
+
+
+def can_score(user: User, assignment: Assignment) -> bool:
+    """A judge sees and scores only their own published assignments."""
+    return (
+        user.is_authenticated
+        and user.has_role("judge")
+        and assignment.judge_id == user.id
+        and assignment.published
+    )
+
+
+def entry_or_403(entry_id: int, check) -> Entry:
+    """Load an entry and apply a rule; a missing id and a forbidden one both answer 404/403 early."""
+    from .extensions import db
+
+    entry = db.session.get(Entry, entry_id)
+    if entry is None:
+        abort(404)
+    if not check(current_user, entry):
+        abort(403)
+    return entry

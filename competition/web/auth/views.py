@@ -1,0 +1,85 @@
+"""Log in, log out, change password."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ...extensions import db, limiter
+from ...services import ServiceError, accounts
+from .forms import ChangePasswordForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(
+                form.username.data,
+                form.password.data,
+                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                lock_seconds=current_app.config["LOGIN_LOCK_SECONDS"],
+            )
+        except ServiceError as exc:
+            db.session.commit()  # keep the failure count
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            lang = session.get("lang")
+            session.clear()  # no session fixation: a fresh session after login
+            if lang:
+                session["lang"] = lang
+            login_user(user, remember=form.remember.data)
+            if user.must_change_password:
+                flash(_("Please choose a new password."), "warning")
+                return redirect(url_for("auth.change_password"))
+            return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user,
+                form.current.data,
+                form.new.data,
+                min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "new").errors.append(exc.message)
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # keep this session with the new token
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,47 @@
+"""Error pages in Chinese; JSON for API-style requests."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return request.is_json or best == "application/json"
+
+
+def register_error_handlers(app: Flask) -> None:
+    messages = {
+        400: lambda: _("The request could not be understood."),
+        403: lambda: _("You do not have permission to do this."),
+        404: lambda: _("The page or item was not found."),
+        405: lambda: _("This action is not allowed here."),
+        409: lambda: _("Someone else changed this in the meantime. Reload and try again."),
+        413: lambda: _("The upload is larger than the allowed size."),
+        429: lambda: _("Too many attempts. Please wait a moment and try again."),
+        500: lambda: _("Something went wrong on the server. Nothing was saved; please try again."),
+    }
+
+    def render(status: int, message: str):
+        if wants_json():
+            return jsonify(ok=False, error=message), status
+        return render_template("errors/error.html", status=status, message=message), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return render(400, _("Your form expired or was sent from elsewhere. Reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        text = messages.get(exc.code)
+        return render(exc.code or 500, text() if text else exc.description)
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error")
+        return render(500, messages[500]())
