@@ -50,8 +50,9 @@ def register_cli(app: Flask) -> None:
     # Commands of other areas register themselves here as they land.
     import importlib
 
-    for module in ("competition.cli_contests", "competition.cli_judging", "competition.cli_results",
-                   "competition.cli_certificates", "competition.cli_exports", "competition.cli_ops"):
+    for module in ("competition.cli_contests", "competition.cli_accounts", "competition.cli_demo",
+                   "competition.cli_judging", "competition.cli_results", "competition.cli_certificates",
+                   "competition.cli_exports", "competition.cli_ops"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -13,6 +13,7 @@ BLUEPRINTS = [
     ("review", "/review"),
     ("judge", "/judge"),
     ("organizer", "/organizer"),
+    ("files", "/files"),
     ("public", ""),
 ]
 

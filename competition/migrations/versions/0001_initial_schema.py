@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 03:25:15.388085
+Create Date: 2026-11-29 03:26:27.301869
 
 """
 from alembic import op

@@ -2,12 +2,11 @@
 results, certificates, exports, reports), each registering its routes on `bp`."""
 from __future__ import annotations
 
-import importlib
-
 from flask import Blueprint
 from flask_login import login_required
 
 from ...permissions import role_required
+from .._topics import load_topics
 
 bp = Blueprint("organizer", __name__)
 
@@ -20,10 +19,5 @@ def _organizers_only():
     return None
 
 
-TOPICS = ("home", "contests", "accounts", "judging", "results", "certificates", "exports", "reports", "audit")
-for _topic in TOPICS:
-    try:
-        importlib.import_module(f"{__package__}.{_topic}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.{_topic}":
-            raise
+load_topics(__package__, ("home", "contests", "accounts", "judging", "results", "certificates",
+                          "exports", "reports", "audit"))
