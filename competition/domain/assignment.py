@@ -30,16 +30,30 @@ from typing import Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from .text import N_, Message
+
 Id = Hashable
 Pair = tuple[Id, Id]  # (judge_id, entry_id)
 
-REASON_SAME_SCHOOL = "评委与该作品同校"
-REASON_ADVISER = "评委是该作品的指导教师"
-REASON_DECLARED = "评委申报了回避：{}"
-REASON_SAME_DISTRICT = "评委与该作品同区县"
-REASON_TOO_FEW = "仅有{eligible}名无回避冲突的评委，需要{needed}名"
-REASON_CAPACITY = "评委工作量已达上限，仅分配到{got}名，需要{needed}名"
-REASON_UNKNOWN = "评委或作品不在本轮"
+# Reasons are Messages (English templates, translated at the edge by competition.messages).
+REASON_SAME_SCHOOL = N_("The judge works at the entry's school")
+REASON_ADVISER = N_("The judge is an adviser of the entry")
+REASON_DECLARED = N_("Conflict of interest: %(reason)s")
+REASON_SAME_DISTRICT = N_("The judge is from the entry's district")
+REASON_TOO_FEW = N_("Only %(eligible)s judges have no conflict with this entry; %(needed)s are needed")
+REASON_CAPACITY = N_("The judges' workload limits are reached: only %(got)s of %(needed)s judges assigned")
+REASON_UNKNOWN = N_("The judge or the entry is not in this round")
+REASON_NO_JUDGE_LEFT = N_("No further judge without a conflict is free for this entry")
+
+PROBLEM_DUPLICATE = N_("The plan lists a judge-entry pair twice")
+PROBLEM_UNKNOWN = N_("Judge %(judge)s or entry %(entry)s is not in this round")
+PROBLEM_CONFLICT = N_("Judge %(judge)s may not score entry %(entry)s: %(reason)s")
+PROBLEM_CAPACITY = N_("Judge %(judge)s has more than the limit of %(capacity)s entries")
+PROBLEM_UNLISTED = N_("Entry %(entry)s has %(got)s of %(needed)s judges but is not listed as short")
+PROBLEM_SHORT_MISMATCH = N_("The shortfall recorded for entry %(entry)s does not match the plan")
+PROBLEM_SUMMARY = N_("The plan's %(name)s do not match its assignments")
+PROBLEM_SPREAD = N_("Judge pool %(pool)s has a load spread of %(spread)s, more than %(limit)s")
+PROBLEM_SPLIT = N_("Group %(group)s is split into %(parts)s parts; harsh and lenient judges cannot be corrected")
 
 
 @dataclass(frozen=True)
@@ -81,7 +95,7 @@ class Shortfall:
     entry_id: Id
     needed: int
     got: int
-    reason: str
+    reason: Message
 
 
 @dataclass(frozen=True)
@@ -91,7 +105,7 @@ class AssignmentPlan:
     ``judges_per_entry`` maps each entry to its judges (sorted ids);
     ``components`` maps each group to the entry sets of its connected parts of
     the judge-entry graph (one set when connected); ``dropped`` lists existing
-    assignments that were not kept, with the reason.
+    assignments that were not kept, with the reason (a :class:`Message`).
     """
 
     assignments: tuple[Pair, ...]
@@ -101,7 +115,7 @@ class AssignmentPlan:
     infeasible: list[Shortfall]
     components: dict[Hashable, list[frozenset]]
     subject_match_rate: float
-    dropped: tuple[tuple[Id, Id, str], ...] = field(default=())
+    dropped: tuple[tuple[Id, Id, Message], ...] = field(default=())
 
     def is_connected(self, group: Hashable) -> bool:
         """True when every entry of ``group`` is linked to every other through judges."""
@@ -118,21 +132,23 @@ def conflict_reason(
     entry: EntryInfo,
     conflicts: Mapping[Pair, str] | None = None,
     exclude_same_district: bool = False,
-) -> str | None:
-    """Why ``judge`` may not score ``entry`` (回避原因), or None when allowed.
+) -> Message | None:
+    """Why ``judge`` may not score ``entry`` (回避原因) as a :class:`Message`, or None.
 
     Used by the planner and by the organizer's manual add, which must be
-    refused with this reason.
+    refused with this reason.  ``conflicts`` maps (judge_id, entry_id) to the
+    reason given for a declared or organizer-set conflict.
     """
-    if judge.school_id == entry.school_id:
-        return REASON_SAME_SCHOOL
+    if judge.school_id is not None and judge.school_id == entry.school_id:
+        return Message(REASON_SAME_SCHOOL)
     if judge.judge_id in entry.adviser_ids:
-        return REASON_ADVISER
+        return Message(REASON_ADVISER)
     declared = (conflicts or {}).get((judge.judge_id, entry.entry_id))
     if declared is not None:
-        return REASON_DECLARED.format(declared)
-    if exclude_same_district and judge.district_id == entry.district_id:
-        return REASON_SAME_DISTRICT
+        return Message(REASON_DECLARED, {"reason": declared})
+    if (exclude_same_district and judge.district_id is not None
+            and judge.district_id == entry.district_id):
+        return Message(REASON_SAME_DISTRICT)
     return None
 
 
@@ -185,9 +201,11 @@ class _State:
     def _eligibility(self, conflicts: Mapping[Pair, str], exclude_same_district: bool) -> np.ndarray:
         """Boolean matrix: judge j may score entry e (vectorised conflict_reason)."""
         codes: dict[object, int] = {}
+        unknown = iter(range(-1, -(len(self.entries) + len(self.judges) + 2), -1))
 
         def code(value: object) -> int:
-            return codes.setdefault(value, len(codes))
+            # an unknown school or district (None) matches nothing, as in conflict_reason
+            return next(unknown) if value is None else codes.setdefault(value, len(codes))
 
         e_school = np.array([code(e.school_id) for e in self.entries], dtype=np.int64)
         j_school = np.array([code(j.school_id) for j in self.judges], dtype=np.int64)
@@ -565,11 +583,11 @@ def assign(
     for judge_id, entry_id in sorted(set(existing), key=lambda p: (_key(p[0]), _key(p[1]))):
         e, j = state.e_index.get(entry_id), state.j_index.get(judge_id)
         if e is None or j is None:
-            dropped.append((judge_id, entry_id, REASON_UNKNOWN))
+            dropped.append((judge_id, entry_id, Message(REASON_UNKNOWN)))
         elif not state.eligible[e, j]:
             reason = conflict_reason(state.judges[j], state.entries[e], conflicts,
                                      exclude_same_district)
-            dropped.append((judge_id, entry_id, reason or ""))
+            dropped.append((judge_id, entry_id, reason or Message(REASON_UNKNOWN)))
         else:
             state.add(e, j)
             state.fixed[e, j] = True
@@ -620,8 +638,8 @@ def build_plan(
         got = len(per_entry[entry.entry_id])
         if got < k:
             n_ok = int((state.eligible[e] | state.assigned[e]).sum())
-            reason = (REASON_TOO_FEW.format(eligible=n_ok, needed=k) if n_ok < k
-                      else REASON_CAPACITY.format(got=got, needed=k))
+            reason = (Message(REASON_TOO_FEW, {"eligible": n_ok, "needed": k}) if n_ok < k
+                      else Message(REASON_CAPACITY, {"got": got, "needed": k}))
             infeasible.append(Shortfall(entry.entry_id, k, got, reason))
     spreads = _spreads(state) if state.judges else np.zeros(0, dtype=np.int64)
     total = int(state.assigned.sum())
@@ -651,8 +669,8 @@ def check_plan(
     *,
     max_spread: int | None = None,
     require_connected: bool = False,
-) -> list[str]:
-    """Problems with a plan, in Chinese, for tests and the organizer's edit screen.
+) -> list[Message]:
+    """Problems with a plan as :class:`Message`s, for tests and the organizer's screens.
 
     Checks: known judges and entries, no duplicate pair, no hard exclusion, no
     capacity exceeded, each entry has ``k`` judges or a matching shortfall, and the
@@ -660,46 +678,96 @@ def check_plan(
     connectivity.  An empty list means the plan is valid.
     """
     conflicts = conflicts or {}
-    problems: list[str] = []
+    problems: list[Message] = []
     e_by_id = {e.entry_id: e for e in entries}
     j_by_id = {j.judge_id: j for j in judges}
     if len(set(plan.assignments)) != len(plan.assignments):
-        problems.append("分配中有重复的评委-作品对")
+        problems.append(Message(PROBLEM_DUPLICATE))
     for judge_id, entry_id in plan.assignments:
         judge, entry = j_by_id.get(judge_id), e_by_id.get(entry_id)
         if judge is None or entry is None:
-            problems.append(f"评委{judge_id}或作品{entry_id}不在本轮")
+            problems.append(Message(PROBLEM_UNKNOWN, {"judge": judge_id, "entry": entry_id}))
             continue
         reason = conflict_reason(judge, entry, conflicts, exclude_same_district)
         if reason:
-            problems.append(f"评委{judge_id}不能评审作品{entry_id}：{reason}")
+            problems.append(Message(PROBLEM_CONFLICT,
+                                    {"judge": judge_id, "entry": entry_id, "reason": reason}))
     fresh = build_plan(plan.assignments, entries, judges, conflicts, k=k,
                        exclude_same_district=exclude_same_district)
     for judge in judges:
         if judge.capacity is not None and fresh.loads[judge.judge_id] > judge.capacity:
-            problems.append(f"评委{judge.judge_id}的工作量超过上限{judge.capacity}")
+            problems.append(Message(PROBLEM_CAPACITY,
+                                    {"judge": judge.judge_id, "capacity": judge.capacity}))
     listed = {s.entry_id: s for s in plan.infeasible}
     for shortfall in fresh.infeasible:
         if listed.get(shortfall.entry_id, None) is None:
-            problems.append(f"作品{shortfall.entry_id}只有{shortfall.got}名评委，需要{k}名，且未列为不足")
+            problems.append(Message(PROBLEM_UNLISTED, {"entry": shortfall.entry_id,
+                                                       "got": shortfall.got, "needed": k}))
         elif listed[shortfall.entry_id].got != shortfall.got:
-            problems.append(f"作品{shortfall.entry_id}的不足记录与分配不符")
+            problems.append(Message(PROBLEM_SHORT_MISMATCH, {"entry": shortfall.entry_id}))
     for name in ("loads", "load_spread", "judges_per_entry", "components"):
         if getattr(plan, name) != getattr(fresh, name):
-            problems.append(f"计划的{name}与分配不符")
+            problems.append(Message(PROBLEM_SUMMARY, {"name": name}))
     if max_spread is not None:
         for pool, spread in fresh.load_spread.items():
             if spread > max_spread:
-                problems.append(f"评委组{pool}的工作量差为{spread}，超过{max_spread}")
+                problems.append(Message(PROBLEM_SPREAD,
+                                        {"pool": pool, "spread": spread, "limit": max_spread}))
     if require_connected:
         for group, parts in fresh.components.items():
             if len(parts) > 1:
-                problems.append(f"组别{group}的评审关系分成{len(parts)}块，无法校正评委宽严")
+                problems.append(Message(PROBLEM_SPLIT, {"group": group, "parts": len(parts)}))
     return problems
+
+
+def add_judges(
+    wanted: Mapping[Id, int],
+    entries: Sequence[EntryInfo],
+    judges: Sequence[JudgeInfo],
+    conflicts: Mapping[Pair, str] | None = None,
+    *,
+    existing: Iterable[Pair] = (),
+    exclude_same_district: bool = False,
+) -> tuple[list[Pair], list[Shortfall]]:
+    """Give entries extra judges (加评, the borderline re-judging pass).
+
+    ``wanted`` maps entry ids to the number of extra judges; ``existing`` pairs
+    are the current assignments (they set the loads and are never repeated).
+    Each extra judge is the eligible one of lowest load, a subject match
+    preferred, then the lowest id: deterministic.  Returns the new pairs and a
+    :class:`Shortfall` per entry that could not get all it wanted (``needed``
+    and ``got`` count the extra judges only).
+    """
+    conflicts = conflicts or {}
+    state = _State(entries, judges, conflicts, exclude_same_district)
+    for judge_id, entry_id in set(existing):
+        e, j = state.e_index.get(entry_id), state.j_index.get(judge_id)
+        if e is not None and j is not None:
+            state.add(e, j)
+    pairs: list[Pair] = []
+    shortfalls: list[Shortfall] = []
+    for entry_id in sorted(wanted, key=_key):
+        e = state.e_index.get(entry_id)
+        need = int(wanted[entry_id])
+        got = 0
+        while e is not None and got < need:
+            open_ = state.open_for(e)
+            if not open_.any():
+                break
+            score = np.where(open_, state.load * 2 + (~state.match[e]), np.iinfo(np.int64).max)
+            j = int(np.argmin(score))
+            state.add(e, j)
+            pairs.append((state.judges[j].judge_id, entry_id))
+            got += 1
+        if got < need:
+            reason = Message(REASON_UNKNOWN) if e is None else Message(REASON_NO_JUDGE_LEFT)
+            shortfalls.append(Shortfall(entry_id, need, got, reason))
+    return pairs, shortfalls
 
 
 __all__ = [
     "AssignmentPlan",
+    "add_judges",
     "EntryInfo",
     "JudgeInfo",
     "Shortfall",

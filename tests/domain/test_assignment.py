@@ -10,12 +10,16 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from competition.domain.text import Message
+
+from competition.domain import assignment as A
 from competition.domain.assignment import (
     AssignmentPlan,
     EntryInfo,
     JudgeInfo,
     Shortfall,
     _connect,
+    add_judges,
     _State,
     assign,
     build_plan,
@@ -41,15 +45,42 @@ def eligible_count(e, judges, conflicts, same_district=False):
 # --------------------------------------------------------------------------
 
 
-def test_conflict_reasons_in_chinese():
+def test_conflict_reasons_are_messages():
     e = entry("e1", school=1, district=7, advisers={"jA"})
-    assert conflict_reason(judge("j1", school=1), e) == "评委与该作品同校"
-    assert conflict_reason(judge("jA", school=2), e) == "评委是该作品的指导教师"
-    assert (conflict_reason(judge("j2", school=2), e, {("j2", "e1"): "亲属关系"})
-            == "评委申报了回避：亲属关系")
+    assert conflict_reason(judge("j1", school=1), e) == Message(A.REASON_SAME_SCHOOL)
+    assert conflict_reason(judge("jA", school=2), e) == Message(A.REASON_ADVISER)
+    declared = conflict_reason(judge("j2", school=2), e, {("j2", "e1"): "亲属关系"})
+    assert declared == Message(A.REASON_DECLARED, {"reason": "亲属关系"})
+    assert str(declared) == "Conflict of interest: 亲属关系"
     near = judge("j3", school=2, district=7)
     assert conflict_reason(near, e) is None
-    assert conflict_reason(near, e, exclude_same_district=True) == "评委与该作品同区县"
+    assert conflict_reason(near, e, exclude_same_district=True) == Message(A.REASON_SAME_DISTRICT)
+    # an unknown school or district (a judge from a university) conflicts with nothing
+    assert conflict_reason(judge("j4", school=None, district=None), e,
+                           exclude_same_district=True) is None
+
+
+def test_reasons_are_translated_in_the_catalog(app):
+    from competition.messages import translate
+
+    with app.test_request_context():
+        assert translate(Message(A.REASON_SAME_SCHOOL)) == "评委与该作品同校"
+        assert translate(Message(A.REASON_TOO_FEW, {"eligible": 3, "needed": 5})) == (
+            "仅有3名无回避冲突的评委，需要5名")
+
+
+def test_add_judges_gives_extra_judges_without_conflicts_lowest_load_first():
+    entries = [entry("e1", school=1), entry("e2", school=2)]
+    judges = [judge("j1", 1), judge("j2", 3), judge("j3", 4), judge("j4", 5, subjects=("化学",))]
+    existing = [("j2", "e1"), ("j2", "e2"), ("j3", "e2")]
+    pairs, short = add_judges({"e1": 2, "e2": 3}, entries, judges, existing=existing)
+    # e1: j1 is from its school; j3 (load 1) and j4 (load 0, off-subject) are free
+    assert sorted(p for p in pairs if p[1] == "e1") == [("j3", "e1"), ("j4", "e1")]
+    # e2 has j2, j3 already: only j1 and j4 are left, so one of three is short
+    assert sorted(p for p in pairs if p[1] == "e2") == [("j1", "e2"), ("j4", "e2")]
+    assert short == [Shortfall("e2", 3, 2, Message(A.REASON_NO_JUDGE_LEFT))]
+    assert add_judges({"e1": 2}, entries, judges, existing=existing) == add_judges(
+        {"e1": 2}, entries, judges, existing=list(reversed(existing)))
 
 
 # --------------------------------------------------------------------------
@@ -76,7 +107,8 @@ def test_shortfall_reported_with_reason_and_partial_assignment():
     judges = [judge(f"a{i}", school=1) for i in range(4)] + [judge(f"b{i}", school=3)
                                                              for i in range(3)]
     plan = assign(entries, judges, k=5)
-    assert plan.infeasible == [Shortfall("e1", 5, 3, "仅有3名无回避冲突的评委，需要5名")]
+    assert plan.infeasible == [
+        Shortfall("e1", 5, 3, Message(A.REASON_TOO_FEW, {"eligible": 3, "needed": 5}))]
     assert plan.judges_per_entry["e1"] == ("b0", "b1", "b2")
     assert len(plan.judges_per_entry["e2"]) == 5
     assert check_plan(plan, entries, judges, {}, 5) == []
@@ -88,7 +120,7 @@ def test_capacity_respected_and_shortfall_says_so():
     plan = assign(entries, judges, k=2)
     assert plan.loads == {"j1": 4, "j2": 2, "j3": 1}
     assert [s.got for s in plan.infeasible] == [1]
-    assert plan.infeasible[0].reason == "评委工作量已达上限，仅分配到1名，需要2名"
+    assert plan.infeasible[0].reason == Message(A.REASON_CAPACITY, {"got": 1, "needed": 2})
     assert check_plan(plan, entries, judges, {}, 2) == []
 
 
@@ -122,7 +154,8 @@ def test_existing_kept_and_conflicting_existing_dropped():
     plan = assign(entries, judges, k=2, existing=existing)
     assert ("j1", "e0") in plan.assignments
     assert ("j0", "e0") not in plan.assignments
-    assert plan.dropped == (("j0", "e0", "评委与该作品同校"), ("jX", "e1", "评委或作品不在本轮"))
+    assert plan.dropped == (("j0", "e0", Message(A.REASON_SAME_SCHOOL)),
+                            ("jX", "e1", Message(A.REASON_UNKNOWN)))
     assert check_plan(plan, entries, judges, {}, 2) == []
 
 
@@ -171,10 +204,11 @@ def test_check_plan_reports_tampering():
     plan = assign(entries, judges, k=2)
     bad = replace(plan, assignments=tuple(sorted(plan.assignments + (("j0", "e0"),))))
     problems = check_plan(bad, entries, judges, {}, 2)
-    assert any("同校" in p for p in problems)
+    assert any(p.template == A.PROBLEM_CONFLICT and p.params["reason"].template
+               == A.REASON_SAME_SCHOOL for p in problems)
     short = build_plan(plan.assignments[1:], entries, judges, k=2)
-    assert any("未列为不足" in p for p in check_plan(replace(short, infeasible=[]), entries,
-                                                    judges, {}, 2))
+    assert any(p.template == A.PROBLEM_UNLISTED for p in check_plan(
+        replace(short, infeasible=[]), entries, judges, {}, 2))
     assert check_plan(short, entries, judges, {}, 2) == []
 
 
@@ -256,7 +290,7 @@ def test_impossible_connection_is_reported():
     assert not plan.is_connected("G")
     assert sorted(map(sorted, plan.components["G"])) == [["a"], ["b"]]
     problems = check_plan(plan, entries, judges, {}, 1, require_connected=True)
-    assert problems and "分成2块" in problems[0]
+    assert problems == [Message(A.PROBLEM_SPLIT, {"group": "G", "parts": 2})]
 
 
 # --------------------------------------------------------------------------
@@ -365,8 +399,8 @@ def test_property_valid_plan_no_conflicts_full_or_reported(data, same_district):
         want = min(k, eligible_count(e, juds, conflicts, same_district))
         assert len(plan.judges_per_entry[e.entry_id]) == want
         if want < k:
-            assert Shortfall(e.entry_id, k, want, f"仅有{want}名无回避冲突的评委，需要{k}名") \
-                in plan.infeasible
+            reason = Message(A.REASON_TOO_FEW, {"eligible": want, "needed": k})
+            assert Shortfall(e.entry_id, k, want, reason) in plan.infeasible
 
 
 @PROPS
