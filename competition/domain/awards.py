@@ -35,6 +35,9 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, S
 from dataclasses import dataclass, field
 from typing import Any
 
+from .explain import Names
+from .text import N_, Message
+
 __all__ = [
     "DEFAULT_LEVELS",
     "Award",
@@ -61,7 +64,7 @@ class TieBreak:
     unless ``descending=False``.
     """
 
-    label: str
+    label: str | Message
     key: Callable[[Any], Any] | str | Mapping[Hashable, Any]
     descending: bool = True
 
@@ -91,7 +94,7 @@ class CutTie:
 
 @dataclass(frozen=True)
 class Award:
-    """Award decision for one entry, with a Chinese explanation for the UI."""
+    """Award decision for one entry, with an explanation (translatable parts) for the UI."""
 
     entry_id: Hashable
     level: str | None
@@ -99,7 +102,7 @@ class Award:
     rank: int  # competition rank by score within the group (1,2,2,4)
     group_size: int
     pending: bool  # waits for an organizer decision on a tie
-    explanation: str
+    explanation: tuple[Message, ...]
     group: Hashable = None
 
 
@@ -168,8 +171,8 @@ def _classes(ordered: list[Any], tie_break: Sequence[TieBreak]) -> list[tuple[in
     return spans
 
 
-def _names(ids: Iterable[Hashable], labels: Mapping[Hashable, str]) -> str:
-    return "、".join(labels.get(i, str(i)) for i in ids)
+def _names(ids: Iterable[Hashable], labels: Mapping[Hashable, str]) -> Names:
+    return Names(labels.get(i, str(i)) for i in ids)
 
 
 def assign_awards(
@@ -191,7 +194,7 @@ def assign_awards(
     """
     results = list(results)
     if len({getattr(r, "component", 0) for r in results}) > 1:
-        raise ValueError("组内作品分属不同的评审连通分量，分数不可比，不能合并评奖")
+        raise ValueError("results of one group come from several components: scores are not comparable")
     tie_break = list(tie_break or [])
     min_scores = dict(min_scores or {})
     tie_decisions = dict(tie_decisions or {})
@@ -227,7 +230,7 @@ def assign_awards(
                 if name in tie_decisions:
                     chosen = set(tie_decisions[name])
                     if not chosen <= set(ids):
-                        raise ValueError(f"{name}并列裁定中含有不在并列中的作品: {sorted(map(str, chosen - set(ids)))}")
+                        raise ValueError(f"decision for {name} names entries not in the tie: {sorted(map(str, chosen - set(ids)))}")
                     picked = {p for p in members if ordered[p].entry_id in chosen}
                     now |= picked
                     decided[name] = set(members)
@@ -239,43 +242,53 @@ def assign_awards(
 
     stale = set(tie_decisions) - set(decided)
     if stale:
-        raise ValueError(f"这些等级的分数线上没有并列，裁定无从适用: {sorted(stale)}")
+        raise ValueError(f"no tie at these levels' lines for a decision to apply to: {sorted(stale)}")
 
     awards = []
+    chain = Names(tb.label for tb in tie_break)
+    total = cuts[names[-1]] if names else 0
     for p, r in enumerate(ordered):
         s, _ = span_of[p]
-        where = f"组内第{s + 1}名"
+        where = {"position": s + 1, "n": n}
         if ranks[p] != s + 1 and tie_break:
-            where += f"（同分并列第{ranks[p]}名，按{'、'.join(tb.label for tb in tie_break)}排序）"
-        notes = [f"{where}（共{n}项）"]
+            notes = [Message(N_("rank %(position)d of %(n)d in the group (tied on score for rank %(rank)d, "
+                                "ordered by %(chain)s)"), {**where, "rank": ranks[p], "chain": chain})]
+        else:
+            notes = [Message(N_("rank %(position)d of %(n)d in the group"), where)]
         level, is_pending = None, False
         for name in names:
             if p in pending[name]:
                 others = [ordered[q].entry_id for q in range(*span_of[p]) if q != p]
-                notes.append(
-                    f"与{_names(others, labels)}同分并列于{name}线（剩余名额{cuts[name] - s}项），待组织方裁定"
-                )
+                notes.append(Message(
+                    N_("tied with %(others)s at the %(level)s line (%(left)d places left): "
+                       "waits for the organizer's decision"),
+                    {"others": _names(others, labels), "level": name, "left": cuts[name] - s},
+                ))
                 is_pending = True
                 break
             if p not in above[name]:
                 continue
             if r.score < min_scores.get(name, -math.inf):
-                notes.append(f"得分{r.score:.2f}低于{name}最低分{min_scores[name]:.2f}")
+                notes.append(Message(N_("score %(score).2f is below the %(level)s minimum of %(min).2f"),
+                                     {"score": r.score, "level": name, "min": min_scores[name]}))
                 continue
             level = name
             if p in decided.get(name, ()):
-                notes.append(f"同分并列于{name}线，经组织方裁定获{name}")
+                notes.append(Message(N_("tied at the %(level)s line: awarded %(level)s by the organizer's decision"),
+                                     {"level": name}))
             else:
-                notes.append(f"{name}名额{quotas[name]}项，获{name}")
+                notes.append(Message(N_("%(quota)d places for %(level)s: awarded %(level)s"),
+                                     {"quota": quotas[name], "level": name}))
             break
         if level is None and not is_pending:
             for name in names:
                 if p in decided.get(name, ()) and p not in above[name]:
-                    notes.append(f"同分并列于{name}线，经组织方裁定未获{name}")
-            total = cuts[names[-1]] if names else 0
-            notes.append(f"获奖名额共{total}项，未获奖")
+                    notes.append(Message(
+                        N_("tied at the %(level)s line: not awarded %(level)s by the organizer's decision"),
+                        {"level": name}))
+            notes.append(Message(N_("%(total)d award places in all: no award"), {"total": total}))
         awards.append(
-            Award(r.entry_id, level, s + 1, ranks[p], n, is_pending, "，".join(notes), group)
+            Award(r.entry_id, level, s + 1, ranks[p], n, is_pending, tuple(notes), group)
         )
     return AwardOutcome(awards, ties, cuts, group, quotas)
 

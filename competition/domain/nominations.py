@@ -5,7 +5,7 @@ Pure module.  Rules (all per-contest settings passed in by the caller):
 * Only entries with an eligible award level (default 一等奖) are considered.
 * **Order.**  Candidates are taken greedily in order of their rank within
   their group, then higher score (so the winners of all groups come before
-  any runner-up); equal rank and score form a tie.  ``第N名`` in messages is
+  any runner-up); equal rank and score form a tie.  "place N" in messages is
   the place in this order among eligible candidates.
 * **Quota.**  ``quota`` places in all.  With ``stage_shares`` (e.g.
   {"小学": .10, "初中": .20, "高中": .50}) each stage first gets
@@ -27,6 +27,9 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+
+from .explain import Names
+from .text import N_, Message
 
 __all__ = ["Candidate", "Decision", "NominationOutcome", "QuotaTie", "nominate", "stage_quotas"]
 
@@ -50,15 +53,16 @@ class Candidate:
 class Decision:
     entry_id: Hashable
     nominated: bool
-    reason: str  # Chinese, shown to organizers and teachers
+    reason: tuple[Message, ...]  # translatable parts, shown to organizers and teachers
     pending: bool = False  # waits for an organizer decision on a tie
 
 
 @dataclass(frozen=True)
 class QuotaTie:
-    pool: str  # which quota or cap the tie sits on
+    pool: str  # which quota or cap the tie sits on: quota, free, stage:<stage>, group, school, district
     entry_ids: tuple[Hashable, ...]
     places: int
+    label: Message | None = None  # the quota or cap in words
 
 
 @dataclass(frozen=True)
@@ -90,9 +94,10 @@ class _Caps:
 
     def __init__(self, group_quota, school_cap, district_cap) -> None:
         self.limits = [
-            ("group", "本组名额", group_quota, lambda c: c.group),
-            ("school", "学校名额上限", school_cap, lambda c: c.school_id),
-            ("district", "区县名额上限", district_cap, lambda c: c.district_id),
+            ("group", N_("group quota of %(cap)d reached by entries %(by)s"), group_quota, lambda c: c.group),
+            ("school", N_("school cap of %(cap)d reached by entries %(by)s"), school_cap, lambda c: c.school_id),
+            ("district", N_("district cap of %(cap)d reached by entries %(by)s"), district_cap,
+             lambda c: c.district_id),
         ]
         self.taken: dict[tuple[str, Hashable], list[Candidate]] = {}
 
@@ -101,17 +106,16 @@ class _Caps:
             return None
         return value.get(key) if isinstance(value, Mapping) else value
 
-    def block(self, c: Candidate, extra: Iterable[Candidate] = ()) -> tuple[str, str] | None:
+    def block(self, c: Candidate, extra: Iterable[Candidate] = ()) -> tuple[str, Message] | None:
         """(kind, reason) of the first cap that ``c`` (plus ``extra``) would break."""
-        for kind, name, value, key in self.limits:
+        for kind, template, value, key in self.limits:
             cap = self.limit(kind, value, key(c))
             if cap is None:
                 continue
             taken = self.taken.get((kind, key(c)), [])
             same = [x for x in extra if key(x) == key(c)]
             if len(taken) + len(same) >= cap:
-                by = "、".join(x.label for x in taken) or "无"
-                return kind, f"{name}{cap}项已由项目 {by} 占用"
+                return kind, Message(template, {"cap": cap, "by": Names(x.label for x in taken)})
         return None
 
     def take(self, c: Candidate) -> None:
@@ -157,11 +161,19 @@ def nominate(
     ties: list[QuotaTie] = []
     carried: dict[int, int] = {}  # class index -> stage places carried into the free pool
 
-    pools: list[tuple[str, int, str | None]] = [
-        (f"{stage}学段名额", n, stage) for stage, n in fixed.items()
+    def at(c: Candidate) -> Message:
+        return Message(N_("place %(place)d among the eligible entries"), {"place": place[c.entry_id]})
+
+    def full(label: Message, size: int) -> Message:
+        return Message(N_("%(pool)s of %(size)d is full"), {"pool": label, "size": size})
+
+    pools: list[tuple[str, Message, int, str | None]] = [
+        (f"stage:{stage}", Message(N_("%(stage)s stage quota"), {"stage": stage}), n, stage)
+        for stage, n in fixed.items()
     ]
-    pools.append(("自由名额" if fixed else "名额", free, None))
-    for pool_name, size, stage in pools:
+    pools.append(("free", Message(N_("free quota")), free, None) if fixed
+                 else ("quota", Message(N_("quota")), free, None))
+    for pool_key, pool_name, size, stage in pools:
         left = size
         for ci, cls in enumerate(classes):
             members = [c for c in cls if c.entry_id not in result and (stage is None or c.stage == stage)]
@@ -182,12 +194,13 @@ def nominate(
             if not clash and len(fit) <= room:
                 for c in fit:
                     caps.take(c)
-                    result[c.entry_id] = Decision(c.entry_id, True, f"第{place[c.entry_id]}名，{pool_name}内推荐")
+                    result[c.entry_id] = Decision(c.entry_id, True, (
+                        at(c), Message(N_("nominated within the %(pool)s"), {"pool": pool_name})))
                 left = room - len(fit)
                 continue
             if not clash and room == 0:
                 for c in fit:
-                    reasons.setdefault(c.entry_id, []).append(f"{pool_name}{size}项已满")
+                    reasons.setdefault(c.entry_id, []).append(full(pool_name, size))
                 continue
             tied = clash or fit
             chosen = [c for c in tied if c.entry_id in decided]
@@ -195,25 +208,30 @@ def nominate(
                 carried[ci] = carried.get(ci, 0) + room  # let the free pool try first
                 left = 0
                 for c in tied:
-                    reasons.setdefault(c.entry_id, []).append(f"{pool_name}{size}项已满")
+                    reasons.setdefault(c.entry_id, []).append(full(pool_name, size))
                 continue
             if any(c.entry_id in decided for c in tied):
                 for c in tied:
                     if c in chosen:
                         caps.take(c)
-                        result[c.entry_id] = Decision(c.entry_id, True, f"第{place[c.entry_id]}名，并列，经组织方裁定推荐")
+                        result[c.entry_id] = Decision(c.entry_id, True, (
+                            at(c), Message(N_("tied: nominated by the organizer's decision"))))
                     else:
-                        result[c.entry_id] = Decision(c.entry_id, False, f"第{place[c.entry_id]}名，并列，经组织方裁定未推荐")
+                        result[c.entry_id] = Decision(c.entry_id, False, (
+                            at(c), Message(N_("tied: not nominated by the organizer's decision"))))
                 left = max(room - len(chosen), 0)
                 continue
-            where = pool_name if not clash else caps.block(clash[0], [x for x in clash if x is not clash[0]])[1]
-            places = room if not clash else 0
-            ties.append(QuotaTie(pool_name if not clash else where, tuple(c.entry_id for c in tied), places))
+            if clash:
+                kind, where = caps.block(clash[0], [x for x in clash if x is not clash[0]])
+                ties.append(QuotaTie(kind, tuple(c.entry_id for c in tied), 0, where))
+            else:
+                where = pool_name
+                ties.append(QuotaTie(pool_key, tuple(c.entry_id for c in tied), room, pool_name))
             for c in tied:
-                others = "、".join(x.label for x in tied if x is not c)
-                result[c.entry_id] = Decision(
-                    c.entry_id, False, f"第{place[c.entry_id]}名，与项目 {others} 并列于名额线（{where}），待组织方裁定", True
-                )
+                others = Names(x.label for x in tied if x is not c)
+                result[c.entry_id] = Decision(c.entry_id, False, (at(c), Message(
+                    N_("tied with entries %(others)s at the line (%(where)s): waits for the organizer's decision"),
+                    {"others": others, "where": where})), True)
             if not clash:
                 left = 0  # the open places wait for the decision
 
@@ -222,9 +240,14 @@ def nominate(
         if c.entry_id in result:
             decisions.append(result[c.entry_id])
         elif c.award not in eligible_awards:
-            allowed = "、".join(eligible_awards)
-            decisions.append(Decision(c.entry_id, False, f"{c.award or '未获奖'}，不在推荐范围（限{allowed}）"))
+            award = c.award if c.award else Message(N_("no award"))
+            decisions.append(Decision(c.entry_id, False, (Message(
+                N_("%(award)s: not eligible for nomination (only %(allowed)s)"),
+                {"award": award, "allowed": Names(eligible_awards)}),)))
         else:
-            why = list(dict.fromkeys(reasons.get(c.entry_id, [])))
-            decisions.append(Decision(c.entry_id, False, f"第{place[c.entry_id]}名，" + "；".join(why)))
+            why: list[Message] = []
+            for m in reasons.get(c.entry_id, []):
+                if m not in why:
+                    why.append(m)
+            decisions.append(Decision(c.entry_id, False, (at(c), *why)))
     return NominationOutcome(decisions, ties, fixed, free)

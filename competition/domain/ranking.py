@@ -53,11 +53,13 @@ Conventions that callers rely on:
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
+
+from .text import N_, Message
 
 __all__ = [
     "METHODS",
@@ -67,6 +69,7 @@ __all__ = [
     "JudgeEffect",
     "RankingOutcome",
     "ScoreRecord",
+    "combine_rounds",
     "rank",
 ]
 
@@ -74,6 +77,7 @@ METHODS = ("mean", "trimmed_mean", "zscore", "calibrated")
 ROUND_DECIMALS = 4
 # A judge whose offset is beyond this many points is named in explanations.
 NOTABLE_OFFSET = 1.0
+TENDENCY_LABELS = {"lenient": N_("lenient"), "harsh": N_("harsh"), "typical": N_("typical")}
 
 
 @dataclass(frozen=True)
@@ -125,12 +129,16 @@ class JudgeEffect:
 
     @property
     def tendency(self) -> str:
-        """Chinese label: 偏宽 / 偏严 / 适中."""
+        """``lenient`` (偏宽), ``harsh`` (偏严) or ``typical`` (适中)."""
         if self.severity > NOTABLE_OFFSET:
-            return "偏宽"
+            return "lenient"
         if self.severity < -NOTABLE_OFFSET:
-            return "偏严"
-        return "适中"
+            return "harsh"
+        return "typical"
+
+    @property
+    def tendency_label(self) -> Message:
+        return Message(TENDENCY_LABELS[self.tendency])
 
 
 @dataclass(frozen=True)
@@ -155,31 +163,37 @@ class EntryResult:
         return float(sum(s for _, s in self.raw_scores))
 
     @property
-    def explanation(self) -> str:
-        """Plain-language Chinese explanation for the UI."""
-        parts = [f"原始平均分 {self.raw_mean:.2f}（{self.n_judges}位评委）"]
+    def explanation(self) -> tuple[Message, ...]:
+        """Plain-language explanation for the UI, as translatable parts."""
+        parts = [Message(N_("raw mean %(raw_mean).2f (%(n)d judges)"),
+                         {"raw_mean": self.raw_mean, "n": self.n_judges})]
         if self.method == "mean":
-            parts.append(f"得分即平均分 {self.score:.2f}")
+            parts.append(Message(N_("the score is the mean, %(score).2f"), {"score": self.score}))
         elif self.method == "trimmed_mean":
             if self.n_judges and any(a.weight == 0 for a in self.adjustments):
-                parts.append(f"去掉一个最高分和一个最低分后平均 {self.score:.2f}")
+                parts.append(Message(N_("highest and lowest score dropped, mean of the rest %(score).2f"),
+                                     {"score": self.score}))
             else:
-                parts.append(f"评委人数不足，不去分，得分 {self.score:.2f}")
+                parts.append(Message(N_("too few judges to drop the highest and lowest score, score %(score).2f"),
+                                     {"score": self.score}))
         else:
-            label = "标准化后" if self.method == "zscore" else "校准后"
-            parts.append(f"{label} {self.score:.2f}（±{self.uncertainty:.2f}）")
+            label = (N_("standardised score %(score).2f (±%(se).2f)") if self.method == "zscore"
+                     else N_("calibrated score %(score).2f (±%(se).2f)"))
+            parts.append(Message(label, {"score": self.score, "se": self.uncertainty}))
             notable = sorted(
                 (a for a in self.adjustments if abs(a.offset) >= NOTABLE_OFFSET),
                 key=lambda a: -abs(a.offset),
             )
             for a in notable[:3]:
-                kind = "偏严，上调" if a.offset > 0 else "偏宽，下调"
-                parts.append(f"评委{a.judge_id}{kind} {abs(a.offset):.1f} 分")
+                kind = (N_("judge %(judge)s scores harshly: raised by %(points).1f points") if a.offset > 0
+                        else N_("judge %(judge)s scores leniently: lowered by %(points).1f points"))
+                parts.append(Message(kind, {"judge": a.judge_id, "points": abs(a.offset)}))
             for a in self.adjustments:
                 if a.robust_weight < 0.5:
-                    parts.append(f"评委{a.judge_id}的{a.raw:g}分偏离较大，权重已降低")
-        parts.append(f"第{self.rank}名")
-        return "；".join(parts)
+                    parts.append(Message(N_("judge %(judge)s's score %(raw)g is far from the others and counts less"),
+                                         {"judge": a.judge_id, "raw": a.raw}))
+        parts.append(Message(N_("rank %(rank)d"), {"rank": self.rank}))
+        return tuple(parts)
 
 
 @dataclass(frozen=True)
@@ -619,4 +633,119 @@ def rank(scores: Iterable[Any], method: str = "calibrated", **options: Any) -> R
         judges=_describe_judges(d, fit),
         components=[frozenset(m) for m in members],
         options=dict(options),
+    )
+
+
+# ------------------------------------------------------ several rounds ----
+
+COMBINATION_MODES = ("last", "weighted")
+
+
+def combine_rounds(
+    rounds: Sequence[tuple[float, RankingOutcome]], mode: str = "last"
+) -> RankingOutcome:
+    """Combine the outcomes of several judging rounds (多轮成绩合成), oldest first.
+
+    ``mode="last"``: the last round's outcome as it is (entries not judged in
+    it are not ranked).  ``mode="weighted"``: every entry's score is the
+    weighted mean of its scores in the rounds it was judged in, with the
+    rounds' weights renormalised over those rounds (an entry judged only in
+    the first round keeps its first-round score).  Raw and trimmed means and
+    the uncertainty are combined the same way; the raw scores and judge
+    adjustments of all rounds are kept.  Two entries are comparable when
+    they are connected in any round (components are merged through entries
+    judged in several rounds).  Ranks are recomputed on the combined score.
+    """
+    if mode not in COMBINATION_MODES:
+        raise ValueError(f"unknown combination mode {mode!r}; choose one of {COMBINATION_MODES}")
+    rounds = [(w, o) for w, o in rounds if len(o)]
+    if not rounds:
+        return RankingOutcome("calibrated", [], [], [], {})
+    if mode == "last" or len(rounds) == 1:
+        return rounds[-1][1]
+    if any(w < 0 for w, _ in rounds) or not any(w > 0 for w, _ in rounds):
+        raise ValueError("round weights must be >= 0 and not all 0")
+    method = rounds[-1][1].method
+    per_entry: dict[Hashable, list[tuple[float, EntryResult]]] = {}
+    for w, outcome in rounds:
+        for r in outcome.results:
+            per_entry.setdefault(r.entry_id, []).append((w, r))
+    entry_ids = _canonical(per_entry)
+    index = {e: i for i, e in enumerate(entry_ids)}
+
+    # Components: union of (round, component) nodes linked through shared entries.
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def find(a):
+        parent.setdefault(a, a)
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    first_node: dict[Hashable, tuple[int, int]] = {}
+    for k, (_, outcome) in enumerate(rounds):
+        for r in outcome.results:
+            node = (k, r.component)
+            if r.entry_id in first_node:
+                ra, rb = find(first_node[r.entry_id]), find(node)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+            else:
+                first_node[r.entry_id] = find(node)
+    roots = [find(first_node[e]) for e in entry_ids]
+    root_ids = {rt: k for k, rt in enumerate(dict.fromkeys(roots))}
+    comp_raw = np.array([root_ids[rt] for rt in roots], dtype=np.int64)
+    _, inverse, counts = np.unique(comp_raw, return_inverse=True, return_counts=True)
+    order = np.argsort(-counts, kind="stable")
+    relabel = np.empty_like(order)
+    relabel[order] = np.arange(order.size)
+    comp = relabel[inverse]
+
+    combined: list[dict[str, Any]] = []
+    for e in entry_ids:
+        items = per_entry[e]
+        total = sum(w for w, _ in items)
+        if total <= 0:  # judged only in rounds of weight 0: plain mean of those rounds
+            items = [(1.0, r) for _, r in items]
+            total = float(len(items))
+        share = [(w / total, r) for w, r in items]
+        last = items[-1][1]
+        combined.append(dict(
+            score=round(sum(s * r.score for s, r in share), ROUND_DECIMALS),
+            raw_mean=sum(s * r.raw_mean for s, r in share),
+            trimmed_mean=sum(s * r.trimmed_mean for s, r in share),
+            uncertainty=float(np.sqrt(sum((s * r.uncertainty) ** 2 for s, r in share))),
+            n_judges=sum(r.n_judges for _, r in items),
+            raw_scores=tuple(p for _, r in items for p in r.raw_scores),
+            adjustments=tuple(a for _, r in items for a in r.adjustments),
+            last=last,
+        ))
+    scores = np.array([c["score"] for c in combined])
+    order_idx, ranks = _competition_ranks(comp, scores)
+    results = [
+        EntryResult(
+            entry_id=entry_ids[i],
+            score=combined[i]["score"],
+            rank=rk,
+            raw_scores=combined[i]["raw_scores"],
+            raw_mean=combined[i]["raw_mean"],
+            trimmed_mean=combined[i]["trimmed_mean"],
+            n_judges=combined[i]["n_judges"],
+            uncertainty=combined[i]["uncertainty"],
+            component=int(comp[i]),
+            adjustments=combined[i]["adjustments"],
+            method=method,
+        )
+        for i, rk in zip(order_idx.tolist(), ranks.tolist())
+    ]
+    members: list[list[Hashable]] = [[] for _ in range(int(comp.max()) + 1)]
+    for e in entry_ids:
+        members[int(comp[index[e]])].append(e)
+    return RankingOutcome(
+        method=method,
+        results=results,
+        judges=[j for _, o in rounds for j in o.judges],
+        components=[frozenset(m) for m in members],
+        options={"combined": [w for w, _ in rounds]},
     )

@@ -35,7 +35,7 @@ def cut_score(outcome: RankingOutcome, cut_position: int) -> float:
     """
     results = outcome.results
     if not outcome.is_connected:
-        raise ValueError("评分图不连通：无法在不同评审组之间划同一条分数线")
+        raise ValueError("the judge-entry graph is split: no common scale to draw one line on")
     if not 1 <= cut_position < len(results):
         raise ValueError(f"cut_position must be between 1 and {len(results) - 1}")
     return (results[cut_position - 1].score + results[cut_position].score) / 2

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from competition.domain.explain import text
 from competition.domain.awards import CutTie, TieBreak, assign_awards, award_groups, cut_positions
 from competition.domain.ranking import rank
 
@@ -45,8 +46,8 @@ def test_levels_and_chinese_explanations() -> None:
     assert [lv[f"E{i}"] for i in (1, 4, 5, 12, 13, 24, 25)] == [
         "一等奖", "一等奖", "二等奖", "二等奖", "三等奖", "三等奖", None]
     third = out.by_entry()["E3"]
-    assert third.explanation == "组内第3名（共40项），一等奖名额4项，获一等奖"
-    assert out.by_entry()["E30"].explanation == "组内第30名（共40项），获奖名额共24项，未获奖"
+    assert text(third.explanation) == "rank 3 of 40 in the group; 4 places for 一等奖: awarded 一等奖"
+    assert text(out.by_entry()["E30"].explanation) == "rank 30 of 40 in the group; 24 award places in all: no award"
     assert out.resolved and out.quotas == {"一等奖": 4, "二等奖": 8, "三等奖": 12}
 
 
@@ -56,7 +57,7 @@ def test_minimum_score_drops_to_the_next_level_without_promoting_others() -> Non
     lv = levels_of(out)
     assert lv == {"E1": "一等奖", "E2": "二等奖", "E3": "二等奖", "E4": "二等奖", "E5": None,
                   "E6": None, "E7": None, "E8": None, "E9": None, "E10": None}
-    assert "低于一等奖最低分92.00" in out.by_entry()["E2"].explanation
+    assert "below the 一等奖 minimum of 92.00" in text(out.by_entry()["E2"].explanation)
 
 
 def test_tie_at_the_line_is_reported_not_broken() -> None:
@@ -65,14 +66,14 @@ def test_tie_at_the_line_is_reported_not_broken() -> None:
     a = out.by_entry()
     assert a["E1"].level == a["E2"].level == "一等奖"
     assert a["E3"].pending and a["E4"].pending and a["E3"].level is None
-    assert "与E4同分并列于一等奖线（剩余名额1项），待组织方裁定" in a["E3"].explanation
+    assert "tied with E4 at the 一等奖 line (1 places left): waits for the organizer's decision" in text(a["E3"].explanation)
     assert a["E5"].level is None and not a["E5"].pending
     # The organizer settles it (here: both get the award).
     settled = assign_awards(group([99, 98, 97, 97, 90, 80, 70, 60, 50, 40]), [("一等奖", .3)],
                             tie_decisions={"一等奖": ["E3", "E4"]})
     assert settled.resolved
     assert levels_of(settled)["E4"] == "一等奖"
-    assert "经组织方裁定获一等奖" in settled.by_entry()["E4"].explanation
+    assert "awarded 一等奖 by the organizer's decision" in text(settled.by_entry()["E4"].explanation)
     with pytest.raises(ValueError):
         assign_awards(group([99, 98, 97, 97]), [("一等奖", .75)], tie_decisions={"一等奖": ["E1"]})
     with pytest.raises(ValueError):  # no tie on that line: a stale decision is refused
@@ -88,7 +89,7 @@ def test_tie_break_chain_resolves_before_reporting() -> None:
     a = out.by_entry()
     assert a["E4"].level == "一等奖" and a["E4"].position == 3 and a["E4"].rank == 3
     assert a["E3"].level == a["E5"].level == "二等奖"
-    assert "按创新性、评委人数排序" in a["E3"].explanation
+    assert "ordered by 创新性, 评委人数" in text(a["E3"].explanation)
     # E3 and E5 stay tied (same novelty, same judges) but both sit below the line: no CutTie.
     assert a["E3"].position == a["E5"].position == 4
 

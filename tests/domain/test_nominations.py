@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from competition.domain.nominations import Candidate, QuotaTie, nominate, stage_quotas
+from competition.domain.explain import text
+from competition.domain.nominations import Candidate, nominate, stage_quotas
 
 
 def cand(i: int, *, stage="高中", school=None, district="D1", award="一等奖", score=None, rank=None,
@@ -16,16 +17,16 @@ def test_quota_in_rank_order_with_reasons() -> None:
     out = nominate([cand(i) for i in range(1, 36)], 30)
     assert out.nominated == list(range(1, 31))
     d = out.by_entry()
-    assert d[31].reason == "第31名，名额30项已满" and not d[31].nominated
-    assert d[3].reason == "第3名，名额内推荐"
+    assert text(d[31].reason) == "place 31 among the eligible entries; quota of 30 is full" and not d[31].nominated
+    assert text(d[3].reason) == "place 3 among the eligible entries; nominated within the quota"
 
 
 def test_only_eligible_awards() -> None:
     out = nominate([cand(1), cand(2, award="二等奖"), cand(3, award=None)], 5)
     d = out.by_entry()
     assert out.nominated == [1]
-    assert d[2].reason == "二等奖，不在推荐范围（限一等奖）"
-    assert d[3].reason == "未获奖，不在推荐范围（限一等奖）"
+    assert text(d[2].reason) == "二等奖: not eligible for nomination (only 一等奖)"
+    assert text(d[3].reason) == "no award: not eligible for nomination (only 一等奖)"
 
 
 def test_school_and_district_caps() -> None:
@@ -34,10 +35,10 @@ def test_school_and_district_caps() -> None:
     out = nominate(cands, 5, school_cap=2, district_cap=3)
     d = out.by_entry()
     assert out.nominated == [1, 2, 4, 5, 6]
-    assert d[3].reason == "第3名，学校名额上限2项已由项目 P1、P2 占用"
+    assert text(d[3].reason) == "place 3 among the eligible entries; school cap of 2 reached by entries P1, P2"
     out = nominate(cands, 5, district_cap=2)
     assert out.nominated == [1, 2, 5, 6]
-    assert "区县名额上限2项已由项目 P1、P2 占用" in out.by_entry()[3].reason
+    assert "district cap of 2 reached by entries P1, P2" in text(out.by_entry()[3].reason)
 
 
 def test_stage_shares_and_free_pool() -> None:
@@ -47,22 +48,22 @@ def test_stage_shares_and_free_pool() -> None:
     assert out.stage_quotas == {"小学": 1, "高中": 1} and out.free_quota == 2
     assert out.nominated == [1, 2, 3, 6]
     d = out.by_entry()
-    assert d[6].reason == "第6名，小学学段名额内推荐"
-    assert d[2].reason == "第2名，自由名额内推荐"
-    assert d[7].reason == "第7名，小学学段名额1项已满；自由名额2项已满"
+    assert text(d[6].reason) == "place 6 among the eligible entries; nominated within the 小学 stage quota"
+    assert text(d[2].reason) == "place 2 among the eligible entries; nominated within the free quota"
+    assert text(d[7].reason) == "place 7 among the eligible entries; 小学 stage quota of 1 is full; free quota of 2 is full"
 
 
 def test_tie_at_the_quota_line_is_reported_then_settled() -> None:
     cands = [cand(1), cand(2), cand(3, rank=3, score=90), cand(4, rank=3, score=90), cand(5)]
     out = nominate(cands, 3)
     assert out.nominated == [1, 2]
-    assert out.ties == [QuotaTie("名额", (3, 4), 1)]
+    assert [(t.pool, t.entry_ids, t.places, text(t.label)) for t in out.ties] == [("quota", (3, 4), 1, "quota")]
     d = out.by_entry()
-    assert d[3].pending and not d[3].nominated and "与项目 P4 并列于名额线" in d[3].reason
+    assert d[3].pending and not d[3].nominated and "tied with entries P4 at the line (quota)" in text(d[3].reason)
     assert not d[5].nominated and not d[5].pending  # the open place is not handed down
     settled = nominate(cands, 3, tie_decisions=[4])
     assert settled.nominated == [1, 2, 4] and not settled.ties
-    assert "经组织方裁定未推荐" in settled.by_entry()[3].reason
+    assert "not nominated by the organizer's decision" in text(settled.by_entry()[3].reason)
 
 
 def test_stage_line_tie_absorbed_by_the_free_pool() -> None:
@@ -77,6 +78,6 @@ def test_group_quota() -> None:
     cands = [cand(i, group="A") for i in range(1, 4)] + [cand(i, group="B") for i in range(4, 6)]
     out = nominate(cands, 10, group_quota={"A": 2, "B": 5})
     assert out.nominated == [1, 2, 4, 5]
-    assert out.by_entry()[3].reason == "第3名，本组名额2项已由项目 P1、P2 占用"
+    assert text(out.by_entry()[3].reason) == "place 3 among the eligible entries; group quota of 2 reached by entries P1, P2"
     with pytest.raises(ValueError):
         stage_quotas(10, {"小学": .6, "初中": .6})

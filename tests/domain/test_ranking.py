@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from competition.domain.explain import text
 from competition.domain.ranking import METHODS, EntryResult, RankingOutcome, ScoreRecord, rank
 
 # Four judges, six entries, everyone scores everything; judge "J4" is harsh.
@@ -45,7 +46,7 @@ def test_trimmed_mean_drops_one_high_and_one_low_from_five() -> None:
     assert out["X"].score == pytest.approx(72.0)
     assert out["Y"].score == pytest.approx(75.25)  # plain mean: fewer than 5 scores
     assert [a.weight for a in out["X"].adjustments].count(0.0) == 2
-    assert "去掉一个最高分和一个最低分" in out["X"].explanation
+    assert "highest and lowest score dropped" in text(out["X"].explanation)
     out4 = rank(five + four, "trimmed_mean", trim_min_judges=4).by_entry()
     assert out4["Y"].score == pytest.approx(71.0)
     assert out4["Y"].trimmed_mean == pytest.approx(71.0)
@@ -63,13 +64,13 @@ def test_calibrated_finds_harsh_judge_and_explains_it() -> None:
     scores = [t for t in FULL if t[1] != "J4" or t[0] in ("A", "F")]
     out = rank(scores)
     harsh = out.judge("J4")
-    assert harsh.severity < -5 and harsh.tendency == "偏严"
+    assert harsh.severity < -5 and harsh.tendency == "harsh"
     assert harsh.n_scores == 2
     a = out.by_entry()["A"]
     assert a.score > a.raw_mean  # corrected upward
     j4 = next(x for x in a.adjustments if x.judge_id == "J4")
     assert j4.offset > 5
-    assert "评委J4偏严" in a.explanation
+    assert "judge J4 scores harshly: raised by" in text(a.explanation)
     assert out.results[0].entry_id == "A"
 
 
@@ -80,7 +81,7 @@ def test_wild_outlier_is_down_weighted() -> None:
     wild = [a for a in out[1].adjustments if a.raw == 2.0][0]
     assert wild.robust_weight < 0.5
     assert out[1].score > 40  # not dragged down by a fifth of the distance
-    assert "偏离较大" in out[1].explanation
+    assert "is far from the others and counts less" in text(out[1].explanation)
 
 
 def test_uncertainty_falls_with_more_judges() -> None:
@@ -167,3 +168,19 @@ def test_independent_of_input_order(scores, rnd, method) -> None:
 def test_shifting_one_judge_leaves_ranking_unchanged(scores, judge, shift, method) -> None:
     shifted = [(e, j, s + shift if j == f"J{judge}" else s) for e, j, s in scores]
     assert ranks(rank(shifted, method)) == ranks(rank(scores, method))
+
+
+def test_combine_rounds_weighted_and_last() -> None:
+    from competition.domain.ranking import combine_rounds
+
+    first = rank([(e, j, 60 + 5 * e + j) for e in range(4) for j in range(3)], "mean")
+    final = rank([(e, j + 10, 90 - 10 * e) for e in (2, 3) for j in range(3)], "mean")
+    assert combine_rounds([(0.6, first), (0.4, final)], "last") is final
+    out = combine_rounds([(0.6, first), (0.4, final)], "weighted")
+    by = out.by_entry()
+    assert by[2].score == pytest.approx(0.6 * 71 + 0.4 * 90)
+    assert by[0].score == pytest.approx(61)  # judged in the first round only
+    assert by[2].n_judges == 6 and len(by[2].raw_scores) == 6
+    assert out.is_connected and [r.entry_id for r in out][:2] == [2, 3]
+    with pytest.raises(ValueError):
+        combine_rounds([(0.5, first), (0.5, final)], "average")
