@@ -178,7 +178,7 @@ def test_combine_rounds_weighted_and_last() -> None:
     assert combine_rounds([(0.6, first), (0.4, final)], "last") is final
     out = combine_rounds([(0.6, first), (0.4, final)], "weighted")
     by = out.by_entry()
-    assert by[2].score == pytest.approx(0.6 * 71 + 0.4 * 90)
+    assert by[2].score == pytest.approx(0.6 * 71 + 0.4 * 70)
     assert by[0].score == pytest.approx(61)  # judged in the first round only
     assert by[2].n_judges == 6 and len(by[2].raw_scores) == 6
     assert out.is_connected and [r.entry_id for r in out][:2] == [2, 3]
