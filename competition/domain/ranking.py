@@ -646,13 +646,14 @@ def combine_rounds(
 ) -> RankingOutcome:
     """Combine the outcomes of several judging rounds (多轮成绩合成), oldest first.
 
-    ``mode="last"``: the last round's outcome as it is (entries not judged in
-    it are not ranked).  ``mode="weighted"``: every entry's score is the
-    weighted mean of its scores in the rounds it was judged in, with the
-    rounds' weights renormalised over those rounds (an entry judged only in
-    the first round keeps its first-round score).  Raw and trimmed means and
-    the uncertainty are combined the same way; the raw scores and judge
-    adjustments of all rounds are kept.  Two entries are comparable when
+    Same rules as :func:`competition.domain.scoring.combine_rounds`:
+    ``mode="last"``: an entry's result is its result in the last round it
+    was judged in.  ``mode="weighted"``: every entry's score is the weighted
+    mean of its scores in the rounds it was judged in, with the rounds'
+    weights renormalised over those rounds (an entry judged only in the
+    first round keeps its first-round score); raw and trimmed means and the
+    uncertainty are combined the same way and the raw scores and judge
+    adjustments of all its rounds are kept.  Two entries are comparable when
     they are connected in any round (components are merged through entries
     judged in several rounds).  Ranks are recomputed on the combined score.
     """
@@ -661,10 +662,8 @@ def combine_rounds(
     rounds = [(w, o) for w, o in rounds if len(o)]
     if not rounds:
         return RankingOutcome("calibrated", [], [], [], {})
-    if mode == "last" or len(rounds) == 1:
+    if len(rounds) == 1:
         return rounds[-1][1]
-    if any(w < 0 for w, _ in rounds) or not any(w > 0 for w, _ in rounds):
-        raise ValueError("round weights must be >= 0 and not all 0")
     method = rounds[-1][1].method
     per_entry: dict[Hashable, list[tuple[float, EntryResult]]] = {}
     for w, outcome in rounds:
@@ -704,13 +703,13 @@ def combine_rounds(
 
     combined: list[dict[str, Any]] = []
     for e in entry_ids:
-        items = per_entry[e]
+        items = per_entry[e] if mode == "weighted" else per_entry[e][-1:]
+        items = [(max(w, 0.0), r) for w, r in items]
         total = sum(w for w, _ in items)
         if total <= 0:  # judged only in rounds of weight 0: plain mean of those rounds
             items = [(1.0, r) for _, r in items]
             total = float(len(items))
         share = [(w / total, r) for w, r in items]
-        last = items[-1][1]
         combined.append(dict(
             score=round(sum(s * r.score for s, r in share), ROUND_DECIMALS),
             raw_mean=sum(s * r.raw_mean for s, r in share),
@@ -719,7 +718,6 @@ def combine_rounds(
             n_judges=sum(r.n_judges for _, r in items),
             raw_scores=tuple(p for _, r in items for p in r.raw_scores),
             adjustments=tuple(a for _, r in items for a in r.adjustments),
-            last=last,
         ))
     scores = np.array([c["score"] for c in combined])
     order_idx, ranks = _competition_ranks(comp, scores)

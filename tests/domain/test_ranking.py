@@ -175,7 +175,8 @@ def test_combine_rounds_weighted_and_last() -> None:
 
     first = rank([(e, j, 60 + 5 * e + j) for e in range(4) for j in range(3)], "mean")
     final = rank([(e, j + 10, 90 - 10 * e) for e in (2, 3) for j in range(3)], "mean")
-    assert combine_rounds([(0.6, first), (0.4, final)], "last") is final
+    last = combine_rounds([(0.6, first), (0.4, final)], "last").by_entry()
+    assert last[2].score == 70 and last[1].score == 66 and last[2].n_judges == 3
     out = combine_rounds([(0.6, first), (0.4, final)], "weighted")
     by = out.by_entry()
     assert by[2].score == pytest.approx(0.6 * 71 + 0.4 * 70)
