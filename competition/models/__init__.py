@@ -23,3 +23,4 @@ __all__ = [
     "MaterialRequirement", "Objection", "ROLES", "Result", "Round", "RoundEntry", "RoundJudge",
     "Rubric", "School", "ScoreSheet", "Section", "Student", "User", "UserRole", "utcnow",
 ]
+from .review import EntryNumberCounter  # noqa: E402,F401  (format review)

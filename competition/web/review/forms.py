@@ -1,0 +1,40 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, HiddenField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class AcceptForm(FlaskForm):
+    version = HiddenField()
+
+
+class ReturnForm(FlaskForm):
+    version = HiddenField()
+    reason = TextAreaField(
+        _l("What must the school correct?"),
+        validators=[DataRequired(message=_l("Write the reason; the teacher will see it.")), Length(max=2000)],
+    )
+    resubmit_by = DateTimeLocalField(
+        _l("Resubmit by (Beijing time)"), format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired(message=_l("Give the date by which the school must resubmit."))],
+    )
+
+
+class RejectForm(FlaskForm):
+    version = HiddenField()
+    reason = TextAreaField(
+        _l("Why is the entry rejected?"),
+        validators=[DataRequired(message=_l("Write the reason; the teacher will see it.")), Length(max=2000)],
+    )
+
+
+class BulkAcceptForm(FlaskForm):
+    """Only the CSRF token: the selected entries come as entry_ids checkboxes."""
+
+
+def version_of(form) -> int | None:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return None
+

@@ -1,0 +1,171 @@
+"""Format review (形式审查): the queue, one entry's review page, and the review actions."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ...domain.contest_definition import STAGES
+from ...extensions import db
+from ...models import utcnow
+from ...permissions import can_review_entry, entry_or_403, is_organizer, role_required
+from ...services import ServiceError, review
+from ...timeutil import utc_to_local
+from .forms import AcceptForm, BulkAcceptForm, RejectForm, ReturnForm, version_of
+
+bp = Blueprint("review", __name__)
+PER_PAGE = 50
+
+
+@bp.before_request
+@login_required
+@role_required("reviewer", "organizer")
+def _reviewers_only():
+    return None
+
+
+def _int_arg(name: str) -> int | None:
+    try:
+        return int(request.args.get(name) or 0) or None
+    except ValueError:
+        return None
+
+
+def _filters() -> review.QueueFilters:
+    state = request.args.get("state", "submitted")
+    return review.QueueFilters(
+        contest_id=_int_arg("contest"),
+        section_id=_int_arg("section"),
+        stage=request.args.get("stage") if request.args.get("stage") in STAGES else None,
+        district_id=_int_arg("district"),
+        school_id=_int_arg("school"),
+        state=state if state in review.QUEUE_STATES else None,
+    )
+
+
+@bp.route("/")
+def queue():
+    filters = _filters()
+    page = max(_int_arg("page") or 1, 1)
+    entries, total, counts = review.queue(current_user, filters, page=page, per_page=PER_PAGE)
+    return render_template(
+        "review/queue.html",
+        entries=entries, total=total, counts=counts, filters=filters, page=page, per_page=PER_PAGE,
+        choices=review.filter_choices(current_user, filters), stages=STAGES,
+        scoped=review.scoped_district(current_user), bulk_form=BulkAcceptForm(),
+    )
+
+
+def _default_resubmit_by():
+    """A week from now at 17:00 Beijing time, as the form's suggestion."""
+    local = utc_to_local(utcnow() + timedelta(days=7))
+    return local.replace(hour=17, minute=0, second=0, microsecond=0, tzinfo=None)
+
+
+def _render_entry(entry, *, accept_form=None, return_form=None, reject_form=None, status=200):
+    version = str(entry.version)
+    accept_form = accept_form or AcceptForm(version=version)
+    return_form = return_form or ReturnForm(version=version, resubmit_by=_default_resubmit_by())
+    reject_form = reject_form or RejectForm(version=version)
+    return render_template(
+        "review/entry.html", entry=entry, history=review.history(entry),
+        accept_form=accept_form, return_form=return_form, reject_form=reject_form,
+        can_act=entry.contest.state in review.REVIEW_CONTEST_STATES,
+        can_take_back=entry.state == "accepted" and is_organizer(current_user),
+        back=request.args.get("back") or url_for("review.queue"),
+    ), status
+
+
+@bp.route("/entries/<int:entry_id>")
+def entry(entry_id: int):
+    entry = entry_or_403(entry_id, can_review_entry)
+    return _render_entry(entry)
+
+
+def _done(entry, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("review.entry", entry_id=entry.id))
+
+
+def _refused(entry_id: int, exc: ServiceError):
+    db.session.rollback()
+    flash(exc.message, "danger")
+    return redirect(url_for("review.entry", entry_id=entry_id))
+
+
+@bp.route("/entries/<int:entry_id>/accept", methods=["POST"])
+def accept(entry_id: int):
+    entry_or_403(entry_id, can_review_entry)
+    form = AcceptForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("review.entry", entry_id=entry_id))
+    try:
+        entry = review.accept(entry_id, actor=current_user, expected_version=version_of(form))
+    except ServiceError as exc:
+        return _refused(entry_id, exc)
+    return _done(entry, _("Accepted. The entry's number is %(number)s.", number=entry.number))
+
+
+@bp.route("/entries/<int:entry_id>/return", methods=["POST"])
+def return_entry(entry_id: int):
+    entry = entry_or_403(entry_id, can_review_entry)
+    form = ReturnForm()
+    if form.validate_on_submit():
+        try:
+            entry = review.return_entry(entry_id, actor=current_user, reason=form.reason.data,
+                                        resubmit_by_local=form.resubmit_by.data,
+                                        expected_version=version_of(form))
+        except ServiceError as exc:
+            db.session.rollback()
+            if exc.field in ("reason", "resubmit_by"):
+                getattr(form, exc.field).errors.append(exc.message)
+            else:
+                return _refused(entry_id, exc)
+        else:
+            return _done(entry, _("Returned to the school for correction."))
+    if form.resubmit_by.raw_data and form.resubmit_by.data is None and not form.resubmit_by.errors:
+        form.resubmit_by.errors.append(_("Enter a date and time like 2026-04-20 17:00."))
+    entry = entry_or_403(entry_id, can_review_entry)
+    return _render_entry(entry, return_form=form, status=400)
+
+
+@bp.route("/entries/<int:entry_id>/reject", methods=["POST"])
+def reject(entry_id: int):
+    entry_or_403(entry_id, can_review_entry)
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            entry = review.reject(entry_id, actor=current_user, reason=form.reason.data,
+                                  expected_version=version_of(form))
+        except ServiceError as exc:
+            db.session.rollback()
+            if exc.field == "reason":
+                form.reason.errors.append(exc.message)
+            else:
+                return _refused(entry_id, exc)
+        else:
+            return _done(entry, _("The entry was rejected; the school sees the reason."))
+    entry = entry_or_403(entry_id, can_review_entry)
+    return _render_entry(entry, reject_form=form, status=400)
+
+
+@bp.route("/bulk-accept", methods=["POST"])
+def bulk_accept():
+    form = BulkAcceptForm()
+    back = request.form.get("back") or url_for("review.queue")
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("review.queue")
+    ids = [i for i in request.form.getlist("entry_ids") if i.isdigit()]
+    if not form.validate_on_submit() or not ids:
+        flash(_("Select the entries to accept first."), "warning")
+        return redirect(back)
+    accepted, problems = review.bulk_accept(ids, actor=current_user)
+    db.session.commit()
+    if accepted:
+        flash(_("%(n)d entries accepted and numbered.", n=len(accepted)), "success")
+    for problem in problems:
+        flash(problem, "warning")
+    return redirect(back)
