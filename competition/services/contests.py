@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 
 import yaml
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..domain.contest_definition import ContestDefinition, DefinitionError, parse_definition
+from ..domain.numbering import pattern_error
 from ..domain.states import contest_transition_error
 from ..extensions import db
 from ..messages import translate
@@ -18,11 +20,12 @@ from ..models import (
     Entry,
     MaterialRequirement,
     Round,
+    RoundJudge,
     Rubric,
     ScoreSheet,
     Section,
 )
-from ..timeutil import local_to_utc
+from ..timeutil import local_to_utc, utc_to_local
 from . import ServiceError, audit
 
 
@@ -174,3 +177,222 @@ def _jsonable(value):
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+# ---------------------------------------------------------------------------------------------
+# The organizer's web setup: templates, the definition as YAML, common settings, overview counts.
+
+SHIPPED = Path(__file__).resolve().parent.parent / "contests"
+SETTINGS_FORM_KEYS = (
+    "award_levels", "excellence_award", "nomination_quota", "nomination_levels",
+    "nomination_stage_shares", "nomination_school_cap", "nomination_district_cap",
+    "number_pattern", "entry_number_pattern", "notice_days",
+)
+
+
+def shipped_definitions() -> dict[str, str]:
+    """The definitions shipped in competition/contests/: file stem -> YAML text."""
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(SHIPPED.glob("*.yaml"))}
+
+
+def create_from_template(template: str, basics: dict, *, actor=None) -> Contest:
+    """A new contest from a shipped definition, with the basic fields the organizer typed.
+
+    `basics` holds code, name, full_name, year, edition, kind, blind_judging, judges_per_entry,
+    ranking_method and the four windows (naive Beijing datetimes or None).
+    """
+    texts = shipped_definitions()
+    if template not in texts:
+        raise ServiceError(_("Choose one of the shipped contest definitions as a starting point."), "template")
+    data = yaml.safe_load(texts[template])
+    windows = data.setdefault("windows", {})
+    for key in ("submission_opens", "submission_closes", "judging_opens", "judging_closes"):
+        windows[key] = basics.pop(key, None)
+    data.update({k: v for k, v in basics.items()})
+    return save_definition(_parse(data), actor=actor)
+
+
+def _parse(data: dict) -> ContestDefinition:
+    try:
+        return parse_definition(data)
+    except DefinitionError as exc:
+        raise ServiceError("\n".join(translate(p) for p in exc.problems)) from None
+
+
+def definition_problems(text: str) -> list[str]:
+    """Every problem of a YAML definition, translated; empty when it would load."""
+    try:
+        load_definition_text(text)
+    except ServiceError as exc:
+        return exc.message.split("\n")
+    return []
+
+
+def definition_data(contest: Contest) -> dict:
+    """The contest as the plain data of a definition file (windows in Beijing time)."""
+    def when(value):
+        local = utc_to_local(value)
+        return local.strftime("%Y-%m-%d %H:%M") if local else None
+
+    data: dict = {
+        "code": contest.code, "name": contest.name, "full_name": contest.full_name, "year": contest.year,
+        "edition": contest.edition, "kind": contest.kind, "description": contest.description,
+        "windows": {
+            "submission_opens": when(contest.submission_opens_at),
+            "submission_closes": when(contest.submission_closes_at),
+            "judging_opens": when(contest.judging_opens_at),
+            "judging_closes": when(contest.judging_closes_at),
+        },
+        "blind_judging": contest.blind_judging, "judges_per_entry": contest.judges_per_entry,
+        "ranking_method": contest.ranking_method, "settings": dict(contest.settings or {}),
+        "sections": [], "rounds": [],
+    }
+    data["windows"] = {k: v for k, v in data["windows"].items() if v}
+    codes = {}
+    for s in contest.sections:
+        codes[s.id] = s.code
+        section = {
+            "code": s.code, "name": s.name, "kind": s.kind, "stages": list(s.stages or []),
+            "subjects": dict(s.subjects or {}), "individual": s.individual_allowed, "team": s.team_allowed,
+            "max_team_size": s.max_team_size, "max_advisers": s.max_advisers, "advisers": s.advisers_allowed,
+            "group_entry": s.group_entry, "age_min": s.age_min, "age_max": s.age_max,
+            "description": s.description, "materials": [],
+        }
+        for m in s.materials:
+            section["materials"].append({
+                "code": m.code, "name": m.name, "kinds": list(m.file_kinds or []), "required": m.required,
+                "max_size_mb": m.max_size_mb, "max_files": m.max_files,
+                "application_form": m.is_application_form, "description": m.description,
+            })
+        data["sections"].append(section)
+    for r in contest.rounds:
+        rnd = {"number": r.number, "name": r.name, "weight": r.weight,
+               "judges_per_entry": r.judges_per_entry, "rubrics": []}
+        for rub in sorted(r.rubrics, key=lambda x: (x.section_id is None, x.section_id or 0)):
+            rnd["rubrics"].append({
+                "section": codes.get(rub.section_id, "*"), "name": rub.name,
+                "criteria": [{"code": c.code, "name": c.name, "max": c.max_score, "weight": c.weight,
+                              "descriptors": c.descriptors} for c in rub.criteria],
+            })
+        data["rounds"].append(rnd)
+    return _drop_empty(data)
+
+
+def _drop_empty(value):
+    if isinstance(value, dict):
+        return {k: _drop_empty(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_empty(v) for v in value]
+    return value
+
+
+def definition_yaml(contest: Contest) -> str:
+    return yaml.safe_dump(definition_data(contest), allow_unicode=True, sort_keys=False, width=120)
+
+
+def _rubric_signature(rubrics) -> list:
+    return sorted(
+        (section or "*", tuple((c.code, c.name, float(c.max_score), float(c.weight)) for c in criteria))
+        for section, criteria in rubrics
+    )
+
+
+def update_from_definition(contest: Contest, defn: ContestDefinition, *, actor=None) -> Contest:
+    """Bring a contest in line with an edited definition; refuses rubric changes once scored."""
+    if defn.code != contest.code:
+        raise ServiceError(_("The code in the definition (%(new)s) differs from this contest's code (%(old)s). "
+                             "Import it as a new contest instead.", new=defn.code, old=contest.code))
+    codes = {s.id: s.code for s in contest.sections}
+    for rnd in contest.rounds:
+        new = next((r for r in defn.rounds if r.number == rnd.number), None)
+        if new is None or not round_has_scores(rnd):
+            continue
+        old_sig = _rubric_signature((codes.get(rub.section_id), rub.criteria) for rub in rnd.rubrics)
+        new_sig = _rubric_signature(
+            (rub.section, [Criterion(code=c.code, name=c.name, max_score=c.max_score, weight=c.weight)
+                           for c in rub.criteria]) for rub in new.rubrics
+        )
+        if old_sig != new_sig:
+            raise ServiceError(_("Round %(n)s already has scores, so its rubric can no longer change. "
+                                 "Nothing was saved.", n=rnd.number))
+    return save_definition(defn, actor=actor, update=True)
+
+
+def update_settings(contest: Contest, values: dict, *, actor=None) -> Contest:
+    """Change the common fields and settings from the organizer's form; every problem at once.
+
+    `values` may hold Contest columns (name, full_name, year, edition, kind, description,
+    blind_judging, judges_per_entry, ranking_method, the four *_at windows as naive Beijing
+    datetimes) and the keys of SETTINGS_FORM_KEYS.
+    """
+    problems: list[tuple[str, str]] = []
+    columns = {k: v for k, v in values.items() if k not in SETTINGS_FORM_KEYS}
+    settings = {k: v for k, v in values.items() if k in SETTINGS_FORM_KEYS}
+    for key in ("number_pattern", "entry_number_pattern"):
+        if key in settings:
+            err = pattern_error(str(settings[key]))
+            if err:
+                problems.append((key, translate(err)))
+    if "award_levels" in settings:
+        levels = settings["award_levels"]
+        if sum(share for _n, share in levels) > 1 + 1e-9:
+            problems.append(("award_levels", _("The award shares add up to more than 100%.")))
+        if len({n for n, _s in levels}) != len(levels):
+            problems.append(("award_levels", _("Each award level needs its own name.")))
+    shares = settings.get("nomination_stage_shares") or {}
+    if sum(shares.values()) > 1 + 1e-9:
+        problems.append(("nomination_stage_shares", _("The stage shares add up to more than 100%.")))
+    opens, closes = columns.get("submission_opens_at"), columns.get("submission_closes_at")
+    if opens and closes and opens >= closes:
+        problems.append(("submission_closes_at", _("Submissions must open before they close.")))
+    jopens, jcloses = columns.get("judging_opens_at"), columns.get("judging_closes_at")
+    if jopens and jcloses and jopens >= jcloses:
+        problems.append(("judging_closes_at", _("Judging must open before it closes.")))
+    if problems:
+        error = ServiceError("\n".join(p for _f, p in problems), problems[0][0])
+        error.problems = problems
+        raise error
+
+    before = {"settings": dict(contest.settings or {})}
+    for key, value in columns.items():
+        if key.endswith("_at"):
+            before[key] = getattr(contest, key).isoformat() if getattr(contest, key) else None
+            value = local_to_utc(value)
+        else:
+            before[key] = getattr(contest, key)
+        setattr(contest, key, value)
+    merged = dict(contest.settings or {})
+    for key, value in settings.items():
+        if value is None or value == {}:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    contest.settings = merged
+    db.session.flush()
+    after = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in columns.items()}
+    after["settings"] = merged
+    audit.record(actor, "contest.settings", contest, before=_jsonable(before), after=_jsonable(after))
+    return contest
+
+
+def entry_counts(contest_ids) -> dict[int, dict[str, int]]:
+    """contest id -> {entry state: count}."""
+    counts: dict[int, dict[str, int]] = {cid: {} for cid in contest_ids}
+    rows = db.session.execute(
+        select(Entry.contest_id, Entry.state, func.count()).where(Entry.contest_id.in_(list(contest_ids)))
+        .group_by(Entry.contest_id, Entry.state)
+    ).all()
+    for cid, state, n in rows:
+        counts[cid][state] = n
+    return counts
+
+
+def judge_counts(contest_ids) -> dict[int, int]:
+    """contest id -> number of distinct judges on any of its rounds."""
+    rows = db.session.execute(
+        select(Round.contest_id, func.count(func.distinct(RoundJudge.judge_id)))
+        .join(RoundJudge, RoundJudge.round_id == Round.id)
+        .where(Round.contest_id.in_(list(contest_ids)))
+        .group_by(Round.contest_id)
+    ).all()
+    return {cid: n for cid, n in rows}

@@ -126,8 +126,9 @@ def return_entry(entry_id: int):
                 return _refused(entry_id, exc)
         else:
             return _done(entry, _("Returned to the school for correction."))
-    if form.resubmit_by.raw_data and form.resubmit_by.data is None and not form.resubmit_by.errors:
-        form.resubmit_by.errors.append(_("Enter a date and time like 2026-04-20 17:00."))
+    raw = (form.resubmit_by.raw_data or [""])[0].strip()
+    if raw and form.resubmit_by.data is None:
+        form.resubmit_by.errors = [_("Enter a date and time like 2026-04-20 17:00.")]
     entry = entry_or_403(entry_id, can_review_entry)
     return _render_entry(entry, return_form=form, status=400)
 

@@ -1,0 +1,345 @@
+"""The organizer's contest setup: list, create (from a shipped definition or a YAML file),
+common settings, the full definition as YAML, and moving a contest through its states."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy import select
+from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, Form, FormField,
+                     IntegerField, SelectField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from ...domain.contest_definition import METHODS, STAGES
+from ...domain.states import CONTEST_ORDER
+from ...extensions import db
+from ...labels import CONTEST_KIND_LABELS, CONTEST_STATE_LABELS
+from ...models import Contest, utcnow
+from ...services import ServiceError
+from ...services import contests as service
+from ...timeutil import utc_to_local
+from .views import bp
+
+WINDOWS = ("submission_opens_at", "submission_closes_at", "judging_opens_at", "judging_closes_at")
+METHOD_LABELS = {
+    "calibrated": _l("Bias-corrected (recommended): corrects for harsh and lenient judges"),
+    "mean": _l("Mean of all scores"),
+    "trimmed_mean": _l("Drop the highest and lowest score, average the rest"),
+    "zscore": _l("Standardised scores per judge (z-score)"),
+}
+TEMPLATE_LABELS = {
+    "innovation": _l("Youth science and technology innovation contest (student projects, counselor projects)"),
+    "invention": _l("Invention contest (invention, creative design)"),
+    "film": _l("Science film festival (documentary, micro film, animation)"),
+}
+# What each state means for the people using the system.
+STATE_HELP = {
+    "draft": _l("Only organizers see the contest. Set up sections, materials, rubric and windows."),
+    "open": _l("Teachers create, edit and submit entries until the submission deadline. Reviewers can already check submitted entries."),
+    "closed": _l("No new submissions. Reviewers finish the format review: accept (number), return or reject."),
+    "judging": _l("Judges see the entries assigned to them and score them. Entries can no longer change."),
+    "results": _l("Judging is over. Organizers rank the entries and settle awards and nominations; nothing is public yet."),
+    "published": _l("Results are on public notice (公示); objections are recorded and settled."),
+    "final": _l("Results are final: certificates and the provincial nomination list. Nothing can move back."),
+}
+
+
+def _dt(label):
+    return DateTimeLocalField(label, format="%Y-%m-%dT%H:%M", validators=[Optional()])
+
+
+class BasicsForm(FlaskForm):
+    name = StringField(_l("Short name"), validators=[DataRequired(), Length(max=120)])
+    full_name = StringField(_l("Full name (printed on certificates)"), validators=[DataRequired(), Length(max=200)])
+    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])
+    edition = IntegerField(_l("Edition (第N届)"), validators=[Optional(), NumberRange(1, 1000)])
+    kind = SelectField(_l("Kind"), choices=[(k, v) for k, v in CONTEST_KIND_LABELS.items()])
+    submission_opens_at = _dt(_l("Submissions open"))
+    submission_closes_at = _dt(_l("Submissions close"))
+    judging_opens_at = _dt(_l("Judging opens"))
+    judging_closes_at = _dt(_l("Judging closes"))
+    blind_judging = BooleanField(_l("Blind judging: judges do not see names of students, teachers and schools"))
+    judges_per_entry = IntegerField(_l("Judges per entry"), validators=[DataRequired(), NumberRange(1, 30)])
+    ranking_method = SelectField(_l("Ranking method"), choices=[(m, METHOD_LABELS[m]) for m in METHODS])
+
+
+class NewContestForm(BasicsForm):
+    code = StringField(_l("Short code"), validators=[
+        DataRequired(), Length(max=40),
+        Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Use only letters, digits, - and _.")),
+    ])
+    template = SelectField(_l("Start from"), choices=[])
+
+
+class LevelForm(Form):
+    name = StringField(_l("Award level"), validators=[Optional(), Length(max=20)])
+    percent = DecimalField(_l("Share in percent"), places=1, validators=[Optional(), NumberRange(0, 100)])
+
+
+class SettingsForm(BasicsForm):
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    levels = FieldList(FormField(LevelForm), min_entries=4, max_entries=6)
+    excellence_award = BooleanField(_l("Also award 优秀奖 (honourable mention)"))
+    nomination_quota = IntegerField(_l("Nomination quota (projects recommended to the next round)"),
+                                    validators=[Optional(), NumberRange(0, 10000)])
+    nomination_levels = StringField(_l("Levels that may be nominated"), validators=[Optional(), Length(max=100)])
+    share_primary = DecimalField(_l("小学 share (%)"), places=0, validators=[Optional(), NumberRange(0, 100)])
+    share_junior = DecimalField(_l("初中 share (%)"), places=0, validators=[Optional(), NumberRange(0, 100)])
+    share_senior = DecimalField(_l("高中 share (%)"), places=0, validators=[Optional(), NumberRange(0, 100)])
+    nomination_school_cap = IntegerField(_l("At most per school"), validators=[Optional(), NumberRange(1, 1000)])
+    nomination_district_cap = IntegerField(_l("At most per district"), validators=[Optional(), NumberRange(1, 1000)])
+    entry_number_pattern = StringField(_l("Entry number pattern"), validators=[DataRequired(), Length(max=80)])
+    number_pattern = StringField(_l("Certificate number pattern"), validators=[DataRequired(), Length(max=80)])
+    notice_days = IntegerField(_l("Days of public notice (公示)"), validators=[DataRequired(), NumberRange(1, 60)])
+
+
+class DefinitionForm(FlaskForm):
+    text = TextAreaField(_l("Definition (YAML)"), validators=[Optional()])
+    file = FileField(_l("…or upload a YAML file"))
+    update = BooleanField(_l("If a contest with this code exists, update it"))
+
+
+class StateForm(FlaskForm):
+    target = StringField(validators=[DataRequired()])
+    reason = StringField(_l("Note for the audit log (optional)"), validators=[Optional(), Length(max=500)])
+
+
+def _contest_or_404(contest_id: int) -> Contest:
+    contest = db.session.get(Contest, contest_id)
+    if contest is None:
+        abort(404)
+    return contest
+
+
+def _basics(form: BasicsForm) -> dict:
+    values = {name: getattr(form, name).data for name in (
+        "name", "full_name", "year", "edition", "kind", "blind_judging", "judges_per_entry", "ranking_method")}
+    values["name"] = values["name"].strip()
+    values["full_name"] = values["full_name"].strip()
+    return values
+
+
+def _apply_service_error(form, exc: ServiceError) -> None:
+    """Show each problem beside its field when we know the field, else above the form."""
+    for field_name, message in getattr(exc, "problems", [(exc.field, exc.message)]):
+        target = {"award_levels": "levels", "nomination_stage_shares": "share_primary"}.get(field_name, field_name)
+        field = getattr(form, target, None) if target else None
+        if field is not None and hasattr(field, "errors") and isinstance(field.errors, list):
+            field.errors.append(message)
+        else:
+            flash(message, "danger")
+
+
+@bp.route("/contests")
+def contests():
+    rows = db.session.scalars(select(Contest).order_by(Contest.year.desc(), Contest.code)).all()
+    return render_template("organizer/contest_list.html", contests=rows,
+                           counts=service.entry_counts([c.id for c in rows]))
+
+
+@bp.route("/contests/new", methods=["GET", "POST"])
+def contest_new():
+    form = NewContestForm()
+    form.template.choices = [(k, TEMPLATE_LABELS.get(k, k)) for k in service.shipped_definitions()]
+    if request.method == "GET":
+        form.blind_judging.data = True
+        form.judges_per_entry.data = 5
+        form.ranking_method.data = "calibrated"
+        form.year.data = utc_to_local(utcnow()).year
+    if form.validate_on_submit():
+        basics = _basics(form)
+        basics["code"] = form.code.data.strip()
+        for key in WINDOWS:
+            value = getattr(form, key).data
+            basics[key.removesuffix("_at")] = value.strftime("%Y-%m-%d %H:%M") if value else None
+        try:
+            contest = service.create_from_template(form.template.data, basics, actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            _apply_service_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Contest %(code)s created. Check the sections, materials and rubric, then open it.",
+                    code=contest.code), "success")
+            return redirect(url_for("organizer.contest", contest_id=contest.id))
+    return render_template("organizer/contest_new.html", form=form)
+
+
+@bp.route("/contests/import", methods=["GET", "POST"])
+def contest_import():
+    form = DefinitionForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        text = form.text.data or ""
+        upload = request.files.get("file")
+        if upload and upload.filename:
+            raw = upload.read(2 * 1024 * 1024 + 1)
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                problems = [_("The file is not UTF-8 text. Save it as UTF-8 and try again.")]
+            if len(raw) > 2 * 1024 * 1024:
+                problems = [_("The file is larger than 2 MB; a contest definition is much smaller.")]
+            form.text.data = text
+        if not problems and not text.strip():
+            problems = [_("Paste a definition or choose a file.")]
+        if not problems:
+            try:
+                contest = service.save_definition(service.load_definition_text(text), actor=current_user,
+                                                  update=form.update.data)
+            except ServiceError as exc:
+                db.session.rollback()
+                problems = exc.message.split("\n")
+            else:
+                db.session.commit()
+                flash(_("Contest %(code)s saved from the definition.", code=contest.code), "success")
+                return redirect(url_for("organizer.contest", contest_id=contest.id))
+    return render_template("organizer/contest_import.html", form=form, problems=problems,
+                           examples=service.shipped_definitions()), \
+        400 if problems else 200
+
+
+@bp.route("/contests/definition/check", methods=["POST"])
+def contest_definition_check():
+    """Live check of a YAML definition while it is typed: JSON list of problems."""
+    text = request.form.get("text", "")
+    return jsonify(ok=True, problems=service.definition_problems(text) if text.strip() else [])
+
+
+@bp.route("/contests/<int:contest_id>")
+def contest(contest_id: int):
+    contest = _contest_or_404(contest_id)
+    index = CONTEST_ORDER.index(contest.state)
+    forward = CONTEST_ORDER[index + 1] if index + 1 < len(CONTEST_ORDER) else None
+    back = CONTEST_ORDER[index - 1] if index > 0 and contest.state not in ("published", "final") else None
+    return render_template(
+        "organizer/contest_show.html", contest=contest, order=CONTEST_ORDER, state_help=STATE_HELP,
+        forward=forward, back=back, state_form=StateForm(),
+        counts=service.entry_counts([contest.id])[contest.id],
+        judges=service.judge_counts([contest.id]).get(contest.id, 0),
+        scored_rounds={r.id for r in contest.rounds if service.round_has_scores(r)},
+        method_labels=METHOD_LABELS,
+    )
+
+
+@bp.route("/contests/<int:contest_id>/state", methods=["POST"])
+def contest_state(contest_id: int):
+    contest = _contest_or_404(contest_id)
+    form = StateForm()
+    if form.validate_on_submit():
+        try:
+            service.change_state(contest, form.target.data, actor=current_user, reason=form.reason.data or None)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("The contest is now: %(state)s.", state=CONTEST_STATE_LABELS[contest.state]), "success")
+    return redirect(url_for("organizer.contest", contest_id=contest_id))
+
+
+def _fill_settings_form(form: SettingsForm, contest: Contest) -> None:
+    for name in ("name", "full_name", "year", "edition", "kind", "description", "blind_judging",
+                 "judges_per_entry", "ranking_method"):
+        getattr(form, name).data = getattr(contest, name)
+    for key in WINDOWS:
+        local = utc_to_local(getattr(contest, key))
+        getattr(form, key).data = local.replace(tzinfo=None) if local else None
+    levels = contest.setting("award_levels") or []
+    for i, sub in enumerate(form.levels):
+        if i < len(levels):
+            sub.form.name.data = levels[i][0]
+            sub.form.percent.data = round(float(levels[i][1]) * 100, 1)
+    form.excellence_award.data = bool(contest.setting("excellence_award"))
+    form.nomination_quota.data = contest.setting("nomination_quota")
+    form.nomination_levels.data = "、".join(contest.setting("nomination_levels") or [])
+    shares = contest.setting("nomination_stage_shares") or {}
+    for stage, field in zip(STAGES, (form.share_primary, form.share_junior, form.share_senior)):
+        field.data = round(float(shares[stage]) * 100) if stage in shares else None
+    form.nomination_school_cap.data = contest.setting("nomination_school_cap")
+    form.nomination_district_cap.data = contest.setting("nomination_district_cap")
+    form.entry_number_pattern.data = contest.setting("entry_number_pattern")
+    form.number_pattern.data = contest.setting("number_pattern")
+    form.notice_days.data = contest.setting("notice_days")
+
+
+def _settings_values(form: SettingsForm) -> dict:
+    values = _basics(form)
+    values["description"] = (form.description.data or "").strip() or None
+    for key in WINDOWS:
+        values[key] = getattr(form, key).data
+    values["award_levels"] = [
+        [sub.form.name.data.strip(), round(float(sub.form.percent.data) / 100, 4)]
+        for sub in form.levels if (sub.form.name.data or "").strip() and sub.form.percent.data is not None
+    ]
+    values["excellence_award"] = form.excellence_award.data
+    values["nomination_quota"] = form.nomination_quota.data
+    levels = [x.strip() for x in (form.nomination_levels.data or "").replace(",", "、").replace("，", "、").split("、")]
+    values["nomination_levels"] = [x for x in levels if x] or None
+    values["nomination_stage_shares"] = {
+        stage: round(float(field.data) / 100, 4)
+        for stage, field in zip(STAGES, (form.share_primary, form.share_junior, form.share_senior))
+        if field.data is not None
+    }
+    values["nomination_school_cap"] = form.nomination_school_cap.data
+    values["nomination_district_cap"] = form.nomination_district_cap.data
+    values["entry_number_pattern"] = form.entry_number_pattern.data.strip()
+    values["number_pattern"] = form.number_pattern.data.strip()
+    values["notice_days"] = form.notice_days.data
+    return values
+
+
+@bp.route("/contests/<int:contest_id>/edit", methods=["GET", "POST"])
+def contest_edit(contest_id: int):
+    contest = _contest_or_404(contest_id)
+    form = SettingsForm()
+    if request.method == "GET":
+        _fill_settings_form(form, contest)
+    elif form.validate_on_submit():
+        values = _settings_values(form)
+        if not values["award_levels"]:
+            form.levels.errors.append(_("Give at least one award level with its share."))
+        else:
+            try:
+                service.update_settings(contest, values, actor=current_user)
+            except ServiceError as exc:
+                db.session.rollback()
+                _apply_service_error(form, exc)
+            else:
+                db.session.commit()
+                flash(_("Settings saved."), "success")
+                return redirect(url_for("organizer.contest", contest_id=contest.id))
+    return render_template("organizer/contest_edit.html", contest=contest, form=form), \
+        400 if form.errors or (request.method == "POST" and form.levels.errors) else 200
+
+
+@bp.route("/contests/<int:contest_id>/definition", methods=["GET", "POST"])
+def contest_definition(contest_id: int):
+    contest = _contest_or_404(contest_id)
+    form = DefinitionForm()
+    problems: list[str] = []
+    if request.method == "GET":
+        form.text.data = service.definition_yaml(contest)
+    elif form.validate_on_submit():
+        try:
+            service.update_from_definition(contest, service.load_definition_text(form.text.data or ""),
+                                           actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            problems = exc.message.split("\n")
+        else:
+            db.session.commit()
+            flash(_("The definition was saved."), "success")
+            return redirect(url_for("organizer.contest", contest_id=contest.id))
+    return render_template("organizer/contest_definition.html", contest=contest, form=form,
+                           problems=problems), 400 if problems else 200
+
+
+@bp.route("/contests/<int:contest_id>/definition.yaml")
+def contest_definition_download(contest_id: int):
+    contest = _contest_or_404(contest_id)
+    return Response(service.definition_yaml(contest), mimetype="text/yaml; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{contest.code}.yaml"'})

@@ -1,0 +1,190 @@
+"""The organizer's home and contest setup: create, import, edit settings and definition, states."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from competition.models import Assignment, AuditEvent, Contest, RoundJudge, ScoreSheet
+from competition.services import contests as service
+from tests import factories as f
+
+
+def _new_form(**over):
+    data = {
+        "template": "invention", "code": "HB2027-FM", "name": "淮北市青少年科技发明大赛",
+        "full_name": "2027年淮北市青少年科技发明大赛", "year": "2027", "edition": "", "kind": "invention",
+        "submission_opens_at": "2027-05-06T08:00", "submission_closes_at": "2027-06-10T17:00",
+        "judging_opens_at": "", "judging_closes_at": "", "blind_judging": "y",
+        "judges_per_entry": "3", "ranking_method": "trimmed_mean",
+    }
+    data.update(over)
+    return data
+
+
+def test_only_organizers(world, client, login_as):
+    assert client.get("/organizer/").status_code == 302
+    for user in (world.teacher1, world.reviewer1, world.judge1):
+        assert login_as(user).get("/organizer/").status_code == 403
+        assert login_as(user).post(f"/organizer/contests/{world.contest.id}/state",
+                                   data={"target": "closed"}).status_code == 403
+    assert f.db.session.get(Contest, world.contest.id).state == "open"
+
+
+def test_home_shows_contests_counts_and_links(world, login_as):
+    html = login_as(world.organizer).get("/organizer/").get_data(as_text=True)
+    assert "淮北市青少年科技创新大赛" in html and "HB2026-CX" in html
+    assert f"/organizer/contests/{world.contest.id}" in html
+    assert "/review/?contest=" in html  # one entry is waiting for format review
+
+
+def test_home_empty_state(db, login_as):
+    organizer = f.make_user("organizer")
+    html = login_as(organizer).get("/organizer/").get_data(as_text=True)
+    assert "/organizer/contests/new" in html
+
+
+def test_create_from_template(world, login_as):
+    client = login_as(world.organizer)
+    assert client.get("/organizer/contests/new").status_code == 200
+    resp = client.post("/organizer/contests/new", data=_new_form())
+    assert resp.status_code == 302
+    contest = service.get_by_code("HB2027-FM")
+    assert contest.state == "draft" and contest.judges_per_entry == 3 and contest.ranking_method == "trimmed_mean"
+    assert [s.code for s in contest.sections] == ["FM", "CY"] and contest.rounds
+    assert contest.submission_closes_at.hour == 9  # 17:00 Beijing time is 09:00 UTC
+    assert contest.judging_opens_at is None
+
+
+def test_create_refuses_bad_input_and_keeps_it(world, login_as):
+    client = login_as(world.organizer)
+    resp = client.post("/organizer/contests/new", data=_new_form(code="HB2026-CX"))
+    html = resp.get_data(as_text=True)
+    assert "HB2026-CX" in html and "已存在" in html
+    resp = client.post("/organizer/contests/new", data=_new_form(code="坏 代码", submission_closes_at="2027-01-01T00:00"))
+    assert resp.status_code == 200 and "2027年淮北市青少年科技发明大赛" in resp.get_data(as_text=True)
+    assert f.db.session.scalar(select(Contest).where(Contest.year == 2027)) is None
+
+
+def test_import_paste_and_problems(world, login_as):
+    client = login_as(world.organizer)
+    text = (f.CONTESTS / "film.yaml").read_text(encoding="utf-8").replace("HB2026-YX", "HB2030-YX")
+    bad = text.replace("max_team_size: 5", "max_team_size: 50", 1).replace("kinds: [mp4]", "kinds: [exe]", 1)
+    resp = client.post("/organizer/contests/import", data={"text": bad})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "sections[0].max_team_size" in html and "exe" in html
+    assert service.get_by_code("HB2030-YX") is None
+    resp = client.post("/organizer/contests/import", data={"text": text})
+    assert resp.status_code == 302 and service.get_by_code("HB2030-YX") is not None
+    resp = client.post("/organizer/contests/import", data={"text": "code: [unclosed"})
+    assert resp.status_code == 400 and "YAML" in resp.get_data(as_text=True)
+    problems = client.post("/organizer/contests/definition/check", data={"text": bad}).get_json()["problems"]
+    assert len(problems) == 2
+
+
+def test_import_upload_file(world, login_as):
+    import io
+
+    client = login_as(world.organizer)
+    text = (f.CONTESTS / "invention.yaml").read_text(encoding="utf-8").replace("HB2026-FM", "HB2031-FM")
+    resp = client.post("/organizer/contests/import", content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(text.encode()), "fm.yaml")})
+    assert resp.status_code == 302 and service.get_by_code("HB2031-FM") is not None
+    resp = client.post("/organizer/contests/import", content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(b"\xff\xfe\x00bad"), "x.yaml")})
+    assert resp.status_code == 400 and "UTF-8" in resp.get_data(as_text=True)
+
+
+def _settings_form(contest, **over):
+    data = {
+        "name": contest.name, "full_name": contest.full_name, "year": str(contest.year), "edition": "39",
+        "kind": contest.kind, "description": "", "submission_opens_at": "2026-03-01T08:00",
+        "submission_closes_at": "2026-04-15T17:00", "judging_opens_at": "", "judging_closes_at": "",
+        "blind_judging": "y", "judges_per_entry": "5", "ranking_method": "calibrated",
+        "levels-0-name": "一等奖", "levels-0-percent": "8", "levels-1-name": "二等奖", "levels-1-percent": "17",
+        "levels-2-name": "三等奖", "levels-2-percent": "25", "levels-3-name": "", "levels-3-percent": "",
+        "nomination_quota": "20", "nomination_levels": "一等奖、二等奖", "share_primary": "10",
+        "share_junior": "20", "share_senior": "50", "nomination_school_cap": "2", "nomination_district_cap": "",
+        "entry_number_pattern": "CX{year}-{section}-{seq:04d}", "number_pattern": "{year}-{contest}-{seq:05d}",
+        "notice_days": "5",
+    }
+    data.update(over)
+    return data
+
+
+def test_edit_settings(world, login_as):
+    client = login_as(world.organizer)
+    cid = world.contest.id
+    page = client.get(f"/organizer/contests/{cid}/edit").get_data(as_text=True)
+    assert "CX{year}-{section}-{seq:03d}" in page and 'value="一等奖"' in page
+    resp = client.post(f"/organizer/contests/{cid}/edit", data=_settings_form(world.contest))
+    assert resp.status_code == 302
+    contest = f.db.session.get(Contest, cid)
+    assert contest.setting("award_levels") == [["一等奖", 0.08], ["二等奖", 0.17], ["三等奖", 0.25]]
+    assert contest.setting("nomination_quota") == 20
+    assert contest.setting("nomination_levels") == ["一等奖", "二等奖"]
+    assert contest.setting("nomination_stage_shares") == {"小学": 0.1, "初中": 0.2, "高中": 0.5}
+    assert contest.setting("nomination_school_cap") == 2 and contest.setting("nomination_district_cap") is None
+    assert contest.setting("notice_days") == 5 and contest.edition == 39
+    assert contest.submission_closes_at.hour == 9
+    assert f.db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contest.settings")) is not None
+
+
+def test_edit_settings_refuses_bad_values_and_keeps_them(world, login_as):
+    client = login_as(world.organizer)
+    cid = world.contest.id
+    resp = client.post(f"/organizer/contests/{cid}/edit", data=_settings_form(
+        world.contest, **{"levels-0-percent": "60", "entry_number_pattern": "{contest}-{nope}",
+                          "submission_opens_at": "2026-05-01T08:00"}))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert "100%" in html and "nope" in html and "{contest}-{nope}" in html
+    contest = f.db.session.get(Contest, cid)
+    assert contest.setting("entry_number_pattern") == "CX{year}-{section}-{seq:03d}"
+
+
+def test_definition_editor_round_trip_and_rubric_lock(world, login_as):
+    client = login_as(world.organizer)
+    cid = world.contest.id
+    text = client.get(f"/organizer/contests/{cid}/definition").get_data(as_text=True)
+    assert "rubrics" in text
+    yaml_text = service.definition_yaml(world.contest)
+    assert service.definition_problems(yaml_text) == []
+    changed = yaml_text.replace("name: 学生科技创新成果", "name: 学生科技创新成果项目")
+    assert client.post(f"/organizer/contests/{cid}/definition", data={"text": changed}).status_code == 302
+    assert f.section(f.db.session.get(Contest, cid), "XS").name == "学生科技创新成果项目"
+    # A score exists in round 1: its rubric can no longer change.
+    contest = f.db.session.get(Contest, cid)
+    rnd = contest.rounds[0]
+    a = Assignment(round_id=rnd.id, judge_id=world.judge2.id, entry_id=world.entry3.id, published=True)
+    f.db.session.add_all([a, RoundJudge(round_id=rnd.id, judge_id=world.judge2.id)])
+    f.db.session.flush()
+    f.db.session.add(ScoreSheet(assignment_id=a.id, state="draft", scores={}))
+    f.db.session.commit()
+    locked = changed.replace("max: 40", "max: 50", 1)
+    resp = client.post(f"/organizer/contests/{cid}/definition", data={"text": locked})
+    assert resp.status_code == 400 and "第 1 轮" in resp.get_data(as_text=True)
+    contest = f.db.session.get(Contest, cid)
+    assert [c.max_score for c in contest.rounds[0].rubrics[0].criteria][0] == 40
+    assert "评分标准已锁定" in client.get(f"/organizer/contests/{cid}").get_data(as_text=True)
+    other_code = changed.replace("code: HB2026-CX", "code: HB2099-CX")
+    assert client.post(f"/organizer/contests/{cid}/definition", data={"text": other_code}).status_code == 400
+    assert client.get(f"/organizer/contests/{cid}/definition.yaml").status_code == 200
+
+
+def test_state_moves_with_audit(world, login_as):
+    client = login_as(world.organizer)
+    cid = world.contest.id
+    html = client.get(f"/organizer/contests/{cid}").get_data(as_text=True)
+    assert "申报中" in html
+    client.post(f"/organizer/contests/{cid}/state", data={"target": "closed", "reason": "截止"})
+    assert f.db.session.get(Contest, cid).state == "closed"
+    resp = client.post(f"/organizer/contests/{cid}/state", data={"target": "final"}, follow_redirects=True)
+    assert f.db.session.get(Contest, cid).state == "closed"
+    assert "alert-danger" in resp.get_data(as_text=True)
+    event = f.db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contest.state"))
+    assert event.before == {"state": "open"} and event.after == {"state": "closed"} and event.reason == "截止"
+    assert client.get("/organizer/contests/999999").status_code == 404
+
+
+def test_contest_list(world, login_as):
+    html = login_as(world.organizer).get("/organizer/contests").get_data(as_text=True)
+    assert "HB2026-CX" in html
