@@ -1,0 +1,120 @@
+"""Exports: the provincial nomination workbook and CSV, the full results, judges' score sheets,
+and the materials bundle (a background job with progress). Organizers only (see views.py)."""
+from __future__ import annotations
+
+import io
+
+from flask import abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ... import jobs
+from ...extensions import db
+from ...models import Contest, Job
+from ...services import exports
+from ..templating import localtime
+from .views import bp
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _contest(contest_id: int) -> Contest:
+    contest = db.session.get(Contest, contest_id)
+    if contest is None:
+        abort(404)
+    return contest
+
+
+def _send(data: bytes, name: str, mimetype: str):
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+@bp.route("/exports")
+def exports_index():
+    contests = db.session.scalars(select(Contest).order_by(Contest.year.desc(), Contest.code)).all()
+    return render_template("organizer/exports_index.html", contests=contests)
+
+
+@bp.route("/exports/<int:contest_id>")
+def exports_contest(contest_id: int):
+    contest = _contest(contest_id)
+    nominated = exports.nominated_results(contest)
+    bundle_jobs = db.session.scalars(
+        select(Job).where(Job.contest_id == contest.id, Job.kind == exports.BUNDLE_JOB)
+        .order_by(Job.created_at.desc()).limit(5)
+    ).all()
+    return render_template("organizer/exports.html", contest=contest, nominated=nominated,
+                           title=exports.nomination_title(contest), bundle_jobs=bundle_jobs)
+
+
+@bp.route("/exports/<int:contest_id>/nominations.xlsx")
+def export_nominations_xlsx(contest_id: int):
+    contest = _contest(contest_id)
+    return _send(exports.nomination_workbook(contest), f"{exports.nomination_title(contest)}.xlsx", XLSX)
+
+
+@bp.route("/exports/<int:contest_id>/nominations.csv")
+def export_nominations_csv(contest_id: int):
+    contest = _contest(contest_id)
+    return _send(exports.nomination_csv(contest), f"{exports.nomination_title(contest)}.csv",
+                 "text/csv; charset=utf-8")
+
+
+@bp.route("/exports/<int:contest_id>/results.xlsx")
+def export_results_xlsx(contest_id: int):
+    contest = _contest(contest_id)
+    return _send(exports.results_workbook(contest), f"{contest.full_name}评审结果.xlsx", XLSX)
+
+
+@bp.route("/exports/<int:contest_id>/score-sheets.xlsx")
+def export_score_sheets_xlsx(contest_id: int):
+    contest = _contest(contest_id)
+    return _send(exports.score_sheets_workbook(contest, to_local=localtime), f"{contest.full_name}评委评分表.xlsx",
+                 XLSX)
+
+
+@bp.route("/exports/<int:contest_id>/score-sheets.pdf")
+def export_score_sheets_pdf(contest_id: int):
+    contest = _contest(contest_id)
+    return _send(exports.score_sheets_pdf(contest), f"{contest.full_name}评委评分表.pdf", "application/pdf")
+
+
+@bp.route("/exports/<int:contest_id>/bundle", methods=["POST"])
+def export_bundle_start(contest_id: int):
+    contest = _contest(contest_id)
+    if not exports.nominated_results(contest):
+        flash(_("No entry is recommended yet, so there are no materials to bundle."), "warning")
+        return redirect(url_for(".exports_contest", contest_id=contest.id))
+    job = exports.start_bundle(contest, current_user)
+    db.session.commit()
+    jobs.start(job)
+    flash(_("The materials bundle is being built. You can stay on this page to watch its progress."), "info")
+    return redirect(url_for(".exports_contest", contest_id=contest.id))
+
+
+def _bundle_job(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind != exports.BUNDLE_JOB:
+        abort(404)
+    return job
+
+
+@bp.route("/exports/jobs/<int:job_id>.json")
+def export_job_status(job_id: int):
+    job = _bundle_job(job_id)
+    return jsonify(
+        id=job.id, state=job.state, progress=job.progress, total=job.total,
+        error=job.error if job.state == "failed" else None,
+        download_url=url_for(".export_job_download", job_id=job.id) if job.state == "done" else None,
+    )
+
+
+@bp.route("/exports/jobs/<int:job_id>/download")
+def export_job_download(job_id: int):
+    job = _bundle_job(job_id)
+    path = exports.job_file(job)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="application/zip", as_attachment=True,
+                     download_name=job.result_name or path.name, conditional=True)
