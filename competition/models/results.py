@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
 
+NO_AWARD = "none"  # override_award value: the organizer took the award away
+
 
 class Result(Base):
     """获奖结果 of an entry in a contest; frozen once the contest is final."""
@@ -35,11 +37,17 @@ class Result(Base):
     withdrawn: Mapped[bool] = mapped_column(default=False)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Connected component of the judge-entry graph (0 = the largest); scores of different
+    # components are not comparable.  position: place in the group after tie-breaks.
+    component: Mapped[int] = mapped_column(default=0)
+    position: Mapped[int | None]
+    pending: Mapped[bool] = mapped_column(default=False)  # waits for an organizer's tie decision
     entry = relationship("Entry")
 
     @property
     def final_award(self) -> str | None:
-        if self.withdrawn:
+        """The award as it stands: the organizer's override (NO_AWARD: none), unless withdrawn."""
+        if self.withdrawn or self.override_award == NO_AWARD:
             return None
         return self.override_award if self.override_award is not None else self.award
 
@@ -66,6 +74,7 @@ class Objection(Base):
     outcome: Mapped[str | None] = mapped_column(String(20))  # upheld, dismissed
     resolved_at: Mapped[datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     entry = relationship("Entry")
 
 
@@ -87,4 +96,61 @@ class Certificate(Base):
     revoked: Mapped[bool] = mapped_column(default=False)
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The counter the number's seq was drawn from (the pattern's other fields), so a seq is
+    # never given twice in one scope; see domain/certificates.py.
+    seq_scope: Mapped[str] = mapped_column(String(200), default="")
+    recipient_name: Mapped[str] = mapped_column(String(200), default="")
+    award: Mapped[str | None] = mapped_column(String(20))
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id", ondelete="SET NULL"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id", ondelete="SET NULL"), index=True)
+    revised_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     entry = relationship("Entry")
+
+
+class RankingRun(Base):
+    """The latest ranking of a contest (排名计算) and its publication: one row per contest.
+
+    ``judges``: each judge's estimated severity and spread per round; ``components``: the
+    entry ids of every connected component when the judge-entry graph is split;
+    ``ties``: unresolved ties at cut lines (award lines and nomination quotas).
+    """
+
+    __tablename__ = "ranking_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), unique=True)
+    method: Mapped[str] = mapped_column(String(30))
+    combination: Mapped[str] = mapped_column(String(20), default="last")
+    n_entries: Mapped[int] = mapped_column(default=0)
+    n_scores: Mapped[int] = mapped_column(default=0)
+    judges: Mapped[list] = mapped_column(JSON, default=list)
+    components: Mapped[list] = mapped_column(JSON, default=list)
+    ties: Mapped[list] = mapped_column(JSON, default=list)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    computed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    published_at: Mapped[datetime | None]
+    notice_ends_at: Mapped[datetime | None]
+    finalized_at: Mapped[datetime | None]
+    finalize_reason: Mapped[str | None] = mapped_column(Text)  # why finalized before the notice ended
+
+
+class TieDecision(Base):
+    """An organizer's decision on a tie at a cut line (并列裁定), with the reason.
+
+    ``kind``: award (``level`` is the award level, ``group_key`` the ranking group) or
+    nomination.  ``entry_ids``: the tied entries (sorted); ``chosen``: those placed above the
+    line.  A decision applies while the same entries tie at the same line.
+    """
+
+    __tablename__ = "tie_decision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    group_key: Mapped[str | None] = mapped_column(String(120))
+    level: Mapped[str | None] = mapped_column(String(40))
+    entry_ids: Mapped[list] = mapped_column(JSON)
+    chosen: Mapped[list] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
