@@ -381,3 +381,47 @@ def copy_to(storage: Storage, key: str, target: BinaryIO) -> None:
     """Stream a stored file into an open file (bundles, backups)."""
     with storage.open(key) as src:
         shutil.copyfileobj(src, target, CHUNK)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files follow the database transaction: a file saved during a transaction that does not commit
+# is removed, and a file deleted during a transaction goes only once the deletion is committed.
+
+_NEW = "competition.storage.new"
+_DOOMED = "competition.storage.doomed"
+
+
+def keep_if_committed(session, storage: Storage, key: str) -> None:
+    session.connection()  # begin the transaction now, so its end is always seen
+    session.info.setdefault(_NEW, []).append((storage, key))
+
+
+def delete_when_committed(session, storage: Storage, key: str) -> None:
+    session.connection()
+    session.info.setdefault(_DOOMED, []).append((storage, key))
+
+
+def _after_commit(session) -> None:
+    session.info.pop(_NEW, None)
+    for storage, key in session.info.pop(_DOOMED, []):
+        storage.delete(key)
+
+
+def _after_transaction_end(session, transaction) -> None:
+    if transaction.parent is not None:
+        return
+    for storage, key in session.info.pop(_NEW, []):
+        storage.delete(key)
+    session.info.pop(_DOOMED, None)
+
+
+def _install_session_hooks() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_transaction_end", _after_transaction_end)
+
+
+_install_session_hooks()
