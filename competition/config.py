@@ -35,6 +35,11 @@ class Defaults:
     REDIS_URL: str | None = None  # background jobs use RQ when set, else run in-process
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     PASSWORD_MIN_LENGTH = 8
+    # Production (COMPETITION_ENV=production or COMPETITION_PRODUCTION=true): Secure cookies.
+    PRODUCTION = False
+    # How many proxies (nginx) sit in front: trust that many X-Forwarded-For/-Proto/-Host hops.
+    PROXY_FIX = 0
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count per process rather than fail
 
 
 def _coerce(value: str):
@@ -90,3 +95,17 @@ def configure(app, test_config: dict | None = None) -> None:
         opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         opts.setdefault("pool_pre_ping", True)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+    _production(app)
+
+
+def _production(app) -> None:
+    if str(app.config.get("ENV") or "").lower() == "production":
+        app.config["PRODUCTION"] = True
+    if not app.config.get("PRODUCTION"):
+        return
+    app.config["SESSION_COOKIE_SECURE"] = True
+    app.config["REMEMBER_COOKIE_SECURE"] = True
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.logger.warning("production with SQLite: use PostgreSQL for several workers or hosts")
+    if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory"):
+        app.logger.warning("production with in-memory rate limits: set RATELIMIT_STORAGE_URI=redis://...")

@@ -1,0 +1,60 @@
+"""Operations commands: backup, restore, worker."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask_babel import gettext as _
+
+from .extensions import db
+from .services import ServiceError
+
+
+def register(app) -> None:
+    @app.cli.command("backup")
+    @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="The archive to write (.tar.gz).")
+    def backup(out: Path):
+        """Write one archive with the database (a consistent snapshot) and every uploaded file."""
+        from .services.backup import create_backup
+
+        try:
+            manifest = create_backup(out, progress=click.echo)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from None
+        finally:
+            db.session.remove()
+        rows = sum(t["count"] for t in manifest["tables"])
+        click.echo(_("Backup written to %(path)s: %(rows)d rows in %(tables)d tables, %(files)d files.",
+                     path=out, rows=rows, tables=len(manifest["tables"]), files=len(manifest["files"])))
+        if manifest["vanished_files"]:
+            click.echo(_("Deleted while the backup ran (not in the archive): %(names)s",
+                         names=", ".join(manifest["vanished_files"])), err=True)
+
+    @app.cli.command("restore")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--force", is_flag=True, help="Replace the data of a non-empty instance.")
+    def restore(file: Path, force: bool):
+        """Bring a backup archive back into a fresh instance (database and uploads)."""
+        from .services.backup import restore_backup
+
+        try:
+            restore_backup(file, force=force, progress=click.echo)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from None
+        finally:
+            db.session.remove()
+
+    @app.cli.command("worker")
+    @click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
+    def worker(burst: bool):
+        """Run an RQ worker for the `competition` queue (needs REDIS_URL)."""
+        url = app.config.get("REDIS_URL")
+        if not url:
+            raise click.ClickException(_("REDIS_URL is not set: long jobs run inside the web process, "
+                                         "no worker is needed."))
+        from redis import Redis
+        from rq import Queue, Worker
+
+        connection = Redis.from_url(url)
+        Worker([Queue("competition", connection=connection)], connection=connection).work(burst=burst)
