@@ -129,6 +129,8 @@ class RankingRun(Base):
     ties: Mapped[list] = mapped_column(JSON, default=list)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
     computed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    locked_at: Mapped[datetime | None]  # no re-ranking while set (unlocking is audited)
+    locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     published_at: Mapped[datetime | None]
     notice_ends_at: Mapped[datetime | None]
     finalized_at: Mapped[datetime | None]

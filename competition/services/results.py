@@ -2,12 +2,14 @@
 
 The workflow follows the contest's states:
 
-* ``judging``: ``run_ranking`` computes a draft from the final score sheets (recomputing
-  replaces the draft; organizers' overrides are kept). Ties at cut lines are decided with
-  ``decide_tie``; results are changed with ``override_result`` (a written reason, audited).
-* ``lock`` -> ``results``: the scores no longer flow in (``run_ranking`` is refused until
-  ``unlock``). Ties and overrides can still be settled.
-* ``publish`` -> ``published`` (公示): only without unresolved ties. The notice runs for the
+* ``judging`` or ``results``: ``run_ranking`` computes a draft from the final score sheets
+  (recomputing replaces the draft; organizers' overrides are kept). Ties at cut lines are
+  decided with ``decide_tie``; results are changed with ``override_result`` (a written
+  reason, audited).
+* ``lock``: the scores no longer flow in (``run_ranking`` is refused until ``unlock``, which
+  needs a reason); a contest still in judging moves to ``results``. Ties and overrides can
+  still be settled.
+* ``publish`` -> ``published`` (公示): only when locked and without unresolved ties. The notice runs for the
   ``notice_days`` setting. Objections are recorded and settled; an award can be withdrawn.
 * ``finalize`` -> ``final``: after the notice period (or with a written reason), with every
   objection settled. From then on the Result rows are frozen: nothing here writes them.
@@ -191,10 +193,11 @@ def _check_can_rank(contest: Contest) -> None:
         raise ServiceError(_("The results of this contest are final and frozen; the ranking cannot be run again."))
     if contest.state == "published":
         raise ServiceError(_("The results are in the public notice; the ranking cannot be run again."))
-    if contest.state == "results":
-        raise ServiceError(_("The results are locked. Unlock them (back to judging) to run the ranking again."))
-    if contest.state != "judging":
+    if contest.state not in ("judging", "results"):
         raise ServiceError(_("The ranking can be run once the contest is in judging."))
+    run = get_run(contest)
+    if run is not None and run.locked_at is not None:
+        raise ServiceError(_("The results are locked. Unlock them to run the ranking again."))
 
 
 def _tie_chain(contest: Contest) -> list[tuple[str, Message]]:
@@ -517,6 +520,16 @@ def resettle(contest: Contest) -> RankingRun:
 # ---------------------------------------------------------------- ties ----
 
 
+def tie_description(contest: Contest, tie: Mapping) -> str:
+    """'学生科技创新成果 · 初中: 一等奖 line' or 'nomination: school cap of 2 ...', translated."""
+    if tie["kind"] == "award":
+        group, _sep, part = tie["group"].partition("#")
+        where = group_label(contest, group) + (" " + _("(part %(n)s)", n=part) if part else "")
+        return _("%(group)s: the %(level)s line", group=where, level=tie["level"])
+    label = render(decode([tie["label"]])) if tie.get("label") else _("quota")
+    return _("Nominations: %(line)s", line=label)
+
+
 def tie_entries(contest: Contest, tie: Mapping) -> list[Result]:
     return list(db.session.scalars(
         select(Result).where(Result.contest_id == contest.id, Result.entry_id.in_(tie["entry_ids"]))
@@ -612,27 +625,42 @@ def _snapshot(result: Result) -> dict:
 # ------------------------------------------------------- contest states ----
 
 
-def lock(contest: Contest, *, actor) -> None:
-    if contest.state != "judging":
-        raise ServiceError(_("Only results of a contest in judging can be locked."))
-    if get_run(contest) is None:
+def lock(contest: Contest, *, actor) -> RankingRun:
+    """Lock the draft: no re-ranking; a contest still in judging moves on to results."""
+    _check_draft(contest)
+    run = get_run(contest)
+    if run is None:
         raise ServiceError(_("Run the ranking before locking the results."))
-    change_state(contest, "results", actor=actor)
+    if run.locked_at is not None:
+        raise ServiceError(_("The results are already locked."))
+    run.locked_at = utcnow()
+    run.locked_by_id = getattr(actor, "id", None)
+    if contest.state == "judging":
+        change_state(contest, "results", actor=actor)
+    audit.record(actor, "results.lock", run, contest_id=contest.id, after={"locked_at": run.locked_at.isoformat()})
+    return run
 
 
 def unlock(contest: Contest, *, actor, reason: str) -> None:
-    if contest.state != "results":
+    _check_draft(contest)
+    run = get_run(contest)
+    if run is None or run.locked_at is None:
         raise ServiceError(_("Only locked results can be unlocked."))
-    change_state(contest, "judging", actor=actor, reason=_reason(reason))
+    reason = _reason(reason)
+    before = {"locked_at": run.locked_at.isoformat()}
+    run.locked_at = None
+    run.locked_by_id = None
+    db.session.flush()
+    audit.record(actor, "results.unlock", run, contest_id=contest.id, before=before, reason=reason)
 
 
 def publish(contest: Contest, *, actor) -> RankingRun:
     """Publish for the public notice (公示): state published, notice until now + notice_days."""
-    if contest.state != "results":
-        raise ServiceError(_("Lock the results before publishing them."))
     run = get_run(contest)
     if run is None:
         raise ServiceError(_("Run the ranking before publishing."))
+    if contest.state != "results" or run.locked_at is None:
+        raise ServiceError(_("Lock the results before publishing them."))
     if run.ties or pending_count(contest):
         raise ServiceError(_("Some ties at award or quota lines are not decided yet. Decide them (or send the "
                              "entries to re-judging and rank again) before publishing."))

@@ -216,3 +216,21 @@ def test_nothing_to_rank_and_wrong_state(world, db) -> None:
     world.contest.state = "open"
     with pytest.raises(ServiceError):
         svc.run_ranking(world.contest, actor=world.organizer)
+
+
+def test_rank_command(app, world, db) -> None:
+    totals = [list(t) for t in TEN]
+    totals[1] = list(totals[0])
+    c = judged_contest(world, totals, settings={"tie_break": []})
+    runner = app.test_cli_runner()
+    out = runner.invoke(args=["rank", c.contest.code, "--method", "trimmed_mean"])
+    assert out.exit_code == 0, out.output
+    assert "10 项作品，30 份评分，方法 trimmed_mean" in out.output
+    assert "待裁定并列（学生科技创新成果 · 初中：一等奖线）：CX-XS-001、CX-XS-002" in out.output
+    db.session.expire_all()
+    assert len(svc.results_of(c.contest)) == 10
+    c.contest.state = "final"
+    db.session.commit()
+    out = runner.invoke(args=["rank", c.contest.code])
+    assert out.exit_code != 0 and "已定稿" in out.output
+    assert runner.invoke(args=["rank", "NOPE"]).exit_code != 0
