@@ -20,7 +20,8 @@ class RoundJudge(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
     judge_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     pool: Mapped[str | None] = mapped_column(String(50))
-    judge = relationship("User")
+    capacity: Mapped[int | None]  # the most entries this judge takes in the round (None: no limit)
+    judge = relationship("User", foreign_keys=[judge_id])
 
 
 class RoundEntry(Base):
@@ -32,6 +33,10 @@ class RoundEntry(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
     reason: Mapped[str | None] = mapped_column(Text)
+    # how it got here: accepted (round 1), top (top N of its group), manual (organizer, with reason)
+    source: Mapped[str] = mapped_column(String(20), default="accepted")
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
     entry = relationship("Entry")
 
 
@@ -62,14 +67,22 @@ class Assignment(Base):
     published: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str] = mapped_column(String(20), default="plan")  # plan, manual, rejudge
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    judge = relationship("User")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    published_at: Mapped[datetime | None]
+    judge = relationship("User", foreign_keys=[judge_id])
     entry = relationship("Entry")
     round = relationship("Round")
-    sheet: Mapped[ScoreSheet | None] = relationship(back_populates="assignment", uselist=False)
+    sheet: Mapped[ScoreSheet | None] = relationship(
+        back_populates="assignment", uselist=False, cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class ScoreSheet(Base):
-    """评分表: one per assignment; draft until submitted, then final (locked)."""
+    """评分表: one per assignment; draft until submitted, then final (locked).
+
+    ``version`` is checked and raised by SQLAlchemy on every UPDATE (version_id_col), so a
+    save based on an older version can never overwrite newer work, even between two requests.
+    """
 
     __tablename__ = "score_sheet"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,4 +96,10 @@ class ScoreSheet(Base):
     version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
+    # An organizer reopening a final sheet (also recorded in the audit log).
+    reopened_at: Mapped[datetime | None]
+    reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
     assignment: Mapped[Assignment] = relationship(back_populates="sheet")
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,261 @@
+"""Score sheets (评分表): a judge's drafts and submissions, and an organizer reopening one.
+
+A sheet carries a version (checked by SQLAlchemy on every UPDATE). A save names the version it
+was based on; when the stored sheet is newer the save is refused with :class:`StaleSheet`,
+which carries the newer sheet, so the judge sees those values and nothing is overwritten.
+Flushes only; the view commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..domain import scoring
+from ..extensions import db
+from ..models import Assignment, Conflict, Contest, Criterion, Entry, Round, ScoreSheet, User, utcnow
+from . import ServiceError, audit
+from .judging import add_conflict, tr
+
+MAX_COMMENT = 4000
+
+
+class StaleSheet(ServiceError):
+    """The sheet changed since the judge loaded it (another laptop or tab)."""
+
+    def __init__(self, sheet: ScoreSheet | None):
+        super().__init__(_("This score sheet was changed elsewhere (another computer or browser tab). "
+                           "The newer values are shown; check them before you go on."))
+        self.sheet = sheet
+
+
+class InvalidSheet(ServiceError):
+    """Some values are out of bounds or missing; ``problems`` maps criterion keys to messages."""
+
+    def __init__(self, problems: dict[str, str], message: str | None = None):
+        super().__init__(message or _("Some scores are not valid: %(list)s", list="；".join(problems.values())))
+        self.problems = problems
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def criteria_of(assignment: Assignment) -> list[Criterion]:
+    rubric = assignment.round.rubric_for(assignment.entry.section_id)
+    return list(rubric.criteria) if rubric else []
+
+
+def specs(criteria: list[Criterion]) -> list[scoring.CriterionSpec]:
+    return [scoring.CriterionSpec(str(c.id), c.name, float(c.max_score), float(c.weight or 1.0))
+            for c in criteria]
+
+
+def sheet_state(sheet: ScoreSheet | None) -> str:
+    """todo (no score yet), draft or final."""
+    if sheet is None or (sheet.state == "draft" and not sheet.scores and not sheet.comment):
+        return "todo"
+    return sheet.state
+
+
+def sheet_payload(sheet: ScoreSheet | None) -> dict:
+    """What the page and the JSON endpoint show of a sheet."""
+    if sheet is None:
+        return {"version": 0, "scores": {}, "comment": "", "state": "todo", "total": None}
+    return {"version": sheet.version, "scores": {k: scoring.format_score(v) for k, v in (sheet.scores or {}).items()},
+            "comment": sheet.comment or "", "state": sheet_state(sheet), "total": sheet.total,
+            "updated_at": sheet.updated_at.isoformat() + "Z" if sheet.updated_at else None}
+
+
+def judge_assignments(judge: User, contest_id: int | None = None) -> list[Assignment]:
+    """The judge's published assignments without a conflict, in a stable order."""
+    conflicted = select(Conflict.entry_id).where(Conflict.judge_id == judge.id)
+    query = (select(Assignment).join(Entry, Assignment.entry_id == Entry.id)
+             .join(Round, Assignment.round_id == Round.id)
+             .where(Assignment.judge_id == judge.id, Assignment.published.is_(True),
+                    Assignment.entry_id.not_in(conflicted))
+             .options(selectinload(Assignment.sheet), selectinload(Assignment.entry).selectinload(Entry.section),
+                      selectinload(Assignment.round).selectinload(Round.contest))
+             .order_by(Round.contest_id.desc(), Round.number, Entry.number, Entry.id))
+    if contest_id is not None:
+        query = query.where(Round.contest_id == contest_id)
+    return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    final: int
+    draft: int
+    todo: int
+    complete_drafts: int
+
+
+def progress(assignments: list[Assignment]) -> Progress:
+    states = [sheet_state(a.sheet) for a in assignments]
+    complete = sum(1 for a in assignments
+                   if a.sheet is not None and a.sheet.state == "draft" and a.sheet.total is not None)
+    return Progress(len(states), states.count("final"), states.count("draft"), states.count("todo"), complete)
+
+
+def next_unscored(judge: User, after: Assignment | None = None) -> Assignment | None:
+    """The next assignment not yet submitted, after ``after`` in list order (wrapping)."""
+    rows = [a for a in judge_assignments(judge) if sheet_state(a.sheet) != "final"
+            and a.round.state != "closed"]
+    if not rows:
+        return None
+    if after is not None:
+        order = [a.id for a in judge_assignments(judge)]
+        pos = order.index(after.id) if after.id in order else -1
+        later = [a for a in rows if order.index(a.id) > pos and a.id != after.id]
+        others = [a for a in rows if a.id != after.id]
+        if later:
+            return later[0]
+        return others[0] if others else None
+    todo = [a for a in rows if sheet_state(a.sheet) == "todo"]
+    return (todo or rows)[0]
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _check_open(assignment: Assignment) -> None:
+    if assignment.round.state == "closed":
+        raise ServiceError(_("Judging in this round has closed; scores can no longer be changed."))
+
+
+def _write(assignment: Assignment, version: int, **values) -> ScoreSheet:
+    """Write ``values`` to the sheet, which must still be at ``version`` (0: no sheet yet).
+
+    A new sheet is inserted at version 1; an existing one is updated with its version checked
+    in the UPDATE itself. Anything older raises StaleSheet carrying the stored sheet (when a
+    concurrent request won the race, this request's transaction is rolled back first).
+    """
+    sheet = assignment.sheet
+    values["updated_at"] = utcnow()
+    assignment_id = assignment.id
+    if sheet is None:
+        if version != 0:
+            raise StaleSheet(None)
+        sheet = ScoreSheet(assignment_id=assignment_id, **values)
+        db.session.add(sheet)
+    else:
+        if version != sheet.version:
+            raise StaleSheet(sheet)
+        for key, value in values.items():
+            setattr(sheet, key, value)
+    try:
+        db.session.flush()
+    except (IntegrityError, StaleDataError):
+        # Another request created or changed the sheet between our read and our write. This
+        # request has written nothing else, so its transaction is rolled back and the stored
+        # sheet shown.
+        db.session.rollback()
+        raise StaleSheet(db.session.scalar(
+            select(ScoreSheet).where(ScoreSheet.assignment_id == assignment_id))) from None
+    db.session.expire(assignment, ["sheet"])
+    return sheet
+
+
+def _parse(assignment: Assignment, raw_scores: dict, comment: str | None):
+    criteria = specs(criteria_of(assignment))
+    if not criteria:
+        raise ServiceError(_("No rubric is set for this entry in this round; tell the organizer."))
+    if not isinstance(raw_scores, dict):
+        raise InvalidSheet({}, _("The scores were not sent correctly."))
+    scores, problems = scoring.parse_sheet({str(k): v for k, v in raw_scores.items()}, criteria)
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        problems["comment"] = _("The comment is too long (at most %(n)s characters).", n=MAX_COMMENT)
+    if problems:
+        raise InvalidSheet({k: tr(v) for k, v in problems.items()})
+    return criteria, scores, comment
+
+
+def save_draft(assignment: Assignment, *, scores: dict, comment: str | None, version: int,
+               actor) -> ScoreSheet:
+    """Autosave: store the values as a draft. Invalid values refuse the whole save (nothing is
+    half-written); a final sheet cannot change; an older ``version`` raises StaleSheet."""
+    _check_open(assignment)
+    if assignment.sheet is not None and assignment.sheet.state == "final":
+        if version != assignment.sheet.version:
+            raise StaleSheet(assignment.sheet)
+        raise ServiceError(_("This score sheet has been submitted and is locked."))
+    criteria, values, comment = _parse(assignment, scores, comment)
+    return _write(assignment, version, state="draft", scores=values, comment=comment or None,
+                  total=scoring.weighted_total(values, criteria))
+
+
+def submit(assignment: Assignment, *, scores: dict | None, comment: str | None, version: int,
+           actor) -> ScoreSheet:
+    """Submit one sheet (提交): every criterion scored within bounds; the sheet is then final
+    and only an organizer can reopen it. ``scores`` None submits the stored values."""
+    _check_open(assignment)
+    sheet = assignment.sheet
+    if sheet is not None and sheet.state == "final":
+        raise ServiceError(_("This score sheet has already been submitted."))
+    if scores is None:
+        if sheet is None:
+            raise InvalidSheet({}, _("Score every criterion before submitting."))
+        scores, comment = dict(sheet.scores or {}), sheet.comment
+    criteria, values, comment = _parse(assignment, scores, comment)
+    missing = scoring.missing(values, criteria)
+    if missing:
+        raise InvalidSheet({m.params["name"]: tr(m) for m in missing},
+                           _("Score every criterion before submitting: %(list)s",
+                             list="、".join(m.params["name"] for m in missing)))
+    sheet = _write(assignment, version, state="final", scores=values, comment=comment or None,
+                   total=scoring.weighted_total(values, criteria), submitted_at=utcnow())
+    audit.record(actor, "sheet.submit", sheet, after={"scores": values, "total": sheet.total,
+                                                      "entry_id": assignment.entry_id,
+                                                      "round_id": assignment.round_id},
+                 contest_id=assignment.round.contest_id)
+    return sheet
+
+
+def submit_all(judge: User, *, actor, contest_id: int | None = None) -> tuple[int, int]:
+    """Submit every complete draft of the judge (all criteria scored). Returns (submitted,
+    left as drafts because incomplete)."""
+    done = left = 0
+    for a in judge_assignments(judge, contest_id):
+        sheet = a.sheet
+        if sheet is None or sheet.state != "draft" or a.round.state == "closed":
+            continue
+        if sheet.total is None:
+            left += sheet_state(sheet) == "draft"
+            continue
+        submit(a, scores=None, comment=None, version=sheet.version, actor=actor)
+        done += 1
+    return done, left
+
+
+def reopen(sheet: ScoreSheet, *, reason: str, actor) -> None:
+    """An organizer reopens a submitted sheet (with a reason, audited); it becomes a draft again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Please give the reason for reopening."), "reason")
+    if sheet.state != "final":
+        raise ServiceError(_("This score sheet is not submitted."))
+    before = {"state": sheet.state, "scores": sheet.scores, "total": sheet.total,
+              "submitted_at": sheet.submitted_at.isoformat() if sheet.submitted_at else None}
+    sheet.state = "draft"
+    sheet.reopened_at = sheet.updated_at = utcnow()
+    sheet.reopened_by_id = getattr(actor, "id", None)
+    sheet.reopen_reason = reason
+    db.session.flush()
+    audit.record(actor, "sheet.reopen", sheet, before=before, after={"state": "draft"}, reason=reason,
+                 contest_id=sheet.assignment.round.contest_id)
+
+
+def declare_conflict(assignment: Assignment, *, reason: str, kind: str = "other", actor) -> None:
+    """The judge declares a conflict (申报回避): the entry leaves their list and the organizer
+    sees that it needs a replacement judge."""
+    add_conflict(assignment.judge, assignment.entry, kind=kind, reason=reason, source="declared",
+                 actor=actor)
+
+
+def blind(contest: Contest) -> bool:
+    return bool(contest.blind_judging)
