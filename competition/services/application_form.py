@@ -1,0 +1,33 @@
+"""The application form (申报书): a PDF of the entered data, printed, signed on every page,
+stamped by the school and uploaded back as a scan.
+
+`render_application_form(entry)` is also used by the exports for bundles.
+"""
+from __future__ import annotations
+
+from flask import render_template
+
+from ..models import Entry, utcnow
+from ..pdf import render_pdf
+
+
+def application_form_html(entry: Entry) -> str:
+    section = entry.section
+    return render_template(
+        "documents/application_form.html",
+        entry=entry,
+        contest=entry.contest,
+        section=section,
+        counselor=section.kind == "counselor",
+        group=section.group_entry,
+        author=entry.created_by,
+        generated_at=utcnow(),
+    )
+
+
+def render_application_form(entry: Entry) -> bytes:
+    return render_pdf(application_form_html(entry))
+
+
+def application_form_filename(entry: Entry) -> str:
+    return f"申报书_{entry.number or entry.id}.pdf"
