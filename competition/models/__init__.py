@@ -24,3 +24,4 @@ __all__ = [
     "Rubric", "School", "ScoreSheet", "Section", "Student", "User", "UserRole", "utcnow",
 ]
 from .review import EntryNumberCounter  # noqa: E402,F401  (format review)
+from .accounts import PasswordReset  # noqa: E402,F401

@@ -1,0 +1,778 @@
+"""Imports from office spreadsheets: schools, teachers, reviewers, judges, and entries of a contest
+whose registration happened elsewhere.
+
+Two steps. `preview(kind, data, filename)` reads the file (competition/sheets.py), matches every
+row against the database by a stable key and returns a `Plan`: what will be created, updated or
+left alone, and EVERY problem row with its line number and reason. It writes nothing.
+`apply(...)` plans again from the same bytes and, only if no row has a problem, writes all rows
+(and flushes; the caller commits once: all rows or none).
+
+Keys: schools by full name; accounts by phone, else by name + school (teachers), name + district
+(reviewers) or name + unit (judges) — never by name alone (two teachers named 王伟 exist).
+New accounts get a username (t/r/j + mobile number, or a stable code when there is no mobile), a
+random initial password and must change it at first login; `credentials_workbook` lays the
+passwords out for the organizer to hand out.
+
+Between preview and confirmation the uploaded file is kept under EXPORT_FOLDER/imports/<token>/
+with the uploader's id (`stash_upload`, `load_stash`); the rows are never carried in the form.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import secrets
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..messages import translate
+from ..models import Adviser, Contest, District, Entry, School, Student, User, UserRole, utcnow
+from ..sheets import Column, SheetError, Table, clean_text, email_ok, is_mobile, match_key, phone_ok, read_table
+from . import ServiceError, accounts, audit
+from .users import generate_password, split_subjects
+
+KINDS = ("schools", "teachers", "reviewers", "judges", "entries")
+KIND_LABELS = {
+    "schools": _l("Schools"),
+    "teachers": _l("Teachers"),
+    "reviewers": _l("Reviewers"),
+    "judges": _l("Judges"),
+    "entries": _l("Entries of a contest"),
+}
+ROLE_OF = {"teachers": "teacher", "reviewers": "reviewer", "judges": "judge"}
+USERNAME_PREFIX = {"teachers": "t", "reviewers": "r", "judges": "j"}
+ENTRY_IMPORT_STATES = ("submitted", "accepted")
+STASH_HOURS = 24
+
+_NAME = ("姓名", "名字", "教师姓名", "老师姓名", "辅导员姓名", "评委姓名", "审查员姓名")
+_SCHOOL = ("学校名称", "学校", "学校全称", "所在学校", "单位名称")
+_DISTRICT = ("区县", "县区", "所属区县", "区/县", "县(区)", "区(县)", "所在区县", "地区")
+_PHONE = ("手机", "手机号码", "手机号", "联系电话", "电话", "联系方式", "移动电话")
+_EMAIL = ("邮箱", "电子邮箱", "电子邮件", "email", "e-mail", "邮件")
+_USERNAME = ("用户名", "账号", "帐号", "登录名")
+
+COLUMNS: dict[str, list[Column]] = {
+    "schools": [
+        Column("district", _DISTRICT, required=True),
+        Column("name", ("学校名称", "学校", "学校全称", "单位名称"), required=True),
+        Column("stage_kind", ("学段", "学校类型", "办学类型")),
+        Column("contact_name", ("联系人", "联系老师", "联系人姓名"), "name"),
+        Column("contact_phone", ("联系电话", "电话", "手机", "手机号码", "联系方式")),
+    ],
+    "teachers": [
+        Column("district", _DISTRICT),
+        Column("school", _SCHOOL, required=True),
+        Column("name", _NAME, "name", required=True),
+        Column("gender", ("性别",)),
+        Column("phone", _PHONE, "phone"),
+        Column("email", _EMAIL, "email"),
+        Column("username", _USERNAME, "code"),
+    ],
+    "reviewers": [
+        Column("name", _NAME, "name", required=True),
+        Column("district", _DISTRICT),
+        Column("gender", ("性别",)),
+        Column("affiliation", ("工作单位", "单位", "所在单位")),
+        Column("phone", _PHONE, "phone"),
+        Column("email", _EMAIL, "email"),
+        Column("username", _USERNAME, "code"),
+    ],
+    "judges": [
+        Column("name", _NAME, "name", required=True),
+        Column("gender", ("性别",)),
+        Column("affiliation", ("工作单位", "单位", "所在单位", "单位名称")),
+        Column("title", ("职称", "职务/职称", "职务")),
+        Column("subjects", ("擅长学科", "学科", "专业", "擅长领域", "评审学科")),
+        Column("phone", _PHONE, "phone"),
+        Column("email", _EMAIL, "email"),
+        Column("username", _USERNAME, "code"),
+    ],
+    "entries": [
+        Column("section", ("类别", "项目类别", "申报类别", "参赛类别"), required=True),
+        Column("stage", ("学段", "组别", "学段组别"), required=True),
+        Column("subject", ("学科", "学科分类", "所属学科")),
+        Column("team", ("个人/集体", "个人/团体", "个人或集体", "项目类型", "申报形式")),
+        Column("title", ("项目名称", "作品名称", "成果名称", "名称"), required=True),
+        *[Column(f"author{i}", (f"作者{i}", f"第{'一二三四五'[i - 1]}作者") + (("作者", "作者姓名") if i == 1 else ()),
+                 "name") for i in range(1, 6)],
+        Column("school", _SCHOOL, required=True),
+        *[Column(f"adviser{i}", (f"指导教师{i}", f"辅导教师{i}", f"指导老师{i}") + (("指导教师",) if i == 1 else ()),
+                 "name") for i in range(1, 3)],
+        Column("phone", ("联系电话", "手机", "联系方式"), "phone"),
+        Column("abstract", ("摘要", "项目简介", "简介")),
+    ],
+}
+
+
+@dataclass
+class PlanRow:
+    line: int
+    action: str  # create, update, same, error
+    cells: dict[str, str | None]  # what the preview shows, by column key
+    changes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    payload: dict = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    kind: str
+    filename: str
+    table: Table
+    rows: list[PlanRow]
+    contest: Contest | None = None
+
+    @property
+    def problem_rows(self) -> list[PlanRow]:
+        return [r for r in self.rows if r.problems]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.problem_rows
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action and not r.problems)
+
+
+@dataclass
+class Credential:
+    username: str
+    password: str
+    name: str
+    where: str  # school, district or unit
+    phone: str | None
+
+
+@dataclass
+class Outcome:
+    plan: Plan
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    credentials: list[Credential] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ preview
+
+
+def preview(kind: str, data: bytes, filename: str, *, contest: Contest | None = None) -> Plan:
+    """Read and check the file; nothing is written."""
+    if kind not in KINDS:
+        raise ServiceError(_("Unknown kind of import."), "kind")
+    if kind == "entries" and contest is None:
+        raise ServiceError(_("Choose the contest the entries belong to."), "contest_id")
+    try:
+        table = read_table(data, filename, COLUMNS[kind])
+    except SheetError as exc:
+        raise ServiceError(translate(exc.message), "file") from None
+    if not table.rows:
+        raise ServiceError(_("The sheet has a header but no data rows."), "file")
+    planner = {"schools": _plan_schools, "teachers": _plan_people, "reviewers": _plan_people,
+               "judges": _plan_people, "entries": _plan_entries}[kind]
+    rows = planner(kind, table, contest)
+    return Plan(kind=kind, filename=filename, table=table, rows=rows, contest=contest)
+
+
+def _first_seen(seen: dict, key, line: int) -> int | None:
+    """The line where `key` was first seen in the file, or None (and remember this one)."""
+    if not key or (isinstance(key, tuple) and not all(key)):
+        return None
+    if key in seen:
+        return seen[key]
+    seen[key] = line
+    return None
+
+
+def _check_contact(row: PlanRow, values: dict) -> None:
+    phone, email = values.get("phone"), values.get("email")
+    if not phone_ok(phone):
+        row.problems.append(_("“%(phone)s” is not a valid mobile or landline number.", phone=phone))
+    if not email_ok(email):
+        row.problems.append(_("“%(email)s” is not a valid e-mail address.", email=email))
+    gender = values.get("gender")
+    if gender and gender not in ("男", "女"):
+        row.problems.append(_("The gender must be 男 or 女, not “%(value)s”.", value=gender))
+
+
+def _schools_by_key() -> dict[str, School]:
+    return {match_key(s.name): s for s in db.session.scalars(select(School))}
+
+
+def _districts_by_key() -> dict[str, District]:
+    found = {}
+    for d in db.session.scalars(select(District)):
+        found[match_key(d.name)] = d
+        if d.code:
+            found.setdefault(match_key(d.code), d)
+    return found
+
+
+def _plan_schools(kind: str, table: Table, contest) -> list[PlanRow]:
+    schools, districts = _schools_by_key(), _districts_by_key()
+    seen: dict = {}
+    rows = []
+    for r in table.rows:
+        v = r.values
+        row = PlanRow(r.line, "create", dict(v))
+        name, district_name = v.get("name"), v.get("district")
+        if not name:
+            row.problems.append(_("The school name is missing."))
+        if not district_name:
+            row.problems.append(_("The district is missing."))
+        district = districts.get(match_key(district_name)) if district_name else None
+        if district_name and district is None:
+            row.problems.append(_("Unknown district “%(name)s”: add it under Districts first or correct the name.",
+                                  name=district_name))
+        if not phone_ok(v.get("contact_phone")):
+            row.problems.append(_("“%(phone)s” is not a valid mobile or landline number.", phone=v["contact_phone"]))
+        dup = _first_seen(seen, match_key(name), r.line)
+        if dup:
+            row.problems.append(_("The same school as row %(line)d.", line=dup))
+        values = {"name": name, "district_id": district.id if district else None, "stage_kind": v.get("stage_kind"),
+                  "contact_name": v.get("contact_name"), "contact_phone": v.get("contact_phone")}
+        existing = schools.get(match_key(name)) if name else None
+        if existing is not None:
+            values["name"] = existing.name
+            _diff(row, existing, values, {"district_id": _("District"), "stage_kind": _("Stage"),
+                                          "contact_name": _("Contact"), "contact_phone": _("Contact phone")},
+                  shown={"district_id": lambda i: db.session.get(District, i).name if i else ""})
+            row.payload["id"] = existing.id
+        row.payload["values"] = values
+        rows.append(_finish(row))
+    return rows
+
+
+def _diff(row: PlanRow, obj, values: dict, labels: dict, shown: dict | None = None, keep_empty=True) -> None:
+    """Fill row.changes and set the action to update/same; empty cells never erase stored data."""
+    shown = shown or {}
+    for key, label in labels.items():
+        new, old = values.get(key), getattr(obj, key)
+        if new in (None, "") and keep_empty:
+            values[key] = old
+            continue
+        if new != old:
+            fmt = shown.get(key, lambda x: x or "")
+            row.changes.append(f"{label}: {fmt(old) or '—'} → {fmt(new)}")
+    row.action = "update" if row.changes else "same"
+
+
+def _finish(row: PlanRow) -> PlanRow:
+    if row.problems:
+        row.action = "error"
+    return row
+
+
+def _username_for(kind: str, values: dict, where: str, taken: set[str]) -> str:
+    prefix = USERNAME_PREFIX[kind]
+    if values.get("username"):
+        base = values["username"]
+    elif is_mobile(values.get("phone")):
+        base = prefix + values["phone"]
+    else:  # a stable code, so preview and confirmation agree
+        digest = hashlib.sha256(f"{kind}|{values.get('name')}|{where}".encode()).hexdigest()
+        base = prefix + str(int(digest[:12], 16))[:8]
+    name, n = base, 2
+    while name.lower() in taken:
+        name = f"{base}_{n}"
+        n += 1
+    taken.add(name.lower())
+    return name
+
+
+def _plan_people(kind: str, table: Table, contest) -> list[PlanRow]:
+    role = ROLE_OF[kind]
+    schools, districts = _schools_by_key(), _districts_by_key()
+    users = db.session.scalars(select(User)).all()
+    by_phone = {u.phone: u for u in users if u.phone}
+    by_place: dict[tuple, list[User]] = {}
+    for u in users:
+        for place in (("school", u.school_id), ("district", u.district_id), ("unit", match_key(u.affiliation))):
+            if place[1]:
+                by_place.setdefault((match_key(u.name), *place), []).append(u)
+    taken = {u.username.lower() for u in users}
+    known_subjects = _known_subjects() if kind == "judges" else set()
+    seen_phone: dict = {}
+    seen_person: dict = {}
+    rows = []
+    for r in table.rows:
+        v = dict(r.values)
+        row = PlanRow(r.line, "create", dict(v))
+        name = v.get("name")
+        if not name:
+            row.problems.append(_("The name is missing."))
+        _check_contact(row, v)
+        values = {k: v.get(k) for k in ("name", "gender", "phone", "email")}
+        place: tuple
+        where = ""
+        if kind == "teachers":
+            school_name = v.get("school")
+            school = schools.get(match_key(school_name)) if school_name else None
+            if not school_name:
+                row.problems.append(_("The school is missing."))
+            elif school is None:
+                row.problems.append(_("Unknown school “%(name)s”: import the schools first or correct the name.",
+                                      name=school_name))
+            district_name = v.get("district")
+            if district_name:
+                district = districts.get(match_key(district_name))
+                if district is None:
+                    row.problems.append(_("Unknown district “%(name)s”.", name=district_name))
+                elif school is not None and school.district_id != district.id:
+                    row.problems.append(_("The school %(school)s is in %(real)s, not in %(given)s.",
+                                          school=school.name, real=school.district.name, given=district_name))
+            values["school_id"] = school.id if school else None
+            place = ("school", values["school_id"])
+            where = school.name if school else (school_name or "")
+        elif kind == "reviewers":
+            district_name = v.get("district")
+            district = districts.get(match_key(district_name)) if district_name else None
+            if district_name and district is None:
+                row.problems.append(_("Unknown district “%(name)s”.", name=district_name))
+            values["district_id"] = district.id if district else None
+            values["affiliation"] = v.get("affiliation")
+            place = ("district", values["district_id"])
+            where = district.name if district else (v.get("affiliation") or "")
+        else:
+            values["affiliation"] = v.get("affiliation")
+            values["title"] = v.get("title")
+            subjects = split_subjects(v.get("subjects"))
+            values["subjects"] = "、".join(subjects) or None
+            row.cells["subjects"] = values["subjects"]
+            unknown = [s for s in subjects if known_subjects and s not in known_subjects]
+            if unknown:
+                row.notes.append(_("Not a subject of any contest: %(names)s (kept as typed).", names="、".join(unknown)))
+            place = ("unit", match_key(values["affiliation"]))
+            where = values["affiliation"] or ""
+        dup = _first_seen(seen_phone, values.get("phone"), r.line)
+        if dup:
+            row.problems.append(_("The same phone number as row %(line)d.", line=dup))
+        dup = _first_seen(seen_person, (match_key(name), *place), r.line)
+        if dup and name:
+            row.problems.append(_("The same name and %(place)s as row %(line)d.",
+                                  place=_place_label(kind), line=dup))
+        existing = by_phone.get(values.get("phone")) if values.get("phone") else None
+        if existing is not None and match_key(existing.name) != match_key(name):
+            row.problems.append(_("The phone number %(phone)s already belongs to the account %(user)s (%(name)s).",
+                                  phone=values["phone"], user=existing.username, name=existing.name))
+            existing = None
+        if existing is None and name and place[1]:
+            matches = by_place.get((match_key(name), *place), [])
+            if len(matches) == 1 and not (values.get("phone") and matches[0].phone
+                                          and matches[0].phone != values["phone"]):
+                existing = matches[0]
+        if existing is not None:
+            values["name"] = existing.name
+            labels = {"gender": _("Gender"), "phone": _("Phone"), "email": _("E-mail")}
+            labels.update({k: lbl for k, lbl in (("school_id", _("School")), ("district_id", _("District")),
+                                                 ("affiliation", _("Unit")), ("title", _("Title")),
+                                                 ("subjects", _("Subjects"))) if k in values})
+            _diff(row, existing, values, labels, shown={
+                "school_id": lambda i: db.session.get(School, i).name if i else "",
+                "district_id": lambda i: db.session.get(District, i).name if i else ""})
+            if role not in existing.roles:
+                row.changes.append(_("Add the role %(role)s", role=_role_label(role)))
+                row.action = "update"
+            if not existing.active:
+                row.notes.append(_("This account is deactivated; the import does not reactivate it."))
+            row.payload["id"] = existing.id
+            row.cells["username"] = existing.username
+        elif not row.problems:
+            if v.get("username") and v["username"].lower() in taken:
+                row.problems.append(_("The username %(u)s is already taken.", u=v["username"]))
+            else:
+                row.cells["username"] = _username_for(kind, values, where, taken)
+                row.payload["username"] = row.cells["username"]
+        row.payload["values"] = values
+        row.payload["where"] = where
+        rows.append(_finish(row))
+    return rows
+
+
+def _place_label(kind: str) -> str:
+    return {"teachers": _("school"), "reviewers": _("district"), "judges": _("unit")}[kind]
+
+
+def _role_label(role: str) -> str:
+    from ..labels import ROLE_LABELS
+
+    return str(ROLE_LABELS[role])
+
+
+def _known_subjects() -> set[str]:
+    from ..models import Section
+
+    names: set[str] = set()
+    for subjects in db.session.scalars(select(Section.subjects)):
+        for values in (subjects or {}).values():
+            names.update(values)
+    return names
+
+
+# ------------------------------------------------------------------ entries
+
+_TEAM_WORDS = {"集体": True, "团体": True, "团队": True, "小组": True, "个人": False}
+
+
+def _stage_of(text: str | None, stages: list[str]) -> str | None:
+    if not text:
+        return None
+    key = match_key(text).removesuffix("组")
+    for stage in stages:
+        if match_key(stage) == key:
+            return stage
+    return None
+
+
+def _plan_entries(kind: str, table: Table, contest: Contest) -> list[PlanRow]:
+    schools = _schools_by_key()
+    sections = {}
+    for s in contest.sections:
+        sections[match_key(s.name)] = s
+        sections.setdefault(match_key(s.code), s)
+    existing = {}
+    for e in db.session.scalars(select(Entry).where(Entry.contest_id == contest.id)):
+        existing[(match_key(e.title), e.school_id)] = e
+    taken_people: dict[tuple, str] = {}
+    for st, title in db.session.execute(
+        select(Student, Entry.title).join(Entry).where(Entry.contest_id == contest.id,
+                                                       Entry.state.in_(("submitted", "returned", "accepted")))
+    ):
+        taken_people[(match_key(st.name), match_key(st.school_name))] = title
+    teachers: dict[tuple, list[User]] = {}
+    for u in db.session.scalars(select(User).join(UserRole).where(UserRole.role == "teacher")):
+        teachers.setdefault((match_key(u.name), u.school_id), []).append(u)
+    seen_title: dict = {}
+    seen_author: dict = {}
+    rows = []
+    for r in table.rows:
+        v = r.values
+        row = PlanRow(r.line, "create", dict(v))
+        title = v.get("title")
+        if not title:
+            row.problems.append(_("The title is missing."))
+        elif len(title) > 200:
+            row.problems.append(_("The title is longer than %(n)d characters.", n=200))
+        section = sections.get(match_key(v.get("section"))) if v.get("section") else None
+        if not v.get("section"):
+            row.problems.append(_("The section (类别) is missing."))
+        elif section is None:
+            row.problems.append(_("Unknown section “%(name)s” (this contest has: %(names)s).", name=v["section"],
+                                  names="、".join(s.name for s in contest.sections)))
+        school_name = v.get("school")
+        school = schools.get(match_key(school_name)) if school_name else None
+        if not school_name:
+            row.problems.append(_("The school is missing."))
+        elif school is None:
+            row.problems.append(_("Unknown school “%(name)s”: import the schools first or correct the name.",
+                                  name=school_name))
+        authors = [v[f"author{i}"] for i in range(1, 6) if v.get(f"author{i}")]
+        advisers = [v[f"adviser{i}"] for i in range(1, 3) if v.get(f"adviser{i}")]
+        team_word = v.get("team")
+        is_team = _TEAM_WORDS.get(match_key(team_word)) if team_word else len(authors) > 1
+        if team_word and is_team is None:
+            row.problems.append(_("个人/集体 must be 个人 or 集体, not “%(value)s”.", value=team_word))
+        stage = subject = None
+        if section is not None:
+            stage = _stage_of(v.get("stage"), list(section.stages or []))
+            if not v.get("stage"):
+                row.problems.append(_("The stage (学段) is missing."))
+            elif stage is None:
+                row.problems.append(_("The stage “%(stage)s” is not open in %(section)s (allowed: %(names)s).",
+                                      stage=v["stage"], section=section.name, names="、".join(section.stages or [])))
+            allowed = section.subjects_for(stage) if stage else []
+            subject = v.get("subject")
+            if allowed and not subject:
+                row.problems.append(_("The subject (学科) is missing."))
+            elif allowed and subject not in allowed:
+                row.problems.append(_("Unknown subject “%(subject)s” for %(stage)s in %(section)s (allowed: %(names)s).",
+                                      subject=subject, stage=stage, section=section.name, names="、".join(allowed)))
+            if is_team and not section.team_allowed:
+                row.problems.append(_("%(section)s accepts individual entries only.", section=section.name))
+            if is_team is False and not section.individual_allowed:
+                row.problems.append(_("%(section)s accepts team entries only.", section=section.name))
+            if not authors and not section.group_entry:
+                row.problems.append(_("No author is given."))
+            if is_team is False and len(authors) > 1:
+                row.problems.append(_("An individual entry has %(n)d authors.", n=len(authors)))
+            if is_team and section.team_allowed and len(authors) == 1:
+                row.problems.append(_("A team entry needs at least two authors."))
+            if is_team and len(authors) > section.max_team_size:
+                row.problems.append(_("A team may have at most %(n)d members.", n=section.max_team_size))
+            if advisers and not section.advisers_allowed:
+                row.problems.append(_("%(section)s has no advisers; leave 指导教师 empty.", section=section.name))
+            elif len(advisers) > section.max_advisers:
+                row.problems.append(_("At most %(n)d advisers are allowed.", n=section.max_advisers))
+        dup = _first_seen(seen_title, (match_key(title), match_key(school_name)), r.line)
+        if dup:
+            row.problems.append(_("The same title and school as row %(line)d.", line=dup))
+        old = existing.get((match_key(title), school.id)) if title and school else None
+        for author in authors:
+            key = (match_key(author), match_key(school.name if school else school_name))
+            dup = _first_seen(seen_author, key, r.line)
+            if dup:
+                row.problems.append(_("%(name)s already appears in row %(line)d (one entry per person and contest).",
+                                      name=author, line=dup))
+            elif key in taken_people and old is None:
+                row.problems.append(_("%(name)s already has the entry “%(title)s” in this contest.",
+                                      name=author, title=taken_people[key]))
+        linked = []
+        for name in advisers:
+            found = teachers.get((match_key(name), school.id if school else None), [])
+            linked.append(found[0].id if len(found) == 1 else None)
+        if advisers and school is not None:
+            unknown = [n for n, uid in zip(advisers, linked, strict=True) if uid is None]
+            if unknown:
+                row.notes.append(_("No teacher account for %(names)s at this school; stored by name only.",
+                                   names="、".join(unknown)))
+        if old is not None and not row.problems:
+            row.action = "same"
+            row.notes.append(_("Already in this contest; left unchanged."))
+        row.payload = {"section_id": section.id if section else None, "school_id": school.id if school else None,
+                       "stage": stage, "subject": subject or None, "is_team": bool(is_team), "title": title,
+                       "authors": authors, "advisers": list(zip(advisers, linked, strict=True)),
+                       "phone": v.get("phone"), "abstract": v.get("abstract"),
+                       "school_name": school.name if school else school_name}
+        if not phone_ok(v.get("phone")):
+            row.problems.append(_("“%(phone)s” is not a valid mobile or landline number.", phone=v["phone"]))
+        rows.append(_finish(row))
+    return rows
+
+
+# ------------------------------------------------------------------ apply
+
+
+def apply(kind: str, data: bytes, filename: str, *, actor: User, contest: Contest | None = None,
+          entry_state: str = "submitted") -> Outcome:
+    """Write every row of a clean sheet (flush only); refuse the whole sheet if any row is bad."""
+    plan = preview(kind, data, filename, contest=contest)
+    if not plan.ok:
+        raise ServiceError(_("%(n)d rows have problems; nothing was imported. Correct the sheet and upload it again.",
+                             n=len(plan.problem_rows)))
+    outcome = Outcome(plan=plan)
+    if kind == "schools":
+        _apply_schools(plan, outcome, actor)
+    elif kind == "entries":
+        if entry_state not in ENTRY_IMPORT_STATES:
+            raise ServiceError(_("Unknown state for imported entries."), "entry_state")
+        _apply_entries(plan, outcome, actor, entry_state)
+    else:
+        _apply_people(plan, outcome, actor)
+    outcome.unchanged = plan.count("same")
+    audit.record(actor, f"import.{kind}", contest or actor, after={
+        "file": filename, "sheet": plan.table.sheet, "created": outcome.created, "updated": outcome.updated},
+        contest_id=contest.id if contest else None)
+    db.session.flush()
+    return outcome
+
+
+def _apply_schools(plan: Plan, outcome: Outcome, actor: User) -> None:
+    for row in plan.rows:
+        values = row.payload["values"]
+        if row.action == "create":
+            school = School(**values)
+            db.session.add(school)
+            db.session.flush()
+            audit.record(actor, "school.create", school, after=values)
+            outcome.created += 1
+        elif row.action == "update":
+            school = db.session.get(School, row.payload["id"])
+            for key, value in values.items():
+                setattr(school, key, value)
+            audit.record(actor, "school.update", school, after={"changes": row.changes})
+            outcome.updated += 1
+    db.session.flush()
+
+
+# Initial passwords are random (about 58 bits) and must be changed at the first login, where
+# services/accounts.authenticate rehashes them with the full-strength parameters. They are hashed
+# with OWASP's minimum Argon2id profile (19 MiB, t=2, p=1): a few ms each instead of ~0.1 s, so an
+# import of a thousand teachers does not hold a request for minutes.
+_initial_hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+
+
+def _apply_people(plan: Plan, outcome: Outcome, actor: User) -> None:
+    role = ROLE_OF[plan.kind]
+    new_rows = [r for r in plan.rows if r.action == "create"]
+    passwords = [generate_password() for _ in new_rows]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        hashes = list(pool.map(_initial_hasher.hash, passwords))
+    for row, password, password_hash in zip(new_rows, passwords, hashes, strict=True):
+        values = {k: v for k, v in row.payload["values"].items() if v is not None}
+        user = User(username=row.payload["username"], password_hash=password_hash,
+                    session_token=accounts.new_session_token(), must_change_password=True, **values)
+        user.set_roles([role])
+        db.session.add(user)
+        db.session.flush()
+        audit.record(actor, "user.create", user, after={"username": user.username, "roles": [role],
+                                                        "import": plan.filename})
+        outcome.credentials.append(Credential(user.username, password, user.name, row.payload["where"], user.phone))
+        outcome.created += 1
+    for row in plan.rows:
+        if row.action != "update":
+            continue
+        user = db.session.get(User, row.payload["id"])
+        for key, value in row.payload["values"].items():
+            setattr(user, key, value)
+        user.set_roles(user.roles | {role})
+        audit.record(actor, "user.update", user, after={"changes": row.changes, "import": plan.filename})
+        outcome.updated += 1
+    db.session.flush()
+
+
+def _apply_entries(plan: Plan, outcome: Outcome, actor: User, entry_state: str) -> None:
+    now = utcnow()
+    created = []
+    for row in plan.rows:
+        if row.action != "create":
+            continue
+        p = row.payload
+        entry = Entry(contest_id=plan.contest.id, section_id=p["section_id"], school_id=p["school_id"],
+                      title=p["title"], abstract=p["abstract"], stage=p["stage"], subject=p["subject"],
+                      is_team=p["is_team"], contact_phone=p["phone"], state="submitted", submitted_at=now,
+                      data_confirmed=False, created_by_id=None)
+        for i, name in enumerate(p["authors"]):
+            entry.students.append(Student(position=i, name=name, school_name=p["school_name"], stage=p["stage"]))
+        for i, (name, user_id) in enumerate(p["advisers"]):
+            entry.advisers.append(Adviser(position=i, name=name, user_id=user_id, unit=p["school_name"]))
+        db.session.add(entry)
+        db.session.flush()
+        audit.record(actor, "entry.import", entry, after={"state": "submitted", "file": plan.filename})
+        created.append(entry)
+        outcome.created += 1
+    if entry_state == "accepted":
+        from . import review  # numbers come from the format review's counter, never reused
+
+        for entry in created:
+            review.accept(entry.id, actor=actor)
+    db.session.flush()
+
+
+# ------------------------------------------------------------------ credentials sheet
+
+
+def credentials_workbook(credentials: list[Credential], *, title: str) -> bytes:
+    """The initial passwords as an .xlsx for the organizer to hand out (written once, never stored)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "初始密码"
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["用户名", "初始密码", "姓名", "学校/单位", "手机"])
+    for c in credentials:
+        ws.append([_cell(c.username), _cell(c.password), _cell(c.name), _cell(c.where), _cell(c.phone)])
+    ws.append([])
+    ws.append(["首次登录后系统会要求修改密码。请妥善保管本表，分发后删除。"])
+    for col, width in zip("ABCDE", (18, 14, 12, 30, 16), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A3"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _cell(value):
+    """Text that a spreadsheet would run as a formula gets an apostrophe (formula injection)."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
+
+
+# ------------------------------------------------------------------ keeping the upload
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+def _stash_root(folder: str | Path) -> Path:
+    return Path(folder) / "imports"
+
+
+def _clean_old(root: Path) -> None:
+    limit = time.time() - STASH_HOURS * 3600
+    for child in root.glob("*"):
+        try:
+            if child.stat().st_mtime < limit:
+                shutil.rmtree(child, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def stash_upload(folder: str | Path, *, user_id: int, kind: str, filename: str, data: bytes,
+                 contest_id: int | None = None) -> str:
+    """Keep an uploaded file until the organizer confirms; returns its token."""
+    root = _stash_root(folder)
+    root.mkdir(parents=True, exist_ok=True)
+    _clean_old(root)
+    token = secrets.token_urlsafe(24)
+    target = root / token
+    target.mkdir(mode=0o700)
+    (target / "upload.bin").write_bytes(data)
+    meta = {"user_id": user_id, "kind": kind, "filename": filename[:200], "contest_id": contest_id,
+            "created": time.time()}
+    (target / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return token
+
+
+def _read_meta(folder: str | Path, token: str, user_id: int) -> dict | None:
+    if not _TOKEN.fullmatch(token or ""):
+        return None
+    try:
+        meta = json.loads((_stash_root(folder) / token / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if meta.get("user_id") != user_id or time.time() - meta.get("created", 0) > STASH_HOURS * 3600:
+        return None
+    return meta
+
+
+def load_stash(folder: str | Path, token: str, *, user_id: int) -> tuple[dict, bytes] | None:
+    """The kept upload for `token` if it belongs to `user_id` and has not expired."""
+    meta = _read_meta(folder, token, user_id)
+    if meta is None:
+        return None
+    try:
+        return meta, (_stash_root(folder) / token / "upload.bin").read_bytes()
+    except OSError:
+        return None
+
+
+def drop_stash(folder: str | Path, token: str) -> None:
+    if _TOKEN.fullmatch(token or ""):
+        shutil.rmtree(_stash_root(folder) / token, ignore_errors=True)
+
+
+def stash_credentials(folder: str | Path, token: str, data: bytes) -> None:
+    """After the import the upload is dropped; the passwords workbook waits for one download."""
+    target = _stash_root(folder) / token
+    (target / "upload.bin").unlink(missing_ok=True)
+    (target / "credentials.xlsx").write_bytes(data)
+
+
+def has_credentials(folder: str | Path, token: str, *, user_id: int) -> bool:
+    return _read_meta(folder, token, user_id) is not None and (_stash_root(folder) / token / "credentials.xlsx").exists()
+
+
+def take_credentials(folder: str | Path, token: str, *, user_id: int) -> bytes | None:
+    """The passwords workbook, deleted as it is handed over (a second download gets nothing)."""
+    if _read_meta(folder, token, user_id) is None:
+        return None
+    try:
+        data = (_stash_root(folder) / token / "credentials.xlsx").read_bytes()
+    except OSError:
+        return None
+    drop_stash(folder, token)
+    return data
