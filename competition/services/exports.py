@@ -28,6 +28,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import xlsx
 from ..extensions import db
+from ..timeutil import utc_to_local
 from ..models import (
     Assignment,
     Attachment,
@@ -544,7 +545,7 @@ def write_bundle(contest: Contest, target: str | os.PathLike,
 
 
 def _info(name: str, *, stored: bool) -> zipfile.ZipInfo:
-    now = datetime.now()
+    now = utc_to_local(utcnow())  # people read Beijing time in their file manager
     info = zipfile.ZipInfo(name, date_time=(max(now.year, 1980), now.month, now.day,
                                             now.hour, now.minute, now.second))
     info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED

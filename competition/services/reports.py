@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Assignment, Contest, District, Entry, Result, Round, School, ScoreSheet, User
@@ -210,7 +210,3 @@ def record_provincial_outcomes(contest: Contest, outcomes: dict[int, str], actor
         changed += 1
     db.session.flush()
     return changed
-
-
-def entries_count() -> int:
-    return db.session.scalar(select(func.count(Entry.id))) or 0
