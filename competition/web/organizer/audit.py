@@ -1,0 +1,214 @@
+"""The audit log (审计日志) for organizers: read and filter only. There is deliberately no route
+that changes or deletes an audit event (tests/web/test_audit_log.py checks the URL map).
+
+Paging is by keyset on (at, id), newest first, so a page costs the same at any depth and uses the
+index on `at`."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, time, timedelta
+
+from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.validators import NumberRange, Optional
+
+from ...extensions import db
+from ...models import AuditEvent, Contest, User
+from ...timeutil import local_to_utc
+from .views import bp
+
+PAGE_SIZE = 50
+
+ACTION_LABELS = {
+    "user.create": _l("Account created"),
+    "user.update": _l("Account changed"),
+    "user.password": _l("Password changed"),
+    "user.activate": _l("Account enabled"),
+    "user.deactivate": _l("Account disabled"),
+    "user.reset_link": _l("Password reset link made"),
+    "school.create": _l("School added"),
+    "school.update": _l("School changed"),
+    "district.create": _l("District added"),
+    "district.update": _l("District changed"),
+    "contest.create": _l("Contest created"),
+    "contest.update": _l("Contest changed"),
+    "contest.state": _l("Contest state changed"),
+    "entry.create": _l("Entry created"),
+    "entry.update": _l("Entry changed"),
+    "attachment.upload": _l("Material uploaded"),
+    "attachment.delete": _l("Material deleted"),
+}
+OBJECT_LABELS = {
+    "user": _l("Account"),
+    "school": _l("School"),
+    "district": _l("District"),
+    "contest": _l("Contest"),
+    "entry": _l("Entry"),
+    "attachment": _l("Material"),
+    "scoresheet": _l("Score sheet"),
+    "result": _l("Result"),
+    "certificate": _l("Certificate"),
+    "round": _l("Round"),
+    "assignment": _l("Assignment"),
+}
+
+
+class AuditFilterForm(FlaskForm):
+    """Read from the query string (GET): nothing is changed, so no CSRF token is involved."""
+
+    class Meta:
+        csrf = False
+
+    contest = SelectField(_l("Contest"), coerce=int, default=0, validate_choice=False)
+    actor = StringField(_l("Who (username or name)"), filters=[lambda v: (v or "").strip()])
+    action = SelectField(_l("Action"), default="", validate_choice=False)
+    object_type = SelectField(_l("Object type"), default="", validate_choice=False)
+    object_id = IntegerField(_l("Object number"), validators=[Optional(), NumberRange(min=1)])
+    date_from = DateField(_l("From (date)"), validators=[Optional()])
+    date_to = DateField(_l("To (date)"), validators=[Optional()])
+
+
+def _flatten(data, prefix: str = "") -> dict:
+    """One level of dotted keys for nested dicts; other values kept as they are."""
+    if not isinstance(data, dict):
+        return {} if data is None else {prefix or _("value"): data}
+    flat = {}
+    for key, value in data.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) and value:
+            flat.update(_flatten(value, name))
+        else:
+            flat[name] = value
+    return flat
+
+
+def show_value(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def diff_rows(before, after) -> list[dict]:
+    """The before/after of an event as rows: key, old, new and whether it changed, added or removed."""
+    old, new = _flatten(before), _flatten(after)
+    rows = []
+    for key in list(old) + [k for k in new if k not in old]:
+        if key in old and key in new:
+            status = "same" if old[key] == new[key] else "changed"
+        else:
+            status = "removed" if key in old else "added"
+        rows.append({"key": key, "before": show_value(old.get(key)) if key in old else "",
+                     "after": show_value(new.get(key)) if key in new else "", "status": status})
+    return rows
+
+
+def _parse_cursor(value: str | None):
+    if not value:
+        return None
+    stamp, _sep, ident = value.rpartition("_")
+    try:
+        return datetime.fromisoformat(stamp), int(ident)
+    except ValueError:
+        return None
+
+
+def _cursor(event: AuditEvent) -> str:
+    return f"{event.at.isoformat()}_{event.id}"
+
+
+def _filtered(form: AuditFilterForm):
+    query = select(AuditEvent)
+    if form.contest.data:
+        query = query.where(AuditEvent.contest_id == form.contest.data)
+    if form.actor.data:
+        who = form.actor.data
+        people = select(User.id).where(or_(User.username == who, User.name.contains(who, autoescape=True)))
+        query = query.where(AuditEvent.actor_id.in_(people))
+    if form.action.data:
+        query = query.where(AuditEvent.action == form.action.data)
+    if form.object_type.data:
+        query = query.where(AuditEvent.object_type == form.object_type.data)
+    if form.object_id.data:
+        query = query.where(AuditEvent.object_id == form.object_id.data)
+    if form.date_from.data:
+        query = query.where(AuditEvent.at >= local_to_utc(datetime.combine(form.date_from.data, time.min)))
+    if form.date_to.data:
+        end = local_to_utc(datetime.combine(form.date_to.data + timedelta(days=1), time.min))
+        query = query.where(AuditEvent.at < end)
+    return query
+
+
+def _choices(form: AuditFilterForm) -> None:
+    contests = db.session.execute(select(Contest.id, Contest.name, Contest.year)
+                                  .order_by(Contest.year.desc(), Contest.id.desc())).all()
+    form.contest.choices = [(0, _("All contests"))] + [(c.id, f"{c.year} {c.name}") for c in contests]
+    actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
+    form.action.choices = [("", _("All actions"))] + [
+        (a, f"{ACTION_LABELS[a]} ({a})" if a in ACTION_LABELS else a) for a in actions]
+    types = db.session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)).all()
+    form.object_type.choices = [("", _("All types"))] + [
+        (t, f"{OBJECT_LABELS[t]} ({t})" if t in OBJECT_LABELS else t) for t in types]
+
+
+def _page_url(**cursor) -> str:
+    args = {k: v for k, v in request.args.items() if k not in ("before", "after") and v}
+    return url_for("organizer.audit_log", **args, **cursor)
+
+
+@bp.get("/audit")
+def audit_log():
+    form = AuditFilterForm(formdata=request.args)
+    _choices(form)
+    valid = form.validate()
+    events, newer_url, older_url = [], None, None
+    if valid:
+        query = _filtered(form)
+        before, after = _parse_cursor(request.args.get("before")), _parse_cursor(request.args.get("after"))
+        if after:
+            at, ident = after
+            query = query.where(or_(AuditEvent.at > at, and_(AuditEvent.at == at, AuditEvent.id > ident)))
+            rows = db.session.scalars(query.order_by(AuditEvent.at, AuditEvent.id).limit(PAGE_SIZE + 1)).all()
+            has_newer = len(rows) > PAGE_SIZE
+            events = list(reversed(rows[:PAGE_SIZE]))
+            has_older = True
+        else:
+            if before:
+                at, ident = before
+                query = query.where(or_(AuditEvent.at < at, and_(AuditEvent.at == at, AuditEvent.id < ident)))
+            rows = db.session.scalars(
+                query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(PAGE_SIZE + 1)).all()
+            has_older = len(rows) > PAGE_SIZE
+            events = rows[:PAGE_SIZE]
+            has_newer = before is not None
+        if events and has_newer:
+            newer_url = _page_url(after=_cursor(events[0]))
+        if events and has_older:
+            older_url = _page_url(before=_cursor(events[-1]))
+    contest_names = dict(db.session.execute(select(Contest.id, Contest.name)).all())
+    filtered = any(v for k, v in request.args.items() if k not in ("before", "after"))
+    return render_template(
+        "organizer/audit.html", form=form, events=events, diff_rows=diff_rows, contest_names=contest_names,
+        action_labels=ACTION_LABELS, object_labels=OBJECT_LABELS, newer_url=newer_url, older_url=older_url,
+        first_url=_page_url() if (newer_url or request.args.get("before")) else None, filtered=filtered,
+        page_size=PAGE_SIZE,
+    )
+
+
+@bp.get("/audit/<int:event_id>")
+def audit_event(event_id: int):
+    event = db.session.get(AuditEvent, event_id)
+    if event is None:
+        abort(404)
+    contest = db.session.get(Contest, event.contest_id) if event.contest_id else None
+    return render_template(
+        "organizer/audit_event.html", event=event, contest=contest, rows=diff_rows(event.before, event.after),
+        action_labels=ACTION_LABELS, object_labels=OBJECT_LABELS,
+    )
