@@ -1,0 +1,261 @@
+"""The organizer's results pages: run the ranking, read it (scores side by side, judges' severity,
+split judge graphs, ties), decide ties, change results with a reason, lock, publish the public
+notice, record and settle objections, withdraw awards, finalize. Organizers only (views.py)."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from ...domain.ranking import METHODS
+from ...extensions import db
+from ...models import Contest, Objection, Result
+from ...services import ServiceError
+from ...services import results as service
+from ...timeutil import utc_to_local
+from .views import bp
+
+# Large contests: the table shows one ranking group at a time above this many entries.
+ALL_GROUPS_LIMIT = 400
+JUDGING_ENDPOINTS = ("organizer.judging_contest", "organizer.judging", "organizer.judging_index")
+
+
+def _contest(contest_id: int) -> Contest:
+    contest = db.session.get(Contest, contest_id)
+    if contest is None:
+        abort(404)
+    return contest
+
+
+def _result(contest: Contest, result_id: int) -> Result:
+    result = db.session.get(Result, result_id)
+    if result is None or result.contest_id != contest.id:
+        abort(404)
+    return result
+
+
+def _judging_url(contest: Contest) -> str | None:
+    """Where re-judging is arranged (the judging pages), if that area is installed."""
+    for endpoint in JUDGING_ENDPOINTS:
+        try:
+            return url_for(endpoint, contest_id=contest.id)
+        except BuildError:
+            continue
+    return None
+
+
+def _back(contest: Contest, **kw):
+    return redirect(url_for("organizer.results", contest_id=contest.id, **kw))
+
+
+def _act(contest: Contest, action, success: str):
+    """Run one service call for a plain action form: commit and flash, or flash the refusal."""
+    try:
+        action()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return _back(contest)
+
+
+@bp.route("/contests/<int:contest_id>/results")
+def results(contest_id: int):
+    contest = _contest(contest_id)
+    run = service.get_run(contest)
+    rows = service.results_of(contest) if run else []
+    groups: dict[tuple[str, int], list[Result]] = {}
+    for r in rows:
+        groups.setdefault((r.group_key, r.component), []).append(r)
+    split = {g for g, c in groups if c > 0}
+    group_names = {key: service.group_label(contest, key[0]) + (
+        " " + _("(part %(n)s)", n=key[1] + 1) if key[0] in split else "") for key in groups}
+    chosen = request.args.get("g")
+    keys = list(groups)
+    if chosen is None and len(rows) > ALL_GROUPS_LIMIT and keys:
+        chosen = "0"
+    shown = keys if chosen in (None, "") else [keys[int(chosen)]] if chosen.isdigit() and int(chosen) < len(keys) else keys
+    by_entry = {r.entry_id: r for r in rows}
+    labels = {r.entry_id: r.entry.number or r.entry.title for r in rows}
+    ties = [
+        {"index": i, "tie": t, "title": service.tie_description(contest, t),
+         "results": [by_entry[e] for e in t["entry_ids"] if e in by_entry]}
+        for i, t in enumerate(run.ties if run else [])
+    ]
+    components = []
+    if run and run.components:
+        components = [[labels.get(e, str(e)) for e in part] for part in run.components]
+    return render_template(
+        "organizer/results_index.html", contest=contest, run=run, groups=groups, shown=shown, keys=keys,
+        group_names=group_names, chosen=chosen, ties=ties, components=components,
+        explain=service.explanation_text, method_labels=service.METHOD_LABELS, methods=METHODS,
+        judging_url=_judging_url(contest), counts=_counts(rows), local=utc_to_local,
+    )
+
+
+def _counts(rows: list[Result]) -> dict:
+    awards: dict[str, int] = {}
+    for r in rows:
+        if r.final_award:
+            awards[r.final_award] = awards.get(r.final_award, 0) + 1
+    return {"entries": len(rows), "awards": awards, "nominated": sum(1 for r in rows if r.final_nominated),
+            "overridden": sum(1 for r in rows if r.override_reason), "withdrawn": sum(1 for r in rows if r.withdrawn)}
+
+
+@bp.route("/contests/<int:contest_id>/results/judges")
+def results_judges(contest_id: int):
+    contest = _contest(contest_id)
+    run = service.get_run(contest)
+    rounds: dict[str, list[dict]] = {}
+    for j in (run.judges if run else []):
+        rounds.setdefault(j["round_name"], []).append(j)
+    return render_template("organizer/results_judges.html", contest=contest, run=run, rounds=rounds,
+                           method_labels=service.METHOD_LABELS)
+
+
+@bp.route("/contests/<int:contest_id>/results/run", methods=["POST"])
+def results_run(contest_id: int):
+    contest = _contest(contest_id)
+    method = request.form.get("method") or None
+    if method is not None and method not in METHODS:
+        flash(_("Unknown ranking method %(method)s.", method=method), "danger")
+        return _back(contest)
+    return _act(contest, lambda: service.run_ranking(contest, actor=current_user, method=method),
+                _("The ranking was computed. This is a draft: check ties and explanations before locking."))
+
+
+@bp.route("/contests/<int:contest_id>/results/ties/<int:index>", methods=["POST"])
+def results_tie(contest_id: int, index: int):
+    contest = _contest(contest_id)
+    try:
+        chosen = [int(v) for v in request.form.getlist("chosen")]
+    except ValueError:
+        abort(400)
+    return _act(contest, lambda: service.decide_tie(contest, index, chosen, actor=current_user,
+                                                    reason=request.form.get("reason", "")),
+                _("The tie was decided and the results updated."))
+
+
+@bp.route("/contests/<int:contest_id>/results/lock", methods=["POST"])
+def results_lock(contest_id: int):
+    contest = _contest(contest_id)
+    return _act(contest, lambda: service.lock(contest, actor=current_user),
+                _("The results are locked: the ranking is no longer recomputed from the scores."))
+
+
+@bp.route("/contests/<int:contest_id>/results/unlock", methods=["POST"])
+def results_unlock(contest_id: int):
+    contest = _contest(contest_id)
+    return _act(contest, lambda: service.unlock(contest, actor=current_user, reason=request.form.get("reason", "")),
+                _("The results are unlocked."))
+
+
+@bp.route("/contests/<int:contest_id>/results/publish", methods=["POST"])
+def results_publish(contest_id: int):
+    contest = _contest(contest_id)
+    return _act(contest, lambda: service.publish(contest, actor=current_user),
+                _("The results are published on the public notice page."))
+
+
+@bp.route("/contests/<int:contest_id>/results/finalize", methods=["POST"])
+def results_finalize(contest_id: int):
+    contest = _contest(contest_id)
+    return _act(contest, lambda: service.finalize(contest, actor=current_user, reason=request.form.get("reason")),
+                _("The results are final. They will not change any more."))
+
+
+@bp.route("/contests/<int:contest_id>/results/<int:result_id>", methods=["GET", "POST"])
+def results_edit(contest_id: int, result_id: int):
+    contest = _contest(contest_id)
+    result = _result(contest, result_id)
+    error = None
+    if request.method == "POST":
+        award = request.form.get("award", service.KEEP)
+        award = None if award == "__none__" else award
+        nominated = {"yes": True, "no": False, "": None}.get(request.form.get("nominated", "keep"), service.KEEP)
+        try:
+            service.override_result(result, actor=current_user, award=award, nominated=nominated,
+                                    reason=request.form.get("reason", ""))
+        except ServiceError as exc:
+            db.session.rollback()
+            error = exc
+        else:
+            db.session.commit()
+            flash(_("The result was changed; the reason is recorded."), "success")
+            return _back(contest)
+    return render_template("organizer/results_edit.html", contest=contest, result=result, error=error,
+                           levels=service.award_choices(contest), explain=service.explanation_text,
+                           form=request.form, group_name=service.group_label(contest, result.group_key))
+
+
+@bp.route("/contests/<int:contest_id>/results/<int:result_id>/withdraw", methods=["POST"])
+def results_withdraw(contest_id: int, result_id: int):
+    contest = _contest(contest_id)
+    result = _result(contest, result_id)
+    try:
+        service.withdraw_award(result, actor=current_user, reason=request.form.get("reason", ""))
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("organizer.results_edit", contest_id=contest.id, result_id=result.id))
+    db.session.commit()
+    flash(_("The award of %(entry)s is withdrawn.", entry=result.entry.number or result.entry.title), "success")
+    return redirect(url_for("organizer.results_objections", contest_id=contest.id)
+                    if contest.state == "published" else url_for("organizer.results", contest_id=contest.id))
+
+
+@bp.route("/contests/<int:contest_id>/objections", methods=["GET", "POST"])
+def results_objections(contest_id: int):
+    contest = _contest(contest_id)
+    error = None
+    if request.method == "POST":
+        form = request.form
+        try:
+            received = date.fromisoformat(form.get("received_on", ""))
+        except ValueError:
+            error = ServiceError(_("Enter the date the objection was received."), "received_on")
+        entry_id = form.get("entry_id") or None
+        if error is None and entry_id is not None and not entry_id.isdigit():
+            error = ServiceError(_("That entry is not in this contest."), "entry_id")
+        if error is None:
+            try:
+                service.record_objection(
+                    contest, actor=current_user, entry_id=int(entry_id) if entry_id else None,
+                    submitter_name=form.get("submitter_name", ""), submitter_contact=form.get("submitter_contact", ""),
+                    content=form.get("content", ""), evidence=form.get("evidence"), received_on=received)
+            except ServiceError as exc:
+                db.session.rollback()
+                error = exc
+            else:
+                db.session.commit()
+                flash(_("The objection is recorded."), "success")
+                return redirect(url_for("organizer.results_objections", contest_id=contest.id))
+    rows = service.results_of(contest) if contest.state in ("published", "final") else []
+    return render_template("organizer/results_objections.html", contest=contest, run=service.get_run(contest),
+                           objections=service.objections_of(contest), error=error, form=request.form,
+                           results={r.entry_id: r for r in rows},
+                           entries=sorted((r.entry for r in rows), key=lambda e: e.number or e.title),
+                           today=date.today().isoformat(), local=utc_to_local)
+
+
+@bp.route("/contests/<int:contest_id>/objections/<int:objection_id>/settle", methods=["POST"])
+def results_objection_settle(contest_id: int, objection_id: int):
+    contest = _contest(contest_id)
+    objection = db.session.get(Objection, objection_id)
+    if objection is None or objection.contest_id != contest.id:
+        abort(404)
+    try:
+        service.settle_objection(objection, actor=current_user, outcome=request.form.get("outcome", ""),
+                                 resolution=request.form.get("resolution", ""))
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("The objection is settled."), "success")
+    return redirect(url_for("organizer.results_objections", contest_id=contest.id) + f"#objection-{objection.id}")

@@ -1,0 +1,43 @@
+"""The public notice of results (公示): anyone may open it while the results are published or final.
+
+It lists only what the notice needs: number, title, school, section and stage, award and
+nomination. Student names appear only when the contest's ``notice_show_names`` setting is on;
+phones, genders, grades and scores never appear. Draft results are not public: a contest that
+is not published (or final) answers 404, as an unknown code does.
+"""
+from __future__ import annotations
+
+from flask import abort, render_template
+from flask_babel import gettext as _
+
+from ...models import Contest
+from ...services import results as service
+from ...services.contests import get_by_code
+from .views import bp
+
+
+@bp.route("/notice/<code>")
+def notice(code: str):
+    contest = get_by_code(code)
+    if contest is None or contest.state not in ("published", "final"):
+        abort(404)
+    rows = service.public_rows(contest)
+    levels = service.award_choices(contest)
+    order = {level: i for i, level in enumerate(levels)}
+    groups: dict[str, list] = {}
+    for r in sorted(rows, key=lambda r: (r.group_key, order.get(r.final_award, len(levels)),
+                                         r.entry.number or "", r.entry_id)):
+        groups.setdefault(r.group_key, []).append(r)
+    show_names = bool(contest.setting("notice_show_names"))
+    return render_template(
+        "public/notice.html", contest=contest, run=service.get_run(contest), show_names=show_names,
+        groups=[(service.group_label(contest, key), members) for key, members in groups.items()],
+        authors=_authors if show_names else None, contact=contest.setting("notice_contact"),
+    )
+
+
+def _authors(entry) -> str:
+    if entry.group_name:
+        return entry.group_name
+    return _(", ").join(s.name for s in entry.students)
+

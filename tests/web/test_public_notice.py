@@ -1,0 +1,57 @@
+"""The public notice page (公示): no login, published contests only, no personal data by default."""
+from __future__ import annotations
+
+from competition.services import results as svc
+from tests.factories_results import judged_contest
+
+TEN = [[90 - 3 * i + d for d in (-1, 0, 1)] for i in range(10)]
+
+
+def published(world, db, **settings):
+    c = judged_contest(world, TEN, settings={"nomination_quota": 1, **settings})
+    svc.run_ranking(c.contest, actor=world.organizer)
+    svc.lock(c.contest, actor=world.organizer)
+    svc.publish(c.contest, actor=world.organizer)
+    db.session.commit()
+    return c
+
+
+def test_lists_number_title_school_award_and_nomination(world, client, db) -> None:
+    c = published(world, db)
+    resp = client.get(f"/notice/{c.contest.code}")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "CX-XS-001" in html and "作品01" in html and "淮北市第一中学" in html and "一等奖" in html
+    assert "推荐参加上一级比赛" in html and "公示期" in html
+    assert "作品07" not in html  # no award, not listed
+    assert "13800000000" not in html and "学生01" not in html and "女" not in html and "八年级" not in html
+    assert "90.00" not in html  # no scores
+
+
+def test_names_only_when_the_contest_allows(world, client, db) -> None:
+    c = published(world, db, notice_show_names=True)
+    html = client.get(f"/notice/{c.contest.code}").get_data(as_text=True)
+    assert "学生01" in html and "13800000000" not in html and "八年级" not in html
+
+
+def test_withdrawn_awards_disappear(world, client, db) -> None:
+    c = published(world, db)
+    first = svc.results_of(c.contest)[0]
+    svc.withdraw_award(first, actor=world.organizer, reason="抄袭")
+    db.session.commit()
+    html = client.get(f"/notice/{c.contest.code}").get_data(as_text=True)
+    assert "作品01" not in html and "作品02" in html
+
+
+def test_only_published_or_final_contests(world, client, db) -> None:
+    c = judged_contest(world, TEN)
+    svc.run_ranking(c.contest, actor=world.organizer)
+    db.session.commit()
+    assert client.get(f"/notice/{c.contest.code}").status_code == 404
+    svc.lock(c.contest, actor=world.organizer)
+    db.session.commit()
+    assert client.get(f"/notice/{c.contest.code}").status_code == 404
+    assert client.get("/notice/NOSUCH").status_code == 404
+    svc.publish(c.contest, actor=world.organizer)
+    db.session.commit()
+    assert client.get(f"/notice/{c.contest.code}").status_code == 200
