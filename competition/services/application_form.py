@@ -6,6 +6,8 @@ stamped by the school and uploaded back as a scan.
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from ..models import Entry, utcnow
 from ..pdf import render_pdf
@@ -22,6 +24,9 @@ def application_form_html(entry: Entry) -> str:
         group=section.group_entry,
         author=entry.created_by,
         generated_at=utcnow(),
+        # "Page {page} of {pages}" as CSS content, with the page counters in place.
+        page_counter=Markup(str(escape(_("Page {page} of {pages}"))).replace("&#34;", "").replace(
+            "{page}", '" counter(page) "').replace("{pages}", '" counter(pages) "')),
     )
 
 

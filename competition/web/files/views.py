@@ -1,0 +1,61 @@
+"""Downloading uploaded materials: only to people allowed to see the entry, with safe headers."""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from flask import Blueprint, abort, g, request, send_file
+from flask_login import current_user, login_required
+
+from ... import permissions
+from ...extensions import db
+from ...models import Attachment
+from ...storage import CONTENT_TYPES, INLINE_KINDS, display_name, get_storage
+from ..security import CSP
+
+bp = Blueprint("files", __name__)
+
+INLINE_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+
+
+def download_name(attachment: Attachment, user) -> str:
+    """The original name, except for a judge of a blind contest: entry number and material name,
+    since teachers and students often put their names in file names."""
+    entry = attachment.entry
+    blind_judge = (entry.contest.blind_judging and not permissions.can_view_entry(user, entry)
+                   and permissions.judge_sees_entry(user, entry))
+    if not blind_judge:
+        return display_name(attachment.original_name)
+    material = attachment.requirement.name if attachment.requirement else "材料"
+    number = entry.number or f"{entry.id}"
+    siblings = [a.id for a in entry.attachments if a.requirement_id == attachment.requirement_id]
+    suffix = f"_{siblings.index(attachment.id) + 1}" if len(siblings) > 1 and attachment.id in siblings else ""
+    return display_name(f"{number}_{material}{suffix}.{attachment.file_kind}")
+
+
+@bp.route("/<int:attachment_id>")
+@login_required
+def download(attachment_id: int):
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        abort(404)
+    if not permissions.can_download_attachment(current_user, attachment):
+        abort(403)
+    inline = request.args.get("inline") == "1" and attachment.file_kind in INLINE_KINDS
+    storage = get_storage()
+    if not storage.exists(attachment.storage_key):
+        abort(404)
+    if inline:
+        g.csp = INLINE_CSP
+    name = download_name(attachment, current_user)
+    response = send_file(
+        storage.open(attachment.storage_key),
+        mimetype=CONTENT_TYPES.get(attachment.file_kind, "application/octet-stream"),
+        as_attachment=not inline,
+        download_name=name or PurePosixPath("file").with_suffix("." + attachment.file_kind).name,
+        conditional=True,
+        etag=attachment.sha256,
+        max_age=None,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.cache_control.private = True
+    return response

@@ -1,0 +1,327 @@
+"""The teacher's entries: list, create and edit drafts, upload materials, submit, withdraw,
+download the application form (申报书)."""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ...extensions import db
+from ...messages import translate
+from ...models import Attachment, Contest, MaterialRequirement, Section, utcnow
+from ...permissions import can_edit_entry, entry_or_403
+from ...services import ServiceError, submissions
+from ...services.application_form import application_form_filename, render_application_form
+from ...domain.eligibility import AdviserData, PersonData
+from .forms import AdviserForm, EntryForm, StudentForm, choices
+from .views import bp
+
+PART_LABELS = {
+    "basic": _l("Basic information"),
+    "authors": _l("Authors"),
+    "advisers": _l("Advisers"),
+    "materials": _l("Materials"),
+    "confirm": _l("Certificate data confirmed"),
+}
+
+
+def countdown(deadline: datetime | None, now: datetime | None = None) -> str | None:
+    """'3 days 5 hours left' until a stored (UTC) deadline; None without one."""
+    if deadline is None:
+        return None
+    seconds = int((deadline - (now or utcnow())).total_seconds())
+    if seconds <= 0:
+        return _("Deadline passed")
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return _("%(d)d days %(h)d hours left", d=days, h=hours)
+    if hours:
+        return _("%(h)d hours %(m)d minutes left", h=hours, m=rest // 60)
+    return _("%(m)d minutes left", m=max(1, rest // 60))
+
+
+@bp.route("/")
+def index():
+    school = current_user.school
+    entries = submissions.school_entries(current_user.school_id) if school else []
+    missing = {eid: [translate(p) for p in found] for eid, found in submissions.problems_by_entry(entries).items()}
+    groups: dict[int, dict] = {}
+    for entry in entries:
+        group = groups.setdefault(entry.contest_id, {"contest": entry.contest, "entries": []})
+        group["entries"].append(entry)
+    open_contests = submissions.open_contests()
+    for contest in open_contests:
+        groups.setdefault(contest.id, {"contest": contest, "entries": []})
+    deadlines = {e.id: submissions.submit_deadline(e) for e in entries}
+    return render_template(
+        "teacher/index.html", school=school, groups=list(groups.values()), missing=missing,
+        open_ids={c.id for c in open_contests}, deadlines=deadlines, countdown=countdown,
+        editable={e.id for e in entries if submissions.is_editable(e)},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The entry form
+
+def _prepare(form: EntryForm, contest: Contest, section: Section) -> None:
+    form.section.choices = choices((s.id, s.name) for s in contest.sections)
+    form.stage.choices = choices([("", _("— choose —"))] + [(s, s) for s in section.stages or ()])
+    subjects: list[str] = []
+    for stage in section.stages or ():
+        subjects += [s for s in section.subjects_for(stage) if s not in subjects]
+    subjects += [s for s in (section.subjects or {}).get("*", []) if s not in subjects]
+    form.subject.choices = choices([("", _("— choose —"))] + [(s, s) for s in subjects])
+
+
+def _sections_data(contest: Contest) -> dict:
+    """What teacher.js needs to adapt the form when the section or stage changes."""
+    data = {}
+    for s in contest.sections:
+        counselor = s.kind == "counselor"
+        data[str(s.id)] = {
+            "stages": list(s.stages or ()),
+            "subjects": {stage: s.subjects_for(stage) for stage in s.stages or ()},
+            "maxStudents": 0 if counselor or s.group_entry else (s.max_team_size if s.team_allowed else 1),
+            "maxAdvisers": s.max_advisers if s.advisers_allowed else 0,
+            "individual": s.individual_allowed,
+            "team": s.team_allowed,
+            "counselor": counselor,
+            "group": s.group_entry,
+            "ages": s.age_min is not None or s.age_max is not None,
+            "description": s.description or "",
+        }
+    return data
+
+
+def _input(form: EntryForm) -> submissions.EntryInput:
+    return submissions.EntryInput(
+        title=form.title.data or "", section_id=form.section.data, abstract=form.abstract.data,
+        stage=form.stage.data, subject=form.subject.data, is_team=form.is_team.data == "1",
+        group_name=form.group_name.data, completed_on=form.completed_on.data,
+        contact_phone=form.contact_phone.data, data_confirmed=bool(form.data_confirmed.data),
+        students=[PersonData(name=f.form.name.data or "", gender=f.form.gender.data, grade=f.form.grade.data,
+                             school_name=f.form.school_name.data, birth_date=f.form.birth_date.data)
+                  for f in form.students if not f.form.is_blank()],
+        advisers=[AdviserData(name=f.form.name.data or "", gender=f.form.gender.data, unit=f.form.unit.data,
+                              phone=f.form.phone.data)
+                  for f in form.advisers if not f.form.is_blank()],
+    )
+
+
+def _entry_data(entry) -> dict:
+    return {
+        "title": entry.title, "section": entry.section_id, "abstract": entry.abstract, "stage": entry.stage or "",
+        "subject": entry.subject or "", "is_team": "1" if entry.is_team else "0", "group_name": entry.group_name,
+        "completed_on": entry.completed_on, "contact_phone": entry.contact_phone,
+        "data_confirmed": entry.data_confirmed,
+        "students": [{"name": s.name, "gender": s.gender or "", "grade": s.grade or "",
+                      "school_name": s.school_name, "birth_date": s.birth_date} for s in entry.students],
+        "advisers": [{"name": a.name, "gender": a.gender or "", "unit": a.unit, "phone": a.phone}
+                     for a in entry.advisers],
+    }
+
+
+def _render_form(form, contest, section, entry=None, errors=None, status=200):
+    # Field errors from the form and from the service, all shown at the field and in one summary.
+    summary: list[str] = []
+    block_errors: dict[str, list[str]] = {}
+    for name, errs in form.errors.items():
+        if name not in ("students", "advisers"):
+            summary += [f"{form[name].label.text}：{e}" for e in errs]
+    for list_name in ("students", "advisers"):
+        for i, row in enumerate(getattr(form, list_name), 1):
+            for sub, errs in row.form.errors.items():
+                for e in errs:
+                    text = f"{form[list_name].label.text or ''} {i} {row.form[sub].label.text}：{e}".strip()
+                    block_errors.setdefault(list_name, []).append(text)
+                    summary.append(text)
+    for name, text in errors or []:
+        summary.append(text)
+        if name in ("title", "abstract", "stage", "subject", "is_team", "group_name", "completed_on",
+                    "contact_phone", "data_confirmed", "section"):
+            form[name].errors = list(form[name].errors) + [text]
+        else:
+            block_errors.setdefault(name or "", []).append(text)
+    return render_template(
+        "teacher/entry_form.html", form=form, contest=contest, section=section, entry=entry,
+        summary=summary, block_errors=block_errors, sections_data=_sections_data(contest),
+        student_template=StudentForm(prefix="students-__index__"),
+        adviser_template=AdviserForm(prefix="advisers-__index__"),
+        school=current_user.school,
+    ), status
+
+
+def _save(form, entry, contest, section):
+    if not form.validate():
+        return _render_form(form, contest, section, entry, status=400)
+    try:
+        saved = submissions.save_draft(entry, _input(form), school=current_user.school, actor=current_user,
+                                       contest=contest)
+    except submissions.EntryProblems as exc:
+        db.session.rollback()
+        return _render_form(form, contest, section, entry, errors=exc.errors, status=400)
+    except ServiceError as exc:
+        db.session.rollback()
+        return _render_form(form, contest, section, entry, errors=[(exc.field, exc.message)], status=400)
+    db.session.commit()
+    flash(_("The draft has been saved."), "success")
+    return redirect(url_for("teacher.entry", entry_id=saved.id))
+
+
+@bp.route("/entries/new", methods=["GET", "POST"])
+def new_entry():
+    if current_user.school_id is None:
+        abort(403)
+    contest = db.session.get(Contest, request.args.get("contest", type=int) or 0)
+    if contest is None:
+        abort(404)
+    if not contest.is_submission_open(utcnow()):
+        flash(_("This contest is not taking entries now."), "warning")
+        return redirect(url_for("teacher.index"))
+    form = EntryForm()
+    section_id = form.section.data if request.method == "POST" else request.args.get("section", type=int)
+    section = next((s for s in contest.sections if s.id == section_id), None)
+    if section is None:
+        if request.method == "POST":
+            abort(400)
+        return render_template("teacher/choose_section.html", contest=contest)
+    _prepare(form, contest, section)
+    if request.method == "GET":
+        form.section.data = section.id
+        form.contact_phone.data = current_user.phone
+        if section.kind != "counselor" and not section.group_entry:
+            form.students.append_entry({"school_name": current_user.school.name})
+        if section.advisers_allowed and section.max_advisers:
+            form.advisers.append_entry({"name": current_user.name, "gender": current_user.gender or "",
+                                        "unit": current_user.school.name, "phone": current_user.phone})
+        return _render_form(form, contest, section)
+    return _save(form, None, contest, section)
+
+
+@bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
+def edit_entry(entry_id: int):
+    entry = entry_or_403(entry_id, can_edit_entry)
+    if not submissions.is_editable(entry):
+        flash(_("This entry cannot be changed now."), "warning")
+        return redirect(url_for("teacher.entry", entry_id=entry.id))
+    form = EntryForm(data=_entry_data(entry)) if request.method == "GET" else EntryForm()
+    section = entry.section
+    if request.method == "POST":
+        section = next((s for s in entry.contest.sections if s.id == form.section.data), entry.section)
+    _prepare(form, entry.contest, section)
+    if request.method == "GET":
+        return _render_form(form, entry.contest, section, entry)
+    return _save(form, entry, entry.contest, section)
+
+
+# ---------------------------------------------------------------------------------------------
+# The entry page
+
+def _render_entry(entry, upload_errors=None, status=200):
+    found = submissions.problems(entry) if entry.state in ("draft", "returned") else []
+    by_requirement: dict[int | None, list[Attachment]] = {}
+    for a in entry.attachments:
+        by_requirement.setdefault(a.requirement_id, []).append(a)
+    deadline = submissions.submit_deadline(entry)
+    return render_template(
+        "teacher/entry.html", entry=entry, contest=entry.contest, section=entry.section,
+        problems=[translate(p) for p in found], checklist=submissions.checklist(found),
+        part_labels=PART_LABELS, by_requirement=by_requirement, upload_errors=upload_errors or {},
+        editable=submissions.is_editable(entry), can_withdraw=submissions.can_withdraw(entry),
+        deadline=deadline, countdown=countdown(deadline), kinds_label=submissions.kinds_label,
+        orphans=by_requirement.get(None, []),
+    ), status
+
+
+@bp.route("/entries/<int:entry_id>")
+def entry(entry_id: int):
+    return _render_entry(entry_or_403(entry_id, can_edit_entry))
+
+
+@bp.route("/entries/<int:entry_id>/materials/<int:requirement_id>", methods=["POST"])
+def upload(entry_id: int, requirement_id: int):
+    entry = entry_or_403(entry_id, can_edit_entry)
+    requirement = db.session.get(MaterialRequirement, requirement_id)
+    if requirement is None or requirement.section_id != entry.section_id:
+        abort(404)
+    uploads = [f for f in request.files.getlist("file") if f and f.filename]
+    try:
+        if not uploads:
+            raise ServiceError(_("Choose a file to upload."))
+        names = []
+        for upload_file in uploads:
+            attachment = submissions.store_upload(entry, requirement, upload_file.stream, upload_file.filename,
+                                                  actor=current_user)
+            names.append(attachment.original_name)
+    except ServiceError as exc:
+        db.session.rollback()
+        db.session.refresh(entry)
+        return _render_entry(entry, upload_errors={requirement.id: exc.message}, status=400)
+    db.session.commit()
+    flash(_("Uploaded: %(names)s", names="、".join(names)), "success")
+    return redirect(url_for("teacher.entry", entry_id=entry.id, _anchor="materials"))
+
+
+@bp.route("/entries/<int:entry_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+def delete_attachment(entry_id: int, attachment_id: int):
+    entry = entry_or_403(entry_id, can_edit_entry)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.entry_id != entry.id:
+        abort(404)
+    name = attachment.original_name
+    try:
+        submissions.delete_attachment(attachment, actor=current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Deleted: %(name)s", name=name), "success")
+    return redirect(url_for("teacher.entry", entry_id=entry.id, _anchor="materials"))
+
+
+@bp.route("/entries/<int:entry_id>/submit", methods=["POST"])
+def submit_entry(entry_id: int):
+    entry = entry_or_403(entry_id, can_edit_entry)
+    try:
+        submissions.submit(entry, actor=current_user)
+    except submissions.EntryProblems as exc:
+        db.session.rollback()
+        flash(_("The entry was not submitted. Still missing: %(what)s",
+                what="；".join(text for _f, text in exc.errors)), "danger")
+        return redirect(url_for("teacher.entry", entry_id=entry_id, _anchor="submit"))
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("teacher.entry", entry_id=entry_id))
+    db.session.commit()
+    flash(_("The entry has been submitted. The format review will follow; you will see the result here."),
+          "success")
+    return redirect(url_for("teacher.entry", entry_id=entry_id))
+
+
+@bp.route("/entries/<int:entry_id>/withdraw", methods=["POST"])
+def withdraw_entry(entry_id: int):
+    entry = entry_or_403(entry_id, can_edit_entry)
+    try:
+        submissions.withdraw(entry, actor=current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("The entry is a draft again. Remember to submit it again before the deadline."), "warning")
+    return redirect(url_for("teacher.entry", entry_id=entry_id))
+
+
+@bp.route("/entries/<int:entry_id>/application-form.pdf")
+def application_form(entry_id: int):
+    entry = entry_or_403(entry_id, can_edit_entry)
+    pdf = render_application_form(entry)
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=application_form_filename(entry), max_age=None)

@@ -1,0 +1,60 @@
+"""The entry form: basic data, students and advisers as repeatable rows (teacher.js adds rows)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, FieldList, Form, FormField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from ...domain.eligibility import GENDERS, GRADES
+
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+GENDER_CHOICES = choices([("", "—")] + [(g, g) for g in GENDERS])
+GRADE_CHOICES = choices([("", "—")] + [(g, g) for g in GRADES])
+
+
+class StudentForm(Form):
+    name = StringField(_l("Full name"), validators=[Optional(), Length(max=50)])
+    gender = SelectField(_l("Gender"), choices=GENDER_CHOICES, validate_choice=False)
+    grade = SelectField(_l("Grade"), choices=GRADE_CHOICES, validate_choice=False)
+    school_name = StringField(_l("School (full name)"), validators=[Optional(), Length(max=120)])
+    birth_date = DateField(_l("Date of birth"), validators=[Optional()])
+
+    def is_blank(self) -> bool:
+        return not ((self.name.data or "").strip() or self.gender.data or self.grade.data
+                    or (self.school_name.data or "").strip() or self.birth_date.data or self.birth_date.raw_data
+                    and any(self.birth_date.raw_data))
+
+
+class AdviserForm(Form):
+    name = StringField(_l("Full name"), validators=[Optional(), Length(max=50)])
+    gender = SelectField(_l("Gender"), choices=GENDER_CHOICES, validate_choice=False)
+    unit = StringField(_l("Work unit"), validators=[Optional(), Length(max=120)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
+
+    def is_blank(self) -> bool:
+        return not any((f.data or "").strip() for f in (self.name, self.gender, self.unit, self.phone))
+
+
+class EntryForm(FlaskForm):
+    title = StringField(_l("Entry title"), validators=[InputRequired(message=_l("The title is required.")),
+                                                       Length(max=200)])
+    section = SelectField(_l("Section"), coerce=int, validate_choice=False)
+    abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(max=3000)])
+    stage = SelectField(_l("Stage"), validate_choice=False)
+    subject = SelectField(_l("Subject"), validate_choice=False)
+    is_team = RadioField(_l("Entered as"), choices=choices([("0", _l("Individual")), ("1", _l("Team"))]), default="0",
+                         validate_choice=False)
+    group_name = StringField(_l("Group name"), validators=[Optional(), Length(max=120)])
+    students = FieldList(FormField(StudentForm), label=_l("Student"))
+    advisers = FieldList(FormField(AdviserForm), label=_l("Adviser"))
+    completed_on = DateField(_l("Work completed on"), validators=[Optional()])
+    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])
+    data_confirmed = BooleanField(_l("I have checked that names, genders, grades and school names are exactly "
+                                     "as they must be printed on certificates."))
