@@ -72,3 +72,24 @@ def entry_or_403(entry_id: int, check) -> Entry:
     if not check(current_user, entry):
         abort(403)
     return entry
+
+
+def judge_sees_entry(user: User, entry: Entry) -> bool:
+    """A judge with a PUBLISHED assignment on the entry (any round) may open its materials."""
+    from sqlalchemy import select
+
+    from .extensions import db
+
+    if not user.is_authenticated or not user.has_role("judge"):
+        return False
+    return db.session.scalar(
+        select(Assignment.id).where(Assignment.entry_id == entry.id, Assignment.judge_id == user.id,
+                                    Assignment.published.is_(True)).limit(1)
+    ) is not None
+
+
+def can_download_attachment(user: User, attachment) -> bool:
+    """Teachers of the school, reviewers in the district, organizers, and assigned judges."""
+    entry = attachment.entry
+    return can_view_entry(user, entry) or judge_sees_entry(user, entry)
+
