@@ -93,3 +93,12 @@ def can_download_attachment(user: User, attachment) -> bool:
     entry = attachment.entry
     return can_view_entry(user, entry) or judge_sees_entry(user, entry)
 
+
+def can_download_certificate(user: User, certificate, contest) -> bool:
+    """Organizers always; a teacher only their own school's valid certificates, once results are final."""
+    if is_organizer(user):
+        return True
+    if not user.is_authenticated or not user.has_role("teacher") or user.school_id is None:
+        return False
+    return (contest.state == "final" and certificate.school_id == user.school_id
+            and not certificate.revoked)

@@ -25,3 +25,4 @@ __all__ = [
 ]
 from .review import EntryNumberCounter  # noqa: E402,F401  (format review)
 from .accounts import PasswordReset  # noqa: E402,F401
+from .certificates import CertificateAsset, CertificateRevision  # noqa: E402,F401  (certificates)

@@ -1,0 +1,152 @@
+"""Benchmark of certificate printing (证书批量打印).
+
+Run: ``.venv/bin/python scripts/bench/certificates.py [--n 1000] [--big 5000] [--chunk 100]``.
+
+1. Builds a throw-away SQLite database with `n` certificates (half students, half advisers).
+2. Bare: the same template with the same data rendered by WeasyPrint as ONE document
+   (the HTML is prepared before the clock starts): pages per second.
+3. Product: `services.certificates.write_pdf` (load rows, QR codes, template, chunks of
+   `--chunk` per WeasyPrint document, pypdf concatenation): pages per second and the ratio
+   to bare (the product must keep >= 80%).
+4. A `--big` run in a subprocess, whose peak resident memory (getrusage of the child) must stay
+   under 600 MB.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+def build(tmp: Path, n: int):
+    """An app on a fresh SQLite database holding `n` issued certificates."""
+    os.environ["COMPETITION_INSTANCE_PATH"] = str(tmp / "instance")
+    from competition import create_app
+    from competition.extensions import db
+    from tests.conftest import make_test_config
+
+    app = create_app(make_test_config(tmp, f"sqlite:///{tmp / 'bench.db'}"))
+    ctx = app.app_context()
+    ctx.push()
+    db.create_all()
+    from competition.models import Adviser, Entry, Result, Student
+    from competition.services import certificates as service
+    from tests import factories
+
+    d = factories.make_district("相山区")
+    schools = [factories.make_school(d, f"淮北市第{i + 1}中学") for i in range(20)]
+    organizer = factories.make_user("organizer", username="bench-organizer")
+    contest = factories.make_contest("innovation", state="results")
+    section = factories.section(contest, "XS")
+    surnames, given = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗", "子涵浩然欣怡宇轩梓萱俊杰雨桐博文诗琪喆堃玥燚"
+    levels = ["一等奖", "二等奖", "三等奖"]
+    for i in range(n // 2):
+        school = schools[i % len(schools)]
+        entry = Entry(contest_id=contest.id, section_id=section.id, school_id=school.id, state="accepted",
+                      title=f"关于校园环境与{given[i % 10:i % 10 + 4]}的第{i + 1}项探究" + ("及其推广应用研究" * (i % 3)),
+                      stage="初中", subject="环境科学与工程", number=f"CX-XS-{i + 1:04d}")
+        entry.students.append(Student(name=surnames[i % 20] + given[(i * 7) % 20] + given[(i * 3) % 20],
+                                      school_name=school.name, grade="八年级"))
+        entry.advisers.append(Adviser(name=surnames[(i + 5) % 20] + given[(i * 11) % 20], unit=school.name))
+        db.session.add(entry)
+        db.session.flush()
+        db.session.add(Result(contest_id=contest.id, entry_id=entry.id, group_key="XS|初中", method="mean",
+                              award=levels[i % 3]))
+    db.session.flush()
+    service.issue(contest, organizer)
+    db.session.commit()
+    return app, contest, service.select_ids(contest.id)
+
+
+def bare(contest, ids) -> tuple[float, int]:
+    from weasyprint import HTML
+
+    from competition.models import Certificate
+    from competition.extensions import db
+    from competition.pdf import _fonts, make_url_fetcher
+    from competition.services import certificates as service
+
+    certs = [db.session.get(Certificate, i) for i in ids]
+    html = service.render_html(contest, certs)
+    t0 = time.perf_counter()
+    pdf = HTML(string=html, base_url="static:", url_fetcher=make_url_fetcher(service.upload_reader)).write_pdf(
+        font_config=_fonts)
+    elapsed = time.perf_counter() - t0
+    from pypdf import PdfReader
+
+    return elapsed, len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def product(contest, ids, chunk: int) -> tuple[float, int]:
+    from competition.extensions import db
+    from competition.services import certificates as service
+
+    db.session.expire_all()
+    out = io.BytesIO()
+    t0 = time.perf_counter()
+    pages = service.write_pdf(contest, ids, out, chunk=chunk)
+    return time.perf_counter() - t0, pages
+
+
+def child(n: int, chunk: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="cert-bench-big-") as tmp:
+        app, contest, ids = build(Path(tmp), n)
+        elapsed, pages = product(contest, ids, chunk)
+        print(f"{pages} {elapsed:.2f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--big", type=int, default=5000)
+    parser.add_argument("--chunk", type=int, default=None)
+    parser.add_argument("--child", type=int, default=None)
+    args = parser.parse_args()
+    from competition.services.certificates import CHUNK
+
+    chunk = args.chunk or CHUNK
+    if args.child:
+        child(args.child, chunk)
+        return 0
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="cert-bench-") as tmp:
+        t0 = time.perf_counter()
+        app, contest, ids = build(Path(tmp), args.n)
+        print(f"setup: {len(ids)} certificates issued in {time.perf_counter() - t0:.1f} s")
+        b_time, b_pages = bare(contest, ids)
+        p_time, p_pages = product(contest, ids, chunk)
+        b_rate, p_rate = b_pages / b_time, p_pages / p_time
+        ratio = p_rate / b_rate
+        print(f"bare WeasyPrint, one document : {b_pages} pages in {b_time:6.2f} s = {b_rate:6.1f} pages/s")
+        print(f"product write_pdf (chunk {chunk:>4}): {p_pages} pages in {p_time:6.2f} s = {p_rate:6.1f} pages/s")
+        print(f"ratio product/bare: {ratio:.2f} (must be >= 0.80) {'OK' if ratio >= 0.8 else 'TOO SLOW'}")
+        ok &= ratio >= 0.8 and p_pages == len(ids)
+    if args.big:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, __file__, "--child", str(args.big), "--chunk", str(chunk)],
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            print(out.stderr[-2000:])
+            return 1
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        pages, elapsed = out.stdout.split()[-2:]
+        print(f"big run: {pages} pages in {float(elapsed):.1f} s ({int(pages) / float(elapsed):.1f} pages/s), "
+              f"whole process {time.perf_counter() - t0:.1f} s; peak memory {peak_mb:.0f} MB "
+              f"(must be < 600 MB) {'OK' if peak_mb < 600 else 'TOO MUCH'}"
+              + ("" if before == 0 else " (an earlier child may dominate)"))
+        ok &= peak_mb < 600 and int(pages) == args.big
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
