@@ -236,3 +236,53 @@ def test_entry_folder_without_number(ranked, db):
     e = db.session.get(Entry, ranked.plain.id)
     e.number = None
     assert exports.entry_folder(e) == f"ID{e.id}_教室二氧化碳浓度监测"
+
+
+class _Zeros(io.RawIOBase):
+    """A readable stream of n zero bytes that never holds them all."""
+
+    def __init__(self, n: int):
+        self.left = n
+
+    def readable(self):
+        return True
+
+    def readinto(self, buf):
+        k = min(len(buf), self.left)
+        buf[:k] = b"\0" * k
+        self.left -= k
+        return k
+
+
+def _bundle_peak(contest, target) -> int:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        exports.write_bundle(contest, target)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_bundle_streams_large_files(ranked, tmp_path, db):
+    """A 96 MB video goes into the zip without being read into memory: the bundle's peak
+    memory grows by far less than the file (rendering the 申报书 PDFs costs the same either way)."""
+    from competition.models import Attachment
+    from competition.storage import get_storage
+
+    exports.write_bundle(ranked.contest, tmp_path / "warm.zip")  # fonts and templates loaded once
+    baseline = _bundle_peak(ranked.contest, tmp_path / "small.zip")
+    size = 96 * 1024 * 1024
+    stored = get_storage().save_stream(io.BufferedReader(_Zeros(size)))
+    video = next(m for m in ranked.team.section.materials if m.code == "video")
+    db.session.add(Attachment(entry_id=ranked.team.id, requirement_id=video.id, original_name="答辩.MP4",
+                              storage_key=stored.key, file_kind="mp4", content_type="video/mp4",
+                              size=stored.size, sha256=stored.sha256))
+    db.session.commit()
+    db.session.expire_all()
+    peak = _bundle_peak(ranked.contest, tmp_path / "big.zip")
+    assert peak - baseline < 8 * 1024 * 1024, (baseline, peak)
+    with zipfile.ZipFile(tmp_path / "big.zip") as zf:
+        info = zf.getinfo("CX2026-XS-001_校园雨水回收与再利用装置/CX2026-XS-001_视频.mp4")
+        assert info.file_size == size and info.compress_type == zipfile.ZIP_STORED

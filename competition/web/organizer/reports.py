@@ -107,7 +107,7 @@ def reports_provincial(contest_id: int):
             return redirect(url_for(".reports_provincial", contest_id=contest.id))
         db.session.commit()
         flash(_("Saved: %(n)d provincial outcomes changed.", n=changed) if changed
-              else _("Nothing was changed."), "success" if changed else "info")
+              else _("No provincial outcome was changed."), "success" if changed else "info")
         return redirect(url_for(".reports_provincial", contest_id=contest.id))
     rep = reports.contest_report(contest)
     return render_template("organizer/reports_provincial.html", contest=contest, rows=rows, rep=rep,
