@@ -58,9 +58,24 @@ def full_scores(total_offset: float = 0) -> dict:
     return {"novelty": 30 + total_offset, "science": 22, "practical": 15, "selfmade": 8}
 
 
-def attach(entry, name="张三的研究报告.pdf", kind="pdf", content_type="application/pdf"):
-    att = Attachment(entry_id=entry.id, original_name=name, storage_key=f"k{next(_seq)}-{entry.id}",
-                     file_kind=kind, content_type=content_type, size=1000, sha256="0" * 64)
+def attach(entry, name="张三的研究报告.pdf", kind="pdf", content_type="application/pdf",
+           data: bytes | None = None, requirement_code: str | None = "report"):
+    """An attachment; with ``data`` the file is really stored (kept when the test commits)."""
+    import io
+    import secrets
+
+    from competition.storage import get_storage, keep_if_committed
+
+    key, size = secrets.token_hex(16), 1000
+    if data is not None:
+        storage = get_storage()
+        stored = storage.save_stream(io.BytesIO(data))
+        keep_if_committed(db.session, storage, stored.key)
+        key, size = stored.key, stored.size
+    requirement = next((m for m in entry.section.materials if m.code == requirement_code), None)
+    att = Attachment(entry_id=entry.id, original_name=name, storage_key=key,
+                     requirement_id=requirement.id if requirement else None,
+                     file_kind=kind, content_type=content_type, size=size, sha256="0" * 64)
     db.session.add(att)
     db.session.flush()
     return att

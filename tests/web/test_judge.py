@@ -1,0 +1,209 @@
+"""The judge's pages: list, scoring page, autosave JSON with versions, submit, conflicts,
+blind judging and authorization."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from competition.extensions import db
+from competition.models import Assignment, Conflict, ScoreSheet
+from competition.services import judging_sheets
+from tests import factories_judging as fj
+from tests.factories import SAMPLES, make_entry, make_user
+
+
+@pytest.fixture()
+def jw(world):
+    j = fj.judging_world(world)
+    fj.planned(world, j)
+    return j
+
+
+def mine(world, judge=None):
+    return judging_sheets.judge_assignments(judge or world.judge2)
+
+
+def ids(a):
+    return {c.code: str(c.id) for c in judging_sheets.criteria_of(a)}
+
+
+def full(a):
+    return {ids(a)[k]: str(v) for k, v in fj.full_scores().items()}
+
+
+def test_list_shows_progress_filters_and_next(world, jw, login_as):
+    client = login_as(world.judge2)
+    rows = mine(world)
+    fj.sheet(rows[0], fj.full_scores(), state="final")
+    fj.sheet(rows[1], {"novelty": 12})
+    html = client.get("/judge/").get_data(as_text=True)
+    assert f"1 / {len(rows)} 已评" in html and "1 份草稿" in html
+    assert "下一个未评" in html and 'id="next-unscored"' in html
+    assert rows[2].entry.title in html
+    drafts = client.get("/judge/?state=draft").get_data(as_text=True)
+    assert rows[1].entry.title in drafts and rows[2].entry.title not in drafts
+    nxt = client.get("/judge/next")
+    assert nxt.status_code == 302 and f"/judge/a/{rows[2].id}" in nxt.headers["Location"]
+
+
+def test_unpublished_assignments_are_not_listed(world, jw, login_as):
+    a = mine(world)[0]
+    a.published = False
+    db.session.flush()
+    client = login_as(world.judge2)
+    assert a.entry.title not in client.get("/judge/").get_data(as_text=True)
+    assert client.get(f"/judge/a/{a.id}").status_code == 403
+    assert client.post(f"/judge/a/{a.id}/sheet", json={"version": 0, "scores": {}}).status_code == 403
+
+
+def test_scoring_page_shows_rubric_and_hides_names_when_blind(world, jw, login_as):
+    a = mine(world)[0]
+    entry = a.entry
+    fj.attach(entry, name=f"{entry.students[0].name}的研究报告.pdf")
+    client = login_as(world.judge2)
+    html = client.get(f"/judge/a/{a.id}").get_data(as_text=True)
+    assert "创新性" in html and "满分 40" in html and "选题新颖" in html
+    assert 'data-save-url="/judge/a/%d/sheet"' % a.id in html
+    assert entry.students[0].name not in html
+    assert entry.school.name not in html and "导师" not in html
+    assert "?inline=1" in html and "<iframe" in html
+    # not blind: names are shown
+    world.contest.blind_judging = False
+    db.session.flush()
+    html = client.get(f"/judge/a/{a.id}").get_data(as_text=True)
+    assert entry.students[0].name in html and entry.school.name in html
+
+
+def test_autosave_versions_and_conflict_409(world, jw, login_as):
+    a = mine(world)[0]
+    c = ids(a)
+    client = login_as(world.judge2)
+    r = client.post(f"/judge/a/{a.id}/sheet", json={"version": 0, "scores": {c["novelty"]: "30"}, "comment": "x"})
+    assert r.status_code == 200 and r.json["version"] == 1 and r.json["state"] == "draft"
+    r = client.post(f"/judge/a/{a.id}/sheet", json={"version": 1, "scores": {c["novelty"]: "31"}, "comment": "y"})
+    assert r.status_code == 200 and r.json["version"] == 2
+    # the other laptop, still at version 1
+    r = client.post(f"/judge/a/{a.id}/sheet", json={"version": 1, "scores": {c["novelty"]: "5"}, "comment": ""})
+    assert r.status_code == 409
+    assert "另一台电脑" in r.json["error"]
+    assert r.json["current"]["scores"][c["novelty"]] == "31" and r.json["current"]["version"] == 2
+    assert db.session.scalar(select(ScoreSheet)).scores[c["novelty"]] == 31.0
+
+
+def test_autosave_refuses_out_of_bounds_with_field_problem(world, jw, login_as):
+    a = mine(world)[0]
+    c = ids(a)
+    client = login_as(world.judge2)
+    r = client.post(f"/judge/a/{a.id}/sheet", json={"version": 0, "scores": {c["novelty"]: "45"}})
+    assert r.status_code == 422 and r.json["problems"][c["novelty"]] == "创新性：分数不能超过40"
+    assert db.session.scalar(select(ScoreSheet)) is None
+    assert client.post(f"/judge/a/{a.id}/sheet", data="oops", content_type="application/json").status_code == 400
+
+
+def test_submit_locks_the_sheet(world, jw, login_as):
+    a = mine(world)[0]
+    client = login_as(world.judge2)
+    c = ids(a)
+    r = client.post(f"/judge/a/{a.id}/submit", json={"version": 0, "scores": {c["novelty"]: "30"}})
+    assert r.status_code == 422 and "科学性" in r.json["error"]
+    r = client.post(f"/judge/a/{a.id}/submit", json={"version": 0, "scores": full(a), "comment": "好"})
+    assert r.status_code == 200 and r.json["redirect"].endswith(f"/judge/a/{a.id}")
+    html = client.get(f"/judge/a/{a.id}").get_data(as_text=True)
+    assert "已提交 · 已锁定" in html and "disabled" in html
+    r = client.post(f"/judge/a/{a.id}/sheet", json={"version": 2, "scores": full(a)})
+    assert r.status_code in (400, 409)
+    assert db.session.scalar(select(ScoreSheet)).state == "final"
+
+
+def test_submit_without_script_uses_the_form(world, jw, login_as):
+    a = mine(world)[0]
+    client = login_as(world.judge2)
+    form = {f"score-{k}": v for k, v in full(a).items()}
+    r = client.post(f"/judge/a/{a.id}/submit", data={**form, "version": "0", "comment": ""})
+    assert r.status_code == 302
+    assert db.session.scalar(select(ScoreSheet)).state == "final"
+
+
+def test_submit_all_with_confirmation(world, jw, login_as):
+    rows = mine(world)
+    fj.sheet(rows[0], fj.full_scores())
+    fj.sheet(rows[1], fj.full_scores())
+    fj.sheet(rows[2], {"novelty": 3})
+    client = login_as(world.judge2)
+    html = client.get("/judge/").get_data(as_text=True)
+    assert "提交全部已完成的草稿（2）" in html and "data-confirm" in html
+    r = client.post("/judge/submit-all", data={}, follow_redirects=True)
+    assert "已提交2份评分表" in r.get_data(as_text=True)
+    states = sorted(s.state for s in db.session.scalars(select(ScoreSheet)))
+    assert states == ["draft", "final", "final"]
+
+
+def test_declare_conflict_removes_entry(world, jw, login_as):
+    a = mine(world)[0]
+    entry_id, aid = a.entry_id, a.id
+    client = login_as(world.judge2)
+    r = client.post(f"/judge/a/{aid}/conflict", data={"kind": "relative", "reason": ""}, follow_redirects=True)
+    assert "请填写回避原因" in r.get_data(as_text=True)
+    r = client.post(f"/judge/a/{aid}/conflict", data={"kind": "relative", "reason": "学生是我的侄子"})
+    assert r.status_code == 302
+    row = db.session.scalar(select(Conflict).where(Conflict.judge_id == world.judge2.id, Conflict.entry_id == entry_id))
+    assert row.source == "declared"
+    assert entry_id not in {x.entry_id for x in mine(world)}
+    assert client.get(f"/judge/a/{aid}").status_code == 404
+
+
+def test_judge_cannot_open_or_score_others_assignments(world, jw, login_as):
+    other = next(a for a in db.session.scalars(select(Assignment)) if a.judge_id != world.judge2.id)
+    fj.sheet(other, fj.full_scores(), state="final")
+    client = login_as(world.judge2)
+    assert client.get(f"/judge/a/{other.id}").status_code == 403
+    assert client.post(f"/judge/a/{other.id}/sheet", json={"version": 0, "scores": {}}).status_code == 403
+    assert client.post(f"/judge/a/{other.id}/submit", json={"version": 0, "scores": {}}).status_code == 403
+    assert client.post(f"/judge/a/{other.id}/conflict", data={"reason": "x"}).status_code == 403
+    # another judge's score is nowhere on the judge's own page of the same entry
+    same = next((a for a in mine(world) if a.entry_id == other.entry_id), None)
+    if same is not None:
+        html = client.get(f"/judge/a/{same.id}").get_data(as_text=True)
+        assert other.judge.name not in html
+        assert 'id="total" class="total-number">—<' in html
+
+
+def test_judge_cannot_download_materials_of_unassigned_entry(app, world, jw, login_as):
+    if "files.download" not in app.view_functions:
+        pytest.skip("files.download not there yet")
+    assigned = mine(world)[0].entry
+    unassigned = fj.accept(make_entry(world.contest, world.s1, state="accepted"))
+    pdf = (SAMPLES / "research_report_sample.pdf").read_bytes()
+    mine_att = fj.attach(assigned, name="李四的研究报告.pdf", data=pdf)
+    other_att = fj.attach(unassigned, data=pdf)
+    db.session.commit()
+    client = login_as(world.judge2)
+    assert client.get(f"/files/{other_att.id}").status_code == 403
+    ok = client.get(f"/files/{mine_att.id}?inline=1")
+    assert ok.status_code == 200 and ok.data[:4] == b"%PDF"
+    assert "李四" not in ok.headers.get("Content-Disposition", "")
+    # once the judge declares a conflict, the materials are closed too
+    a = mine(world)[0]
+    client.post(f"/judge/a/{a.id}/conflict", data={"kind": "other", "reason": "认识作者"})
+    assert client.get(f"/files/{mine_att.id}").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["teacher", "reviewer", "organizer"])
+def test_other_roles_cannot_reach_judge_pages(world, jw, login_as, role):
+    user = {"teacher": world.teacher1, "reviewer": world.reviewer1, "organizer": world.organizer}[role]
+    client = login_as(user)
+    a = mine(world)[0]
+    assert client.get("/judge/").status_code == 403
+    assert client.get(f"/judge/a/{a.id}").status_code == 403
+    assert client.post(f"/judge/a/{a.id}/sheet", json={"version": 0, "scores": {}}).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, world, jw):
+    r = client.get("/judge/")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_judge_without_assignments_sees_empty_state(world, login_as):
+    lonely = make_user("judge", name="新评委")
+    client = login_as(lonely)
+    assert "还没有分配给您的作品" in client.get("/judge/").get_data(as_text=True)
