@@ -336,12 +336,12 @@ def update_settings(contest: Contest, values: dict, *, actor=None) -> Contest:
     if "award_levels" in settings:
         levels = settings["award_levels"]
         if sum(share for _n, share in levels) > 1 + 1e-9:
-            problems.append(("award_levels", _("The award shares add up to more than 100%.")))
+            problems.append(("award_levels", _("The award shares add up to more than 100 percent.")))
         if len({n for n, _s in levels}) != len(levels):
             problems.append(("award_levels", _("Each award level needs its own name.")))
     shares = settings.get("nomination_stage_shares") or {}
     if sum(shares.values()) > 1 + 1e-9:
-        problems.append(("nomination_stage_shares", _("The stage shares add up to more than 100%.")))
+        problems.append(("nomination_stage_shares", _("The stage shares add up to more than 100 percent.")))
     opens, closes = columns.get("submission_opens_at"), columns.get("submission_closes_at")
     if opens and closes and opens >= closes:
         problems.append(("submission_closes_at", _("Submissions must open before they close.")))

@@ -136,7 +136,7 @@ def test_edit_settings_refuses_bad_values_and_keeps_them(world, login_as):
                           "submission_opens_at": "2026-05-01T08:00"}))
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
-    assert "100%" in html and "nope" in html and "{contest}-{nope}" in html
+    assert "百分之百" in html and "nope" in html and "{contest}-{nope}" in html
     contest = f.db.session.get(Contest, cid)
     assert contest.setting("entry_number_pattern") == "CX{year}-{section}-{seq:03d}"
 

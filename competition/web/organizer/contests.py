@@ -86,9 +86,9 @@ class SettingsForm(BasicsForm):
     nomination_quota = IntegerField(_l("Nomination quota (projects recommended to the next round)"),
                                     validators=[Optional(), NumberRange(0, 10000)])
     nomination_levels = StringField(_l("Levels that may be nominated"), validators=[Optional(), Length(max=100)])
-    share_primary = DecimalField(_l("小学 share (%)"), places=0, validators=[Optional(), NumberRange(0, 100)])
-    share_junior = DecimalField(_l("初中 share (%)"), places=0, validators=[Optional(), NumberRange(0, 100)])
-    share_senior = DecimalField(_l("高中 share (%)"), places=0, validators=[Optional(), NumberRange(0, 100)])
+    share_primary = DecimalField(_l("小学 share in percent"), places=0, validators=[Optional(), NumberRange(0, 100)])
+    share_junior = DecimalField(_l("初中 share in percent"), places=0, validators=[Optional(), NumberRange(0, 100)])
+    share_senior = DecimalField(_l("高中 share in percent"), places=0, validators=[Optional(), NumberRange(0, 100)])
     nomination_school_cap = IntegerField(_l("At most per school"), validators=[Optional(), NumberRange(1, 1000)])
     nomination_district_cap = IntegerField(_l("At most per district"), validators=[Optional(), NumberRange(1, 1000)])
     entry_number_pattern = StringField(_l("Entry number pattern"), validators=[DataRequired(), Length(max=80)])
