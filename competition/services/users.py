@@ -7,6 +7,7 @@ they are deactivated, which also ends their sessions.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -105,10 +106,10 @@ def create_account(data: AccountData, *, actor: User, password: str | None = Non
                    min_length: int = 8, must_change_password: bool = True) -> tuple[User, str | None]:
     """Create one account. Without a password one is generated and returned (to show once)."""
     fields = _clean(data)
-    username = ascii_text(data.username or "") or ""
+    username = unicodedata.normalize("NFKC", data.username or "").strip()
     if not username:
         raise ServiceError(_("The username is required."), "username")
-    if not all(c.isalnum() or c in "._-@" for c in username) or len(username) > 80:
+    if not all(c.isascii() and (c.isalnum() or c in "._-@") for c in username) or len(username) > 80:
         raise ServiceError(_("The username may only contain letters, digits and . _ - @"), "username")
     generated = None
     if password:

@@ -83,3 +83,4 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)
+from . import reset  # noqa: E402,F401

@@ -1,0 +1,45 @@
+"""The one-time password reset link an organizer hands out (public: the token is the key)."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from ...extensions import db, limiter
+from ...services import ServiceError, users
+from .views import bp
+
+
+class ResetPasswordForm(FlaskForm):
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],
+    )
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def reset_password(token: str):
+    reset = users.valid_reset(token)
+    if reset is None:
+        return render_template("auth/reset_password.html", form=None, account=None), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = users.use_reset(token, form.new.data, min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+        except ServiceError as exc:
+            db.session.rollback()
+            form.new.errors.append(exc.message)
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash(_("Your new password is set. Please log in with it, %(name)s.", name=user.name), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, account=reset.user)

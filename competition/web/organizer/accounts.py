@@ -1,0 +1,387 @@
+"""Accounts, schools, districts, reset links and imports from spreadsheets (organizers only;
+the blueprint's before_request checks the role before any of these views runs)."""
+from __future__ import annotations
+
+import math
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectField, SelectMultipleField,
+                     StringField)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ...extensions import db
+from ...labels import ROLE_LABELS
+from ...models import ROLES, Contest, District, School, User
+from ...services import ServiceError, imports, users
+from .views import bp
+
+PER_PAGE = 50
+STAGE_KINDS = ("小学", "初中", "高中", "九年一贯制", "完全中学", "十二年一贯制", "中职", "其他")
+
+
+def _district_choices(blank: str) -> list[tuple[int, str]]:
+    return [(0, blank)] + [(d.id, d.name) for d in db.session.scalars(select(District).order_by(District.name))]
+
+
+def _school_choices(blank: str) -> list[tuple[int, str]]:
+    rows = db.session.execute(select(School.id, School.name, District.name).join(District)
+                              .order_by(District.name, School.name)).all()
+    return [(0, blank)] + [(sid, f"{name}（{dname}）") for sid, name, dname in rows]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[Optional(), Length(max=80)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=50)])
+    roles = MultiCheckboxField(_l("Roles"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    gender = SelectField(_l("Gender"), choices=[("", "—"), ("男", "男"), ("女", "女")], validate_choice=False)
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=120)])
+    school_id = SelectField(_l("School (teachers)"), coerce=int, validate_choice=False)
+    district_id = SelectField(_l("District (reviewers: the district they review)"), coerce=int,
+                              validate_choice=False)
+    affiliation = StringField(_l("Work unit (judges)"), validators=[Optional(), Length(max=120)])
+    title = StringField(_l("Professional title (judges)"), validators=[Optional(), Length(max=50)])
+    subjects = StringField(_l("Subjects (judges), separated by 、"), validators=[Optional(), Length(max=500)])
+    password = PasswordField(_l("Initial password"), validators=[Optional(), Length(max=200)])
+    must_change = BooleanField(_l("Must change the password at the first login"), default=True)
+
+    def fill_choices(self) -> None:
+        self.school_id.choices = _school_choices(_("— no school —"))
+        self.district_id.choices = _district_choices(_("— no district —"))
+
+    def data_object(self) -> users.AccountData:
+        return users.AccountData(
+            name=self.name.data or "", roles=self.roles.data or [], username=self.username.data,
+            gender=self.gender.data or None, phone=self.phone.data, email=self.email.data,
+            school_id=self.school_id.data or None, district_id=self.district_id.data or None,
+            affiliation=self.affiliation.data, title=self.title.data, subjects=self.subjects.data)
+
+
+class SchoolForm(FlaskForm):
+    name = StringField(_l("Full name of the school"), validators=[DataRequired(), Length(max=120)])
+    district_id = SelectField(_l("District"), coerce=int, validate_choice=False)
+    stage_kind = SelectField(_l("Stage"), choices=[("", "—")] + [(s, s) for s in STAGE_KINDS],
+                             validate_choice=False)
+    contact_name = StringField(_l("Contact"), validators=[Optional(), Length(max=50)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])
+
+
+class DistrictForm(FlaskForm):
+    name = StringField(_l("Name of the district"), validators=[DataRequired(), Length(max=50)])
+    code = StringField(_l("Code (optional)"), validators=[Optional(), Length(max=20)])
+
+
+class ImportForm(FlaskForm):
+    kind = RadioField(_l("What the sheet contains"), choices=[(k, imports.KIND_LABELS[k]) for k in imports.KINDS],
+                      default="teachers")
+    contest_id = SelectField(_l("Contest (for entries only)"), coerce=int, validate_choice=False)
+    file = FileField(_l("Spreadsheet (.xlsx or .csv)"))
+
+
+class ConfirmImportForm(FlaskForm):
+    entry_state = SelectField(_l("State of the imported entries"), choices=[
+        ("submitted", _l("Submitted, awaiting format review")),
+        ("accepted", _l("Accepted (numbers are given now)"))], default="submitted")
+
+
+def _fail(form, exc: ServiceError) -> None:
+    db.session.rollback()
+    target = getattr(form, exc.field, None) if exc.field else None
+    if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
+        target.errors.append(exc.message)
+    else:
+        flash(exc.message, "danger")
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+# ------------------------------------------------------------------ accounts
+
+
+@bp.route("/accounts")
+def accounts():
+    filters = users.UserFilters(
+        role=request.args.get("role") or None, district_id=_int_arg("district"), school_id=_int_arg("school"),
+        q=(request.args.get("q") or "").strip()[:50] or None, active=request.args.get("active", "yes"))
+    total = users.count_users(filters)
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(max(_int_arg("page") or 1, 1), pages)
+    rows = db.session.scalars(users.users_query(filters).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return render_template(
+        "organizer/accounts_users.html", rows=rows, filters=filters, total=total, page=page, pages=pages,
+        districts=_district_choices(_("All districts"))[1:], schools=_school_choices(_("All schools"))[1:])
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+def account_new():
+    form = UserForm()
+    form.fill_choices()
+    if request.method == "GET":
+        wanted = request.args.get("role")
+        form.roles.data = [wanted] if wanted in ROLES else ["teacher"]
+    if form.validate_on_submit():
+        try:
+            user, generated = users.create_account(
+                form.data_object(), actor=current_user, password=form.password.data or None,
+                min_length=current_app.config["PASSWORD_MIN_LENGTH"], must_change_password=form.must_change.data)
+        except ServiceError as exc:
+            _fail(form, exc)
+        else:
+            db.session.commit()
+            if generated:  # shown once, on this response only
+                return render_template("organizer/accounts_secret.html", user=user, password=generated)
+            flash(_("The account %(u)s was created.", u=user.username), "success")
+            return redirect(url_for("organizer.account", user_id=user.id))
+    return render_template("organizer/accounts_user_form.html", form=form, user=None)
+
+
+@bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])
+def account(user_id: int):
+    user = _user_or_404(user_id)
+    form = UserForm(obj=user)
+    form.fill_choices()
+    if request.method == "GET":
+        form.roles.data = sorted(user.roles)
+        form.school_id.data = user.school_id or 0
+        form.district_id.data = user.district_id or 0
+        form.gender.data = user.gender or ""
+    if form.validate_on_submit():
+        try:
+            users.update_account(user, form.data_object(), actor=current_user)
+        except ServiceError as exc:
+            _fail(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("organizer.account", user_id=user.id))
+    return render_template("organizer/accounts_user_form.html", form=form, user=user)
+
+
+@bp.route("/accounts/<int:user_id>/active", methods=["POST"])
+def account_active(user_id: int):
+    user = _user_or_404(user_id)
+    active = request.form.get("active") == "1"
+    try:
+        users.set_active(user, active, actor=current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("The account was reactivated.") if active else
+              _("The account was deactivated; it can no longer log in. Its history is kept."), "success")
+    return redirect(url_for("organizer.account", user_id=user.id))
+
+
+@bp.route("/accounts/<int:user_id>/reset-link", methods=["POST"])
+def account_reset_link(user_id: int):
+    user = _user_or_404(user_id)
+    try:
+        token = users.create_reset_link(user, actor=current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("organizer.account", user_id=user.id))
+    db.session.commit()
+    link = url_for("auth.reset_password", token=token, _external=True)
+    return render_template("organizer/accounts_secret.html", user=user, link=link, hours=users.RESET_HOURS)
+
+
+# ------------------------------------------------------------------ schools and districts
+
+
+@bp.route("/accounts/schools")
+def schools():
+    district_id = _int_arg("district")
+    stmt = select(School).join(District).order_by(District.name, School.name)
+    if district_id:
+        stmt = stmt.where(School.district_id == district_id)
+    rows = db.session.scalars(stmt).all()
+    return render_template("organizer/accounts_schools.html", rows=rows, district_id=district_id,
+                           districts=_district_choices("")[1:])
+
+
+@bp.route("/accounts/schools/new", methods=["GET", "POST"], defaults={"school_id": None})
+@bp.route("/accounts/schools/<int:school_id>", methods=["GET", "POST"])
+def school_edit(school_id: int | None):
+    school = None
+    if school_id is not None:
+        school = db.session.get(School, school_id)
+        if school is None:
+            abort(404)
+    form = SchoolForm(obj=school)
+    form.district_id.choices = _district_choices(_("— choose —"))
+    if form.validate_on_submit():
+        try:
+            saved = users.save_school(school, name=form.name.data, district_id=form.district_id.data,
+                                      stage_kind=form.stage_kind.data, contact_name=form.contact_name.data,
+                                      contact_phone=form.contact_phone.data, actor=current_user)
+        except ServiceError as exc:
+            _fail(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The school %(name)s was saved.", name=saved.name), "success")
+            return redirect(url_for("organizer.schools"))
+    return render_template("organizer/accounts_school_form.html", form=form, school=school)
+
+
+@bp.route("/accounts/districts", methods=["GET", "POST"])
+def districts():
+    form = DistrictForm()
+    if form.validate_on_submit():
+        try:
+            users.save_district(None, name=form.name.data, code=form.code.data, actor=current_user)
+        except ServiceError as exc:
+            _fail(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("organizer.districts"))
+    rows = db.session.scalars(select(District).order_by(District.name)).all()
+    return render_template("organizer/accounts_districts.html", rows=rows, form=form, editing=None)
+
+
+@bp.route("/accounts/districts/<int:district_id>", methods=["GET", "POST"])
+def district_edit(district_id: int):
+    district = db.session.get(District, district_id)
+    if district is None:
+        abort(404)
+    form = DistrictForm(obj=district)
+    if form.validate_on_submit():
+        try:
+            users.save_district(district, name=form.name.data, code=form.code.data, actor=current_user)
+        except ServiceError as exc:
+            _fail(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("organizer.districts"))
+    rows = db.session.scalars(select(District).order_by(District.name)).all()
+    return render_template("organizer/accounts_districts.html", rows=rows, form=form, editing=district)
+
+
+# ------------------------------------------------------------------ imports
+
+
+def _folder() -> str:
+    return current_app.config["EXPORT_FOLDER"]
+
+
+def _stashed(token: str) -> tuple[dict, bytes]:
+    found = imports.load_stash(_folder(), token, user_id=current_user.id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _contest_of(meta: dict) -> Contest | None:
+    return db.session.get(Contest, meta["contest_id"]) if meta.get("contest_id") else None
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+def imports_upload():
+    form = ImportForm()
+    contests = db.session.scalars(select(Contest).order_by(Contest.year.desc(), Contest.code)).all()
+    form.contest_id.choices = [(0, _("— choose —"))] + [(c.id, f"{c.year} {c.name}（{c.code}）") for c in contests]
+    if request.method == "GET" and request.args.get("kind") in imports.KINDS:
+        form.kind.data = request.args["kind"]
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        data = upload.read(imports.MAX_UPLOAD + 1) if upload else b""
+        filename = (upload.filename or "") if upload else ""
+        contest = db.session.get(Contest, form.contest_id.data) if form.contest_id.data else None
+        if not data:
+            form.file.errors.append(_("Choose the file to import."))
+        elif len(data) > imports.MAX_UPLOAD:
+            form.file.errors.append(_("The file is larger than %(mb)d MB.", mb=imports.MAX_UPLOAD // 2**20))
+        elif form.kind.data == "entries" and contest is None:
+            form.contest_id.errors.append(_("Choose the contest the entries belong to."))
+        else:
+            try:
+                imports.preview(form.kind.data, data, filename, contest=contest)  # refuse unreadable files now
+            except ServiceError as exc:
+                _fail(form, exc)
+            else:
+                token = imports.stash_upload(_folder(), user_id=current_user.id, kind=form.kind.data,
+                                             filename=filename, data=data, contest_id=contest.id if contest else None)
+                return redirect(url_for("organizer.import_preview", token=token))
+    return render_template("organizer/import_upload.html", form=form, columns=imports.COLUMNS)
+
+
+@bp.route("/imports/<token>", methods=["GET", "POST"])
+def import_preview(token: str):
+    meta, data = _stashed(token)
+    contest = _contest_of(meta)
+    form = ConfirmImportForm()
+    try:
+        plan = imports.preview(meta["kind"], data, meta["filename"], contest=contest)
+    except ServiceError as exc:
+        imports.drop_stash(_folder(), token)
+        flash(exc.message, "danger")
+        return redirect(url_for("organizer.imports_upload"))
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            outcome = imports.apply(meta["kind"], data, meta["filename"], actor=current_user, contest=contest,
+                                    entry_state=form.entry_state.data)
+            db.session.commit()
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        except IntegrityError:
+            db.session.rollback()
+            flash(_("Someone changed the same data in the meantime; nothing was imported. "
+                    "Check the preview and confirm again."), "danger")
+        else:
+            if outcome.credentials:
+                title = _("Initial passwords") + f" · {meta['filename']}"
+                imports.stash_credentials(_folder(), token,
+                                          imports.credentials_workbook(outcome.credentials, title=title))
+            else:
+                imports.drop_stash(_folder(), token)
+            return render_template("organizer/import_done.html", outcome=outcome, token=token, meta=meta,
+                                   contest=contest)
+    return render_template("organizer/import_preview.html", plan=plan, meta=meta, token=token, form=form,
+                           contest=contest, KIND_LABELS=imports.KIND_LABELS)
+
+
+@bp.route("/imports/<token>/cancel", methods=["POST"])
+def import_cancel(token: str):
+    _stashed(token)
+    imports.drop_stash(_folder(), token)
+    flash(_("The import was cancelled; nothing was written."), "info")
+    return redirect(url_for("organizer.imports_upload"))
+
+
+@bp.route("/imports/<token>/passwords.xlsx")
+def import_credentials(token: str):
+    data = imports.take_credentials(_folder(), token, user_id=current_user.id)
+    if data is None:
+        flash(_("The password sheet was already downloaded or has expired. "
+                "Create reset links for the accounts instead."), "warning")
+        return redirect(url_for("organizer.accounts"))
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename=initial-passwords.xlsx",
+                             "Cache-Control": "no-store"})
