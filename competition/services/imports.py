@@ -53,6 +53,7 @@ ROLE_OF = {"teachers": "teacher", "reviewers": "reviewer", "judges": "judge"}
 USERNAME_PREFIX = {"teachers": "t", "reviewers": "r", "judges": "j"}
 ENTRY_IMPORT_STATES = ("submitted", "accepted")
 STASH_HOURS = 24
+MAX_UPLOAD = 20 * 1024 * 1024  # bytes; a list of 20,000 people is far smaller
 
 _NAME = ("姓名", "名字", "教师姓名", "老师姓名", "辅导员姓名", "评委姓名", "审查员姓名")
 _SCHOOL = ("学校名称", "学校", "学校全称", "所在学校", "单位名称")

@@ -234,7 +234,7 @@ def test_fifty_thousand_rows_are_refused_quickly(db, city):
     start = time.perf_counter()
     with pytest.raises(ServiceError) as exc:
         imports.preview("teachers", data, "big.xlsx")
-    assert time.perf_counter() - start < 10
+    assert time.perf_counter() - start < 20
     assert "20000" in exc.value.message
 
 
