@@ -17,6 +17,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from ...extensions import db
+from ...labels import CONTEST_STATE_LABELS, ENTRY_STATE_LABELS
 from ...models import AuditEvent, Contest, User
 from ...timeutil import local_to_utc
 from .views import bp
@@ -36,11 +37,50 @@ ACTION_LABELS = {
     "district.update": _l("District changed"),
     "contest.create": _l("Contest created"),
     "contest.update": _l("Contest changed"),
+    "contest.settings": _l("Contest settings changed"),
     "contest.state": _l("Contest state changed"),
     "entry.create": _l("Entry created"),
     "entry.update": _l("Entry changed"),
+    "entry.import": _l("Entry imported"),
+    "entry.submit": _l("Entry submitted"),
+    "entry.resubmit": _l("Entry submitted again"),
+    "entry.withdraw": _l("Entry withdrawn"),
+    "entry.accept": _l("Entry accepted in format review"),
+    "entry.return": _l("Entry returned for correction"),
+    "entry.reject": _l("Entry rejected in format review"),
+    "entry.provincial_outcome": _l("Provincial outcome recorded"),
     "attachment.upload": _l("Material uploaded"),
     "attachment.delete": _l("Material deleted"),
+    "judging.plan": _l("Judge assignment planned"),
+    "judging.publish": _l("Judge assignments published"),
+    "judging.round_state": _l("Round state changed"),
+    "judging.judges_added": _l("Judges added"),
+    "judging.judge_removed": _l("Judge removed"),
+    "judging.combination": _l("Round combination set"),
+    "judging.promote_top": _l("Top entries promoted"),
+    "judging.promote_manual": _l("Entry promoted by hand"),
+    "judging.unpromote": _l("Promotion undone"),
+    "judging.rejudge": _l("Extra judging ordered"),
+    "assignment.removed": _l("Assignment removed"),
+    "assignment.dropped": _l("Assignment dropped"),
+    "conflict.removed": _l("Conflict of interest removed"),
+    "sheet.submit": _l("Score sheet submitted"),
+    "sheet.reopen": _l("Score sheet reopened"),
+    "results.rank": _l("Ranking computed"),
+    "results.tie_decision": _l("Tie decided"),
+    "results.override": _l("Result overridden"),
+    "results.lock": _l("Results locked"),
+    "results.unlock": _l("Results unlocked"),
+    "results.publish": _l("Results published for public notice"),
+    "results.withdraw": _l("Result withdrawn"),
+    "objection.record": _l("Objection recorded"),
+    "objection.settle": _l("Objection settled"),
+    "certificates.issue": _l("Certificates issued"),
+    "certificate.correct": _l("Certificate data corrected"),
+    "certificate.reissue": _l("Certificate re-issued"),
+    "certificate.revoke": _l("Certificate revoked"),
+    "certificate.asset": _l("Certificate image uploaded"),
+    "certificate.asset_removed": _l("Certificate image removed"),
 }
 OBJECT_LABELS = {
     "user": _l("Account"),
@@ -54,6 +94,24 @@ OBJECT_LABELS = {
     "certificate": _l("Certificate"),
     "round": _l("Round"),
     "assignment": _l("Assignment"),
+    "objection": _l("Objection"),
+    "conflict": _l("Conflict of interest"),
+}
+# Keys that often appear in before/after; others are shown as they are stored.
+FIELD_LABELS = {
+    "title": _l("Title"),
+    "state": _l("State"),
+    "number": _l("Number"),
+    "name": _l("Name"),
+    "username": _l("Username"),
+    "phone": _l("Phone"),
+    "email": _l("Email"),
+    "abstract": _l("Abstract"),
+    "students": _l("Students"),
+    "advisers": _l("Advisers"),
+    "roles": _l("Roles"),
+    "active": _l("Enabled"),
+    "reason": _l("Reason"),
 }
 
 
@@ -86,7 +144,11 @@ def _flatten(data, prefix: str = "") -> dict:
     return flat
 
 
-def show_value(value) -> str:
+def show_value(value, key: str = "", object_type: str = "") -> str:
+    if key == "state" and isinstance(value, str):
+        states = CONTEST_STATE_LABELS if object_type == "contest" else ENTRY_STATE_LABELS
+        if value in states:
+            return f"{states[value]} ({value})"
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -96,7 +158,7 @@ def show_value(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def diff_rows(before, after) -> list[dict]:
+def diff_rows(before, after, object_type: str = "") -> list[dict]:
     """The before/after of an event as rows: key, old, new and whether it changed, added or removed."""
     old, new = _flatten(before), _flatten(after)
     rows = []
@@ -105,8 +167,9 @@ def diff_rows(before, after) -> list[dict]:
             status = "same" if old[key] == new[key] else "changed"
         else:
             status = "removed" if key in old else "added"
-        rows.append({"key": key, "before": show_value(old.get(key)) if key in old else "",
-                     "after": show_value(new.get(key)) if key in new else "", "status": status})
+        rows.append({"key": key, "label": FIELD_LABELS.get(key, ""), "status": status,
+                     "before": show_value(old.get(key), key, object_type) if key in old else "",
+                     "after": show_value(new.get(key), key, object_type) if key in new else ""})
     return rows
 
 
@@ -209,6 +272,6 @@ def audit_event(event_id: int):
         abort(404)
     contest = db.session.get(Contest, event.contest_id) if event.contest_id else None
     return render_template(
-        "organizer/audit_event.html", event=event, contest=contest, rows=diff_rows(event.before, event.after),
+        "organizer/audit_event.html", event=event, contest=contest, rows=diff_rows(event.before, event.after, event.object_type),
         action_labels=ACTION_LABELS, object_labels=OBJECT_LABELS,
     )
