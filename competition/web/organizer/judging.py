@@ -308,7 +308,8 @@ def judging_conflicts(contest_id: int, number: int):
     entries = {e.id: e for e in service.round_entries(rnd)}
     return render_template("organizer/judging_conflicts.html", contest=contest, rnd=rnd, rows=rows, users=users,
                            entries=entries, panel=service.round_judges(rnd), form=ActionForm(),
-                           kind_label=service.conflict_kind_label, kinds=service.CONFLICT_KINDS)
+                           kind_label=service.conflict_kind_label, kinds=service.CONFLICT_KINDS,
+                           state_label=round_state_label)
 
 
 @bp.route("/contests/<int:contest_id>/judging/<int:number>/conflicts/<int:conflict_id>/remove",
@@ -398,7 +399,8 @@ def judging_promote(contest_id: int, number: int):
     defaults = {g.key: rounds_service.default_cut(g, contest) for g, _rows in groups if g.outcome.results}
     return render_template("organizer/judging_promote.html", contest=contest, rnd=rnd, nxt=nxt, groups=groups,
                            top_n=top_n, promoted=promoted, form=ActionForm(), fmt=scoring.format_score,
-                           defaults=defaults, group_ids={g.key: i for i, (g, _r) in enumerate(groups)})
+                           defaults=defaults, group_ids={g.key: i for i, (g, _r) in enumerate(groups)},
+                           state_label=round_state_label)
 
 
 @bp.route("/contests/<int:contest_id>/judging/<int:number>/promote/manual", methods=["POST"])
