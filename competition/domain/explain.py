@@ -25,11 +25,15 @@ class Names(tuple):
         return ", ".join(str(n) for n in self)
 
 
+_NESTED = (Message, tuple, list)
+
+
 def _enc(value: Any) -> Any:
     if isinstance(value, Message):
-        return {"t": value.template, "p": {k: _enc(v) for k, v in value.params.items()}}
+        return {"t": value.template,
+                "p": {k: _enc(v) if isinstance(v, _NESTED) else v for k, v in value.params.items()}}
     if isinstance(value, tuple | list):
-        return [_enc(v) for v in value]
+        return [_enc(v) if isinstance(v, _NESTED) else v for v in value]
     return value
 
 

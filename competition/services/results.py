@@ -22,12 +22,13 @@ scores again.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
 
@@ -71,26 +72,32 @@ MAX_REASON = 2000
 # ------------------------------------------------------------ rendering ----
 
 
-def render(parts: Iterable[Message] | Message | None, sep: str | None = None) -> str:
-    """Translate explanation parts (nested messages and name lists too) and join them."""
+def render(parts: Iterable[Message] | Message | None, sep: str | None = None, *, translations=None) -> str:
+    """Translate explanation parts (nested messages and name lists too) and join them.
+
+    ``translations``: a gettext translations object to use instead of looking up the current
+    locale's for every message (many rows at once)."""
+    t = translations or get_translations()
     if parts is None:
         return ""
     if isinstance(parts, Message):
-        return _render_one(parts)
-    return (sep if sep is not None else _("; ")).join(_render_one(p) for p in parts)
+        return _render_one(parts, t)
+    return (sep if sep is not None else t.gettext("; ")).join(_render_one(p, t) for p in parts)
 
 
-def _render_param(value):
+def _render_param(value, t):
     if isinstance(value, Message):
-        return _render_one(value)
+        return _render_one(value, t)
     if isinstance(value, list | tuple):
-        return _(", ").join(str(_render_param(v)) for v in value)
+        return t.gettext(", ").join(str(_render_param(v, t)) for v in value)
     return value
 
 
-def _render_one(message: Message) -> str:
-    params = {k: _render_param(v) for k, v in message.params.items()}
-    return _(message.template, **params) if params else _(message.template)
+def _render_one(message: Message, t) -> str:
+    text = t.gettext(message.template)
+    if not message.params:
+        return text
+    return text % {k: _render_param(v, t) for k, v in message.params.items()}
 
 
 def explanation_text(result: Result, sep: str | None = None) -> str:
@@ -306,33 +313,31 @@ def run_ranking(contest: Contest, *, actor, method: str | None = None) -> Rankin
                 out.append(r.raw_sum)
         return out
 
-    old = {row.entry_id: row for row in db.session.scalars(select(Result).where(Result.contest_id == contest.id))}
+    kept = ("override_award", "override_nominated", "override_reason", "withdrawn", "withdrawn_reason")
+    old = {row[0]: dict(zip(kept, row[1:])) for row in db.session.execute(
+        select(Result.entry_id, *(getattr(Result, k) for k in kept)).where(Result.contest_id == contest.id))}
     now = utcnow()
     rows = []
     for r in outcome.results:
         info = infos[r.entry_id]
-        parts = [p for p in r.explanation if p.template != "rank %(rank)d"]
-        parts = [Message(p.template, {k: judge_label(v) if k == "judge" else v for k, v in p.params.items()})
-                 for p in parts]
+        parts = encode(p for p in r.explanation if p.template != "rank %(rank)d")
+        for p in parts:
+            if "judge" in p["p"]:
+                p["p"]["judge"] = judge_label(p["p"]["judge"])
         rounds_part = []
         if len(round_scores[r.entry_id]) > 1 or len(outcomes) > 1:
             rounds_part = [Message(N_("round scores: %(scores)s (combined: %(mode)s)"), {
                 "scores": Names(f"{rounds[n].name} {s:.2f}" for n, s in round_scores[r.entry_id]),
                 "mode": Message(N_("weighted by round") if mode == "weighted" else N_("last round reached")),
             })]
-        prev = old.get(r.entry_id)
         rows.append({
             "contest_id": contest.id, "entry_id": r.entry_id, "group_key": info.group_key, "method": method,
             "n_judges": r.n_judges, "raw_mean": round(r.raw_mean, 4), "trimmed_mean": round(r.trimmed_mean, 4),
             "score": r.score, "uncertainty": round(r.uncertainty, 4), "rank": r.rank, "component": r.component,
             "position": r.rank, "award": None, "nominated": False, "pending": False, "nomination_reason": None,
-            "explanation": {"ranking": encode(parts), "rounds": encode(rounds_part), "tie": tie_values(r)},
-            "override_award": prev.override_award if prev else None,
-            "override_nominated": prev.override_nominated if prev else None,
-            "override_reason": prev.override_reason if prev else None,
-            "withdrawn": prev.withdrawn if prev else False,
-            "withdrawn_reason": prev.withdrawn_reason if prev else None,
-            "computed_at": now,
+            "explanation": {"ranking": parts, "rounds": encode(rounds_part), "tie": tie_values(r)},
+            "override_award": None, "override_nominated": None, "override_reason": None, "withdrawn": False,
+            "withdrawn_reason": None, **old.get(r.entry_id, {}), "computed_at": now,
         })
 
     run = get_run(contest) or RankingRun(contest_id=contest.id)
@@ -353,7 +358,7 @@ def run_ranking(contest: Contest, *, actor, method: str | None = None) -> Rankin
 
     _settle_rows(contest, rows, infos, chain, run)
     db.session.execute(delete(Result).where(Result.contest_id == contest.id), execution_options={"synchronize_session": False})
-    db.session.execute(insert(Result), rows)
+    db.session.execute(insert(Result.__table__), rows)
     db.session.flush()
     db.session.expire_all()
     audit.record(actor, "results.rank", contest, contest_id=contest.id, after={
@@ -468,8 +473,13 @@ def _settle_rows(contest: Contest, rows: list[dict], infos: Mapping[int, _EntryI
         for m in rows:
             m["explanation"] = {**m["explanation"], "nomination": encode([Message(N_("no nomination quota is set"))])}
     with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")):
+        translations = get_translations()
+        texts: dict[str, str] = {}  # many rows share a reason ("二等奖: not eligible ...")
         for m in rows:
-            m["nomination_reason"] = render(decode(m["explanation"].get("nomination")))
+            key = json.dumps(m["explanation"].get("nomination"), ensure_ascii=False)
+            if key not in texts:
+                texts[key] = render(decode(m["explanation"].get("nomination")), translations=translations)
+            m["nomination_reason"] = texts[key]
     run.ties = ties
 
 

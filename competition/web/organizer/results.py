@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -141,32 +142,24 @@ def results_tie(contest_id: int, index: int):
                 _("The tie was decided and the results updated."))
 
 
-@bp.route("/contests/<int:contest_id>/results/lock", methods=["POST"])
-def results_lock(contest_id: int):
+# Plain action forms: (service call, success message).
+ACTIONS = {
+    "lock": (lambda contest, form: service.lock(contest, actor=current_user),
+             _l("The results are locked: the ranking is no longer recomputed from the scores.")),
+    "unlock": (lambda contest, form: service.unlock(contest, actor=current_user, reason=form.get("reason", "")),
+               _l("The results are unlocked.")),
+    "publish": (lambda contest, form: service.publish(contest, actor=current_user),
+                _l("The results are published on the public notice page.")),
+    "finalize": (lambda contest, form: service.finalize(contest, actor=current_user, reason=form.get("reason")),
+                 _l("The results are final. They will not change any more.")),
+}
+
+
+@bp.route("/contests/<int:contest_id>/results/<any(lock, unlock, publish, finalize):action>", methods=["POST"])
+def results_action(contest_id: int, action: str):
     contest = _contest(contest_id)
-    return _act(contest, lambda: service.lock(contest, actor=current_user),
-                _("The results are locked: the ranking is no longer recomputed from the scores."))
-
-
-@bp.route("/contests/<int:contest_id>/results/unlock", methods=["POST"])
-def results_unlock(contest_id: int):
-    contest = _contest(contest_id)
-    return _act(contest, lambda: service.unlock(contest, actor=current_user, reason=request.form.get("reason", "")),
-                _("The results are unlocked."))
-
-
-@bp.route("/contests/<int:contest_id>/results/publish", methods=["POST"])
-def results_publish(contest_id: int):
-    contest = _contest(contest_id)
-    return _act(contest, lambda: service.publish(contest, actor=current_user),
-                _("The results are published on the public notice page."))
-
-
-@bp.route("/contests/<int:contest_id>/results/finalize", methods=["POST"])
-def results_finalize(contest_id: int):
-    contest = _contest(contest_id)
-    return _act(contest, lambda: service.finalize(contest, actor=current_user, reason=request.form.get("reason")),
-                _("The results are final. They will not change any more."))
+    call, success = ACTIONS[action]
+    return _act(contest, lambda: call(contest, request.form), str(success))
 
 
 @bp.route("/contests/<int:contest_id>/results/<int:result_id>", methods=["GET", "POST"])
