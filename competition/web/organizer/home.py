@@ -13,7 +13,7 @@ from .views import bp
 # Areas other engineers add under /organizer/contests/<id>/<area> (or /organizer/<area>/<id>);
 # shown only once they exist.
 CONTEST_AREAS = (
-    ("judging", _l("Judging")),
+    ("judging", _l("Judges and scoring")),
     ("results", _l("Results and awards")),
     ("certificates", _l("Certificates")),
     ("exports", _l("Exports")),
