@@ -1,0 +1,101 @@
+"""A judge scores an entry with the keyboard only in a real (headless) chromium: autosave,
+reload, submit, locked. The app is served by werkzeug in a thread on a free port."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from competition.extensions import db
+from competition.services import judging_sheets
+from tests import factories_judging as fj
+from tests.factories import PASSWORD, SAMPLES
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture()
+def scored_world(world):
+    j = fj.judging_world(world)
+    fj.planned(world, j)
+    first = judging_sheets.judge_assignments(world.judge2)[0]
+    fj.attach(first.entry, name="王小明的研究报告.pdf",
+              data=(SAMPLES / "research_report_sample.pdf").read_bytes())
+    db.session.commit()
+    return world, first.id
+
+
+@pytest.fixture()
+def live_server(app, scored_world):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture()
+def page():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        except Exception as exc:  # no chromium on this machine
+            pytest.skip(f"chromium not available: {exc}")
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(8000)
+        page.on("dialog", lambda dialog: dialog.accept())
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def test_judge_scores_with_keyboard_autosave_reload_submit(live_server, scored_world, page):
+    world, assignment_id = scored_world
+    page.goto(f"{live_server}/login")
+    page.fill("#username", world.judge2.username)
+    page.fill("#password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/judge/")
+    assert "已评" in page.inner_text(".judge-progress")
+
+    # "n" opens the next unscored entry; the first score field has the focus
+    page.keyboard.press("n")
+    page.wait_for_url(f"{live_server}/judge/a/{assignment_id}")
+    assert page.locator("iframe.viewer-frame").count() == 1
+    assert "王小明" not in page.content()  # blind: not even the file name
+    inputs = page.locator("input.score")
+    assert inputs.count() == 4
+    assert page.evaluate("document.activeElement.id") == inputs.nth(0).get_attribute("id")
+
+    # out of bounds is flagged while typing, and not saved
+    page.keyboard.type("45")
+    assert "最多40分" in page.inner_text(f"#err-{inputs.nth(0).get_attribute('data-key')}")
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Backspace")
+    for value in ("30", "22", "15", "8"):
+        page.keyboard.type(value)
+        page.keyboard.press("Enter")
+    page.keyboard.type("结构清楚")
+    assert page.inner_text("#total") == "75"
+    page.locator("#save-status", has_text="已保存").wait_for()
+
+    page.reload()
+    assert [inputs.nth(i).input_value() for i in range(4)] == ["30", "22", "15", "8"]
+    assert page.input_value("#comment") == "结构清楚"
+    assert page.inner_text("#total") == "75"
+
+    # Ctrl+Enter submits (after the confirmation), and the sheet is locked
+    page.focus("#comment")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("text=已提交 · 已锁定")
+    assert inputs.nth(0).is_disabled()
+    assert page.locator("#submit-sheet").count() == 0
