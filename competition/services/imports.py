@@ -777,3 +777,16 @@ def take_credentials(folder: str | Path, token: str, *, user_id: int) -> bytes |
         return None
     drop_stash(folder, token)
     return data
+
+
+def guess_kind(data: bytes, filename: str, kinds=KINDS) -> str:
+    """The kind whose columns the sheet matches best (for the command line, where no form asks)."""
+    scores, first_error = {}, None
+    for kind in kinds:
+        try:
+            scores[kind] = len(read_table(data, filename, COLUMNS[kind]).columns)
+        except SheetError as exc:
+            first_error = first_error or exc
+    if not scores:
+        raise ServiceError(translate(first_error.message), "file")
+    return max(scores, key=lambda k: (scores[k], -kinds.index(k)))

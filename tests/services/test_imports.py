@@ -252,3 +252,37 @@ def test_stash_belongs_to_its_uploader(tmp_path):
     assert imports.take_credentials(tmp_path, token, user_id=8) is None
     assert imports.take_credentials(tmp_path, token, user_id=7) == b"xlsx"
     assert imports.take_credentials(tmp_path, token, user_id=7) is None
+
+
+def test_cli_import_users_dry_run_then_apply(app, db, city, tmp_path):
+    runner = app.test_cli_runner()
+    path = tmp_path / "学校.csv"
+    path.write_bytes(fa.sample("schools_gbk.csv"))
+    result = runner.invoke(args=["import-users", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "schools" in result.output and "新建 20" in result.output and "试运行" in result.output
+    db.session.expire_all()
+    assert count(db, School) == 0
+    assert runner.invoke(args=["import-users", str(path)]).exit_code == 0
+    db.session.expire_all()
+    assert count(db, School) == 20
+    teachers = tmp_path / "t.xlsx"
+    teachers.write_bytes(fa.sample("teachers_libreoffice.xlsx"))
+    out = tmp_path / "pw.xlsx"
+    result = runner.invoke(args=["import-users", str(teachers), "--kind", "teachers", "--passwords", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.exists() and (out.stat().st_mode & 0o077) == 0
+    db.session.expire_all()
+    assert count(db, User) == 41
+
+
+def test_cli_bad_sheet_exits_with_the_rows(app, db, tmp_path):
+    fa.organizer()
+    db.session.commit()
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(fa.sample("teachers_libreoffice.xlsx"))
+    result = app.test_cli_runner().invoke(args=["import-users", str(path)])
+    assert result.exit_code != 0
+    assert "第 3 行" in result.output and "淮北市第一中学" in result.output
+    db.session.expire_all()
+    assert count(db, User) == 1
