@@ -41,6 +41,10 @@
     var template = document.getElementById(name + "-template");
     var tbody = document.querySelector('table[data-rows="' + name + '"] tbody');
     if (!template || !tbody || rowsOf(name).length >= limit(name)) { return; }
+    if (name === "students" && rowsOf(name).length >= 1) {
+      var team = document.querySelector("input[name='is_team'][value='1']");
+      if (team && !team.checked) { team.checked = true; team.dispatchEvent(new Event("change", { bubbles: true })); }
+    }
     var html = template.innerHTML.replace(/__index__/g, String(nextIndex(name)));
     tbody.insertAdjacentHTML("beforeend", html);
     var rows = rowsOf(name);
@@ -90,7 +94,8 @@
     var isTeam = team && team.checked;
 
     var students = document.querySelector('table[data-rows="students"]');
-    if (students) { students.dataset.max = String(hasStudents ? (isTeam ? rules.maxStudents : 1) : 0); }
+    // Adding a second student turns the entry into a team entry (see addRow), so the limit is the team's.
+    if (students) { students.dataset.max = String(hasStudents ? (rules.team ? rules.maxStudents : 1) : 0); }
     var advisers = document.querySelector('table[data-rows="advisers"]');
     if (advisers) { advisers.dataset.max = String(rules.maxAdvisers); }
 

@@ -353,6 +353,7 @@ def test_the_application_form_downloads_as_pdf(client, world, login_as):
     assert "attachment" in resp.headers["Content-Disposition"] and "UTF-8''" in resp.headers["Content-Disposition"]
 
 
+@pytest.mark.slow
 def test_a_500_mb_upload_is_streamed(client, world, login_as, tmp_path):
     """The whole path (multipart parsing, storage, sniffing) keeps memory flat."""
     from tests.test_storage import mp4_bytes

@@ -47,8 +47,12 @@ def download(attachment_id: int):
     if inline:
         g.csp = INLINE_CSP
     name = download_name(attachment, current_user)
+    # A local path lets send_file know size and time, so Range requests (video seeking) work;
+    # other backends give a stream.
+    local_path = getattr(storage, "local_path", None)
+    source = local_path(attachment.storage_key) if local_path else storage.open(attachment.storage_key)
     response = send_file(
-        storage.open(attachment.storage_key),
+        source,
         mimetype=CONTENT_TYPES.get(attachment.file_kind, "application/octet-stream"),
         as_attachment=not inline,
         download_name=name or PurePosixPath("file").with_suffix("." + attachment.file_kind).name,

@@ -150,8 +150,8 @@ def _render_form(form, contest, section, entry=None, errors=None, status=200):
     return render_template(
         "teacher/entry_form.html", form=form, contest=contest, section=section, entry=entry,
         summary=summary, block_errors=block_errors, sections_data=_sections_data(contest),
-        student_template=StudentForm(prefix="students-__index__"),
-        adviser_template=AdviserForm(prefix="advisers-__index__"),
+        student_template=StudentForm(prefix="students-__index__-"),
+        adviser_template=AdviserForm(prefix="advisers-__index__-"),
         school=current_user.school,
     ), status
 

@@ -46,7 +46,7 @@ class EntryForm(FlaskForm):
     title = StringField(_l("Entry title"), validators=[InputRequired(message=_l("The title is required.")),
                                                        Length(max=200)])
     section = SelectField(_l("Section"), coerce=int, validate_choice=False)
-    abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(max=3000)])
+    abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(max=3000)], render_kw={"rows": 6})
     stage = SelectField(_l("Stage"), validate_choice=False)
     subject = SelectField(_l("Subject"), validate_choice=False)
     is_team = RadioField(_l("Entered as"), choices=choices([("0", _l("Individual")), ("1", _l("Team"))]), default="0",
