@@ -216,6 +216,7 @@ def assign_awards(
     pending: dict[str, set[int]] = {}
     decided: dict[str, set[int]] = {}
     ties: list[CutTie] = []
+    placed_below: dict[int, int] = {}  # position -> places the organizer put above it in its tie
     prev_above: set[int] = set()
     for name in names:
         c = cuts[name]
@@ -234,6 +235,8 @@ def assign_awards(
                     picked = {p for p in members if ordered[p].entry_id in chosen}
                     now |= picked
                     decided[name] = set(members)
+                    for q in set(members) - picked:  # placed below the chosen ones
+                        placed_below[q] = max(placed_below.get(q, 0), len(picked))
                 else:
                     ties.append(CutTie(name, c, ids, c - s, ordered[s].score))
                     wait = set(members) - now
@@ -249,6 +252,7 @@ def assign_awards(
     total = cuts[names[-1]] if names else 0
     for p, r in enumerate(ordered):
         s, _ = span_of[p]
+        s += placed_below.get(p, 0)
         where = {"position": s + 1, "n": n}
         if ranks[p] != s + 1 and tie_break:
             notes = [Message(N_("rank %(position)d of %(n)d in the group (tied on score for rank %(rank)d, "
@@ -256,6 +260,11 @@ def assign_awards(
         else:
             notes = [Message(N_("rank %(position)d of %(n)d in the group"), where)]
         level, is_pending = None, False
+        for name in names:
+            if p in decided.get(name, ()) and p not in above[name]:
+                notes.append(Message(
+                    N_("tied at the %(level)s line: not awarded %(level)s by the organizer's decision"),
+                    {"level": name}))
         for name in names:
             if p in pending[name]:
                 others = [ordered[q].entry_id for q in range(*span_of[p]) if q != p]
@@ -281,11 +290,6 @@ def assign_awards(
                                      {"quota": quotas[name], "level": name}))
             break
         if level is None and not is_pending:
-            for name in names:
-                if p in decided.get(name, ()) and p not in above[name]:
-                    notes.append(Message(
-                        N_("tied at the %(level)s line: not awarded %(level)s by the organizer's decision"),
-                        {"level": name}))
             notes.append(Message(N_("%(total)d award places in all: no award"), {"total": total}))
         awards.append(
             Award(r.entry_id, level, s + 1, ranks[p], n, is_pending, tuple(notes), group)

@@ -106,17 +106,24 @@ def explanation_text(result: Result, sep: str | None = None) -> str:
 
 
 def explanation_parts(result: Result) -> list[Message]:
+    return summary_parts(result) + detail_parts(result)
+
+
+def summary_parts(result: Result) -> list[Message]:
+    """Rank in the group, award and why, nomination and why, changes by hand."""
     data = result.explanation or {}
-    parts: list[Message] = []
-    parts += decode(data.get("award"))
-    parts += decode(data.get("ranking"))
-    parts += decode(data.get("rounds"))
-    parts += decode(data.get("nomination"))
+    parts = list(decode(data.get("award"))) + list(decode(data.get("nomination")))
     if result.override_reason and (result.override_award is not None or result.override_nominated is not None):
         parts.append(Message(N_("changed by the organizer: %(reason)s"), {"reason": result.override_reason}))
     if result.withdrawn:
         parts.append(Message(N_("award withdrawn: %(reason)s"), {"reason": result.withdrawn_reason or ""}))
     return parts
+
+
+def detail_parts(result: Result) -> list[Message]:
+    """How the score came about: raw mean, method, judges' adjustments, rounds."""
+    data = result.explanation or {}
+    return list(decode(data.get("ranking"))) + list(decode(data.get("rounds")))
 
 
 # ---------------------------------------------------------------- reads ----
@@ -462,6 +469,11 @@ def _settle_rows(contest: Contest, rows: list[dict], infos: Mapping[int, _EntryI
         decided = out.by_entry()
         for m in rows:
             d = decided.get(m["entry_id"])
+            if m["pending"] and d is not None and not d.nominated:
+                m["nominated"] = False
+                m["explanation"] = {**m["explanation"], "nomination": encode(
+                    [Message(N_("the nomination is settled after the decision on the award tie"))])}
+                continue
             if d is None:  # withdrawn
                 m["nominated"] = False
                 m["explanation"] = {**m["explanation"], "nomination": encode([Message(N_("award withdrawn"))])}
@@ -592,6 +604,15 @@ def _check_draft(contest: Contest) -> None:
         raise ServiceError(_("The results of this contest are final and frozen."))
     if contest.state not in ("judging", "results"):
         raise ServiceError(_("Results can be changed only before they are published."))
+
+
+def award_counts(contest: Contest, rows: Iterable[Result]) -> dict[str, int]:
+    """Awards as they stand, in the order of the contest's levels."""
+    counts = dict.fromkeys(award_choices(contest), 0)
+    for r in rows:
+        if r.final_award:
+            counts[r.final_award] = counts.get(r.final_award, 0) + 1
+    return {k: v for k, v in counts.items() if v}
 
 
 def award_choices(contest: Contest) -> list[str]:

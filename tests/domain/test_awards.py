@@ -74,6 +74,13 @@ def test_tie_at_the_line_is_reported_not_broken() -> None:
     assert settled.resolved
     assert levels_of(settled)["E4"] == "一等奖"
     assert "awarded 一等奖 by the organizer's decision" in text(settled.by_entry()["E4"].explanation)
+    # Or only E4: E3 is placed below it and told why it missed the line.
+    one = assign_awards(group([99, 98, 97, 97, 90, 80, 70, 60, 50, 40]), [("一等奖", .3), ("二等奖", .2)],
+                        tie_decisions={"一等奖": ["E4"]}).by_entry()
+    assert (one["E4"].position, one["E3"].position) == (3, 4) and one["E3"].level == "二等奖"
+    assert text(one["E3"].explanation) == (
+        "rank 4 of 10 in the group; tied at the 一等奖 line: not awarded 一等奖 by the organizer's decision; "
+        "2 places for 二等奖: awarded 二等奖")
     with pytest.raises(ValueError):
         assign_awards(group([99, 98, 97, 97]), [("一等奖", .75)], tie_decisions={"一等奖": ["E1"]})
     with pytest.raises(ValueError):  # no tie on that line: a stale decision is refused

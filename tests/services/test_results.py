@@ -106,6 +106,8 @@ def test_tie_at_the_award_line_blocks_publication_until_decided(world, db) -> No
     db.session.commit()
     r = rows(c.contest)
     assert r["作品02"].award == "一等奖" and r["作品01"].award == "二等奖" and not r["作品01"].pending
+    assert (r["作品02"].position, r["作品01"].position) == (1, 2)
+    assert "经组织方裁定未获一等奖" in svc.explanation_text(r["作品01"])
     assert "经组织方裁定获一等奖" in svc.explanation_text(r["作品02"])
     assert not svc.get_run(c.contest).ties
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "results.tie_decision"))

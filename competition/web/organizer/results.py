@@ -39,13 +39,33 @@ def _result(contest: Contest, result_id: int) -> Result:
 
 
 def _judging_url(contest: Contest) -> str | None:
-    """Where re-judging is arranged (the judging pages), if that area is installed."""
+    """Where judges are added (the judging pages), if that area is installed."""
     for endpoint in JUDGING_ENDPOINTS:
         try:
             return url_for(endpoint, contest_id=contest.id)
         except BuildError:
             continue
     return None
+
+
+def _rejudge_urls(contest: Contest, run, entry_ids) -> tuple[str | None, dict[int, str]]:
+    """Re-judging links for the last judged round: the round's re-judging page, and each entry's
+    judging page (to add a judge to that entry)."""
+    if not run or not run.judges:
+        return _judging_url(contest), {}
+    number = max(j["round"] for j in run.judges)
+    try:
+        page = url_for("organizer.judging_promote", contest_id=contest.id, number=number)
+    except BuildError:
+        page = _judging_url(contest)
+    links = {}
+    for entry_id in entry_ids:
+        try:
+            links[entry_id] = url_for("organizer.judging_entry", contest_id=contest.id, number=number,
+                                      entry_id=entry_id)
+        except BuildError:
+            break
+    return page, links
 
 
 def _back(contest: Contest, **kw):
@@ -88,23 +108,21 @@ def results(contest_id: int):
          "results": [by_entry[e] for e in t["entry_ids"] if e in by_entry]}
         for i, t in enumerate(run.ties if run else [])
     ]
+    rejudge_url, entry_links = _rejudge_urls(contest, run, [e for t in ties for e in t["tie"]["entry_ids"]])
     components = []
     if run and run.components:
         components = [[labels.get(e, str(e)) for e in part] for part in run.components]
     return render_template(
         "organizer/results_index.html", contest=contest, run=run, groups=groups, shown=shown, keys=keys,
         group_names=group_names, chosen=chosen, ties=ties, components=components,
-        explain=service.explanation_text, method_labels=service.METHOD_LABELS, methods=METHODS,
-        judging_url=_judging_url(contest), counts=_counts(rows), local=utc_to_local,
+        summary=lambda r: service.render(service.summary_parts(r)),
+        details=lambda r: service.render(service.detail_parts(r)), method_labels=service.METHOD_LABELS, methods=METHODS,
+        judging_url=_judging_url(contest), rejudge_url=rejudge_url, entry_links=entry_links, counts=_counts(contest, rows), local=utc_to_local,
     )
 
 
-def _counts(rows: list[Result]) -> dict:
-    awards: dict[str, int] = {}
-    for r in rows:
-        if r.final_award:
-            awards[r.final_award] = awards.get(r.final_award, 0) + 1
-    return {"entries": len(rows), "awards": awards, "nominated": sum(1 for r in rows if r.final_nominated),
+def _counts(contest: Contest, rows: list[Result]) -> dict:
+    return {"entries": len(rows), "awards": service.award_counts(contest, rows), "nominated": sum(1 for r in rows if r.final_nominated),
             "overridden": sum(1 for r in rows if r.override_reason), "withdrawn": sum(1 for r in rows if r.withdrawn)}
 
 
@@ -116,7 +134,7 @@ def results_judges(contest_id: int):
     for j in (run.judges if run else []):
         rounds.setdefault(j["round_name"], []).append(j)
     return render_template("organizer/results_judges.html", contest=contest, run=run, rounds=rounds,
-                           method_labels=service.METHOD_LABELS)
+                           method_labels=service.METHOD_LABELS, split=bool(run and run.components))
 
 
 @bp.route("/contests/<int:contest_id>/results/run", methods=["POST"])
