@@ -101,14 +101,16 @@ def progress(assignments: list[Assignment]) -> Progress:
     return Progress(len(states), states.count("final"), states.count("draft"), states.count("todo"), complete)
 
 
-def next_unscored(judge: User, after: Assignment | None = None) -> Assignment | None:
-    """The next assignment not yet submitted, after ``after`` in list order (wrapping)."""
-    rows = [a for a in judge_assignments(judge) if sheet_state(a.sheet) != "final"
-            and a.round.state != "closed"]
+def next_unscored(judge: User, after: Assignment | None = None,
+                  contest_id: int | None = None) -> Assignment | None:
+    """The next assignment not yet submitted (of one contest, if given), after ``after`` in
+    list order, wrapping around; without ``after`` the first one not started."""
+    everything = judge_assignments(judge, contest_id)
+    rows = [a for a in everything if sheet_state(a.sheet) != "final" and a.round.state != "closed"]
     if not rows:
         return None
     if after is not None:
-        order = [a.id for a in judge_assignments(judge)]
+        order = [a.id for a in everything]
         pos = order.index(after.id) if after.id in order else -1
         later = [a for a in rows if order.index(a.id) > pos and a.id != after.id]
         others = [a for a in rows if a.id != after.id]

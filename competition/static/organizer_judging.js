@@ -12,6 +12,8 @@
         var rows = data.judges || [];
         if (!rows.length) { return; }
         var labels = rows.map(function (r) { return r.name + " (" + r.n + ")"; });
+        var lowest = Math.min.apply(null, rows.map(function (r) { return r.min; }));
+        var floor = Math.max(0, Math.floor((lowest - 5) / 10) * 10);
         new window.Chart(canvas, {
           type: "bar",
           data: {
@@ -33,7 +35,7 @@
             responsive: true,
             maintainAspectRatio: false,
             animation: false,
-            scales: { y: { suggestedMin: 40, max: 100, title: { display: true, text: "0-100" } } },
+            scales: { y: { beginAtZero: false, min: floor, max: 100 } },
             plugins: {
               legend: { position: "bottom" },
               tooltip: {

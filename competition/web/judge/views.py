@@ -45,10 +45,14 @@ def _assignment_or_403(assignment_id: int) -> Assignment:
 
 
 def _contests(assignments) -> list[Contest]:
-    seen = {}
+    """The judge's contests, those with sheets still to submit first, then the newest."""
+    seen: dict[int, Contest] = {}
+    open_work: set[int] = set()
     for a in assignments:
         seen.setdefault(a.round.contest_id, a.round.contest)
-    return list(seen.values())
+        if sheets.sheet_state(a.sheet) != "final" and a.round.state != "closed":
+            open_work.add(a.round.contest_id)
+    return sorted(seen.values(), key=lambda c: (c.id not in open_work, -c.year, -c.id))
 
 
 @bp.route("/")
@@ -78,7 +82,8 @@ def index():
     return render_template(
         "judge/index.html", rows=rows, progress=progress, contests=contests, contest=contest,
         state=state, query=query, rounds=rounds, round_number=round_number,
-        next_one=sheets.next_unscored(current_user), submit_all_form=SubmitAllForm(),
+        next_one=sheets.next_unscored(current_user, contest_id=contest.id if contest else None),
+        submit_all_form=SubmitAllForm(),
         group_label=lambda e: group_label(e, group_by or ["section", "stage"]),
         fmt=scoring.format_score, filters=STATE_FILTERS,
     )
@@ -90,7 +95,8 @@ def next_unscored():
     current = db.session.get(Assignment, after) if after else None
     if current is not None and current.judge_id != current_user.id:
         current = None
-    nxt = sheets.next_unscored(current_user, current)
+    nxt = sheets.next_unscored(current_user, current,
+                               contest_id=current.round.contest_id if current is not None else None)
     if nxt is None:
         flash(_("All your entries are scored and submitted. Thank you!"), "success")
         return redirect(url_for("judge.index"))

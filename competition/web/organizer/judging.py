@@ -397,9 +397,11 @@ def judging_promote(contest_id: int, number: int):
     groups = rounds_service.promotion_candidates(rnd, top_n)
     promoted = service.round_entries(nxt) if nxt else []
     defaults = {g.key: rounds_service.default_cut(g, contest) for g, _rows in groups if g.outcome.results}
+    pending = sum(1 for a in service.round_assignments(rnd) if a.sheet is None or a.sheet.state != "final")
     return render_template("organizer/judging_promote.html", contest=contest, rnd=rnd, nxt=nxt, groups=groups,
                            top_n=top_n, promoted=promoted, form=ActionForm(), fmt=scoring.format_score,
                            defaults=defaults, group_ids={g.key: i for i, (g, _r) in enumerate(groups)},
+                           pending=pending,
                            state_label=round_state_label)
 
 
