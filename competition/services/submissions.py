@@ -6,7 +6,6 @@ only loads, changes, flushes and audits. Uploaded files follow the transaction (
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import BinaryIO
@@ -44,24 +43,6 @@ class EntryProblems(ServiceError):
         self.problems = problems
         self.errors = [(p.field, translate(p)) for p in problems]
         super().__init__("\n".join(text for _f, text in self.errors), problems[0].field if problems else None)
-
-
-@dataclass
-class EntryInput:
-    """What the teacher typed into the entry form."""
-
-    title: str
-    section_id: int
-    abstract: str | None = None
-    stage: str | None = None
-    subject: str | None = None
-    is_team: bool = False
-    group_name: str | None = None
-    completed_on: date | None = None
-    contact_phone: str | None = None
-    data_confirmed: bool = False
-    students: list[rules.PersonData] = field(default_factory=list)
-    advisers: list[rules.AdviserData] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,15 +191,17 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def save_draft(entry: Entry | None, data: EntryInput, *, school: School, actor, contest: Contest | None = None) -> Entry:
-    """Create (entry None) or update a draft or returned entry. Only a title is required."""
+def save_draft(entry: Entry | None, data: rules.EntryData, *, section_id: int, school: School, actor,
+               contest: Contest | None = None) -> Entry:
+    """Create (entry None) or update a draft or returned entry from what the teacher typed.
+    Only a title is required."""
     if entry is None:
         if contest is None or not contest.is_submission_open(utcnow()):
             raise ServiceError(_("This contest is not taking entries now."))
     else:
         contest = entry.contest
         _require_editable(entry)
-    section = db.session.get(Section, data.section_id)
+    section = db.session.get(Section, section_id)
     if section is None or section.contest_id != contest.id:
         raise EntryProblems([Message(N_("Choose a section of this contest."), field="section")])
     if entry is not None and section.id != entry.section_id and entry.attachments:

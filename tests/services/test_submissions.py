@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from competition.domain.eligibility import AdviserData, PersonData
+from competition.domain.eligibility import AdviserData, EntryData, PersonData
 from competition.extensions import db
 from competition.models import Attachment, AuditEvent, Entry, utcnow
 from competition.services import ServiceError, submissions
@@ -15,13 +15,18 @@ from tests.factories_teacher import (
 )
 
 
-def entry_input(section, **changes):
-    data = dict(title="雨水回收", section_id=section.id, abstract="摘要", stage="初中", subject="物理与天文学",
+def entry_input(**changes):
+    data = dict(title="雨水回收", abstract="摘要", stage="初中", subject="物理与天文学",
                 completed_on=None, contact_phone="0561-3098765", data_confirmed=True,
-                students=[PersonData(name="王芳", gender="女", grade="八年级", school_name="淮北市第一中学")],
-                advisers=[AdviserData(name="张老师", gender="男", unit="淮北市第一中学", phone="13900000000")])
+                students=(PersonData(name="王芳", gender="女", grade="八年级", school_name="淮北市第一中学"),),
+                advisers=(AdviserData(name="张老师", gender="男", unit="淮北市第一中学", phone="13900000000"),))
     data.update(changes)
-    return submissions.EntryInput(**data)
+    return EntryData(**data)
+
+
+def save(entry, section, *, world, contest=None, **changes):
+    return submissions.save_draft(entry, entry_input(**changes), section_id=section.id, school=world.s1,
+                                  actor=world.teacher1, contest=contest)
 
 
 def events(action):
@@ -30,8 +35,8 @@ def events(action):
 
 def test_create_a_draft_with_only_a_title(world):
     section = f.section(world.contest, "XS")
-    entry = submissions.save_draft(None, submissions.EntryInput(title="只有标题", section_id=section.id),
-                                   school=world.s1, actor=world.teacher1, contest=world.contest)
+    entry = submissions.save_draft(None, EntryData(title="只有标题"), section_id=section.id, school=world.s1,
+                                   actor=world.teacher1, contest=world.contest)
     assert entry.state == "draft" and entry.created_by_id == world.teacher1.id
     assert events("entry.create")[0].after["title"] == "只有标题"
     found = {p.field for p in submissions.problems(entry)}
@@ -41,8 +46,7 @@ def test_create_a_draft_with_only_a_title(world):
 def test_a_draft_without_a_title_is_refused(world):
     section = f.section(world.contest, "XS")
     with pytest.raises(submissions.EntryProblems) as err:
-        submissions.save_draft(None, entry_input(section, title="  "), school=world.s1, actor=world.teacher1,
-                               contest=world.contest)
+        save(None, section, world=world, contest=world.contest, title="  ")
     assert err.value.errors[0][0] == "title"
     assert db.session.query(Entry).count() == 2
 
@@ -52,8 +56,7 @@ def test_update_replaces_students_and_records_what_changed(world):
     section = entry.section
     students = [PersonData(name="王芳", gender="女", grade="八年级", school_name="淮北市第一中学"),
                 PersonData(name="李明", gender="男", grade="八年级", school_name="淮北市第一中学")]
-    submissions.save_draft(entry, entry_input(section, is_team=True, students=students), school=world.s1,
-                           actor=world.teacher1)
+    save(entry, section, world=world, is_team=True, students=tuple(students))
     assert [s.name for s in entry.students] == ["王芳", "李明"]
     assert entry.is_team and entry.students[0].stage == "初中"
     event = events("entry.update")[0]
@@ -62,8 +65,7 @@ def test_update_replaces_students_and_records_what_changed(world):
 
 def test_counselor_sections_drop_students_and_advisers(world):
     section = f.section(world.contest, "FD")
-    entry = submissions.save_draft(None, entry_input(section, subject="科教方案类", students=[], advisers=[]),
-                                   school=world.s1, actor=world.teacher1, contest=world.contest)
+    entry = save(None, section, world=world, contest=world.contest, subject="科教方案类")
     assert entry.students == [] and entry.advisers == [] and not entry.is_team
 
 
@@ -71,23 +73,20 @@ def test_the_section_cannot_change_while_materials_are_uploaded(world):
     entry = world.entry1
     attach(entry, "report")
     with pytest.raises(submissions.EntryProblems) as err:
-        submissions.save_draft(entry, entry_input(f.section(world.contest, "FD"), students=[], advisers=[]),
-                               school=world.s1, actor=world.teacher1)
+        save(entry, f.section(world.contest, "FD"), world=world, students=(), advisers=())
     assert err.value.errors[0][0] == "section"
 
 
 def test_a_section_of_another_contest_is_refused(world):
     other = f.make_contest("invention")
     with pytest.raises(submissions.EntryProblems):
-        submissions.save_draft(None, entry_input(other.sections[0]), school=world.s1, actor=world.teacher1,
-                               contest=world.contest)
+        save(None, other.sections[0], world=world, contest=world.contest)
 
 
 def test_no_new_drafts_once_the_contest_closed(world):
     world.contest.submission_closes_at = utcnow() - timedelta(minutes=1)
     with pytest.raises(ServiceError):
-        submissions.save_draft(None, entry_input(f.section(world.contest, "XS")), school=world.s1,
-                               actor=world.teacher1, contest=world.contest)
+        save(None, f.section(world.contest, "XS"), world=world, contest=world.contest)
 
 
 def test_upload_is_stored_under_a_random_key_with_its_hash(world):
@@ -267,7 +266,7 @@ def test_submitted_entries_cannot_be_edited(world):
     entry = ready_entry(world.entry1)
     submissions.submit(entry, actor=world.teacher1)
     with pytest.raises(ServiceError):
-        submissions.save_draft(entry, entry_input(entry.section), school=world.s1, actor=world.teacher1)
+        save(entry, entry.section, world=world)
     with pytest.raises(ServiceError):
         submissions.delete_attachment(entry.attachments[0], actor=world.teacher1)
 
@@ -292,3 +291,40 @@ def test_stream_is_read_in_chunks(world):
     submissions.store_upload(world.entry1, requirement(world.entry1, "report"), Counting(REPORT_PDF.read_bytes()),
                              "r.pdf", actor=world.teacher1)
     assert 0 < Counting.biggest <= 1024 * 1024
+
+
+def test_two_tabs_submitting_at_the_same_moment(app, world):
+    """The race is decided by the database: exactly one submit wins, one audit event."""
+    import threading
+
+    from competition.models import User
+
+    ready_entry(world.entry1)
+    entry_id, teacher_id = world.entry1.id, world.teacher1.id
+    barrier = threading.Barrier(2)
+    results = []
+
+    def tab():
+        with app.app_context():
+            try:
+                entry = db.session.get(Entry, entry_id)
+                user = db.session.get(User, teacher_id)
+                barrier.wait(timeout=10)
+                submissions.submit(entry, actor=user)
+                db.session.commit()
+                results.append("ok")
+            except ServiceError as exc:
+                db.session.rollback()
+                results.append(exc.message)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=tab) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(results, key=lambda r: r != "ok")[0] == "ok" and results.count("ok") == 1, results
+    db.session.expire_all()
+    assert db.session.get(Entry, entry_id).state == "submitted"
+    assert db.session.query(AuditEvent).filter_by(action="entry.submit").count() == 1

@@ -208,22 +208,22 @@ def test_upload_a_real_pdf_then_delete_it(client, world, login_as):
     assert db.session.query(Attachment).count() == 0 and files_on_disk() == []
 
 
+def upload_photos(client, entry, files):
+    req = requirement(entry, "photos")
+    return client.post(f"/teacher/entries/{entry.id}/materials/{req.id}", content_type="multipart/form-data",
+                       data={"file": [(io.BytesIO(path.read_bytes()), name) for path, name in files]})
+
+
 def test_several_photos_in_one_upload(client, world, login_as):
     login_as(world.teacher1)
-    req = requirement(world.entry1, "photos")
-    resp = client.post(f"/teacher/entries/{world.entry1.id}/materials/{req.id}", content_type="multipart/form-data",
-                       data={"file": [(io.BytesIO(PHOTO_JPG.read_bytes()), "1.jpg"),
-                                      (io.BytesIO(DIAGRAM_PNG.read_bytes()), "2.png")]})
+    resp = upload_photos(client, world.entry1, [(PHOTO_JPG, "1.jpg"), (DIAGRAM_PNG, "2.png")])
     assert resp.status_code == 302
     assert sorted(a.file_kind for a in db.session.query(Attachment)) == ["jpg", "png"]
 
 
 def test_one_bad_file_in_a_batch_keeps_none(client, world, login_as):
     login_as(world.teacher1)
-    req = requirement(world.entry1, "photos")
-    resp = client.post(f"/teacher/entries/{world.entry1.id}/materials/{req.id}", content_type="multipart/form-data",
-                       data={"file": [(io.BytesIO(PHOTO_JPG.read_bytes()), "1.jpg"),
-                                      (io.BytesIO(REPORT_PDF.read_bytes()), "假照片.jpg")]})
+    resp = upload_photos(client, world.entry1, [(PHOTO_JPG, "1.jpg"), (REPORT_PDF, "假照片.jpg")])
     assert resp.status_code == 400
     assert "假照片.jpg" in resp.get_data(as_text=True)
     assert db.session.query(Attachment).count() == 0 and files_on_disk() == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from flask import Blueprint, abort, g, request, send_file
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ... import permissions
@@ -25,7 +26,7 @@ def download_name(attachment: Attachment, user) -> str:
                    and permissions.judge_sees_entry(user, entry))
     if not blind_judge:
         return display_name(attachment.original_name)
-    material = attachment.requirement.name if attachment.requirement else "材料"
+    material = attachment.requirement.name if attachment.requirement else _("Material")
     number = entry.number or f"{entry.id}"
     siblings = [a.id for a in entry.attachments if a.requirement_id == attachment.requirement_id]
     suffix = f"_{siblings.index(attachment.id) + 1}" if len(siblings) > 1 and attachment.id in siblings else ""

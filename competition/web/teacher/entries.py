@@ -16,7 +16,7 @@ from ...models import Attachment, Contest, MaterialRequirement, Section, utcnow
 from ...permissions import can_edit_entry, entry_or_403
 from ...services import ServiceError, submissions
 from ...services.application_form import application_form_filename, render_application_form
-from ...domain.eligibility import AdviserData, PersonData
+from ...domain.eligibility import AdviserData, EntryData, PersonData
 from .forms import AdviserForm, EntryForm, StudentForm, choices
 from .views import bp
 
@@ -98,18 +98,18 @@ def _sections_data(contest: Contest) -> dict:
     return data
 
 
-def _input(form: EntryForm) -> submissions.EntryInput:
-    return submissions.EntryInput(
-        title=form.title.data or "", section_id=form.section.data, abstract=form.abstract.data,
+def _input(form: EntryForm) -> EntryData:
+    return EntryData(
+        title=form.title.data or "", abstract=form.abstract.data,
         stage=form.stage.data, subject=form.subject.data, is_team=form.is_team.data == "1",
         group_name=form.group_name.data, completed_on=form.completed_on.data,
         contact_phone=form.contact_phone.data, data_confirmed=bool(form.data_confirmed.data),
-        students=[PersonData(name=f.form.name.data or "", gender=f.form.gender.data, grade=f.form.grade.data,
+        students=tuple(PersonData(name=f.form.name.data or "", gender=f.form.gender.data, grade=f.form.grade.data,
                              school_name=f.form.school_name.data, birth_date=f.form.birth_date.data)
-                  for f in form.students if not f.form.is_blank()],
-        advisers=[AdviserData(name=f.form.name.data or "", gender=f.form.gender.data, unit=f.form.unit.data,
+                  for f in form.students if not f.form.is_blank()),
+        advisers=tuple(AdviserData(name=f.form.name.data or "", gender=f.form.gender.data, unit=f.form.unit.data,
                               phone=f.form.phone.data)
-                  for f in form.advisers if not f.form.is_blank()],
+                  for f in form.advisers if not f.form.is_blank()),
     )
 
 
@@ -160,8 +160,8 @@ def _save(form, entry, contest, section):
     if not form.validate():
         return _render_form(form, contest, section, entry, status=400)
     try:
-        saved = submissions.save_draft(entry, _input(form), school=current_user.school, actor=current_user,
-                                       contest=contest)
+        saved = submissions.save_draft(entry, _input(form), section_id=form.section.data,
+                                       school=current_user.school, actor=current_user, contest=contest)
     except submissions.EntryProblems as exc:
         db.session.rollback()
         return _render_form(form, contest, section, entry, errors=exc.errors, status=400)
@@ -238,6 +238,14 @@ def _render_entry(entry, upload_errors=None, status=200):
     ), status
 
 
+def _part_or_404(model, obj_id: int, **belongs):
+    """A row reached through the entry in the URL; one of another entry is simply not found."""
+    obj = db.session.get(model, obj_id)
+    if obj is None or any(getattr(obj, k) != v for k, v in belongs.items()):
+        abort(404)
+    return obj
+
+
 @bp.route("/entries/<int:entry_id>")
 def entry(entry_id: int):
     return _render_entry(entry_or_403(entry_id, can_edit_entry))
@@ -246,9 +254,7 @@ def entry(entry_id: int):
 @bp.route("/entries/<int:entry_id>/materials/<int:requirement_id>", methods=["POST"])
 def upload(entry_id: int, requirement_id: int):
     entry = entry_or_403(entry_id, can_edit_entry)
-    requirement = db.session.get(MaterialRequirement, requirement_id)
-    if requirement is None or requirement.section_id != entry.section_id:
-        abort(404)
+    requirement = _part_or_404(MaterialRequirement, requirement_id, section_id=entry.section_id)
     uploads = [f for f in request.files.getlist("file") if f and f.filename]
     try:
         if not uploads:
@@ -267,56 +273,43 @@ def upload(entry_id: int, requirement_id: int):
     return redirect(url_for("teacher.entry", entry_id=entry.id, _anchor="materials"))
 
 
-@bp.route("/entries/<int:entry_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
-def delete_attachment(entry_id: int, attachment_id: int):
-    entry = entry_or_403(entry_id, can_edit_entry)
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.entry_id != entry.id:
-        abort(404)
-    name = attachment.original_name
+def _act(entry_id: int, change, done: str, category: str = "success", anchor: str | None = None):
+    """Run one state-changing service call: commit and say so, or roll back and say why."""
     try:
-        submissions.delete_attachment(attachment, actor=current_user)
+        change()
+    except submissions.EntryProblems as exc:
+        db.session.rollback()
+        flash(_("The entry was not submitted. Still missing: %(what)s",
+                what="；".join(text for _f, text in exc.errors)), "danger")
     except ServiceError as exc:
         db.session.rollback()
         flash(exc.message, "danger")
     else:
         db.session.commit()
-        flash(_("Deleted: %(name)s", name=name), "success")
-    return redirect(url_for("teacher.entry", entry_id=entry.id, _anchor="materials"))
+        flash(done, category)
+    return redirect(url_for("teacher.entry", entry_id=entry_id, _anchor=anchor))
+
+
+@bp.route("/entries/<int:entry_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+def delete_attachment(entry_id: int, attachment_id: int):
+    entry = entry_or_403(entry_id, can_edit_entry)
+    attachment = _part_or_404(Attachment, attachment_id, entry_id=entry.id)
+    return _act(entry.id, lambda: submissions.delete_attachment(attachment, actor=current_user),
+                _("Deleted: %(name)s", name=attachment.original_name), anchor="materials")
 
 
 @bp.route("/entries/<int:entry_id>/submit", methods=["POST"])
 def submit_entry(entry_id: int):
     entry = entry_or_403(entry_id, can_edit_entry)
-    try:
-        submissions.submit(entry, actor=current_user)
-    except submissions.EntryProblems as exc:
-        db.session.rollback()
-        flash(_("The entry was not submitted. Still missing: %(what)s",
-                what="；".join(text for _f, text in exc.errors)), "danger")
-        return redirect(url_for("teacher.entry", entry_id=entry_id, _anchor="submit"))
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("teacher.entry", entry_id=entry_id))
-    db.session.commit()
-    flash(_("The entry has been submitted. The format review will follow; you will see the result here."),
-          "success")
-    return redirect(url_for("teacher.entry", entry_id=entry_id))
+    return _act(entry.id, lambda: submissions.submit(entry, actor=current_user),
+                _("The entry has been submitted. The format review will follow; you will see the result here."))
 
 
 @bp.route("/entries/<int:entry_id>/withdraw", methods=["POST"])
 def withdraw_entry(entry_id: int):
     entry = entry_or_403(entry_id, can_edit_entry)
-    try:
-        submissions.withdraw(entry, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The entry is a draft again. Remember to submit it again before the deadline."), "warning")
-    return redirect(url_for("teacher.entry", entry_id=entry_id))
+    return _act(entry.id, lambda: submissions.withdraw(entry, actor=current_user),
+                _("The entry is a draft again. Remember to submit it again before the deadline."), "warning")
 
 
 @bp.route("/entries/<int:entry_id>/application-form.pdf")
