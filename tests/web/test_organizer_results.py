@@ -37,6 +37,8 @@ def test_run_shows_scores_side_by_side_judges_and_ties(world, login_as, db) -> N
     assert "学生科技创新成果 · 初中：一等奖线" in html
     assert "与CX-XS-002同分并列于一等奖线（剩余名额1项），待组织方裁定" in html
     assert "组内第3名（共10项）" in html
+    assert f'href="/organizer/contests/{c.contest.id}/judging/1/promote"' in html  # send to re-judging
+    assert f"/judging/1/entries/{c.entries[0].id}" in html
     judges = client.get(f"{base(c)}/results/judges").get_data(as_text=True)
     assert "赵评委" in judges and "尺度偏差（分）" in judges
     # Publishing is refused while the tie stands.
@@ -151,3 +153,23 @@ def test_only_organizers_see_results(world, client, login_as, db) -> None:
 @pytest.mark.parametrize("missing", ["/organizer/contests/999999/results", "/organizer/contests/999999/objections"])
 def test_unknown_contest(world, login_as, missing) -> None:
     assert login_as(world.organizer).get(missing).status_code == 404
+
+
+def test_split_judge_graph_warning(world, login_as, db) -> None:
+    from tests.factories import make_entry
+    from tests.factories_results import score
+
+    c = judged_contest(world, TEN[:4], judges=[world.judge1, world.judge2])
+    j3, j4 = make_user("judge", name="孙评委"), make_user("judge", name="李评委")
+    for i in range(2):
+        e = make_entry(c.contest, world.s1, state="accepted", title=f"另组{i}", number=f"CX-XS-1{i}")
+        score(c.round, j3, e, 90 - i)
+        score(c.round, j4, e, 91 - i)
+    db.session.commit()
+    client = login_as(world.organizer)
+    html = client.post(f"{base(c)}/results/run", follow_redirects=True).get_data(as_text=True)
+    assert "评委和作品分成了 2 个互不相连的部分" in html
+    assert "2 项作品：CX-XS-10、CX-XS-11" in html
+    assert "学生科技创新成果 · 初中 （第2部分）" in html
+    judges = client.get(f"{base(c)}/results/judges").get_data(as_text=True)
+    assert "尺度偏差只能在同一部分内比较" in judges
