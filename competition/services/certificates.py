@@ -57,8 +57,9 @@ def page_setup(setting: dict) -> dict:
     orientation = "portrait" if setting.get("orientation") == "portrait" else "landscape"
     dims = {"A4": (297, 210), "A3": (420, 297), "B5": (250, 176), "A5": (210, 148)}.get(size, (297, 210))
     width, height = dims if orientation == "landscape" else dims[::-1]
-    return {"size": f"{size if size in ('A4', 'A3', 'B5', 'A5') else 'A4'} {orientation}",
-            "orientation": orientation, "width": f"{width}mm", "height": f"{height}mm"}
+    size = size if size in ("A4", "A3", "B5", "A5") else "A4"
+    return {"size": f"{size} {orientation}", "paper": size, "orientation": orientation,
+            "width": f"{width}mm", "height": f"{height}mm"}
 
 
 # --- who gets a certificate ----------------------------------------------------------------
@@ -147,7 +148,7 @@ def issue(contest: Contest, actor: User | None, *, entry_id: int | None = None,
             )
             db.session.add(cert)
             db.session.flush()
-            _add_revision(cert, actor, reason or "issued")
+            _add_revision(cert, actor, reason or _("First issued"))
             summary.created += 1
             continue
         cert = current[p.recipient_key]
@@ -499,14 +500,6 @@ def download_name(contest: Contest, fmt: str, *, section_id=None, school_id=None
         school = db.session.get(School, school_id)
         parts.append(school.name if school else str(school_id))
     return rules.file_name("_".join(parts[:1]), "_".join(parts[1:]), "")[:-4] + f".{fmt}"
-
-
-def job_file(job: Job) -> Path | None:
-    if job.state != "done" or not job.result_path:
-        return None
-    root = Path(current_app.config["EXPORT_FOLDER"]).resolve()
-    path = (root / job.result_path).resolve()
-    return path if root in path.parents and path.is_file() else None
 
 
 # --- organizer images ----------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ...models import Certificate, Contest, Job, School, Section
 from ...models.certificates import CertificateAsset, CertificateRevision
 from ...services import ServiceError
 from ...services import certificates as service
+from ...services.exports import job_file
 from .views import bp
 
 JOB_KIND = "certificates"
@@ -185,7 +186,7 @@ def certificates_job_status(job_id: int):
 @bp.route("/certificates/jobs/<int:job_id>/download")
 def certificates_job_download(job_id: int):
     job = _job(job_id)
-    path = service.job_file(job)
+    path = job_file(job)
     if path is None:
         abort(404)
     mimetype = "application/zip" if path.suffix == ".zip" else "application/pdf"
