@@ -5,7 +5,7 @@ import itertools
 from types import SimpleNamespace
 
 from competition.extensions import db
-from competition.models import Assignment, Attachment, RoundJudge, ScoreSheet, utcnow
+from competition.models import Assignment, Attachment, RoundJudge, ScoreSheet, utcnow  # noqa: F401
 from competition.services import judging
 from tests.factories import make_entry, make_school, make_user
 

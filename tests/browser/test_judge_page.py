@@ -99,3 +99,43 @@ def test_judge_scores_with_keyboard_autosave_reload_submit(live_server, scored_w
     page.wait_for_selector("text=已提交 · 已锁定")
     assert inputs.nth(0).is_disabled()
     assert page.locator("#submit-sheet").count() == 0
+
+
+def test_failed_saves_are_retried_and_a_stale_save_shows_the_newer_values(live_server, scored_world, page):
+    world, assignment_id = scored_world
+    page.goto(f"{live_server}/login")
+    page.fill("#username", world.judge2.username)
+    page.fill("#password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/judge/")
+
+    failures = {"left": 2}
+
+    def flaky(route):
+        if failures["left"] > 0:
+            failures["left"] -= 1
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/judge/a/*/sheet", flaky)
+    page.goto(f"{live_server}/judge/a/{assignment_id}")
+    page.keyboard.type("30")
+    page.locator("#save-status", has_text="保存失败").wait_for()
+    page.locator("#save-status", has_text="已保存").wait_for(timeout=10000)
+    assert failures["left"] == 0
+
+    # the same judge on another laptop saves a newer version meanwhile
+    a = db.session.get(fj.Assignment, assignment_id)
+    key = {c.code: str(c.id) for c in judging_sheets.criteria_of(a)}
+    judging_sheets.save_draft(a, scores={key["novelty"]: "12"}, comment="另一台电脑", version=1,
+                              actor=world.judge2)
+    db.session.commit()
+    page.keyboard.press("Enter")
+    page.keyboard.type("20")
+    page.locator("#conflict-banner").wait_for(state="visible")
+    assert "另一台电脑" in page.inner_text("#conflict-banner")
+    page.click("#use-newer")
+    assert page.input_value(f"#score-{key['novelty']}") == "12"
+    assert page.input_value(f"#score-{key['science']}") == ""
+    assert page.input_value("#comment") == "另一台电脑"
