@@ -219,6 +219,16 @@ def _districts_by_key() -> dict[str, District]:
     return found
 
 
+def _school_of(row: PlanRow, name: str | None, schools: dict[str, School]) -> School | None:
+    """The school a row names (by full name), or None with the reason added to the row."""
+    school = schools.get(match_key(name)) if name else None
+    if not name:
+        row.problems.append(_("The school is missing."))
+    elif school is None:
+        row.problems.append(_("Unknown school “%(name)s”: import the schools first or correct the name.", name=name))
+    return school
+
+
 def _plan_schools(kind: str, table: Table, contest) -> list[PlanRow]:
     schools, districts = _schools_by_key(), _districts_by_key()
     seen: dict = {}
@@ -318,12 +328,7 @@ def _plan_people(kind: str, table: Table, contest) -> list[PlanRow]:
         where = ""
         if kind == "teachers":
             school_name = v.get("school")
-            school = schools.get(match_key(school_name)) if school_name else None
-            if not school_name:
-                row.problems.append(_("The school is missing."))
-            elif school is None:
-                row.problems.append(_("Unknown school “%(name)s”: import the schools first or correct the name.",
-                                      name=school_name))
+            school = _school_of(row, school_name, schools)
             district_name = v.get("district")
             if district_name:
                 district = districts.get(match_key(district_name))
@@ -471,12 +476,7 @@ def _plan_entries(kind: str, table: Table, contest: Contest) -> list[PlanRow]:
             row.problems.append(_("Unknown section “%(name)s” (this contest has: %(names)s).", name=v["section"],
                                   names="、".join(s.name for s in contest.sections)))
         school_name = v.get("school")
-        school = schools.get(match_key(school_name)) if school_name else None
-        if not school_name:
-            row.problems.append(_("The school is missing."))
-        elif school is None:
-            row.problems.append(_("Unknown school “%(name)s”: import the schools first or correct the name.",
-                                  name=school_name))
+        school = _school_of(row, school_name, schools)
         authors = [v[f"author{i}"] for i in range(1, 6) if v.get(f"author{i}")]
         advisers = [v[f"adviser{i}"] for i in range(1, 3) if v.get(f"adviser{i}")]
         team_word = v.get("team")

@@ -248,27 +248,15 @@ def school_edit(school_id: int | None):
     return render_template("organizer/accounts_school_form.html", form=form, school=school)
 
 
-@bp.route("/accounts/districts", methods=["GET", "POST"])
-def districts():
-    form = DistrictForm()
-    if form.validate_on_submit():
-        try:
-            users.save_district(None, name=form.name.data, code=form.code.data, actor=current_user)
-        except ServiceError as exc:
-            _fail(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("organizer.districts"))
-    rows = db.session.scalars(select(District).order_by(District.name)).all()
-    return render_template("organizer/accounts_districts.html", rows=rows, form=form, editing=None)
-
-
+@bp.route("/accounts/districts", methods=["GET", "POST"], defaults={"district_id": None})
 @bp.route("/accounts/districts/<int:district_id>", methods=["GET", "POST"])
-def district_edit(district_id: int):
-    district = db.session.get(District, district_id)
-    if district is None:
-        abort(404)
+def districts(district_id: int | None):
+    """The list of districts beside a form that adds one or, with an id, edits it."""
+    district = None
+    if district_id is not None:
+        district = db.session.get(District, district_id)
+        if district is None:
+            abort(404)
     form = DistrictForm(obj=district)
     if form.validate_on_submit():
         try:
