@@ -29,9 +29,13 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import iterparse  # nosec B405 - zip members checked for size first
 
 from .domain.text import N_, Message
+
+try:  # defusedxml refuses entity tricks; openpyxl uses it too when it is installed
+    from defusedxml.ElementTree import iterparse
+except ImportError:  # pragma: no cover - libexpat >= 2.4 limits entity expansion itself
+    from xml.etree.ElementTree import iterparse  # nosec B405 B314
 
 HEADER_SEARCH_ROWS = 10
 MAX_ROWS = 20_000
@@ -303,7 +307,7 @@ def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int
 
     ranges = []
     with archive.open(member) as fh:
-        for _event, elem in iterparse(fh, events=("end",)):
+        for _event, elem in iterparse(fh, events=("end",)):  # nosec B314 - defusedxml when installed
             tag = elem.tag.rsplit("}", 1)[-1]
             if tag == "mergeCell" and elem.get("ref"):
                 ranges.append(range_boundaries(elem.get("ref")))

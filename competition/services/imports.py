@@ -496,8 +496,9 @@ def _plan_entries(kind: str, table: Table, contest: Contest) -> list[PlanRow]:
             if allowed and not subject:
                 row.problems.append(_("The subject (学科) is missing."))
             elif allowed and subject not in allowed:
-                row.problems.append(_("Unknown subject “%(subject)s” for %(stage)s in %(section)s (allowed: %(names)s).",
-                                      subject=subject, stage=stage, section=section.name, names="、".join(allowed)))
+                row.problems.append(_(
+                    "Unknown subject “%(subject)s” for %(stage)s in %(section)s (allowed: %(names)s).",
+                    subject=subject, stage=stage, section=section.name, names="、".join(allowed)))
             if is_team and not section.team_allowed:
                 row.problems.append(_("%(section)s accepts individual entries only.", section=section.name))
             if is_team is False and not section.individual_allowed:
@@ -764,7 +765,9 @@ def stash_credentials(folder: str | Path, token: str, data: bytes) -> None:
 
 
 def has_credentials(folder: str | Path, token: str, *, user_id: int) -> bool:
-    return _read_meta(folder, token, user_id) is not None and (_stash_root(folder) / token / "credentials.xlsx").exists()
+    if _read_meta(folder, token, user_id) is None:
+        return False
+    return (_stash_root(folder) / token / "credentials.xlsx").exists()
 
 
 def take_credentials(folder: str | Path, token: str, *, user_id: int) -> bytes | None:

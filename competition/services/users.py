@@ -22,7 +22,7 @@ from ..sheets import ascii_text, clean_phone, clean_text, email_ok, match_key, p
 from . import ServiceError, accounts, audit
 
 RESET_HOURS = 24
-_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # nosec B105: an alphabet
 SUBJECT_SEPARATORS = ("，", ",", "；", ";", "/", "、", "|")
 
 
