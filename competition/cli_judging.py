@@ -74,14 +74,16 @@ def _summary(rnd, plan, published: int, publish: bool) -> None:
     echo(_("%(a)s assignments; %(e)s entries; %(j)s judges", a=len(plan.assignments),
            e=len(plan.judges_per_entry), j=len(plan.loads)))
     if loads:
+        mean = "%.1f" % (sum(loads) / len(loads))
         echo(_("Load per judge: least %(lo)s, most %(hi)s, mean %(mean)s", lo=loads[0], hi=loads[-1],
-               mean=f"{sum(loads) / len(loads):.1f}"))
+               mean=mean))
     for pool, spread in sorted(plan.load_spread.items(), key=lambda kv: str(kv[0])):
         line = _("pool %(pool)s: load spread %(spread)s", pool=pool or _("(default)"), spread=spread)
         echo("  " + line + ("  " + _("<- not balanced") if spread > 1 else ""))
     busiest = sorted(plan.loads.items(), key=lambda kv: (-kv[1], str(names.get(kv[0], kv[0]))))
     echo("  " + ", ".join(f"{names.get(j, j)} {n}" for j, n in busiest[:12]) + (" ..." if len(busiest) > 12 else ""))
-    echo(_("Subject match: %(rate)s", rate=f"{plan.subject_match_rate:.0%}"))
+    rate = "%d%%" % round(plan.subject_match_rate * 100)
+    echo(_("Subject match: %(rate)s", rate=rate))
     echo(_("Connectivity:"))
     for key, parts in sorted(plan.components.items(), key=lambda kv: str(kv[0])):
         sample = next(iter(parts[0])) if parts and parts[0] else None

@@ -58,13 +58,17 @@ def page():
             browser.close()
 
 
-def test_judge_scores_with_keyboard_autosave_reload_submit(live_server, scored_world, page):
-    world, assignment_id = scored_world
-    page.goto(f"{live_server}/login")
-    page.fill("#username", world.judge2.username)
+def log_in(page, base: str, user) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#username", user.username)
     page.fill("#password", PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/judge/")
+    page.wait_for_url(f"{base}/judge/")
+
+
+def test_judge_scores_with_keyboard_autosave_reload_submit(live_server, scored_world, page):
+    world, assignment_id = scored_world
+    log_in(page, live_server, world.judge2)
     assert "已评" in page.inner_text(".judge-progress")
 
     # "n" opens the next unscored entry; the first score field has the focus
@@ -103,11 +107,7 @@ def test_judge_scores_with_keyboard_autosave_reload_submit(live_server, scored_w
 
 def test_failed_saves_are_retried_and_a_stale_save_shows_the_newer_values(live_server, scored_world, page):
     world, assignment_id = scored_world
-    page.goto(f"{live_server}/login")
-    page.fill("#username", world.judge2.username)
-    page.fill("#password", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/judge/")
+    log_in(page, live_server, world.judge2)
 
     failures = {"left": 2}
 
