@@ -26,6 +26,8 @@ DEFAULT_SETTINGS: dict = {
     "nomination_school_cap": None,
     "nomination_district_cap": None,
     "notice_days": 7,
+    "notice_show_names": False,  # student names on the public notice page
+    "notice_contact": "",  # where objections go, shown on the public notice page
     "number_pattern": "{year}-{contest}-{section}-{seq:04d}",
     "entry_number_pattern": "{contest}-{section}-{seq:03d}",
     "certificate": {

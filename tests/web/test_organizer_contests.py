@@ -177,12 +177,27 @@ def test_state_moves_with_audit(world, login_as):
     assert "申报中" in html
     client.post(f"/organizer/contests/{cid}/state", data={"target": "closed", "reason": "截止"})
     assert f.db.session.get(Contest, cid).state == "closed"
-    resp = client.post(f"/organizer/contests/{cid}/state", data={"target": "final"}, follow_redirects=True)
-    assert f.db.session.get(Contest, cid).state == "closed"
+    resp = client.post(f"/organizer/contests/{cid}/state", data={"target": "judging"}, follow_redirects=True)
+    resp = client.post(f"/organizer/contests/{cid}/state", data={"target": "open"}, follow_redirects=True)
+    assert f.db.session.get(Contest, cid).state == "judging"
     assert "alert-danger" in resp.get_data(as_text=True)
     event = f.db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contest.state"))
     assert event.before == {"state": "open"} and event.after == {"state": "closed"} and event.reason == "截止"
     assert client.get("/organizer/contests/999999").status_code == 404
+
+
+def test_publishing_and_finalizing_go_through_the_results_page(world, login_as):
+    """The contest page never skips the checks of ties, notice period and objections."""
+    client = login_as(world.organizer)
+    cid = world.contest.id
+    world.contest.state = "results"
+    f.db.session.commit()
+    html = client.get(f"/organizer/contests/{cid}").get_data(as_text=True)
+    assert f'value="published"' not in html and f"/organizer/contests/{cid}/results" in html
+    for target in ("published", "final"):
+        resp = client.post(f"/organizer/contests/{cid}/state", data={"target": target}, follow_redirects=True)
+        assert "请在结果页面公示和定稿结果" in resp.get_data(as_text=True)
+        assert f.db.session.get(Contest, cid).state == "results"
 
 
 def test_contest_list(world, login_as):

@@ -22,6 +22,7 @@ from ...services import ServiceError
 from ...services import contests as service
 from ...timeutil import utc_to_local
 from .views import bp
+from .home import contest_links
 
 WINDOWS = ("submission_opens_at", "submission_closes_at", "judging_opens_at", "judging_closes_at")
 METHOD_LABELS = {
@@ -209,15 +210,23 @@ def contest_definition_check():
     return jsonify(ok=True, problems=service.definition_problems(text) if text.strip() else [])
 
 
+RESULTS_STATES = ("published", "final")
+
+
+
 @bp.route("/contests/<int:contest_id>")
 def contest(contest_id: int):
     contest = _contest_or_404(contest_id)
     index = CONTEST_ORDER.index(contest.state)
     forward = CONTEST_ORDER[index + 1] if index + 1 < len(CONTEST_ORDER) else None
+    results_step = forward in RESULTS_STATES  # publishing and finalizing check ties, notice, objections
+    if results_step:
+        forward = None
     back = CONTEST_ORDER[index - 1] if index > 0 and contest.state not in ("published", "final") else None
     return render_template(
         "organizer/contest_show.html", contest=contest, order=CONTEST_ORDER, state_help=STATE_HELP,
-        forward=forward, back=back, state_form=StateForm(),
+        forward=forward, back=back, state_form=StateForm(), results_step=results_step,
+        area_links=contest_links(contest),
         counts=service.entry_counts([contest.id])[contest.id],
         judges=service.judge_counts([contest.id]).get(contest.id, 0),
         scored_rounds={r.id for r in contest.rounds if service.round_has_scores(r)},
@@ -229,7 +238,10 @@ def contest(contest_id: int):
 def contest_state(contest_id: int):
     contest = _contest_or_404(contest_id)
     form = StateForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.target.data in RESULTS_STATES:
+        flash(_("Publish and finalize results on the results page, where ties, the notice period and "
+                "objections are checked."), "warning")
+    elif form.validate_on_submit():
         try:
             service.change_state(contest, form.target.data, actor=current_user, reason=form.reason.data or None)
         except ServiceError as exc:
