@@ -560,7 +560,8 @@ def seed_demo() -> list[DemoAccount]:
     innovation.state = "judging"
     _judge_round(innovation, city, rng, final_share=0.6, draft_share=0.15, idle_judges=2, seed=SEED)
 
-    seed_finished_contest(city=city, maker=maker, rng=rng)
+    finished = seed_finished_contest(city=city, maker=maker, rng=rng)
+    finish_contest(finished, city.organizers[0], rng)
     db.session.flush()
     return demo_accounts()
 
@@ -581,6 +582,35 @@ def seed_finished_contest(*, city: _City, maker: _EntryMaker, rng: random.Random
     contest.state = "results"
     db.session.flush()
     return contest
+
+
+def finish_contest(contest: Contest, organizer: User, rng: random.Random) -> None:
+    """Take the 2025 contest to the end as an organizer would, through the real services: rank,
+    settle ties at cut lines, lock, publish for the public notice (backdated so it has ended),
+    finalize, record some provincial outcomes and issue the certificates."""
+    from .services import certificates, reports, results
+
+    results.run_ranking(contest, actor=organizer)
+    for _attempt in range(50):  # each decision settles one tie; resettling may reveal the next
+        run = results.get_run(contest)
+        if not run.ties:
+            break
+        tie = run.ties[0]
+        chosen = sorted(tie["entry_ids"])[: max(1, tie.get("places") or 1)]
+        results.decide_tie(contest, 0, chosen, actor=organizer, reason="评审委员会复议决定（演示数据）")
+    results.lock(contest, actor=organizer)
+    run = results.publish(contest, actor=organizer)
+    days = int(contest.setting("notice_days") or 7)
+    run.published_at -= timedelta(days=days + 3)
+    run.notice_ends_at -= timedelta(days=days + 3)
+    results.finalize(contest, actor=organizer)
+    nominated = [e for e, _r in reports.nominated_entries(contest)]
+    outcomes = {}
+    for entry in nominated:
+        outcomes[entry.id] = rng.choices(["省一等奖", "省二等奖", "省三等奖", "未获奖"], [2, 3, 3, 1])[0]
+    if outcomes:
+        reports.record_provincial_outcomes(contest, outcomes, organizer)
+    certificates.issue(contest, organizer, reason="成绩定稿后颁发（演示数据）")
 
 
 ROLE_ORDER = {"organizer": 0, "reviewer": 1, "judge": 2, "teacher": 3}

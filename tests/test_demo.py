@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from competition.demo import DEMO_PASSWORD, demo_accounts, seed_demo, weighted_total
-from competition.models import Assignment, Attachment, Contest, District, Entry, School, ScoreSheet, User
+from competition.models import Assignment, Attachment, Certificate, Contest, Result, District, Entry, School, ScoreSheet, User
 from competition.services import accounts, review
 from competition.storage import get_storage
 
@@ -31,7 +31,7 @@ def check_city_and_contests(db, demo):
         ["相山区", "杜集区", "烈山区", "濉溪县"]
     assert 38 <= count(db, select(School)) <= 45
     assert {code: c.state for code, c in demo.items()} == {
-        "HB2026-YX": "open", "HB2026-FM": "closed", "HB2026-CX": "judging", "HB2025-CX": "results"}
+        "HB2026-YX": "open", "HB2026-FM": "closed", "HB2026-CX": "judging", "HB2025-CX": "final"}
     assert 280 <= count(db, select(Entry)) <= 330
     judges = db.session.scalars(select(User).where(User.role_rows.any(role="judge"))).all()
     assert 22 <= len(judges) <= 28 and all(j.affiliation and j.title and j.subject_list for j in judges)
@@ -74,6 +74,15 @@ def check_every_role_has_work(db, demo):
     fin = db.session.scalars(select(ScoreSheet).join(Assignment).where(Assignment.round.has(contest_id=finished.id))).all()
     n_assign = count(db, select(Assignment).where(Assignment.round.has(contest_id=finished.id)))
     assert fin and len(fin) == n_assign and all(s.state == "final" for s in fin)
+    # ... and it went all the way through ranking, the public notice and certificates.
+    results = db.session.scalars(select(Result).where(Result.contest_id == finished.id)).all()
+    accepted = count(db, select(Entry).where(Entry.contest_id == finished.id, Entry.state == "accepted"))
+    assert len(results) == accepted and any(r.final_award == "一等奖" for r in results)
+    nominated = [r for r in results if r.final_nominated]
+    assert nominated and all(r.entry.provincial_outcome for r in nominated)
+    certs = db.session.scalars(select(Certificate).where(Certificate.contest_id == finished.id)).all()
+    awarded = [r for r in results if r.final_award]
+    assert len(certs) >= len(awarded) and all(not c.revoked for c in certs)
 
 
 def check_scores_within_bounds(db, demo):
