@@ -106,6 +106,10 @@ class Certificate(Base):
     revised_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The QR code (SVG data URI) of the current verification URL, made when the revision is
+    # issued so printing does not compute it again; qr_url tells when the base URL changed.
+    qr_url: Mapped[str | None] = mapped_column(String(300))
+    qr_svg: Mapped[str | None] = mapped_column(Text)
     entry = relationship("Entry")
 
 

@@ -146,6 +146,7 @@ def issue(contest: Contest, actor: User | None, *, entry_id: int | None = None,
                 data=p.data, recipient_name=p.data.get("name", ""), award=p.data.get("award"),
                 section_id=sections.get(p.section_code), school_id=school_id,
             )
+            set_qr(cert)
             db.session.add(cert)
             db.session.flush()
             _add_revision(cert, actor, reason or _("First issued"))
@@ -182,6 +183,7 @@ def reissue(cert: Certificate, data: dict, actor, reason: str) -> None:
     cert.data = dict(data)
     cert.revision += 1
     cert.verification_code = new_code()
+    set_qr(cert)
     cert.recipient_name = data.get("name", "")
     cert.award = data.get("award")
     cert.revised_at = utcnow()
@@ -295,6 +297,18 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=1, border=0, dark="#1f1a17")
 
 
+def set_qr(cert: Certificate) -> None:
+    """Make the QR code once per issued revision (printing reuses it)."""
+    cert.qr_url = verify_url(cert.verification_code)
+    cert.qr_svg = qr_data_uri(cert.qr_url)
+
+
+def qr_of(cert: Certificate) -> str:
+    """The stored QR code if it still encodes the current verification URL, else a fresh one."""
+    url = verify_url(cert.verification_code)
+    return cert.qr_svg if cert.qr_svg and cert.qr_url == url else qr_data_uri(url)
+
+
 def certificate_date(contest: Contest, cert: Certificate | None = None) -> date:
     fixed = settings_of(contest).get("date")
     if fixed:
@@ -331,7 +345,7 @@ def page_context(cert: Certificate, heading: str, date_text: str) -> dict:
         "school_step": rules.fit_step(d.get("school", ""), em_per_line=44, max_lines=1, scales=SCHOOL_SCALES),
         "members_line": "、".join(members) if cert.kind in ("adviser", "group") and members else "",
         "advisers_line": "、".join(d.get("advisers") or []) if cert.kind not in ("adviser", "school", "district") else "",
-        "qr": qr_data_uri(verify_url(cert.verification_code)),
+        "qr": qr_of(cert),
         "date_text": date_text,
     }
 

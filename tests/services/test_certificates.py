@@ -315,3 +315,14 @@ def test_chinese_date_is_printed(issued, tmp_path):
     pdf = tmp_path / "d.pdf"
     pdf.write_bytes(service.single_pdf(certs(issued.contest)[0]))
     assert "二〇二三年五月二十日" in pdf_text(pdf)
+
+
+def test_the_stored_qr_code_follows_the_public_address(issued, app):
+    cert = certs(issued.contest)[0]
+    assert cert.qr_svg and cert.qr_url.endswith(cert.verification_code) and service.qr_of(cert) == cert.qr_svg
+    old = app.config["PUBLIC_BASE_URL"]
+    app.config["PUBLIC_BASE_URL"] = "https://kx.example.cn"
+    try:
+        assert service.qr_of(cert) != cert.qr_svg  # made again for the new address
+    finally:
+        app.config["PUBLIC_BASE_URL"] = old
