@@ -1,0 +1,456 @@
+"""The role x route grid: every route of the app, generated from ``app.url_map``, for every actor.
+
+Actors: anonymous, the teacher of the entry's school (s1) and a teacher of another school (s2, same
+district), a reviewer inside (d1) and outside (d2) the entry's district, the judge with a published
+assignment on the entry and a judge of the same round without one, and an organizer. The rows the
+URLs name come from one world (tests/factories_grid.py).
+
+For every rule and method:
+- anonymous: a redirect to the login page, unless the page is public;
+- a refused actor: the status the rule names (403; 404 only where a route deliberately hides
+  existence) and, for POST, nothing written: every row of every table and every stored or
+  exported file is compared before and after;
+- an allowed actor: neither 403 nor 5xx, never sent to the login page; a GET answers 200 or a
+  redirect unless the rule says otherwise.
+
+A route added without a rule here fails `test_every_route_has_a_rule`, naming the endpoint.
+
+The world is built once and reused by GET tests (which must not write); a test in which an allowed
+actor posts marks it dirty, so the next test builds a fresh one.
+"""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Callable
+
+import pytest
+
+from competition import jobs
+from competition.extensions import db
+from tests.conftest import _empty_all_tables
+from tests.factories_grid import ACTORS, PDF, SavedWorld, client_for, describe_change, grid_world, snapshot
+from tests.factories_teacher import form_data
+
+ALL = frozenset(ACTORS)
+LOGGED_IN = ALL - {"anonymous"}
+TEACHERS = frozenset({"teacher", "teacher_other"})
+JUDGES = frozenset({"judge", "judge_other"})
+REVIEWERS = frozenset({"reviewer", "reviewer_other", "organizer"})
+ORG = frozenset({"organizer"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use an endpoint, and how to call it."""
+
+    allowed: frozenset
+    public: bool = False  # anonymous is allowed too
+    refused: dict = field(default_factory=dict)  # actor -> status, where it is not 403
+    args: dict = field(default_factory=dict)  # URL argument -> key of the world's ids
+    query: str = ""  # appended to the URL, formatted with the ids
+    body: Callable | None = None  # ids -> keyword arguments for client.open (POST)
+    ok: frozenset = frozenset({200, 302})  # what an allowed GET may answer
+    post_changes_nothing_for: frozenset = frozenset()  # allowed to call, but must not change anything
+    lands_on_login: bool = False  # the allowed answer is the login page (logging out)
+
+    def expected_refusal(self, actor: str) -> int:
+        return self.refused.get(actor, 403)
+
+
+# Default URL arguments: argument name -> key of the ids (see `_ids`).
+DEFAULT_ARGS = {
+    "attachment_id": "att", "assignment_id": "assignment", "lang": "lang", "user_id": "spare",
+    "event_id": "event", "cert_id": "cert", "contest_id": "final", "slot": "slot", "number": "number",
+    "district_id": "d1", "school_id": "s1", "aid": "other_assignment", "conflict_id": "conflict",
+    "rj_id": "round_judge", "sheet_id": "sheet", "index": "index", "year": "year", "result_id": "result",
+    "action": "action", "objection_id": "objection", "filename": "static_file", "requirement_id": "requirement",
+    "entry_id": "entry1",
+}
+
+
+def form(**fields):
+    return lambda ids: {"data": {k: (v(ids) if callable(v) else v) for k, v in fields.items()}}
+
+
+def upload(field_name="file", name="报告.pdf", data=PDF, **extra):
+    def body(ids):
+        return {"data": {field_name: (io.BytesIO(data), name), **extra}, "content_type": "multipart/form-data"}
+    return body
+
+
+def sheet_json(ids):
+    return {"json": {"version": ids["sheet_version"], "scores": {}, "comment": "好"}}
+
+
+def new_entry_form(ids):
+    data = form_data(title="越权创建的作品")
+    data["section"] = str(ids["section"])
+    return {"data": data}
+
+
+TEACHER_ENTRY = Rule(allowed=frozenset({"teacher"}))
+REVIEW_ENTRY = Rule(allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"})
+JUDGE_ASSIGNMENT = Rule(allowed=frozenset({"judge"}))
+ORGANIZER = Rule(allowed=ORG)
+
+RULES: dict[str, Rule] = {
+    # --- public and every logged-in user
+    "static": Rule(allowed=ALL, public=True),
+    "auth.login": Rule(allowed=ALL, public=True, body=form(username="nobody", password="wrong")),
+    "auth.logout": Rule(allowed=ALL, public=True, lands_on_login=True),
+    "auth.reset_password": Rule(allowed=ALL, public=True, args={"token": "reset_token"},
+                                body=form(new="Neu-Passw0rd!", confirm="different")),
+    "auth.change_password": Rule(allowed=LOGGED_IN, body=form(current="wrong", new="x", confirm="x")),
+    "main.index": Rule(allowed=LOGGED_IN),
+    "main.language": Rule(allowed=ALL, public=True),
+    "public.notice": Rule(allowed=ALL, public=True, args={"code": "final_code"}),
+    "public.verify": Rule(allowed=ALL, public=True, args={"code": "cert_code"}),
+    # --- files: teachers of the school, reviewers of the district, assigned judges, organizers
+    "files.download": Rule(allowed=frozenset({"teacher", "reviewer", "judge", "organizer"})),
+    # --- teacher
+    "teacher.index": Rule(allowed=TEACHERS),
+    "teacher.new_entry": Rule(allowed=TEACHERS, query="contest={contest}&section={section}", body=new_entry_form),
+    "teacher.entry": TEACHER_ENTRY,
+    "teacher.edit_entry": Rule(allowed=frozenset({"teacher"}), body=lambda ids: {
+        "data": {**form_data(title="被改掉的标题"), "section": str(ids["section"])}}),
+    "teacher.upload": Rule(allowed=frozenset({"teacher"}), body=upload()),
+    "teacher.delete_attachment": Rule(allowed=frozenset({"teacher"}), args={"attachment_id": "att_draft"}),
+    "teacher.submit_entry": TEACHER_ENTRY,
+    "teacher.withdraw_entry": Rule(allowed=frozenset({"teacher"}), args={"entry_id": "entry_sub"}),
+    "teacher.application_form": TEACHER_ENTRY,
+    "teacher.certificates": Rule(allowed=TEACHERS),
+    # Each teacher gets their own school's certificates of the contest (s2 has some too).
+    "teacher.certificates_school_pdf": Rule(allowed=TEACHERS),
+    "teacher.certificate_pdf": Rule(allowed=frozenset({"teacher"})),
+    # --- format review: reviewers of the district and organizers
+    "review.queue": Rule(allowed=REVIEWERS),
+    "review.entry": REVIEW_ENTRY,
+    "review.accept": Rule(allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"},
+                          body=form(version=lambda ids: ids["entry_sub_version"])),
+    "review.return_entry": Rule(allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"},
+                                body=form(version=lambda ids: ids["entry_sub_version"], reason="缺少研究报告",
+                                          resubmit_by="2099-01-01T17:00")),
+    "review.reject": Rule(allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"},
+                          body=form(version=lambda ids: ids["entry_sub_version"], reason="不符合要求")),
+    # The outside reviewer may call it but accepts nothing of another district.
+    "review.bulk_accept": Rule(allowed=REVIEWERS, post_changes_nothing_for=frozenset({"reviewer_other"}),
+                               body=form(entry_ids=lambda ids: [str(ids["entry_sub"])])),
+    # --- judges: own published assignments only
+    "judge.index": Rule(allowed=JUDGES),
+    "judge.next_unscored": Rule(allowed=JUDGES, query="after={assignment}"),
+    "judge.score": JUDGE_ASSIGNMENT,
+    "judge.save_sheet": Rule(allowed=frozenset({"judge"}), body=sheet_json),
+    "judge.submit": Rule(allowed=frozenset({"judge"}), body=sheet_json),
+    "judge.declare_conflict": Rule(allowed=frozenset({"judge"}), body=form(kind="other", reason="亲属关系")),
+    "judge.submit_all": Rule(allowed=JUDGES, post_changes_nothing_for=frozenset({"judge_other"}),
+                             body=form(contest=lambda ids: str(ids["final"]))),
+    # --- organizers: every route of the blueprint
+    "organizer.index": ORGANIZER,
+    "organizer.contests": ORGANIZER,
+    "organizer.contest": ORGANIZER,
+    "organizer.contest_new": Rule(allowed=ORG, body=form(code="NEW1", name="新比赛", full_name="新比赛全称",
+                                                         year="2026", kind="innovation", judges_per_entry="3",
+                                                         ranking_method="mean", template="innovation")),
+    "organizer.contest_import": ORGANIZER,
+    "organizer.contest_edit": Rule(allowed=ORG, body=form(name="改名")),
+    "organizer.contest_definition": Rule(allowed=ORG, body=form(text="code: X\n")),
+    "organizer.contest_definition_check": Rule(allowed=ORG, body=form(text="code: X\n")),
+    "organizer.contest_definition_download": ORGANIZER,
+    "organizer.contest_state": Rule(allowed=ORG, args={"contest_id": "contest"}, body=form(target="closed")),
+    "organizer.accounts": ORGANIZER,
+    "organizer.account": Rule(allowed=ORG, body=form(name="改名", roles="organizer")),
+    "organizer.account_new": Rule(allowed=ORG, body=form(name="新管理员", roles="organizer", username="evil",
+                                                         password="Passw0rd!Passw0rd")),
+    "organizer.account_active": Rule(allowed=ORG, body=form(active="0")),
+    "organizer.account_reset_link": ORGANIZER,
+    "organizer.schools": ORGANIZER,
+    "organizer.school_edit": Rule(allowed=ORG, body=form(name="新学校", district_id=lambda ids: str(ids["d1"]))),
+    "organizer.districts": Rule(allowed=ORG, body=form(name="新区")),
+    "organizer.imports_upload": Rule(allowed=ORG, body=upload(name="judges.xlsx", kind="judges")),
+    "organizer.import_preview": Rule(allowed=ORG, args={"token": "import_token"}),
+    "organizer.import_cancel": Rule(allowed=ORG, args={"token": "import_token"}),
+    "organizer.import_credentials": Rule(allowed=ORG, args={"token": "import_token"}),
+    "organizer.audit_log": ORGANIZER,
+    "organizer.audit_event": ORGANIZER,
+    "organizer.judging_contest": ORGANIZER,
+    "organizer.judging": ORGANIZER,
+    "organizer.judging_combination": Rule(allowed=ORG, body=form(mode="last")),
+    "organizer.judging_round_state": Rule(allowed=ORG, body=form(state="open")),
+    "organizer.judging_add_judges": Rule(allowed=ORG, body=form(judge_ids=lambda ids: [str(ids["judge_other"])])),
+    "organizer.judging_remove_judge": ORGANIZER,
+    "organizer.judging_run": ORGANIZER,
+    "organizer.judging_publish": ORGANIZER,
+    "organizer.judging_add_assignment": Rule(allowed=ORG, body=form(
+        judge_id=lambda ids: str(ids["judge_other"]), entry_id=lambda ids: str(ids["entry_b"]))),
+    "organizer.judging_remove_assignment": ORGANIZER,
+    "organizer.judging_conflicts": Rule(allowed=ORG, body=form(
+        judge_id=lambda ids: str(ids["judge"]), entry_id=lambda ids: str(ids["entry_b"]), reason="同校")),
+    "organizer.judging_remove_conflict": ORGANIZER,
+    "organizer.judging_entry": Rule(allowed=ORG, args={"entry_id": "entry_a"}),
+    "organizer.judging_reopen": Rule(allowed=ORG, body=form(reason="重评")),
+    "organizer.judging_progress": ORGANIZER,
+    "organizer.judging_progress_data": ORGANIZER,
+    "organizer.judging_promote": ORGANIZER,
+    "organizer.judging_promote_manual": Rule(allowed=ORG, body=form(entry_id=lambda ids: str(ids["entry_a"]),
+                                                                    reason="复议")),
+    "organizer.judging_unpromote": Rule(allowed=ORG, body=form(entry_id=lambda ids: str(ids["entry_a"]),
+                                                               reason="复议")),
+    "organizer.judging_rejudge": ORGANIZER,
+    "organizer.results": ORGANIZER,
+    "organizer.results_judges": ORGANIZER,
+    "organizer.results_run": ORGANIZER,
+    "organizer.results_tie": Rule(allowed=ORG, body=form(chosen=lambda ids: str(ids["entry_a"]), reason="并列")),
+    "organizer.results_action": Rule(allowed=ORG, body=form(reason="原因")),
+    "organizer.results_edit": Rule(allowed=ORG, body=form(award="__none__", reason="降级")),
+    "organizer.results_withdraw": Rule(allowed=ORG, body=form(reason="抄袭")),
+    "organizer.results_objections": Rule(allowed=ORG, body=form(received_on="2026-01-01", submitter_name="某人",
+                                                                submitter_contact="1", content="异议")),
+    "organizer.results_objection_settle": Rule(allowed=ORG, body=form(outcome="upheld", resolution="改判")),
+    "organizer.certificates": ORGANIZER,
+    "organizer.certificates_issue": ORGANIZER,
+    "organizer.certificates_batch": Rule(allowed=ORG, body=form(scope="all", fmt="pdf")),
+    "organizer.certificates_job_status": Rule(allowed=ORG, args={"job_id": "cert_job"}),
+    "organizer.certificates_job_download": Rule(allowed=ORG, args={"job_id": "cert_job"}),
+    "organizer.certificates_preview": ORGANIZER,
+    "organizer.certificates_asset_upload": Rule(allowed=ORG, body=upload(name="seal.png", slot="background")),
+    "organizer.certificates_asset_delete": ORGANIZER,
+    "organizer.certificates_asset_image": ORGANIZER,
+    "organizer.certificate_detail": ORGANIZER,
+    "organizer.certificate_pdf": ORGANIZER,
+    "organizer.certificate_correct": Rule(allowed=ORG, body=form(name="改名", reason="错字")),
+    "organizer.certificate_revoke": Rule(allowed=ORG, body=form(reason="撤销")),
+    "organizer.exports_index": ORGANIZER,
+    "organizer.exports_contest": ORGANIZER,
+    "organizer.export_nominations_csv": ORGANIZER,
+    "organizer.export_nominations_xlsx": ORGANIZER,
+    "organizer.export_results_xlsx": ORGANIZER,
+    "organizer.export_score_sheets_pdf": ORGANIZER,
+    "organizer.export_score_sheets_xlsx": ORGANIZER,
+    "organizer.export_bundle_start": ORGANIZER,
+    "organizer.export_job_status": Rule(allowed=ORG, args={"job_id": "bundle_job"}),
+    "organizer.export_job_download": Rule(allowed=ORG, args={"job_id": "bundle_job"}),
+    "organizer.reports_index": ORGANIZER,
+    "organizer.reports_contest": ORGANIZER,
+    "organizer.reports_contest_pdf": ORGANIZER,
+    "organizer.reports_annual_pdf": ORGANIZER,
+    "organizer.reports_provincial": Rule(allowed=ORG, body=form(**{"outcome": "省一等奖"})),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The shared world
+
+
+def _ids(w) -> dict:
+    """Plain values (ids, codes, tokens) of the world, usable in any app context."""
+    ids = {k: v.id for k, v in vars(w).items() if hasattr(v, "id") and not isinstance(v, dict)}
+    ids.update({k: v for k, v in vars(w).items() if isinstance(v, str)})
+    ids.update(
+        actors={name: user.id for name, user in w.actors.items()},
+        judge=w.judge2.id, judge_other=w.judge_free.id,
+        lang="zh_CN", slot="background", number=w.round.number, index=0, year=w.final.year, action="lock",
+        static_file="app.css", final_code=w.final.code, cert_code=w.cert.verification_code,
+        requirement=next(m.id for m in w.entry1.section.materials if m.code == "report"),
+        section=w.entry1.section_id, entry_sub_version=w.entry_sub.version, sheet_version=w.sheet.version,
+        s1_entries=[w.entry1.id, w.entry_sub.id, w.entry_a.id], s1_attachments=[w.att_draft.id, w.att.id],
+    )
+    return ids
+
+
+_state: dict = {"ids": None, "saved": None, "dirty": True}
+
+
+def _reset(app) -> None:
+    db.session.remove()
+    _empty_all_tables(db)
+    shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
+    shutil.rmtree(app.config["EXPORT_FOLDER"], ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def grid_module(app):
+    """The world, built once per module through the services and saved."""
+    with app.app_context():
+        _reset(app)
+        _state["ids"] = _ids(grid_world())
+        _state["saved"] = SavedWorld()
+        _state["baseline"] = snapshot()
+        _state["dirty"] = False
+    yield
+    with app.app_context():
+        _reset(app)
+    _state["saved"].discard()
+    _state.update(ids=None, saved=None, dirty=True)
+
+
+@pytest.fixture()
+def grid(app, grid_module):
+    """The world's ids inside an app context; put back as saved when a previous test wrote."""
+    with app.app_context():
+        if _state["dirty"]:
+            _state["saved"].restore()
+            _state["dirty"] = False
+        yield SimpleNamespace(app=app, ids=_state["ids"])
+        jobs.wait_all()  # a batch an allowed organizer started ends before the world is put back
+        db.session.remove()
+
+
+# ---------------------------------------------------------------------------------------------
+# Calling a route
+
+_ARG = re.compile(r"<any\([^)]*\):([a-z_]+)>|<(?:[^:<>]+:)?([a-z_]+)>")
+
+
+def url_of(rule, spec: Rule, ids: dict, **override) -> str:
+    """The rule's URL with its arguments taken from the world (or `override`)."""
+    def value(match) -> str:
+        name = match.group(1) or match.group(2)
+        if name in override:
+            return str(override[name])
+        return str(ids[spec.args.get(name) or DEFAULT_ARGS[name]])
+
+    return _ARG.sub(value, rule.rule) + ("?" + spec.query.format(**ids) if spec.query else "")
+
+
+def call(g, actor: str, method: str, url: str, spec: Rule):
+    client = client_for(g.app, None if actor == "anonymous" else g.ids["actors"][actor])
+    kwargs = spec.body(g.ids) if (spec.body and method == "POST") else {}
+    resp = client.open(url, method=method, **kwargs)
+    _MATRIX.append((method, url, actor, resp.status_code, resp.headers.get("Location", "")[:50]))
+    return resp
+
+
+_MATRIX = []
+import atexit, os
+if os.environ.get("GRID_MATRIX"):
+    atexit.register(lambda: open("/tmp/gridscratch/matrix.txt", "w").write("\n".join(map(str, _MATRIX))))
+
+
+def goes_to_login(response) -> bool:
+    return response.status_code in (301, 302, 303) and "/login" in response.headers.get("Location", "")
+
+
+def rules_of(app, endpoint: str):
+    return [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
+
+
+def methods_of(rule) -> list[str]:
+    return sorted(m for m in rule.methods if m in ("GET", "POST", "PUT", "PATCH", "DELETE"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The tests
+
+
+def test_every_route_has_a_rule(app) -> None:
+    endpoints = {r.endpoint for r in app.url_map.iter_rules()}
+    missing = sorted(endpoints - RULES.keys())
+    assert not missing, ("routes without an authorization rule in tests/web/test_route_grid.py RULES "
+                         f"(say who may use them): {missing}")
+    stale = sorted(RULES.keys() - endpoints)
+    assert not stale, f"rules for endpoints that no longer exist: {stale}"
+    for rule in app.url_map.iter_rules():
+        spec = RULES[rule.endpoint]
+        for name in rule.arguments:
+            assert name in spec.args or name in DEFAULT_ARGS, (
+                f"{rule.endpoint} ({rule.rule}): no value for URL argument {name!r}; add it to DEFAULT_ARGS "
+                "or the rule's args")
+        unknown = set(methods_of(rule)) - {"GET", "POST"}
+        assert not unknown, f"{rule.endpoint}: methods {unknown} are not covered by the grid"
+
+
+@pytest.mark.parametrize("endpoint", sorted(RULES))
+def test_grid(grid, endpoint) -> None:
+    spec = RULES[endpoint]
+    rules = rules_of(grid.app, endpoint)
+    assert rules, f"{endpoint} is not a route any more"
+    refused = [a for a in ACTORS if a not in spec.allowed and not (a == "anonymous" and spec.public)]
+    allowed = [a for a in ACTORS if a in spec.allowed or (a == "anonymous" and spec.public)]
+    problems = []
+    for rule in rules:
+        for method in methods_of(rule):
+            url = url_of(rule, spec, grid.ids)
+            where = f"{method} {url} ({endpoint})"
+            before = snapshot() if _state["dirty"] else _state["baseline"]
+            for actor in refused:
+                resp = call(grid, actor, method, url, spec)
+                if actor == "anonymous":
+                    if not goes_to_login(resp):
+                        problems.append(f"{where}: anonymous got {resp.status_code}, not the login page")
+                elif resp.status_code != spec.expected_refusal(actor):
+                    problems.append(f"{where}: {actor} got {resp.status_code}, "
+                                    f"expected {spec.expected_refusal(actor)}")
+            after = snapshot()
+            if after != before:
+                _state["dirty"] = True
+                problems.append(f"{where}: refused actors {refused} changed data: {describe_change(before, after)}")
+                before = after
+            for actor in sorted(spec.post_changes_nothing_for) if method == "POST" else ():
+                resp = call(grid, actor, method, url, spec)
+                after = snapshot()
+                if resp.status_code >= 500 or resp.status_code == 403 or after != before:
+                    _state["dirty"] = True
+                    problems.append(f"{where}: {actor} got {resp.status_code} and changed "
+                                    f"{describe_change(before, after)}")
+            for actor in allowed:
+                if method == "POST" and actor in spec.post_changes_nothing_for:
+                    continue
+                if method != "GET":
+                    _state["dirty"] = True
+                resp = call(grid, actor, method, url, spec)
+                status = resp.status_code
+                if status >= 500 or status == 403 or (goes_to_login(resp) and not spec.lands_on_login):
+                    problems.append(f"{where}: allowed {actor} got {status} {resp.headers.get('Location', '')}")
+                elif method == "GET" and status not in spec.ok:
+                    problems.append(f"{where}: allowed {actor} got {status}, expected one of {sorted(spec.ok)}")
+            if method == "GET" and snapshot() != before:
+                _state["dirty"] = True  # a GET that writes (e.g. takes a one-time download): rebuild
+    assert not problems, "\n".join(problems)
+
+
+GUESSED = {"entry_id": "s1_entries", "attachment_id": "s1_attachments"}
+
+
+@pytest.mark.parametrize("guesser", ["teacher_other", "teacher3"])
+def test_a_teacher_of_another_school_guessing_ids_gets_403_or_404_everywhere(grid, guesser) -> None:
+    """Every route naming an entry or attachment, with every id of school s1's entries and files."""
+    ids = grid.ids
+    user_id = ids["actors"].get(guesser) or ids[guesser]
+    client = client_for(grid.app, user_id)
+    before = snapshot()
+    tried, problems = 0, []
+    for rule in grid.app.url_map.iter_rules():
+        guessed = [name for name in rule.arguments if name in GUESSED]
+        if not guessed:
+            continue
+        spec = RULES[rule.endpoint]
+        for name in guessed:
+            for value in ids[GUESSED[name]]:
+                url = url_of(rule, spec, ids, **{name: value})
+                for method in methods_of(rule):
+                    kwargs = spec.body(ids) if (spec.body and method == "POST") else {}
+                    status = client.open(url, method=method, **kwargs).status_code
+                    tried += 1
+                    if status not in (403, 404):
+                        problems.append(f"{method} {url}: {status}")
+    after = snapshot()
+    assert tried > 20
+    assert not problems, "\n".join(problems)
+    assert after == before, describe_change(before, after)
+
+
+def test_the_grid_world_really_has_what_the_rules_name(grid) -> None:
+    """Allowed actors are really let in: the owner opens the file, the assigned judge scores."""
+    ids = grid.ids
+    judge = client_for(grid.app, ids["judge"])
+    assert judge.get(f"/judge/a/{ids['assignment']}").status_code == 200
+    assert judge.get(f"/files/{ids['att']}").status_code == 200
+    teacher = client_for(grid.app, ids["actors"]["teacher"])
+    assert teacher.get(f"/files/{ids['att_draft']}").get_data() == PDF
+    assert teacher.get(f"/teacher/certificates/{ids['cert']}.pdf").status_code == 200
+    assert client_for(grid.app, None).get(f"/verify/{ids['cert_code']}").status_code == 200
