@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 03:26:27.301869
+Create Date: 2026-11-29 04:17:48.633184
 
 """
 from alembic import op
@@ -102,6 +102,19 @@ def upgrade():
     with op.batch_alter_table('section', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_section_contest_id'), ['contest_id'], unique=False)
 
+    op.create_table('entry_number_counter',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contest_id', sa.Integer(), nullable=False),
+    sa.Column('section_id', sa.Integer(), nullable=False),
+    sa.Column('last_seq', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['contest_id'], ['contest.id'], name=op.f('fk_entry_number_counter_contest_id_contest'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['section_id'], ['section.id'], name=op.f('fk_entry_number_counter_section_id_section'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_entry_number_counter')),
+    sa.UniqueConstraint('contest_id', 'section_id', name=op.f('uq_entry_number_counter_contest_id_section_id'))
+    )
+    with op.batch_alter_table('entry_number_counter', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_entry_number_counter_contest_id'), ['contest_id'], unique=False)
+
     op.create_table('material_requirement',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('section_id', sa.Integer(), nullable=False),
@@ -185,6 +198,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_event_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_contest_id'), ['contest_id'], unique=False)
 
+    op.create_table('certificate_asset',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contest_id', sa.Integer(), nullable=False),
+    sa.Column('slot', sa.String(length=30), nullable=False),
+    sa.Column('storage_key', sa.String(length=64), nullable=False),
+    sa.Column('original_name', sa.String(length=255), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['contest_id'], ['contest.id'], name=op.f('fk_certificate_asset_contest_id_contest'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user_account.id'], name=op.f('fk_certificate_asset_uploaded_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate_asset')),
+    sa.UniqueConstraint('contest_id', 'slot', name=op.f('uq_certificate_asset_contest_id_slot'))
+    )
+    with op.batch_alter_table('certificate_asset', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_certificate_asset_contest_id'), ['contest_id'], unique=False)
+
     op.create_table('criterion',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('rubric_id', sa.Integer(), nullable=False),
@@ -260,11 +291,53 @@ def upgrade():
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_job_created_by_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_job'))
     )
+    op.create_table('password_reset',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.Column('used_at', sa.DateTime(), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_password_reset_created_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_password_reset_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_password_reset')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_password_reset_token_hash'))
+    )
+    with op.batch_alter_table('password_reset', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_reset_user_id'), ['user_id'], unique=False)
+
+    op.create_table('ranking_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contest_id', sa.Integer(), nullable=False),
+    sa.Column('method', sa.String(length=30), nullable=False),
+    sa.Column('combination', sa.String(length=20), nullable=False),
+    sa.Column('n_entries', sa.Integer(), nullable=False),
+    sa.Column('n_scores', sa.Integer(), nullable=False),
+    sa.Column('judges', sa.JSON(), nullable=False),
+    sa.Column('components', sa.JSON(), nullable=False),
+    sa.Column('ties', sa.JSON(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(), nullable=False),
+    sa.Column('computed_by_id', sa.Integer(), nullable=True),
+    sa.Column('locked_at', sa.DateTime(), nullable=True),
+    sa.Column('locked_by_id', sa.Integer(), nullable=True),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('notice_ends_at', sa.DateTime(), nullable=True),
+    sa.Column('finalized_at', sa.DateTime(), nullable=True),
+    sa.Column('finalize_reason', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['computed_by_id'], ['user_account.id'], name=op.f('fk_ranking_run_computed_by_id_user_account')),
+    sa.ForeignKeyConstraint(['contest_id'], ['contest.id'], name=op.f('fk_ranking_run_contest_id_contest'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['locked_by_id'], ['user_account.id'], name=op.f('fk_ranking_run_locked_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ranking_run')),
+    sa.UniqueConstraint('contest_id', name=op.f('uq_ranking_run_contest_id'))
+    )
     op.create_table('round_judge',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
     sa.Column('judge_id', sa.Integer(), nullable=False),
     sa.Column('pool', sa.String(length=50), nullable=True),
+    sa.Column('capacity', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['judge_id'], ['user_account.id'], name=op.f('fk_round_judge_judge_id_user_account')),
     sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_round_judge_round_id_round'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_round_judge')),
@@ -273,6 +346,24 @@ def upgrade():
     with op.batch_alter_table('round_judge', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_round_judge_judge_id'), ['judge_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_round_judge_round_id'), ['round_id'], unique=False)
+
+    op.create_table('tie_decision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contest_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('group_key', sa.String(length=120), nullable=True),
+    sa.Column('level', sa.String(length=40), nullable=True),
+    sa.Column('entry_ids', sa.JSON(), nullable=False),
+    sa.Column('chosen', sa.JSON(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['contest_id'], ['contest.id'], name=op.f('fk_tie_decision_contest_id_contest'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['user_account.id'], name=op.f('fk_tie_decision_decided_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tie_decision'))
+    )
+    with op.batch_alter_table('tie_decision', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tie_decision_contest_id'), ['contest_id'], unique=False)
 
     op.create_table('user_role',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -310,6 +401,9 @@ def upgrade():
     sa.Column('published', sa.Boolean(), nullable=False),
     sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_assignment_created_by_id_user_account')),
     sa.ForeignKeyConstraint(['entry_id'], ['entry.id'], name=op.f('fk_assignment_entry_id_entry'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['judge_id'], ['user_account.id'], name=op.f('fk_assignment_judge_id_user_account')),
     sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_assignment_round_id_round'), ondelete='CASCADE'),
@@ -357,8 +451,21 @@ def upgrade():
     sa.Column('revoked', sa.Boolean(), nullable=False),
     sa.Column('revoked_reason', sa.Text(), nullable=True),
     sa.Column('issued_at', sa.DateTime(), nullable=False),
+    sa.Column('seq_scope', sa.String(length=200), nullable=False),
+    sa.Column('recipient_name', sa.String(length=200), nullable=False),
+    sa.Column('award', sa.String(length=20), nullable=True),
+    sa.Column('section_id', sa.Integer(), nullable=True),
+    sa.Column('school_id', sa.Integer(), nullable=True),
+    sa.Column('revised_at', sa.DateTime(), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(), nullable=True),
+    sa.Column('revoked_by_id', sa.Integer(), nullable=True),
+    sa.Column('qr_url', sa.String(length=300), nullable=True),
+    sa.Column('qr_svg', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['contest_id'], ['contest.id'], name=op.f('fk_certificate_contest_id_contest'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['entry_id'], ['entry.id'], name=op.f('fk_certificate_entry_id_entry'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['revoked_by_id'], ['user_account.id'], name=op.f('fk_certificate_revoked_by_id_user_account')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_certificate_school_id_school'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['section_id'], ['section.id'], name=op.f('fk_certificate_section_id_section'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate')),
     sa.UniqueConstraint('contest_id', 'number', name=op.f('uq_certificate_contest_id_number')),
     sa.UniqueConstraint('verification_code', name=op.f('uq_certificate_verification_code'))
@@ -366,6 +473,8 @@ def upgrade():
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_certificate_contest_id'), ['contest_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificate_entry_id'), ['entry_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_school_id'), ['school_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_section_id'), ['section_id'], unique=False)
 
     op.create_table('conflict',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -399,8 +508,10 @@ def upgrade():
     sa.Column('outcome', sa.String(length=20), nullable=True),
     sa.Column('resolved_at', sa.DateTime(), nullable=True),
     sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['contest_id'], ['contest.id'], name=op.f('fk_objection_contest_id_contest'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['entry_id'], ['entry.id'], name=op.f('fk_objection_entry_id_entry'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user_account.id'], name=op.f('fk_objection_recorded_by_id_user_account')),
     sa.ForeignKeyConstraint(['resolved_by_id'], ['user_account.id'], name=op.f('fk_objection_resolved_by_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_objection'))
     )
@@ -429,6 +540,9 @@ def upgrade():
     sa.Column('withdrawn', sa.Boolean(), nullable=False),
     sa.Column('withdrawn_reason', sa.Text(), nullable=True),
     sa.Column('computed_at', sa.DateTime(), nullable=False),
+    sa.Column('component', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=True),
+    sa.Column('pending', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['contest_id'], ['contest.id'], name=op.f('fk_result_contest_id_contest'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['entry_id'], ['entry.id'], name=op.f('fk_result_entry_id_entry'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_result')),
@@ -443,6 +557,10 @@ def upgrade():
     sa.Column('round_id', sa.Integer(), nullable=False),
     sa.Column('entry_id', sa.Integer(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('added_by_id', sa.Integer(), nullable=True),
+    sa.Column('added_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['added_by_id'], ['user_account.id'], name=op.f('fk_round_entry_added_by_id_user_account')),
     sa.ForeignKeyConstraint(['entry_id'], ['entry.id'], name=op.f('fk_round_entry_entry_id_entry'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_round_entry_round_id_round'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_round_entry')),
@@ -468,6 +586,24 @@ def upgrade():
     with op.batch_alter_table('student', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_student_entry_id'), ['entry_id'], unique=False)
 
+    op.create_table('certificate_revision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('certificate_id', sa.Integer(), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('verification_code', sa.String(length=64), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('issued_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_certificate_revision_actor_id_user_account')),
+    sa.ForeignKeyConstraint(['certificate_id'], ['certificate.id'], name=op.f('fk_certificate_revision_certificate_id_certificate'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate_revision')),
+    sa.UniqueConstraint('certificate_id', 'revision', name=op.f('uq_certificate_revision_certificate_id_revision')),
+    sa.UniqueConstraint('verification_code', name=op.f('uq_certificate_revision_verification_code'))
+    )
+    with op.batch_alter_table('certificate_revision', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_certificate_revision_certificate_id'), ['certificate_id'], unique=False)
+
     op.create_table('score_sheet',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('assignment_id', sa.Integer(), nullable=False),
@@ -478,7 +614,11 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('reopened_at', sa.DateTime(), nullable=True),
+    sa.Column('reopened_by_id', sa.Integer(), nullable=True),
+    sa.Column('reopen_reason', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['assignment_id'], ['assignment.id'], name=op.f('fk_score_sheet_assignment_id_assignment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reopened_by_id'], ['user_account.id'], name=op.f('fk_score_sheet_reopened_by_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_score_sheet')),
     sa.UniqueConstraint('assignment_id', name=op.f('uq_score_sheet_assignment_id'))
     )
@@ -488,6 +628,10 @@ def upgrade():
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
     op.drop_table('score_sheet')
+    with op.batch_alter_table('certificate_revision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_certificate_revision_certificate_id'))
+
+    op.drop_table('certificate_revision')
     with op.batch_alter_table('student', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_student_entry_id'))
 
@@ -512,6 +656,8 @@ def downgrade():
 
     op.drop_table('conflict')
     with op.batch_alter_table('certificate', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_certificate_section_id'))
+        batch_op.drop_index(batch_op.f('ix_certificate_school_id'))
         batch_op.drop_index(batch_op.f('ix_certificate_entry_id'))
         batch_op.drop_index(batch_op.f('ix_certificate_contest_id'))
 
@@ -536,11 +682,20 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_role_user_id'))
 
     op.drop_table('user_role')
+    with op.batch_alter_table('tie_decision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tie_decision_contest_id'))
+
+    op.drop_table('tie_decision')
     with op.batch_alter_table('round_judge', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_round_judge_round_id'))
         batch_op.drop_index(batch_op.f('ix_round_judge_judge_id'))
 
     op.drop_table('round_judge')
+    op.drop_table('ranking_run')
+    with op.batch_alter_table('password_reset', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_reset_user_id'))
+
+    op.drop_table('password_reset')
     op.drop_table('job')
     with op.batch_alter_table('entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_entry_state'))
@@ -553,6 +708,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_criterion_rubric_id'))
 
     op.drop_table('criterion')
+    with op.batch_alter_table('certificate_asset', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_certificate_asset_contest_id'))
+
+    op.drop_table('certificate_asset')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_contest_id'))
         batch_op.drop_index(batch_op.f('ix_audit_event_at'))
@@ -573,6 +732,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_material_requirement_section_id'))
 
     op.drop_table('material_requirement')
+    with op.batch_alter_table('entry_number_counter', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_entry_number_counter_contest_id'))
+
+    op.drop_table('entry_number_counter')
     with op.batch_alter_table('section', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_section_contest_id'))
 
