@@ -378,3 +378,15 @@ def test_a_500_mb_upload_is_streamed(client, world, login_as, tmp_path):
     assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
     assert db.session.query(Attachment).one().size == size
     assert peak < 50 * 1024 * 1024, f"peak {peak / 1048576:.1f} MB"
+
+
+def test_open_contests_come_first_on_the_teachers_list(world, login_as, db):
+    """The contest the teacher can still work on is at the top, above finished ones."""
+    from tests import factories
+
+    world.contest.state = "final"
+    world.entry1.state = "accepted"
+    film = factories.make_contest("film")  # open, created after: listed last unless ordered
+    db.session.commit()
+    html = login_as(world.teacher1).get("/teacher/").get_data(as_text=True)
+    assert html.index(film.full_name) < html.index(world.entry1.title)

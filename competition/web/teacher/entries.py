@@ -58,9 +58,16 @@ def index():
     for contest in open_contests:
         groups.setdefault(contest.id, {"contest": contest, "entries": []})
     deadlines = {e.id: submissions.submit_deadline(e) for e in entries}
+    # Where the teacher can still act comes first: open contests, then entries returned for
+    # correction; the newest contests before older ones.
+    open_ids = {c.id for c in open_contests}
+    ordered = sorted(groups.values(), key=lambda g: (
+        g["contest"].id not in open_ids,
+        not any(e.state == "returned" for e in g["entries"]),
+        -g["contest"].year, g["contest"].id))
     return render_template(
-        "teacher/index.html", school=school, groups=list(groups.values()), missing=missing,
-        open_ids={c.id for c in open_contests}, deadlines=deadlines, countdown=countdown,
+        "teacher/index.html", school=school, groups=ordered, missing=missing,
+        open_ids=open_ids, deadlines=deadlines, countdown=countdown,
         editable={e.id for e in entries if submissions.is_editable(e)},
     )
 
