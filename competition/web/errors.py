@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
@@ -39,6 +40,15 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException):
         text = messages.get(exc.code)
         return render(exc.code or 500, text() if text else exc.description)
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def data_error(exc: Exception):
+        # A value the database cannot hold (a 400-digit id, text with NUL, a string longer than
+        # its column): only a crafted request gets here, so it is a bad request, not a crash.
+        db.session.rollback()
+        app.logger.warning("Refused a value the database cannot store: %s", exc)
+        return render(400, messages[400]())
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):
