@@ -166,7 +166,7 @@ def _parse(assignment: Assignment, raw_scores: dict, comment: str | None):
     criteria = specs(criteria_of(assignment))
     if not criteria:
         raise ServiceError(_("No rubric is set for this entry in this round; tell the organizer."))
-    if not isinstance(raw_scores, dict):
+    if not isinstance(raw_scores, dict) or not isinstance(comment, (str, type(None))):
         raise InvalidSheet({}, _("The scores were not sent correctly."))
     scores, problems = scoring.parse_sheet({str(k): v for k, v in raw_scores.items()}, criteria)
     comment = (comment or "").strip()
