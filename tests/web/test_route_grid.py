@@ -255,7 +255,7 @@ def _ids(w) -> dict:
         judge=w.judge2.id, judge_other=w.judge_free.id,
         lang="zh_CN", slot="background", number=w.round.number, index=0, year=w.final.year, action="lock",
         static_file="app.css", final_code=w.final.code, cert_code=w.cert.verification_code,
-        requirement=next(m.id for m in w.entry1.section.materials if m.code == "report"),
+        requirement=next(m.id for m in w.entry1.section.materials if m.code == "form"),
         section=w.entry1.section_id, entry_sub_version=w.entry_sub.version, sheet_version=w.sheet.version,
         s1_entries=[w.entry1.id, w.entry_sub.id, w.entry_a.id], s1_attachments=[w.att_draft.id, w.att.id],
     )
@@ -320,15 +320,7 @@ def url_of(rule, spec: Rule, ids: dict, **override) -> str:
 def call(g, actor: str, method: str, url: str, spec: Rule):
     client = client_for(g.app, None if actor == "anonymous" else g.ids["actors"][actor])
     kwargs = spec.body(g.ids) if (spec.body and method == "POST") else {}
-    resp = client.open(url, method=method, **kwargs)
-    _MATRIX.append((method, url, actor, resp.status_code, resp.headers.get("Location", "")[:50]))
-    return resp
-
-
-_MATRIX = []
-import atexit, os
-if os.environ.get("GRID_MATRIX"):
-    atexit.register(lambda: open("/tmp/gridscratch/matrix.txt", "w").write("\n".join(map(str, _MATRIX))))
+    return client.open(url, method=method, **kwargs)
 
 
 def goes_to_login(response) -> bool:
