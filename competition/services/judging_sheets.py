@@ -95,10 +95,29 @@ class Progress:
 
 
 def progress(assignments: list[Assignment]) -> Progress:
-    states = [sheet_state(a.sheet) for a in assignments]
-    complete = sum(1 for a in assignments
-                   if a.sheet is not None and a.sheet.state == "draft" and a.sheet.total is not None)
+    return _progress([a.sheet for a in assignments])
+
+
+def _progress(sheets) -> Progress:
+    """Counts over sheets (None for an assignment without one); anything with the sheet's
+    state, scores, comment and total will do."""
+    states = [sheet_state(s) for s in sheets]
+    complete = sum(1 for s in sheets if s is not None and s.state == "draft" and s.total is not None)
     return Progress(len(states), states.count("final"), states.count("draft"), states.count("todo"), complete)
+
+
+def contest_progress(judge: User, contest_id: int) -> Progress:
+    """progress() of the judge's assignments in one contest, from one query of sheet columns:
+    the scoring page shows only these counts, on every open and reload, so it does not load
+    every assignment with its entry, round and contest."""
+    conflicted = select(Conflict.entry_id).where(Conflict.judge_id == judge.id)
+    rows = db.session.execute(
+        select(Assignment.id, ScoreSheet.state, ScoreSheet.scores, ScoreSheet.comment, ScoreSheet.total)
+        .join(Round, Assignment.round_id == Round.id)
+        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .where(Assignment.judge_id == judge.id, Assignment.published.is_(True),
+               Assignment.entry_id.not_in(conflicted), Round.contest_id == contest_id)).all()
+    return _progress([row if row.state is not None else None for row in rows])
 
 
 def next_unscored(judge: User, after: Assignment | None = None,
@@ -198,6 +217,10 @@ def submit(assignment: Assignment, *, scores: dict | None, comment: str | None, 
     _check_open(assignment)
     sheet = assignment.sheet
     if sheet is not None and sheet.state == "final":
+        if version != sheet.version:
+            # Submitted meanwhile in another tab or on another computer: show those values,
+            # as an autosave would.
+            raise StaleSheet(sheet)
         raise ServiceError(_("This score sheet has already been submitted."))
     if scores is None:
         if sheet is None:

@@ -346,3 +346,42 @@ def test_first_round_follows_accepted_entries(world, jw):
     gone.state = "withdrawn"
     ids = {e.id for e in judging.sync_round_entries(jw.round1)}
     assert late.id in ids and gone.id not in ids
+
+
+def test_submit_on_a_sheet_submitted_elsewhere_is_stale(world, jw):
+    """Two tabs: one submits; the other's submit (older version) gets the submitted sheet as a
+    version conflict, like its autosave would, and changes nothing."""
+    fj.planned(world, jw)
+    a = judging_sheets.judge_assignments(world.judge2)[0]
+    ids = crit_ids(a)
+    full = {ids[c]: v for c, v in fj.full_scores().items()}
+    seen = judging_sheets.save_draft(a, scores={ids["novelty"]: "30"}, comment="", version=0,
+                                     actor=world.judge2).version  # both tabs show version 1
+    judging_sheets.submit(a, scores=full, comment="第一个标签页", version=seen, actor=world.judge2)
+    other = dict(full, **{ids["novelty"]: 10})
+    with pytest.raises(StaleSheet) as exc:
+        judging_sheets.submit(a, scores=other, comment="第二个", version=seen, actor=world.judge2)
+    assert exc.value.sheet.state == "final" and exc.value.sheet.comment == "第一个标签页"
+    # with the current version it is simply locked
+    with pytest.raises(ServiceError) as exc:
+        judging_sheets.submit(a, scores=other, comment="", version=a.sheet.version, actor=world.judge2)
+    assert not isinstance(exc.value, StaleSheet)
+    assert a.sheet.scores[ids["novelty"]] == 30.0
+
+
+def test_contest_progress_matches_the_list(world, jw):
+    fj.planned(world, jw)
+    mine = judging_sheets.judge_assignments(world.judge2)
+    fj.sheet(mine[0], fj.full_scores(), state="final")
+    fj.sheet(mine[1], fj.full_scores())           # a complete draft
+    fj.sheet(mine[2], {"novelty": 20})            # an incomplete draft
+    fj.sheet(mine[3], {})                         # opened but nothing entered: still to do
+    db.session.add(Conflict(judge_id=world.judge2.id, entry_id=mine[4].entry_id, kind="relative",
+                            source="declared", reason="亲属", created_by_id=world.judge2.id))
+    db.session.flush()
+    expected = judging_sheets.progress(judging_sheets.judge_assignments(world.judge2, world.contest.id))
+    got = judging_sheets.contest_progress(world.judge2, world.contest.id)
+    assert got == expected
+    assert (got.total, got.final, got.draft, got.complete_drafts) == (len(mine) - 1, 1, 2, 1)
+    other = judging_sheets.contest_progress(world.judge2, world.contest.id + 1000)
+    assert other.total == 0

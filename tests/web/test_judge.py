@@ -207,3 +207,26 @@ def test_judge_without_assignments_sees_empty_state(world, login_as):
     lonely = make_user("judge", name="新评委")
     client = login_as(lonely)
     assert "还没有分配给您的作品" in client.get("/judge/").get_data(as_text=True)
+
+
+def test_submit_from_a_second_tab_gets_the_submitted_sheet(world, jw, login_as):
+    """The page's conflict banner shows the values submitted in the other tab (409 with the
+    current sheet), instead of a bare error."""
+    a = mine(world)[0]
+    client = login_as(world.judge2)
+    r = client.post(f"/judge/a/{a.id}/sheet", json={"version": 0, "scores": full(a), "comment": ""})
+    assert r.status_code == 200 and r.json["version"] == 1
+    assert client.post(f"/judge/a/{a.id}/submit", json={"version": 1, "scores": full(a)}).status_code == 200
+    r = client.post(f"/judge/a/{a.id}/submit", json={"version": 1, "scores": full(a), "comment": "另一个标签页"})
+    assert r.status_code == 409
+    assert r.json["current"]["state"] == "final" and r.json["current"]["version"] == 2
+    assert db.session.scalar(select(ScoreSheet)).comment is None
+
+
+def test_scoring_page_counts_the_contest_progress(world, jw, login_as):
+    rows = mine(world)
+    fj.sheet(rows[0], fj.full_scores(), state="final")
+    fj.sheet(rows[1], {"novelty": 12})
+    client = login_as(world.judge2)
+    html = client.get(f"/judge/a/{rows[2].id}").get_data(as_text=True)
+    assert f"1 / {len(rows)} 已评" in html and "1 份草稿" in html

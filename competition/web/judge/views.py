@@ -126,9 +126,6 @@ def score(assignment_id: int):
     contest = assignment.round.contest
     blind = sheets.blind(contest)
     criteria = sheets.criteria_of(assignment)
-    mine = [a for a in sheets.judge_assignments(current_user) if a.round.contest_id == contest.id]
-    order = [a.id for a in mine]
-    position = order.index(assignment.id) + 1 if assignment.id in order else None
     group_by = contest.setting("ranking_group_by") or ["section", "stage"]
     return render_template(
         "judge/score.html", a=assignment, entry=entry, contest=contest, blind=blind, criteria=criteria,
@@ -136,7 +133,7 @@ def score(assignment_id: int):
         state=sheets.sheet_state(assignment.sheet), locked=(assignment.sheet is not None
                                                              and assignment.sheet.state == "final"),
         closed=assignment.round.state == "closed", materials=_materials(entry, blind),
-        progress=sheets.progress(mine), position=position, group=group_label(entry, group_by),
+        progress=sheets.contest_progress(current_user, contest.id), group=group_label(entry, group_by),
         conflict_form=ConflictForm(), fmt=scoring.format_score,
     )
 
