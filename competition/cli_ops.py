@@ -1,4 +1,4 @@
-"""Operations commands: backup, restore, worker."""
+"""Operations commands: backup, restore, worker, sweep-uploads."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,6 +44,34 @@ def register(app) -> None:
             raise click.ClickException(exc.message) from None
         finally:
             db.session.remove()
+
+    @app.cli.command("sweep-uploads")
+    @click.option("--older-than", "older_than", type=int, default=3600, show_default=True,
+                  help="Seconds: younger files are left alone (their upload may still be running).")
+    def sweep_uploads(older_than: int):
+        """Remove what interrupted uploads left behind: partial files, and stored files that no
+        database row refers to (the process died before its transaction committed)."""
+        import time
+
+        from sqlalchemy import select
+
+        from .storage import get_storage
+
+        storage = get_storage()
+        if not hasattr(storage, "keys") or not hasattr(storage, "local_path"):
+            raise click.ClickException(_("This storage backend cannot be swept from here."))
+        partials = storage.sweep_partials(older_than)
+        known: set[str] = set()
+        for table in db.metadata.sorted_tables:  # every column that names a stored file
+            if "storage_key" in table.c:
+                known.update(db.session.scalars(select(table.c.storage_key)))
+        cutoff = time.time() - older_than
+        orphans = [k for k in storage.keys() if k not in known and storage.local_path(k).stat().st_mtime < cutoff]
+        for key in orphans:
+            storage.delete(key)
+        db.session.remove()
+        click.echo(_("Removed %(partials)d partial uploads and %(orphans)d stored files no record refers to.",
+                     partials=partials, orphans=len(orphans)))
 
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
