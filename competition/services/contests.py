@@ -33,7 +33,7 @@ def load_definition_text(text: str) -> ContestDefinition:
     """Parse YAML text; every problem is reported in one ServiceError."""
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:  # a date like 0000-00-00, [[[[... nested
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else "?"
         raise ServiceError(_("The file is not valid YAML (line %(line)s).", line=line)) from None

@@ -115,7 +115,7 @@ def _user_or_404(user_id: int) -> User:
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdecimal() else None
+    return int(value) if value.isdecimal() and len(value) < 19 else None
 
 
 # ------------------------------------------------------------------ accounts

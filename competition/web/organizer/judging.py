@@ -218,7 +218,7 @@ def judging_round_state(contest_id: int, number: int):
 def judging_add_judges(contest_id: int, number: int):
     _contest_, rnd = _round(contest_id, number)
     _checked_form()
-    ids = [int(v) for v in request.form.getlist("judge_ids") if v.isdecimal()]
+    ids = [int(v) for v in request.form.getlist("judge_ids") if v.isdecimal() and len(v) < 19]
     if not ids:
         flash(_("Choose at least one judge."), "danger")
         return _back(rnd)

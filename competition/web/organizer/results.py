@@ -100,7 +100,7 @@ def results(contest_id: int):
     keys = list(groups)
     if chosen is None and len(rows) > ALL_GROUPS_LIMIT and keys:
         chosen = "0"
-    shown = keys if chosen in (None, "") else [keys[int(chosen)]] if chosen.isdecimal() and int(chosen) < len(keys) else keys
+    shown = keys if chosen in (None, "") else [keys[int(chosen)]] if chosen.isdecimal() and len(chosen) < 19 and int(chosen) < len(keys) else keys
     by_entry = {r.entry_id: r for r in rows}
     labels = {r.entry_id: r.entry.number or r.entry.title for r in rows}
     ties = [
@@ -231,7 +231,7 @@ def results_objections(contest_id: int):
         except ValueError:
             error = ServiceError(_("Enter the date the objection was received."), "received_on")
         entry_id = form.get("entry_id") or None
-        if error is None and entry_id is not None and not entry_id.isdecimal():
+        if error is None and entry_id is not None and not (entry_id.isdecimal() and len(entry_id) < 19):
             error = ServiceError(_("That entry is not in this contest."), "entry_id")
         if error is None:
             try:

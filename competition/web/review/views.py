@@ -159,7 +159,7 @@ def bulk_accept():
     back = request.form.get("back") or url_for("review.queue")
     if not back.startswith("/") or back.startswith("//"):
         back = url_for("review.queue")
-    ids = [i for i in request.form.getlist("entry_ids") if i.isdecimal()]
+    ids = [i for i in request.form.getlist("entry_ids") if i.isdecimal() and len(i) < 19]
     if not form.validate_on_submit() or not ids:
         flash(_("Select the entries to accept first."), "warning")
         return redirect(back)
