@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from competition.extensions import db
-from competition.models import Attachment, Certificate, Entry, Objection, ScoreSheet, User
+from competition.models import Assignment, Attachment, Certificate, Conflict, Entry, Objection, ScoreSheet, User
 from competition.services import certificates as cert_service
 from competition.services import results as results_service
 from tests import factories_judging as fj
@@ -173,6 +173,7 @@ def test_review_actions(world, login_as, action, values) -> None:
 @given(ids=st.lists(TEXT, max_size=5), back=TEXT)
 @example(ids=["²"], back="")  # isdigit() but not a number int() reads
 @example(ids=["99999999999999999999"], back="//evil.example")
+@example(ids=["9" * 4301], back="")  # more digits than int() converts
 def test_review_bulk_accept(world, login_as, ids, back) -> None:
     client = login_as(world.reviewer1)  # d1: entry3 (d2) may never be accepted by them
     before = snapshot()
@@ -277,19 +278,23 @@ def test_organizer_judging_forms(world, login_as, form, data) -> None:
 def test_judge_plain_forms(world, login_as, judging, values, scores) -> None:
     """The no-script submit form and the conflict declaration."""
     assignment, _criteria = judging
+    row = dict(db.session.execute(select(Assignment.__table__).where(Assignment.id == assignment.id)).mappings().one())
     client = login_as(world.judge2)
     resp = client.post(f"/judge/a/{assignment.id}/submit", data={**scores, **values})
     assert resp.status_code < 500
     resp = client.post("/judge/submit-all", data={"contest": values.get("reason", "")})
     assert resp.status_code < 500
-    before = snapshot()
+    before, conflicts = snapshot(), count(Conflict)
     resp = client.post(f"/judge/a/{assignment.id}/conflict", data=values)
     assert resp.status_code < 500
-    declared = db.session.scalar(select(func.count()).select_from(
-        __import__("competition.models", fromlist=["Conflict"]).Conflict)) > 0
+    declared = count(Conflict) == conflicts + 1
     unchanged_unless(before, declared)
-    if declared:
-        pytest.skip("declared a conflict: the assignment is gone for the next examples")
+    if declared:  # the assignment left the judge's list: take the conflict back for the next example
+        assert values["reason"].strip()
+        db.session.execute(Conflict.__table__.delete().where(Conflict.source == "declared"))
+        if db.session.scalar(select(Assignment.id).where(Assignment.id == row["id"])) is None:
+            db.session.execute(Assignment.__table__.insert(), [row])
+        db.session.commit()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,6 +346,9 @@ def yaml_texts(draw) -> str:
 
 @FUZZ
 @given(text=yaml_texts())
+@example(text="0000-00-00")  # YAML dates the datetime module refuses: ValueError, not YAMLError
+@example(text="!!float abc")
+@example(text="[" * 5000)  # nested deeper than Python's recursion limit
 def test_definition_check_and_save(world, login_as, text) -> None:
     client = login_as(world.organizer)
     before = snapshot()
@@ -368,7 +376,8 @@ def test_account_create_and_edit(world, login_as, values, roles) -> None:
     before, users = snapshot(), count(User)
     resp = client.post("/organizer/accounts/new", data=data)
     assert resp.status_code < 500
-    created = resp.status_code == 302 and count(User) == users + 1
+    created = count(User) == users + 1  # the page then shows the generated password once (200)
+    assert created or resp.status_code in (200, 400)
     unchanged_unless(before, created)
     before = snapshot()
     resp = client.post(f"/organizer/accounts/{world.teacher2.id}", data=data)
@@ -515,6 +524,7 @@ QUERY_KEYS = ["contest", "section", "stage", "district", "school", "state", "pag
 @example(query={k: "²" for k in QUERY_KEYS})
 @example(query={k: "9" * 30 for k in QUERY_KEYS})
 @example(query={k: "9" * 400 for k in QUERY_KEYS})
+@example(query={k: "9" * 4400 for k in QUERY_KEYS})
 def test_query_strings_of_list_pages(world, login_as, query) -> None:
     for who, pages in QUERY_PAGES.items():
         client = login_as(getattr(world, who))
