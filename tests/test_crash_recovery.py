@@ -13,6 +13,7 @@ loaded before the deadline cannot submit after it.
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -30,7 +31,7 @@ from competition.models import Attachment, AuditEvent, Entry, Student, utcnow
 from competition.storage import get_storage
 from tests.factories_grid import png_bytes
 from tests.factories_judging import attach
-from tests.factories_teacher import REPORT_PDF, complete, files_on_disk, requirement
+from tests.factories_teacher import REPORT_PDF, complete, files_on_disk
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -160,7 +161,7 @@ def crash_world(world, db):
 
     complete(world.entry1)
     world.kept = attach(world.entry1, data=REPORT_PDF.read_bytes())
-    certificates.save_asset(world.contest, "background", __import__("io").BytesIO(png_bytes(mode="RGB")),
+    certificates.save_asset(world.contest, "background", io.BytesIO(png_bytes(mode="RGB")),
                             "背景.png", world.organizer)
     db.session.commit()
     return world
@@ -240,7 +241,7 @@ def test_a_page_loaded_before_the_deadline_cannot_submit_after_it(client, db, wo
     world.contest.submission_closes_at = utcnow() - timedelta(seconds=1)  # ... and the deadline passed
     db.session.commit()
     resp = client.post(f"/teacher/entries/{world.entry1.id}/submit", follow_redirects=True)
-    assert "已过截止时间" in resp.get_data(as_text=True) or "截止" in resp.get_data(as_text=True)
+    assert "已过截止时间，不再接受提交。" in resp.get_data(as_text=True)
     entry = db.session.get(Entry, world.entry1.id)
     assert entry.state == "draft" and entry.submitted_at is None
     assert count(db, AuditEvent, AuditEvent.action == "entry.submit") == 0

@@ -13,8 +13,6 @@ from __future__ import annotations
 import io
 import json
 import string
-from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings

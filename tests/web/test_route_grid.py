@@ -24,7 +24,6 @@ import io
 import re
 import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable
 
