@@ -91,6 +91,19 @@ def run(job_id: int) -> None:
     db.session.commit()
 
 
+def result_file(job: Job):
+    """The finished job's file, only if it lies inside EXPORT_FOLDER (never a path from elsewhere)."""
+    from pathlib import Path
+
+    if job.state != "done" or not job.result_path:
+        return None
+    root = Path(current_app.config["EXPORT_FOLDER"]).resolve()
+    path = (root / job.result_path).resolve()
+    if root not in path.parents or not path.is_file():
+        return None
+    return path
+
+
 def report(job_id: int, done: int, total: int) -> None:
     """Record progress in its own short transaction so other requests can read it."""
     from sqlalchemy import update

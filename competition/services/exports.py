@@ -583,12 +583,3 @@ def start_bundle(contest: Contest, actor):
                         params={"contest_id": contest.id}, actor=actor, contest_id=contest.id)
 
 
-def job_file(job) -> Path | None:
-    """The finished job's file, only if it lies inside EXPORT_FOLDER."""
-    if job.state != "done" or not job.result_path:
-        return None
-    root = Path(current_app.config["EXPORT_FOLDER"]).resolve()
-    path = (root / job.result_path).resolve()
-    if root not in path.parents or not path.is_file():
-        return None
-    return path

@@ -1,4 +1,4 @@
-// Reports and exports: Chart.js charts from data- attributes, and progress of export jobs.
+// Reports: Chart.js charts from data- attributes.
 // No inline scripts anywhere (the Content-Security-Policy forbids them).
 (function () {
   "use strict";
@@ -35,46 +35,7 @@
     });
   }
 
-  // <tr data-job-url="..." data-job-state="queued|running|done|failed"> with a <progress>.
-  function watchJobs() {
-    var script = document.getElementById("reports-js");
-    var labels = {
-      download: script ? script.dataset.downloadLabel : "Download",
-      failed: script ? script.dataset.failedLabel : "Failed"
-    };
-    document.querySelectorAll("[data-job-url]").forEach(function (row) {
-      if (row.dataset.jobState === "done" || row.dataset.jobState === "failed") { return; }
-      var timer = window.setInterval(function () {
-        fetch(row.dataset.jobUrl, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
-          .then(function (r) { return r.json(); })
-          .then(function (job) {
-            var bar = row.querySelector("progress");
-            var count = row.querySelector("[data-job-count]");
-            var result = row.querySelector("[data-job-result]");
-            if (bar) { bar.max = job.total || 1; bar.value = job.progress; }
-            if (count) { count.textContent = job.progress + " / " + job.total; }
-            row.dataset.jobState = job.state;
-            if (job.state === "done") {
-              window.clearInterval(timer);
-              result.textContent = "";
-              var a = document.createElement("a");
-              a.className = "btn btn-sm btn-success";
-              a.href = job.download_url;
-              a.textContent = labels.download;
-              result.appendChild(a);
-            } else if (job.state === "failed") {
-              window.clearInterval(timer);
-              result.textContent = labels.failed + ": " + (job.error || "");
-              result.className = "text-danger";
-            }
-          })
-          .catch(function () { /* keep polling; a network blip is not a failure */ });
-      }, 1500);
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     drawCharts();
-    watchJobs();
   });
 })();

@@ -259,9 +259,8 @@ def test_batch_job_renders_a_section_in_the_background(issued, app):
     job = db.session.get(Job, job.id)
     assert job.state == "done", job.error
     assert (job.progress, job.total) == (7, 7)
-    from competition.services.exports import job_file
 
-    path = job_file(job)
+    path = jobs.result_file(job)
     assert len(PdfReader(str(path)).pages) == 7 and job.result_name.endswith(".pdf")
 
 

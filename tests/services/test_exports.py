@@ -226,7 +226,7 @@ def test_bundle_job_reports_progress(ranked, db, app):
     assert job.state == "done", job.error
     assert (job.progress, job.total) == (3, 3)
     assert job.result_name == "2026年淮北市青少年科技创新大赛推荐项目材料.zip"
-    path = exports.job_file(job)
+    path = jobs.result_file(job)
     assert path is not None and Path(app.config["EXPORT_FOLDER"]) in path.parents
     with zipfile.ZipFile(path) as zf:
         assert zf.testzip() is None

@@ -50,7 +50,7 @@ def test_organizer_batch_job_runs_and_reports_progress_as_json(issued, login_as)
     assert response.status_code == 302
     jobs.wait_all()
     job = db.session.scalar(select(Job).where(Job.kind == "certificates"))
-    status = client.get(f"/organizer/certificates/jobs/{job.id}.json").get_json()
+    status = client.get(f"/organizer/jobs/{job.id}.json").get_json()
     assert status["state"] == "done" and status["progress"] == status["total"] == 4  # 2 students + 2 advisers
     download = client.get(status["download_url"])
     assert download.status_code == 200 and download.mimetype == "application/zip"

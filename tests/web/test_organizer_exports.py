@@ -35,8 +35,8 @@ def export_urls(contest_id: int, job_id: int | None = None) -> list[tuple[str, s
             ("GET", f"/organizer/reports/{contest_id}/provincial"),
             ("POST", f"/organizer/reports/{contest_id}/provincial")]
     if job_id is not None:
-        urls += [("GET", f"/organizer/exports/jobs/{job_id}.json"),
-                 ("GET", f"/organizer/exports/jobs/{job_id}/download")]
+        urls += [("GET", f"/organizer/jobs/{job_id}.json"),
+                 ("GET", f"/organizer/jobs/{job_id}/download")]
     return urls
 
 
@@ -109,19 +109,21 @@ def test_missing_contest_is_404(world, client, login_as):
 def test_bundle_job_progress_and_download(ranked, world, client, login_as, db):
     login_as(world.organizer)
     job = _bundle_job(client, db, world.contest.id)
-    status = client.get(f"/organizer/exports/jobs/{job.id}.json").get_json()
+    status = client.get(f"/organizer/jobs/{job.id}.json").get_json()
     assert status["state"] == "done" and (status["progress"], status["total"]) == (3, 3)
-    assert status["download_url"] == f"/organizer/exports/jobs/{job.id}/download"
+    assert status["download_url"] == f"/organizer/jobs/{job.id}/download"
     page = client.get(f"/organizer/exports/{world.contest.id}").get_data(as_text=True)
-    assert f'data-job-url="/organizer/exports/jobs/{job.id}.json"' in page
+    assert f'data-job-url="/organizer/jobs/{job.id}.json"' in page
     response = client.get(status["download_url"])
     assert response.status_code == 200 and response.mimetype == "application/zip"
     with zipfile.ZipFile(io.BytesIO(response.data)) as zf:
         assert any(n.endswith("CX2026-XS-001_研究报告.pdf") for n in zf.namelist())
-    # Another kind of job is not served here.
+    # A job that has not finished has nothing to download; an unknown job is not found.
     other = jobs.enqueue("certificates", "x.y", params={})
     db.session.commit()
-    assert client.get(f"/organizer/exports/jobs/{other.id}.json").status_code == 404
+    assert client.get(f"/organizer/jobs/{other.id}.json").get_json()["download_url"] is None
+    assert client.get(f"/organizer/jobs/{other.id}/download").status_code == 404
+    assert client.get("/organizer/jobs/999999.json").status_code == 404
 
 
 def test_bundle_without_nominations_is_refused_clearly(world, client, login_as, db):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,7 +21,6 @@ from ...models import Certificate, Contest, Job, School, Section
 from ...models.certificates import CertificateAsset, CertificateRevision
 from ...services import ServiceError
 from ...services import certificates as service
-from ...services.exports import job_file
 from .views import bp
 
 JOB_KIND = "certificates"
@@ -164,34 +163,6 @@ def certificates_batch(contest_id: int):
     flash(_("The certificates are being rendered. The progress is shown below; the file appears when it is ready."),
           "info")
     return redirect(url_for(".certificates", contest_id=contest.id) + "#batch")
-
-
-def _job(job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
-    if job is None or job.kind != JOB_KIND:
-        abort(404)
-    return job
-
-
-@bp.route("/certificates/jobs/<int:job_id>.json")
-def certificates_job_status(job_id: int):
-    job = _job(job_id)
-    return jsonify(
-        id=job.id, state=job.state, progress=job.progress, total=job.total,
-        error=job.error if job.state == "failed" else None,
-        download_url=url_for(".certificates_job_download", job_id=job.id) if job.state == "done" else None,
-    )
-
-
-@bp.route("/certificates/jobs/<int:job_id>/download")
-def certificates_job_download(job_id: int):
-    job = _job(job_id)
-    path = job_file(job)
-    if path is None:
-        abort(404)
-    mimetype = "application/zip" if path.suffix == ".zip" else "application/pdf"
-    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=job.result_name or path.name,
-                     conditional=True)
 
 
 @bp.route("/contests/<int:contest_id>/certificates/preview.pdf")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -91,30 +91,3 @@ def export_bundle_start(contest_id: int):
     jobs.start(job)
     flash(_("The materials bundle is being built. You can stay on this page to watch its progress."), "info")
     return redirect(url_for(".exports_contest", contest_id=contest.id))
-
-
-def _bundle_job(job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
-    if job is None or job.kind != exports.BUNDLE_JOB:
-        abort(404)
-    return job
-
-
-@bp.route("/exports/jobs/<int:job_id>.json")
-def export_job_status(job_id: int):
-    job = _bundle_job(job_id)
-    return jsonify(
-        id=job.id, state=job.state, progress=job.progress, total=job.total,
-        error=job.error if job.state == "failed" else None,
-        download_url=url_for(".export_job_download", job_id=job.id) if job.state == "done" else None,
-    )
-
-
-@bp.route("/exports/jobs/<int:job_id>/download")
-def export_job_download(job_id: int):
-    job = _bundle_job(job_id)
-    path = exports.job_file(job)
-    if path is None:
-        abort(404)
-    return send_file(path, mimetype="application/zip", as_attachment=True,
-                     download_name=job.result_name or path.name, conditional=True)

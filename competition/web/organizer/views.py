@@ -20,4 +20,4 @@ def _organizers_only():
 
 
 load_topics(__package__, ("home", "contests", "accounts", "judging", "results", "certificates",
-                          "exports", "reports", "audit"))
+                          "exports", "reports", "audit", "jobs"))

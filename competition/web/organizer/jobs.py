@@ -1,0 +1,40 @@
+"""Progress and results of long jobs (certificate batches, material bundles, backups)."""
+from __future__ import annotations
+
+from flask import abort, jsonify, send_file, url_for
+
+from ... import jobs
+from ...extensions import db
+from ...models import Job
+from .views import bp
+
+MIMETYPES = {".zip": "application/zip", ".pdf": "application/pdf", ".gz": "application/gzip",
+             ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _job(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.route("/jobs/<int:job_id>.json")
+def job_status(job_id: int):
+    """Polled by static/jobs.js while a job runs."""
+    job = _job(job_id)
+    return jsonify(
+        id=job.id, kind=job.kind, state=job.state, progress=job.progress, total=job.total,
+        error=job.error if job.state == "failed" else None,
+        download_url=url_for(".job_download", job_id=job.id) if job.state == "done" else None,
+    )
+
+
+@bp.route("/jobs/<int:job_id>/download")
+def job_download(job_id: int):
+    job = _job(job_id)
+    path = jobs.result_file(job)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype=MIMETYPES.get(path.suffix, "application/octet-stream"), as_attachment=True,
+                     download_name=job.result_name or path.name, conditional=True)
