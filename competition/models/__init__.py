@@ -1,6 +1,8 @@
 """All tables; importing this module registers them on the metadata."""
+from .accounts import PasswordReset
 from .audit import AuditEvent
 from .base import Base, utcnow
+from .certificates import CertificateAsset, CertificateRevision
 from .contests import (
     CONTEST_STATES,
     DEFAULT_SETTINGS,
@@ -16,13 +18,12 @@ from .jobs import Job
 from .judging import Assignment, Conflict, RoundEntry, RoundJudge, ScoreSheet
 from .people import ROLES, District, School, User, UserRole
 from .results import Certificate, Objection, Result
+from .review import EntryNumberCounter
 
 __all__ = [
     "Adviser", "Assignment", "Attachment", "AuditEvent", "Base", "CONTEST_STATES", "Certificate",
+    "CertificateAsset", "CertificateRevision", "EntryNumberCounter", "PasswordReset",
     "Conflict", "Contest", "Job", "Criterion", "DEFAULT_SETTINGS", "District", "ENTRY_STATES", "Entry",
     "MaterialRequirement", "Objection", "ROLES", "Result", "Round", "RoundEntry", "RoundJudge",
     "Rubric", "School", "ScoreSheet", "Section", "Student", "User", "UserRole", "utcnow",
 ]
-from .review import EntryNumberCounter  # noqa: E402,F401  (format review)
-from .accounts import PasswordReset  # noqa: E402,F401
-from .certificates import CertificateAsset, CertificateRevision  # noqa: E402,F401  (certificates)

@@ -37,7 +37,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..messages import translate
 from ..models import Adviser, Contest, District, Entry, School, Student, User, UserRole, utcnow
-from ..sheets import Column, SheetError, Table, clean_text, email_ok, is_mobile, match_key, phone_ok, read_table
+from ..sheets import Column, SheetError, Table, email_ok, is_mobile, match_key, phone_ok, read_table
 from . import ServiceError, accounts, audit
 from .users import generate_password, split_subjects
 

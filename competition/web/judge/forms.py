@@ -6,13 +6,15 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import choices
+
 
 class ConflictForm(FlaskForm):
-    kind = SelectField(_l("Kind of conflict"), choices=[
+    kind = SelectField(_l("Kind of conflict"), choices=choices([
         ("relative", _l("Relative or close relation")),
         ("advised", _l("Adviser of the entry")),
         ("other", _l("Other reason")),
-    ], default="relative")
+    ]), default="relative")
     reason = TextAreaField(_l("Reason"), validators=[
         DataRequired(message=_l("Please give the reason for the conflict.")), Length(max=500)])
 

@@ -22,6 +22,7 @@ from ...labels import ROLE_LABELS
 from ...models import ROLES, Contest, District, School, User
 from ...services import ServiceError, imports, users
 from .views import bp
+from ..forms import choices
 
 PER_PAGE = 50
 STAGE_KINDS = ("小学", "初中", "高中", "九年一贯制", "完全中学", "十二年一贯制", "中职", "其他")
@@ -45,8 +46,8 @@ class MultiCheckboxField(SelectMultipleField):
 class UserForm(FlaskForm):
     username = StringField(_l("Username"), validators=[Optional(), Length(max=80)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=50)])
-    roles = MultiCheckboxField(_l("Roles"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
-    gender = SelectField(_l("Gender"), choices=[("", "—"), ("男", "男"), ("女", "女")], validate_choice=False)
+    roles = MultiCheckboxField(_l("Roles"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES))
+    gender = SelectField(_l("Gender"), choices=choices([("", "—"), ("男", "男"), ("女", "女")]), validate_choice=False)
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=120)])
     school_id = SelectField(_l("School (teachers)"), coerce=int, validate_choice=False)
@@ -59,8 +60,8 @@ class UserForm(FlaskForm):
     must_change = BooleanField(_l("Must change the password at the first login"), default=True)
 
     def fill_choices(self) -> None:
-        self.school_id.choices = _school_choices(_("— no school —"))
-        self.district_id.choices = _district_choices(_("— no district —"))
+        self.school_id.choices = choices(_school_choices(_("— no school —")))
+        self.district_id.choices = choices(_district_choices(_("— no district —")))
 
     def data_object(self) -> users.AccountData:
         return users.AccountData(
@@ -73,7 +74,7 @@ class UserForm(FlaskForm):
 class SchoolForm(FlaskForm):
     name = StringField(_l("Full name of the school"), validators=[DataRequired(), Length(max=120)])
     district_id = SelectField(_l("District"), coerce=int, validate_choice=False)
-    stage_kind = SelectField(_l("Stage"), choices=[("", "—")] + [(s, s) for s in STAGE_KINDS],
+    stage_kind = SelectField(_l("Stage"), choices=choices([("", "—")] + [(s, s) for s in STAGE_KINDS]),
                              validate_choice=False)
     contact_name = StringField(_l("Contact"), validators=[Optional(), Length(max=50)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])
@@ -85,16 +86,16 @@ class DistrictForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    kind = RadioField(_l("What the sheet contains"), choices=[(k, imports.KIND_LABELS[k]) for k in imports.KINDS],
+    kind = RadioField(_l("What the sheet contains"), choices=choices((k, imports.KIND_LABELS[k]) for k in imports.KINDS),
                       default="teachers")
     contest_id = SelectField(_l("Contest (for entries only)"), coerce=int, validate_choice=False)
     file = FileField(_l("Spreadsheet (.xlsx or .csv)"))
 
 
 class ConfirmImportForm(FlaskForm):
-    entry_state = SelectField(_l("State of the imported entries"), choices=[
+    entry_state = SelectField(_l("State of the imported entries"), choices=choices([
         ("submitted", _l("Submitted, awaiting format review")),
-        ("accepted", _l("Accepted (numbers are given now)"))], default="submitted")
+        ("accepted", _l("Accepted (numbers are given now)"))]), default="submitted")
 
 
 def _fail(form, exc: ServiceError) -> None:
@@ -233,7 +234,7 @@ def school_edit(school_id: int | None):
         if school is None:
             abort(404)
     form = SchoolForm(obj=school)
-    form.district_id.choices = _district_choices(_("— choose —"))
+    form.district_id.choices = choices(_district_choices(_("— choose —")))
     if form.validate_on_submit():
         try:
             saved = users.save_school(school, name=form.name.data, district_id=form.district_id.data,
@@ -293,7 +294,7 @@ def _contest_of(meta: dict) -> Contest | None:
 def imports_upload():
     form = ImportForm()
     contests = db.session.scalars(select(Contest).order_by(Contest.year.desc(), Contest.code)).all()
-    form.contest_id.choices = [(0, _("— choose —"))] + [(c.id, f"{c.year} {c.name}（{c.code}）") for c in contests]
+    form.contest_id.choices = choices([(0, _("— choose —"))] + [(c.id, f"{c.year} {c.name}（{c.code}）") for c in contests])
     if request.method == "GET" and request.args.get("kind") in imports.KINDS:
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():

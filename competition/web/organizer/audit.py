@@ -21,6 +21,7 @@ from ...labels import CONTEST_STATE_LABELS, ENTRY_STATE_LABELS
 from ...models import AuditEvent, Contest, User
 from ...timeutil import local_to_utc
 from .views import bp
+from ..forms import choices
 
 PAGE_SIZE = 50
 
@@ -222,13 +223,13 @@ def _filtered(form: AuditFilterForm):
 def _choices(form: AuditFilterForm) -> None:
     contests = db.session.execute(select(Contest.id, Contest.name, Contest.year)
                                   .order_by(Contest.year.desc(), Contest.id.desc())).all()
-    form.contest.choices = [(0, _("All contests"))] + [(c.id, f"{c.year} {c.name}") for c in contests]
+    form.contest.choices = choices([(0, _("All contests"))] + [(c.id, f"{c.year} {c.name}") for c in contests])
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
-    form.action.choices = [("", _("All actions"))] + [
-        (a, f"{ACTION_LABELS[a]} ({a})" if a in ACTION_LABELS else a) for a in actions]
+    form.action.choices = choices([("", _("All actions"))] + [
+        (a, f"{ACTION_LABELS[a]} ({a})" if a in ACTION_LABELS else a) for a in actions])
     types = db.session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)).all()
-    form.object_type.choices = [("", _("All types"))] + [
-        (t, f"{OBJECT_LABELS[t]} ({t})" if t in OBJECT_LABELS else t) for t in types]
+    form.object_type.choices = choices([("", _("All types"))] + [
+        (t, f"{OBJECT_LABELS[t]} ({t})" if t in OBJECT_LABELS else t) for t in types])
 
 
 def _page_url(**cursor) -> str:

@@ -22,6 +22,7 @@ from ...models.certificates import CertificateAsset, CertificateRevision
 from ...services import ServiceError
 from ...services import certificates as service
 from .views import bp
+from ..forms import choices
 
 JOB_KIND = "certificates"
 PER_PAGE = 50
@@ -33,13 +34,13 @@ KIND_LABELS = {
 
 
 class BatchForm(FlaskForm):
-    scope = SelectField(_l("What to print"), choices=[("all", _l("The whole contest")),
-                                                      ("section", _l("One section")),
-                                                      ("school", _l("One school"))], default="all")
+    scope = SelectField(_l("What to print"), choices=choices([("all", _l("The whole contest")),
+                                                              ("section", _l("One section")),
+                                                              ("school", _l("One school"))]), default="all")
     section_id = SelectField(_l("Section"), coerce=int, validate_choice=False)
     school_id = SelectField(_l("School"), coerce=int, validate_choice=False)
-    fmt = SelectField(_l("Format"), choices=[("pdf", _l("One PDF for the printer")),
-                                             ("zip", _l("A zip with one PDF per person"))], default="pdf")
+    fmt = SelectField(_l("Format"), choices=choices([("pdf", _l("One PDF for the printer")),
+                                                     ("zip", _l("A zip with one PDF per person"))]), default="pdf")
 
 
 class AssetForm(FlaskForm):
@@ -78,12 +79,12 @@ def _certificate(cert_id: int) -> Certificate:
 
 def _batch_form(contest: Contest) -> BatchForm:
     form = BatchForm()
-    form.section_id.choices = [(s.id, s.name) for s in contest.sections]
+    form.section_id.choices = choices((s.id, s.name) for s in contest.sections)
     schools = db.session.execute(
         select(School.id, School.name).join(Certificate, Certificate.school_id == School.id)
         .where(Certificate.contest_id == contest.id).group_by(School.id, School.name).order_by(School.name)
     ).all()
-    form.school_id.choices = [(sid, name) for sid, name in schools]
+    form.school_id.choices = choices(schools)
     return form
 
 

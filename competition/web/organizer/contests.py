@@ -22,6 +22,7 @@ from ...services import ServiceError
 from ...services import contests as service
 from ...timeutil import utc_to_local
 from .views import bp
+from ..forms import choices
 from .home import contest_links
 
 WINDOWS = ("submission_opens_at", "submission_closes_at", "judging_opens_at", "judging_closes_at")
@@ -57,14 +58,14 @@ class BasicsForm(FlaskForm):
     full_name = StringField(_l("Full name (printed on certificates)"), validators=[DataRequired(), Length(max=200)])
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])
     edition = IntegerField(_l("Edition (第N届)"), validators=[Optional(), NumberRange(1, 1000)])
-    kind = SelectField(_l("Kind"), choices=[(k, v) for k, v in CONTEST_KIND_LABELS.items()])
+    kind = SelectField(_l("Kind"), choices=choices(CONTEST_KIND_LABELS.items()))
     submission_opens_at = _dt(_l("Submissions open"))
     submission_closes_at = _dt(_l("Submissions close"))
     judging_opens_at = _dt(_l("Judging opens"))
     judging_closes_at = _dt(_l("Judging closes"))
     blind_judging = BooleanField(_l("Blind judging: judges do not see names of students, teachers and schools"))
     judges_per_entry = IntegerField(_l("Judges per entry"), validators=[DataRequired(), NumberRange(1, 30)])
-    ranking_method = SelectField(_l("Ranking method"), choices=[(m, METHOD_LABELS[m]) for m in METHODS])
+    ranking_method = SelectField(_l("Ranking method"), choices=choices((m, METHOD_LABELS[m]) for m in METHODS))
 
 
 class NewContestForm(BasicsForm):
@@ -144,7 +145,7 @@ def contests():
 @bp.route("/contests/new", methods=["GET", "POST"])
 def contest_new():
     form = NewContestForm()
-    form.template.choices = [(k, TEMPLATE_LABELS.get(k, k)) for k in service.shipped_definitions()]
+    form.template.choices = choices((k, TEMPLATE_LABELS.get(k, k)) for k in service.shipped_definitions())
     if request.method == "GET":
         form.blind_judging.data = True
         form.judges_per_entry.data = 5

@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import abort, render_template
 from flask_babel import gettext as _
 
-from ...models import Contest
 from ...services import results as service
 from ...services.contests import get_by_code
 from .views import bp

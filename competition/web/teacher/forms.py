@@ -4,15 +4,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, FieldList, Form, FormField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from ...domain.eligibility import GENDERS, GRADES
+from ..forms import choices as shared_choices
 
 
 
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(str(value), label) for value, label in pairs]
+def choices(pairs) -> list:
+    """Choices whose values are text, as the teacher's form fields compare them."""
+    return shared_choices((str(value), label) for value, label in pairs)
 
 
 GENDER_CHOICES = choices([("", "—")] + [(g, g) for g in GENDERS])
