@@ -17,6 +17,7 @@ open within a pixel limit, an MP4 must have a sound box structure.
 from __future__ import annotations
 
 import hashlib
+from abc import ABC, abstractmethod
 import importlib
 import os
 import re
@@ -74,20 +75,24 @@ class StoredFile:
     sha256: str
 
 
-class Storage:
+class Storage(ABC):
     """The interface every backend implements."""
 
+    @abstractmethod
     def save_stream(self, fileobj: BinaryIO, *, max_size: int | None = None) -> StoredFile:
-        raise NotImplementedError
+        """Store the stream under a new random key, copying in chunks."""
 
+    @abstractmethod
     def open(self, key: str) -> BinaryIO:
-        raise NotImplementedError
+        """A readable binary file for the key."""
 
+    @abstractmethod
     def delete(self, key: str) -> None:
-        raise NotImplementedError
+        """Remove the stored file; a missing key is not an error."""
 
+    @abstractmethod
     def exists(self, key: str) -> bool:
-        raise NotImplementedError
+        """Whether a file is stored under the key."""
 
     def read_bytes(self, key: str) -> bytes:
         """Small files only (seal images for PDFs)."""
