@@ -36,9 +36,7 @@ def download_name(attachment: Attachment, user) -> str:
 @bp.route("/<int:attachment_id>")
 @login_required
 def download(attachment_id: int):
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None:
-        abort(404)
+    attachment = db.get_or_404(Attachment, attachment_id)
     if not permissions.can_download_attachment(current_user, attachment):
         abort(403)
     inline = request.args.get("inline") == "1" and attachment.file_kind in INLINE_KINDS

@@ -32,9 +32,7 @@ def _judges_only():
 
 
 def _assignment_or_403(assignment_id: int) -> Assignment:
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None:
-        abort(404)
+    assignment = db.get_or_404(Assignment, assignment_id)
     if not permissions.can_score(current_user, assignment):
         abort(403)
     conflicted = db.session.scalar(select(Conflict.id).where(

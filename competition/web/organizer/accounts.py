@@ -107,13 +107,6 @@ def _fail(form, exc: ServiceError) -> None:
         flash(exc.message, "danger")
 
 
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
     return int(value) if value.isdecimal() and len(value) < 19 else None
@@ -161,7 +154,7 @@ def account_new():
 
 @bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])
 def account(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
     form.fill_choices()
     if request.method == "GET":
@@ -183,7 +176,7 @@ def account(user_id: int):
 
 @bp.route("/accounts/<int:user_id>/active", methods=["POST"])
 def account_active(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
     try:
         users.set_active(user, active, actor=current_user)
@@ -199,7 +192,7 @@ def account_active(user_id: int):
 
 @bp.route("/accounts/<int:user_id>/reset-link", methods=["POST"])
 def account_reset_link(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     try:
         token = users.create_reset_link(user, actor=current_user)
     except ServiceError as exc:
@@ -230,9 +223,7 @@ def schools():
 def school_edit(school_id: int | None):
     school = None
     if school_id is not None:
-        school = db.session.get(School, school_id)
-        if school is None:
-            abort(404)
+        school = db.get_or_404(School, school_id)
     form = SchoolForm(obj=school)
     form.district_id.choices = choices(_district_choices(_("— choose —")))
     if form.validate_on_submit():
@@ -255,9 +246,7 @@ def districts(district_id: int | None):
     """The list of districts beside a form that adds one or, with an id, edits it."""
     district = None
     if district_id is not None:
-        district = db.session.get(District, district_id)
-        if district is None:
-            abort(404)
+        district = db.get_or_404(District, district_id)
     form = DistrictForm(obj=district)
     if form.validate_on_submit():
         try:

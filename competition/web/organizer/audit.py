@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, time, timedelta
 
-from flask import abort, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
@@ -278,9 +278,7 @@ def audit_log():
 
 @bp.get("/audit/<int:event_id>")
 def audit_event(event_id: int):
-    event = db.session.get(AuditEvent, event_id)
-    if event is None:
-        abort(404)
+    event = db.get_or_404(AuditEvent, event_id)
     contest = db.session.get(Contest, event.contest_id) if event.contest_id else None
     return render_template(
         "organizer/audit_event.html", event=event, contest=contest, rows=diff_rows(event.before, event.after, event.object_type),

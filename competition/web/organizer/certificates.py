@@ -63,20 +63,6 @@ class RevokeForm(FlaskForm):
                                        Length(max=500)])
 
 
-def _contest(contest_id: int) -> Contest:
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        abort(404)
-    return contest
-
-
-def _certificate(cert_id: int) -> Certificate:
-    cert = db.session.get(Certificate, cert_id)
-    if cert is None:
-        abort(404)
-    return cert
-
-
 def _batch_form(contest: Contest) -> BatchForm:
     form = BatchForm()
     form.section_id.choices = choices((s.id, s.name) for s in contest.sections)
@@ -90,7 +76,7 @@ def _batch_form(contest: Contest) -> BatchForm:
 
 @bp.route("/contests/<int:contest_id>/certificates")
 def certificates(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     q = (request.args.get("q") or "").strip()
     kind = request.args.get("kind") or ""
     status = request.args.get("status") or ""
@@ -131,7 +117,7 @@ def certificates(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/certificates/issue", methods=["POST"])
 def certificates_issue(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     summary = service.issue(contest, current_user)
     db.session.commit()
     if not (summary.created or summary.revised or summary.revoked or summary.unchanged):
@@ -145,7 +131,7 @@ def certificates_issue(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/certificates/batch", methods=["POST"])
 def certificates_batch(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     form = _batch_form(contest)
     if not form.validate_on_submit():
         flash(_("Choose what to print and the format."), "danger")
@@ -168,14 +154,14 @@ def certificates_batch(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/certificates/preview.pdf")
 def certificates_preview(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     return send_file(io.BytesIO(service.sample_pdf(contest)), mimetype="application/pdf",
                      download_name=f"{contest.code}-证书样张.pdf")
 
 
 @bp.route("/contests/<int:contest_id>/certificates/assets", methods=["POST"])
 def certificates_asset_upload(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     form = AssetForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -196,7 +182,7 @@ def certificates_asset_upload(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/certificates/assets/<slot>/delete", methods=["POST"])
 def certificates_asset_delete(contest_id: int, slot: str):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
@@ -242,19 +228,19 @@ def _detail(cert: Certificate, correction: CorrectionForm | None = None, revoke_
 
 @bp.route("/certificates/<int:cert_id>")
 def certificate_detail(cert_id: int):
-    return _detail(_certificate(cert_id))
+    return _detail(db.get_or_404(Certificate, cert_id))
 
 
 @bp.route("/certificates/<int:cert_id>.pdf")
 def certificate_pdf(cert_id: int):
-    cert = _certificate(cert_id)
+    cert = db.get_or_404(Certificate, cert_id)
     name = service.rules.file_name(cert.number, cert.recipient_name, cert.award or "")
     return send_file(io.BytesIO(service.single_pdf(cert)), mimetype="application/pdf", download_name=name)
 
 
 @bp.route("/certificates/<int:cert_id>/correct", methods=["POST"])
 def certificate_correct(cert_id: int):
-    cert = _certificate(cert_id)
+    cert = db.get_or_404(Certificate, cert_id)
     form = _correction_form(cert)
     if not form.validate_on_submit():
         return _detail(cert, correction=form, status=422)
@@ -263,7 +249,7 @@ def certificate_correct(cert_id: int):
         summary = service.correct(cert, current_user, reason=form.reason.data, **values)
     except ServiceError as exc:
         db.session.rollback()
-        cert = _certificate(cert_id)
+        cert = db.get_or_404(Certificate, cert_id)
         if exc.field and hasattr(form, exc.field):
             getattr(form, exc.field).errors = [exc.message]
         else:
@@ -277,7 +263,7 @@ def certificate_correct(cert_id: int):
 
 @bp.route("/certificates/<int:cert_id>/revoke", methods=["POST"])
 def certificate_revoke(cert_id: int):
-    cert = _certificate(cert_id)
+    cert = db.get_or_404(Certificate, cert_id)
     form = RevokeForm()
     if not form.validate_on_submit():
         return _detail(cert, revoke_form=form, status=422)

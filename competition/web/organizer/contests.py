@@ -2,7 +2,7 @@
 common settings, the full definition as YAML, and moving a contest through its states."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -109,13 +109,6 @@ class StateForm(FlaskForm):
     reason = StringField(_l("Note for the audit log (optional)"), validators=[Optional(), Length(max=500)])
 
 
-def _contest_or_404(contest_id: int) -> Contest:
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        abort(404)
-    return contest
-
-
 def _basics(form: BasicsForm) -> dict:
     values = {name: getattr(form, name).data for name in (
         "name", "full_name", "year", "edition", "kind", "blind_judging", "judges_per_entry", "ranking_method")}
@@ -217,7 +210,7 @@ RESULTS_STATES = ("published", "final")
 
 @bp.route("/contests/<int:contest_id>")
 def contest(contest_id: int):
-    contest = _contest_or_404(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     index = CONTEST_ORDER.index(contest.state)
     forward = CONTEST_ORDER[index + 1] if index + 1 < len(CONTEST_ORDER) else None
     results_step = forward in RESULTS_STATES  # publishing and finalizing check ties, notice, objections
@@ -237,7 +230,7 @@ def contest(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/state", methods=["POST"])
 def contest_state(contest_id: int):
-    contest = _contest_or_404(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     form = StateForm()
     if form.validate_on_submit() and form.target.data in RESULTS_STATES:
         flash(_("Publish and finalize results on the results page, where ties, the notice period and "
@@ -307,7 +300,7 @@ def _settings_values(form: SettingsForm) -> dict:
 
 @bp.route("/contests/<int:contest_id>/edit", methods=["GET", "POST"])
 def contest_edit(contest_id: int):
-    contest = _contest_or_404(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     form = SettingsForm()
     if request.method == "GET":
         _fill_settings_form(form, contest)
@@ -331,7 +324,7 @@ def contest_edit(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/definition", methods=["GET", "POST"])
 def contest_definition(contest_id: int):
-    contest = _contest_or_404(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     form = DefinitionForm()
     problems: list[str] = []
     if request.method == "GET":
@@ -353,6 +346,6 @@ def contest_definition(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/definition.yaml")
 def contest_definition_download(contest_id: int):
-    contest = _contest_or_404(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     return Response(service.definition_yaml(contest), mimetype="text/yaml; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{contest.code}.yaml"'})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,13 +19,6 @@ from .views import bp
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _contest(contest_id: int) -> Contest:
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        abort(404)
-    return contest
-
-
 def _send(data: bytes, name: str, mimetype: str):
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
 
@@ -38,7 +31,7 @@ def exports_index():
 
 @bp.route("/exports/<int:contest_id>")
 def exports_contest(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     nominated = exports.nominated_results(contest)
     bundle_jobs = db.session.scalars(
         select(Job).where(Job.contest_id == contest.id, Job.kind == exports.BUNDLE_JOB)
@@ -50,39 +43,39 @@ def exports_contest(contest_id: int):
 
 @bp.route("/exports/<int:contest_id>/nominations.xlsx")
 def export_nominations_xlsx(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     return _send(exports.nomination_workbook(contest), f"{exports.nomination_title(contest)}.xlsx", XLSX)
 
 
 @bp.route("/exports/<int:contest_id>/nominations.csv")
 def export_nominations_csv(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     return _send(exports.nomination_csv(contest), f"{exports.nomination_title(contest)}.csv",
                  "text/csv; charset=utf-8")
 
 
 @bp.route("/exports/<int:contest_id>/results.xlsx")
 def export_results_xlsx(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     return _send(exports.results_workbook(contest), f"{contest.full_name}评审结果.xlsx", XLSX)
 
 
 @bp.route("/exports/<int:contest_id>/score-sheets.xlsx")
 def export_score_sheets_xlsx(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     return _send(exports.score_sheets_workbook(contest, to_local=localtime), f"{contest.full_name}评委评分表.xlsx",
                  XLSX)
 
 
 @bp.route("/exports/<int:contest_id>/score-sheets.pdf")
 def export_score_sheets_pdf(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     return _send(exports.score_sheets_pdf(contest), f"{contest.full_name}评委评分表.pdf", "application/pdf")
 
 
 @bp.route("/exports/<int:contest_id>/bundle", methods=["POST"])
 def export_bundle_start(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     if not exports.nominated_results(contest):
         flash(_("No entry is recommended yet, so there are no materials to bundle."), "warning")
         return redirect(url_for(".exports_contest", contest_id=contest.id))

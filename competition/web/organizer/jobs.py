@@ -12,17 +12,10 @@ MIMETYPES = {".zip": "application/zip", ".pdf": "application/pdf", ".gz": "appli
              ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def _job(job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
-    if job is None:
-        abort(404)
-    return job
-
-
 @bp.route("/jobs/<int:job_id>.json")
 def job_status(job_id: int):
     """Polled by static/jobs.js while a job runs."""
-    job = _job(job_id)
+    job = db.get_or_404(Job, job_id)
     return jsonify(
         id=job.id, kind=job.kind, state=job.state, progress=job.progress, total=job.total,
         error=job.error if job.state == "failed" else None,
@@ -32,7 +25,7 @@ def job_status(job_id: int):
 
 @bp.route("/jobs/<int:job_id>/download")
 def job_download(job_id: int):
-    job = _job(job_id)
+    job = db.get_or_404(Job, job_id)
     path = jobs.result_file(job)
     if path is None:
         abort(404)

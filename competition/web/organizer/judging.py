@@ -26,15 +26,8 @@ class ActionForm(FlaskForm):
     """CSRF only: the fields of these small forms are read and checked by the services."""
 
 
-def _contest(contest_id: int) -> Contest:
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        abort(404)
-    return contest
-
-
 def _round(contest_id: int, number: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     rnd = service.get_round(contest, number)
     if rnd is None:
         abort(404)
@@ -82,7 +75,7 @@ def round_state_label(state: str) -> str:
 
 @bp.route("/contests/<int:contest_id>/judging")
 def judging_contest(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     summary = []
     for rnd in contest.rounds:
         n_entries = len(service.round_entries(rnd))
@@ -99,7 +92,7 @@ def judging_contest(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/judging/combination", methods=["POST"])
 def judging_combination(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     _checked_form()
     weights = {}
     for rnd in contest.rounds:
@@ -317,9 +310,7 @@ def judging_conflicts(contest_id: int, number: int):
 def judging_remove_conflict(contest_id: int, number: int, conflict_id: int):
     _contest_, rnd = _round(contest_id, number)
     _checked_form()
-    row = db.session.get(Conflict, conflict_id)
-    if row is None:
-        abort(404)
+    row = db.get_or_404(Conflict, conflict_id)
     try:
         service.remove_conflict(row, actor=current_user)
     except ServiceError as exc:

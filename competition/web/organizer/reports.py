@@ -16,13 +16,6 @@ from ...services import ServiceError, reports
 from .views import bp
 
 
-def _contest(contest_id: int) -> Contest:
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        abort(404)
-    return contest
-
-
 def _chart(labels, *datasets, type="bar", horizontal=False, stacked=False) -> dict:
     """A Chart.js spec for <canvas data-chart>: datasets are (label, values) pairs."""
     return {"type": type, "horizontal": horizontal, "stacked": stacked, "labels": [str(x) for x in labels],
@@ -63,7 +56,7 @@ def reports_index():
 
 @bp.route("/reports/<int:contest_id>")
 def reports_contest(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     rep = reports.contest_report(contest)
     return render_template("organizer/reports.html", contest=contest, rep=rep, charts=_contest_charts(rep),
                            state_label=CONTEST_STATE_LABELS.get(contest.state, contest.state))
@@ -77,7 +70,7 @@ def _pdf(reps: list[reports.ContestReport], heading: str, name: str):
 
 @bp.route("/reports/<int:contest_id>/report.pdf")
 def reports_contest_pdf(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     return _pdf([reports.contest_report(contest)], f"{contest.full_name}工作统计", f"{contest.full_name}统计报告.pdf")
 
 
@@ -91,7 +84,7 @@ def reports_annual_pdf(year: int):
 
 @bp.route("/reports/<int:contest_id>/provincial", methods=["GET", "POST"])
 def reports_provincial(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     rows = reports.nominated_entries(contest)
     if request.method == "POST":
         outcomes = {}

@@ -24,13 +24,6 @@ ALL_GROUPS_LIMIT = 400
 JUDGING_ENDPOINTS = ("organizer.judging_contest", "organizer.judging", "organizer.judging_index")
 
 
-def _contest(contest_id: int) -> Contest:
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        abort(404)
-    return contest
-
-
 def _result(contest: Contest, result_id: int) -> Result:
     result = db.session.get(Result, result_id)
     if result is None or result.contest_id != contest.id:
@@ -87,7 +80,7 @@ def _act(contest: Contest, action, success: str):
 
 @bp.route("/contests/<int:contest_id>/results")
 def results(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     run = service.get_run(contest)
     rows = service.results_of(contest) if run else []
     groups: dict[tuple[str, int], list[Result]] = {}
@@ -128,7 +121,7 @@ def _counts(contest: Contest, rows: list[Result]) -> dict:
 
 @bp.route("/contests/<int:contest_id>/results/judges")
 def results_judges(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     run = service.get_run(contest)
     rounds: dict[str, list[dict]] = {}
     for j in (run.judges if run else []):
@@ -139,7 +132,7 @@ def results_judges(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/results/run", methods=["POST"])
 def results_run(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     method = request.form.get("method") or None
     if method is not None and method not in METHODS:
         flash(_("Unknown ranking method %(method)s.", method=method), "danger")
@@ -150,7 +143,7 @@ def results_run(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/results/ties/<int:index>", methods=["POST"])
 def results_tie(contest_id: int, index: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     try:
         chosen = [int(v) for v in request.form.getlist("chosen")]
     except ValueError:
@@ -175,14 +168,14 @@ ACTIONS = {
 
 @bp.route("/contests/<int:contest_id>/results/<any(lock, unlock, publish, finalize):action>", methods=["POST"])
 def results_action(contest_id: int, action: str):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     call, success = ACTIONS[action]
     return _act(contest, lambda: call(contest, request.form), str(success))
 
 
 @bp.route("/contests/<int:contest_id>/results/<int:result_id>", methods=["GET", "POST"])
 def results_edit(contest_id: int, result_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     result = _result(contest, result_id)
     error = None
     if request.method == "POST":
@@ -206,7 +199,7 @@ def results_edit(contest_id: int, result_id: int):
 
 @bp.route("/contests/<int:contest_id>/results/<int:result_id>/withdraw", methods=["POST"])
 def results_withdraw(contest_id: int, result_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     result = _result(contest, result_id)
     try:
         service.withdraw_award(result, actor=current_user, reason=request.form.get("reason", ""))
@@ -222,7 +215,7 @@ def results_withdraw(contest_id: int, result_id: int):
 
 @bp.route("/contests/<int:contest_id>/objections", methods=["GET", "POST"])
 def results_objections(contest_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     error = None
     if request.method == "POST":
         form = request.form
@@ -256,7 +249,7 @@ def results_objections(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/objections/<int:objection_id>/settle", methods=["POST"])
 def results_objection_settle(contest_id: int, objection_id: int):
-    contest = _contest(contest_id)
+    contest = db.get_or_404(Contest, contest_id)
     objection = db.session.get(Objection, objection_id)
     if objection is None or objection.contest_id != contest.id:
         abort(404)

@@ -35,9 +35,7 @@ def certificates():
 @bp.route("/certificates/contest/<int:contest_id>.pdf")
 def certificates_school_pdf(contest_id: int):
     school_id = _school_id()
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        abort(404)
+    contest = db.get_or_404(Contest, contest_id)
     if contest.state != "final":
         abort(403)
     ids = service.select_ids(contest.id, school_id=school_id)
@@ -52,9 +50,7 @@ def certificates_school_pdf(contest_id: int):
 
 @bp.route("/certificates/<int:cert_id>.pdf")
 def certificate_pdf(cert_id: int):
-    cert = db.session.get(Certificate, cert_id)
-    if cert is None:
-        abort(404)
+    cert = db.get_or_404(Certificate, cert_id)
     contest = db.session.get(Contest, cert.contest_id)
     if not can_download_certificate(current_user, cert, contest):
         abort(403)
