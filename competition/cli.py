@@ -8,6 +8,18 @@ from sqlalchemy import select
 from .extensions import db
 
 
+def contest_by_code(code: str):
+    """The contest with this short code, or a clear error on the command line."""
+    from flask_babel import gettext
+
+    from .services.contests import get_by_code
+
+    contest = get_by_code(code)
+    if contest is None:
+        raise click.ClickException(gettext("No contest has the code %(code)s (see `flask contests`).", code=code))
+    return contest
+
+
 def register_cli(app: Flask) -> None:
     from .models import Contest
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
+from .cli import contest_by_code
 from sqlalchemy import select
 
 from .extensions import db
@@ -21,12 +23,10 @@ def register(app) -> None:
     def certificates(contest_code: str, out: Path, section_code: str | None, school_id: int | None,
                      no_issue: bool):
         """Issue (or update) a contest's certificates and render them to one PDF or a zip."""
-        from .models import Contest, School, Section
+        from .models import School, Section
         from .services import certificates as service
 
-        contest = db.session.scalar(select(Contest).where(Contest.code == contest_code))
-        if contest is None:
-            raise click.ClickException(f"没有代码为 {contest_code} 的赛事 (no such contest).")
+        contest = contest_by_code(contest_code)
         section_id = None
         if section_code:
             section = db.session.scalar(select(Section).where(Section.contest_id == contest.id,

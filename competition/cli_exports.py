@@ -7,16 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
+from .cli import contest_by_code
 from flask import Flask
-
-
-def _contest(code: str):
-    from .services.contests import get_by_code
-
-    contest = get_by_code(code)
-    if contest is None:
-        raise click.ClickException(f"没有代码为 {code} 的赛事 (no contest with code {code}).")
-    return contest
 
 
 def _write(out: Path, data: bytes) -> None:
@@ -43,7 +36,7 @@ def register(app: Flask) -> None:
                   help="推荐汇总表: .xlsx or .csv (UTF-8 with BOM)")
     def export_nominations(contest: str, out: Path):
         """The provincial nomination list (推荐汇总表) as .xlsx or .csv, chosen by the extension."""
-        c = _contest(contest)
+        c = contest_by_code(contest)
         suffix = _suffix(out, (".xlsx", ".csv"))
         data = exports.nomination_workbook(c) if suffix == ".xlsx" else exports.nomination_csv(c)
         click.echo(f"推荐项目 {len(exports.nominated_results(c))} 项")
@@ -54,7 +47,7 @@ def register(app: Flask) -> None:
     @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
     def export_results(contest: str, out: Path):
         """Every entry with raw mean, trimmed mean, score, rank, award and nomination (.xlsx)."""
-        c = _contest(contest)
+        c = contest_by_code(contest)
         _suffix(out, (".xlsx",))
         _write(out, exports.results_workbook(c))
 
@@ -66,7 +59,7 @@ def register(app: Flask) -> None:
         """Judges' score sheets for the archive as .xlsx or a printable .pdf."""
         from .web.templating import localtime
 
-        c = _contest(contest)
+        c = contest_by_code(contest)
         suffix = _suffix(out, (".xlsx", ".pdf"))
         if suffix == ".xlsx":
             _write(out, exports.score_sheets_workbook(c, to_local=localtime))
@@ -79,7 +72,7 @@ def register(app: Flask) -> None:
     @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
     def export_bundle(contest: str, out: Path):
         """The materials of the nominated entries as one zip, written entry by entry."""
-        c = _contest(contest)
+        c = contest_by_code(contest)
         _suffix(out, (".zip",))
         total = len(exports.nominated_results(c))
         with click.progressbar(length=total, label="打包材料") as bar:

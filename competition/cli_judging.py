@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from .extensions import db
 from .services import ServiceError
 from .services import judging
-from .services.contests import get_by_code
+from .cli import contest_by_code
 
 
 def register(app) -> None:
@@ -29,10 +29,7 @@ STEPS = (_l("entries of the round"), _l("conflicts"), _l("planning"), _l("saving
 
 
 def _assign(contest_code: str, round_number: int | None, seed: int, publish: bool) -> None:
-    contest = get_by_code(contest_code)
-    if contest is None:
-        raise click.ClickException(_("No contest has the code %(code)s (see `flask contests`).",
-                                     code=contest_code))
+    contest = contest_by_code(contest_code)
     if not contest.rounds:
         raise click.ClickException(_("This contest has no judging rounds. Add rounds and rubrics in the "
                                      "contest definition."))

@@ -8,7 +8,7 @@ from .domain.ranking import METHODS
 from .extensions import db
 from .services import ServiceError
 from .services import results as results_service
-from .services.contests import get_by_code
+from .cli import contest_by_code
 
 
 def register(app) -> None:
@@ -18,9 +18,7 @@ def register(app) -> None:
                   help="Ranking method (default: the contest's, normally calibrated).")
     def rank(contest_code: str, method: str | None):
         """Rank CONTEST from its submitted score sheets and store the draft results."""
-        contest = get_by_code(contest_code)
-        if contest is None:
-            raise click.ClickException(_("No contest has the code %(code)s.", code=contest_code))
+        contest = contest_by_code(contest_code)
         try:
             run = results_service.run_ranking(contest, actor=None, method=method)
         except ServiceError as exc:
