@@ -10,14 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import scoring
 from ..extensions import db
-from ..models import Assignment, Conflict, Contest, Criterion, Entry, Round, ScoreSheet, User, utcnow
+from ..models import (
+    Assignment, Attachment, Conflict, Contest, Criterion, Entry, Round, Rubric, ScoreSheet, User, utcnow,
+)
 from . import ServiceError, audit
 from .judging import add_conflict, tr
 
@@ -45,8 +47,43 @@ class InvalidSheet(ServiceError):
 
 
 def criteria_of(assignment: Assignment) -> list[Criterion]:
-    rubric = assignment.round.rubric_for(assignment.entry.section_id)
-    return list(rubric.criteria) if rubric else []
+    """The criteria of the rubric for the entry's section in the assignment's round (the
+    round's rubric for every section when there is none of its own), in one query: every page
+    open and every autosave asks for them."""
+    rows = db.session.execute(
+        select(Criterion, Rubric.section_id).join(Rubric, Criterion.rubric_id == Rubric.id)
+        .where(Rubric.round_id == assignment.round_id,
+               or_(Rubric.section_id == assignment.entry.section_id, Rubric.section_id.is_(None)))
+        .order_by(Rubric.id, Criterion.sort_order, Criterion.id)).all()
+    # Same choice as Round.rubric_for: the section's own rubric, else the (last) shared one.
+    own = [c for c, section_id in rows if section_id is not None]
+    if own:
+        return [c for c in own if c.rubric_id == own[0].rubric_id]
+    shared = [c for c, _section in rows]
+    return [c for c in shared if c.rubric_id == shared[-1].rubric_id] if shared else []
+
+
+def judge_assignment(assignment_id: int, judge_id: int) -> tuple[Assignment | None, bool]:
+    """One of the judge's assignments with its entry, section, round, contest and sheet, and
+    whether the judge has a conflict with the entry, in one query (the scoring page and every
+    autosave start here). (None, False) when the id is unknown."""
+    conflicted = exists().where(Conflict.judge_id == judge_id, Conflict.entry_id == Assignment.entry_id)
+    row = db.session.execute(
+        select(Assignment, conflicted.label("conflicted"))
+        .join(Assignment.entry).join(Assignment.round).join(Round.contest)
+        .outerjoin(Assignment.sheet)
+        .options(contains_eager(Assignment.entry).joinedload(Entry.section),
+                 contains_eager(Assignment.round).contains_eager(Round.contest),
+                 contains_eager(Assignment.sheet))
+        .where(Assignment.id == assignment_id)).first()
+    return (row[0], bool(row[1])) if row is not None else (None, False)
+
+
+def entry_attachments(entry: Entry) -> list[Attachment]:
+    """The entry's files with their material requirement, in one query."""
+    return list(db.session.scalars(
+        select(Attachment).where(Attachment.entry_id == entry.id)
+        .options(joinedload(Attachment.requirement)).order_by(Attachment.uploaded_at, Attachment.id)))
 
 
 def specs(criteria: list[Criterion]) -> list[scoring.CriterionSpec]:

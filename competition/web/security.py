@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -26,7 +28,9 @@ def register_security(app: Flask) -> None:
         ident, _sep, token = user_id.partition(":")
         if not ident.isdigit() or not token:
             return None
-        user = db.session.get(User, int(ident))
+        # One query with the roles: this runs on every request of a logged-in user.
+        user = db.session.scalars(select(User).where(User.id == int(ident))
+                                  .options(joinedload(User.role_rows))).unique().first()
         if user is None or user.session_token != token or not user.active:
             return None
         return user

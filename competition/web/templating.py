@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
-from flask_babel import get_locale
+from flask import Flask, current_app, g, has_app_context
+from flask_babel import get_locale, get_translations
 
 from .. import labels
 
@@ -23,7 +23,31 @@ def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return local.strftime(fmt) if local else ""
 
 
+_catalogs: dict = {}
+
+
+def current_translations():
+    """The request's catalog. Flask-Babel finds it through several context lookups per call and a
+    page calls gettext fifty times or more, so once the request's locale is chosen (the first
+    call chooses it; force_locale changes it) the catalog is taken from a dict by locale."""
+    ctx = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(ctx, "babel_locale", None)
+    if locale is None:
+        return get_translations()
+    catalog = _catalogs.get(locale)
+    if catalog is None:
+        catalog = _catalogs[locale] = get_translations()
+    return catalog
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.add_template_filter(localtime, "localtime")
     app.jinja_env.globals.update(
         get_locale=get_locale,

@@ -385,3 +385,50 @@ def test_contest_progress_matches_the_list(world, jw):
     assert (got.total, got.final, got.draft, got.complete_drafts) == (len(mine) - 1, 1, 2, 1)
     other = judging_sheets.contest_progress(world.judge2, world.contest.id + 1000)
     assert other.total == 0
+
+
+def test_criteria_of_picks_the_sections_own_rubric_else_the_shared_one(world, jw):
+    from competition.models import Criterion, Rubric
+
+    rnd = jw.round1
+    entry = jw.entries[0]
+    other = next(s for s in world.contest.sections if s.id != entry.section_id)
+    # the other section loses its own rubric and falls back to one shared by every section
+    db.session.delete(rnd.rubric_for(other.id))
+    shared = Rubric(round_id=rnd.id, section_id=None, name="通用标准")
+    shared.criteria = [Criterion(code="b", name="乙", max_score=40, sort_order=2),
+                       Criterion(code="a", name="甲", max_score=60, sort_order=1)]
+    db.session.add(shared)
+    db.session.flush()
+    db.session.expire(rnd, ["rubrics"])
+    mine = fj.assign(rnd, jw.judges[0], entry)
+    own = rnd.rubric_for(entry.section_id)
+    assert own.section_id == entry.section_id
+    assert [c.id for c in judging_sheets.criteria_of(mine)] == [c.id for c in own.criteria]
+    elsewhere = make_entry(world.contest, world.s1, section_code=other.code, state="accepted", title="别组项目")
+    theirs = fj.assign(rnd, jw.judges[0], elsewhere)
+    assert [c.code for c in judging_sheets.criteria_of(theirs)] == ["a", "b"]
+    assert rnd.rubric_for(other.id).id == shared.id
+
+
+def test_judge_assignment_loads_everything_and_reports_conflicts(world, jw):
+    rnd = jw.round1
+    judge, entry = jw.judges[1], jw.entries[2]
+    a = fj.assign(rnd, judge, entry)
+    fj.sheet(a, {}, state="draft", comment="草稿")
+    db.session.commit()
+    a_id, judge_id, other_id, title = a.id, judge.id, jw.judges[0].id, entry.title
+    db.session.expunge_all()
+    loaded, conflicted = judging_sheets.judge_assignment(a_id, judge_id)
+    assert (loaded.id, conflicted) == (a_id, False)
+    # everything the page shows came with that one query: no lazy load is left
+    loaded_state = {k for k, v in vars(loaded).items() if not k.startswith("_")}
+    assert {"entry", "round", "sheet"} <= loaded_state
+    assert loaded.entry.title == title and loaded.sheet.comment == "草稿"
+    assert "contest" in vars(loaded.round) and "section" in vars(loaded.entry)
+    # a conflict recorded after the assignment (the service would also remove a draft assignment)
+    db.session.add(Conflict(judge_id=judge_id, entry_id=loaded.entry_id, kind="relative", source="organizer"))
+    db.session.commit()
+    assert judging_sheets.judge_assignment(a_id, judge_id)[1] is True
+    assert judging_sheets.judge_assignment(a_id, other_id)[1] is False
+    assert judging_sheets.judge_assignment(10**6, judge_id) == (None, False)

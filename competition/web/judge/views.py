@@ -8,12 +8,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ... import permissions
 from ...domain import scoring
 from ...extensions import db
-from ...models import Assignment, Conflict, Contest, Entry
+from ...models import Assignment, Contest, Entry
 from ...services import ServiceError
 from ...services import judging_sheets as sheets
 from ...services.judging import group_label
@@ -32,12 +31,10 @@ def _judges_only():
 
 
 def _assignment_or_403(assignment_id: int) -> Assignment:
-    assignment = db.get_or_404(Assignment, assignment_id)
-    if not permissions.can_score(current_user, assignment):
-        abort(403)
-    conflicted = db.session.scalar(select(Conflict.id).where(
-        Conflict.judge_id == current_user.id, Conflict.entry_id == assignment.entry_id))
-    if conflicted is not None:
+    assignment, conflicted = sheets.judge_assignment(assignment_id, current_user.id)
+    if assignment is None:
+        abort(404)
+    if conflicted or not permissions.can_score(current_user, assignment):
         abort(403)
     return assignment
 
@@ -105,7 +102,7 @@ def _materials(entry: Entry, blind: bool) -> list[dict]:
     """The entry's files for the viewer: blind names for judges of a blind contest."""
     counts: dict = {}
     out = []
-    for att in entry.attachments:
+    for att in sheets.entry_attachments(entry):
         label = att.requirement.name if att.requirement else _("Material")
         counts[label] = counts.get(label, 0) + 1
         out.append({"att": att, "label": label, "n": counts[label],
