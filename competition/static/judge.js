@@ -77,7 +77,6 @@
     var errorBanner = document.getElementById("error-banner");
     var conflictBanner = document.getElementById("conflict-banner");
     var tokenMeta = document.querySelector("meta[name=csrf-token]");
-    var csrf = tokenMeta ? tokenMeta.content : "";
     var version = parseInt(d.version, 10) || 0;
     var storageKey = d.storageKey;
     var fields = inputs.concat(comment ? [comment] : []);
@@ -168,11 +167,12 @@
       updateTotal();
     }
 
-    function send(url, body) {
+    function post(url, body) {
       return fetch(url, {
         method: "POST",
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf },
+        headers: { "Content-Type": "application/json", "Accept": "application/json",
+                   "X-CSRFToken": tokenMeta ? tokenMeta.content : "" },
         body: JSON.stringify(body)
       }).then(function (res) {
         var type = res.headers.get("Content-Type") || "";
@@ -181,6 +181,35 @@
           return { status: 401, body: {} };
         }
         return res.json().then(function (json) { return { status: res.status, body: json }; });
+      });
+    }
+
+    // The session's current CSRF token, into the page (meta tag and every form on it).
+    // null: the session has ended (a login page came back instead); rejects on any other failure.
+    function refreshToken(url) {
+      return fetch(url, {
+        credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" }
+      }).then(function (res) {
+        var type = res.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") === -1) { return null; }
+        return res.json().then(function (json) {
+          if (!res.ok || !json.csrf_token) { throw new Error("no CSRF token: " + res.status); }
+          if (tokenMeta) { tokenMeta.content = json.csrf_token; }
+          document.querySelectorAll("input[name=csrf_token]").forEach(function (i) { i.value = json.csrf_token; });
+          return json.csrf_token;
+        });
+      });
+    }
+
+    // A CSRF refusal means this page's token no longer matches the session (the judge logged in
+    // again in another tab, or two tabs opened at once): take the session's token and send once more.
+    // A network failure on the way rejects, so the caller retries later as for any failed save.
+    function send(url, body) {
+      return post(url, body).then(function (res) {
+        if (res.status !== 400 || !res.body || res.body.code !== "csrf" || !res.body.refresh) { return res; }
+        return refreshToken(res.body.refresh).then(function (token) {
+          return token ? post(url, body) : { status: 401, body: {} };
+        });
       });
     }
 

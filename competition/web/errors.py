@@ -1,7 +1,7 @@
 """Error pages in Chinese; JSON for API-style requests."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
@@ -34,7 +34,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return render(400, _("Your form expired or was sent from elsewhere. Reload the page and try again."))
+        message = _("Your form expired or was sent from elsewhere. Reload the page and try again.")
+        if wants_json():
+            # A script can tell this from other 400s, fetch the session's current token and send again.
+            return jsonify(ok=False, error=message, code="csrf", refresh=url_for("auth.csrf_token")), 400
+        return render(400, message)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

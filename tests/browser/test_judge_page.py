@@ -1,5 +1,6 @@
 """A judge scores an entry with the keyboard only in a real (headless) chromium: autosave,
-reload, submit, locked. The app is served by werkzeug in a thread on a free port."""
+reload, submit, locked, and saves that survive a stale CSRF token. The app is served by
+werkzeug in a thread on a free port."""
 from __future__ import annotations
 
 import threading
@@ -49,13 +50,20 @@ def page():
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         except Exception as exc:  # no chromium on this machine
             pytest.skip(f"chromium not available: {exc}")
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.set_default_timeout(8000)
-        page.on("dialog", lambda dialog: dialog.accept())
+        # A context of its own (not browser.new_page()), so a test can open a second tab in it.
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
         try:
-            yield page
+            yield new_tab(context)
         finally:
             browser.close()
+
+
+def new_tab(context):
+    """Another tab of the same browser: it shares the session cookie."""
+    page = context.new_page()
+    page.set_default_timeout(8000)
+    page.on("dialog", lambda dialog: dialog.accept())
+    return page
 
 
 def log_in(page, base: str, user) -> None:
@@ -139,3 +147,87 @@ def test_failed_saves_are_retried_and_a_stale_save_shows_the_newer_values(live_s
     assert page.input_value(f"#score-{key['novelty']}") == "12"
     assert page.input_value(f"#score-{key['science']}") == ""
     assert page.input_value("#comment") == "另一台电脑"
+
+
+@pytest.fixture()
+def csrf_on(app, monkeypatch):
+    # The test app switches CSRF off; these tests are about the page living with it.
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+
+def watch_token_refresh(page) -> dict:
+    """Counts the CSRF-refused saves and the page's token refreshes."""
+    seen = {"refused": 0, "refreshed": 0}
+
+    def on_response(response):
+        if response.url.endswith("/auth/csrf-token") and response.status == 200:
+            seen["refreshed"] += 1
+        elif response.request.method == "POST" and response.status == 400 and "/judge/a/" in response.url:
+            seen["refused"] += 1
+
+    page.on("response", on_response)
+    return seen
+
+
+def stored_scores(assignment_id: int) -> dict:
+    db.session.expire_all()
+    sheet = db.session.get(fj.Assignment, assignment_id).sheet
+    return {} if sheet is None else {k: f"{v:g}" for k, v in sheet.scores.items()}
+
+
+def test_a_broken_page_token_is_refreshed_and_the_autosave_goes_through(live_server, scored_world, page, csrf_on):
+    world, assignment_id = scored_world
+    log_in(page, live_server, world.judge2)
+    page.goto(f"{live_server}/judge/a/{assignment_id}")
+    key = page.locator("input.score").nth(0).get_attribute("data-key")
+    seen = watch_token_refresh(page)
+    page.evaluate("document.querySelector('meta[name=csrf-token]').content = 'broken'")
+
+    page.keyboard.type("30")
+    page.locator("#save-status", has_text="已保存").wait_for()
+    assert seen == {"refused": 1, "refreshed": 1}
+    assert page.get_attribute("meta[name=csrf-token]", "content") != "broken"
+    assert page.locator("#error-banner").is_hidden()
+    assert stored_scores(assignment_id) == {key: "30"}
+
+
+def test_logging_in_again_in_another_tab_does_not_cost_the_first_tab_its_saves(
+        live_server, scored_world, page, csrf_on):
+    world, assignment_id = scored_world
+    log_in(page, live_server, world.judge2)
+    page.goto(f"{live_server}/judge/a/{assignment_id}")
+    inputs = page.locator("input.score")
+    keys = [inputs.nth(i).get_attribute("data-key") for i in range(4)]
+    seen = watch_token_refresh(page)
+
+    def log_in_again_elsewhere():
+        # Logging out and in again in a second tab gives the session a new raw token, so the
+        # token this tab was loaded with no longer matches.
+        other = new_tab(page.context)
+        other.goto(f"{live_server}/judge/")
+        other.evaluate("document.querySelector('form[action$=\"/logout\"]').submit()")
+        other.wait_for_url(f"{live_server}/login")
+        log_in(other, live_server, world.judge2)
+        other.close()
+
+    log_in_again_elsewhere()
+    page.bring_to_front()
+    page.focus(f"#score-{keys[0]}")
+    page.keyboard.type("30")
+    page.locator("#save-status", has_text="已保存").wait_for()
+    assert seen == {"refused": 1, "refreshed": 1}
+    assert stored_scores(assignment_id) == {keys[0]: "30"}
+
+    # Once more, and this time the first request of the tab is the submit.
+    for value in ("22", "15", "8"):
+        page.keyboard.press("Enter")
+        page.keyboard.type(value)
+    page.locator("#save-status", has_text="已保存").wait_for()
+    log_in_again_elsewhere()
+    page.bring_to_front()
+    page.focus("#comment")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("text=已提交 · 已锁定")
+    assert seen == {"refused": 2, "refreshed": 2}
+    assert stored_scores(assignment_id) == dict(zip(keys, ["30", "22", "15", "8"]))
+    assert db.session.get(fj.Assignment, assignment_id).sheet.state == "final"

@@ -105,6 +105,7 @@ RULES: dict[str, Rule] = {
     "auth.reset_password": Rule(allowed=ALL, public=True, args={"token": "reset_token"},
                                 body=form(new="Neu-Passw0rd!", confirm="different")),
     "auth.change_password": Rule(allowed=LOGGED_IN, body=form(current="wrong", new="x", confirm="x")),
+    "auth.csrf_token": Rule(allowed=LOGGED_IN),  # the session's own token, nothing else
     "main.index": Rule(allowed=LOGGED_IN),
     "main.language": Rule(allowed=ALL, public=True),
     "public.notice": Rule(allowed=ALL, public=True, args={"code": "final_code"}),

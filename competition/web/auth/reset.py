@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from ...extensions import db, limiter
 from ...services import ServiceError, users
-from .views import bp
+from .views import bp, seed_csrf
 
 
 class ResetPasswordForm(FlaskForm):
@@ -40,6 +40,7 @@ def reset_password(token: str):
             if current_user.is_authenticated:
                 logout_user()
             session.clear()
+            seed_csrf()
             flash(_("Your new password is set. Please log in with it, %(name)s.", name=user.name), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form, account=reset.user)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from ...extensions import db, limiter
 from ...services import ServiceError, accounts
@@ -21,6 +22,17 @@ def _safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def seed_csrf() -> None:
+    """Put a CSRF raw token into a session that was just cleared, in this very response.
+
+    Otherwise the first pages opened afterwards each create their own raw token, and when two
+    tabs load at the same instant the last session cookie wins and the other tab's saves fail.
+    The form of this request already cached a token (for the old session) in `g`: drop it first.
+    """
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -47,6 +59,7 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(user, remember=form.remember.data)
+            seed_csrf()
             if user.must_change_password:
                 flash(_("Please choose a new password."), "warning")
                 return redirect(url_for("auth.change_password"))
@@ -58,6 +71,7 @@ def login():
 def logout():
     logout_user()
     session.clear()
+    seed_csrf()  # login pages opened from here share one token
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -83,4 +97,14 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.get("/auth/csrf-token")
+@login_required
+def csrf_token():
+    """The session's current CSRF token, for a page whose token went stale (the judge logged in
+    again in another tab): the page takes it and sends its save once more."""
+    response = jsonify(csrf_token=generate_csrf())
+    response.headers["Cache-Control"] = "no-store"
+    return response
 from . import reset  # noqa: E402,F401
