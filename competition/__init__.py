@@ -29,7 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
-    from . import i18n
+    from . import i18n, maintenance
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     i18n.build_catalog()
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Shanghai")
     login_manager.init_app(app)
+    maintenance.init_app(app)
 
     from . import models  # noqa: F401  (registers tables)
     from .web import register_blueprints

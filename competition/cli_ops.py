@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from .extensions import db
 from .services import ServiceError
+from .services.uploads_sweep import MIN_AGE_SECONDS
 
 
 def register(app) -> None:
@@ -46,37 +47,28 @@ def register(app) -> None:
             db.session.remove()
 
     @app.cli.command("sweep-uploads")
-    @click.option("--older-than", "older_than", type=int, default=3600, show_default=True,
+    @click.option("--older-than", "older_than", type=int, default=MIN_AGE_SECONDS, show_default=True,
                   help="Seconds: younger files are left alone (their upload may still be running).")
     def sweep_uploads(older_than: int):
         """Remove what interrupted uploads left behind: partial files, and stored files that no
-        database row refers to (the process died before its transaction committed)."""
-        import time
+        database row refers to (the process died before its transaction committed). The web
+        processes and the worker also do this by themselves every SWEEP_INTERVAL_SECONDS."""
+        from .services.uploads_sweep import sweep
 
-        from sqlalchemy import select
-
-        from .storage import get_storage
-
-        storage = get_storage()
-        if not hasattr(storage, "keys") or not hasattr(storage, "local_path"):
-            raise click.ClickException(_("This storage backend cannot be swept from here."))
-        partials = storage.sweep_partials(older_than)
-        known: set[str] = set()
-        for table in db.metadata.sorted_tables:  # every column that names a stored file
-            if "storage_key" in table.c:
-                known.update(db.session.scalars(select(table.c.storage_key)))
-        cutoff = time.time() - older_than
-        orphans = [k for k in storage.keys() if k not in known and storage.local_path(k).stat().st_mtime < cutoff]
-        for key in orphans:
-            storage.delete(key)
-        db.session.remove()
+        try:
+            result = sweep(older_than)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from None
+        finally:
+            db.session.remove()
         click.echo(_("Removed %(partials)d partial uploads and %(orphans)d stored files no record refers to.",
-                     partials=partials, orphans=len(orphans)))
+                     partials=result.partials, orphans=result.orphans))
 
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
     def worker(burst: bool):
-        """Run an RQ worker for the `competition` queue (needs REDIS_URL)."""
+        """Run an RQ worker for the `competition` queue (needs REDIS_URL); it also sweeps uploads
+        left by crashes when SWEEP_INTERVAL_SECONDS have passed."""
         url = app.config.get("REDIS_URL")
         if not url:
             raise click.ClickException(_("REDIS_URL is not set: long jobs run inside the web process, "
@@ -84,5 +76,8 @@ def register(app) -> None:
         from redis import Redis
         from rq import Queue, Worker
 
+        from .maintenance import rq_worker_class
+
         connection = Redis.from_url(url)
-        Worker([Queue("competition", connection=connection)], connection=connection).work(burst=burst)
+        worker_class = rq_worker_class(Worker, app)
+        worker_class([Queue("competition", connection=connection)], connection=connection).work(burst=burst)

@@ -33,6 +33,10 @@ class Defaults:
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_SECONDS = 300
     REDIS_URL: str | None = None  # background jobs use RQ when set, else run in-process
+    # Remove what interrupted uploads left behind at most this often (seconds), from whichever web
+    # process or worker gets there first (competition/maintenance.py); 0 turns it off. Unset: an
+    # hour, but off under TESTING so tests' upload folders change only when a test asks.
+    SWEEP_INTERVAL_SECONDS: int | None = None
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     PASSWORD_MIN_LENGTH = 8
     # Production (COMPETITION_ENV=production or COMPETITION_PRODUCTION=true): Secure cookies.
