@@ -207,3 +207,28 @@ def test_unknown_round_is_404(world, jw, login_as):
     client = login_as(world.organizer)
     assert client.get(f"/organizer/contests/{world.contest.id}/judging/9").status_code == 404
     assert client.get("/organizer/contests/9999/judging").status_code == 404
+
+
+def test_plan_pages_keep_the_filter_and_the_organizers_place(world, jw, login_as, monkeypatch):
+    import re
+
+    from competition.web.organizer import judging as plan_views
+
+    monkeypatch.setattr(plan_views, "PLAN_PER_PAGE", 2)
+    fj.planned(world, jw, publish=False)
+    client = login_as(world.organizer)
+    rows = lambda html: re.findall(r'<tr id="entry-(\d+)"', html)  # noqa: E731
+    pages = [rows(client.get(url(world, f"?page={p}")).get_data(as_text=True)) for p in (1, 2, 3)]
+    assert [len(p) for p in pages] == [2, 2, 2] and len({e for p in pages for e in p}) == len(jw.entries)
+    html = client.get(url(world, "?page=2")).get_data(as_text=True)
+    assert "第 3–4 项，共 6 项" in html and 'aria-current="page">2<' in html
+    assert "上一页" in html and "下一页" in html
+    # a page past the end shows the last one; a search narrows the rows and the page count
+    assert rows(client.get(url(world, "?page=99")).get_data(as_text=True)) == pages[2]
+    found = client.get(url(world, "?q=评审项目1")).get_data(as_text=True)
+    assert len(rows(found)) == 1 and "page=2" not in found
+    # removing a judge from a row of page 2 comes back to page 2
+    entry_id = int(pages[1][0])
+    a = db.session.scalars(select(Assignment).where(Assignment.entry_id == entry_id)).first()
+    r = client.post(url(world, f"/assignments/{a.id}/remove"), data={"page": "2"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/judging/1?page=2")

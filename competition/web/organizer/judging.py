@@ -26,6 +26,9 @@ class ActionForm(FlaskForm):
     """CSRF only: the fields of these small forms are read and checked by the services."""
 
 
+PLAN_PER_PAGE = 100
+
+
 def _round(contest_id: int, number: int):
     contest = db.get_or_404(Contest, contest_id)
     rnd = service.get_round(contest, number)
@@ -53,6 +56,12 @@ def _refused(rnd, exc: ServiceError, endpoint: str = "organizer.judging", **kw):
     db.session.rollback()
     flash(exc.message, "danger")
     return _back(rnd, endpoint, **kw)
+
+
+def _plan_place() -> dict:
+    """Where the organizer was on the plan (filter, search, page), from a row's form."""
+    return {"group": request.form.get("group") or None, "q": request.form.get("q") or None,
+            "page": _int("page") or None}
 
 
 def _int(name: str, default: int | None = None) -> int | None:
@@ -138,6 +147,10 @@ def judging(contest_id: int, number: int):
     query = (request.args.get("q") or "").strip().lower()
     shown = [e for e in entries if (not group_filter or labels[e.id] == group_filter)
              and (not query or query in f"{e.number or ''} {e.title}".lower())]
+    # A province's round has thousands of entries, each row with its own judge list: page them.
+    pages = max(1, -(-len(shown) // PLAN_PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    first = (page - 1) * PLAN_PER_PAGE
     entry_by_id = {e.id: e for e in entries}
     group_parts = []
     for key, parts in plan.components.items():
@@ -153,7 +166,8 @@ def judging(contest_id: int, number: int):
         Conflict.source == "declared", Conflict.entry_id.in_([e.id for e in entries] or [0]))).all()
     return render_template(
         "organizer/judging_plan.html", contest=contest, rnd=rnd, plan=plan, inputs=inputs, panel=panel,
-        entries=shown, n_entries=len(entries), by_entry=by_entry, judges=judges, labels=labels,
+        entries=shown[first:first + PLAN_PER_PAGE], n_shown=len(shown), first=first, page=page, pages=pages,
+        n_entries=len(entries), by_entry=by_entry, judges=judges, labels=labels,
         groups=groups, group_filter=group_filter, query=request.args.get("q") or "",
         group_parts=group_parts, entry_by_id=entry_by_id, available=[u for u in all_judges if u.id not in used],
         unpublished=sum(1 for a in assignments if not a.published), k=inputs.k, form=ActionForm(),
@@ -247,7 +261,7 @@ def judging_add_assignment(contest_id: int, number: int):
     _checked_form()
     judge = db.session.get(User, _int("judge_id") or 0)
     entry = db.session.get(Entry, _int("entry_id") or 0)
-    back = {"group": request.form.get("group") or None, "q": request.form.get("q") or None}
+    back = _plan_place()
     if judge is None or entry is None or entry.contest_id != rnd.contest_id:
         flash(_("Choose a judge for the entry."), "danger")
         return _back(rnd, **back)
@@ -265,7 +279,7 @@ def judging_remove_assignment(contest_id: int, number: int, aid: int):
     a = db.session.get(Assignment, aid)
     if a is None or a.round_id != rnd.id:
         abort(404)
-    back = {"group": request.form.get("group") or None, "q": request.form.get("q") or None}
+    back = _plan_place()
     name = a.judge.name
     try:
         service.remove_assignment(a, actor=current_user, reason=(request.form.get("reason") or "").strip() or None)
