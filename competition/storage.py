@@ -185,7 +185,11 @@ class LocalStorage(Storage):
             return 0
         cutoff = time.time() - older_than_seconds
         for path in self.partial_dir.glob("*.part"):
-            if path.stat().st_mtime < cutoff:
+            try:
+                old = path.stat().st_mtime < cutoff
+            except FileNotFoundError:  # its upload finished (or was cleaned up) meanwhile
+                continue
+            if old:
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed
