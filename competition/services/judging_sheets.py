@@ -157,11 +157,12 @@ def contest_progress(judge: User, contest_id: int) -> Progress:
     return _progress([row if row.state is not None else None for row in rows])
 
 
-def next_unscored(judge: User, after: Assignment | None = None,
-                  contest_id: int | None = None) -> Assignment | None:
+def next_unscored(judge: User, after: Assignment | None = None, contest_id: int | None = None,
+                  assignments: list[Assignment] | None = None) -> Assignment | None:
     """The next assignment not yet submitted (of one contest, if given), after ``after`` in
-    list order, wrapping around; without ``after`` the first one not started."""
-    everything = judge_assignments(judge, contest_id)
+    list order, wrapping around; without ``after`` the first one not started. ``assignments``:
+    judge_assignments(judge, contest_id) when the caller has them already (the list page)."""
+    everything = judge_assignments(judge, contest_id) if assignments is None else assignments
     rows = [a for a in everything if sheet_state(a.sheet) != "final" and a.round.state != "closed"]
     if not rows:
         return None

@@ -77,7 +77,7 @@ def index():
     return render_template(
         "judge/index.html", rows=rows, progress=progress, contests=contests, contest=contest,
         state=state, query=query, rounds=rounds, round_number=round_number,
-        next_one=sheets.next_unscored(current_user, contest_id=contest.id if contest else None),
+        next_one=sheets.next_unscored(current_user, contest_id=contest.id if contest else None, assignments=mine),
         submit_all_form=SubmitAllForm(),
         group_label=lambda e: group_label(e, group_by or ["section", "stage"]),
         fmt=scoring.format_score, filters=STATE_FILTERS,
