@@ -6,6 +6,7 @@ only loads, changes, flushes and audits. Uploaded files follow the transaction (
 """
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import BinaryIO
@@ -21,6 +22,7 @@ from ..domain.text import N_, Message
 from ..extensions import db
 from ..messages import translate
 from ..models import Adviser, Attachment, Contest, Entry, MaterialRequirement, School, Section, Student, utcnow
+from .. import images
 from .. import storage as files
 from ..timeutil import utc_to_local
 from . import ServiceError, audit
@@ -330,6 +332,8 @@ def store_upload(entry: Entry, requirement: MaterialRequirement, fileobj: Binary
             raise ServiceError(_("“%(file)s” is really a %(actual)s file, but %(material)s accepts only "
                                  "%(kinds)s (at most %(limit)d MB each). Nothing was saved.",
                                  actual=kind.upper(), **params))
+        if kind == "jpg":
+            saved = _without_location(store, saved)
         attachment = Attachment(
             entry_id=entry.id, requirement_id=requirement.id, original_name=_name_with_kind(name, kind),
             storage_key=saved.key, file_kind=kind, content_type=files.CONTENT_TYPES[kind], size=saved.size,
@@ -346,6 +350,22 @@ def store_upload(entry: Entry, requirement: MaterialRequirement, fileobj: Binary
                  after={"attachment_id": attachment.id, "material": requirement.code, "name": attachment.original_name,
                         "kind": kind, "size": saved.size, "sha256": saved.sha256})
     return attachment
+
+
+def _without_location(store, saved):
+    """The stored photo without the place it was taken (see competition.images); the same file
+    when it carries none. The replaced copy is removed at once."""
+    try:
+        cleaned = images.without_location(store.read_bytes(saved.key))
+    except images.NotRewritable as exc:
+        # Pillow opened it as a JPEG already; keep it rather than refuse a teacher's photo.
+        current_app.logger.warning("photo %s kept with its metadata: %s", saved.key, exc)
+        return saved
+    if cleaned is None:
+        return saved
+    replacement = store.save_stream(io.BytesIO(cleaned))
+    store.delete(saved.key)
+    return replacement
 
 
 def _inspect(store, key: str, params: dict) -> str:

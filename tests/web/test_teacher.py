@@ -221,6 +221,30 @@ def test_several_photos_in_one_upload(client, world, login_as):
     assert sorted(a.file_kind for a in db.session.query(Attachment)) == ["jpg", "png"]
 
 
+def test_photos_are_stored_without_the_place_they_were_taken(client, world, login_as):
+    import hashlib
+
+    from competition import images
+    from competition.storage import get_storage
+    from tests.test_images import phone_photo, scan
+
+    login_as(world.teacher1)
+    original = phone_photo()
+    req = requirement(world.entry1, "photos")
+    resp = client.post(f"/teacher/entries/{world.entry1.id}/materials/{req.id}", content_type="multipart/form-data",
+                       data={"file": [(io.BytesIO(original), "实验现场.jpg")]})
+    assert resp.status_code == 302
+    att = db.session.query(Attachment).one()
+    stored = get_storage().read_bytes(att.storage_key)
+    assert images.location_of(stored) == {} and scan(stored) == scan(original)
+    assert att.size == len(stored) and att.sha256 == hashlib.sha256(stored).hexdigest()
+    assert att.original_name == "实验现场.jpg"
+    assert len(files_on_disk()) == 1  # the copy with the location is gone
+    # what judges and reviewers download is that stored copy
+    login_as(world.organizer)
+    assert images.location_of(client.get(f"/files/{att.id}").data) == {}
+
+
 def test_one_bad_file_in_a_batch_keeps_none(client, world, login_as):
     login_as(world.teacher1)
     resp = upload_photos(client, world.entry1, [(PHOTO_JPG, "1.jpg"), (REPORT_PDF, "假照片.jpg")])
