@@ -58,11 +58,14 @@ def make_url_fetcher(upload_reader=None) -> SafeFetcher:
 _fonts = FontConfiguration()
 
 
-def render_pdf(html: str, *, stylesheets: list[str] | None = None, target=None, upload_reader=None):
-    """Render an HTML string; returns bytes, or writes to `target` (path or file) when given."""
+def render_pdf(html: str, *, stylesheets: list[str] | None = None, target=None, upload_reader=None,
+               zoom: float = 1):
+    """Render an HTML string; returns bytes, or writes to `target` (path or file) when given.
+    `zoom` scales everything, page size included (a layout designed for one paper size printed
+    on another of the same proportions)."""
     document = HTML(string=html, base_url="static:", url_fetcher=make_url_fetcher(upload_reader))
     css = [CSS(string=s, font_config=_fonts) for s in (stylesheets or [])]
-    return document.write_pdf(target=target, stylesheets=css, font_config=_fonts)
+    return document.write_pdf(target=target, stylesheets=css, font_config=_fonts, zoom=zoom)
 
 
 class PdfJoiner:

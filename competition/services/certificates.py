@@ -53,14 +53,24 @@ def settings_of(contest: Contest) -> dict:
     return {**DEFAULT_SETTINGS["certificate"], **(contest.setting("certificate") or {})}
 
 
+PAPER_MM = {"A4": (297, 210), "A3": (420, 297), "B5": (250, 176), "A5": (210, 148)}  # landscape
+
+
 def page_setup(setting: dict) -> dict:
-    size = str(setting.get("page_size") or "A4").upper()
+    """The paper, and how the certificate is laid out on it. The layout is designed on A4 (297 x
+    210 mm, or 210 x 297 portrait) and zoomed to the paper, so A3, B5 and A5 get the same
+    certificate larger or smaller rather than A4-sized text on a bigger or smaller sheet. The
+    papers have about A4's proportions; `width` and `height` are the design size that becomes the
+    paper's exact size once zoomed."""
+    paper = str(setting.get("page_size") or "A4").upper()
+    paper = paper if paper in PAPER_MM else "A4"
     orientation = "portrait" if setting.get("orientation") == "portrait" else "landscape"
-    dims = {"A4": (297, 210), "A3": (420, 297), "B5": (250, 176), "A5": (210, 148)}.get(size, (297, 210))
-    width, height = dims if orientation == "landscape" else dims[::-1]
-    size = size if size in ("A4", "A3", "B5", "A5") else "A4"
-    return {"size": f"{size} {orientation}", "paper": size, "orientation": orientation,
-            "width": f"{width}mm", "height": f"{height}mm"}
+    width, height = PAPER_MM[paper] if orientation == "landscape" else PAPER_MM[paper][::-1]
+    design_w, design_h = PAPER_MM["A4"] if orientation == "landscape" else PAPER_MM["A4"][::-1]
+    zoom = min(width / design_w, height / design_h)
+    w, h = f"{width / zoom:.3f}mm", f"{height / zoom:.3f}mm"
+    return {"size": f"{w} {h}", "paper": paper, "orientation": orientation, "width": w, "height": h,
+            "zoom": zoom, "paper_mm": (width, height)}
 
 
 # --- who gets a certificate ----------------------------------------------------------------
@@ -387,7 +397,8 @@ def upload_reader(key: str) -> bytes:
 def render_chunk(contest: Contest, certs: Sequence[Certificate], doc: dict | None = None) -> bytes:
     from ..pdf import render_pdf
 
-    return render_pdf(render_html(contest, certs, doc), upload_reader=upload_reader)
+    doc = doc or document_context(contest)
+    return render_pdf(render_html(contest, certs, doc), upload_reader=upload_reader, zoom=doc["page"]["zoom"])
 
 
 Progress = Callable[[int, int], None] | None
@@ -470,7 +481,7 @@ def sample_pdf(contest: Contest) -> bytes:
     html = render_template("certificates/certificate.html",
                            pages=[page_context(sample, heading, rules.chinese_date(certificate_date(contest)))],
                            **doc)
-    return render_pdf(html, upload_reader=upload_reader)
+    return render_pdf(html, upload_reader=upload_reader, zoom=doc["page"]["zoom"])
 
 
 # --- batch jobs ----------------------------------------------------------------------------

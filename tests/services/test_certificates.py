@@ -308,6 +308,45 @@ def test_sample_preview_renders(issued):
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
 
 
+PAPER_PT = {"A4": (841.89, 595.28), "A3": (1190.55, 841.89), "B5": (708.66, 498.90), "A5": (595.28, 419.53)}
+
+
+def _on_paper(issued, paper: str, orientation: str) -> bytes:
+    contest = issued.contest
+    contest.settings = {**contest.settings, "certificate": {
+        **(contest.setting("certificate") or {}), "page_size": paper, "orientation": orientation}}
+    db.session.flush()
+    return service.single_pdf(certs(contest)[0])
+
+
+@pytest.mark.parametrize("orientation", ["landscape", "portrait"])
+def test_every_paper_size_gets_the_same_certificate_scaled(issued, tmp_path, app, orientation):
+    """The layout is drawn for A4 and zoomed to the paper: the page has the paper's exact size,
+    and drawn at the same pixel size every paper shows the same certificate (nothing overlaps on
+    small paper, nothing is lost on large paper); the QR code still decodes on A5."""
+    from PIL import Image, ImageChops, ImageStat
+
+    drawn = {}
+    for paper, (long_side, short_side) in PAPER_PT.items():
+        pdf = tmp_path / f"{paper}.pdf"
+        pdf.write_bytes(_on_paper(issued, paper, orientation))
+        box = PdfReader(pdf).pages[0].mediabox
+        expected = (long_side, short_side) if orientation == "landscape" else (short_side, long_side)
+        assert abs(float(box.width) - expected[0]) < 1 and abs(float(box.height) - expected[1]) < 1, paper
+        size = (600, 424) if orientation == "landscape" else (424, 600)
+        subprocess.run(["pdftoppm", "-png", "-singlefile", "-scale-to-x", str(size[0]), "-scale-to-y",
+                        str(size[1]), str(pdf), str(tmp_path / paper)], check=True)
+        drawn[paper] = Image.open(tmp_path / f"{paper}.png").convert("L")
+    for paper in ("A3", "B5", "A5"):
+        diff = ImageStat.Stat(ImageChops.difference(drawn["A4"], drawn[paper])).mean[0]
+        assert diff < 6, (paper, diff)  # anti-aliasing only; A4-sized text on other paper gives 17
+    subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", str(tmp_path / "A5.pdf"),
+                    str(tmp_path / "a5-300")], check=True)
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable",
+                              str(tmp_path / "a5-300.png")], capture_output=True, text=True, check=True).stdout
+    assert decoded.strip().startswith(f"{app.config['PUBLIC_BASE_URL']}/verify/")
+
+
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils missing")
 def test_chinese_date_is_printed(issued, tmp_path):
     issued.contest.settings = {**(issued.contest.settings or {}), "certificate": {"date": "2023-05-20"}}
