@@ -28,9 +28,10 @@ def register_security(app: Flask) -> None:
         ident, _sep, token = user_id.partition(":")
         if not ident.isdigit() or not token:
             return None
-        # One query with the roles: this runs on every request of a logged-in user.
+        # One query with the roles and the school (every page's menu shows them): this runs on
+        # every request of a logged-in user.
         user = db.session.scalars(select(User).where(User.id == int(ident))
-                                  .options(joinedload(User.role_rows))).unique().first()
+                                  .options(joinedload(User.role_rows), joinedload(User.school))).unique().first()
         if user is None or user.session_token != token or not user.active:
             return None
         return user
