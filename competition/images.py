@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import struct
-from collections.abc import Iterator
+from typing import BinaryIO
 
 SOI = b"\xff\xd8"
 SOS = 0xDA
@@ -24,35 +24,42 @@ class NotRewritable(ValueError):
     """The bytes are not a JPEG whose header segments can be walked safely."""
 
 
-def _segments(data: bytes) -> Iterator[tuple[int, int, int]]:
-    """(marker, start, end) of each header segment; the last one yielded is the start of scan,
-    whose end is the end of the file (the entropy-coded image data is never parsed)."""
-    if not data.startswith(SOI):
+MAX_HEADER = 16 * 1024 * 1024  # metadata segments are at most 64 KB each; the image data follows
+COPY_CHUNK = 1024 * 1024
+
+
+def _header(fh: BinaryIO) -> tuple[list[tuple[int, bytes]], int]:
+    """The header segments before the image data, as (marker, segment bytes), and the offset of
+    the start-of-scan marker. Only the header is read: the image data is never parsed."""
+    if fh.read(2) != SOI:
         raise NotRewritable("no SOI")
+    segments: list[tuple[int, bytes]] = []
     pos = 2
-    while pos + 2 <= len(data):
-        if data[pos] != 0xFF:
+    while pos < MAX_HEADER:
+        head = fh.read(2)
+        if len(head) < 2 or head[0] != 0xFF:
             raise NotRewritable(f"no marker at {pos}")
-        marker = data[pos + 1]
+        marker = head[1]
         if marker == 0xFF:  # fill byte before a marker
+            fh.seek(pos + 1)
             pos += 1
             continue
+        if marker == SOS:
+            return segments, pos
         if marker in STANDALONE:
-            yield marker, pos, pos + 2
+            segments.append((marker, head))
             pos += 2
             continue
-        if marker == SOS:
-            yield marker, pos, len(data)
-            return
-        if pos + 4 > len(data):
+        size = fh.read(2)
+        if len(size) < 2:
             raise NotRewritable("truncated segment")
-        (length,) = struct.unpack(">H", data[pos + 2:pos + 4])
-        end = pos + 2 + length
-        if length < 2 or end > len(data):
+        (length,) = struct.unpack(">H", size)
+        body = fh.read(length - 2) if length >= 2 else b""
+        if length < 2 or len(body) != length - 2:
             raise NotRewritable(f"bad segment length at {pos}")
-        yield marker, pos, end
-        pos = end
-    raise NotRewritable("no image data")
+        segments.append((marker, head + size + body))
+        pos += 2 + length
+    raise NotRewritable("no image data in the first 16 MB")
 
 
 def _exif_without_gps(payload: bytes) -> bytes | None:
@@ -72,28 +79,42 @@ def _exif_without_gps(payload: bytes) -> bytes | None:
     return block
 
 
-def without_location(data: bytes) -> bytes | None:
-    """``data`` (a JPEG) without GPS tags, XMP and IPTC blocks; None when there is nothing to
-    remove. Raises NotRewritable for bytes it cannot walk safely."""
-    out = [SOI]
+def copy_without_location(src: BinaryIO, dst: BinaryIO) -> bool:
+    """Write the JPEG `src` to `dst` without GPS tags, XMP and IPTC blocks, streaming the image
+    data; False (and nothing written) when there is nothing to remove. Raises NotRewritable for
+    bytes it cannot walk safely."""
+    segments, scan_at = _header(src)
+    kept = [SOI]
     changed = False
-    for marker, start, end in _segments(data):
-        payload = data[start + 4:end] if marker not in STANDALONE and marker != SOS else b""
+    for marker, segment in segments:
+        payload = segment[4:] if marker not in STANDALONE else b""
         if marker == APP1 and payload.startswith(EXIF_HEADER):
             try:
                 block = _exif_without_gps(payload)
             except (SyntaxError, ValueError, struct.error, KeyError, TypeError, OSError) as exc:
                 raise NotRewritable(f"EXIF: {exc}") from None
             if block is not None:
-                out.append(b"\xff\xe1" + struct.pack(">H", len(block) + 2) + block)
+                kept.append(b"\xff\xe1" + struct.pack(">H", len(block) + 2) + block)
                 changed = True
                 continue
         elif (marker == APP1 and payload.startswith(XMP_HEADERS)) or (
                 marker == APP13 and payload.startswith(IPTC_HEADER)):
             changed = True
             continue
-        out.append(data[start:end])
-    return b"".join(out) if changed else None
+        kept.append(segment)
+    if not changed:
+        return False
+    dst.write(b"".join(kept))
+    src.seek(scan_at)
+    while chunk := src.read(COPY_CHUNK):
+        dst.write(chunk)
+    return True
+
+
+def without_location(data: bytes) -> bytes | None:
+    """copy_without_location() on bytes: the cleaned bytes, or None when nothing was removed."""
+    out = io.BytesIO()
+    return out.getvalue() if copy_without_location(io.BytesIO(data), out) else None
 
 
 def location_of(data: bytes) -> dict:

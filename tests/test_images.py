@@ -69,3 +69,27 @@ def test_xmp_alone_is_removed():
 def test_broken_bytes_are_refused_not_mangled(data):
     with pytest.raises(images.NotRewritable):
         images.without_location(data)
+
+
+def test_a_large_photo_is_copied_in_chunks(tmp_path):
+    import tracemalloc
+
+    original = phone_photo()
+    big = tmp_path / "big.jpg"
+    scan_at = original.index(b"\xff\xda")
+    # 40 MB of image data (never parsed: only copied)
+    with big.open("wb") as fh:
+        fh.write(original[:-2])
+        for _ in range(40):
+            fh.write(b"\x11" * (1024 * 1024))
+        fh.write(original[-2:])
+    out = tmp_path / "out.jpg"
+    tracemalloc.start()
+    with big.open("rb") as src, out.open("wb") as dst:
+        assert images.copy_without_location(src, dst)
+    _now, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 4 * 1024 * 1024, peak
+    cleaned = out.read_bytes()
+    assert cleaned[cleaned.index(b"\xff\xda"):] == big.read_bytes()[scan_at:]
+    assert b"GPSLatitude" not in cleaned[:cleaned.index(b"\xff\xda")]

@@ -6,7 +6,7 @@ only loads, changes, flushes and audits. Uploaded files follow the transaction (
 """
 from __future__ import annotations
 
-import io
+import tempfile
 from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import BinaryIO
@@ -355,15 +355,18 @@ def store_upload(entry: Entry, requirement: MaterialRequirement, fileobj: Binary
 def _without_location(store, saved):
     """The stored photo without the place it was taken (see competition.images); the same file
     when it carries none. The replaced copy is removed at once."""
-    try:
-        cleaned = images.without_location(store.read_bytes(saved.key))
-    except images.NotRewritable as exc:
-        # Pillow opened it as a JPEG already; keep it rather than refuse a teacher's photo.
-        current_app.logger.warning("photo %s kept with its metadata: %s", saved.key, exc)
-        return saved
-    if cleaned is None:
-        return saved
-    replacement = store.save_stream(io.BytesIO(cleaned))
+    # The copy spills to a temporary file past 1 MB: memory stays small whatever the photo's size.
+    with store.open(saved.key) as src, tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as copy:
+        try:
+            changed = images.copy_without_location(src, copy)
+        except images.NotRewritable as exc:
+            # Pillow opened it as a JPEG already; keep it rather than refuse a teacher's photo.
+            current_app.logger.warning("photo %s kept with its metadata: %s", saved.key, exc)
+            return saved
+        if not changed:
+            return saved
+        copy.seek(0)
+        replacement = store.save_stream(copy)
     store.delete(saved.key)
     return replacement
 
