@@ -63,19 +63,24 @@ def criteria_of(assignment: Assignment) -> list[Criterion]:
     return [c for c in shared if c.rubric_id == shared[-1].rubric_id] if shared else []
 
 
-def judge_assignment(assignment_id: int, judge_id: int) -> tuple[Assignment | None, bool]:
-    """One of the judge's assignments with its entry, section, round, contest and sheet, and
-    whether the judge has a conflict with the entry, in one query (the scoring page and every
-    autosave start here). (None, False) when the id is unknown."""
+def judge_assignment(assignment_id: int, judge_id: int, *,
+                     for_page: bool = True) -> tuple[Assignment | None, bool]:
+    """One of the judge's assignments with its entry, round and sheet (and, ``for_page``, the
+    entry's section and the contest the page shows), and whether the judge has a conflict with
+    the entry, in one query: the scoring page and every autosave start here. (None, False) when
+    the id is unknown."""
     conflicted = exists().where(Conflict.judge_id == judge_id, Conflict.entry_id == Assignment.entry_id)
-    row = db.session.execute(
-        select(Assignment, conflicted.label("conflicted"))
-        .join(Assignment.entry).join(Assignment.round).join(Round.contest)
-        .outerjoin(Assignment.sheet)
-        .options(contains_eager(Assignment.entry).joinedload(Entry.section),
-                 contains_eager(Assignment.round).contains_eager(Round.contest),
-                 contains_eager(Assignment.sheet))
-        .where(Assignment.id == assignment_id)).first()
+    query = (select(Assignment, conflicted.label("conflicted"))
+             .join(Assignment.entry).join(Assignment.round).outerjoin(Assignment.sheet)
+             .where(Assignment.id == assignment_id))
+    if for_page:
+        query = query.join(Round.contest).options(
+            contains_eager(Assignment.entry).joinedload(Entry.section),
+            contains_eager(Assignment.round).contains_eager(Round.contest), contains_eager(Assignment.sheet))
+    else:
+        query = query.options(contains_eager(Assignment.entry), contains_eager(Assignment.round),
+                              contains_eager(Assignment.sheet))
+    row = db.session.execute(query).first()
     return (row[0], bool(row[1])) if row is not None else (None, False)
 
 

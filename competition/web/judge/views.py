@@ -30,8 +30,8 @@ def _judges_only():
     return None
 
 
-def _assignment_or_403(assignment_id: int) -> Assignment:
-    assignment, conflicted = sheets.judge_assignment(assignment_id, current_user.id)
+def _assignment_or_403(assignment_id: int, *, for_page: bool = True) -> Assignment:
+    assignment, conflicted = sheets.judge_assignment(assignment_id, current_user.id, for_page=for_page)
     if assignment is None:
         abort(404)
     if conflicted or not permissions.can_score(current_user, assignment):
@@ -163,7 +163,7 @@ def _refusal(exc: ServiceError):
 @bp.route("/a/<int:assignment_id>/sheet", methods=["POST"])
 def save_sheet(assignment_id: int):
     """Autosave (JSON): {version, scores: {criterion id: value}, comment}."""
-    assignment = _assignment_or_403(assignment_id)
+    assignment = _assignment_or_403(assignment_id, for_page=False)
     data = _json_body()
     try:
         sheet = sheets.save_draft(assignment, scores=data.get("scores") or {}, comment=data.get("comment"),
