@@ -1,14 +1,15 @@
 """Photos without their location (照片去除定位信息).
 
 Phone photos carry the place they were taken (GPS tags in EXIF, and often again in XMP or IPTC
-blocks); for photos of students that is often a home address. Uploaded JPEGs are stored without
-those blocks. Everything else stays as it was: the orientation and other EXIF tags, and the
+blocks); for photos of students that is often a home address. Uploaded JPEGs and PNGs are stored
+without those. Everything else stays as it was: the orientation and other EXIF tags, and the
 compressed image itself byte for byte (nothing is decoded or re-encoded).
 """
 from __future__ import annotations
 
 import io
 import struct
+import zlib
 from typing import BinaryIO
 
 SOI = b"\xff\xd8"
@@ -20,8 +21,14 @@ IPTC_HEADER = b"Photoshop 3.0\x00"
 STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RSTn carry no length
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# Text chunks that hold XMP, or EXIF/IPTC the way ImageMagick writes them.
+PNG_METADATA_KEYWORDS = (b"XML:com.adobe.xmp", b"Raw profile type exif", b"Raw profile type xmp",
+                         b"Raw profile type iptc", b"Raw profile type APP1")
+
+
 class NotRewritable(ValueError):
-    """The bytes are not a JPEG whose header segments can be walked safely."""
+    """The bytes are not a JPEG or PNG whose header can be walked safely."""
 
 
 MAX_HEADER = 16 * 1024 * 1024  # metadata segments are at most 64 KB each; the image data follows
@@ -80,9 +87,13 @@ def _exif_without_gps(payload: bytes) -> bytes | None:
 
 
 def copy_without_location(src: BinaryIO, dst: BinaryIO) -> bool:
-    """Write the JPEG `src` to `dst` without GPS tags, XMP and IPTC blocks, streaming the image
-    data; False (and nothing written) when there is nothing to remove. Raises NotRewritable for
-    bytes it cannot walk safely."""
+    """Write the JPEG or PNG `src` to `dst` without GPS tags, XMP and IPTC blocks, streaming the
+    image data; False (and nothing written) when there is nothing to remove. Raises
+    NotRewritable for bytes it cannot walk safely."""
+    start = src.read(8)
+    src.seek(0)
+    if start == PNG_SIGNATURE:
+        return _copy_png(src, dst)
     segments, scan_at = _header(src)
     kept = [SOI]
     changed = False
@@ -108,6 +119,61 @@ def copy_without_location(src: BinaryIO, dst: BinaryIO) -> bool:
     src.seek(scan_at)
     while chunk := src.read(COPY_CHUNK):
         dst.write(chunk)
+    return True
+
+
+def _png_chunks(fh: BinaryIO) -> tuple[list[tuple[bytes, bytes]], int]:
+    """The chunks before the image data, as (type, whole chunk), and the offset of the first
+    IDAT chunk."""
+    fh.seek(len(PNG_SIGNATURE))
+    chunks: list[tuple[bytes, bytes]] = []
+    pos = len(PNG_SIGNATURE)
+    while pos < MAX_HEADER:
+        head = fh.read(8)
+        if len(head) < 8:
+            raise NotRewritable("truncated PNG")
+        length, kind = struct.unpack(">I4s", head)
+        if kind == b"IDAT":
+            return chunks, pos
+        if length > MAX_HEADER:
+            raise NotRewritable("PNG chunk too large")
+        rest = fh.read(length + 4)
+        if len(rest) != length + 4:
+            raise NotRewritable("truncated PNG chunk")
+        chunks.append((kind, head + rest))
+        pos += 12 + length
+    raise NotRewritable("no image data in the first 16 MB")
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _copy_png(src: BinaryIO, dst: BinaryIO) -> bool:
+    chunks, data_at = _png_chunks(src)
+    kept = [PNG_SIGNATURE]
+    changed = False
+    for kind, chunk in chunks:
+        data = chunk[8:-4]
+        if kind == b"eXIf":
+            try:
+                block = _exif_without_gps(EXIF_HEADER + data)
+            except (SyntaxError, ValueError, struct.error, KeyError, TypeError, OSError) as exc:
+                raise NotRewritable(f"eXIf: {exc}") from None
+            if block is not None:
+                kept.append(_png_chunk(b"eXIf", block[len(EXIF_HEADER):]))
+                changed = True
+                continue
+        elif kind in (b"iTXt", b"tEXt", b"zTXt") and data.split(b"\x00", 1)[0] in PNG_METADATA_KEYWORDS:
+            changed = True
+            continue
+        kept.append(chunk)
+    if not changed:
+        return False
+    dst.write(b"".join(kept))
+    src.seek(data_at)
+    while piece := src.read(COPY_CHUNK):
+        dst.write(piece)
     return True
 
 

@@ -64,7 +64,7 @@ def test_xmp_alone_is_removed():
     assert cleaned is not None and XMP[:20] not in cleaned and scan(cleaned) == scan(data)
 
 
-@pytest.mark.parametrize("data", [b"", b"\xff\xd8", b"\xff\xd8\xff\xe1\x00", b"\xff\xd8\x00\x00\x00\x00",
+@pytest.mark.parametrize("data", [b"", b"\xff\xd8", b"\x89PNG\r\n\x1a\n\x00\x00", b"\xff\xd8\xff\xe1\x00", b"\xff\xd8\x00\x00\x00\x00",
                                   b"\xff\xd8\xff\xe1\xff\xff" + b"x" * 10, b"%PDF-1.4 not a jpeg"])
 def test_broken_bytes_are_refused_not_mangled(data):
     with pytest.raises(images.NotRewritable):
@@ -93,3 +93,41 @@ def test_a_large_photo_is_copied_in_chunks(tmp_path):
     cleaned = out.read_bytes()
     assert cleaned[cleaned.index(b"\xff\xda"):] == big.read_bytes()[scan_at:]
     assert b"GPSLatitude" not in cleaned[:cleaned.index(b"\xff\xda")]
+
+
+def png_with_location() -> bytes:
+    """The real sample diagram as a PNG with GPS in its eXIf chunk and XMP in an iTXt chunk."""
+    from PIL import PngImagePlugin
+
+    from tests.factories_teacher import DIAGRAM_PNG
+
+    with Image.open(DIAGRAM_PNG) as im:
+        exif = Image.Exif()
+        exif[ExifTags.Base.Orientation] = 6
+        exif[ExifTags.IFD.GPSInfo] = {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (33.0, 57.0, 12.5)}
+        info = PngImagePlugin.PngInfo()
+        info.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta exif:GPSLatitude='33,57.2N'/>")
+        info.add_text("Comment", "实验装置示意图")
+        buf = io.BytesIO()
+        im.save(buf, "PNG", exif=exif, pnginfo=info)
+    return buf.getvalue()
+
+
+def test_png_loses_its_location_and_keeps_the_rest():
+    original = png_with_location()
+    assert images.location_of(original)
+    cleaned = images.without_location(original)
+    assert cleaned is not None and images.location_of(cleaned) == {}
+    idat = original.index(b"IDAT") - 4
+    assert cleaned[cleaned.index(b"IDAT") - 4:] == original[idat:]  # image data untouched
+    with Image.open(io.BytesIO(cleaned)) as im:
+        assert im.getexif()[ExifTags.Base.Orientation] == 6 and im.info["Comment"] == "实验装置示意图"
+        assert "XML:com.adobe.xmp" not in im.info
+        im.load()  # every chunk's CRC checks out
+    assert images.without_location(cleaned) is None
+
+
+def test_a_png_without_location_is_left_alone():
+    from tests.factories_teacher import DIAGRAM_PNG
+
+    assert images.without_location(DIAGRAM_PNG.read_bytes()) is None

@@ -332,7 +332,7 @@ def store_upload(entry: Entry, requirement: MaterialRequirement, fileobj: Binary
             raise ServiceError(_("“%(file)s” is really a %(actual)s file, but %(material)s accepts only "
                                  "%(kinds)s (at most %(limit)d MB each). Nothing was saved.",
                                  actual=kind.upper(), **params))
-        if kind == "jpg":
+        if kind in ("jpg", "png"):
             saved = _without_location(store, saved)
         attachment = Attachment(
             entry_id=entry.id, requirement_id=requirement.id, original_name=_name_with_kind(name, kind),

@@ -226,20 +226,21 @@ def test_photos_are_stored_without_the_place_they_were_taken(client, world, logi
 
     from competition import images
     from competition.storage import get_storage
-    from tests.test_images import phone_photo, scan
+    from tests.test_images import phone_photo, png_with_location, scan
 
     login_as(world.teacher1)
     original = phone_photo()
     req = requirement(world.entry1, "photos")
     resp = client.post(f"/teacher/entries/{world.entry1.id}/materials/{req.id}", content_type="multipart/form-data",
-                       data={"file": [(io.BytesIO(original), "实验现场.jpg")]})
+                       data={"file": [(io.BytesIO(original), "实验现场.jpg"), (io.BytesIO(png_with_location()), "示意图.png")]})
     assert resp.status_code == 302
-    att = db.session.query(Attachment).one()
+    att, png = sorted(db.session.query(Attachment), key=lambda a: a.file_kind)
     stored = get_storage().read_bytes(att.storage_key)
     assert images.location_of(stored) == {} and scan(stored) == scan(original)
     assert att.size == len(stored) and att.sha256 == hashlib.sha256(stored).hexdigest()
     assert att.original_name == "实验现场.jpg"
-    assert len(files_on_disk()) == 1  # the copy with the location is gone
+    assert images.location_of(get_storage().read_bytes(png.storage_key)) == {}
+    assert len(files_on_disk()) == 2  # the copies with the location are gone
     # what judges and reviewers download is that stored copy
     login_as(world.organizer)
     assert images.location_of(client.get(f"/files/{att.id}").data) == {}
