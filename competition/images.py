@@ -70,15 +70,19 @@ def _header(fh: BinaryIO) -> tuple[list[tuple[int, bytes]], int]:
 
 
 def _exif_without_gps(payload: bytes) -> bytes | None:
-    """The EXIF block without its GPS directory, or None when it has none."""
+    """The EXIF block (with its Exif header) without its GPS directory, or None when it
+    has none."""
     from PIL import ExifTags, Image
 
     exif = Image.Exif()
-    exif.load(payload)
-    if ExifTags.IFD.GPSInfo not in exif:
-        return None
-    del exif[ExifTags.IFD.GPSInfo]
-    block = exif.tobytes()
+    try:
+        exif.load(payload)
+        if ExifTags.IFD.GPSInfo not in exif:
+            return None
+        del exif[ExifTags.IFD.GPSInfo]
+        block = exif.tobytes()
+    except (SyntaxError, ValueError, struct.error, KeyError, TypeError, OSError) as exc:
+        raise NotRewritable(f"EXIF: {exc}") from None
     if not block.startswith(EXIF_HEADER):
         block = EXIF_HEADER + block
     if len(block) + 2 > 0xFFFF:
@@ -86,24 +90,16 @@ def _exif_without_gps(payload: bytes) -> bytes | None:
     return block
 
 
-def copy_without_location(src: BinaryIO, dst: BinaryIO) -> bool:
-    """Write the JPEG or PNG `src` to `dst` without GPS tags, XMP and IPTC blocks, streaming the
-    image data; False (and nothing written) when there is nothing to remove. Raises
-    NotRewritable for bytes it cannot walk safely."""
-    start = src.read(8)
-    src.seek(0)
-    if start == PNG_SIGNATURE:
-        return _copy_png(src, dst)
+def _jpeg_header(src: BinaryIO) -> tuple[list[bytes], bool, int]:
+    """The JPEG's header rewritten without location, whether anything changed, and where the
+    image data starts."""
     segments, scan_at = _header(src)
     kept = [SOI]
     changed = False
     for marker, segment in segments:
         payload = segment[4:] if marker not in STANDALONE else b""
         if marker == APP1 and payload.startswith(EXIF_HEADER):
-            try:
-                block = _exif_without_gps(payload)
-            except (SyntaxError, ValueError, struct.error, KeyError, TypeError, OSError) as exc:
-                raise NotRewritable(f"EXIF: {exc}") from None
+            block = _exif_without_gps(payload)
             if block is not None:
                 kept.append(b"\xff\xe1" + struct.pack(">H", len(block) + 2) + block)
                 changed = True
@@ -113,13 +109,7 @@ def copy_without_location(src: BinaryIO, dst: BinaryIO) -> bool:
             changed = True
             continue
         kept.append(segment)
-    if not changed:
-        return False
-    dst.write(b"".join(kept))
-    src.seek(scan_at)
-    while chunk := src.read(COPY_CHUNK):
-        dst.write(chunk)
-    return True
+    return kept, changed, scan_at
 
 
 def _png_chunks(fh: BinaryIO) -> tuple[list[tuple[bytes, bytes]], int]:
@@ -149,17 +139,15 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def _copy_png(src: BinaryIO, dst: BinaryIO) -> bool:
+def _png_header(src: BinaryIO) -> tuple[list[bytes], bool, int]:
+    """As _jpeg_header, for a PNG: the eXIf chunk without GPS, no XMP or raw-profile text."""
     chunks, data_at = _png_chunks(src)
     kept = [PNG_SIGNATURE]
     changed = False
     for kind, chunk in chunks:
         data = chunk[8:-4]
         if kind == b"eXIf":
-            try:
-                block = _exif_without_gps(EXIF_HEADER + data)
-            except (SyntaxError, ValueError, struct.error, KeyError, TypeError, OSError) as exc:
-                raise NotRewritable(f"eXIf: {exc}") from None
+            block = _exif_without_gps(EXIF_HEADER + data)
             if block is not None:
                 kept.append(_png_chunk(b"eXIf", block[len(EXIF_HEADER):]))
                 changed = True
@@ -168,9 +156,19 @@ def _copy_png(src: BinaryIO, dst: BinaryIO) -> bool:
             changed = True
             continue
         kept.append(chunk)
+    return kept, changed, data_at
+
+
+def copy_without_location(src: BinaryIO, dst: BinaryIO) -> bool:
+    """Write the JPEG or PNG `src` to `dst` without GPS tags, XMP and IPTC blocks, streaming the
+    image data; False (and nothing written) when there is nothing to remove. Raises
+    NotRewritable for bytes it cannot walk safely."""
+    is_png = src.read(len(PNG_SIGNATURE)) == PNG_SIGNATURE
+    src.seek(0)
+    header, changed, data_at = (_png_header if is_png else _jpeg_header)(src)
     if not changed:
         return False
-    dst.write(b"".join(kept))
+    dst.write(b"".join(header))
     src.seek(data_at)
     while piece := src.read(COPY_CHUNK):
         dst.write(piece)

@@ -73,13 +73,11 @@ def judge_assignment(assignment_id: int, judge_id: int, *,
     query = (select(Assignment, conflicted.label("conflicted"))
              .join(Assignment.entry).join(Assignment.round).outerjoin(Assignment.sheet)
              .where(Assignment.id == assignment_id))
+    query = query.options(contains_eager(Assignment.entry), contains_eager(Assignment.round),
+                          contains_eager(Assignment.sheet))
     if for_page:
-        query = query.join(Round.contest).options(
-            contains_eager(Assignment.entry).joinedload(Entry.section),
-            contains_eager(Assignment.round).contains_eager(Round.contest), contains_eager(Assignment.sheet))
-    else:
-        query = query.options(contains_eager(Assignment.entry), contains_eager(Assignment.round),
-                              contains_eager(Assignment.sheet))
+        query = query.options(contains_eager(Assignment.entry).joinedload(Entry.section),
+                              contains_eager(Assignment.round).joinedload(Round.contest))
     row = db.session.execute(query).first()
     return (row[0], bool(row[1])) if row is not None else (None, False)
 
