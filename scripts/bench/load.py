@@ -26,7 +26,8 @@ set them; a fresh PostgreSQL database on 127.0.0.1:5432, created and dropped her
    the previous report and upload a new 1-5 MB PDF every 2-4 s. ``--bare-clients`` clients
    fetch the bare route every 1-2 s. Requests of 100 ms or more are listed by time, and the
    machine's CPU is split between the app's workers, the bare route's, this client and
-   everything else (PostgreSQL, other work on a shared machine).
+   everything else (PostgreSQL, other work on a shared machine). From the app workers' share
+   follows the headroom: how many people at this pace the machine could serve at 80% busy.
 5. Capacity (closed loop): ``--capacity-clients`` clients fetch, as fast as they can, the
    scoring page (logged-in judges), the app's cheapest page (the login form, anonymous: the
    floor of the app's own stack) and the bare route, in alternating windows of
@@ -450,12 +451,26 @@ class CpuMeter(threading.Thread):
         for pid, first in self.first.items():
             by_name[self.owner[pid]] += self.last[pid] - first
         own = time.process_time() - self.own
+        self.cpus, self.wall, self.app_seconds = cpus, wall, by_name.get("app", 0.0)
         parts = [f"{name} workers {100 * sec / wall / cpus:.0f}%" for name, sec in by_name.items()]
         parts.append(f"this client {100 * own / wall / cpus:.0f}%")
         other = busy - self.busy - sum(by_name.values()) - own
         parts.append(f"everything else {100 * max(0.0, other) / wall / cpus:.0f}%")
         return (f"machine: {cpus:.0f} CPUs {100 * (busy - self.busy) / (total - self.total):.0f}% busy "
                 f"({', '.join(parts)})")
+
+
+def served(meter: CpuMeter, judges: int, teachers: int, busy: float = 0.8) -> str:
+    """How many people at this pace the app's workers could serve on this machine, from the CPU
+    they used for the people simulated (a planning figure: the headroom over the real load)."""
+    cores = meter.app_seconds / meter.wall if meter.wall else 0.0
+    people = judges + teachers
+    if cores <= 0:
+        return "headroom: the app's workers used no measurable CPU"
+    per_person = cores / people
+    return (f"headroom: the app's workers used {cores:.2f} of {meter.cpus:.0f} CPUs for {judges} judges and "
+            f"{teachers} teachers ({100 * per_person:.1f}% of a CPU each); at {100 * busy:.0f}% busy this machine "
+            f"would serve about {int(meter.cpus * busy / per_person)} people working at this pace")
 
 
 # --------------------------------------------------------------------------- reporting
@@ -528,6 +543,7 @@ def run_one(kind: str, args, pdfs) -> dict:
             elapsed = time.monotonic() - t_start
             hung = sum(t.is_alive() for t in threads)
             rec.notes["cpu"] = meter.stop()
+            rec.notes["served"] = served(meter, len(seeded.judges), len(seeded.teachers))
             meter = CpuMeter({"app": app_server, "bare route": bare})
             cap = capacity(sim, app_server.port, bare.port, args)
             cap.notes["cpu"] = meter.stop()
@@ -598,6 +614,7 @@ def report(label, logins: Recorder, login_s: float, rec: Recorder, cap: Recorder
     _table(rec, elapsed)
     _slow(rec)
     print(f"   {rec.notes['cpu']}")
+    print(f"   {rec.notes['served']}")
     print(f"   409 conflicts followed: {rec.counters.get('409 followed', 0)}; connections reopened after the "
           f"server closed an idle one: {rec.counters.get('reconnects', 0)}")
     print(f"   capacity, closed loop, {args.capacity_clients} clients, {args.capacity_rounds} x "
