@@ -297,11 +297,13 @@ def _title(rng: random.Random, kind: str, used: set[str]) -> str:
 
 
 def _abstract(title: str, kind: str) -> str:
+    # Quotes inside quotes become single quotes, as Chinese typesetting has it.
+    quoted = "“" + title.replace("“", "‘").replace("”", "’") + "”"
     if kind == "film":
         return f"影片《{title}》用镜头记录了同学们的观察与实验过程，以通俗的方式讲解其中的科学道理。"
     if kind == "counselor":
-        return f"本成果“{title}”已在本校多个班级实施，学生参与度高，可在同类学校推广。"
-    return (f"本项目围绕“{title}”开展研究。我们查阅资料、设计方案并反复试验，记录了完整的原始数据，"
+        return f"本成果{quoted}已在本校多个班级实施，学生参与度高，可在同类学校推广。"
+    return (f"本项目围绕{quoted}开展研究。我们查阅资料、设计方案并反复试验，记录了完整的原始数据，"
             f"对结果进行了分析，提出了改进建议。")
 
 
