@@ -55,7 +55,7 @@ def save_definition(defn: ContestDefinition, *, actor=None, update: bool = False
     """
     contest = get_by_code(defn.code)
     if contest is not None and not update:
-        raise ServiceError(_("A contest with the code %(code)s already exists.", code=defn.code))
+        raise ServiceError(_("A contest with the code %(code)s already exists.", code=defn.code), "code")
     created = contest is None
     if created:
         contest = Contest(code=defn.code, state="draft")
@@ -318,6 +318,27 @@ def update_from_definition(contest: Contest, defn: ContestDefinition, *, actor=N
     return save_definition(defn, actor=actor, update=True)
 
 
+WINDOW_KEYS = ("submission_opens_at", "submission_closes_at", "judging_opens_at", "judging_closes_at")
+
+
+def window_problems(values: dict) -> list[tuple[str, str]]:
+    """(field, message) for windows out of order; values are naive Beijing datetimes or None.
+
+    Judging cannot open before submissions close: the format review comes in between.
+    """
+    sub_open, sub_close, j_open, j_close = (values.get(k) for k in WINDOW_KEYS)
+    problems = []
+    if sub_open and sub_close and sub_open >= sub_close:
+        problems.append(("submission_closes_at", _("Submissions must open before they close.")))
+    if j_open and j_close and j_open >= j_close:
+        problems.append(("judging_closes_at", _("Judging must open before it closes.")))
+    if j_open and sub_close and j_open < sub_close:
+        problems.append(("judging_opens_at", _(
+            "Judging cannot open before submissions close (%(when)s): the format review comes in between.",
+            when=sub_close.strftime("%Y-%m-%d %H:%M"))))
+    return problems
+
+
 def update_settings(contest: Contest, values: dict, *, actor=None) -> Contest:
     """Change the common fields and settings from the organizer's form; every problem at once.
 
@@ -342,12 +363,14 @@ def update_settings(contest: Contest, values: dict, *, actor=None) -> Contest:
     shares = settings.get("nomination_stage_shares") or {}
     if sum(shares.values()) > 1 + 1e-9:
         problems.append(("nomination_stage_shares", _("The stage shares add up to more than 100 percent.")))
-    opens, closes = columns.get("submission_opens_at"), columns.get("submission_closes_at")
-    if opens and closes and opens >= closes:
-        problems.append(("submission_closes_at", _("Submissions must open before they close.")))
-    jopens, jcloses = columns.get("judging_opens_at"), columns.get("judging_closes_at")
-    if jopens and jcloses and jopens >= jcloses:
-        problems.append(("judging_closes_at", _("Judging must open before it closes.")))
+    problems += window_problems(columns)
+    nominated = settings.get("nomination_levels") or []
+    names = [n for n, _s in settings.get("award_levels", contest.setting("award_levels") or [])]
+    unknown = [n for n in nominated if n not in names]
+    if unknown and names:
+        problems.append(("nomination_levels", _(
+            "%(names)s is not one of the award levels (%(levels)s); no entry could be nominated from it.",
+            names="、".join(unknown), levels="、".join(names))))
     if problems:
         error = ServiceError("\n".join(p for _f, p in problems), problems[0][0])
         error.problems = problems
@@ -369,7 +392,9 @@ def update_settings(contest: Contest, values: dict, *, actor=None) -> Contest:
             merged[key] = value
     contest.settings = merged
     db.session.flush()
-    after = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in columns.items()}
+    # Windows as stored (UTC), like `before`, so an unchanged window does not show as changed.
+    after = {k: (getattr(contest, k).isoformat() if k.endswith("_at") and getattr(contest, k) else
+                 None if k.endswith("_at") else v) for k, v in columns.items()}
     after["settings"] = merged
     audit.record(actor, "contest.settings", contest, before=_jsonable(before), after=_jsonable(after))
     return contest

@@ -30,3 +30,19 @@ document.addEventListener("DOMContentLoaded", function () {
     timer = setTimeout(check, 600);
   });
 });
+
+// New contest: the kind follows the shipped definition chosen as the starting point, until the
+// organizer picks a kind by hand. <select data-kind-follows="kind"> with option values = kinds.
+document.addEventListener("DOMContentLoaded", function () {
+  var template = document.querySelector("select[data-kind-follows]");
+  if (!template) { return; }
+  var kind = document.getElementById(template.dataset.kindFollows);
+  if (!kind) { return; }
+  var touched = false;
+  kind.addEventListener("change", function () { touched = true; });
+  template.addEventListener("change", function () {
+    if (touched) { return; }
+    var wanted = template.value;
+    if (Array.prototype.some.call(kind.options, function (o) { return o.value === wanted; })) { kind.value = wanted; }
+  });
+});

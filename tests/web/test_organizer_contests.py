@@ -60,8 +60,34 @@ def test_create_refuses_bad_input_and_keeps_it(world, login_as):
     html = resp.get_data(as_text=True)
     assert "HB2026-CX" in html and "已存在" in html
     resp = client.post("/organizer/contests/new", data=_new_form(code="坏 代码", submission_closes_at="2027-01-01T00:00"))
-    assert resp.status_code == 200 and "2027年淮北市青少年科技发明大赛" in resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "2027年淮北市青少年科技发明大赛" in resp.get_data(as_text=True)
     assert f.db.session.scalar(select(Contest).where(Contest.year == 2027)) is None
+
+
+def test_create_checks_the_windows_beside_their_fields(world, login_as):
+    client = login_as(world.organizer)
+    resp = client.post("/organizer/contests/new", data=_new_form(
+        submission_opens_at="2027-06-20T08:00", judging_opens_at="2027-06-01T08:00",
+        judging_closes_at="2027-05-01T08:00", judges_per_entry="0"))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert "1 到 30" in html or "1到30" in html  # a typed 0 is out of range, not "required"
+    resp = client.post("/organizer/contests/new", data=_new_form(
+        submission_opens_at="2027-06-20T08:00", judging_opens_at="2027-06-01T08:00",
+        judging_closes_at="2027-05-01T08:00"))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert "申报开始时间必须早于截止时间" in html and "评审开始时间必须早于截止时间" in html
+    assert "申报截止（2027-06-10 17:00）之前开始" in html
+    assert "windows：" not in html and 'value="2027-06-20T08:00"' in html
+    assert service.get_by_code("HB2027-FM") is None
+
+
+def test_new_contest_form_starts_from_the_innovation_contest(world, login_as):
+    html = login_as(world.organizer).get("/organizer/contests/new").get_data(as_text=True)
+    assert '<option selected value="innovation">' in html.split('name="template"')[1].split("</select>")[0]
+    assert '<option selected value="innovation">' in html.split('name="kind"')[1].split("</select>")[0]
+    assert 'data-kind-follows="kind"' in html
 
 
 def test_import_paste_and_problems(world, login_as):
@@ -139,6 +165,33 @@ def test_edit_settings_refuses_bad_values_and_keeps_them(world, login_as):
     assert "百分之百" in html and "nope" in html and "{contest}-{nope}" in html
     contest = f.db.session.get(Contest, cid)
     assert contest.setting("entry_number_pattern") == "CX{year}-{section}-{seq:03d}"
+
+
+def test_edit_settings_refuses_nomination_levels_that_are_no_award(world, login_as):
+    client = login_as(world.organizer)
+    cid = world.contest.id
+    resp = client.post(f"/organizer/contests/{cid}/edit", data=_settings_form(
+        world.contest, nomination_levels="特等奖、一等奖", judging_opens_at="2026-04-01T08:00",
+        notice_days="0"))
+    assert resp.status_code == 400 and "1 到 60" in resp.get_data(as_text=True)
+    resp = client.post(f"/organizer/contests/{cid}/edit", data=_settings_form(
+        world.contest, nomination_levels="特等奖、一等奖", judging_opens_at="2026-04-01T08:00"))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert "特等奖 不是已设的奖项等级（一等奖、二等奖、三等奖）" in html
+    assert "申报截止（2026-04-15 17:00）之前开始" in html
+    assert f.db.session.get(Contest, cid).setting("nomination_levels") != ["特等奖", "一等奖"]
+
+
+def test_settings_audit_compares_windows_in_the_same_time_zone(world, login_as):
+    client = login_as(world.organizer)
+    cid = world.contest.id
+    data = _settings_form(world.contest)
+    assert client.post(f"/organizer/contests/{cid}/edit", data=data).status_code == 302
+    assert client.post(f"/organizer/contests/{cid}/edit", data=data).status_code == 302
+    last = f.db.session.scalars(select(AuditEvent).where(AuditEvent.action == "contest.settings")
+                                .order_by(AuditEvent.id.desc())).first()
+    assert last.before["submission_closes_at"] == last.after["submission_closes_at"] == "2026-04-15T09:00:00"
 
 
 def test_definition_editor_round_trip_and_rubric_lock(world, login_as):

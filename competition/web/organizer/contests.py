@@ -11,7 +11,7 @@ from flask_wtf.file import FileField
 from sqlalchemy import select
 from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, Form, FormField,
                      IntegerField, SelectField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ...domain.contest_definition import METHODS, STAGES
 from ...domain.states import CONTEST_ORDER
@@ -56,7 +56,7 @@ def _dt(label):
 class BasicsForm(FlaskForm):
     name = StringField(_l("Short name"), validators=[DataRequired(), Length(max=120)])
     full_name = StringField(_l("Full name (printed on certificates)"), validators=[DataRequired(), Length(max=200)])
-    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
     edition = IntegerField(_l("Edition (第N届)"), validators=[Optional(), NumberRange(1, 1000)])
     kind = SelectField(_l("Kind"), choices=choices(CONTEST_KIND_LABELS.items()))
     submission_opens_at = _dt(_l("Submissions open"))
@@ -64,7 +64,7 @@ class BasicsForm(FlaskForm):
     judging_opens_at = _dt(_l("Judging opens"))
     judging_closes_at = _dt(_l("Judging closes"))
     blind_judging = BooleanField(_l("Blind judging: judges do not see names of students, teachers and schools"))
-    judges_per_entry = IntegerField(_l("Judges per entry"), validators=[DataRequired(), NumberRange(1, 30)])
+    judges_per_entry = IntegerField(_l("Judges per entry"), validators=[InputRequired(), NumberRange(1, 30)])
     ranking_method = SelectField(_l("Ranking method"), choices=choices((m, METHOD_LABELS[m]) for m in METHODS))
 
 
@@ -73,7 +73,7 @@ class NewContestForm(BasicsForm):
         DataRequired(), Length(max=40),
         Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Use only letters, digits, - and _.")),
     ])
-    template = SelectField(_l("Start from"), choices=[])
+    template = SelectField(_l("Start from"), choices=[], render_kw={"data-kind-follows": "kind"})
 
 
 class LevelForm(Form):
@@ -95,11 +95,12 @@ class SettingsForm(BasicsForm):
     nomination_district_cap = IntegerField(_l("At most per district"), validators=[Optional(), NumberRange(1, 1000)])
     entry_number_pattern = StringField(_l("Entry number pattern"), validators=[DataRequired(), Length(max=80)])
     number_pattern = StringField(_l("Certificate number pattern"), validators=[DataRequired(), Length(max=80)])
-    notice_days = IntegerField(_l("Days of public notice (公示)"), validators=[DataRequired(), NumberRange(1, 60)])
+    notice_days = IntegerField(_l("Days of public notice (公示)"), validators=[InputRequired(), NumberRange(1, 60)])
 
 
 class DefinitionForm(FlaskForm):
-    text = TextAreaField(_l("Definition (YAML)"), validators=[Optional()])
+    text = TextAreaField(_l("Definition (YAML)"), validators=[Optional()],
+                         render_kw={"rows": 16, "spellcheck": "false"})
     file = FileField(_l("…or upload a YAML file"))
     update = BooleanField(_l("If a contest with this code exists, update it"))
 
@@ -138,8 +139,12 @@ def contests():
 @bp.route("/contests/new", methods=["GET", "POST"])
 def contest_new():
     form = NewContestForm()
-    form.template.choices = choices((k, TEMPLATE_LABELS.get(k, k)) for k in service.shipped_definitions())
+    shipped = service.shipped_definitions()
+    ordered = [k for k in TEMPLATE_LABELS if k in shipped] + [k for k in shipped if k not in TEMPLATE_LABELS]
+    form.template.choices = choices((k, TEMPLATE_LABELS.get(k, k)) for k in ordered)
     if request.method == "GET":
+        form.template.data = ordered[0] if ordered else None
+        form.kind.data = form.template.data if form.template.data in CONTEST_KIND_LABELS else "other"
         form.blind_judging.data = True
         form.judges_per_entry.data = 5
         form.ranking_method.data = "calibrated"
@@ -147,10 +152,17 @@ def contest_new():
     if form.validate_on_submit():
         basics = _basics(form)
         basics["code"] = form.code.data.strip()
-        for key in WINDOWS:
-            value = getattr(form, key).data
+        windows = {key: getattr(form, key).data for key in WINDOWS}
+        for key, value in windows.items():
             basics[key.removesuffix("_at")] = value.strftime("%Y-%m-%d %H:%M") if value else None
+        problems = service.window_problems(windows)
+        if service.get_by_code(basics["code"]) is not None:
+            problems.append(("code", _("A contest with the code %(code)s already exists.", code=basics["code"])))
         try:
+            if problems:
+                error = ServiceError(problems[0][1], problems[0][0])
+                error.problems = problems
+                raise error
             contest = service.create_from_template(form.template.data, basics, actor=current_user)
         except ServiceError as exc:
             db.session.rollback()
@@ -160,7 +172,8 @@ def contest_new():
             flash(_("Contest %(code)s created. Check the sections, materials and rubric, then open it.",
                     code=contest.code), "success")
             return redirect(url_for("organizer.contest", contest_id=contest.id))
-    return render_template("organizer/contest_new.html", form=form)
+    return render_template("organizer/contest_new.html", form=form), \
+        400 if request.method == "POST" else 200
 
 
 @bp.route("/contests/import", methods=["GET", "POST"])
