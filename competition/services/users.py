@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select, update
 from ..extensions import db
 from ..models import ROLES, District, School, User, UserRole, utcnow
 from ..models.accounts import PasswordReset
-from ..sheets import ascii_text, clean_phone, clean_text, email_ok, match_key, phone_ok
+from ..sheets import ascii_text, clean_phone, clean_text, email_ok, is_mobile, match_key, phone_ok
 from . import ServiceError, accounts, audit
 
 RESET_HOURS = 24
@@ -64,27 +64,52 @@ class AccountData:
     subjects: str | None = None  # as typed; stored joined by 、
 
 
-def _clean(data: AccountData) -> dict:
+def _clean(data: AccountData, *, username: str | None = None, user: User | None = None,
+           problems: list[tuple[str, str]] | None = None) -> dict:
+    """The account's fields, cleaned; every problem of the form at once (ServiceError.problems).
+
+    `username` is checked too when given (new accounts); `user` is the account being edited, so
+    its own mobile number is not reported as taken.
+    """
+    problems = list(problems or [])
     name = clean_text(data.name)
     if not name:
-        raise ServiceError(_("The name is required."), "name")
+        problems.append(("name", _("The name is required.")))
+    if username is not None:
+        if not username:
+            problems.append(("username", _("The username is required.")))
+        elif not all(c.isascii() and (c.isalnum() or c in "._-@") for c in username) or len(username) > 80:
+            problems.append(("username", _("The username may only contain letters, digits and . _ - @")))
+        elif accounts.find_user(username) is not None:
+            problems.append(("username", _("The username %(u)s is already taken.", u=username)))
     roles = [r for r in data.roles if r in ROLES]
     if not roles:
-        raise ServiceError(_("Choose at least one role."), "roles")
+        problems.append(("roles", _("Choose at least one role.")))
     phone = clean_phone(data.phone) if data.phone else None
     if not phone_ok(phone):
-        raise ServiceError(_("%(phone)s is not a valid mobile or landline number.", phone=phone), "phone")
+        problems.append(("phone", _("%(phone)s is not a valid mobile or landline number.", phone=phone)))
+    elif is_mobile(phone):
+        # Imports find people by their mobile number: two accounts with one number would be
+        # ambiguous. (A landline may be a shared office number.)
+        other = db.session.scalar(select(User).where(User.phone == phone, User.id != (user.id if user else 0)))
+        if other is not None:
+            problems.append(("phone", _("The mobile number %(phone)s already belongs to the account %(user)s (%(name)s).",
+                                        phone=phone, user=other.username, name=other.name)))
     email = (ascii_text(data.email) or "").replace(" ", "").lower() or None
     if not email_ok(email):
-        raise ServiceError(_("%(email)s is not a valid e-mail address.", email=email), "email")
+        problems.append(("email", _("%(email)s is not a valid e-mail address.", email=email)))
     if "teacher" in roles and not data.school_id:
-        raise ServiceError(_("A teacher must belong to a school."), "school_id")
+        problems.append(("school_id", _("A teacher must belong to a school.")))
     if data.school_id and db.session.get(School, data.school_id) is None:
-        raise ServiceError(_("Unknown school."), "school_id")
+        problems.append(("school_id", _("Unknown school.")))
     if data.district_id and db.session.get(District, data.district_id) is None:
-        raise ServiceError(_("Unknown district."), "district_id")
+        problems.append(("district_id", _("Unknown district.")))
     if data.gender and data.gender not in ("男", "女"):
-        raise ServiceError(_("The gender must be 男 or 女."), "gender")
+        problems.append(("gender", _("The gender must be 男 or 女.")))
+    if problems:
+        error = ServiceError(problems[0][1], problems[0][0])
+        error.problems = problems
+        raise error
     subjects = "、".join(split_subjects(data.subjects)) or None
     return {
         "name": name, "roles": roles, "gender": data.gender or None, "phone": phone, "email": email,
@@ -105,18 +130,11 @@ def _snapshot(user: User) -> dict:
 def create_account(data: AccountData, *, actor: User, password: str | None = None,
                    min_length: int = 8, must_change_password: bool = True) -> tuple[User, str | None]:
     """Create one account. Without a password one is generated and returned (to show once)."""
-    fields = _clean(data)
     username = unicodedata.normalize("NFKC", data.username or "").strip()
-    if not username:
-        raise ServiceError(_("The username is required."), "username")
-    if not all(c.isascii() and (c.isalnum() or c in "._-@") for c in username) or len(username) > 80:
-        raise ServiceError(_("The username may only contain letters, digits and . _ - @"), "username")
+    problem = accounts.password_problem(password, min_length) if password else None
+    fields = _clean(data, username=username, problems=[("password", problem)] if problem else None)
     generated = None
-    if password:
-        problem = accounts.password_problem(password, min_length)
-        if problem:
-            raise ServiceError(problem, "password")
-    else:
+    if not password:
         password = generated = generate_password(max(10, min_length))
     roles = fields.pop("roles")
     user = accounts.create_user(username=username, password=password, roles=roles, actor=actor, **fields)
@@ -126,9 +144,8 @@ def create_account(data: AccountData, *, actor: User, password: str | None = Non
 
 
 def update_account(user: User, data: AccountData, *, actor: User) -> User:
-    fields = _clean(data)
-    if user.id == actor.id and "organizer" not in fields["roles"]:
-        raise ServiceError(_("You cannot remove your own organizer role."), "roles")
+    own = user.id == actor.id and "organizer" not in data.roles
+    fields = _clean(data, user=user, problems=[("roles", _("You cannot remove your own organizer role."))] if own else None)
     before = _snapshot(user)
     user.set_roles(fields.pop("roles"))
     for key, value in fields.items():

@@ -99,12 +99,14 @@ class ConfirmImportForm(FlaskForm):
 
 
 def _fail(form, exc: ServiceError) -> None:
+    """Each problem beside its field (every one of them, when the service lists several)."""
     db.session.rollback()
-    target = getattr(form, exc.field, None) if exc.field else None
-    if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
-        target.errors.append(exc.message)
-    else:
-        flash(exc.message, "danger")
+    for field_name, message in getattr(exc, "problems", [(exc.field, exc.message)]):
+        target = getattr(form, field_name, None) if field_name else None
+        if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
+            target.errors.append(message)
+        else:
+            flash(message, "danger")
 
 
 def _int_arg(name: str) -> int | None:
