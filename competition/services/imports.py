@@ -793,3 +793,21 @@ def guess_kind(data: bytes, filename: str, kinds=KINDS) -> str:
     if not scores:
         raise ServiceError(translate(first_error.message), "file")
     return max(scores, key=lambda k: (scores[k], -kinds.index(k)))
+
+
+def likely_kind(data: bytes, filename: str, chosen: str) -> str | None:
+    """Another kind whose columns the sheet matches better than `chosen`, or None.
+
+    For the organizer who picked 评委 and uploaded the 辅导员 list: the form says which kind the
+    file looks like instead of importing teachers as judges (or refusing with a missing column).
+    """
+    scores = {}
+    for kind in KINDS:
+        try:
+            scores[kind] = len(read_table(data, filename, COLUMNS[kind]).columns)
+        except SheetError:
+            continue
+    if not scores:
+        return None
+    best = max(scores, key=lambda k: (scores[k], -KINDS.index(k)))
+    return best if best != chosen and scores[best] > scores.get(chosen, 0) else None

@@ -65,3 +65,41 @@ def test_deactivate_asks_first_and_account_links_to_its_audit_trail(client, logi
     assert "data-confirm=" in form and "确定停用" in form
     assert f"/organizer/audit?object_type=user&amp;object_id={world.teacher1.id}" in html
     assert "/organizer/audit?actor=teacher1" in html
+
+
+SAMPLES = __import__("pathlib").Path("/work/shared/samples")
+
+
+def _sample(name):
+    import pytest
+
+    path = SAMPLES / name
+    if not path.exists():
+        pytest.skip(f"{path} is not here")
+    return path.read_bytes()
+
+
+def test_a_sheet_uploaded_under_the_wrong_kind_says_which_kind_it_looks_like(client, login_as, world, db):
+    import io
+
+    login_as(world.organizer)
+    before = _count(db)
+
+    def upload(kind, name):
+        return client.post("/organizer/imports", data={"kind": kind, "file": (io.BytesIO(_sample(name)), name)},
+                           content_type="multipart/form-data")
+
+    # Missing a required column: the error says what the sheet looks like.
+    html = upload("teachers", "schools_gbk.csv").get_data(as_text=True)
+    assert "缺少必需的列" in html and "看起来是“学校”名单" in html
+    html = upload("schools", "judges_libreoffice.xlsx").get_data(as_text=True)
+    assert "看起来是“评委”名单" in html
+    # Readable under the chosen kind, but a better fit elsewhere: the preview warns.
+    resp = upload("judges", "teachers_libreoffice.xlsx")
+    assert resp.status_code == 302 and "looks_like=teachers" in resp.headers["Location"]
+    html = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert 'id="import-kind-hint"' in html and "您选择的导入类型是“评委”" in html
+    # The right kind: no hint.
+    resp = upload("teachers", "teachers_libreoffice.xlsx")
+    assert resp.status_code == 302 and "looks_like" not in resp.headers["Location"]
+    assert _count(db) == before

@@ -281,6 +281,11 @@ def _contest_of(meta: dict) -> Contest | None:
     return db.session.get(Contest, meta["contest_id"]) if meta.get("contest_id") else None
 
 
+def _kind_hint(kind: str) -> str:
+    return _("This sheet looks like a list of “%(kind)s”: choose “%(kind)s” above and upload it again.",
+             kind=imports.KIND_LABELS[kind])
+
+
 @bp.route("/imports", methods=["GET", "POST"])
 def imports_upload():
     form = ImportForm()
@@ -304,10 +309,15 @@ def imports_upload():
                 imports.preview(form.kind.data, data, filename, contest=contest)  # refuse unreadable files now
             except ServiceError as exc:
                 _fail(form, exc)
+                if exc.field == "file":
+                    likely = imports.likely_kind(data, filename, form.kind.data)
+                    if likely:
+                        form.file.errors.append(_kind_hint(likely))
             else:
                 token = imports.stash_upload(_folder(), user_id=current_user.id, kind=form.kind.data,
                                              filename=filename, data=data, contest_id=contest.id if contest else None)
-                return redirect(url_for("organizer.import_preview", token=token))
+                likely = imports.likely_kind(data, filename, form.kind.data)
+                return redirect(url_for("organizer.import_preview", token=token, looks_like=likely))
     return render_template("organizer/import_upload.html", form=form, columns=imports.COLUMNS)
 
 
@@ -343,8 +353,11 @@ def import_preview(token: str):
                 imports.drop_stash(_folder(), token)
             return render_template("organizer/import_done.html", outcome=outcome, token=token, meta=meta,
                                    contest=contest)
+    looks_like = request.args.get("looks_like")
     return render_template("organizer/import_preview.html", plan=plan, meta=meta, token=token, form=form,
-                           contest=contest, KIND_LABELS=imports.KIND_LABELS)
+                           contest=contest, KIND_LABELS=imports.KIND_LABELS,
+                           kind_hint=_kind_hint(looks_like) if looks_like in imports.KINDS
+                           and looks_like != meta["kind"] else None)
 
 
 @bp.route("/imports/<token>/cancel", methods=["POST"])
