@@ -54,7 +54,7 @@ from ..models import (
     utcnow,
 )
 from ..models.results import NO_AWARD, RankingRun, TieDecision
-from ..timeutil import local_to_utc
+from ..timeutil import local_to_utc, utc_to_local
 from . import ServiceError, audit
 from .contests import change_state
 
@@ -197,6 +197,59 @@ def group_label(contest: Contest, group_key: str) -> str:
         else:
             out.append(value or _("(none)"))
     return " · ".join(out) or _("All entries")
+
+
+STAGE_ORDER = {"小学": 0, "初中": 1, "高中": 2}
+
+
+def group_sort_key(contest: Contest):
+    """Key putting ranking groups in the contest's order: sections as configured, then 小学,
+    初中, 高中, then individual before team (not the alphabetical order of the stored keys)."""
+    sections = {s.code: (s.sort_order, s.code) for s in contest.sections}
+    group_by = [f for f in (contest.setting("ranking_group_by") or []) if f in GROUP_FIELDS]
+
+    def key(group_key: str) -> tuple:
+        out = []
+        for field, value in zip(group_by, group_key.split("|")):
+            if field == "section":
+                out.append(sections.get(value, (10**6, value)))
+            elif field == "stage":
+                out.append((STAGE_ORDER.get(value, 9), value))
+            elif field == "is_team":
+                out.append((value == "team", value))
+            else:
+                out.append((not value, value))
+        return tuple(out)
+
+    return key
+
+
+@dataclass
+class ScoringProgress:
+    """How complete the judging is, for the ranking page: score sheets assigned and submitted
+    (all rounds), and accepted entries that no submitted sheet scores (they are not ranked)."""
+    assigned: int
+    submitted: int
+    unscored: list[Entry]
+
+    @property
+    def outstanding(self) -> int:
+        return max(self.assigned - self.submitted, 0)
+
+
+def scoring_progress(contest: Contest) -> ScoringProgress:
+    assigned = db.session.scalar(
+        select(func.count()).select_from(Assignment).join(Round, Round.id == Assignment.round_id)
+        .where(Round.contest_id == contest.id)) or 0
+    scored = (select(Assignment.entry_id).join(Round, Round.id == Assignment.round_id)
+              .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+              .where(Round.contest_id == contest.id, ScoreSheet.state == "final", ScoreSheet.total.is_not(None)))
+    submitted = db.session.scalar(select(func.count()).select_from(scored.subquery())) or 0
+    unscored = list(db.session.scalars(
+        select(Entry).where(Entry.contest_id == contest.id, Entry.state == "accepted",
+                            Entry.id.not_in(scored.scalar_subquery()))
+        .order_by(Entry.number, Entry.id)))
+    return ScoringProgress(assigned=assigned, submitted=submitted, unscored=unscored)
 
 
 # -------------------------------------------------------------- ranking ----
@@ -685,8 +738,15 @@ def unlock(contest: Contest, *, actor, reason: str) -> None:
     audit.record(actor, "results.unlock", run, contest_id=contest.id, before=before, reason=reason)
 
 
-def publish(contest: Contest, *, actor) -> RankingRun:
-    """Publish for the public notice (公示): state published, notice until now + notice_days."""
+MAX_CONTACT = 200
+
+
+def publish(contest: Contest, *, actor, contact: str | None = None) -> RankingRun:
+    """Publish for the public notice (公示): state published, notice until now + notice_days.
+
+    ``contact`` is where objections go (the ``notice_contact`` setting, shown on the public
+    page). Given (the web form always gives it), it must not be empty and is stored; None
+    keeps the setting as it is."""
     run = get_run(contest)
     if run is None:
         raise ServiceError(_("Run the ranking before publishing."))
@@ -695,13 +755,24 @@ def publish(contest: Contest, *, actor) -> RankingRun:
     if run.ties or pending_count(contest):
         raise ServiceError(_("Some ties at award or quota lines are not decided yet. Decide them (or send the "
                              "entries to re-judging and rank again) before publishing."))
+    if contact is not None:
+        contact = " ".join(contact.split())
+        if not contact:
+            raise ServiceError(_("Enter where objections are received (office, phone or address): the public "
+                                 "notice shows it."), "contact")
+        if len(contact) > MAX_CONTACT:
+            raise ServiceError(_("The contact for objections is too long (at most %(n)d characters).",
+                                 n=MAX_CONTACT), "contact")
+        if contact != contest.setting("notice_contact"):
+            contest.settings = {**(contest.settings or {}), "notice_contact": contact}
     now = utcnow()
     days = int(contest.setting("notice_days") or 7)
     run.published_at = now
     run.notice_ends_at = now + timedelta(days=days)
     change_state(contest, "published", actor=actor)
     audit.record(actor, "results.publish", run, contest_id=contest.id,
-                 after={"published_at": now.isoformat(), "notice_ends_at": run.notice_ends_at.isoformat()})
+                 after={"published_at": now.isoformat(), "notice_ends_at": run.notice_ends_at.isoformat(),
+                        "notice_contact": contest.setting("notice_contact") or None})
     return run
 
 
@@ -733,6 +804,11 @@ def _check_notice(contest: Contest) -> None:
         raise ServiceError(_("Objections are recorded while the results are in the public notice."))
 
 
+def local_today() -> date:
+    """Today in Beijing (the day printed on the organizer's forms), not the server's UTC day."""
+    return utc_to_local(utcnow()).date()
+
+
 def objections_of(contest: Contest) -> list[Objection]:
     return list(db.session.scalars(
         select(Objection).where(Objection.contest_id == contest.id).order_by(Objection.received_at, Objection.id)))
@@ -748,6 +824,9 @@ def record_objection(contest: Contest, *, actor, entry_id: int | None, submitter
         raise ServiceError(_("Enter how to reach the submitter (phone or address)."), "submitter_contact")
     if not content:
         raise ServiceError(_("Enter what the objection says."), "content")
+    if received_on > local_today():
+        raise ServiceError(_("The date received (%(day)s) is in the future. Enter the day the objection "
+                             "actually arrived.", day=received_on.isoformat()), "received_on")
     if entry_id is not None:
         entry = db.session.get(Entry, entry_id)
         if entry is None or entry.contest_id != contest.id:

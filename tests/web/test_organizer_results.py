@@ -57,9 +57,16 @@ def test_run_shows_scores_side_by_side_judges_and_ties(world, login_as, db) -> N
     html = resp.get_data(as_text=True)
     assert "经组织方裁定获一等奖" in html and "需要您裁定" not in html
     assert db.session.scalar(select(TieDecision)).reason == "问辩表现"
-    resp = client.post(f"{base(c)}/results/publish", follow_redirects=True)
+    # Publishing needs to say where objections go; the public notice shows it.
+    resp = client.post(f"{base(c)}/results/publish", data={"contact": "  "}, follow_redirects=True)
+    assert "请填写异议受理单位和联系方式" in resp.get_data(as_text=True)
     db.session.expire_all()
-    assert c.contest.state == "published"
+    assert c.contest.state == "results"
+    resp = client.post(f"{base(c)}/results/publish", data={"contact": "市科协青少年部 0561-3000000"},
+                       follow_redirects=True)
+    db.session.expire_all()
+    assert c.contest.state == "published" and c.contest.setting("notice_contact") == "市科协青少年部 0561-3000000"
+    assert "异议受理：</strong> 市科协青少年部 0561-3000000" in client.get(f"/notice/{c.contest.code}").get_data(as_text=True)
 
 
 def test_override_needs_a_reason_and_keeps_the_input(world, login_as, db) -> None:
@@ -93,16 +100,24 @@ def test_objections_withdrawal_finalize_and_frozen(world, login_as, db) -> None:
     first = svc.results_of(c.contest)[0]
     client = login_as(world.organizer)
     url = f"{base(c)}/objections"
-    resp = client.post(url, data={"entry_id": str(first.entry_id), "received_on": "2026-05-03",
+    today = svc.local_today()
+    resp = client.post(url, data={"entry_id": str(first.entry_id), "received_on": today.isoformat(),
                                   "submitter_name": "", "submitter_contact": "139", "content": "抄袭"})
     html = resp.get_data(as_text=True)
     assert "异议须实名提出" in html and "抄袭" in html  # the input is kept
-    resp = client.post(url, data={"entry_id": str(first.entry_id), "received_on": "2026-05-03",
+    # A date in the future is a typo: refused, the input kept.
+    future = (today + timedelta(days=1)).isoformat()
+    resp = client.post(url, data={"entry_id": str(first.entry_id), "received_on": future,
+                                  "submitter_name": "王某", "submitter_contact": "13900000000", "content": "该作品系抄袭"})
+    html = resp.get_data(as_text=True)
+    assert f"收到日期（{future}）晚于今天" in html and "该作品系抄袭" in html and not svc.objections_of(c.contest)
+    assert f'max="{today.isoformat()}"' in html
+    resp = client.post(url, data={"entry_id": str(first.entry_id), "received_on": today.isoformat(),
                                   "submitter_name": "王某", "submitter_contact": "13900000000",
                                   "content": "该作品系抄袭", "evidence": "原文链接"}, follow_redirects=True)
     assert "王某" in resp.get_data(as_text=True)
     obj = svc.objections_of(c.contest)[0]
-    assert obj.received_at.date().isoformat() in ("2026-05-02", "2026-05-03")
+    assert obj.received_at.date() in (today - timedelta(days=1), today)  # stored in UTC
     resp = client.post(f"{base(c)}/results/finalize", follow_redirects=True)
     assert "异议尚未处理" in resp.get_data(as_text=True)
     client.post(f"{url}/{obj.id}/settle", data={"outcome": "upheld", "resolution": "经查属实"})
@@ -173,3 +188,41 @@ def test_split_judge_graph_warning(world, login_as, db) -> None:
     assert "学生科技创新成果 · 初中 （第2部分）" in html
     judges = client.get(f"{base(c)}/results/judges").get_data(as_text=True)
     assert "尺度偏差只能在同一部分内比较" in judges
+
+
+def test_ranking_page_says_when_judging_is_not_complete(world, login_as, db) -> None:
+    from tests.factories import make_entry
+    from tests.factories_results import score
+
+    c = judged_contest(world, TEN[:4])
+    late = make_entry(c.contest, world.s1, state="accepted", title="没人评的作品", number="CX-XS-099")
+    score(c.round, world.judge1, late, 80, state="draft")  # a judge is still on it
+    score(c.round, make_user("judge", name="钱评委"), c.entries[0], 70, state="draft")  # a fourth judge, not done
+    db.session.commit()
+    client = login_as(world.organizer)
+    html = client.post(f"{base(c)}/results/run", follow_redirects=True).get_data(as_text=True)
+    assert "评审尚未完成" in html
+    assert "14 份评分表中已提交 12 份，还有 2 份未提交" in html
+    assert "1 项已受理的作品还没有任何已提交的评分，未参与排名：" in html and "CX-XS-099" in html
+    assert "还有 2 份评分表未提交，锁定后不再计入。" in html  # in the lock confirmation
+    for sheet in db.session.scalars(select(ScoreSheet).where(ScoreSheet.state == "draft")):
+        sheet.state, sheet.total = "final", 75
+    db.session.commit()
+    html = client.post(f"{base(c)}/results/run", follow_redirects=True).get_data(as_text=True)
+    assert "评审尚未完成" not in html and "全部 14 份评分表均已提交。" in html
+
+
+def test_groups_in_the_contest_order(world, login_as, db) -> None:
+    from tests.factories import make_entry
+    from tests.factories_results import score
+
+    c = judged_contest(world, TEN[:3], stage="初中")
+    for i, stage in enumerate(("高中", "小学")):
+        e = make_entry(c.contest, world.s1, state="accepted", stage=stage, title=f"{stage}作品", number=f"CX-XS-2{i}")
+        for judge, total in zip(c.judges, (80, 81, 82)):
+            score(c.round, judge, e, total)
+    db.session.commit()
+    client = login_as(world.organizer)
+    html = client.post(f"{base(c)}/results/run", follow_redirects=True).get_data(as_text=True)
+    heads = [html.index(f"<strong>学生科技创新成果 · {stage}</strong>") for stage in ("小学", "初中", "高中")]
+    assert heads == sorted(heads)

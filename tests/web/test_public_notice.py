@@ -55,3 +55,35 @@ def test_only_published_or_final_contests(world, client, db) -> None:
     svc.publish(c.contest, actor=world.organizer)
     db.session.commit()
     assert client.get(f"/notice/{c.contest.code}").status_code == 200
+
+
+def test_search_narrows_the_list_and_says_so(world, client, db) -> None:
+    c = published(world, db)
+    url = f"/notice/{c.contest.code}"
+    html = client.get(url).get_data(as_text=True)
+    assert "共 6 项获奖作品。" in html and 'name="q"' in html
+    html = client.get(url, query_string={"q": " 作品02 "}).get_data(as_text=True)
+    assert "作品02" in html and "作品01" not in html
+    assert "共 6 项获奖作品，其中 1 项与“作品02”相符。" in html and "显示全部" in html
+    html = client.get(url, query_string={"q": "CX-XS-003"}).get_data(as_text=True)  # by number, any case
+    assert "作品03" in html and "作品02" not in html
+    html = client.get(url, query_string={"q": "第二中学 作品"}).get_data(as_text=True)  # every word must match
+    assert "作品02" in html and "作品05" in html and "作品01" not in html
+    html = client.get(url, query_string={"q": "不存在的作品"}).get_data(as_text=True)
+    assert "没有与“不存在的作品”相符的获奖作品" in html
+    html = client.get(url, query_string={"q": "学生01"}).get_data(as_text=True)  # names are not searchable when hidden
+    assert "作品01" not in html
+
+
+def test_search_by_name_when_names_are_shown(world, client, db) -> None:
+    c = published(world, db, notice_show_names=True)
+    html = client.get(f"/notice/{c.contest.code}", query_string={"q": "学生01"}).get_data(as_text=True)
+    assert "作品01" in html and "作品02" not in html
+
+
+def test_phone_layout_and_contact(world, client, db) -> None:
+    c = published(world, db, notice_contact="市科协青少年部 0561-3000000")
+    html = client.get(f"/notice/{c.contest.code}").get_data(as_text=True)
+    assert "异议受理：</strong> 市科协青少年部 0561-3000000" in html
+    assert 'class="notice-title"' in html and 'data-label="学校"' in html  # stacked on narrow screens
+    assert "<title>获奖结果公示 · " in html

@@ -84,7 +84,8 @@ def results(contest_id: int):
     run = service.get_run(contest)
     rows = service.results_of(contest) if run else []
     groups: dict[tuple[str, int], list[Result]] = {}
-    for r in rows:
+    order = service.group_sort_key(contest)
+    for r in sorted(rows, key=lambda r: order(r.group_key)):
         groups.setdefault((r.group_key, r.component), []).append(r)
     split = {g for g, c in groups if c > 0}
     group_names = {key: service.group_label(contest, key[0]) + (
@@ -111,6 +112,7 @@ def results(contest_id: int):
         summary=lambda r: service.render(service.summary_parts(r)),
         details=lambda r: service.render(service.detail_parts(r)), method_labels=service.METHOD_LABELS, methods=METHODS,
         judging_url=_judging_url(contest), rejudge_url=rejudge_url, entry_links=entry_links, counts=_counts(contest, rows), local=utc_to_local,
+        progress=service.scoring_progress(contest) if contest.state in ("judging", "results") else None,
     )
 
 
@@ -159,7 +161,7 @@ ACTIONS = {
              _l("The results are locked: the ranking is no longer recomputed from the scores.")),
     "unlock": (lambda contest, form: service.unlock(contest, actor=current_user, reason=form.get("reason", "")),
                _l("The results are unlocked.")),
-    "publish": (lambda contest, form: service.publish(contest, actor=current_user),
+    "publish": (lambda contest, form: service.publish(contest, actor=current_user, contact=form.get("contact", "")),
                 _l("The results are published on the public notice page.")),
     "finalize": (lambda contest, form: service.finalize(contest, actor=current_user, reason=form.get("reason")),
                  _l("The results are final. They will not change any more.")),
@@ -244,7 +246,7 @@ def results_objections(contest_id: int):
                            objections=service.objections_of(contest), error=error, form=request.form,
                            results={r.entry_id: r for r in rows},
                            entries=sorted((r.entry for r in rows), key=lambda e: e.number or e.title),
-                           today=date.today().isoformat(), local=utc_to_local)
+                           today=service.local_today().isoformat(), local=utc_to_local)
 
 
 @bp.route("/contests/<int:contest_id>/objections/<int:objection_id>/settle", methods=["POST"])
