@@ -302,6 +302,25 @@ def verify_url(code: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{code}"
 
 
+def unreachable_base_url() -> str | None:
+    """PUBLIC_BASE_URL if phones outside the office could not open it (localhost, a loopback,
+    private or link-local address, or no http(s) scheme), so the QR codes would lead nowhere;
+    else None. Printing always encodes the current setting, so fixing it needs no re-issue."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    base = str(current_app.config.get("PUBLIC_BASE_URL") or "")
+    parts = urlsplit(base)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host or host == "localhost" or host.endswith(".localhost"):
+        return base
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return None if "." in host else base  # a bare machine name is only known inside the office
+    return base if ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified else None
+
+
 def qr_data_uri(url: str) -> str:
     import segno
 

@@ -170,7 +170,10 @@ def test_verify_page_shows_the_certificate(issued, client):
 
 
 def test_verify_unknown_code_is_404(issued, client):
-    assert client.get("/verify/not-a-real-code").status_code == 404
+    resp = client.get("/verify/not-a-real-code")
+    assert resp.status_code == 404
+    html = resp.get_data(as_text=True)
+    assert "未能验证此证书" in html and "可能不是真实证书" in html and "noindex" in html
     assert client.get("/verify/" + "x" * 200).status_code == 404
 
 
@@ -200,3 +203,19 @@ def test_verify_is_rate_limited(issued, tmp_root, database_url):
         limiter.enabled = False
         with limited.app_context():
             db.engine.dispose()
+
+
+def test_page_warns_when_qr_codes_point_to_an_unreachable_address(app, issued, login_as):
+    with app.app_context():
+        for url, bad in [("http://127.0.0.1:5000", True), ("http://localhost:8000", True), ("http://192.168.1.10", True),
+                         ("http://zhuji", True), ("", True), ("https://kx.huaibei.gov.cn", False),
+                         ("http://61.191.20.5/contest", False)]:
+            app.config["PUBLIC_BASE_URL"] = url
+            assert (service.unreachable_base_url() is not None) is bad, url
+    client = login_as(issued.organizer)
+    page = f"/organizer/contests/{issued.contest.id}/certificates"
+    app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"
+    html = client.get(page).get_data(as_text=True)
+    assert "证书上的二维码在校外无法打开" in html and "二维码指向 http://127.0.0.1:5000" in html
+    app.config["PUBLIC_BASE_URL"] = "https://kx.huaibei.gov.cn"
+    assert "证书上的二维码在校外无法打开" not in client.get(page).get_data(as_text=True)

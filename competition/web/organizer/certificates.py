@@ -112,6 +112,7 @@ def certificates(contest_id: int):
         batch_form=_batch_form(contest), asset_form=AssetForm(), slots=service.asset_slots(contest),
         assets=assets, jobs=recent_jobs, schools=schools, KIND_LABELS=KIND_LABELS,
         has_results_state=contest.state in ("results", "published", "final"),
+        unreachable_url=service.unreachable_base_url(),
     )
 
 
