@@ -167,7 +167,8 @@ def remove_round_judge(rj: RoundJudge, *, actor) -> None:
     assignments = db.session.scalars(select(Assignment).where(
         Assignment.round_id == rj.round_id, Assignment.judge_id == rj.judge_id)).all()
     if any(a.sheet is not None for a in assignments):
-        raise ServiceError(_("This judge has already scored entries in this round and cannot be removed."))
+        raise ServiceError(_("This judge has already scored entries in this round and cannot be removed. "
+                             "Use “Release unsubmitted” to give their other entries back."))
     for a in assignments:
         db.session.delete(a)
     rnd = db.session.get(Round, rj.round_id)
@@ -176,6 +177,37 @@ def remove_round_judge(rj: RoundJudge, *, actor) -> None:
                  contest_id=rnd.contest_id)
     db.session.delete(rj)
     db.session.flush()
+
+
+def release_round_judge(rj: RoundJudge, *, actor, reason: str | None = None) -> int:
+    """Give back the entries a judge has not submitted (a judge who fell ill or dropped out).
+
+    Submitted sheets stay and count. Drafts are discarded, their scores kept in the audit log
+    as for any removed assignment. The judge's workload limit becomes what they keep, so
+    planning again gives the released entries to other judges; a judge who keeps nothing
+    leaves the panel. Returns the number of entries released.
+    """
+    rnd = db.session.get(Round, rj.round_id)
+    if rnd.state == "closed":
+        raise ServiceError(_("This round is closed."))
+    assignments = db.session.scalars(select(Assignment).where(
+        Assignment.round_id == rj.round_id, Assignment.judge_id == rj.judge_id)).all()
+    released = [a for a in assignments if not (a.sheet is not None and a.sheet.state == "final")]
+    if not released:
+        raise ServiceError(_("%(name)s has submitted every entry of this round; there is nothing to release.",
+                             name=rj.judge.name))
+    kept = len(assignments) - len(released)
+    for a in released:
+        remove_assignment(a, actor=actor, reason=reason or _("Released: the judge's unsubmitted entries"))
+    if kept:
+        rj.capacity = kept
+    else:
+        db.session.delete(rj)
+    db.session.flush()
+    audit.record(actor, "judging.judge_released", rnd, reason=reason,
+                 before={"judge_id": rj.judge_id, "assignments": len(assignments)},
+                 after={"kept": kept, "released": len(released)}, contest_id=rnd.contest_id)
+    return len(released)
 
 
 # --------------------------------------------------------------------------- conflicts

@@ -232,3 +232,62 @@ def test_plan_pages_keep_the_filter_and_the_organizers_place(world, jw, login_as
     a = db.session.scalars(select(Assignment).where(Assignment.entry_id == entry_id)).first()
     r = client.post(url(world, f"/assignments/{a.id}/remove"), data={"page": "2"})
     assert r.status_code == 302 and r.headers["Location"].endswith("/judging/1?page=2")
+
+
+def test_release_a_judge_who_cannot_finish_and_plan_again(world, jw, login_as):
+    fj.planned(world, jw, publish=True)
+    judge = jw.judges[0]
+    mine = db.session.scalars(select(Assignment).where(Assignment.judge_id == judge.id)
+                              .order_by(Assignment.id)).all()
+    assert len(mine) >= 3
+    fj.sheet(mine[0], fj.full_scores(), state="final")
+    fj.sheet(mine[1], {"novelty": 12})
+    db.session.commit()
+    ids = [a.id for a in mine]
+    client = login_as(world.organizer)
+    html = client.get(url(world)).get_data(as_text=True)
+    assert f"释放未提交的作品（{len(mine) - 1}）" in html
+    rj = next(rj for rj in judging.round_judges(jw.round1) if rj.judge_id == judge.id)
+    # Removing is refused once a sheet exists, and the message points to the release.
+    r = client.post(url(world, f"/judges/{rj.id}/remove"), follow_redirects=True)
+    assert "释放未提交的作品" in r.get_data(as_text=True)
+    r = client.post(url(world, f"/judges/{rj.id}/remove"), data={"release": "1"}, follow_redirects=True)
+    assert f"已从{judge.name}处释放{len(mine) - 1}件作品" in r.get_data(as_text=True)
+    left = db.session.scalars(select(Assignment).where(Assignment.judge_id == judge.id)).all()
+    assert [a.id for a in left] == [ids[0]]
+    assert db.session.get(type(rj), rj.id).capacity == 1
+    draft = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "assignment.removed",
+                                                        AuditEvent.object_id == ids[1])).one()
+    assert list(draft.before["scores"].values()) == [12.0]  # the draft is kept in the log
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "judging.judge_released")) is not None
+    # Planning again fills the released entries with other judges; the released judge gets none.
+    client.post(url(world, "/plan"), data={"seed": "1"})
+    assert len(db.session.scalars(select(Assignment).where(Assignment.judge_id == judge.id)).all()) == 1
+    for e in jw.entries:
+        assert len(db.session.scalars(select(Assignment).where(Assignment.entry_id == e.id)).all()) == 5
+    # Nothing left to release.
+    r = client.post(url(world, f"/judges/{rj.id}/remove"), data={"release": "1"}, follow_redirects=True)
+    assert "没有可释放的作品" in r.get_data(as_text=True)
+
+
+def test_release_a_judge_with_only_drafts_takes_them_off_the_panel(world, jw, login_as):
+    fj.planned(world, jw, publish=True)
+    judge = jw.judges[1]
+    a = db.session.scalars(select(Assignment).where(Assignment.judge_id == judge.id)).first()
+    fj.sheet(a, {"novelty": 10})
+    db.session.commit()
+    rj = next(rj for rj in judging.round_judges(jw.round1) if rj.judge_id == judge.id)
+    client = login_as(world.organizer)
+    client.post(url(world, f"/judges/{rj.id}/remove"), data={"release": "1"})
+    assert judge.id not in {r.judge_id for r in judging.round_judges(jw.round1)}
+    assert db.session.scalars(select(Assignment).where(Assignment.judge_id == judge.id)).all() == []
+
+
+def test_release_button_posts_the_release_flag(world, jw, login_as):
+    fj.planned(world, jw, publish=True)
+    a = db.session.scalars(select(Assignment).where(Assignment.judge_id == jw.judges[0].id)).first()
+    fj.sheet(a, fj.full_scores(), state="final")
+    db.session.commit()
+    html = login_as(world.organizer).get(url(world)).get_data(as_text=True)
+    form = html.split("释放未提交的作品（")[0].rsplit("<form", 1)[1]
+    assert 'name="release" value="1"' in form and "data-confirm=" in form

@@ -57,6 +57,7 @@ ACTION_LABELS = {
     "judging.round_state": _l("Round state changed"),
     "judging.judges_added": _l("Judges added"),
     "judging.judge_removed": _l("Judge removed"),
+    "judging.judge_released": _l("Judge's unsubmitted entries released"),
     "judging.combination": _l("Round combination set"),
     "judging.promote_top": _l("Top entries promoted"),
     "judging.promote_manual": _l("Entry promoted by hand"),

@@ -164,8 +164,15 @@ def judging(contest_id: int, number: int):
         .where(UserRole.role == "judge", User.active.is_(True)).order_by(User.name)).all()
     declared = db.session.scalars(select(Conflict).where(
         Conflict.source == "declared", Conflict.entry_id.in_([e.id for e in entries] or [0]))).all()
+    submitted: dict[int, int] = {}
+    started: dict[int, int] = {}
+    for a in assignments:
+        if a.sheet is not None:
+            counts = submitted if a.sheet.state == "final" else started
+            counts[a.judge_id] = counts.get(a.judge_id, 0) + 1
     return render_template(
         "organizer/judging_plan.html", contest=contest, rnd=rnd, plan=plan, inputs=inputs, panel=panel,
+        submitted=submitted, started=started,
         entries=shown[first:first + PLAN_PER_PAGE], n_shown=len(shown), first=first, page=page, pages=pages,
         n_entries=len(entries), by_entry=by_entry, judges=judges, labels=labels,
         groups=groups, group_filter=group_filter, query=request.args.get("q") or "",
@@ -248,6 +255,17 @@ def judging_remove_judge(contest_id: int, number: int, rj_id: int):
     rj = db.session.get(RoundJudge, rj_id)
     if rj is None or rj.round_id != rnd.id:
         abort(404)
+    if request.form.get("release") == "1":  # a judge who has scored: give back what is not submitted
+        name = rj.judge.name
+        try:
+            n = service.release_round_judge(rj, actor=current_user,
+                                            reason=(request.form.get("reason") or "").strip()[:500] or None)
+        except ServiceError as exc:
+            return _refused(rnd, exc)
+        db.session.commit()
+        flash(_("%(n)s entries released from %(name)s. Plan again to give them other judges, then publish.",
+                n=n, name=name), "warning")
+        return _back(rnd)
     try:
         service.remove_round_judge(rj, actor=current_user)
     except ServiceError as exc:
