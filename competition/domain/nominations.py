@@ -240,10 +240,11 @@ def nominate(
         if c.entry_id in result:
             decisions.append(result[c.entry_id])
         elif c.award not in eligible_awards:
-            award = c.award if c.award else Message(N_("no award"))
+            # Without an award the award line has already said so: do not repeat "no award".
             decisions.append(Decision(c.entry_id, False, (Message(
                 N_("%(award)s: not eligible for nomination (only %(allowed)s)"),
-                {"award": award, "allowed": Names(eligible_awards)}),)))
+                {"award": c.award, "allowed": Names(eligible_awards)}) if c.award else Message(
+                N_("not eligible for nomination (only %(allowed)s)"), {"allowed": Names(eligible_awards)}),)))
         else:
             why: list[Message] = []
             for m in reasons.get(c.entry_id, []):

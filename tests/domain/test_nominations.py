@@ -26,7 +26,7 @@ def test_only_eligible_awards() -> None:
     d = out.by_entry()
     assert out.nominated == [1]
     assert text(d[2].reason) == "二等奖: not eligible for nomination (only 一等奖)"
-    assert text(d[3].reason) == "no award: not eligible for nomination (only 一等奖)"
+    assert text(d[3].reason) == "not eligible for nomination (only 一等奖)"  # "no award" is said once, by the award line
 
 
 def test_school_and_district_caps() -> None:

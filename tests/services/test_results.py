@@ -36,6 +36,8 @@ def test_ranking_stores_a_draft_with_explanations(world, db) -> None:
     assert "组内第1名（共10项）" in text and "获一等奖" in text and "原始平均分 90.00（3位评委）" in text
     assert "二等奖，不在推荐范围（限一等奖）" in r["作品02"].nomination_reason
     assert "获奖名额共6项，未获奖" in svc.explanation_text(r["作品07"])
+    assert svc.explanation_text(r["作品07"]).count("未获奖") == 1  # said once, not again by the nomination line
+    assert "不在推荐范围（限一等奖）" in r["作品07"].nomination_reason
     assert {j["name"] for j in run.judges} >= {"赵评委", "钱评委"}
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "results.rank")) is not None
 
