@@ -150,3 +150,16 @@ def test_newer_link_returns_to_the_previous_page(client, login_as, world, db):
     newer = re.search(r'href="([^"]+)">较新', second).group(1).replace("&amp;", "&")
     again = client.get(newer).get_data(as_text=True)
     assert re.findall(r'href="/organizer/audit/(\d+)"', again) == re.findall(r'href="/organizer/audit/(\d+)"', first)
+
+
+def test_keys_get_chinese_labels_and_stored_times_show_in_beijing_time(client, login_as, world):
+    event = add_event(world, actor=world.organizer, action="contest.settings", obj=world.contest,
+                      before={"submission_closes_at": "2026-04-15T09:00:00",
+                              "settings": {"notice_days": 7, "nomination_stage_shares": {"初中": 0.2}}},
+                      after={"submission_closes_at": "2026-04-16T09:00:00",
+                             "settings": {"notice_days": 5, "nomination_stage_shares": {"初中": 0.3}}})
+    login_as(world.organizer)
+    detail = client.get(f"/organizer/audit/{event.id}").get_data(as_text=True)
+    assert "申报截止" in detail and "2026-04-15 17:00" in detail and "2026-04-16 17:00" in detail
+    assert "公示天数" in detail and "各学段推荐比例 · 初中" in detail
+    assert "2026-04-15T09:00:00" not in detail

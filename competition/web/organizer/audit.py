@@ -19,7 +19,7 @@ from wtforms.validators import NumberRange, Optional
 from ...extensions import db
 from ...labels import CONTEST_STATE_LABELS, ENTRY_STATE_LABELS
 from ...models import AuditEvent, Contest, User
-from ...timeutil import local_to_utc
+from ...timeutil import local_to_utc, utc_to_local
 from .views import bp
 from ..forms import choices
 
@@ -124,7 +124,70 @@ FIELD_LABELS = {
     "roles": _l("Roles"),
     "active": _l("Enabled"),
     "reason": _l("Reason"),
+    "gender": _l("Gender"),
+    "school_id": _l("School (id)"),
+    "district_id": _l("District (id)"),
+    "affiliation": _l("Work unit"),
+    "subjects": _l("Subjects"),
+    "code": _l("Code"),
+    "full_name": _l("Full name"),
+    "year": _l("Year"),
+    "edition": _l("Edition"),
+    "kind": _l("Kind"),
+    "description": _l("Description"),
+    "blind_judging": _l("Blind judging"),
+    "judges_per_entry": _l("Judges per entry"),
+    "ranking_method": _l("Ranking method"),
+    "submission_opens_at": _l("Submissions open"),
+    "submission_closes_at": _l("Submissions close"),
+    "judging_opens_at": _l("Judging opens"),
+    "judging_closes_at": _l("Judging closes"),
+    "submission_opens": _l("Submissions open"),
+    "submission_closes": _l("Submissions close"),
+    "judging_opens": _l("Judging opens"),
+    "judging_closes": _l("Judging closes"),
+    "award_levels": _l("Award levels"),
+    "excellence_award": _l("Also award 优秀奖 (honourable mention)"),
+    "nomination_quota": _l("Nomination quota"),
+    "nomination_levels": _l("Levels that may be nominated"),
+    "nomination_stage_shares": _l("Stage shares of the nominations"),
+    "nomination_school_cap": _l("At most per school"),
+    "nomination_district_cap": _l("At most per district"),
+    "entry_number_pattern": _l("Entry number pattern"),
+    "number_pattern": _l("Certificate number pattern"),
+    "notice_days": _l("Days of public notice (公示)"),
+    "sections": _l("Sections"),
+    "rounds": _l("Rounds"),
+    "resubmit_by": _l("Resubmit by"),
+    "provincial_outcome": _l("Provincial outcome"),
+    "judge_id": _l("Judge (id)"),
+    "entry_id": _l("Entry (id)"),
+    "published": _l("Published"),
+    "published_at": _l("Published at"),
+    "notice_ends_at": _l("Public notice ends"),
+    "locked_at": _l("Locked at"),
+    "assignments": _l("Assignments"),
+    "kept": _l("Kept"),
+    "released": _l("Released"),
+    "pool": _l("Judge pool"),
+    "judges": _l("Judges"),
+    "weights": _l("Weights"),
+    "scores": _l("Scores"),
+    "expires_in_hours": _l("Valid for (hours)"),
 }
+
+
+def field_label(key: str) -> str:
+    """The label of a (dotted) key: the key itself, else its last part, else its parent's label
+    with the last part (settings.nomination_stage_shares.初中 -> 各学段推荐比例 · 初中)."""
+    if key in FIELD_LABELS:
+        return str(FIELD_LABELS[key])
+    parts = key.split(".")
+    if parts[-1] in FIELD_LABELS:
+        return str(FIELD_LABELS[parts[-1]])
+    if len(parts) > 1 and parts[-2] in FIELD_LABELS:
+        return f"{FIELD_LABELS[parts[-2]]} · {parts[-1]}"
+    return ""
 
 
 class AuditFilterForm(FlaskForm):
@@ -163,6 +226,13 @@ def show_value(value, key: str = "", object_type: str = "") -> str:
             return f"{states[value]} ({value})"
     if value is None:
         return "—"
+    if key.endswith("_at") and isinstance(value, str):  # stored in UTC, shown like every time here
+        try:
+            stamp = datetime.fromisoformat(value)
+        except ValueError:
+            stamp = None
+        if stamp is not None and stamp.tzinfo is None:
+            return utc_to_local(stamp).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, str):
@@ -179,7 +249,7 @@ def diff_rows(before, after, object_type: str = "") -> list[dict]:
             status = "same" if old[key] == new[key] else "changed"
         else:
             status = "removed" if key in old else "added"
-        rows.append({"key": key, "label": FIELD_LABELS.get(key, ""), "status": status,
+        rows.append({"key": key, "label": field_label(key), "status": status,
                      "before": show_value(old.get(key), key, object_type) if key in old else "",
                      "after": show_value(new.get(key), key, object_type) if key in new else ""})
     return rows
