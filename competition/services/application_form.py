@@ -13,7 +13,9 @@ from ..models import Entry, utcnow
 from ..pdf import render_pdf
 
 
-def application_form_html(entry: Entry) -> str:
+def application_form_html(entry: Entry, *, gaps: list[str] | None = None) -> str:
+    """`gaps`: what is still blank or unconfirmed; the form then says on every page that it is
+    only for checking, so nobody signs and stamps an incomplete form."""
     section = entry.section
     return render_template(
         "documents/application_form.html",
@@ -24,14 +26,15 @@ def application_form_html(entry: Entry) -> str:
         group=section.group_entry,
         author=entry.created_by,
         generated_at=utcnow(),
+        gaps=gaps or [],
         # "Page {page} of {pages}" as CSS content, with the page counters in place.
         page_counter=Markup(str(escape(_("Page {page} of {pages}"))).replace("&#34;", "").replace(
             "{page}", '" counter(page) "').replace("{pages}", '" counter(pages) "')),
     )
 
 
-def render_application_form(entry: Entry) -> bytes:
-    return render_pdf(application_form_html(entry))
+def render_application_form(entry: Entry, *, gaps: list[str] | None = None) -> bytes:
+    return render_pdf(application_form_html(entry, gaps=gaps))
 
 
 def application_form_filename(entry: Entry) -> str:

@@ -21,7 +21,7 @@ from ..domain.states import EDITABLE_ENTRY_STATES, entry_transition_error
 from ..domain.text import N_, Message
 from ..extensions import db
 from ..messages import translate
-from ..models import Adviser, Attachment, Contest, Entry, MaterialRequirement, School, Section, Student, utcnow
+from ..models import Adviser, Attachment, AuditEvent, Contest, Entry, MaterialRequirement, School, Section, Student, utcnow
 from .. import images
 from .. import storage as files
 from ..timeutil import utc_to_local
@@ -193,6 +193,36 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
+def _cleaned(data: rules.EntryData, section: Section) -> rules.EntryData:
+    """What the teacher typed, trimmed and fitted to the section (no students where it takes none)."""
+    sec_rules = section_rules(section)
+    students = [
+        rules.PersonData(name=(p.name or "").strip(), gender=_clean(p.gender), grade=_clean(p.grade),
+                         school_name=_clean(p.school_name), birth_date=p.birth_date)
+        for p in data.students
+    ] if sec_rules.has_students else []
+    advisers = [
+        rules.AdviserData(name=(a.name or "").strip(), gender=_clean(a.gender), unit=_clean(a.unit),
+                          phone=_clean(a.phone))
+        for a in data.advisers
+    ] if sec_rules.adviser_limit else []
+    is_team = bool(data.is_team) and sec_rules.has_students and section.team_allowed
+    if sec_rules.has_students and not section.individual_allowed:
+        is_team = True
+    return rules.EntryData(
+        title=(data.title or "").strip(), abstract=_clean(data.abstract), stage=_clean(data.stage),
+        subject=_clean(data.subject), is_team=is_team, group_name=_clean(data.group_name),
+        completed_on=data.completed_on, contact_phone=_clean(data.contact_phone),
+        data_confirmed=bool(data.data_confirmed), students=tuple(students), advisers=tuple(advisers),
+    )
+
+
+def draft_problems(data: rules.EntryData, section: Section) -> list[Message]:
+    """What would stop `save_draft` from saving this input, without saving anything; lets the
+    form name every problem at once, also when the form itself found some."""
+    return rules.draft_problems(_cleaned(data, section), section_rules(section))
+
+
 def save_draft(entry: Entry | None, data: rules.EntryData, *, section_id: int, school: School, actor,
                contest: Contest | None = None) -> Entry:
     """Create (entry None) or update a draft or returned entry from what the teacher typed.
@@ -210,27 +240,9 @@ def save_draft(entry: Entry | None, data: rules.EntryData, *, section_id: int, s
         raise EntryProblems([Message(
             N_("Delete the uploaded materials before changing the section; they belong to the old section's list."),
             field="section")])
-    sec_rules = section_rules(section)
-    students = [
-        rules.PersonData(name=(p.name or "").strip(), gender=_clean(p.gender), grade=_clean(p.grade),
-                         school_name=_clean(p.school_name), birth_date=p.birth_date)
-        for p in data.students
-    ] if sec_rules.has_students else []
-    advisers = [
-        rules.AdviserData(name=(a.name or "").strip(), gender=_clean(a.gender), unit=_clean(a.unit),
-                          phone=_clean(a.phone))
-        for a in data.advisers
-    ] if sec_rules.adviser_limit else []
-    is_team = bool(data.is_team) and sec_rules.has_students and section.team_allowed
-    if sec_rules.has_students and not section.individual_allowed:
-        is_team = True
-    draft = rules.EntryData(
-        title=(data.title or "").strip(), abstract=_clean(data.abstract), stage=_clean(data.stage),
-        subject=_clean(data.subject), is_team=is_team, group_name=_clean(data.group_name),
-        completed_on=data.completed_on, contact_phone=_clean(data.contact_phone),
-        data_confirmed=bool(data.data_confirmed), students=tuple(students), advisers=tuple(advisers),
-    )
-    found = rules.draft_problems(draft, sec_rules)
+    draft = _cleaned(data, section)
+    students, advisers = draft.students, draft.advisers
+    found = rules.draft_problems(draft, section_rules(section))
     if found:
         raise EntryProblems(found)
 
@@ -391,6 +403,13 @@ def _inspect(store, key: str, params: dict) -> str:
             "too_many_pixels": _("“%(file)s” is an image with too many pixels. Reduce it (for example to "
                                  "4000 × 3000) and upload again.", **params),
         }
+        suffix = PurePosixPath(params["file"]).suffix.lower().lstrip(".")
+        named_as = next((k for k, names in _EXTENSIONS.items() if suffix in names), None)
+        if exc.reason == "unknown" and named_as:
+            raise ServiceError(_(
+                "“%(file)s” is named .%(suffix)s but is not really a %(kind)s file (renaming a file does not "
+                "convert it). Open it in the program that made it, save or export it as %(kind)s, and upload "
+                "that file. Nothing was saved.", suffix=suffix, kind=named_as.upper(), **params)) from None
         raise ServiceError(reasons.get(exc.reason) or _(
             "“%(file)s” could not be opened; it may be damaged. Export it again and upload the new file.",
             **params)) from None
@@ -453,6 +472,36 @@ def submit(entry: Entry, *, actor) -> Entry:
     if not can_still_submit(entry, now):
         raise ServiceError(_("The deadline has passed; submissions are no longer accepted."))
     _move(entry, "submitted", actor=actor, action=target_action, submitted_at=now)
+    return entry
+
+
+def changed_since_review(entry: Entry) -> bool:
+    """Whether the school changed the entry's data or materials after the reviewer's decision."""
+    if entry.reviewed_at is None:
+        return True
+    return db.session.scalar(
+        select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.object_type == "entry", AuditEvent.object_id == entry.id,
+            AuditEvent.action.in_(("entry.update", "attachment.upload", "attachment.delete")),
+            AuditEvent.at > entry.reviewed_at)
+    ) > 0
+
+
+def can_discard(entry: Entry, now: datetime | None = None) -> bool:
+    """A draft, or a returned entry the school gives up, may be deleted while it can still be changed."""
+    return is_editable(entry, now)
+
+
+def discard(entry: Entry, *, actor) -> Entry:
+    """Delete a draft (or give up a returned entry): it leaves the school's list and holds no
+    student's place. The row, its files and the audit trail stay, so an organizer can still see it."""
+    entry = _lock(entry)
+    if entry_transition_error(entry.state, "withdrawn") is not None:
+        raise ServiceError(_("Only a draft or an entry returned for correction can be deleted. "
+                             "Withdraw a submitted entry first."))
+    if not can_still_submit(entry):
+        raise ServiceError(_("The deadline has passed; this entry can no longer be changed."))
+    _move(entry, "withdrawn", actor=actor, action="entry.discard")
     return entry
 
 

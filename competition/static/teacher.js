@@ -82,7 +82,11 @@
     var stage = form.querySelector("#stage");
     setOptions(stage, rules.stages);
     var subject = form.querySelector("#subject");
-    setOptions(subject, (stage && rules.subjects[stage.value]) || [].concat.apply([], Object.keys(rules.subjects).map(function (k) { return rules.subjects[k]; })));
+    var allSubjects = [].concat.apply([], Object.keys(rules.subjects).map(function (k) { return rules.subjects[k]; }));
+    setOptions(subject, (stage && rules.subjects[stage.value]) || allSubjects);
+    // A section without subjects (films, paintings, practice activities) does not ask for one.
+    var noSubjects = allSubjects.length === 0 && !(subject && subject.value);
+    show(document.getElementById("subject-col"), !noSubjects);
 
     var teamChoice = form.querySelector("#team-choice");
     var team = form.querySelector("input[name='is_team'][value='1']");
@@ -145,6 +149,26 @@
         }
       });
     }
+    // Count the characters of long texts as the teacher types or pastes; the server refuses
+    // a text over the limit and keeps it, so nothing pasted is cut off silently.
+    document.querySelectorAll("textarea[data-count-max]").forEach(function (area) {
+      var max = parseInt(area.dataset.countMax, 10);
+      var counter = document.createElement("div");
+      counter.className = "form-hint text-end char-count";
+      counter.setAttribute("aria-live", "polite");
+      area.insertAdjacentElement("afterend", counter);
+      function update() {
+        var n = Array.from(area.value.replace(/\r\n/g, "\n")).length;
+        var over = n > max;
+        counter.textContent = over
+          ? form.dataset.overText.replace("%n", n - max)
+          : form.dataset.countText.replace("%n", n).replace("%max", max);
+        counter.classList.toggle("text-danger", over);
+        area.classList.toggle("is-invalid", over);
+      }
+      area.addEventListener("input", update);
+      update();
+    });
     // Warn before uploading a file the server will refuse for its size.
     document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
       input.addEventListener("change", function () {

@@ -328,3 +328,32 @@ def test_two_tabs_submitting_at_the_same_moment(app, world):
     db.session.expire_all()
     assert db.session.get(Entry, entry_id).state == "submitted"
     assert db.session.query(AuditEvent).filter_by(action="entry.submit").count() == 1
+
+
+def test_draft_problems_checks_without_saving(world):
+    section = f.section(world.contest, "XS")
+    found = submissions.draft_problems(entry_input(title=" ", contact_phone="12345"), section)
+    assert {p.field for p in found} == {"title", "contact_phone"}
+    assert db.session.query(Entry).count() == 2
+
+
+def test_discard_a_returned_entry_frees_its_students(world):
+    entry = ready_entry(world.entry1)
+    submissions.submit(entry, actor=world.teacher1)
+    entry.state = "returned"
+    entry.resubmit_by = utcnow() + timedelta(days=2)
+    db.session.flush()
+    name = entry.students[0].name
+    rival = f.make_entry(world.contest, world.s1, teacher=world.teacher1, students=[
+        {"name": name, "gender": entry.students[0].gender, "grade": entry.students[0].grade,
+         "school_name": entry.students[0].school_name}])
+    def holds_a_place(p):
+        return p.field == "students" and "already an author" in p.template
+
+    assert any(holds_a_place(p) for p in submissions.problems(rival))
+    submissions.discard(entry, actor=world.teacher1)
+    assert db.session.get(Entry, entry.id).state == "withdrawn"
+    assert not any(holds_a_place(p) for p in submissions.problems(rival))
+    with pytest.raises(ServiceError):
+        submissions.discard(entry, actor=world.teacher1)
+    assert [e.after["state"] for e in events("entry.discard")] == ["withdrawn"]

@@ -148,10 +148,12 @@ def _render_form(form, contest, section, entry=None, errors=None, status=200):
                     block_errors.setdefault(list_name, []).append(text)
                     summary.append(text)
     for name, text in errors or []:
+        if text in summary:
+            continue
         summary.append(text)
-        if name in ("title", "abstract", "stage", "subject", "is_team", "group_name", "completed_on",
-                    "contact_phone", "data_confirmed", "section"):
-            form[name].errors = list(form[name].errors) + [text]
+        if name in FORM_FIELDS:
+            if text not in form[name].errors:
+                form[name].errors = list(form[name].errors) + [text]
         else:
             block_errors.setdefault(name or "", []).append(text)
     return render_template(
@@ -163,9 +165,17 @@ def _render_form(form, contest, section, entry=None, errors=None, status=200):
     ), status
 
 
+FORM_FIELDS = ("title", "abstract", "stage", "subject", "is_team", "group_name", "completed_on",
+               "contact_phone", "data_confirmed", "section")
+
+
 def _save(form, entry, contest, section):
     if not form.validate():
-        return _render_form(form, contest, section, entry, status=400)
+        # Name every problem at once: also those the rules find, not only the form's own.
+        own = {str(e) for errs in form.errors.values() for e in errs if not isinstance(e, dict)}
+        extra = [(p.field, translate(p)) for p in submissions.draft_problems(_input(form), section)]
+        return _render_form(form, contest, section, entry, status=400,
+                            errors=[(f, text) for f, text in extra if text not in own])
     try:
         saved = submissions.save_draft(entry, _input(form), section_id=form.section.data,
                                        school=current_user.school, actor=current_user, contest=contest)
@@ -229,7 +239,27 @@ def edit_entry(entry_id: int):
 # ---------------------------------------------------------------------------------------------
 # The entry page
 
+# Where the teacher fixes a problem: a field of the form, a part of the form, or the materials.
+_PART_ANCHORS = {"students": "authors", "advisers": "advisers", "data_confirmed": "confirm"}
+
+
+def _fix_link(entry, field: str | None) -> str | None:
+    if field == "materials":
+        return "#materials"
+    if field in _PART_ANCHORS:
+        return url_for("teacher.edit_entry", entry_id=entry.id, _anchor=_PART_ANCHORS[field])
+    if field in FORM_FIELDS:
+        return url_for("teacher.edit_entry", entry_id=entry.id, _anchor=field)
+    return None
+
+
+def _form_gaps(found) -> list[str]:
+    """What the application form would print blank or unconfirmed (materials are not on it)."""
+    return [translate(p) for p in found if p.field != "materials"]
+
+
 def _render_entry(entry, upload_errors=None, status=200):
+    editable = submissions.is_editable(entry)
     found = submissions.problems(entry) if entry.state in ("draft", "returned") else []
     by_requirement: dict[int | None, list[Attachment]] = {}
     for a in entry.attachments:
@@ -237,9 +267,12 @@ def _render_entry(entry, upload_errors=None, status=200):
     deadline = submissions.submit_deadline(entry)
     return render_template(
         "teacher/entry.html", entry=entry, contest=entry.contest, section=entry.section,
-        problems=[translate(p) for p in found], checklist=submissions.checklist(found),
+        problems=[(translate(p), _fix_link(entry, p.field) if editable else None) for p in found],
+        checklist=submissions.checklist(found), form_gaps=_form_gaps(found),
         part_labels=PART_LABELS, by_requirement=by_requirement, upload_errors=upload_errors or {},
-        editable=submissions.is_editable(entry), can_withdraw=submissions.can_withdraw(entry),
+        editable=editable, can_withdraw=submissions.can_withdraw(entry),
+        can_discard=submissions.can_discard(entry),
+        unchanged_since_return=entry.state == "returned" and not submissions.changed_since_review(entry),
         deadline=deadline, countdown=countdown(deadline), kinds_label=submissions.kinds_label,
         orphans=by_requirement.get(None, []),
     ), status
@@ -319,9 +352,26 @@ def withdraw_entry(entry_id: int):
                 _("The entry is a draft again. Remember to submit it again before the deadline."), "warning")
 
 
+@bp.route("/entries/<int:entry_id>/delete", methods=["POST"])
+def delete_entry(entry_id: int):
+    entry = entry_or_403(entry_id, can_edit_entry)
+    title = entry.title
+    try:
+        submissions.discard(entry, actor=current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("teacher.entry", entry_id=entry.id))
+    db.session.commit()
+    flash(_("Deleted: %(name)s", name=title), "success")
+    return redirect(url_for("teacher.index"))
+
+
 @bp.route("/entries/<int:entry_id>/application-form.pdf")
 def application_form(entry_id: int):
     entry = entry_or_403(entry_id, can_edit_entry)
-    pdf = render_application_form(entry)
+    # While the entry can still change, a form with blanks says so on every page.
+    gaps = _form_gaps(submissions.problems(entry)) if submissions.is_editable(entry) else []
+    pdf = render_application_form(entry, gaps=gaps)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=application_form_filename(entry), max_age=None)

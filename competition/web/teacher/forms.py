@@ -47,7 +47,12 @@ class EntryForm(FlaskForm):
     title = StringField(_l("Entry title"), validators=[InputRequired(message=_l("The title is required.")),
                                                        Length(max=200)])
     section = SelectField(_l("Section"), coerce=int, validate_choice=False)
-    abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(max=3000)], render_kw={"rows": 6})
+    # No maxlength in the browser: a pasted abstract that is too long is kept whole and shown with
+    # its length (teacher.js counts as one types), rather than silently cut.
+    abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(
+        max=3000, message=_l("At most %(max)d characters; this text has %(length)d. Shorten it."))],
+        filters=[lambda v: v.replace("\r\n", "\n") if v else v],
+        render_kw={"rows": 6, "data-count-max": "3000", "maxlength": False})
     stage = SelectField(_l("Stage"), validate_choice=False)
     subject = SelectField(_l("Subject"), validate_choice=False)
     is_team = RadioField(_l("Entered as"), choices=choices([("0", _l("Individual")), ("1", _l("Team"))]), default="0",
