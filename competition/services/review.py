@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -19,7 +19,7 @@ from ..domain.numbering import format_number, next_seq
 from ..domain.states import entry_transition_error
 from ..extensions import db
 from ..labels import ENTRY_STATE_LABELS
-from ..models import AuditEvent, Contest, District, Entry, School, Section, User, utcnow
+from ..models import AuditEvent, Contest, District, Entry, School, Section, Student, User, utcnow
 from ..models.review import EntryNumberCounter
 from ..permissions import can_review_entry, is_organizer
 from ..timeutil import local_to_utc, utc_to_local
@@ -40,6 +40,7 @@ class QueueFilters:
     district_id: int | None = None
     school_id: int | None = None
     state: str | None = "submitted"  # None or "" means every reviewable state
+    q: str | None = None  # words found in the title, number, school, students or group name
 
 
 def scoped_district(user: User) -> int | None:
@@ -71,6 +72,13 @@ def _base_query(user: User, filters: QueueFilters, *, with_state: bool = True):
         q = q.where(Entry.school_id == filters.school_id)
     if with_state and filters.state:
         q = q.where(Entry.state == filters.state)
+    for word in (filters.q or "").split()[:5]:
+        like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        q = q.where(or_(
+            Entry.title.ilike(like, escape="\\"), Entry.number.ilike(like, escape="\\"),
+            Entry.group_name.ilike(like, escape="\\"), School.name.ilike(like, escape="\\"),
+            Entry.students.any(Student.name.ilike(like, escape="\\")),
+        ))
     return q
 
 
@@ -88,6 +96,12 @@ def queue(user: User, filters: QueueFilters, *, page: int = 1, per_page: int = 5
     counted = _base_query(user, filters, with_state=False).subquery()
     counts = dict(db.session.execute(select(counted.c.state, func.count()).group_by(counted.c.state)).all())
     return rows, total, {state: counts.get(state, 0) for state in QUEUE_STATES}
+
+
+def next_to_review(user: User, *, after: Entry) -> Entry | None:
+    """The oldest submitted entry still waiting in the user's queue, other than `after`."""
+    q = _base_query(user, QueueFilters(state="submitted")).where(Entry.id != after.id)
+    return db.session.scalars(q.order_by(Entry.submitted_at.asc().nulls_last(), Entry.id).limit(1)).first()
 
 
 def filter_choices(user: User, filters: QueueFilters) -> dict:

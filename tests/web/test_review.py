@@ -106,3 +106,63 @@ def test_bulk_accept(world, login_as):
     assert {f.db.session.get(Entry, i).state for i in (a.id, b.id)} == {"accepted"}
     resp = client.post("/review/bulk-accept", data={"back": "https://evil.example/"})
     assert resp.headers["Location"].endswith("/review/")
+
+
+def test_search_by_title_student_school_or_number(world, login_as):
+    client = login_as(world.organizer)
+    a = f.make_entry(world.contest, world.s1, state="submitted", title="校园噪声地图",
+                     students=[{"name": "欧阳晓", "gender": "女", "grade": "八年级", "school_name": world.s1.name}])
+    f.make_entry(world.contest, world.s1, state="accepted", title="已编号项目", number="CX2026-XS-042")
+    f.db.session.commit()
+    html = client.get("/review/?q=噪声").get_data(as_text=True)
+    assert "校园噪声地图" in html and "濉溪土壤调查" not in html
+    html = client.get("/review/?q=欧阳").get_data(as_text=True)
+    assert f"/review/entries/{a.id}" in html and "濉溪土壤调查" not in html
+    html = client.get("/review/?state=&q=XS-042").get_data(as_text=True)
+    assert "已编号项目" in html and "校园噪声地图" not in html
+    html = client.get(f"/review/?q={world.s3.name}").get_data(as_text=True)
+    assert "濉溪土壤调查" in html and "校园噪声地图" not in html
+    # two words must both match; % and _ are plain characters
+    assert "校园噪声地图" in client.get("/review/?q=噪声 欧阳").get_data(as_text=True)
+    assert "校园噪声地图" not in client.get("/review/?q=噪声 濉溪").get_data(as_text=True)
+    assert "没有符合筛选条件的项目" in client.get("/review/?q=%25").get_data(as_text=True)
+    assert "没有符合筛选条件的项目" in client.get("/review/?q=_").get_data(as_text=True)
+
+
+def test_search_stays_within_the_reviewers_district(world, login_as):
+    html = login_as(world.reviewer1).get("/review/?state=&q=濉溪").get_data(as_text=True)
+    assert "濉溪土壤调查" not in html
+
+
+def test_history_is_in_chinese_and_names_the_files(world, login_as):
+    from tests.factories_teacher import attach
+
+    world.entry3.state = "draft"
+    attach(world.entry3, "report", actor=world.teacher3)
+    world.entry3.state = "submitted"
+    f.db.session.commit()
+    html = login_as(world.reviewer2).get(f"/review/entries/{world.entry3.id}").get_data(as_text=True)
+    assert "attachment.upload" not in html
+    assert "上传材料：research_report_sample.pdf" in html
+
+
+def test_after_a_decision_the_next_waiting_entry_is_offered(world, login_as):
+    older = world.entry3
+    newer = f.make_entry(world.contest, world.s3, state="submitted", title="濉溪第二个项目")
+    newer.submitted_at = older.submitted_at + timedelta(hours=1)
+    f.db.session.commit()
+    client = login_as(world.reviewer2)
+    html = client.get(f"/review/entries/{older.id}").get_data(as_text=True)
+    assert "下一个待审项目" not in html  # not before this one is decided
+    back = "/review/?state=submitted&school=" + str(world.s3.id)
+    resp = client.post(f"/review/entries/{older.id}/accept", data={"version": "1", "back": back})
+    assert resp.status_code == 302 and "back=" in resp.headers["Location"]
+    html = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "下一个待审项目" in html and f"/review/entries/{newer.id}?back=" in html
+    assert f'href="{back}"'.replace("&", "&amp;") in html  # back to the queue as it was filtered
+    client.post(f"/review/entries/{newer.id}/reject", data={"version": "1", "reason": "不符合要求"})
+    html = client.get(f"/review/entries/{newer.id}").get_data(as_text=True)
+    assert "没有其他待审项目了" in html
+    # an address outside the site is never used as the way back
+    resp = client.get(f"/review/entries/{newer.id}?back=//evil.example/")
+    assert "evil.example" not in resp.get_data(as_text=True)

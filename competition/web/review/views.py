@@ -13,6 +13,7 @@ from ...models import utcnow
 from ...permissions import can_review_entry, entry_or_403, is_organizer, role_required
 from ...services import ServiceError, review
 from ...timeutil import utc_to_local
+from ..organizer.audit import ACTION_LABELS
 from .forms import AcceptForm, BulkAcceptForm, RejectForm, ReturnForm, version_of
 
 bp = Blueprint("review", __name__)
@@ -42,6 +43,7 @@ def _filters() -> review.QueueFilters:
         district_id=_int_arg("district"),
         school_id=_int_arg("school"),
         state=state if state in review.QUEUE_STATES else None,
+        q=(request.args.get("q") or "").strip()[:100] or None,
     )
 
 
@@ -58,6 +60,14 @@ def queue():
     )
 
 
+def _back() -> str:
+    """The queue page (with its filters) the reviewer came from; only a path of this site."""
+    back = request.values.get("back") or ""
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
+        return url_for("review.queue")
+    return back
+
+
 def _default_resubmit_by():
     """A week from now at 17:00 Beijing time, as the form's suggestion."""
     local = utc_to_local(utcnow() + timedelta(days=7))
@@ -69,12 +79,16 @@ def _render_entry(entry, *, accept_form=None, return_form=None, reject_form=None
     accept_form = accept_form or AcceptForm(version=version)
     return_form = return_form or ReturnForm(version=version, resubmit_by=_default_resubmit_by())
     reject_form = reject_form or RejectForm(version=version)
+    back = _back()
+    # Once this entry is decided, the reviewer goes on with the oldest one still waiting.
+    next_entry = review.next_to_review(current_user, after=entry) if entry.state != "submitted" else None
     return render_template(
-        "review/entry.html", entry=entry, history=review.history(entry),
+        "review/entry.html", entry=entry, history=review.history(entry), action_labels=ACTION_LABELS,
+        next_entry=next_entry,
         accept_form=accept_form, return_form=return_form, reject_form=reject_form,
         can_act=entry.contest.state in review.REVIEW_CONTEST_STATES,
         can_take_back=entry.state == "accepted" and is_organizer(current_user),
-        back=request.args.get("back") or url_for("review.queue"),
+        back=back,
     ), status
 
 
@@ -87,13 +101,13 @@ def entry(entry_id: int):
 def _done(entry, message: str):
     db.session.commit()
     flash(message, "success")
-    return redirect(url_for("review.entry", entry_id=entry.id))
+    return redirect(url_for("review.entry", entry_id=entry.id, back=_back()))
 
 
 def _refused(entry_id: int, exc: ServiceError):
     db.session.rollback()
     flash(exc.message, "danger")
-    return redirect(url_for("review.entry", entry_id=entry_id))
+    return redirect(url_for("review.entry", entry_id=entry_id, back=_back()))
 
 
 @bp.route("/entries/<int:entry_id>/accept", methods=["POST"])
@@ -156,9 +170,7 @@ def reject(entry_id: int):
 @bp.route("/bulk-accept", methods=["POST"])
 def bulk_accept():
     form = BulkAcceptForm()
-    back = request.form.get("back") or url_for("review.queue")
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("review.queue")
+    back = _back()
     ids = [i for i in request.form.getlist("entry_ids") if i.isdecimal() and len(i) < 19]
     if not form.validate_on_submit() or not ids:
         flash(_("Select the entries to accept first."), "warning")
