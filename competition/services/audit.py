@@ -17,6 +17,8 @@ def record(
     reason: str | None = None,
     contest_id: int | None = None,
 ) -> AuditEvent:
+    if hasattr(obj, "_get_current_object"):  # current_user: record the user, not werkzeug's proxy
+        obj = obj._get_current_object()
     if contest_id is None:
         contest_id = getattr(obj, "contest_id", None)
     event = AuditEvent(

@@ -163,3 +163,20 @@ def test_keys_get_chinese_labels_and_stored_times_show_in_beijing_time(client, l
     assert "申报截止" in detail and "2026-04-15 17:00" in detail and "2026-04-16 17:00" in detail
     assert "公示天数" in detail and "各学段推荐比例 · 初中" in detail
     assert "2026-04-15T09:00:00" not in detail
+
+
+def test_an_import_by_the_logged_in_organizer_is_recorded_against_their_account(client, login_as, world, db):
+    import io
+
+    from sqlalchemy import select
+
+    login_as(world.organizer)
+    data = "区县,学校名称,学段\r\n相山区,淮北市第二实验小学,小学\r\n".encode("gb18030")
+    resp = client.post("/organizer/imports", data={"kind": "schools", "file": (io.BytesIO(data), "schools.csv")},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 302
+    client.post(resp.headers["Location"])
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "import.schools"))
+    assert event.object_type == "user" and event.object_id == world.organizer.id
+    detail = client.get(f"/organizer/audit/{event.id}").get_data(as_text=True)
+    assert "localproxy" not in detail and "文件" in detail and "新建" in detail

@@ -174,6 +174,12 @@ FIELD_LABELS = {
     "weights": _l("Weights"),
     "scores": _l("Scores"),
     "expires_in_hours": _l("Valid for (hours)"),
+    "file": _l("File"),
+    "import": _l("File"),
+    "sheet": _l("Sheet"),
+    "created": _l("New"),
+    "updated": _l("Change"),
+    "changes": _l("Changes"),
 }
 
 
