@@ -205,6 +205,10 @@ def test_ranking_page_says_when_judging_is_not_complete(world, login_as, db) -> 
     assert "14 份评分表中已提交 12 份，还有 2 份未提交" in html
     assert "1 项已受理的作品还没有任何已提交的评分，未参与排名：" in html and "CX-XS-099" in html
     assert "还有 2 份评分表未提交，锁定后不再计入。" in html  # in the lock confirmation
+    assert "排名只使用已提交的评分表，结果可能还会变化" in html
+    html = client.post(f"{base(c)}/results/lock", follow_redirects=True).get_data(as_text=True)
+    assert "结果已锁定：此后提交的评分表不会计入" in html
+    client.post(f"{base(c)}/results/unlock", data={"reason": "补评"})
     for sheet in db.session.scalars(select(ScoreSheet).where(ScoreSheet.state == "draft")):
         sheet.state, sheet.total = "final", 75
     db.session.commit()
