@@ -108,6 +108,7 @@ OBJECT_LABELS = {
     "assignment": _l("Assignment"),
     "objection": _l("Objection"),
     "conflict": _l("Conflict of interest"),
+    "localproxy": _l("Account"),  # events recorded before services/audit.py unwrapped current_user
 }
 # Keys that often appear in before/after; others are shown as they are stored.
 FIELD_LABELS = {
