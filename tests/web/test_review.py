@@ -166,3 +166,9 @@ def test_after_a_decision_the_next_waiting_entry_is_offered(world, login_as):
     # an address outside the site is never used as the way back
     resp = client.get(f"/review/entries/{newer.id}?back=//evil.example/")
     assert "evil.example" not in resp.get_data(as_text=True)
+
+
+def test_common_return_reasons_are_offered(world, login_as):
+    html = login_as(world.reviewer2).get(f"/review/entries/{world.entry3.id}").get_data(as_text=True)
+    assert 'class="btn btn-outline-secondary btn-sm mb-1 text-start reason-pick"' in html
+    assert "申报书未逐页签字或未加盖学校公章。" in html and "/static/review.js" in html

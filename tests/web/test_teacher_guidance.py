@@ -187,3 +187,14 @@ def test_small_files_are_shown_in_kb(client, world, login_as):
     login_as(world.teacher1)
     page = client.get(f"/teacher/entries/{world.entry1.id}").get_data(as_text=True)
     assert "98 KB" in page and "0.1 MB" not in page
+
+
+def test_a_title_alone_saves_even_with_the_prefilled_student_row(client, world, login_as):
+    """The new-entry form fills in the school of the first student; that row, untouched, is empty."""
+    login_as(world.teacher1)
+    section = f.section(world.contest, "XS")
+    resp = client.post(f"/teacher/entries/new?contest={world.contest.id}", data={
+        "section": str(section.id), "title": "先占个位", "students-0-name": "", "students-0-gender": "",
+        "students-0-grade": "", "students-0-school_name": "淮北市第一中学", "students-0-birth_date": ""})
+    assert resp.status_code == 302
+    assert db.session.query(Entry).filter_by(title="先占个位").one().students == []

@@ -13,6 +13,7 @@ class ReturnForm(FlaskForm):
     reason = TextAreaField(
         _l("What must the school correct?"),
         validators=[DataRequired(message=_l("Write the reason; the teacher will see it.")), Length(max=2000)],
+        render_kw={"rows": 4},
     )
     resubmit_by = DateTimeLocalField(
         _l("Resubmit by (Beijing time)"), format="%Y-%m-%dT%H:%M",

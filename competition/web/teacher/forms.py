@@ -28,9 +28,10 @@ class StudentForm(Form):
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
 
     def is_blank(self) -> bool:
+        # The school name alone does not count: new rows come with it filled in, and a draft
+        # saved with only its title must not fail on an untouched student row.
         return not ((self.name.data or "").strip() or self.gender.data or self.grade.data
-                    or (self.school_name.data or "").strip() or self.birth_date.data or self.birth_date.raw_data
-                    and any(self.birth_date.raw_data))
+                    or self.birth_date.data or self.birth_date.raw_data and any(self.birth_date.raw_data))
 
 
 class AdviserForm(Form):
