@@ -21,7 +21,8 @@ from ..domain.states import EDITABLE_ENTRY_STATES, entry_transition_error
 from ..domain.text import N_, Message
 from ..extensions import db
 from ..messages import translate
-from ..models import Adviser, Attachment, AuditEvent, Contest, Entry, MaterialRequirement, School, Section, Student, utcnow
+from ..models import (Adviser, Attachment, AuditEvent, Contest, Entry, MaterialRequirement, Result, School,
+                      Section, Student, utcnow)
 from .. import images
 from .. import storage as files
 from ..timeutil import utc_to_local
@@ -184,6 +185,15 @@ def school_entries(school_id: int) -> list[Entry]:
         .options(selectinload(Entry.students), selectinload(Entry.attachments), selectinload(Entry.section))
         .order_by(Entry.contest_id.desc(), Entry.created_at.desc(), Entry.id.desc())
     ))
+
+
+def published_awards(entries: list[Entry]) -> dict[int, str]:
+    """The award of each entry whose contest's results are public (公示 or final)."""
+    ids = [e.id for e in entries if e.contest.state in ("published", "final")]
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(Result).where(Result.entry_id.in_(ids)))
+    return {r.entry_id: r.final_award for r in rows if r.final_award}
 
 
 def _clean(value: str | None) -> str | None:

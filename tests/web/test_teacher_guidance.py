@@ -198,3 +198,27 @@ def test_a_title_alone_saves_even_with_the_prefilled_student_row(client, world, 
         "students-0-grade": "", "students-0-school_name": "淮北市第一中学", "students-0-birth_date": ""})
     assert resp.status_code == 302
     assert db.session.query(Entry).filter_by(title="先占个位").one().students == []
+
+
+def test_the_list_shows_awards_once_results_are_public(client, world, login_as):
+    from competition.models import Result
+
+    world.entry1.state = "accepted"
+    db.session.add(Result(contest_id=world.contest.id, entry_id=world.entry1.id, group_key="XS|初中",
+                          method="mean", award="一等奖"))
+    world.contest.state = "results"  # ranked, not yet public
+    db.session.commit()
+    login_as(world.teacher1)
+    assert "一等奖" not in client.get("/teacher/").get_data(as_text=True)
+    world.contest.state = "published"
+    db.session.commit()
+    page = client.get("/teacher/").get_data(as_text=True)
+    assert "award-badge\">一等奖" in page and 'href="/teacher/certificates"' not in page.split("</nav>", 1)[1]
+    world.contest.state = "final"
+    db.session.commit()
+    page = client.get("/teacher/").get_data(as_text=True)
+    assert "award-badge\">一等奖" in page and 'href="/teacher/certificates"' in page.split("</nav>", 1)[1]
+    result = db.session.query(Result).one()
+    result.withdrawn = True
+    db.session.commit()
+    assert "award-badge" not in client.get("/teacher/").get_data(as_text=True)

@@ -69,6 +69,7 @@ def index():
         "teacher/index.html", school=school, groups=ordered, missing=missing,
         open_ids=open_ids, deadlines=deadlines, countdown=countdown,
         editable={e.id for e in entries if submissions.is_editable(e)},
+        awards=submissions.published_awards(entries),
     )
 
 
