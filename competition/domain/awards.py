@@ -27,6 +27,9 @@ settings passed in by the caller):
   ``tie_decisions={level: entry ids placed above that line}``.  The organizer
   may put any number of the tied entries above the line (e.g. all of them);
   later lines stay where the proportions put them.
+* **Honourable mention (优秀奖).**  ``remainder="优秀奖"``: every entry of the
+  group left without a level (and not waiting on a tie) gets it, if it meets
+  that level's minimum score (``min_scores={"优秀奖": 60}``).
 """
 from __future__ import annotations
 
@@ -185,6 +188,7 @@ def assign_awards(
     tie_decisions: Mapping[str, Collection[Hashable]] | None = None,
     labels: Mapping[Hashable, str] | None = None,
     group: Hashable = None,
+    remainder: str | None = None,
 ) -> AwardOutcome:
     """Award levels within one ranking group (组内按比例评奖).
 
@@ -290,7 +294,15 @@ def assign_awards(
                                      {"quota": quotas[name], "level": name}))
             break
         if level is None and not is_pending:
-            notes.append(Message(N_("%(total)d award places in all: no award"), {"total": total}))
+            if remainder and r.score >= min_scores.get(remainder, -math.inf):
+                level = remainder
+                notes.append(Message(N_("outside the %(total)d places of the levels above: awarded %(level)s"),
+                                     {"total": total, "level": remainder}))
+            else:
+                if remainder:
+                    notes.append(Message(N_("score %(score).2f is below the %(level)s minimum of %(min).2f"),
+                                         {"score": r.score, "level": remainder, "min": min_scores[remainder]}))
+                notes.append(Message(N_("%(total)d award places in all: no award"), {"total": total}))
         awards.append(
             Award(r.entry_id, level, s + 1, ranks[p], n, is_pending, tuple(notes), group)
         )

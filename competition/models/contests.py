@@ -11,12 +11,13 @@ from .base import Base, utcnow
 
 CONTEST_STATES = ("draft", "open", "closed", "judging", "results", "published", "final")
 CONTEST_KINDS = ("innovation", "invention", "film", "other")
+EXCELLENCE_AWARD = "优秀奖"
 
 # Per-contest settings (rules.md "setting") and their defaults; a contest stores only overrides.
 DEFAULT_SETTINGS: dict = {
     "award_levels": [["一等奖", 0.10], ["二等奖", 0.20], ["三等奖", 0.30]],
     "award_min_scores": {},
-    "excellence_award": False,  # 优秀奖
+    "excellence_award": False,  # 优秀奖 for every ranked entry below the levels (its minimum score applies)
     "ranking_group_by": ["section", "stage"],
     "tie_break": ["criterion:创新性", "n_judges", "final_round"],
     "nomination_quota": None,
@@ -79,6 +80,13 @@ class Contest(Base):
         if self.settings and key in self.settings:
             return self.settings[key]
         return copy.deepcopy(DEFAULT_SETTINGS.get(key))
+
+    def award_names(self) -> list[str]:
+        """The award levels best first, with 优秀奖 last when the contest gives it."""
+        names = [str(name) for name, _share in self.setting("award_levels") or []]
+        if self.setting("excellence_award") and EXCELLENCE_AWARD not in names:
+            names.append(EXCELLENCE_AWARD)
+        return names
 
     def is_submission_open(self, now: datetime) -> bool:
         if self.state != "open":

@@ -77,7 +77,7 @@ def page_setup(setting: dict) -> dict:
 
 def awarded_entries(contest: Contest) -> list[rules.AwardedEntry]:
     """Results with an award (after overrides and withdrawal), as plain domain data."""
-    levels = [lvl[0] for lvl in contest.setting("award_levels") or []]
+    levels = contest.award_names()
     results = db.session.scalars(
         select(Result).where(Result.contest_id == contest.id).options(
             selectinload(Result.entry).selectinload(Entry.students),

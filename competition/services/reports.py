@@ -130,7 +130,7 @@ def contest_report(contest: Contest) -> ContestReport:
           districts.get(schools[sid].district_id, "") if sid in schools else "", *v)
          for sid, v in per_school.items()),
         key=lambda row: (-row[2], -row[4], row[0]))
-    levels = [level for level, _share in (contest.setting("award_levels") or [])]
+    levels = contest.award_names()
     rep.awards = [(lv, awards[lv]) for lv in levels] + [(lv, n) for lv, n in awards.items() if lv not in levels]
     rep.provincial = [(o, provincial[o]) for o in PROVINCIAL_OUTCOMES if provincial[o]] + \
         [(o, n) for o, n in provincial.items() if o not in PROVINCIAL_OUTCOMES]

@@ -53,6 +53,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..models.contests import EXCELLENCE_AWARD
 from ..models.results import NO_AWARD, RankingRun, TieDecision
 from ..timeutil import local_to_utc, utc_to_local
 from . import ServiceError, audit
@@ -452,6 +453,7 @@ def _settle_rows(contest: Contest, rows: list[dict], infos: Mapping[int, _EntryI
     """Award and nominate (in place on the row dicts) and list the unresolved ties on ``run``."""
     levels = [(str(name), float(share)) for name, share in contest.setting("award_levels") or []]
     min_scores = {str(k): float(v) for k, v in (contest.setting("award_min_scores") or {}).items()}
+    remainder = EXCELLENCE_AWARD if contest.setting("excellence_award") else None
     tie_break = [award_rules.TieBreak(label, (lambda r, i=i: r.tie[i])) for i, (_k, label) in enumerate(chain)]
     labels = {eid: info.label for eid, info in infos.items()}
     decisions = _decisions(contest)
@@ -472,7 +474,7 @@ def _settle_rows(contest: Contest, rows: list[dict], infos: Mapping[int, _EntryI
         chosen: dict[str, list[int]] = {}
         for _attempt in range(len(levels) + 1):
             out = award_rules.assign_awards(ranked, levels, min_scores=min_scores, tie_break=tie_break,
-                                            tie_decisions=chosen, labels=labels, group=sub)
+                                            tie_decisions=chosen, labels=labels, group=sub, remainder=remainder)
             new = False
             for t in out.ties:
                 match = _match(decisions, "award", sub, t.level, t.entry_ids)
@@ -669,7 +671,7 @@ def award_counts(contest: Contest, rows: Iterable[Result]) -> dict[str, int]:
 
 
 def award_choices(contest: Contest) -> list[str]:
-    return [str(name) for name, _share in contest.setting("award_levels") or []]
+    return contest.award_names()
 
 
 def override_result(result: Result, *, actor, award: str | None = KEEP, nominated: bool | None | str = KEEP,

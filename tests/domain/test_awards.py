@@ -60,6 +60,26 @@ def test_minimum_score_drops_to_the_next_level_without_promoting_others() -> Non
     assert "below the 一等奖 minimum of 92.00" in text(out.by_entry()["E2"].explanation)
 
 
+def test_honourable_mention_goes_to_the_rest_above_its_minimum() -> None:
+    out = assign_awards(group([95, 90, 80, 70, 60, 50]), [("一等奖", .2), ("二等奖", .2)],
+                        min_scores={"优秀奖": 55}, remainder="优秀奖")
+    assert levels_of(out) == {"E1": "一等奖", "E2": "二等奖", "E3": "优秀奖", "E4": "优秀奖", "E5": "优秀奖",
+                              "E6": None}
+    assert text(out.by_entry()["E4"].explanation) == (
+        "rank 4 of 6 in the group; outside the 2 places of the levels above: awarded 优秀奖")
+    assert "below the 优秀奖 minimum of 55.00" in text(out.by_entry()["E6"].explanation)
+    # Without the setting nothing below the levels is awarded.
+    assert levels_of(assign_awards(group([95, 90, 80]), [("一等奖", .3)]))["E3"] is None
+
+
+def test_honourable_mention_waits_for_a_tie_at_the_line_above() -> None:
+    out = assign_awards(group([90, 80, 80, 70]), [("一等奖", .5)], remainder="优秀奖",
+                        tie_break=[TieBreak("n", lambda r: 0)])
+    lv = levels_of(out)
+    assert lv["E1"] == "一等奖" and lv["E4"] == "优秀奖"
+    assert lv["E2"] is None and lv["E3"] is None and all(out.by_entry()[e].pending for e in ("E2", "E3"))
+
+
 def test_tie_at_the_line_is_reported_not_broken() -> None:
     out = assign_awards(group([99, 98, 97, 97, 90, 80, 70, 60, 50, 40]), [("一等奖", .3)])
     assert out.ties == [CutTie("一等奖", 3, ("E3", "E4"), 1, 97)]

@@ -42,6 +42,23 @@ def test_ranking_stores_a_draft_with_explanations(world, db) -> None:
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "results.rank")) is not None
 
 
+def test_excellence_award_for_the_other_entries_counts_and_gets_certificates(world, db) -> None:
+    from competition.services import certificates as cert_svc
+
+    c = judged_contest(world, TEN, settings={"excellence_award": True, "award_min_scores": {"优秀奖": 66}})
+    svc.run_ranking(c.contest, actor=world.organizer)
+    db.session.commit()
+    r = rows(c.contest)
+    assert [r[f"作品{i:02d}"].award for i in range(6, 11)] == ["三等奖", "优秀奖", "优秀奖", "优秀奖", None]
+    assert "未进入等级奖名额（共6项），获优秀奖" in svc.explanation_text(r["作品07"])
+    assert "得分63.00低于优秀奖最低分66.00" in svc.explanation_text(r["作品10"])
+    assert svc.award_choices(c.contest)[-1] == "优秀奖"
+    assert svc.award_counts(c.contest, svc.results_of(c.contest))["优秀奖"] == 3
+    awarded = {a.title: a for a in cert_svc.awarded_entries(c.contest)}
+    assert awarded["作品07"].award == "优秀奖" and awarded["作品07"].award_order == 3
+    assert "作品10" not in awarded
+
+
 def test_quota_reason_names_the_full_quota_and_school_cap(world, db) -> None:
     c = judged_contest(world, TEN, settings={
         "nomination_quota": 3, "nomination_levels": ["一等奖", "二等奖", "三等奖"], "nomination_school_cap": 1})
