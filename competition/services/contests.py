@@ -186,7 +186,7 @@ SHIPPED = Path(__file__).resolve().parent.parent / "contests"
 SETTINGS_FORM_KEYS = (
     "award_levels", "excellence_award", "nomination_quota", "nomination_levels",
     "nomination_stage_shares", "nomination_school_cap", "nomination_district_cap",
-    "number_pattern", "entry_number_pattern", "notice_days",
+    "number_pattern", "entry_number_pattern", "notice_days", "notice_contact", "notice_show_names",
 )
 
 

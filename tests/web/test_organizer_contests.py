@@ -1,6 +1,8 @@
 """The organizer's home and contest setup: create, import, edit settings and definition, states."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from competition.models import Assignment, AuditEvent, Contest, RoundJudge, ScoreSheet
@@ -130,7 +132,7 @@ def _settings_form(contest, **over):
         "nomination_quota": "20", "nomination_levels": "一等奖、二等奖", "share_primary": "10",
         "share_junior": "20", "share_senior": "50", "nomination_school_cap": "2", "nomination_district_cap": "",
         "entry_number_pattern": "CX{year}-{section}-{seq:04d}", "number_pattern": "{year}-{contest}-{seq:05d}",
-        "notice_days": "5",
+        "notice_days": "5", "notice_contact": " 市科协青少年部 0561-3000000 ", "notice_show_names": "y",
     }
     data.update(over)
     return data
@@ -150,6 +152,12 @@ def test_edit_settings(world, login_as):
     assert contest.setting("nomination_stage_shares") == {"小学": 0.1, "初中": 0.2, "高中": 0.5}
     assert contest.setting("nomination_school_cap") == 2 and contest.setting("nomination_district_cap") is None
     assert contest.setting("notice_days") == 5 and contest.edition == 39
+    assert contest.setting("notice_contact") == "市科协青少年部 0561-3000000"
+    assert contest.setting("notice_show_names") is True
+    page = client.get(f"/organizer/contests/{cid}/edit").get_data(as_text=True)
+    assert 'value="市科协青少年部 0561-3000000"' in page
+    assert re.search(r'<input[^>]*checked[^>]*name="notice_show_names"|<input[^>]*name="notice_show_names"[^>]*checked',
+                     page)
     assert contest.submission_closes_at.hour == 9
     assert f.db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contest.settings")) is not None
 

@@ -157,6 +157,8 @@ FIELD_LABELS = {
     "entry_number_pattern": _l("Entry number pattern"),
     "number_pattern": _l("Certificate number pattern"),
     "notice_days": _l("Days of public notice (公示)"),
+    "notice_contact": _l("Where objections are received (unit and contact)"),
+    "notice_show_names": _l("Show students' names on the public notice"),
     "sections": _l("Sections"),
     "rounds": _l("Rounds"),
     "resubmit_by": _l("Resubmit by"),

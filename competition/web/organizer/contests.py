@@ -96,6 +96,9 @@ class SettingsForm(BasicsForm):
     entry_number_pattern = StringField(_l("Entry number pattern"), validators=[DataRequired(), Length(max=80)])
     number_pattern = StringField(_l("Certificate number pattern"), validators=[DataRequired(), Length(max=80)])
     notice_days = IntegerField(_l("Days of public notice (公示)"), validators=[InputRequired(), NumberRange(1, 60)])
+    notice_contact = StringField(_l("Where objections are received (unit and contact)"),
+                                 validators=[Optional(), Length(max=200)])
+    notice_show_names = BooleanField(_l("Show students' names on the public notice"))
 
 
 class DefinitionForm(FlaskForm):
@@ -283,6 +286,8 @@ def _fill_settings_form(form: SettingsForm, contest: Contest) -> None:
     form.entry_number_pattern.data = contest.setting("entry_number_pattern")
     form.number_pattern.data = contest.setting("number_pattern")
     form.notice_days.data = contest.setting("notice_days")
+    form.notice_contact.data = contest.setting("notice_contact") or ""
+    form.notice_show_names.data = bool(contest.setting("notice_show_names"))
 
 
 def _settings_values(form: SettingsForm) -> dict:
@@ -308,6 +313,8 @@ def _settings_values(form: SettingsForm) -> dict:
     values["entry_number_pattern"] = form.entry_number_pattern.data.strip()
     values["number_pattern"] = form.number_pattern.data.strip()
     values["notice_days"] = form.notice_days.data
+    values["notice_contact"] = (form.notice_contact.data or "").strip()
+    values["notice_show_names"] = form.notice_show_names.data
     return values
 
 
