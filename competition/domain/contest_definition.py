@@ -13,6 +13,7 @@ from .text import N_, Message
 
 STAGES = ("小学", "初中", "高中")
 SECTION_KINDS = ("student", "counselor", "practice", "painting", "invention", "film", "other")
+TEAM_KINDS = ("student", "invention", "film")  # sections that take team entries unless they say otherwise
 FILE_KINDS = ("pdf", "jpg", "png", "mp4", "docx", "xlsx", "zip")
 METHODS = ("calibrated", "mean", "trimmed_mean", "zscore")
 
@@ -239,6 +240,10 @@ def _section(r: _Reader, raw: dict, where: str, seen: set[str]) -> SectionDef:
     subjects = raw.get("subjects") or {}
     if isinstance(subjects, list):
         subjects = {"*": subjects}
+    max_team_size = r.number(raw, "max_team_size", where, default=3, low=1, high=20)
+    # Teams by default where the rules have them (students, films, inventions) or where the
+    # definition gives a team size; a section says `team: false` to refuse them.
+    team_default = kind in TEAM_KINDS or ("max_team_size" in raw and (max_team_size or 1) > 1)
     section = SectionDef(
         code=code,
         name=r.text(raw, "name", where, max_len=80) or "",
@@ -246,8 +251,8 @@ def _section(r: _Reader, raw: dict, where: str, seen: set[str]) -> SectionDef:
         stages=stages,
         subjects={str(k): [str(s) for s in v] for k, v in subjects.items()},
         individual_allowed=r.flag(raw, "individual", where, True),
-        team_allowed=r.flag(raw, "team", where, kind == "student"),
-        max_team_size=r.number(raw, "max_team_size", where, default=3, low=1, high=20),
+        team_allowed=r.flag(raw, "team", where, team_default),
+        max_team_size=max_team_size,
         max_advisers=r.number(raw, "max_advisers", where, default=2, low=0, high=10),
         advisers_allowed=r.flag(raw, "advisers", where, kind != "counselor"),
         group_entry=r.flag(raw, "group_entry", where, kind == "practice"),

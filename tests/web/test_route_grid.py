@@ -122,6 +122,7 @@ RULES: dict[str, Rule] = {
     "teacher.delete_attachment": Rule(allowed=frozenset({"teacher"}), args={"attachment_id": "att_draft"}),
     "teacher.submit_entry": TEACHER_ENTRY,
     "teacher.withdraw_entry": Rule(allowed=frozenset({"teacher"}), args={"entry_id": "entry_sub"}),
+    "teacher.delete_entry": TEACHER_ENTRY,
     "teacher.application_form": TEACHER_ENTRY,
     "teacher.certificates": Rule(allowed=TEACHERS),
     # Each teacher gets their own school's certificates of the contest (s2 has some too).

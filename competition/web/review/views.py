@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 
 from ...domain.contest_definition import STAGES
 from ...extensions import db
+from ...labels import ACTION_LABELS
 from ...models import utcnow
 from ...permissions import can_review_entry, entry_or_403, is_organizer, role_required
 from ...services import ServiceError, review
 from ...timeutil import utc_to_local
-from ..organizer.audit import ACTION_LABELS
 from .forms import AcceptForm, BulkAcceptForm, RejectForm, ReturnForm, version_of
 
 bp = Blueprint("review", __name__)

@@ -1,0 +1,38 @@
+"""Contest definitions (赛事定义): defaults a section takes when the YAML does not say."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from competition.domain.contest_definition import parse_definition
+
+CONTESTS = Path(__file__).resolve().parents[2] / "competition" / "contests"
+
+
+def sections(stem: str) -> dict:
+    data = yaml.safe_load((CONTESTS / f"{stem}.yaml").read_text(encoding="utf-8"))
+    return {s.code: s for s in parse_definition(data).sections}
+
+
+def test_shipped_sections_take_teams_where_the_rules_have_them() -> None:
+    film = sections("film")
+    # Films: up to 5 student creators (rules.md), so every film section takes team entries.
+    assert all(s.team_allowed and s.max_team_size == 5 for s in film.values())
+    invention = sections("invention")
+    assert all(s.team_allowed and s.max_team_size == 3 for s in invention.values())
+    innovation = sections("innovation")
+    kinds = {s.kind: s.team_allowed for s in innovation.values()}
+    assert kinds == {"student": True, "counselor": False}  # counselor projects are individual only
+
+
+def test_a_section_can_refuse_teams_and_other_kinds_default_to_individual() -> None:
+    data = yaml.safe_load((CONTESTS / "film.yaml").read_text(encoding="utf-8"))
+    first = data["sections"][0]
+    first["team"] = False
+    data["sections"] = [first, {"code": "HH", "name": "科幻画", "kind": "painting"},
+                        {"code": "QT", "name": "其他", "kind": "other", "max_team_size": 2}]
+    parsed = {s.code: s for s in parse_definition(data).sections}
+    assert not parsed[first["code"]].team_allowed
+    assert not parsed["HH"].team_allowed
+    assert parsed["QT"].team_allowed  # a team size given means teams are meant
