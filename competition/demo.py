@@ -603,8 +603,11 @@ def finish_contest(contest: Contest, organizer: User, rng: random.Random) -> Non
     results.lock(contest, actor=organizer)
     run = results.publish(contest, actor=organizer)
     days = int(contest.setting("notice_days") or 7)
-    run.published_at -= timedelta(days=days + 3)
-    run.notice_ends_at -= timedelta(days=days + 3)
+    back = timedelta(days=days + 3)  # the whole run moves back, so ranked < locked < published
+    run.computed_at -= back + timedelta(days=2)
+    run.locked_at -= back + timedelta(days=1)
+    run.published_at -= back
+    run.notice_ends_at -= back
     results.finalize(contest, actor=organizer)
     nominated = [e for e, _r in reports.nominated_entries(contest)]
     outcomes = {}
