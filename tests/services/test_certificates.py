@@ -47,7 +47,7 @@ def test_issue_gives_each_recipient_one_numbered_certificate(issued):
     # team: 2 students + 2 advisers; rare: 1 + 1; single: 1; the entry without award: none
     assert len(rows) == 7
     assert sorted(r.kind for r in rows) == ["adviser"] * 3 + ["student"] * 4
-    assert [r.number for r in rows] == [f"2026-HB2026-CX-XS-{i:04d}" for i in range(1, 8)]
+    assert [r.number for r in rows] == [f"2026-CX-XS-{i:04d}" for i in range(1, 8)]
     assert len({r.verification_code for r in rows}) == 7 and all(len(r.verification_code) >= 22 for r in rows)
     first = next(r for r in rows if r.recipient_name == "周子涵")
     assert (first.award, first.school_id, first.data["advisers"]) == ("一等奖", issued.s1.id, ["张明", "李红"])
@@ -111,7 +111,7 @@ def test_withdrawn_award_revokes_and_the_number_is_never_reused(issued):
     again = [r for r in certs(issued.contest) if r.recipient_name == "陈燚"]
     assert len(again) == 2
     new = next(r for r in again if not r.revoked)
-    assert new.number == "2026-HB2026-CX-XS-0008" and new.number != single.number
+    assert new.number == "2026-CX-XS-0008" and new.number != single.number
 
 
 def test_manual_revoke_is_audited_and_not_twice(issued):
