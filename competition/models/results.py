@@ -88,7 +88,7 @@ class Certificate(Base):
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # student, adviser, school
     recipient_key: Mapped[str] = mapped_column(String(120))  # stable: student/adviser/school id
-    number: Mapped[str] = mapped_column(String(60))
+    number: Mapped[str] = mapped_column(String(60), index=True)  # 查验证书 looks numbers up across contests
     seq: Mapped[int]
     revision: Mapped[int] = mapped_column(default=1)
     verification_code: Mapped[str] = mapped_column(String(64), unique=True)

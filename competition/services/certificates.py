@@ -282,6 +282,86 @@ def find_by_code(code: str) -> tuple[Certificate | None, CertificateRevision | N
     return db.session.get(Certificate, rev.certificate_id), rev
 
 
+
+# --- looking a certificate up by its number and name (查验证书) -----------------------------
+
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−ーｰ─"), "-")
+_NAME_DOTS = dict.fromkeys(map(ord, "•‧∙⋅・･·.．"), "·")
+
+
+def _number_forms(typed: str) -> set[str]:
+    """The stored numbers a typed certificate number may mean: width (全角/半角), case and the
+    dash an input method puts in are not told apart, nor spaces; a few exact values, so the
+    lookup stays an index search."""
+    import unicodedata
+
+    raw = "".join((typed or "").split())
+    forms = set()
+    for text in (raw, raw.translate(_DASHES), unicodedata.normalize("NFKC", raw).translate(_DASHES)):
+        forms |= {text, text.upper(), text.lower()}
+    return {f for f in forms if f and len(f) <= 60}
+
+
+def _name_key(name: str) -> str:
+    """A name as compared: without any spaces, width folded, one middle dot (买买提·艾力)."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", name or "").split()).translate(_NAME_DOTS)
+
+
+@dataclass
+class Lookup:
+    """A certificate found by number and name: the revision the name matches (None: the current
+    one), and for a revoked certificate the one that replaced it, if any."""
+
+    cert: Certificate
+    old_revision: CertificateRevision | None = None
+    replaced_by: Certificate | None = None
+
+
+def replacement_of(cert: Certificate) -> Certificate | None:
+    """The valid certificate a revoked one was replaced by (same contest and recipient, issued later)."""
+    if not cert.revoked:
+        return None
+    return db.session.scalar(select(Certificate).where(
+        Certificate.contest_id == cert.contest_id, Certificate.recipient_key == cert.recipient_key,
+        Certificate.id > cert.id, Certificate.revoked.is_(False)).order_by(Certificate.id.desc()).limit(1))
+
+
+def lookup(number: str, name: str) -> list[Lookup]:
+    """The certificates with this number whose recipient is this name (查验证书), for a paper
+    without its QR code. Nothing when either differs: the answer never tells a number that exists
+    under another name from one that does not. The name may be the one on an earlier revision of
+    the same number (then that revision is what is shown, marked as superseded) or, for a team's
+    certificate, one member's name. Several only when two contests printed the same number for
+    the same person."""
+    key = _name_key(name)
+    forms = _number_forms(number)
+    if not key or not forms:
+        return []
+    found = []
+    certs = db.session.scalars(select(Certificate).where(Certificate.number.in_(sorted(forms)))
+                               .order_by(Certificate.issued_at.desc(), Certificate.id.desc())).all()
+    for cert in certs:
+        data = cert.data or {}
+        names = {cert.recipient_name, data.get("name", "")}
+        if cert.kind == "team":
+            names.update(data.get("members") or [])
+        if key in {_name_key(n) for n in names if n}:
+            found.append(Lookup(cert, None, replacement_of(cert)))
+            continue
+        if cert.revision > 1:
+            older = db.session.scalars(select(CertificateRevision).where(
+                CertificateRevision.certificate_id == cert.id, CertificateRevision.revision < cert.revision)
+                .order_by(CertificateRevision.revision.desc())).all()
+            for rev in older:
+                rdata = rev.data or {}
+                rnames = {rdata.get("name", "")} | (set(rdata.get("members") or []) if cert.kind == "team" else set())
+                if key in {_name_key(n) for n in rnames if n}:
+                    found.append(Lookup(cert, rev, replacement_of(cert)))
+                    break
+    return found
+
 # --- selecting what to print ---------------------------------------------------------------
 
 def select_ids(contest_id: int, *, section_id: int | None = None, school_id: int | None = None,

@@ -110,6 +110,8 @@ RULES: dict[str, Rule] = {
     "main.language": Rule(allowed=ALL, public=True),
     "public.notice": Rule(allowed=ALL, public=True, args={"code": "final_code"}),
     "public.verify": Rule(allowed=ALL, public=True, args={"code": "cert_code"}),
+    "public.verify_lookup": Rule(allowed=ALL, public=True, body=form(number="2025-HB-XS-0001", name="张三"),
+                                 post_changes_nothing_for=ALL),
     # --- files: teachers of the school, reviewers of the district, assigned judges, organizers
     "files.download": Rule(allowed=frozenset({"teacher", "reviewer", "judge", "organizer"})),
     # --- teacher

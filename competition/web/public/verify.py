@@ -1,20 +1,57 @@
-"""Certificate verification (证书验证): the page a certificate's QR code opens.
+"""Certificate verification (证书验证 and 查验证书).
 
-Anyone may open it, so it shows only what the certificate itself prints (contest, name,
-school, award) and whether it is valid. Codes are 128-bit random; an unknown code answers 404
-with a page saying the certificate could not be verified, and the route is rate limited per
-address so codes cannot be enumerated.
+* `/verify/<code>`: the page a certificate's QR code opens. Codes are 128-bit random; an unknown
+  code answers 404 with a page saying the certificate could not be verified.
+* `/verify`: for a paper or scanned certificate checked without its QR code (a school, an
+  admissions office, the provincial round): the certificate number and the recipient's name as
+  printed. A wrong number and a wrong name get the same answer, so the form never tells that a
+  number exists under another name; the answer is the page of the POST itself (the name never
+  goes into a URL), nothing is audited or logged.
+
+Anyone may open both, so they show only what the certificate itself prints (contest, name,
+school, project, award, date) and whether it is valid. Both are rate limited per address (the
+lookup more strictly) so codes and numbers cannot be enumerated.
 """
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
 
 from ...extensions import db, limiter
-from ...models import Contest
+from ...models import Certificate, CertificateRevision, Contest
 from ...services import certificates as service
 from .views import bp
 
 VERIFY_LIMIT = "30 per minute"
+# A school or an admissions office checks a handful of papers at a time; guessing numbers and
+# names needs thousands of tries.
+LOOKUP_LIMIT = "10 per minute;100 per hour"
+
+
+class LookupForm(FlaskForm):
+    number = StringField(_l("Certificate number"), validators=[
+        DataRequired(_l("Enter the certificate number printed on the certificate.")), Length(max=80)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "maxlength": 80})
+    name = StringField(_l("Name of the recipient"), validators=[
+        DataRequired(_l("Enter the name printed on the certificate.")), Length(max=100)],
+        render_kw={"autocomplete": "off", "maxlength": 100})
+
+
+def shown(cert: Certificate, old_revision: CertificateRevision | None = None,
+          replaced_by: Certificate | None = None) -> dict:
+    """What the public page shows of one certificate: only what it prints, and its state."""
+    contest = db.session.get(Contest, cert.contest_id)
+    data = old_revision.data if old_revision is not None else cert.data
+    return {
+        "cert": cert, "contest": contest, "data": data or {}, "old_revision": old_revision,
+        "replaced_by": replaced_by,
+        "heading": service.rules.contest_heading(contest.full_name, contest.edition),
+        "issuers": service.settings_of(contest).get("issuers") or [],
+        "date_text": service.rules.chinese_date(service.certificate_date(contest, cert)),
+    }
 
 
 @bp.route("/verify/<code>")
@@ -24,10 +61,15 @@ def verify(code: str):
     if cert is None:
         # Still a 404, but one that tells the person holding the paper what it means.
         return render_template("public/verify_unknown.html"), 404
-    contest = db.session.get(Contest, cert.contest_id)
-    shown = old_revision.data if old_revision is not None else cert.data
-    return render_template(
-        "public/verify.html", cert=cert, contest=contest, data=shown or {}, old_revision=old_revision,
-        heading=service.rules.contest_heading(contest.full_name, contest.edition),
-        issuers=service.settings_of(contest).get("issuers") or [],
-    )
+    return render_template("public/verify.html", v=shown(cert, old_revision, service.replacement_of(cert)))
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@limiter.limit(LOOKUP_LIMIT, methods=["POST"])
+def verify_lookup():
+    form = LookupForm()
+    found = None
+    if form.validate_on_submit():
+        found = [shown(f.cert, f.old_revision, f.replaced_by)
+                 for f in service.lookup(form.number.data, form.name.data)]
+    return render_template("public/verify_lookup.html", form=form, found=found)
