@@ -110,4 +110,7 @@ ACTION_LABELS = {
     "certificate.revoke": _l("Certificate revoked"),
     "certificate.asset": _l("Certificate image uploaded"),
     "certificate.asset_removed": _l("Certificate image removed"),
+    "rubric.create": _l("Rubric set"),
+    "rubric.update": _l("Rubric changed"),
+    "rubric.delete": _l("Rubric removed"),
 }

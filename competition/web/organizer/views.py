@@ -21,3 +21,4 @@ def _organizers_only():
 
 load_topics(__package__, ("home", "contests", "accounts", "judging", "results", "certificates",
                           "exports", "reports", "audit", "jobs"))
+load_topics(__package__, ("rubrics",))

@@ -1,0 +1,216 @@
+"""The rubric editor (评分标准): every round x section rubric of a contest, edited row by row.
+
+What may change once judges have scored is decided in services/rubrics.py (its docstring says why).
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
+from wtforms.validators import Length, Optional
+
+from ...domain.scoring import format_score
+from ...extensions import db
+from ...models import Contest, Rubric
+from ...services import ServiceError
+from ...services import rubrics as service
+from .views import bp
+
+MAX_ROWS = service.MAX_CRITERIA + 10  # rows read from one form; more is not a rubric
+
+
+class RubricForm(FlaskForm):
+    name = StringField(_l("Rubric name"), validators=[Optional(), Length(max=200)])
+    note = StringField(_l("Note for the audit log (optional)"), validators=[Optional(), Length(max=500)])
+    version = HiddenField()
+
+
+class DeleteForm(FlaskForm):
+    note = StringField(_l("Note for the audit log (optional)"), validators=[Optional(), Length(max=500)])
+
+
+def _round_and_section(contest: Contest, number: int):
+    rnd = next((r for r in contest.rounds if r.number == number), None)
+    if rnd is None:
+        abort(404)
+    code = (request.args.get("section") or "").strip()
+    if not code or code == "*":
+        return rnd, None
+    section = next((s for s in contest.sections if s.code == code), None)
+    if section is None:
+        abort(404)
+    return rnd, section
+
+
+def _rows_from(criteria, *, copied: bool = False) -> list[dict]:
+    return [{"id": None if copied else c.id, "code": c.code, "name": c.name,
+             "max_score": format_score(c.max_score), "weight": format_score(c.weight or 1.0),
+             "descriptors": c.descriptors or "", "order": str(i + 1), "remove": False, "new": copied}
+            for i, c in enumerate(criteria)]
+
+
+def _blank_row(position: int) -> dict:
+    return {"id": None, "code": "", "name": "", "max_score": "", "weight": "1", "descriptors": "",
+            "order": str(position), "remove": False, "new": True}
+
+
+def _rows_from_form() -> list[dict]:
+    """The criterion rows as posted: c-<i>-<field>, in the order of the page."""
+    indexes = sorted({int(k.split("-")[1]) for k in request.form
+                      if k.startswith("c-") and k.count("-") >= 2 and k.split("-")[1].isdigit()})[:MAX_ROWS]
+    rows = []
+    for i in indexes:
+        get = lambda name, i=i: (request.form.get(f"c-{i}-{name}") or "")  # noqa: E731
+        raw_id = get("id").strip()
+        rows.append({"id": int(raw_id) if raw_id.isdigit() else None, "code": get("code").strip(),
+                     "name": get("name"), "max_score": get("max"), "weight": get("weight"),
+                     "descriptors": get("descriptors"), "order": get("order"),
+                     "remove": bool(get("remove")), "new": not raw_id.isdigit()})
+    return rows
+
+
+def _inputs(rows: list[dict]) -> list[service.RowInput]:
+    return [service.RowInput(id=r["id"], code=r["code"] if r["new"] else "", name=r["name"],
+                             max_score=r["max_score"], weight=r["weight"], descriptors=r["descriptors"],
+                             order=r["order"], remove=r["remove"]) for r in rows]
+
+
+def _renumber(rows: list[dict]) -> None:
+    for i, row in enumerate(rows):
+        row["order"] = str(i + 1)
+
+
+def _preview_scale(rows: list[dict]) -> float | None:
+    """sum(weight * max) of the rows as typed, when every kept row has numbers."""
+    total = 0.0
+    for r in rows:
+        if r["remove"] or (r["new"] and not (r["name"].strip() or r["max_score"].strip())):
+            continue
+        try:
+            total += float(r["max_score"]) * float(r["weight"] or 1)
+        except ValueError:
+            return None
+    return round(total, 4) if total > 0 else None
+
+
+@bp.route("/contests/<int:contest_id>/rubrics")
+def rubrics(contest_id: int):
+    contest = db.get_or_404(Contest, contest_id)
+    return render_template("organizer/rubrics.html", contest=contest, rounds=service.overview(contest),
+                           sources=service.copy_sources(contest), scale=service.full_scale,
+                           fmt=format_score, refs=service.tie_break_refs(contest))
+
+
+@bp.route("/contests/<int:contest_id>/rounds/<int:number>/rubric", methods=["GET", "POST"])
+def rubric_edit(contest_id: int, number: int):
+    contest = db.get_or_404(Contest, contest_id)
+    rnd, section = _round_and_section(contest, number)
+    rubric = service.find_rubric(rnd, section.id if section else None)
+    shared = service.find_rubric(rnd, None) if section else None
+    form = RubricForm()
+    problems: dict = {}
+    general: list[str] = []
+    stale = None
+    confirm: list[str] = []
+    copied_from = None
+    status = 200
+
+    if request.method == "GET":
+        if rubric is not None:
+            rows = _rows_from(rubric.criteria)
+            form.name.data = rubric.name
+        else:
+            source = None
+            copy_id = request.args.get("copy", type=int)
+            if copy_id == 0:  # start empty
+                pass
+            elif copy_id:
+                source = db.session.get(Rubric, copy_id)
+                if source is None or source.round.contest_id != contest.id:
+                    abort(404)
+            elif shared is not None:
+                source = shared
+            copied_from = source
+            rows = _rows_from(source.criteria, copied=True) if source else [_blank_row(1)]
+            form.name.data = (f"{section.name}{rnd.name}" if section else rnd.name) if section or not source \
+                else source.name
+        form.version.data = service.fingerprint(rubric)
+    else:
+        rows = _rows_from_form()
+        action = request.form.get("action", "save")
+        if not form.validate_on_submit():
+            general = [e for errors in form.errors.values() for e in errors] or \
+                [_("The form expired (or came from another page). Your input is kept; save again.")]
+            form.version.data = form.version.data or service.fingerprint(rubric)
+            status = 400
+        elif action == "add":
+            rows.append(_blank_row(len(rows) + 1))
+        elif action.startswith(("up-", "down-")):
+            direction, _sep, index = action.partition("-")
+            i = int(index) if index.isdigit() else -1
+            j = i - 1 if direction == "up" else i + 1
+            if 0 <= i < len(rows) and 0 <= j < len(rows):
+                rows[i], rows[j] = rows[j], rows[i]
+                _renumber(rows)
+        else:
+            try:
+                rubric = service.save(contest, rnd, section, form.name.data or "", _inputs(rows), actor=current_user,
+                                      expected=form.version.data or "", note=form.note.data,
+                                      confirm_remove=action == "confirm")
+            except service.StaleRubric as exc:
+                db.session.rollback()
+                stale = exc.rubric
+                general = [exc.message]
+                form.version.data = service.fingerprint(exc.rubric)
+                status = 409
+            except service.NeedsConfirmation as exc:
+                db.session.rollback()
+                confirm = [c.name for c in exc.removed]
+            except service.RubricInvalid as exc:
+                db.session.rollback()
+                problems = {(str(k[0]) if k[0] is not None else "rubric", k[1]): v for k, v in exc.fields.items()}
+                general = exc.general
+                status = 400
+            except ServiceError as exc:
+                db.session.rollback()
+                general = [exc.message]
+                status = 400
+            else:
+                db.session.commit()
+                flash(_("The rubric %(name)s was saved. Judges see it the next time they open an entry.",
+                        name=rubric.name), "success")
+                return redirect(url_for("organizer.rubric_edit", contest_id=contest.id, number=rnd.number,
+                                        section=section.code if section else None))
+
+    sheets = service.rubric_sheet_count(rnd, section.id if section else None) if rubric is not None else \
+        (service.sheet_count(rnd, [section.id]) if section else 0)
+    return render_template(
+        "organizer/rubric_edit.html", contest=contest, rnd=rnd, section=section, rubric=rubric, shared=shared,
+        form=form, rows=rows, problems=problems, general=general, stale=stale, confirm=confirm,
+        copied_from=copied_from, sheets=sheets, locked=sheets > 0, sources=service.copy_sources(contest),
+        refs=set(service.tie_break_refs(contest)), preview=_preview_scale(rows), fmt=format_score,
+        delete_form=DeleteForm(),
+    ), status
+
+
+@bp.route("/contests/<int:contest_id>/rounds/<int:number>/rubric/delete", methods=["POST"])
+def rubric_delete(contest_id: int, number: int):
+    contest = db.get_or_404(Contest, contest_id)
+    rnd, section = _round_and_section(contest, number)
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired (or came from another page). Nothing was removed."), "danger")
+    else:
+        try:
+            service.delete(contest, rnd, section, actor=current_user, note=form.note.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return redirect(url_for("organizer.rubric_edit", contest_id=contest.id, number=rnd.number,
+                                    section=section.code if section else None))
+        db.session.commit()
+        flash(_("The rubric was removed."), "success")
+    return redirect(url_for("organizer.rubrics", contest_id=contest.id))
