@@ -199,9 +199,13 @@ def test_lookup_is_rate_limited(issued, tmp_root, database_url):
     limited = create_app(make_test_config(tmp_root, database_url, RATELIMIT_ENABLED=True))
     try:
         c = limited.test_client()
+        assert all(check(c, "", "张三").status_code == 200 for _ in range(12))  # nothing looked up, not counted
         statuses = [check(c, f"2025-XX-XS-{i:04d}", "张三").status_code for i in range(11)]
         assert statuses[:10] == [200] * 10 and statuses[10] == 429
-        assert check(c, issued.zhou.number, "周子涵").status_code == 429  # even a right guess now
+        refused = check(c, issued.zhou.number, "周子涵")  # even a right guess now
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 429 and "查验次数过多" in html and VALID not in html
+        assert 'value="周子涵"' in html and issued.zhou.number in html  # the form keeps what was typed
         assert c.get("/verify").status_code == 200  # the form itself still opens
     finally:
         limiter.enabled = False

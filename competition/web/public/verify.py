@@ -14,8 +14,11 @@ lookup more strictly) so codes and numbers cannot be enumerated.
 """
 from __future__ import annotations
 
-from flask import render_template
+from functools import wraps
+
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
@@ -27,7 +30,8 @@ from .views import bp
 
 VERIFY_LIMIT = "30 per minute"
 # A school or an admissions office checks a handful of papers at a time; guessing numbers and
-# names needs thousands of tries.
+# names needs thousands of tries. A form sent with a field left empty looks nothing up and is
+# not counted.
 LOOKUP_LIMIT = "10 per minute;100 per hour"
 
 
@@ -64,8 +68,25 @@ def verify(code: str):
     return render_template("public/verify.html", v=shown(cert, old_revision, service.replacement_of(cert)))
 
 
+def _both_fields_empty_or_missing() -> bool:
+    return not ((request.form.get("number") or "").strip() and (request.form.get("name") or "").strip())
+
+
+def _limited_answers_on_the_form(view):
+    """Over the limit, the form again with what was typed and why it was refused (a 429), not the
+    bare error page."""
+    @wraps(view)
+    def inner(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except RateLimitExceeded:
+            return render_template("public/verify_lookup.html", form=LookupForm(), found=None, limited=True), 429
+    return inner
+
+
 @bp.route("/verify", methods=["GET", "POST"])
-@limiter.limit(LOOKUP_LIMIT, methods=["POST"])
+@_limited_answers_on_the_form
+@limiter.limit(LOOKUP_LIMIT, methods=["POST"], exempt_when=_both_fields_empty_or_missing)
 def verify_lookup():
     form = LookupForm()
     found = None
