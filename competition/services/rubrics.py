@@ -94,6 +94,16 @@ def tie_break_refs(contest: Contest) -> list[str]:
             if isinstance(key, str) and key.startswith("criterion:")]
 
 
+def tie_break_criteria(contest: Contest) -> list[tuple[str, str | None]]:
+    """(what the tie-break names, the criterion name it finds in the contest or None)."""
+    crit = [c for rnd in contest.rounds for rub in rnd.rubrics for c in rub.criteria]
+    out = []
+    for ref in tie_break_refs(contest):
+        found = next((c.name for c in crit if c.code == ref), None) or next((c.name for c in crit if c.name == ref), None)
+        out.append((ref, found))
+    return out
+
+
 def fingerprint(rubric: Rubric | None) -> str:
     """A short hash of what is stored, so a save based on an older page is noticed."""
     if rubric is None:

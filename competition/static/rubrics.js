@@ -21,7 +21,7 @@
       var name = row.querySelector("input[name$='-name']").value.trim();
       var blank = !name && String(row.querySelector("[data-max]").value).trim() === "";
       if (removed || blank) { parts.push(null); return; }
-      if (isNaN(max) || isNaN(weight)) { ok = false; parts.push(null); return; }
+      if (!(max > 0 && max <= 1000 && weight > 0 && weight <= 100)) { ok = false; parts.push(null); return; }
       total += max * weight;
       parts.push(max * weight);
     });

@@ -242,3 +242,18 @@ def test_unknown_round_or_section_is_404(world, login_as):
     client = login_as(world.organizer)
     assert client.get(_url(world.contest, 9)).status_code == 404
     assert client.get(_url(world.contest, 1, "NOPE")).status_code == 404
+
+
+def test_codes_stay_visible_after_a_refused_save(world, login_as):
+    client = login_as(world.organizer)
+    contest = world.contest
+    html = client.get(_url(contest)).get_data(as_text=True)
+    page = client.post(_url(contest), data=_post_data(html, **{"c-1-max": "0"})).get_data(as_text=True)
+    assert "<code>novelty</code>" in page and "<code>science</code>" in page
+
+
+def test_overview_warns_about_a_tie_break_naming_no_criterion(world, login_as):
+    contest = world.contest
+    contest.settings = {**(contest.settings or {}), "tie_break": ["criterion:艺术性", "criterion:novelty"]}
+    html = login_as(world.organizer).get(f"/organizer/contests/{contest.id}/rubrics").get_data(as_text=True)
+    assert "决胜规则引用了评分项 艺术性" in html and "创新性（novelty）" in html

@@ -90,9 +90,12 @@ def _preview_scale(rows: list[dict]) -> float | None:
         if r["remove"] or (r["new"] and not (r["name"].strip() or r["max_score"].strip())):
             continue
         try:
-            total += float(r["max_score"]) * float(r["weight"] or 1)
+            max_score, weight = float(r["max_score"]), float(r["weight"] or 1)
         except ValueError:
             return None
+        if not (0 < max_score <= service.MAX_SCORE and 0 < weight <= service.MAX_WEIGHT):
+            return None
+        total += max_score * weight
     return round(total, 4) if total > 0 else None
 
 
@@ -101,7 +104,7 @@ def rubrics(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     return render_template("organizer/rubrics.html", contest=contest, rounds=service.overview(contest),
                            sources=service.copy_sources(contest), scale=service.full_scale,
-                           fmt=format_score, refs=service.tie_break_refs(contest))
+                           fmt=format_score, ties=service.tie_break_criteria(contest))
 
 
 @bp.route("/contests/<int:contest_id>/rounds/<int:number>/rubric", methods=["GET", "POST"])
