@@ -378,6 +378,13 @@ def select_ids(contest_id: int, *, section_id: int | None = None, school_id: int
 
 # --- rendering -----------------------------------------------------------------------------
 
+def lookup_address() -> str:
+    """Where a certificate can be checked by its number (printed under the QR code for scans and
+    photocopies, where the code may not read): the public address without its scheme."""
+    base = str(current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    return f"{base.split('://', 1)[-1]}/verify"
+
+
 def verify_url(code: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{code}"
 
@@ -472,7 +479,7 @@ def document_context(contest: Contest) -> dict:
                for i, name in enumerate((setting.get("issuers") or [])[:ISSUER_SLOTS])]
     return {"page": page_setup(setting), "assets": {"background": assets.get("background")},
             "issuers": issuers, "heading": rules.contest_heading(contest.full_name, contest.edition),
-            "doc_title": contest.full_name}
+            "doc_title": contest.full_name, "lookup_address": lookup_address()}
 
 
 def render_html(contest: Contest, certs: Sequence[Certificate], doc: dict | None = None) -> str:

@@ -152,6 +152,10 @@ def test_qr_code_decodes_to_the_verify_url(issued, tmp_path, app):
     decoded = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(tmp_path / "page.png")],
                              capture_output=True, text=True, check=True).stdout.strip()
     assert decoded == f"{app.config['PUBLIC_BASE_URL']}/verify/{cert.verification_code}"
+    # For photocopies whose code no longer reads: where to check by number, printed by the number.
+    text = pdf_text(pdf).replace(" ", "")
+    address = app.config["PUBLIC_BASE_URL"].split("://", 1)[-1]
+    assert f"查验：{address}/verify" in text
 
 
 def _dark_pixels(png: Path) -> int:
