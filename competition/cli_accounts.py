@@ -43,6 +43,8 @@ def register(app) -> None:
         t = plan.table
         where = f"工作表 {t.sheet}" if t.sheet else f"编码 {t.encoding}"
         click.echo(f"{file.name}: {kind}, {where}, 表头在第 {t.header_line} 行, {len(plan.rows)} 行数据")
+        for line in imports.column_report_lines(plan):
+            click.echo(f"  {line}")
         click.echo(f"  新建 {plan.count('create')}  修改 {plan.count('update')}  不变 {plan.count('same')}"
                    f"  有问题 {len(plan.problem_rows)}")
         for row in plan.rows:

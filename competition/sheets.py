@@ -24,6 +24,7 @@ NFKC-normalised (full-width digits and letters become ASCII).
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 import unicodedata
@@ -44,16 +45,21 @@ MAX_RATIO = 200  # uncompressed / compressed, per member larger than 1 MB
 MAX_MEMBERS = 2_000
 MAX_CSV_BYTES = 20 * 1024 * 1024
 MAX_EMPTY_RUN = 1_000  # consecutive empty rows after which reading stops
+MAX_REPORT_COLUMNS = 256  # columns beyond this are neither read nor reported
+SUGGEST_CUTOFF = 0.7  # difflib ratio from which an unread header is "close" to a known name
+SUGGEST_CONTAINS = 0.8  # the score of a header containing a known name (所属学校 ⊃ 学校) or contained in one
 
 KINDS = ("text", "name", "phone", "email", "code", "int")
 
 
 class SheetError(Exception):
-    """The file cannot be read as a table; `message` says why (translate at the edge)."""
+    """The file cannot be read as a table; `message` says why, `hints` what to do (translate at the edge)."""
 
-    def __init__(self, message: Message):
-        super().__init__(str(message))
+    def __init__(self, message: Message, hints: list[Message] | None = None, matched: int = 0):
+        super().__init__(" ".join(str(m) for m in [message, *(hints or [])]))
         self.message = message
+        self.hints = list(hints or [])
+        self.matched = matched  # a header lacking required columns: the columns it did match (and hinted)
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,31 @@ class Row:
         return self.values.get(key)
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """The known column an unread header resembles, and the accepted name closest to it."""
+
+    column: Column
+    alias: str
+    ratio: float  # difflib's ratio alone (containment aside): from SUGGEST_CUTOFF on, a likely typo
+
+
+@dataclass
+class HeaderCell:
+    """One column of the header row: read into `key`, or not read (and then why not)."""
+
+    index: int  # 0-based position in the row
+    text: str  # the header as found (cleaned for display); "" for a column without a header
+    key: str | None = None  # the column it is read into; None when it is not read
+    same_as: str | None = None  # not read: names a column already read from an earlier header cell
+    suggestion: Suggestion | None = None  # not read: the known column it resembles (difflib)
+    filled: int = 0  # not read: the data cells under it that are not empty
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+
 @dataclass
 class Table:
     sheet: str | None  # None for CSV
@@ -84,6 +115,16 @@ class Table:
     sheets: list[str] = field(default_factory=list)  # every sheet of the workbook
     encoding: str | None = None  # CSV only
     filled_down: dict[str, int] = field(default_factory=dict)  # key -> cells filled from a merge
+    header_cells: list[HeaderCell] = field(default_factory=list)  # every column, read or not, left to right
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column position (0 -> A, 26 -> AA)."""
+    n, letters = index + 1, ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 # ---------------------------------------------------------------- text cleaning
@@ -186,15 +227,56 @@ def _header_key(value) -> str:
     return text.strip("*:：#")
 
 
+_SPACE_AT_WIDE_PUNCT = re.compile(r"\s*([\u3000-\u303f\uff00-\uffef])\s*")
+
+
+def header_text(value) -> str:
+    """A header cell as shown to people: one line (Alt+Enter breaks joined), no space at （）."""
+    text = clean_text(cell_text(value)) or ""
+    return _SPACE_AT_WIDE_PUNCT.sub(r"\1", text)
+
+
+def _wanted(columns: list[Column]) -> dict[str, str]:
+    """Every accepted header name (reduced) -> column key; the first column naming it wins."""
+    wanted: dict[str, str] = {}
+    for col in columns:
+        for alias in col.aliases:
+            wanted.setdefault(_header_key(alias), col.key)
+    return wanted
+
+
+def suggest(header, columns: list[Column]) -> Suggestion | None:
+    """The known column an unrecognised header most likely means (联系电活 -> 联系电话), or None.
+
+    Every accepted name counts (学校 and 学校全称 as well as 学校名称). A header is close when
+    difflib's ratio reaches `SUGGEST_CUTOFF`, or when one contains the other (学校名 in 学校名称,
+    电话 in 办公电话; scored `SUGGEST_CONTAINS`, so 所属学校 means 学校 rather than 所属学科).
+    Headers of one character are never guessed at.
+    """
+    key = _header_key(header)
+    if len(key) < 2:
+        return None
+    best, best_score = None, 0.0
+    for col in columns:
+        for alias in col.aliases:
+            name = _header_key(alias)
+            if not name:
+                continue
+            ratio = difflib.SequenceMatcher(None, key, name).ratio()
+            score = ratio
+            if len(name) >= 2 and (name in key or key in name):
+                score = max(score, SUGGEST_CONTAINS)
+            if score >= SUGGEST_CUTOFF and score > best_score:
+                best, best_score = Suggestion(col, alias, ratio), score
+    return best
+
+
 # ---------------------------------------------------------------- locating the header
 
 
 def _match_header(cells, columns: list[Column]) -> dict[str, int]:
     """Map column keys to positions in one row; the first header cell matching a column wins."""
-    wanted = {}
-    for col in columns:
-        for alias in col.aliases:
-            wanted.setdefault(_header_key(alias), col.key)
+    wanted = _wanted(columns)
     found: dict[str, int] = {}
     for index, value in enumerate(cells):
         key = wanted.get(_header_key(value))
@@ -209,6 +291,7 @@ class _Candidate:
     line: int
     positions: dict[str, int]
     headers: dict[str, str]
+    cells: tuple = ()
 
 
 def _find_header(rows_head: list[tuple], columns: list[Column], sheet: str | None) -> _Candidate | None:
@@ -218,13 +301,58 @@ def _find_header(rows_head: list[tuple], columns: list[Column], sheet: str | Non
         if len(positions) < 2:
             continue
         if best is None or len(positions) > len(best.positions):
-            headers = {k: clean_text(cell_text(cells[i])) or "" for k, i in positions.items()}
-            best = _Candidate(sheet, offset + 1, positions, headers)
+            headers = {k: header_text(cells[i]) for k, i in positions.items()}
+            best = _Candidate(sheet, offset + 1, positions, headers, tuple(cells))
     return best
+
+
+def _count_unread(cells, read: set[int], filled: dict[int, int]) -> None:
+    """Count the non-empty cells of a data row in the columns that are not read."""
+    for index, value in enumerate(cells[:MAX_REPORT_COLUMNS]):
+        if index not in read and value is not None and (not isinstance(value, str) or value.strip()):
+            filled[index] = filled.get(index, 0) + 1
+
+
+def _header_cells(cand: _Candidate, columns: list[Column], filled: dict[int, int]) -> list[HeaderCell]:
+    """Every column of the header row, read or not; unread ones say why (same as / resembles)."""
+    wanted = _wanted(columns)
+    read_at = {i: k for k, i in cand.positions.items()}
+    found = []
+    for index in sorted({*range(min(len(cand.cells), MAX_REPORT_COLUMNS)), *read_at, *filled}):
+        raw = cand.cells[index] if index < len(cand.cells) else None
+        text = header_text(raw)
+        if index in read_at:
+            found.append(HeaderCell(index, text, key=read_at[index]))
+            continue
+        if not text and not filled.get(index):
+            continue
+        cell = HeaderCell(index, text, filled=filled.get(index, 0))
+        if text:
+            cell.same_as = wanted.get(_header_key(raw))
+            cell.suggestion = None if cell.same_as else suggest(raw, columns)
+        found.append(cell)
+    return found
 
 
 def _missing_required(candidate: _Candidate, columns: list[Column]) -> list[str]:
     return [c.aliases[0] for c in columns if c.required and c.key not in candidate.positions]
+
+
+def _rename_hints(best: _Candidate, columns: list[Column]) -> list[Message]:
+    """For each missing required column, the unread header that looks like it (学校名 for 学校名称)."""
+    missing = {c.key for c in columns if c.required and c.key not in best.positions}
+    read = set(best.positions.values())
+    hints = []
+    for index, raw in enumerate(best.cells[:MAX_REPORT_COLUMNS]):
+        if index in read or not header_text(raw):
+            continue
+        found = suggest(raw, columns)
+        if found and found.column.key in missing:
+            hints.append(Message(
+                N_("Column %(letter)s is headed “%(header)s”: did you mean “%(name)s”? If it holds that, "
+                   "rename the header to “%(name)s” and upload the file again."),
+                {"letter": column_letter(index), "header": header_text(raw), "name": found.alias}))
+    return hints
 
 
 def _no_header_error(best: _Candidate | None, columns: list[Column]) -> SheetError:
@@ -234,12 +362,14 @@ def _no_header_error(best: _Candidate | None, columns: list[Column]) -> SheetErr
             N_("No header row with the expected columns was found in the first %(n)d rows "
                "(expected columns such as %(names)s)."), {"n": HEADER_SEARCH_ROWS, "names": names}))
     names = "、".join(_missing_required(best, columns))
+    hints = _rename_hints(best, columns)
+    matched = len(best.positions) + len(hints)
     if best.sheet is None:
         return SheetError(Message(N_("The header row (row %(line)d) lacks the required columns: %(names)s."),
-                                  {"line": best.line, "names": names}))
+                                  {"line": best.line, "names": names}), hints, matched)
     return SheetError(Message(
         N_("The header row (sheet %(sheet)s, row %(line)d) lacks the required columns: %(names)s."),
-        {"sheet": best.sheet, "line": best.line, "names": names}))
+        {"sheet": best.sheet, "line": best.line, "names": names}), hints, matched)
 
 
 # ---------------------------------------------------------------- file kinds
@@ -354,10 +484,13 @@ def _read_xlsx(data: bytes, columns: list[Column], max_rows: int) -> Table:
         ws, cand = chosen
         kinds = {c.key: c.kind for c in columns}
         by_line: dict[int, list] = {}
+        read = set(cand.positions.values())
+        unread: dict[int, int] = {}
         empty_run = 0
         for line, cells in _rows_of(ws):
             if line <= cand.line:
                 continue
+            _count_unread(cells, read, unread)
             values = [cells[i] if i < len(cells) else None for i in cand.positions.values()]
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 empty_run += 1
@@ -393,7 +526,7 @@ def _read_xlsx(data: bytes, columns: list[Column], max_rows: int) -> Table:
     rows = [Row(line, {key: clean_value(vals[k], kinds[key]) for k, key in enumerate(keys)})
             for line, vals in sorted(by_line.items())]
     return Table(sheet=ws.title, header_line=cand.line, columns=cand.headers, rows=rows,
-                 sheets=sheets, filled_down=filled)
+                 sheets=sheets, filled_down=filled, header_cells=_header_cells(cand, columns, unread))
 
 
 # ---------------------------------------------------------------- csv
@@ -434,8 +567,11 @@ def _read_csv(data: bytes, columns: list[Column], max_rows: int) -> Table:
         raise _no_header_error(cand, columns)
     kinds = {c.key: c.kind for c in columns}
     rows: list[Row] = []
+    read = set(cand.positions.values())
+    unread: dict[int, int] = {}
 
     def take(line: int, cells) -> None:
+        _count_unread(cells, read, unread)
         raw = {k: (cells[i] if i < len(cells) else None) for k, i in cand.positions.items()}
         raw = {k: (v if v is None or v.strip() else None) for k, v in raw.items()}
         if all(v is None for v in raw.values()):
@@ -452,7 +588,8 @@ def _read_csv(data: bytes, columns: list[Column], max_rows: int) -> Table:
             take(line, cells)
     except csv.Error:
         raise SheetError(Message(N_("The CSV file is malformed (unbalanced quotes).")))  # noqa: B904
-    return Table(sheet=None, header_line=cand.line, columns=cand.headers, rows=rows, encoding=encoding)
+    return Table(sheet=None, header_line=cand.line, columns=cand.headers, rows=rows, encoding=encoding,
+                 header_cells=_header_cells(cand, columns, unread))
 
 
 def read_table(data: bytes, filename: str, columns: list[Column], *, max_rows: int = MAX_ROWS) -> Table:

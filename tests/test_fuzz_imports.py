@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from competition import sheets
 from competition.messages import translate
-from competition.services.imports import COLUMNS
+from competition.services.imports import COLUMNS, column_report
 from tests.factories import SAMPLES
 
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")  # hand-made zips repeat names
@@ -37,6 +37,7 @@ def read(data: bytes, name: str, kind: str, max_rows: int = sheets.MAX_ROWS):
         table = sheets.read_table(data, name, COLUMNS[kind], max_rows=max_rows)
     except sheets.SheetError as exc:
         assert translate(exc.message).strip()
+        assert all(translate(h).strip() for h in exc.hints) and exc.matched >= 0
         return None
     keys = {c.key for c in COLUMNS[kind]}
     assert set(table.columns) <= keys
@@ -47,6 +48,17 @@ def read(data: bytes, name: str, kind: str, max_rows: int = sheets.MAX_ROWS):
     for row in table.rows:
         assert set(row.values) == set(table.columns)
         assert all(v is None or isinstance(v, str) for v in row.values.values())
+    # the column report: every read column once, left to right; unread ones say why or are plainly unused
+    cells = table.header_cells
+    assert [c.index for c in cells] == sorted({c.index for c in cells})
+    assert sorted(c.key for c in cells if c.key) == sorted(table.columns)
+    for c in cells:
+        assert c.key or c.text or c.filled > 0
+        assert not (c.same_as and c.suggestion)
+        assert c.same_as is None or c.same_as in table.columns
+    notes, absent = column_report(kind, table)
+    assert len(notes) == len(cells) and all(n.note for n in notes if n.field is None)
+    assert all(isinstance(name, str) for name in absent)
     return table
 
 
@@ -160,7 +172,7 @@ def test_workbook_with_strange_merged_ranges(refs) -> None:
         cells = "".join(f'<mergeCell ref="{_xml_attr(r)}"/>' for r in refs)
         block = f'<mergeCells count="{len(refs)}">{cells}</mergeCells>'.encode()
         if b"<mergeCells" in xml:
-            return re.sub(rb"<mergeCells.*?</mergeCells>", block, xml, flags=re.S)
+            return re.sub(rb"<mergeCells.*?</mergeCells>", lambda _m: block, xml, flags=re.S)
         return xml.replace(b"</sheetData>", b"</sheetData>" + block)
 
     read(_replace_member(data, member, change), "teachers.xlsx", "teachers")

@@ -1,5 +1,6 @@
 """The sheet reader on the office-made samples and on broken files (no database)."""
 import io
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -188,3 +189,116 @@ def test_clean_value(raw, kind, expected):
 def test_phone_checks():
     assert sheets.phone_ok("13956108876") and sheets.phone_ok("0561-3098765") and sheets.phone_ok(None)
     assert not sheets.phone_ok("12345") and not sheets.phone_ok("1395610887")
+
+
+# ---------------------------------------------------------------- the columns of the header row
+
+
+def relabel(data: bytes, renames: dict[str, str]) -> bytes:
+    """A LibreOffice-made workbook with some header cells retyped (only its shared strings change,
+    so merges, styles and number cells stay LibreOffice's own)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/sharedStrings.xml":
+                text = body.decode("utf-8")
+                for old, new in renames.items():
+                    target = f'<t xml:space="preserve">{old}</t>'
+                    assert target in text, old
+                    new_xml = new.replace("&", "&amp;").replace("<", "&lt;")
+                    text = text.replace(target, f'<t xml:space="preserve">{new_xml}</t>', 1)
+                body = text.encode("utf-8")
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def cells_of(table):
+    return {c.letter: c for c in table.header_cells}
+
+
+def test_samples_report_every_column_read_or_not():
+    t = read("teachers_libreoffice.xlsx")
+    cells = cells_of(t)
+    assert list(cells) == list("ABCDEFG")
+    assert [cells[x].key for x in "BCDEFG"] == ["district", "school", "name", "gender", "phone", "email"]
+    seq = cells["A"]  # 序号: not read, nothing like any field, filled in every row
+    assert seq.text == "序号" and seq.key is None and seq.suggestion is None and seq.same_as is None
+    assert seq.filled == 40
+    j = cells_of(read("judges_libreoffice.xlsx", "judges"))
+    assert j["H"].text == "备注" and j["H"].key is None and j["H"].suggestion is None
+    assert j["H"].filled == 6  # 评审组长, 办公电话, 外聘 ...
+    e = cells_of(read("entries_libreoffice.xlsx", "entries"))
+    assert [c.text for c in e.values() if c.key is None] == ["序号"]
+    for name in ("schools_gbk.csv", "schools_utf8_bom.csv"):
+        s = read(name, "schools")
+        assert all(c.key for c in s.header_cells) and len(s.header_cells) == 5
+
+
+@pytest.mark.parametrize("header,kind,alias", [
+    ("联系电活", "teachers", "联系电话"),
+    ("学校名", "teachers", "学校名称"),
+    ("学校名", "schools", "学校名称"),
+    ("电子油箱", "teachers", "电子邮箱"),
+    ("教师姓命", "teachers", "教师姓名"),
+    ("手机号吗", "judges", "手机号"),
+    ("联系人电话", "schools", "联系电话"),  # a phone, not 联系人
+    ("所属学校", "entries", "学校"),  # contains 学校: not 所属学科
+    ("指导教师3", "entries", "指导教师"),
+    ("办公电话", "judges", "电话"),
+    ("Ｅ－ｍａｉｌ地址", "teachers", "e-mail"),
+])
+def test_a_header_close_to_a_known_name_is_suggested(header, kind, alias):
+    found = sheets.suggest(header, COLUMNS[kind])
+    assert found is not None and found.alias == alias
+
+
+@pytest.mark.parametrize("header", ["序号", "备注", "身份证号码", "微信号", "QQ号", "出生年月", "民族", "学号",
+                                    "区", "", "年级"])
+def test_unrelated_headers_get_no_suggestion(header):
+    assert sheets.suggest(header, COLUMNS["teachers"]) is None
+
+
+def test_retyped_headers_in_a_libreoffice_workbook():
+    """Alt+Enter inside a header cell, spaces, full-width brackets, a misspelt and a duplicate column."""
+    data = relabel(fa.sample("teachers_libreoffice.xlsx"), {
+        "教师姓名": " 教师\n姓名 ",  # Alt+Enter and stray spaces
+        "学校名称": "学校名称（全称）",  # full-width brackets around a note
+        "手机": "联系电活",  # misspelt: not read
+        "邮箱": "手机号码",  # a second phone column? no: the first phone-like header is read
+    })
+    t = sheets.read_table(data, "t.xlsx", TEACHERS)
+    assert t.header_line == 2 and t.filled_down == {"district": 36}  # the merged title and 区县 still work
+    cells = cells_of(t)
+    assert cells["D"].key == "name" and cells["D"].text == "教师姓名"
+    assert cells["C"].key == "school" and cells["C"].text == "学校名称（全称）"
+    assert cells["G"].key == "phone" and cells["G"].text == "手机号码"
+    typo = cells["F"]
+    assert typo.key is None and typo.suggestion.alias == "联系电话" and typo.suggestion.column.key == "phone"
+    assert typo.filled == 40
+    rows = {r.line: r.values for r in t.rows}
+    assert rows[22]["name"] == "秦勇" and rows[3]["school"] == "淮北市第一中学"
+
+
+def test_second_column_for_the_same_field_and_a_column_without_header():
+    text = "学校,姓名,手机,联系电话,,备注\n一中,甲,13900000001,0561-3021188,x,\n一中,乙,,,,\n"
+    t = sheets.read_table(text.encode("utf-8"), "t.csv", TEACHERS)
+    cells = cells_of(t)
+    assert cells["C"].key == "phone" and cells["D"].key is None and cells["D"].same_as == "phone"
+    assert cells["D"].filled == 1
+    assert cells["E"].text == "" and cells["E"].filled == 1 and cells["E"].key is None
+    assert cells["F"].text == "备注" and cells["F"].filled == 0
+
+
+def test_missing_required_column_names_the_header_that_looks_like_it():
+    data = relabel(fa.sample("teachers_libreoffice.xlsx"), {"学校名称": "学校名"})
+    with pytest.raises(sheets.SheetError) as exc:
+        sheets.read_table(data, "t.xlsx", TEACHERS)
+    assert "学校名称" in str(exc.value.message)
+    [hint] = exc.value.hints
+    assert hint.params == {"letter": "C", "header": "学校名", "name": "学校名称"}
+    gbk = fa.sample("schools_gbk.csv").decode("gb18030").replace("学校名称", "学校名", 1).encode("gb18030")
+    with pytest.raises(sheets.SheetError) as exc:
+        sheets.read_table(gbk, "s.csv", COLUMNS["schools"])
+    assert [h.params["header"] for h in exc.value.hints] == ["学校名"]

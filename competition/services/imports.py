@@ -13,6 +13,11 @@ New accounts get a username (t/r/j + mobile number, or a stable code when there 
 random initial password and must change it at first login; `credentials_workbook` lays the
 passwords out for the organizer to hand out.
 
+The plan also reports every column of the header row (`column_report`): which field it is read
+into, or why it is not read, with a "did you mean …?" when its header is close to an accepted name
+(联系电活, 学校名); `ColumnNote.warn` marks an unread column that probably holds data the import
+needs (close to a field that was not found, or a second column for a field already read).
+
 Between preview and confirmation the uploaded file is kept under EXPORT_FOLDER/imports/<token>/
 with the uploader's id (`stash_upload`, `load_stash`); the rows are never carried in the form.
 """
@@ -37,7 +42,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..messages import translate
 from ..models import Adviser, Contest, District, Entry, School, Student, User, UserRole, utcnow
-from ..sheets import Column, SheetError, Table, email_ok, is_mobile, match_key, phone_ok, read_table
+from ..sheets import SUGGEST_CUTOFF, Column, HeaderCell, SheetError, Table, email_ok, is_mobile, match_key, phone_ok, read_table
 from . import ServiceError, accounts, audit
 from .users import generate_password, split_subjects
 
@@ -127,16 +132,39 @@ class PlanRow:
 
 
 @dataclass
+class ColumnNote:
+    """One column of the file as the preview reports it."""
+
+    letter: str  # A, B, ... as the spreadsheet program shows it
+    header: str  # as written in the file; "" for a column without a header
+    field: str | None  # the field it is read into (its usual column name), None when not read
+    required: bool = False  # read into a required field
+    note: str | None = None  # not read: why, and what to do
+    warn: bool = False  # not read although it probably holds data the import needs
+    unused: bool = False  # not read, and nothing like any field (序号, 备注)
+
+
+@dataclass
 class Plan:
     kind: str
     filename: str
     table: Table
     rows: list[PlanRow]
     contest: Contest | None = None
+    columns: list[ColumnNote] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)  # optional fields no column was found for
 
     @property
     def problem_rows(self) -> list[PlanRow]:
         return [r for r in self.rows if r.problems]
+
+    @property
+    def column_warnings(self) -> list[ColumnNote]:
+        return [c for c in self.columns if c.warn]
+
+    @property
+    def unread_columns(self) -> list[ColumnNote]:
+        return [c for c in self.columns if c.field is None]
 
     @property
     def ok(self) -> bool:
@@ -176,13 +204,110 @@ def preview(kind: str, data: bytes, filename: str, *, contest: Contest | None = 
     try:
         table = read_table(data, filename, COLUMNS[kind])
     except SheetError as exc:
-        raise ServiceError(translate(exc.message), "file") from None
+        raise ServiceError(_sentences(translate(m) for m in [exc.message, *exc.hints]), "file") from None
     if not table.rows:
         raise ServiceError(_("The sheet has a header but no data rows."), "file")
     planner = {"schools": _plan_schools, "teachers": _plan_people, "reviewers": _plan_people,
                "judges": _plan_people, "entries": _plan_entries}[kind]
     rows = planner(kind, table, contest)
-    return Plan(kind=kind, filename=filename, table=table, rows=rows, contest=contest)
+    notes, absent = column_report(kind, table)
+    return Plan(kind=kind, filename=filename, table=table, rows=rows, contest=contest, columns=notes, absent=absent)
+
+
+# ------------------------------------------------------------------ the columns of the file
+
+
+def _field_name(column: Column) -> str:
+    return column.aliases[0]
+
+
+def _unread_note(cell: HeaderCell, by_key: dict[str, Column], read_from: dict[str, HeaderCell]) -> tuple[str, bool]:
+    """Why a column is not read and what to do about it; True when data we need is probably left out."""
+    n = cell.filled
+    if not cell.text:
+        return _("This column has no header, so its %(n)d filled cells are not read. If it holds data to "
+                 "import, give it one of the recognised column names.", n=n), True
+    if cell.same_as:
+        first = read_from[cell.same_as]
+        name = _field_name(by_key[cell.same_as])
+        if n:
+            return _("Also a name for %(field)s, which is read from column %(letter)s “%(header)s”: only the "
+                     "first such column is read, so the %(n)d filled cells here are left out. Merge the two "
+                     "columns or rename this one.", field=name, letter=first.letter, header=first.text, n=n), True
+        return _("Also a name for %(field)s, which is read from column %(letter)s “%(header)s”; this empty "
+                 "column is not read.", field=name, letter=first.letter, header=first.text), False
+    hint = cell.suggestion
+    if hint is not None:
+        name = _field_name(hint.column)
+        first = read_from.get(hint.column.key)
+        if first is not None:
+            if n and hint.ratio >= SUGGEST_CUTOFF:  # 联系电活 beside 联系电话, 指导教师3 beside 指导教师1
+                return _("It looks like %(field)s, which is read from column %(letter)s “%(header)s”: its %(n)d "
+                         "filled cells are left out. If they are needed, move them into column %(letter)s.",
+                         field=name, letter=first.letter, header=first.text, n=n), True
+            return _("It resembles %(field)s, which is read from column %(letter)s “%(header)s”.",
+                     field=name, letter=first.letter, header=first.text), False
+        if n:
+            return _("Did you mean “%(alias)s”? If this column holds %(field)s, rename its header to “%(alias)s” "
+                     "and upload the file again; otherwise its %(n)d filled cells are left out.",
+                     alias=hint.alias, field=name, n=n), True
+        return _("Did you mean “%(alias)s”? (The column is empty.)", alias=hint.alias), False
+    return _("Not used by this import."), False
+
+
+def column_report(kind: str, table: Table) -> tuple[list[ColumnNote], list[str]]:
+    """Every column of the header row (read into which field, or why not) and the optional fields
+    no column was found for (numbered extras such as 作者2 left out when 作者1 is there too)."""
+    by_key = {c.key: c for c in COLUMNS[kind]}
+    read_from = {c.key: c for c in table.header_cells if c.key}
+    notes = []
+    for cell in table.header_cells:
+        if cell.key:
+            column = by_key[cell.key]
+            notes.append(ColumnNote(cell.letter, cell.text, _field_name(column), required=column.required))
+            continue
+        note, warn = _unread_note(cell, by_key, read_from)
+        unused = bool(cell.text) and not cell.same_as and cell.suggestion is None
+        notes.append(ColumnNote(cell.letter, cell.text, None, note=note, warn=warn, unused=unused))
+    suggested = {c.suggestion.column.key for c in table.header_cells if c.suggestion and not c.key}
+    absent = []
+    for column in COLUMNS[kind]:
+        numbered = re.fullmatch(r"(\D+)(\d)", column.key)
+        if numbered and numbered.group(2) != "1":
+            continue  # 作者2..5, 指导教师2: optional extras of 作者1 / 指导教师1
+        if column.key not in table.columns and column.key not in suggested and not column.required:
+            absent.append(_field_name(column))
+    return notes, absent
+
+
+def column_report_lines(plan: Plan) -> list[str]:
+    """The column report as text lines (the command line prints them; warnings first)."""
+    lines = []
+    for c in plan.columns:
+        header = c.header or _("(no header)")
+        if c.field:
+            lines.append(_("Column %(letter)s “%(header)s” → %(field)s", letter=c.letter, header=header,
+                           field=c.field))
+        elif c.warn:
+            lines.append(_("Column %(letter)s “%(header)s” NOT READ, check it: %(note)s", letter=c.letter,
+                           header=header, note=c.note))
+        else:
+            lines.append(_("Column %(letter)s “%(header)s” not read: %(note)s", letter=c.letter,
+                           header=header, note=c.note))
+    if plan.absent:
+        lines.append(_("Optional columns not in the file: %(names)s", names="、".join(plan.absent)))
+    if plan.column_warnings:
+        lines.append(_("%(n)d columns above are not read although they look like data the import needs.",
+                       n=len(plan.column_warnings)))
+    return lines
+
+
+def _sentences(parts) -> str:
+    """Sentences joined as the language wants: a space after "." but none after "。"."""
+    text = ""
+    for part in parts:
+        text += part if not text or text[-1] in "。？！）”" else " " + part
+    return text
 
 
 def _first_seen(seen: dict, key, line: int) -> int | None:
@@ -783,16 +908,24 @@ def take_credentials(folder: str | Path, token: str, *, user_id: int) -> bytes |
 
 
 def guess_kind(data: bytes, filename: str, kinds=KINDS) -> str:
-    """The kind whose columns the sheet matches best (for the command line, where no form asks)."""
-    scores, first_error = {}, None
+    """The kind whose columns the sheet matches best (for the command line, where no form asks).
+
+    When a kind that fails (a required column missing) matched more columns than the best readable
+    one, its error is raised instead of guessing: a 辅导员 list with 学校名 is not imported as reviewers.
+    """
+    scores, errors = {}, {}
     for kind in kinds:
         try:
             scores[kind] = len(read_table(data, filename, COLUMNS[kind]).columns)
         except SheetError as exc:
-            first_error = first_error or exc
-    if not scores:
-        raise ServiceError(translate(first_error.message), "file")
-    return max(scores, key=lambda k: (scores[k], -kinds.index(k)))
+            errors[kind] = exc
+    rival = max(errors, key=lambda k: (errors[k].matched, -kinds.index(k))) if errors else None
+    best = max(scores, key=lambda k: (scores[k], -kinds.index(k))) if scores else None
+    if best is None or (rival and errors[rival].matched > scores[best]):
+        # a 辅导员 list with 学校名 for 学校名称 matches teachers better than reviewers: say what to rename
+        exc = errors[rival]
+        raise ServiceError(_sentences(translate(m) for m in [exc.message, *exc.hints]), "file")
+    return best
 
 
 def likely_kind(data: bytes, filename: str, chosen: str) -> str | None:
@@ -800,14 +933,17 @@ def likely_kind(data: bytes, filename: str, chosen: str) -> str | None:
 
     For the organizer who picked 评委 and uploaded the 辅导员 list: the form says which kind the
     file looks like instead of importing teachers as judges (or refusing with a missing column).
+    A 辅导员 list whose 学校名称 is misspelt (学校名) is not taken for a list of reviewers: the
+    chosen kind counts the columns its header matched and the misspelt one it suggests.
     """
-    scores = {}
+    scores, readable = {}, []
     for kind in KINDS:
         try:
             scores[kind] = len(read_table(data, filename, COLUMNS[kind]).columns)
-        except SheetError:
-            continue
-    if not scores:
+            readable.append(kind)
+        except SheetError as exc:  # a header lacking a required column still counts what it matched
+            scores[kind] = exc.matched
+    if not readable:
         return None
-    best = max(scores, key=lambda k: (scores[k], -KINDS.index(k)))
-    return best if best != chosen and scores[best] > scores.get(chosen, 0) else None
+    best = max(readable, key=lambda k: (scores[k], -KINDS.index(k)))
+    return best if best != chosen and scores[best] > scores[chosen] else None

@@ -286,3 +286,90 @@ def test_cli_bad_sheet_exits_with_the_rows(app, db, tmp_path):
     assert "第 3 行" in result.output and "淮北市第一中学" in result.output
     db.session.expire_all()
     assert count(db, User) == 1
+
+
+# ------------------------------------------------------------------ the columns of the file
+
+
+def test_samples_column_report_has_no_warnings(db, city):
+    plan = imports.preview("judges", fa.sample("judges_libreoffice.xlsx"), "judges.xlsx")
+    assert [(c.letter, c.header, c.field) for c in plan.columns[:3]] == [
+        ("A", "序号", None), ("B", "姓名", "姓名"), ("C", "性别", "性别")]
+    assert plan.columns[1].required and not plan.columns[2].required
+    assert [c.header for c in plan.unread_columns] == ["序号", "备注"]
+    assert all(c.unused and not c.warn for c in plan.unread_columns)
+    assert plan.column_warnings == [] and plan.absent == ["邮箱", "用户名"]
+    teachers = imports.preview("teachers", fa.sample("teachers_libreoffice.xlsx"), "t.xlsx")
+    assert [c.field for c in teachers.columns] == [None, "区县", "学校名称", "姓名", "性别", "手机", "邮箱"]
+    assert teachers.column_warnings == [] and teachers.absent == ["用户名"]
+    entries_absent = imports.column_report("entries", imports.read_table(
+        fa.sample("entries_libreoffice.xlsx"), "e.xlsx", imports.COLUMNS["entries"]))[1]
+    assert entries_absent == ["联系电话", "摘要"]  # not 作者4, 作者5
+
+
+def test_misspelt_optional_column_is_a_warning_with_a_suggestion(db, city):
+    from tests.test_sheets import relabel
+
+    _, boss = city
+    fa.load_schools(boss)
+    data = relabel(fa.sample("teachers_libreoffice.xlsx"), {"手机": "联系电活"})
+    plan = imports.preview("teachers", data, "t.xlsx")
+    assert plan.ok  # the rows are fine; only the phones would be lost
+    [warn] = plan.column_warnings
+    assert (warn.letter, warn.header, warn.field) == ("F", "联系电活", None)
+    assert "联系电话" in warn.note and "40" in warn.note
+    assert "手机" not in plan.absent  # the warning covers it
+    assert all(r.cells.get("phone") is None for r in plan.rows)
+
+
+def test_second_phone_column_and_a_look_alike_of_a_read_column(db, city):
+    text = ("区县,学校名称,姓名,手机,联系电话,学校地址,指导教师\n"
+            "相山区,淮北市第一中学,甲,13900000001,13900000002,人民路1号,\n").encode("gb18030")
+    plan = imports.preview("teachers", text, "t.csv")
+    notes = {c.header: c for c in plan.columns}
+    assert notes["联系电话"].warn and "D" in notes["联系电话"].note  # the phone is read from column D
+    assert not notes["学校地址"].warn and "学校名称" in notes["学校地址"].note  # resembles, already read
+    assert notes["指导教师"].unused and not notes["指导教师"].warn
+    assert [c.header for c in plan.column_warnings] == ["联系电话"]
+
+
+def test_missing_required_column_error_says_which_header_to_rename(db, city):
+    gbk = fa.sample("schools_gbk.csv").decode("gb18030").replace("学校名称", "学校名", 1).encode("gb18030")
+    with pytest.raises(ServiceError) as exc:
+        imports.preview("schools", gbk, "s.csv")
+    assert exc.value.field == "file"
+    assert "学校名称" in exc.value.message and "“学校名”" in exc.value.message and "B" in exc.value.message
+
+
+def test_cli_dry_run_prints_the_column_report(app, db, city, tmp_path):
+    from tests.test_sheets import relabel
+
+    path = tmp_path / "judges.xlsx"
+    path.write_bytes(relabel(fa.sample("judges_libreoffice.xlsx"), {"手机号码": "手机号吗"}))
+    result = app.test_cli_runner().invoke(args=["import-users", str(path), "--kind", "judges", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "B 列“姓名” → 姓名" in out
+    assert "A 列“序号”未读取：本次导入不使用此列。" in out
+    assert "G 列“手机号吗”未读取，请检查：是否应为“手机号”？" in out
+    assert "以上有 1 列看起来是导入需要的数据" in out
+    assert "文件中没有的可选列：邮箱、用户名" in out
+    db.session.expire_all()
+    assert count(db, User) == 1
+
+
+def test_a_teachers_list_with_a_misspelt_school_column_is_not_taken_for_reviewers(app, db, city, tmp_path):
+    from tests.test_sheets import relabel
+
+    data = relabel(fa.sample("teachers_libreoffice.xlsx"), {"学校名称": "学校名"})
+    assert imports.likely_kind(data, "t.xlsx", "teachers") is None  # reviewers read it, but match no more
+    with pytest.raises(ServiceError) as exc:
+        imports.guess_kind(data, "t.xlsx", ("schools", "teachers", "reviewers", "judges"))
+    assert "学校名称" in exc.value.message and "“学校名”" in exc.value.message
+    # a real reviewers list (no school column at all) is still guessed as reviewers
+    reviewers = "姓名,区县,性别,手机,邮箱\n张三,相山区,男,13900000001,\n".encode()
+    assert imports.guess_kind(reviewers, "r.csv", ("schools", "teachers", "reviewers", "judges")) == "reviewers"
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(data)
+    result = app.test_cli_runner().invoke(args=["import-users", str(path), "--dry-run"])
+    assert result.exit_code != 0 and "C 列的表头是“学校名”" in result.output
