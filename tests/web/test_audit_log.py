@@ -180,3 +180,14 @@ def test_an_import_by_the_logged_in_organizer_is_recorded_against_their_account(
     assert event.object_type == "user" and event.object_id == world.organizer.id
     detail = client.get(f"/organizer/audit/{event.id}").get_data(as_text=True)
     assert "localproxy" not in detail and "文件" in detail and "新建" in detail
+
+
+def test_rubric_changes_are_labelled_as_rubric_fields(app):
+    from competition.web.organizer.audit import field_label
+
+    with app.test_request_context():
+        assert field_label("name", "rubric") == "评分标准名称"
+        assert field_label("name", "user") == "姓名"  # a person's name everywhere else
+        assert field_label("criteria.c1.name", "rubric") == "评分项 c1 · 评分项名称"
+        assert field_label("criteria.novelty.max_score", "rubric") == "评分项 novelty · 满分"
+        assert field_label("full_scale", "rubric").startswith("满分合计")

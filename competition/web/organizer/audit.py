@@ -40,6 +40,7 @@ OBJECT_LABELS = {
     "objection": _l("Objection"),
     "conflict": _l("Conflict of interest"),
     "localproxy": _l("Account"),  # events recorded before services/audit.py unwrapped current_user
+    "rubric": _l("Rubric"),
 }
 # Keys that often appear in before/after; others are shown as they are stored.
 FIELD_LABELS = {
@@ -108,6 +109,14 @@ FIELD_LABELS = {
     "weights": _l("Weights"),
     "scores": _l("Scores"),
     "expires_in_hours": _l("Valid for (hours)"),
+    "max_score": _l("Maximum score"),
+    "weight": _l("Weight"),
+    "descriptors": _l("Descriptors"),
+    "sort_order": _l("Position"),
+    "full_scale": _l("Full marks (sum of weight × maximum)"),
+    "round": _l("Round"),
+    "section": _l("Section"),
+    "criteria": _l("Criteria"),
     "file": _l("File"),
     "import": _l("File"),
     "sheet": _l("Sheet"),
@@ -117,12 +126,24 @@ FIELD_LABELS = {
 }
 
 
-def field_label(key: str) -> str:
+# Where a key means something else for one kind of object ("name" is a person's 姓名 elsewhere).
+OBJECT_FIELD_LABELS = {
+    "rubric": {"name": _l("Rubric name"), "criterion_name": _l("Criterion name")},
+}
+
+
+def field_label(key: str, object_type: str = "") -> str:
     """The label of a (dotted) key: the key itself, else its last part, else its parent's label
     with the last part (settings.nomination_stage_shares.初中 -> 各学段推荐比例 · 初中)."""
+    own = OBJECT_FIELD_LABELS.get(object_type, {})
+    if key in own:
+        return str(own[key])
+    parts = key.split(".")
+    if object_type == "rubric" and len(parts) == 3 and parts[0] == "criteria":  # criteria.<code>.<field>
+        field = own["criterion_name"] if parts[2] == "name" else field_label(parts[2])
+        return f"{FIELD_LABELS['criteria']} {parts[1]} · {field}"
     if key in FIELD_LABELS:
         return str(FIELD_LABELS[key])
-    parts = key.split(".")
     if parts[-1] in FIELD_LABELS:
         return str(FIELD_LABELS[parts[-1]])
     if len(parts) > 1 and parts[-2] in FIELD_LABELS:
@@ -189,7 +210,7 @@ def diff_rows(before, after, object_type: str = "") -> list[dict]:
             status = "same" if old[key] == new[key] else "changed"
         else:
             status = "removed" if key in old else "added"
-        rows.append({"key": key, "label": field_label(key), "status": status,
+        rows.append({"key": key, "label": field_label(key, object_type), "status": status,
                      "before": show_value(old.get(key), key, object_type) if key in old else "",
                      "after": show_value(new.get(key), key, object_type) if key in new else ""})
     return rows

@@ -19,6 +19,5 @@ def _organizers_only():
     return None
 
 
-load_topics(__package__, ("home", "contests", "accounts", "judging", "results", "certificates",
+load_topics(__package__, ("home", "contests", "accounts", "judging", "rubrics", "results", "certificates",
                           "exports", "reports", "audit", "jobs"))
-load_topics(__package__, ("rubrics",))
