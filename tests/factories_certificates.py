@@ -47,3 +47,17 @@ def awarded_world(world, *, state: str = "results"):
     world.r_loser = make_result(c, world.loser, None)
     db.session.commit()
     return world
+
+
+def issued_world(world):
+    """``awarded_world`` with its certificates issued; ``certs`` in number order."""
+    from sqlalchemy import select
+
+    from competition.models import Certificate
+    from competition.services import certificates as service
+
+    w = awarded_world(world)
+    service.issue(w.contest, w.organizer)
+    db.session.commit()
+    w.certs = db.session.scalars(select(Certificate).order_by(Certificate.number)).all()
+    return w

@@ -11,15 +11,12 @@ from competition import jobs
 from competition.extensions import db
 from competition.models import AuditEvent, Certificate, Job
 from competition.services import certificates as service
-from tests.factories_certificates import awarded_world
+from tests.factories_certificates import issued_world
 
 
 @pytest.fixture()
 def issued(world):
-    w = awarded_world(world)
-    service.issue(w.contest, w.organizer)
-    db.session.commit()
-    w.certs = db.session.scalars(select(Certificate).order_by(Certificate.number)).all()
+    w = issued_world(world)
     w.cert_s1 = next(c for c in w.certs if c.school_id == w.s1.id)
     w.cert_s3 = next(c for c in w.certs if c.school_id == w.s3.id)
     return w

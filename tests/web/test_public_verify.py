@@ -9,7 +9,7 @@ from sqlalchemy import select
 from competition.extensions import db
 from competition.models import AuditEvent, Certificate
 from competition.services import certificates as service
-from tests.factories_certificates import awarded_world
+from tests.factories_certificates import issued_world
 
 NOT_FOUND = "没有与该编号和姓名相符的证书"
 VALID = "真实有效"
@@ -17,10 +17,7 @@ VALID = "真实有效"
 
 @pytest.fixture()
 def issued(world):
-    w = awarded_world(world)
-    service.issue(w.contest, w.organizer)
-    db.session.commit()
-    w.certs = db.session.scalars(select(Certificate).order_by(Certificate.number)).all()
+    w = issued_world(world)
     w.zhou = next(c for c in w.certs if c.recipient_name == "周子涵")
     w.rare = next(c for c in w.certs if c.recipient_name == "刘𠇔")
     return w
