@@ -24,6 +24,7 @@ class JudgeProgress:
     todo: int = 0
     unpublished: int = 0
     overdue: int = 0
+    last_saved: datetime | None = None  # the judge's latest save or submit in this round
 
     @property
     def missing(self) -> int:
@@ -98,6 +99,8 @@ def progress(rnd: Round, now: datetime) -> RoundProgress:
         if not a.published:
             jp.unpublished += 1
         setattr(jp, state, getattr(jp, state) + 1)
+        if state != "todo" and (jp.last_saved is None or a.sheet.updated_at > jp.last_saved):
+            jp.last_saved = a.sheet.updated_at
         if late and state != "final" and a.published:
             jp.overdue += 1
         if ep is not None:

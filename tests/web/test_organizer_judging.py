@@ -132,6 +132,27 @@ def test_progress_page_and_chart_data(world, jw, login_as):
     assert names[0] == "钱评委" and {"min", "q1", "median", "q3", "max", "mean"} <= set(data["judges"][0])
 
 
+def test_progress_shows_each_judges_last_save_and_login(world, jw, login_as):
+    from datetime import datetime
+
+    from competition.services import judging_stats
+
+    fj.planned(world, jw)
+    _score_all(jw)
+    saved = datetime(2026, 4, 20, 6, 30)  # UTC; 14:30 in Beijing
+    for a in judging.round_assignments(jw.round1):
+        if a.judge_id == world.judge2.id:
+            a.sheet.updated_at = saved
+    world.judge2.last_login_at = datetime(2026, 4, 20, 1, 5)
+    db.session.commit()
+    prog = judging_stats.progress(jw.round1, datetime(2026, 4, 21))
+    row = next(j for j in prog.judges if j.judge.id == world.judge2.id)
+    assert row.last_saved == saved
+    html = login_as(world.organizer).get(url(world, "/progress")).get_data(as_text=True)
+    assert "最近保存" in html and "2026-04-20 14:30" in html and "2026-04-20 09:05" in html
+    assert "从未" in html  # a judge who has never logged in stands out
+
+
 def test_entry_page_and_reopen_with_reason(world, jw, login_as):
     fj.planned(world, jw)
     _score_all(jw)
