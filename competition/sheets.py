@@ -403,8 +403,7 @@ def check_zip(data: bytes) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
-        raise SheetError(Message(N_("The workbook is damaged (it cannot be opened as an .xlsx file). "
-                                    "Please save it again from Excel or WPS and upload it again."))) from None
+        raise _damaged() from None
     if len(infos) > MAX_MEMBERS:
         raise SheetError(Message(N_("The workbook contains too many parts to be a normal spreadsheet.")))
     total = sum(i.file_size for i in infos)
@@ -452,36 +451,55 @@ def _rows_of(ws):
         yield line, cells
 
 
-def _read_xlsx(data: bytes, columns: list[Column], max_rows: int) -> Table:
+def _damaged() -> SheetError:
+    return SheetError(Message(N_("The workbook is damaged (it cannot be opened as an .xlsx file). "
+                                 "Please save it again from Excel or WPS and upload it again.")))
+
+
+def _open_xlsx(data: bytes):
+    """The workbook (read-only), after the zip bomb check, or SheetError for a damaged file."""
     import openpyxl
 
     archive = check_zip(data)
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return archive, openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on damaged parts
-        raise SheetError(Message(N_("The workbook is damaged (it cannot be opened as an .xlsx file). "
-                                    "Please save it again from Excel or WPS and upload it again."))) from None
+        raise _damaged() from None
+
+
+def _heads(wb) -> list[tuple]:
+    """(worksheet, its first rows) for every sheet, where a header row is looked for."""
+    heads = []
+    for ws in wb.worksheets:
+        head = []
+        for _line, cells in _rows_of(ws):
+            head.append(cells)
+            if len(head) >= HEADER_SEARCH_ROWS:
+                break
+        heads.append((ws, head))
+    return heads
+
+
+def _choose(heads: list[tuple], columns: list[Column]) -> tuple:
+    """The first sheet whose header has every required column, with that header; else the
+    error about the header that came closest."""
+    best: _Candidate | None = None
+    for ws, head in heads:
+        cand = _find_header(head, columns, ws.title)
+        if cand is None:
+            continue
+        if not _missing_required(cand, columns):
+            return ws, cand
+        if best is None or len(cand.positions) > len(best.positions):
+            best = cand
+    raise _no_header_error(best, columns)
+
+
+def _read_xlsx(data: bytes, columns: list[Column], max_rows: int) -> Table:
+    archive, wb = _open_xlsx(data)
     try:
         sheets = [ws.title for ws in wb.worksheets]
-        best: _Candidate | None = None
-        chosen = None
-        for ws in wb.worksheets:
-            head = []
-            for _line, cells in _rows_of(ws):
-                head.append(cells)
-                if len(head) >= HEADER_SEARCH_ROWS:
-                    break
-            cand = _find_header(head, columns, ws.title)
-            if cand is None:
-                continue
-            if not _missing_required(cand, columns):
-                chosen = (ws, cand)
-                break
-            if best is None or len(cand.positions) > len(best.positions):
-                best = cand
-        if chosen is None:
-            raise _no_header_error(best, columns)
-        ws, cand = chosen
+        ws, cand = _choose(_heads(wb), columns)
         kinds = {c.key: c.kind for c in columns}
         by_line: dict[int, list] = {}
         read = set(cand.positions.values())
@@ -505,8 +523,7 @@ def _read_xlsx(data: bytes, columns: list[Column], max_rows: int) -> Table:
     except SheetError:
         raise
     except Exception:
-        raise SheetError(Message(N_("The workbook is damaged (it cannot be opened as an .xlsx file). "
-                                    "Please save it again from Excel or WPS and upload it again."))) from None
+        raise _damaged() from None
     finally:
         wb.close()
     keys = list(cand.positions)
@@ -543,7 +560,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
                                 "Please save it as UTF-8 or as 'CSV (comma delimited)' from Excel.")))
 
 
-def _read_csv(data: bytes, columns: list[Column], max_rows: int) -> Table:
+def _read_csv(data: bytes, columns: list[Column], max_rows: int, header_only: bool = False) -> Table:
     if len(data) > MAX_CSV_BYTES:
         raise SheetError(Message(N_("The CSV file is larger than %(mb)d MB."), {"mb": MAX_CSV_BYTES // 2**20}))
     text, encoding = decode_text(data)
@@ -565,6 +582,9 @@ def _read_csv(data: bytes, columns: list[Column], max_rows: int) -> Table:
     cand = _find_header(head, columns, None)
     if cand is None or _missing_required(cand, columns):
         raise _no_header_error(cand, columns)
+    if header_only:
+        return Table(sheet=None, header_line=cand.line, columns=cand.headers, rows=[], encoding=encoding,
+                     header_cells=_header_cells(cand, columns, {}))
     kinds = {c.key: c.kind for c in columns}
     rows: list[Row] = []
     read = set(cand.positions.values())
@@ -598,3 +618,31 @@ def read_table(data: bytes, filename: str, columns: list[Column], *, max_rows: i
     if kind == "xlsx":
         return _read_xlsx(data, columns, max_rows)
     return _read_csv(data, columns, max_rows)
+
+
+def header_matches(data: bytes, filename: str, columns_by_kind: dict[str, list[Column]]) -> dict[str, tuple]:
+    """For each kind of list: (columns its header matched, None) when the file reads as that kind,
+    else (columns matched and hinted, the SheetError). Reads only the header rows, and opens a
+    workbook once for all kinds (opening a large one costs seconds: its shared strings)."""
+    out: dict[str, tuple] = {}
+    if sniff(data, filename) != "xlsx":
+        for kind, columns in columns_by_kind.items():
+            try:
+                out[kind] = (len(_read_csv(data, columns, 0, header_only=True).columns), None)
+            except SheetError as exc:
+                out[kind] = (exc.matched, exc)
+        return out
+    _archive, wb = _open_xlsx(data)
+    try:
+        heads = _heads(wb)
+    except Exception:
+        raise _damaged() from None
+    finally:
+        wb.close()
+    for kind, columns in columns_by_kind.items():
+        try:
+            _ws, cand = _choose(heads, columns)
+            out[kind] = (len(cand.headers), None)
+        except SheetError as exc:
+            out[kind] = (exc.matched, exc)
+    return out

@@ -42,7 +42,10 @@ from sqlalchemy import select
 from ..extensions import db
 from ..messages import translate
 from ..models import Adviser, Contest, District, Entry, School, Student, User, UserRole, utcnow
-from ..sheets import SUGGEST_CUTOFF, Column, HeaderCell, SheetError, Table, email_ok, is_mobile, match_key, phone_ok, read_table
+from ..sheets import (
+    SUGGEST_CUTOFF, Column, HeaderCell, SheetError, Table, email_ok, header_matches, is_mobile, match_key, phone_ok,
+    read_table,
+)
 from . import ServiceError, accounts, audit
 from .users import generate_password, split_subjects
 
@@ -913,11 +916,15 @@ def guess_kind(data: bytes, filename: str, kinds=KINDS) -> str:
     When a kind that fails (a required column missing) matched more columns than the best readable
     one, its error is raised instead of guessing: a 辅导员 list with 学校名 is not imported as reviewers.
     """
+    try:
+        matches = header_matches(data, filename, {k: COLUMNS[k] for k in kinds})
+    except SheetError as exc:  # not a readable table at all (damaged, a PDF, a zip bomb ...)
+        raise ServiceError(_sentences(translate(m) for m in [exc.message, *exc.hints]), "file") from None
     scores, errors = {}, {}
-    for kind in kinds:
-        try:
-            scores[kind] = len(read_table(data, filename, COLUMNS[kind]).columns)
-        except SheetError as exc:
+    for kind, (matched, exc) in matches.items():
+        if exc is None:
+            scores[kind] = matched
+        else:
             errors[kind] = exc
     rival = max(errors, key=lambda k: (errors[k].matched, -kinds.index(k))) if errors else None
     best = max(scores, key=lambda k: (scores[k], -kinds.index(k))) if scores else None
@@ -936,13 +943,13 @@ def likely_kind(data: bytes, filename: str, chosen: str) -> str | None:
     A 辅导员 list whose 学校名称 is misspelt (学校名) is not taken for a list of reviewers: the
     chosen kind counts the columns its header matched and the misspelt one it suggests.
     """
-    scores, readable = {}, []
-    for kind in KINDS:
-        try:
-            scores[kind] = len(read_table(data, filename, COLUMNS[kind]).columns)
-            readable.append(kind)
-        except SheetError as exc:  # a header lacking a required column still counts what it matched
-            scores[kind] = exc.matched
+    try:
+        matches = header_matches(data, filename, {k: COLUMNS[k] for k in KINDS})
+    except SheetError:
+        return None
+    # a header lacking a required column still counts what it matched
+    scores = {kind: matched for kind, (matched, _exc) in matches.items()}
+    readable = [kind for kind, (_matched, exc) in matches.items() if exc is None]
     if not readable:
         return None
     best = max(readable, key=lambda k: (scores[k], -KINDS.index(k)))
