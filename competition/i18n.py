@@ -5,6 +5,8 @@ differently in two parts is an error, so the merged catalog is unambiguous.
 """
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 from babel import Locale
@@ -54,7 +56,7 @@ def build_catalog(locale: str = LOCALE, force: bool = False) -> Path:
         if target.stat().st_mtime >= newest:
             return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")  # processes starting together each write their own
     with tmp.open("wb") as fh:
         write_mo(fh, merged_catalog(locale))
     tmp.replace(target)

@@ -23,12 +23,12 @@ import pytest
 
 from competition import create_app, maintenance
 from competition.storage import LocalStorage, Storage
-from tests.conftest import make_test_config
+from tests.conftest import make_test_config, redis_url_of_pass
 from tests.factories_judging import attach
 
 ROOT = Path(__file__).resolve().parent.parent
 HOUR = 3600
-SWEEP_REDIS = "redis://127.0.0.1:6379/13"
+SWEEP_REDIS = redis_url_of_pass(0)
 
 
 @pytest.fixture()

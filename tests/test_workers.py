@@ -15,11 +15,11 @@ import pytest
 
 from competition import create_app
 from competition.extensions import limiter
-from tests.conftest import make_test_config
+from tests.conftest import make_test_config, redis_url_of_pass
 
 ROOT = Path(__file__).resolve().parent.parent
-RATE_REDIS = "redis://127.0.0.1:6379/15"
-RQ_REDIS = "redis://127.0.0.1:6379/14"
+RATE_REDIS = redis_url_of_pass(2)
+RQ_REDIS = redis_url_of_pass(1)
 LOGIN_LIMIT = 20  # per minute and address, on POST /login (competition/web/auth/views.py)
 
 
