@@ -184,7 +184,7 @@ def _jsonable(value):
 
 SHIPPED = Path(__file__).resolve().parent.parent / "contests"
 SETTINGS_FORM_KEYS = (
-    "award_levels", "excellence_award", "nomination_quota", "nomination_levels",
+    "award_levels", "award_min_scores", "excellence_award", "nomination_quota", "nomination_levels",
     "nomination_stage_shares", "nomination_school_cap", "nomination_district_cap",
     "number_pattern", "entry_number_pattern", "notice_days", "notice_contact", "notice_show_names",
 )

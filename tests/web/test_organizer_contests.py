@@ -128,7 +128,8 @@ def _settings_form(contest, **over):
         "submission_closes_at": "2026-04-15T17:00", "judging_opens_at": "", "judging_closes_at": "",
         "blind_judging": "y", "judges_per_entry": "5", "ranking_method": "calibrated",
         "levels-0-name": "一等奖", "levels-0-percent": "8", "levels-1-name": "二等奖", "levels-1-percent": "17",
-        "levels-2-name": "三等奖", "levels-2-percent": "25", "levels-3-name": "", "levels-3-percent": "",
+        "levels-2-name": "三等奖", "levels-2-percent": "25", "levels-2-min_score": "60", "levels-3-name": "",
+        "levels-3-percent": "", "excellence_award": "y", "excellence_min": "50",
         "nomination_quota": "20", "nomination_levels": "一等奖、二等奖", "share_primary": "10",
         "share_junior": "20", "share_senior": "50", "nomination_school_cap": "2", "nomination_district_cap": "",
         "entry_number_pattern": "CX{year}-{section}-{seq:04d}", "number_pattern": "{year}-{contest}-{seq:05d}",
@@ -153,9 +154,18 @@ def test_edit_settings(world, login_as):
     assert contest.setting("nomination_school_cap") == 2 and contest.setting("nomination_district_cap") is None
     assert contest.setting("notice_days") == 5 and contest.edition == 39
     assert contest.setting("notice_contact") == "市科协青少年部 0561-3000000"
+    assert contest.setting("excellence_award") is True
+    assert contest.setting("award_min_scores") == {"三等奖": 60.0, "优秀奖": 50.0}
     assert contest.setting("notice_show_names") is True
     page = client.get(f"/organizer/contests/{cid}/edit").get_data(as_text=True)
     assert 'value="市科协青少年部 0561-3000000"' in page
+    assert re.search(r'name="levels-2-min_score"[^>]*value="60(\.0)?"|value="60(\.0)?"[^>]*name="levels-2-min_score"', page)
+    assert re.search(r'name="excellence_min"[^>]*value="50(\.0)?"|value="50(\.0)?"[^>]*name="excellence_min"', page)
+    bad = client.post(f"/organizer/contests/{cid}/edit", data=_settings_form(contest, **{"levels-0-min_score": "120"}))
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and 'value="120"' in html  # the typed value is kept ...
+    assert re.search(r'invalid-feedback d-block mt-0">[^<]*100', html)  # ... and the range is said beside it
+    assert f.db.session.get(Contest, cid).setting("award_min_scores") == {"三等奖": 60.0, "优秀奖": 50.0}
     assert re.search(r'<input[^>]*checked[^>]*name="notice_show_names"|<input[^>]*name="notice_show_names"[^>]*checked',
                      page)
     assert contest.submission_closes_at.hour == 9

@@ -18,6 +18,7 @@ from ...domain.states import CONTEST_ORDER
 from ...extensions import db
 from ...labels import CONTEST_KIND_LABELS, CONTEST_STATE_LABELS
 from ...models import Contest, utcnow
+from ...models.contests import EXCELLENCE_AWARD
 from ...services import ServiceError
 from ...services import contests as service
 from ...timeutil import utc_to_local
@@ -79,12 +80,14 @@ class NewContestForm(BasicsForm):
 class LevelForm(Form):
     name = StringField(_l("Award level"), validators=[Optional(), Length(max=20)])
     percent = DecimalField(_l("Share in percent"), places=1, validators=[Optional(), NumberRange(0, 100)])
+    min_score = DecimalField(_l("Minimum score"), places=1, validators=[Optional(), NumberRange(0, 100)])
 
 
 class SettingsForm(BasicsForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     levels = FieldList(FormField(LevelForm), min_entries=4, max_entries=6)
     excellence_award = BooleanField(_l("Also award 优秀奖 (honourable mention)"))
+    excellence_min = DecimalField(_l("Minimum score for 优秀奖"), places=1, validators=[Optional(), NumberRange(0, 100)])
     nomination_quota = IntegerField(_l("Nomination quota (projects recommended to the next round)"),
                                     validators=[Optional(), NumberRange(0, 10000)])
     nomination_levels = StringField(_l("Levels that may be nominated"), validators=[Optional(), Length(max=100)])
@@ -271,11 +274,14 @@ def _fill_settings_form(form: SettingsForm, contest: Contest) -> None:
         local = utc_to_local(getattr(contest, key))
         getattr(form, key).data = local.replace(tzinfo=None) if local else None
     levels = contest.setting("award_levels") or []
+    minimums = contest.setting("award_min_scores") or {}
     for i, sub in enumerate(form.levels):
         if i < len(levels):
             sub.form.name.data = levels[i][0]
             sub.form.percent.data = round(float(levels[i][1]) * 100, 1)
+            sub.form.min_score.data = minimums.get(levels[i][0])
     form.excellence_award.data = bool(contest.setting("excellence_award"))
+    form.excellence_min.data = minimums.get(EXCELLENCE_AWARD)
     form.nomination_quota.data = contest.setting("nomination_quota")
     form.nomination_levels.data = "、".join(contest.setting("nomination_levels") or [])
     shares = contest.setting("nomination_stage_shares") or {}
@@ -300,6 +306,11 @@ def _settings_values(form: SettingsForm) -> dict:
         for sub in form.levels if (sub.form.name.data or "").strip() and sub.form.percent.data is not None
     ]
     values["excellence_award"] = form.excellence_award.data
+    minimums = {sub.form.name.data.strip(): float(sub.form.min_score.data) for sub in form.levels
+                if (sub.form.name.data or "").strip() and sub.form.min_score.data is not None}
+    if form.excellence_min.data is not None:
+        minimums[EXCELLENCE_AWARD] = float(form.excellence_min.data)
+    values["award_min_scores"] = minimums
     values["nomination_quota"] = form.nomination_quota.data
     levels = [x.strip() for x in (form.nomination_levels.data or "").replace(",", "、").replace("，", "、").split("、")]
     values["nomination_levels"] = [x for x in levels if x] or None
