@@ -328,6 +328,21 @@ def replacement_of(cert: Certificate) -> Certificate | None:
         Certificate.id > cert.id, Certificate.revoked.is_(False)).order_by(Certificate.id.desc()).limit(1))
 
 
+def public_view(cert: Certificate, old_revision: CertificateRevision | None = None,
+                replaced_by: Certificate | None = None) -> dict:
+    """What the public verification page shows of one certificate: only what it prints (of the
+    revision looked up, when that is an older one), and its state."""
+    contest = db.session.get(Contest, cert.contest_id)
+    data = old_revision.data if old_revision is not None else cert.data
+    return {
+        "cert": cert, "contest": contest, "data": data or {}, "old_revision": old_revision,
+        "replaced_by": replaced_by,
+        "heading": rules.contest_heading(contest.full_name, contest.edition),
+        "issuers": settings_of(contest).get("issuers") or [],
+        "date_text": rules.chinese_date(certificate_date(contest, cert)),
+    }
+
+
 def lookup(number: str, name: str) -> list[Lookup]:
     """The certificates with this number whose recipient is this name (查验证书), for a paper
     without its QR code. Nothing when either differs: the answer never tells a number that exists

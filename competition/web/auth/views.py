@@ -1,7 +1,6 @@
 """Log in, log out, change password."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -10,18 +9,10 @@ from flask_wtf.csrf import generate_csrf
 
 from ...extensions import db, limiter
 from ...services import ServiceError, accounts
+from ..forms import local_path
 from .forms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str | None:
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def seed_csrf() -> None:
@@ -63,7 +54,7 @@ def login():
             if user.must_change_password:
                 flash(_("Please choose a new password."), "warning")
                 return redirect(url_for("auth.change_password"))
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
+            return redirect(local_path(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
 
 

@@ -22,7 +22,7 @@ from ...labels import ROLE_LABELS
 from ...models import ROLES, Contest, District, School, User
 from ...services import ServiceError, imports, users
 from .views import bp
-from ..forms import choices
+from ..forms import choices, show_service_error
 
 PER_PAGE = 50
 STAGE_KINDS = ("小学", "初中", "高中", "九年一贯制", "完全中学", "十二年一贯制", "中职", "其他")
@@ -99,14 +99,8 @@ class ConfirmImportForm(FlaskForm):
 
 
 def _fail(form, exc: ServiceError) -> None:
-    """Each problem beside its field (every one of them, when the service lists several)."""
     db.session.rollback()
-    for field_name, message in getattr(exc, "problems", [(exc.field, exc.message)]):
-        target = getattr(form, field_name, None) if field_name else None
-        if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
-            target.errors.append(message)
-        else:
-            flash(message, "danger")
+    show_service_error(form, exc)
 
 
 def _int_arg(name: str) -> int | None:

@@ -23,7 +23,7 @@ from ...services import ServiceError
 from ...services import contests as service
 from ...timeutil import utc_to_local
 from .views import bp
-from ..forms import choices
+from ..forms import choices, show_service_error
 from .home import contest_links
 
 WINDOWS = ("submission_opens_at", "submission_closes_at", "judging_opens_at", "judging_closes_at")
@@ -124,15 +124,12 @@ def _basics(form: BasicsForm) -> dict:
     return values
 
 
+# Settings the service names by key, shown beside the form field that sets them.
+_FIELD_OF_SETTING = {"award_levels": "levels", "nomination_stage_shares": "share_primary"}
+
+
 def _apply_service_error(form, exc: ServiceError) -> None:
-    """Show each problem beside its field when we know the field, else above the form."""
-    for field_name, message in getattr(exc, "problems", [(exc.field, exc.message)]):
-        target = {"award_levels": "levels", "nomination_stage_shares": "share_primary"}.get(field_name, field_name)
-        field = getattr(form, target, None) if target else None
-        if field is not None and hasattr(field, "errors") and isinstance(field.errors, list):
-            field.errors.append(message)
-        else:
-            flash(message, "danger")
+    show_service_error(form, exc, _FIELD_OF_SETTING)
 
 
 @bp.route("/contests")

@@ -23,8 +23,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from ...extensions import db, limiter
-from ...models import Certificate, CertificateRevision, Contest
+from ...extensions import limiter
 from ...services import certificates as service
 from .views import bp
 
@@ -44,20 +43,6 @@ class LookupForm(FlaskForm):
         render_kw={"autocomplete": "off", "maxlength": 100})
 
 
-def shown(cert: Certificate, old_revision: CertificateRevision | None = None,
-          replaced_by: Certificate | None = None) -> dict:
-    """What the public page shows of one certificate: only what it prints, and its state."""
-    contest = db.session.get(Contest, cert.contest_id)
-    data = old_revision.data if old_revision is not None else cert.data
-    return {
-        "cert": cert, "contest": contest, "data": data or {}, "old_revision": old_revision,
-        "replaced_by": replaced_by,
-        "heading": service.rules.contest_heading(contest.full_name, contest.edition),
-        "issuers": service.settings_of(contest).get("issuers") or [],
-        "date_text": service.rules.chinese_date(service.certificate_date(contest, cert)),
-    }
-
-
 @bp.route("/verify/<code>")
 @limiter.limit(VERIFY_LIMIT)
 def verify(code: str):
@@ -65,7 +50,7 @@ def verify(code: str):
     if cert is None:
         # Still a 404, but one that tells the person holding the paper what it means.
         return render_template("public/verify_unknown.html"), 404
-    return render_template("public/verify.html", v=shown(cert, old_revision, service.replacement_of(cert)))
+    return render_template("public/verify.html", v=service.public_view(cert, old_revision, service.replacement_of(cert)))
 
 
 def _both_fields_empty_or_missing() -> bool:
@@ -91,6 +76,6 @@ def verify_lookup():
     form = LookupForm()
     found = None
     if form.validate_on_submit():
-        found = [shown(f.cert, f.old_revision, f.replaced_by)
+        found = [service.public_view(f.cert, f.old_revision, f.replaced_by)
                  for f in service.lookup(form.number.data, form.name.data)]
     return render_template("public/verify_lookup.html", form=form, found=found)

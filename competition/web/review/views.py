@@ -14,6 +14,7 @@ from ...models import utcnow
 from ...permissions import can_review_entry, entry_or_403, is_organizer, role_required
 from ...services import ServiceError, review
 from ...timeutil import utc_to_local
+from ..forms import local_path
 from .forms import AcceptForm, BulkAcceptForm, RejectForm, ReturnForm, version_of
 
 bp = Blueprint("review", __name__)
@@ -62,10 +63,7 @@ def queue():
 
 def _back() -> str:
     """The queue page (with its filters) the reviewer came from; only a path of this site."""
-    back = request.values.get("back") or ""
-    if not back.startswith("/") or back.startswith("//") or "\\" in back:
-        return url_for("review.queue")
-    return back
+    return local_path(request.values.get("back")) or url_for("review.queue")
 
 
 def _default_resubmit_by():
