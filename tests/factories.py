@@ -12,7 +12,8 @@ from competition.services import accounts
 from competition.services.contests import load_definition_text, save_definition
 
 CONTESTS = Path(__file__).resolve().parent.parent / "competition" / "contests"
-SAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "samples"
+# Office-made files (tests/samples/README.md): the only place tests read samples from.
+SAMPLES = Path(__file__).resolve().parent / "samples"
 PASSWORD = "Passw0rd!"
 _seq = itertools.count(1)
 

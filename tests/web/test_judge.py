@@ -169,8 +169,6 @@ def test_judge_cannot_open_or_score_others_assignments(world, jw, login_as):
 
 
 def test_judge_cannot_download_materials_of_unassigned_entry(app, world, jw, login_as):
-    if "files.download" not in app.view_functions:
-        pytest.skip("files.download not there yet")
     assigned = mine(world)[0].entry
     unassigned = fj.accept(make_entry(world.contest, world.s1, state="accepted"))
     pdf = (SAMPLES / "research_report_sample.pdf").read_bytes()

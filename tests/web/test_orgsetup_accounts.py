@@ -3,6 +3,7 @@ deactivating asks first; the account page links to its audit trail."""
 from sqlalchemy import func, select
 
 from competition.models import User
+from tests.factories import SAMPLES
 
 
 def _count(db):
@@ -67,16 +68,8 @@ def test_deactivate_asks_first_and_account_links_to_its_audit_trail(client, logi
     assert "/organizer/audit?actor=teacher1" in html
 
 
-SAMPLES = __import__("pathlib").Path("/work/shared/samples")
-
-
 def _sample(name):
-    import pytest
-
-    path = SAMPLES / name
-    if not path.exists():
-        pytest.skip(f"{path} is not here")
-    return path.read_bytes()
+    return (SAMPLES / name).read_bytes()
 
 
 def test_a_sheet_uploaded_under_the_wrong_kind_says_which_kind_it_looks_like(client, login_as, world, db):
