@@ -1,9 +1,10 @@
 """The PyPI fallback of scripts/security-check: its decisions on project JSON shaped exactly like
-PyPI's (https://pypi.org/pypi/<name>/json), and once on PyPI's real answer."""
+the index's project JSON (<index>/pypi/<name>/json), and once on PyPI's real answer."""
 from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def pypi_file(name: str, version: str, requires_python: str | None, yanked: bool
         "size": 245115,
         "upload_time": "2025-03-05T20:05:02",
         "upload_time_iso_8601": "2025-03-05T20:05:02.478302Z",
-        "url": f"https://files.pythonhosted.org/packages/00/00/{filename}",
+        "url": f"https://files.example.invalid/packages/00/00/{filename}",
         "yanked": yanked,
         "yanked_reason": "broken build" if yanked else None,
         "core-metadata": False,
@@ -58,8 +59,8 @@ def pypi_project(name: str, latest: str, releases: dict[str, list[dict]],
         "info": {
             "name": name, "version": latest, "summary": f"The {name} project.",
             "requires_python": latest_files[0]["requires_python"] if latest_files else None,
-            "release_url": f"https://pypi.org/project/{name}/{latest}/",
-            "project_url": f"https://pypi.org/project/{name}/", "yanked": False, "yanked_reason": None,
+            "release_url": f"https://index.example.invalid/project/{name}/{latest}/",
+            "project_url": f"https://index.example.invalid/project/{name}/", "yanked": False, "yanked_reason": None,
         },
         "last_serial": 31415926,
         "releases": releases,
@@ -244,3 +245,25 @@ def test_real_pypi_answer_for_deprecated(tmp_path):
     verdict = check.judge_package("deprecated", str(newest), project, entries, python=PY311)
     assert (verdict["outcome"], verdict["failures"]) == ("allowlisted", 0)
     assert "needs Python >=3.12" in verdict["lines"][0]
+
+
+def test_the_index_is_the_one_pip_uses(monkeypatch, tmp_path):
+    monkeypatch.setenv("PIP_INDEX_URL", "https://mirror.example.invalid/repo/simple/")
+    assert check.pip_index_url() == "https://mirror.example.invalid/repo/simple/"
+    assert check.project_json_url(check.pip_index_url()) == "https://mirror.example.invalid/repo/pypi/{name}/json"
+    monkeypatch.delenv("PIP_INDEX_URL")
+    from pip._internal.models.index import PyPI
+
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)  # pip reads no configuration file at all
+    assert check.pip_index_url() == PyPI.simple_url
+    assert check.project_json_url(PyPI.simple_url) == f"{PyPI.pypi_url}/{{name}}/json"
+    config = tmp_path / "pip.conf"
+    config.write_text("[global]\nindex-url = https://other.example.invalid/simple\n")
+    monkeypatch.setenv("PIP_CONFIG_FILE", str(config))
+    assert check.pip_index_url() == "https://other.example.invalid/simple"
+
+
+def test_an_index_that_is_not_http_is_reported_unreachable(monkeypatch):
+    monkeypatch.setattr(check, "PYPI_PROJECT_URL", "file:///nowhere/pypi/{name}/json")
+    with pytest.raises(check.PyPIUnreachable):
+        check.fetch_project("flask")
