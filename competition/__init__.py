@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from babel import Locale
@@ -11,12 +12,18 @@ ZH_CN = Locale.parse("zh_CN")  # Babel spells it zh_Hans_CN
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def template_folder() -> Path:
+    """templates/ beside the package in a checkout; where setup.cfg's data_files put it in a wheel."""
+    beside = ROOT / "templates"
+    return beside if beside.is_dir() else Path(sys.prefix) / "share" / "competition" / "templates"
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_path=os.environ.get("COMPETITION_INSTANCE_PATH", str(ROOT / "instance")),
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
+        template_folder=str(template_folder()),
         static_folder="static",
     )
     from .config import configure
