@@ -18,6 +18,8 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 from weasyprint.text.fonts import FontConfiguration
 
+from .domain.characters import printable
+
 STATIC = Path(__file__).parent / "static"
 
 
@@ -62,8 +64,11 @@ def render_pdf(html: str, *, stylesheets: list[str] | None = None, target=None, 
                zoom: float = 1):
     """Render an HTML string; returns bytes, or writes to `target` (path or file) when given.
     `zoom` scales everything, page size included (a layout designed for one paper size printed
-    on another of the same proportions)."""
-    document = HTML(string=html, base_url="static:", url_fetcher=make_url_fetcher(upload_reader))
+    on another of the same proportions).
+
+    Control and noncharacter code points (in text stored before the input checks) are removed:
+    WeasyPrint would print each as an empty box."""
+    document = HTML(string=printable(html), base_url="static:", url_fetcher=make_url_fetcher(upload_reader))
     css = [CSS(string=s, font_config=_fonts) for s in (stylesheets or [])]
     return document.write_pdf(target=target, stylesheets=css, font_config=_fonts, zoom=zoom)
 

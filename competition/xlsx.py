@@ -3,7 +3,9 @@
 No Flask here. Every text cell goes through `safe_text`, which neutralises spreadsheet formula
 injection (OWASP "CSV injection"): a text starting with ``=``, ``+``, ``-``, ``@``, a tab or a
 carriage return gets a leading apostrophe, so Excel, WPS and LibreOffice show it as text and
-never run it. Real numbers (scores, ranks) stay numbers.
+never run it. Real numbers (scores, ranks) stay numbers. `safe_text` also drops the characters a
+workbook cannot hold (controls, noncharacters: `domain.characters.printable`), so text stored
+before the input checks existed never makes an export fail or Excel call the file damaged.
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .domain.characters import printable
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FONT_NAME = "宋体"  # present on every Chinese Windows PC; WPS and LibreOffice map it too
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -27,10 +31,11 @@ WRAP_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
 
 def safe_text(value: Any) -> Any:
-    """The value to write into a cell: text that could start a formula gets an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """The value to write into a cell: printable text, with an apostrophe before a formula."""
+    if not isinstance(value, str):
+        return value
+    value = printable(value)
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def font(size: float = 10.5, bold: bool = False) -> Font:
@@ -44,7 +49,7 @@ def new_workbook() -> tuple[Workbook, Worksheet]:
 
 def sheet_title(text: str, used: set[str] | None = None) -> str:
     """A valid, unique worksheet name: at most 31 characters, none of []:*?/\\ ."""
-    name = "".join("_" if ch in '[]:*?/\\' else ch for ch in text).strip("'") or "Sheet"
+    name = "".join("_" if ch in '[]:*?/\\' else ch for ch in printable(text, multiline=False)).strip("'") or "Sheet"
     name = name[:31]
     if used is not None:
         base, n = name, 2

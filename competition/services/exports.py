@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import tempfile
-import unicodedata
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import xlsx
+from ..domain.characters import printable, without_direction_marks
 from ..extensions import db
 from ..timeutil import utc_to_local
 from ..models import (
@@ -419,8 +419,9 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f
 
 
 def safe_name(text: str, max_len: int = 60, fallback: str = "未命名") -> str:
-    """A file or folder name Windows accepts: no \\/:*?"<>|, no trailing dot or space, short."""
-    name = unicodedata.normalize("NFC", text or "")
+    """A file or folder name Windows accepts: no \\/:*?"<>|, no control, line break or direction
+    mark, no trailing dot or space, short."""
+    name = without_direction_marks(printable(text or "", multiline=False))
     name = re.sub(r"_{2,}", "_", _WINDOWS_BAD.sub("_", name))
     name = re.sub(r"\s+", " ", name).strip()
     name = name[:max_len].rstrip("._ ")
@@ -429,6 +430,15 @@ def safe_name(text: str, max_len: int = 60, fallback: str = "未命名") -> str:
     if name.split(".")[0].upper() in _RESERVED:
         name = "_" + name
     return name
+
+
+def download_name(name: str, max_len: int = 120) -> str:
+    """The name a download is offered under (every route's Content-Disposition): `safe_name`
+    with its extension kept, so a contest name with a newline or a slash cannot break it."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not 1 <= len(ext) <= 5 or not ext.isascii() or not ext.isalnum():
+        return safe_name(name, max_len=max_len, fallback="download")
+    return f"{safe_name(stem, max_len=max_len - len(ext) - 1, fallback='download')}.{ext}"
 
 
 def entry_folder(entry: Entry) -> str:
@@ -554,7 +564,7 @@ def _info(name: str, *, stored: bool) -> zipfile.ZipInfo:
 
 
 def bundle_download_name(contest: Contest) -> str:
-    return f"{nomination_title(contest).removesuffix('推荐项目汇总表')}推荐项目材料.zip"
+    return download_name(f"{nomination_title(contest).removesuffix('推荐项目汇总表')}推荐项目材料.zip")
 
 
 def bundle_job(job_id: int, contest_id: int):

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from competition.models import AuditEvent, Entry, School, User
 from competition.services import ServiceError, imports
 from tests import factories_accounts as fa
-from tests.factories import make_school, make_user
+from tests.factories import make_user
 
 
 def count(db, model):

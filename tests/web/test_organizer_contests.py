@@ -264,7 +264,7 @@ def test_publishing_and_finalizing_go_through_the_results_page(world, login_as):
     world.contest.state = "results"
     f.db.session.commit()
     html = client.get(f"/organizer/contests/{cid}").get_data(as_text=True)
-    assert f'value="published"' not in html and f"/organizer/contests/{cid}/results" in html
+    assert 'value="published"' not in html and f"/organizer/contests/{cid}/results" in html
     for target in ("published", "final"):
         resp = client.post(f"/organizer/contests/{cid}/state", data={"target": target}, follow_redirects=True)
         assert "请在结果页面公示和定稿结果" in resp.get_data(as_text=True)

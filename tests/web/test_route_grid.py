@@ -450,3 +450,40 @@ def test_the_grid_world_really_has_what_the_rules_name(grid) -> None:
     assert teacher.get(f"/files/{ids['att_draft']}").get_data() == PDF
     assert teacher.get(f"/teacher/certificates/{ids['cert']}.pdf").status_code == 200
     assert client_for(grid.app, None).get(f"/verify/{ids['cert_code']}").status_code == 200
+
+
+HOSTILE_NAME = '\n甲\r/乙\\"丙\x1b[31m\u202e'
+
+
+def test_every_get_route_takes_hostile_stored_names(grid) -> None:
+    """Names stored before the input checks (a contest, school, judge, entry, file named with a
+    line break, slash, quote, escape and bidi override): every page and every download still
+    answers, and every download's name is one a header and Windows accept."""
+    from competition.domain.characters import ILLEGAL_SINGLE_LINE
+    from competition.models import Attachment, Contest, District, Entry, School, Section, Student, User
+
+    _state["dirty"] = True
+    for model, column in ((Contest, "name"), (Contest, "full_name"), (Section, "name"), (School, "name"),
+                          (District, "name"), (User, "name"), (Entry, "title"), (Student, "name"),
+                          (Attachment, "original_name")):
+        for row in db.session.scalars(db.select(model)):
+            setattr(row, column, f"{getattr(row, column) or ''}{HOSTILE_NAME}")
+    db.session.commit()
+    problems, downloads = [], 0
+    for rule in grid.app.url_map.iter_rules():
+        spec = RULES[rule.endpoint]
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        url = url_of(rule, spec, grid.ids)
+        for actor in sorted(spec.allowed - {"anonymous"}) or ["anonymous"]:
+            resp = call(grid, actor, "GET", url, spec)
+            if resp.status_code >= 500:
+                problems.append(f"GET {url} as {actor}: {resp.status_code}")
+            disposition = resp.headers.get("Content-Disposition")
+            if disposition:
+                downloads += 1
+                if ILLEGAL_SINGLE_LINE.search(disposition) or "\u202e" in disposition or "%0A" in disposition:
+                    problems.append(f"GET {url} as {actor}: {disposition!r}")
+            jobs.wait_all()
+    assert downloads >= 12
+    assert not problems, "\n".join(problems)

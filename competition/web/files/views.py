@@ -1,7 +1,6 @@
 """Downloading uploaded materials: only to people allowed to see the entry, with safe headers."""
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 
 from flask import Blueprint, abort, g, request, send_file
 from flask_babel import gettext as _
@@ -10,6 +9,7 @@ from flask_login import current_user, login_required
 from ... import permissions
 from ...extensions import db
 from ...models import Attachment
+from ...services.exports import download_name as safe_download_name
 from ...storage import CONTENT_TYPES, INLINE_KINDS, display_name, get_storage
 from ..security import CSP
 
@@ -54,7 +54,7 @@ def download(attachment_id: int):
         source,
         mimetype=CONTENT_TYPES.get(attachment.file_kind, "application/octet-stream"),
         as_attachment=not inline,
-        download_name=name or PurePosixPath("file").with_suffix("." + attachment.file_kind).name,
+        download_name=safe_download_name(name or f"file.{attachment.file_kind}"),
         conditional=True,
         etag=attachment.sha256,
         max_age=None,

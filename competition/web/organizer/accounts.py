@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,6 +21,7 @@ from ...extensions import db
 from ...labels import ROLE_LABELS
 from ...models import ROLES, Contest, District, School, User
 from ...services import ServiceError, imports, users
+from ..downloads import send_download
 from .views import bp
 from ..forms import choices, show_service_error
 
@@ -369,6 +370,7 @@ def import_credentials(token: str):
         flash(_("The password sheet was already downloaded or has expired. "
                 "Create reset links for the accounts instead."), "warning")
         return redirect(url_for("organizer.accounts"))
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": "attachment; filename=initial-passwords.xlsx",
-                             "Cache-Control": "no-store"})
+    response = send_download(data, "初始密码.xlsx",
+                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Cache-Control"] = "no-store"
+    return response

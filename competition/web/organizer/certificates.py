@@ -21,6 +21,7 @@ from ...models import Certificate, Contest, Job, School, Section
 from ...models.certificates import CertificateAsset, CertificateRevision
 from ...services import ServiceError
 from ...services import certificates as service
+from ..downloads import send_download
 from .views import bp
 from ..forms import choices
 
@@ -156,8 +157,8 @@ def certificates_batch(contest_id: int):
 @bp.route("/contests/<int:contest_id>/certificates/preview.pdf")
 def certificates_preview(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
-    return send_file(io.BytesIO(service.sample_pdf(contest)), mimetype="application/pdf",
-                     download_name=f"{contest.code}-证书样张.pdf")
+    return send_download(service.sample_pdf(contest), f"{contest.code}-证书样张.pdf", "application/pdf",
+                         as_attachment=False)
 
 
 @bp.route("/contests/<int:contest_id>/certificates/assets", methods=["POST"])
@@ -236,7 +237,7 @@ def certificate_detail(cert_id: int):
 def certificate_pdf(cert_id: int):
     cert = db.get_or_404(Certificate, cert_id)
     name = service.rules.file_name(cert.number, cert.recipient_name, cert.award or "")
-    return send_file(io.BytesIO(service.single_pdf(cert)), mimetype="application/pdf", download_name=name)
+    return send_download(service.single_pdf(cert), name, "application/pdf", as_attachment=False)
 
 
 @bp.route("/certificates/<int:cert_id>/correct", methods=["POST"])

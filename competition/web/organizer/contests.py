@@ -2,7 +2,7 @@
 common settings, the full definition as YAML, and moving a contest through its states."""
 from __future__ import annotations
 
-from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,6 +22,7 @@ from ...models.contests import EXCELLENCE_AWARD
 from ...services import ServiceError
 from ...services import contests as service
 from ...timeutil import utc_to_local
+from ..downloads import send_download
 from .views import bp
 from ..forms import choices, show_service_error
 from .home import contest_links
@@ -375,5 +376,5 @@ def contest_definition(contest_id: int):
 @bp.route("/contests/<int:contest_id>/definition.yaml")
 def contest_definition_download(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
-    return Response(service.definition_yaml(contest), mimetype="text/yaml; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{contest.code}.yaml"'})
+    return send_download(service.definition_yaml(contest).encode(), f"{contest.code}.yaml",
+                         "text/yaml; charset=utf-8")

@@ -2,9 +2,8 @@
 and the materials bundle (a background job with progress). Organizers only (see views.py)."""
 from __future__ import annotations
 
-import io
 
-from flask import flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,13 +13,14 @@ from ...extensions import db
 from ...models import Contest, Job
 from ...services import exports
 from ..templating import localtime
+from ..downloads import send_download
 from .views import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _send(data: bytes, name: str, mimetype: str):
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+    return send_download(data, name, mimetype)
 
 
 @bp.route("/exports")

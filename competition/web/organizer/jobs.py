@@ -1,11 +1,12 @@
 """Progress and results of long jobs (certificate batches, material bundles, backups)."""
 from __future__ import annotations
 
-from flask import abort, jsonify, send_file, url_for
+from flask import abort, jsonify, url_for
 
 from ... import jobs
 from ...extensions import db
 from ...models import Job
+from ..downloads import send_download
 from .views import bp
 
 MIMETYPES = {".zip": "application/zip", ".pdf": "application/pdf", ".gz": "application/gzip",
@@ -29,5 +30,5 @@ def job_download(job_id: int):
     path = jobs.result_file(job)
     if path is None:
         abort(404)
-    return send_file(path, mimetype=MIMETYPES.get(path.suffix, "application/octet-stream"), as_attachment=True,
-                     download_name=job.result_name or path.name, conditional=True)
+    return send_download(path, job.result_name or path.name,
+                         MIMETYPES.get(path.suffix, "application/octet-stream"), conditional=True)

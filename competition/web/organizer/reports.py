@@ -2,9 +2,8 @@
 work report, and recording the provincial outcome of recommended entries."""
 from __future__ import annotations
 
-import io
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +12,7 @@ from ...labels import CONTEST_STATE_LABELS, ENTRY_STATE_LABELS
 from ...models import Contest, utcnow
 from ...pdf import render_pdf
 from ...services import ServiceError, reports
+from ..downloads import send_download
 from .views import bp
 
 
@@ -64,8 +64,7 @@ def reports_contest(contest_id: int):
 
 def _pdf(reps: list[reports.ContestReport], heading: str, name: str):
     html = render_template("documents/annual_report.html", reps=reps, heading=heading, printed_at=utcnow())
-    return send_file(io.BytesIO(render_pdf(html)), mimetype="application/pdf", as_attachment=True,
-                     download_name=name)
+    return send_download(render_pdf(html), name, "application/pdf")
 
 
 @bp.route("/reports/<int:contest_id>/report.pdf")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, render_template, send_file
+from flask import abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,6 +11,7 @@ from ...extensions import db
 from ...models import Certificate, Contest
 from ...permissions import can_download_certificate
 from ...services import certificates as service
+from ..downloads import send_download
 from .views import bp
 
 
@@ -45,7 +46,7 @@ def certificates_school_pdf(contest_id: int):
     service.write_pdf(contest, ids, out)
     out.seek(0)
     name = service.download_name(contest, "pdf", school_id=school_id)
-    return send_file(out, mimetype="application/pdf", as_attachment=True, download_name=name)
+    return send_download(out, name, "application/pdf")
 
 
 @bp.route("/certificates/<int:cert_id>.pdf")
@@ -55,5 +56,4 @@ def certificate_pdf(cert_id: int):
     if not can_download_certificate(current_user, cert, contest):
         abort(403)
     name = service.rules.file_name(cert.number, cert.recipient_name, cert.award or "")
-    return send_file(io.BytesIO(service.single_pdf(cert)), mimetype="application/pdf", as_attachment=True,
-                     download_name=name)
+    return send_download(service.single_pdf(cert), name, "application/pdf")

@@ -2,10 +2,9 @@
 download the application form (申报书)."""
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,6 +17,7 @@ from ...services import ServiceError, submissions
 from ...services.application_form import application_form_filename, render_application_form
 from ...domain.eligibility import AdviserData, EntryData, PersonData
 from .forms import AdviserForm, EntryForm, StudentForm, choices
+from ..downloads import send_download
 from .views import bp
 
 PART_LABELS = {
@@ -374,5 +374,4 @@ def application_form(entry_id: int):
     # While the entry can still change, a form with blanks says so on every page.
     gaps = _form_gaps(submissions.problems(entry)) if submissions.is_editable(entry) else []
     pdf = render_application_form(entry, gaps=gaps)
-    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                     download_name=application_form_filename(entry), max_age=None)
+    return send_download(pdf, application_form_filename(entry), "application/pdf", max_age=None)
