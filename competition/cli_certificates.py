@@ -39,7 +39,11 @@ def register(app) -> None:
             raise click.ClickException(f"没有编号为 {school_id} 的学校。")
         fmt = "zip" if out.suffix.lower() == ".zip" else "pdf"
         if not no_issue:
-            summary = service.issue(contest, None)
+            try:
+                summary = service.issue(contest, None)
+            except ServiceError as exc:
+                db.session.rollback()
+                raise click.ClickException(exc.message) from None
             click.echo(f"证书：新增 {summary.created}，重新颁发 {summary.revised}，撤销 {summary.revoked}，"
                        f"不变 {summary.unchanged}。")
         ids = service.select_ids(contest.id, section_id=section_id, school_id=school_id)

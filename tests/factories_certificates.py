@@ -21,7 +21,7 @@ def make_result(contest, entry, award: str | None, **fields) -> Result:
     return result
 
 
-def awarded_world(world, *, state: str = "results"):
+def awarded_world(world, *, state: str = "published"):
     """The world's contest in `state` with four awarded entries: a team of two with two advisers
     (s1), a rare-character name with a 60-character title (s2), an individual (s3), and one entry
     without award (s1)."""

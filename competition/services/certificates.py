@@ -34,7 +34,7 @@ from ..models import (Adviser, Certificate, Contest, DEFAULT_SETTINGS, Entry, Jo
                       Section, Student, User, utcnow)
 from ..models.certificates import CertificateAsset, CertificateRevision
 from ..timeutil import utc_to_local
-from . import ServiceError, audit
+from . import ServiceError, audit, write_guard
 
 CHUNK = 100  # certificates per WeasyPrint document (see scripts/bench/certificates.py)
 ZIP_CHUNK = 25  # smaller chunks for one-PDF-per-person: each file carries its chunk's font subset
@@ -124,6 +124,7 @@ def new_code() -> str:
 def issue(contest: Contest, actor: User | None, *, entry_id: int | None = None,
           reason: str | None = None) -> IssueSummary:
     """Create, re-issue and revoke certificates so they match the results; keeps numbers."""
+    write_guard.check(contest, "certificate")
     setting = settings_of(contest)
     planned = rules.plan(awarded_entries(contest), rules.Options.from_setting(setting))
     all_certs = db.session.scalars(
@@ -190,6 +191,7 @@ def _add_revision(cert: Certificate, actor, reason: str | None) -> None:
 
 def reissue(cert: Certificate, data: dict, actor, reason: str) -> None:
     """Same number, revision + 1, new verification code; the old code says it was superseded."""
+    write_guard.check(db.session.get(Contest, cert.contest_id), "certificate_correction")
     before = {k: (cert.data or {}).get(k) for k in rules.PRINTED_FIELDS}
     cert.data = dict(data)
     cert.revision += 1
@@ -206,6 +208,7 @@ def reissue(cert: Certificate, data: dict, actor, reason: str) -> None:
 
 
 def revoke(cert: Certificate, actor, reason: str) -> None:
+    write_guard.check(db.session.get(Contest, cert.contest_id), "certificate_correction")
     if cert.revoked:
         raise ServiceError(_("This certificate is already revoked."))
     if not (reason or "").strip():
@@ -225,6 +228,7 @@ CORRECTABLE = {"student": ("name", "school", "grade", "title"), "adviser": ("nam
 
 def correct(cert: Certificate, actor, *, reason: str, **values: str) -> IssueSummary:
     """Fix a typo at its source (the registered rows), then re-issue what it changes."""
+    write_guard.check(db.session.get(Contest, cert.contest_id), "certificate_correction")
     allowed = CORRECTABLE.get(cert.kind, ())
     if not allowed:
         raise ServiceError(_("This kind of certificate is printed from the school list; correct the school there."))

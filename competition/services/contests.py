@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -26,7 +27,7 @@ from ..models import (
     Section,
 )
 from ..timeutil import local_to_utc, utc_to_local
-from . import ServiceError, audit
+from . import ServiceError, audit, write_guard
 
 
 def load_definition_text(text: str) -> ContestDefinition:
@@ -188,6 +189,31 @@ SETTINGS_FORM_KEYS = (
     "nomination_stage_shares", "nomination_school_cap", "nomination_district_cap",
     "number_pattern", "entry_number_pattern", "notice_days", "notice_contact", "notice_show_names",
 )
+# The settings the results are made by: once the results are locked they change no more
+# (domain/write_rules.py, "contest_rules"); names, windows and the notice's wording still may.
+RESULT_RULE_KEYS = (
+    "award_levels", "award_min_scores", "excellence_award", "nomination_quota", "nomination_levels",
+    "nomination_stage_shares", "nomination_school_cap", "nomination_district_cap",
+    "ranking_method", "judges_per_entry",
+)
+
+
+def _rule_changes(contest: Contest, values: dict) -> list[str]:
+    """The result rules that `values` would change."""
+    def current(key):
+        return contest.setting(key) if key in SETTINGS_FORM_KEYS else getattr(contest, key)
+    return [k for k in RESULT_RULE_KEYS if k in values
+            and _jsonable(_lists(values[k])) != _jsonable(_lists(current(k)))]
+
+
+def _lists(value):
+    if isinstance(value, (list, tuple)):
+        return [_lists(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _lists(v) for k, v in value.items()}
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return float(value)  # the form gives Decimal, the settings hold int or float
+    return value
 
 
 def shipped_definitions() -> dict[str, str]:
@@ -299,6 +325,7 @@ def _rubric_signature(rubrics) -> list:
 
 def update_from_definition(contest: Contest, defn: ContestDefinition, *, actor=None) -> Contest:
     """Bring a contest in line with an edited definition; refuses rubric changes once scored."""
+    write_guard.check(contest, "contest_rules")
     if defn.code != contest.code:
         raise ServiceError(_("The code in the definition (%(new)s) differs from this contest's code (%(old)s). "
                              "Import it as a new contest instead.", new=defn.code, old=contest.code))
@@ -346,6 +373,8 @@ def update_settings(contest: Contest, values: dict, *, actor=None) -> Contest:
     blind_judging, judges_per_entry, ranking_method, the four *_at windows as naive Beijing
     datetimes) and the keys of SETTINGS_FORM_KEYS.
     """
+    if _rule_changes(contest, values):
+        write_guard.check(contest, "contest_rules")
     problems: list[tuple[str, str]] = []
     columns = {k: v for k, v in values.items() if k not in SETTINGS_FORM_KEYS}
     settings = {k: v for k, v in values.items() if k in SETTINGS_FORM_KEYS}

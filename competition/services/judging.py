@@ -42,7 +42,7 @@ from ..models import (
     User,
     utcnow,
 )
-from . import ServiceError, audit
+from . import ServiceError, audit, write_guard
 
 CONFLICT_KINDS = ("school", "advised", "district", "relative", "other")
 
@@ -141,6 +141,7 @@ def round_judges(rnd: Round) -> list[RoundJudge]:
 def add_round_judges(rnd: Round, judge_ids: Iterable[int], *, pool: str | None, actor,
                      capacity: int | None = None) -> int:
     """Put judges on the round's panel (评委库) in ``pool``; a judge already there moves pool."""
+    write_guard.check(rnd.contest, "assignment")
     pool = (pool or "").strip() or None
     if capacity is not None and capacity < 1:
         raise ServiceError(_("The workload limit must be at least 1."), "capacity")
@@ -164,6 +165,7 @@ def add_round_judges(rnd: Round, judge_ids: Iterable[int], *, pool: str | None, 
 
 def remove_round_judge(rj: RoundJudge, *, actor) -> None:
     """Take a judge off the panel; refused once the judge has a score sheet in the round."""
+    write_guard.check(db.session.get(Round, rj.round_id).contest, "assignment")
     assignments = db.session.scalars(select(Assignment).where(
         Assignment.round_id == rj.round_id, Assignment.judge_id == rj.judge_id)).all()
     if any(a.sheet is not None for a in assignments):
@@ -187,6 +189,7 @@ def release_round_judge(rj: RoundJudge, *, actor, reason: str | None = None) -> 
     planning again gives the released entries to other judges; a judge who keeps nothing
     leaves the panel. Returns the number of entries released.
     """
+    write_guard.check(db.session.get(Round, rj.round_id).contest, "assignment")
     rnd = db.session.get(Round, rj.round_id)
     if rnd.state == "closed":
         raise ServiceError(_("This round is closed."))
@@ -356,6 +359,7 @@ def sync_conflicts(rnd: Round, inputs: PlanInputs | None = None) -> tuple[int, i
 def add_conflict(judge: User, entry: Entry, *, kind: str, reason: str | None, source: str, actor) -> Conflict:
     """Record a declared (by the judge) or organizer-set conflict. The judge's assignments on
     the entry without a final sheet are removed (the entry then needs a replacement judge)."""
+    write_guard.check(entry.contest, "assignment")
     reason = (reason or "").strip()
     if source not in ("declared", "organizer"):
         raise ValueError(source)
@@ -401,6 +405,7 @@ def add_conflict(judge: User, entry: Entry, *, kind: str, reason: str | None, so
 def remove_conflict(row: Conflict, *, actor) -> None:
     """Only organizers remove conflicts, and only declared or organizer-set ones (automatic ones
     follow the data: change the judge's school or the entry's advisers instead)."""
+    write_guard.check(db.session.get(Entry, row.entry_id).contest, "assignment")
     if actor is None or not actor.has_role("organizer"):
         raise ServiceError(_("Only an organizer can remove a conflict."))
     if row.source == "automatic":
@@ -446,6 +451,7 @@ def run_plan(rnd: Round, *, seed: int = 0, actor, report=None) -> planner.Assign
     again. A kept assignment that now breaks a conflict is removed (with its draft, audited).
     ``report(step, total)`` is called between steps (for a progress display).
     """
+    write_guard.check(rnd.contest, "assignment")
     step = report or (lambda done, total: None)
     if rnd.state == "closed":
         raise ServiceError(_("This round is closed."))
@@ -498,6 +504,7 @@ def run_plan(rnd: Round, *, seed: int = 0, actor, report=None) -> planner.Assign
 
 def publish(rnd: Round, *, actor) -> int:
     """Make the round's unpublished assignments visible to their judges."""
+    write_guard.check(rnd.contest, "round")
     if rnd.state == "closed":
         raise ServiceError(_("This round is closed."))
     rows = db.session.scalars(select(Assignment).where(Assignment.round_id == rnd.id,
@@ -517,6 +524,7 @@ def publish(rnd: Round, *, actor) -> int:
 
 def set_round_state(rnd: Round, state: str, *, actor) -> None:
     """Close a round (no more saving) or open it again."""
+    write_guard.check(rnd.contest, "round")
     if state not in ("published", "closed"):
         raise ValueError(state)
     before = rnd.state
@@ -542,6 +550,7 @@ def refusal(rnd: Round, judge: User, entry: Entry, inputs: PlanInputs | None = N
 def add_assignment(rnd: Round, judge: User, entry: Entry, *, actor, source: str = "manual",
                    inputs: PlanInputs | None = None) -> Assignment:
     """Put one judge on one entry (organizer's manual add, re-judging); a conflict refuses it."""
+    write_guard.check(rnd.contest, "assignment")
     if rnd.state == "closed":
         raise ServiceError(_("This round is closed."))
     reason = refusal(rnd, judge, entry, inputs)
@@ -563,6 +572,7 @@ def add_assignment(rnd: Round, judge: User, entry: Entry, *, actor, source: str 
 def remove_assignment(a: Assignment, *, actor, reason: str | None = None) -> None:
     """Take a judge off an entry. A submitted sheet must be reopened first; a draft is kept in
     the audit log."""
+    write_guard.check(a.round.contest, "assignment")
     if a.sheet is not None and a.sheet.state == "final":
         raise ServiceError(_("This judge has submitted the score sheet; reopen it before removing the judge."))
     audit.record(actor, "assignment.removed", a, reason=reason,

@@ -12,7 +12,7 @@ from ..domain import assignment as planner
 from ..domain import ranking, rejudging, scoring
 from ..extensions import db
 from ..models import Assignment, Contest, Entry, Round, RoundEntry, ScoreSheet, User
-from . import ServiceError, audit
+from . import ServiceError, audit, write_guard
 from .judging import (
     add_assignment,
     final_scores,
@@ -81,6 +81,7 @@ def combined_scores(contest: Contest, method: str | None = None) -> dict[int, sc
 
 def set_combination(contest: Contest, mode: str, *, actor, weights: dict[int, float] | None = None) -> None:
     """Choose how rounds combine (last round only, or weighted by each round's weight)."""
+    write_guard.check(contest, "round")
     if mode not in scoring.COMBINATION_MODES:
         raise ServiceError(_("Choose how the rounds combine."), "mode")
     before = {"mode": scoring.combination_mode(contest.setting("round_combination")),
@@ -146,6 +147,7 @@ def _add_to_round(nxt: Round, entry: Entry, *, source: str, reason: str, actor) 
 def promote_top(rnd: Round, top_n: int, *, actor) -> int:
     """Promote the top ``top_n`` of every ranking group (by the round's final scores, ranked by
     the contest's method) to the next round. Returns how many entries were added."""
+    write_guard.check(rnd.contest, "round")
     nxt = next_round(rnd)
     if nxt is None:
         raise ServiceError(_("This is the last round; there is no round to promote to."))
@@ -173,6 +175,7 @@ def promote_top(rnd: Round, top_n: int, *, actor) -> int:
 
 def promote_manual(rnd: Round, entry: Entry, *, reason: str, actor) -> None:
     """Promote one entry of ``rnd`` to the next round by hand; a reason is required."""
+    write_guard.check(rnd.contest, "round")
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Please give the reason for promoting this entry by hand."), "reason")
@@ -192,6 +195,7 @@ def promote_manual(rnd: Round, entry: Entry, *, reason: str, actor) -> None:
 
 def unpromote(nxt: Round, entry: Entry, *, reason: str, actor) -> None:
     """Take an entry out of a later round again (before it has been scored there)."""
+    write_guard.check(nxt.contest, "round")
     row = db.session.scalar(select(RoundEntry).where(RoundEntry.round_id == nxt.id,
                                                      RoundEntry.entry_id == entry.id))
     if row is None:
@@ -233,6 +237,7 @@ def rejudge(rnd: Round, group: tuple, *, extra: int, cut_position: int | None, a
     whose place against the cut line is least certain (``rejudging.select_for_rejudging`` on the
     round's current final scores), assigned through the same conflict-checked path as the plan.
     New assignments are unpublished until the organizer publishes."""
+    write_guard.check(rnd.contest, "round")
     if rnd.state == "closed":
         raise ServiceError(_("This round is closed."))
     if extra < 1 or extra > 1000:

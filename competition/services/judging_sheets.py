@@ -20,7 +20,8 @@ from ..extensions import db
 from ..models import (
     Assignment, Attachment, Conflict, Contest, Criterion, Entry, Round, Rubric, ScoreSheet, User, utcnow,
 )
-from . import ServiceError, audit
+from ..timeutil import utc_to_local
+from . import ServiceError, audit, write_guard
 from .judging import add_conflict, tr
 
 MAX_COMMENT = 4000
@@ -107,7 +108,9 @@ def sheet_payload(sheet: ScoreSheet | None) -> dict:
         return {"version": 0, "scores": {}, "comment": "", "state": "todo", "total": None}
     return {"version": sheet.version, "scores": {k: scoring.format_score(v) for k, v in (sheet.scores or {}).items()},
             "comment": sheet.comment or "", "state": sheet_state(sheet), "total": sheet.total,
-            "updated_at": sheet.updated_at.isoformat() + "Z" if sheet.updated_at else None}
+            "updated_at": sheet.updated_at.isoformat() + "Z" if sheet.updated_at else None,
+            # the page shows when it was saved in the contest's time (Beijing), not the laptop's clock
+            "saved_at": utc_to_local(sheet.updated_at).strftime("%H:%M:%S") if sheet.updated_at else None}
 
 
 def judge_assignments(judge: User, contest_id: int | None = None) -> list[Assignment]:
@@ -185,8 +188,18 @@ def next_unscored(judge: User, after: Assignment | None = None, contest_id: int 
 
 
 def _check_open(assignment: Assignment) -> None:
+    write_guard.check(assignment.round.contest, "score")
     if assignment.round.state == "closed":
-        raise ServiceError(_("Judging in this round has closed; scores can no longer be changed."))
+        raise write_guard.PhaseClosed(_("Judging in this round has closed; scores can no longer be changed."))
+
+
+def closed_reason(assignment: Assignment) -> str | None:
+    """Why this sheet can no longer be written (the judge's page shows it read-only), or None."""
+    try:
+        _check_open(assignment)
+    except write_guard.PhaseClosed as exc:
+        return exc.message
+    return None
 
 
 def _write(assignment: Assignment, version: int, **values) -> ScoreSheet:
@@ -286,9 +299,12 @@ def submit_all(judge: User, *, actor, contest_id: int | None = None) -> tuple[in
     """Submit every complete draft of the judge (all criteria scored). Returns (submitted,
     left as drafts because incomplete)."""
     done = left = 0
-    for a in judge_assignments(judge, contest_id):
+    assignments = judge_assignments(judge, contest_id)
+    if contest_id is not None and assignments:
+        write_guard.check(assignments[0].round.contest, "score")
+    for a in assignments:
         sheet = a.sheet
-        if sheet is None or sheet.state != "draft" or a.round.state == "closed":
+        if sheet is None or sheet.state != "draft" or closed_reason(a) is not None:
             continue
         if sheet.total is None:
             left += sheet_state(sheet) == "draft"
@@ -300,6 +316,7 @@ def submit_all(judge: User, *, actor, contest_id: int | None = None) -> tuple[in
 
 def reopen(sheet: ScoreSheet, *, reason: str, actor) -> None:
     """An organizer reopens a submitted sheet (with a reason, audited); it becomes a draft again."""
+    write_guard.check(sheet.assignment.round.contest, "score")
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Please give the reason for reopening."), "reason")

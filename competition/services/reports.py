@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Assignment, Contest, District, Entry, Result, Round, School, ScoreSheet, User
-from . import ServiceError, audit
+from . import ServiceError, audit, write_guard
 
 STAGES = ("小学", "初中", "高中")
 # What the province sends back. "未获奖" is an outcome too; empty means "not known yet".
@@ -191,6 +191,7 @@ def record_provincial_outcomes(contest: Contest, outcomes: dict[int, str], actor
     All or nothing: an unknown outcome or an entry that was not nominated refuses the whole
     change. Returns how many entries changed.
     """
+    write_guard.check(contest, "provincial_outcome")
     nominated = {e.id: e for e, _r in nominated_entries(contest)}
     for entry_id, value in outcomes.items():
         if entry_id not in nominated:

@@ -56,7 +56,7 @@ from ..models import (
 from ..models.contests import EXCELLENCE_AWARD
 from ..models.results import NO_AWARD, RankingRun, TieDecision
 from ..timeutil import local_to_utc, utc_to_local
-from . import ServiceError, audit
+from . import ServiceError, audit, write_guard
 from .contests import change_state
 
 METHOD_LABELS = {
@@ -266,6 +266,7 @@ def _check_can_rank(contest: Contest) -> None:
     run = get_run(contest)
     if run is not None and run.locked_at is not None:
         raise ServiceError(_("The results are locked. Unlock them to run the ranking again."))
+    write_guard.check(contest, "ranking")
 
 
 def _tie_chain(contest: Contest) -> list[tuple[str, Message]]:
@@ -659,6 +660,7 @@ def _check_draft(contest: Contest) -> None:
         raise ServiceError(_("The results of this contest are final and frozen."))
     if contest.state not in ("judging", "results"):
         raise ServiceError(_("Results can be changed only before they are published."))
+    write_guard.check(contest, "result_decision")
 
 
 def award_counts(contest: Contest, rows: Iterable[Result]) -> dict[str, int]:
@@ -711,19 +713,30 @@ def _snapshot(result: Result) -> dict:
 # ------------------------------------------------------- contest states ----
 
 
-def lock(contest: Contest, *, actor) -> RankingRun:
-    """Lock the draft: no re-ranking; a contest still in judging moves on to results."""
+def lock(contest: Contest, *, actor, reason: str | None = None) -> RankingRun:
+    """Lock the draft: no re-ranking, no more scoring; a contest still in judging moves on to
+    results. With score sheets still open (not submitted) a reason is required: those sheets
+    become read-only and do not count."""
     _check_draft(contest)
     run = get_run(contest)
     if run is None:
         raise ServiceError(_("Run the ranking before locking the results."))
     if run.locked_at is not None:
         raise ServiceError(_("The results are already locked."))
+    open_sheets = scoring_progress(contest).outstanding
+    reason = (reason or "").strip() or None
+    if open_sheets and not reason:
+        raise ServiceError(_("%(n)d score sheets are still open (not submitted). Locking closes them: they "
+                             "become read-only and do not count. To lock anyway, write down why.", n=open_sheets),
+                           "reason")
+    if reason is not None:
+        reason = _reason(reason)
     run.locked_at = utcnow()
     run.locked_by_id = getattr(actor, "id", None)
     if contest.state == "judging":
         change_state(contest, "results", actor=actor)
-    audit.record(actor, "results.lock", run, contest_id=contest.id, after={"locked_at": run.locked_at.isoformat()})
+    audit.record(actor, "results.lock", run, contest_id=contest.id, reason=reason,
+                 after={"locked_at": run.locked_at.isoformat(), "open_sheets": open_sheets})
     return run
 
 
@@ -804,6 +817,7 @@ def _check_notice(contest: Contest) -> None:
         raise ServiceError(_("The results of this contest are final and frozen."))
     if contest.state != "published":
         raise ServiceError(_("Objections are recorded while the results are in the public notice."))
+    write_guard.check(contest, "objection")
 
 
 def local_today() -> date:
@@ -869,6 +883,7 @@ def withdraw_award(result: Result, *, actor, reason: str) -> None:
         raise ServiceError(_("The results of this contest are final and frozen."))
     if contest.state not in ("results", "published"):
         raise ServiceError(_("An award can be withdrawn once the results are locked or published."))
+    write_guard.check(contest, "award_withdrawal")
     reason = _reason(reason)
     if result.withdrawn:
         raise ServiceError(_("This award is already withdrawn."))

@@ -23,7 +23,7 @@ from ..models import AuditEvent, Contest, District, Entry, School, Section, Stud
 from ..models.review import EntryNumberCounter
 from ..permissions import can_review_entry, is_organizer
 from ..timeutil import local_to_utc, utc_to_local
-from . import ServiceError, audit
+from . import ServiceError, audit, write_guard
 
 # Format review happens while a contest takes entries and after it closes, before judging.
 REVIEW_CONTEST_STATES = ("open", "closed")
@@ -243,6 +243,7 @@ def _lock_for_action(entry_id: int, target: str, actor: User, expected_version: 
         raise ServiceError(_("You may not review entries of this school."))
     if entry.contest.state not in REVIEW_CONTEST_STATES:
         raise ServiceError(_("Format review of this contest is over; entries can no longer change."))
+    write_guard.check(entry.contest, "review")
     if entry.state == target or entry_transition_error(entry.state, target) is not None:
         raise _conflict(entry)
     if entry.state == "accepted" and not is_organizer(actor):

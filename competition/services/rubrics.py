@@ -34,7 +34,7 @@ from sqlalchemy import select
 from ..domain.scoring import format_score
 from ..extensions import db
 from ..models import Assignment, Contest, Criterion, Entry, Round, Rubric, ScoreSheet, Section
-from . import ServiceError, audit
+from . import ServiceError, audit, write_guard
 
 MAX_SCORE = 1000
 MAX_WEIGHT = 100
@@ -358,6 +358,7 @@ def save(contest: Contest, rnd: Round, section: Section | None, name: str, rows:
     ``expected`` is the fingerprint the form was based on; a rubric changed since is refused.
     Removing criteria needs ``confirm_remove``; without it :class:`NeedsConfirmation` names them.
     """
+    write_guard.check(contest, "rubric")
     if rnd.contest_id != contest.id or (section is not None and section.contest_id != contest.id):
         raise ServiceError(_("This round or section belongs to another contest."))
     rubric = find_rubric(rnd, section.id if section else None)
@@ -406,6 +407,7 @@ def save(contest: Contest, rnd: Round, section: Section | None, name: str, rows:
 
 def delete(contest: Contest, rnd: Round, section: Section | None, *, actor, note: str | None = None) -> None:
     """Remove the rubric of (round, section); refused once sheets depend on it."""
+    write_guard.check(contest, "rubric")
     rubric = find_rubric(rnd, section.id if section else None)
     if rubric is None or rnd.contest_id != contest.id:
         raise ServiceError(_("There is no such rubric."))

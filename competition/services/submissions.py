@@ -26,7 +26,7 @@ from ..models import (Adviser, Attachment, AuditEvent, Contest, Entry, MaterialR
 from .. import images
 from .. import storage as files
 from ..timeutil import utc_to_local
-from . import ServiceError, audit
+from . import ServiceError, audit, write_guard
 
 # Which part of the entry page a problem belongs to (the progress checklist).
 PARTS = {
@@ -162,6 +162,7 @@ def can_withdraw(entry: Entry, now: datetime | None = None) -> bool:
 
 
 def _require_editable(entry: Entry) -> None:
+    write_guard.check(entry.contest, "entry")
     if entry.state not in EDITABLE_ENTRY_STATES:
         raise ServiceError(_("This entry has been submitted and cannot be changed now. Withdraw it first, "
                              "if the deadline has not passed."))
@@ -240,6 +241,7 @@ def save_draft(entry: Entry | None, data: rules.EntryData, *, section_id: int, s
     if entry is None:
         if contest is None or not contest.is_submission_open(utcnow()):
             raise ServiceError(_("This contest is not taking entries now."))
+        write_guard.check(contest, "entry")
     else:
         contest = entry.contest
         _require_editable(entry)
@@ -452,6 +454,7 @@ def _lock(entry: Entry) -> Entry:
 
 def _move(entry: Entry, target: str, *, actor, action: str, reason: str | None = None, **values) -> None:
     """Change state only if nobody else changed the entry meanwhile (version check)."""
+    write_guard.check(entry.contest, "entry")
     before = entry.state
     result = db.session.execute(
         update(Entry).where(Entry.id == entry.id, Entry.version == entry.version, Entry.state == before)

@@ -284,14 +284,16 @@
           if (JSON.stringify(values()) === sent && !again) {
             dirty = false;
             forget();
-            var now = new Date();
-            setStatus("saved", d.msgSavedAt.replace("{t}", now.toTimeString().slice(0, 8)));
+            setStatus("saved", res.body.saved_at ? d.msgSavedAt.replace("{t}", res.body.saved_at) : d.msgSaved);
             if (afterSave) { afterSave(); }
           } else {
             again = false;
             remember();
             schedule(200);
           }
+        } else if (res.status === 409 && res.body.closed) {
+          again = false;
+          closeSheet(res.body.error);
         } else if (res.status === 409) {
           again = false;
           showConflict(res.body);
@@ -313,7 +315,26 @@
       });
     }
 
+    // The contest or round no longer takes scores (results locked or final, round closed):
+    // stop saving, make the sheet read-only and say why. What was typed stays visible.
+    function closeSheet(message) {
+      locked = true;
+      dirty = false;
+      window.clearTimeout(timer);
+      forget();
+      fields.forEach(function (f) { f.disabled = true; });
+      var submitButton = document.getElementById("submit-sheet");
+      if (submitButton) { submitButton.remove(); }
+      if (stateEl) {
+        stateEl.textContent = d.msgClosed;
+        stateEl.className = "badge text-bg-secondary";
+      }
+      showError(message || d.msgClosed);
+      setStatus("error", d.msgNotSavedClosed);
+    }
+
     function changed() {
+      if (locked) { return; }
       dirty = true;
       afterSave = null;
       updateTotal();
@@ -343,6 +364,8 @@
           dirty = false;
           forget();
           window.location.href = res.body.redirect;
+        } else if (res.status === 409 && res.body.closed) {
+          closeSheet(res.body.error);
         } else if (res.status === 409) {
           showConflict(res.body);
         } else if (res.status === 422) {

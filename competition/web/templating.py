@@ -51,7 +51,6 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(localtime, "localtime")
     app.jinja_env.globals.update(
         get_locale=get_locale,
-        has_endpoint=lambda name: name in current_app.view_functions,
         ENTRY_STATE_LABELS=labels.ENTRY_STATE_LABELS,
         CONTEST_STATE_LABELS=labels.CONTEST_STATE_LABELS,
         ROLE_LABELS=labels.ROLE_LABELS,

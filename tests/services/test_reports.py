@@ -49,6 +49,7 @@ def test_withdrawn_award_is_not_counted(ranked, world, db):
 
 
 def test_provincial_outcomes(ranked, world, db):
+    world.contest.state = "final"
     changed = reports.record_provincial_outcomes(
         world.contest, {ranked.team.id: "省一等奖", ranked.evil.id: "未获奖", ranked.counselor.id: ""},
         world.organizer)
@@ -66,7 +67,18 @@ def test_provincial_outcomes(ranked, world, db):
     assert reports.record_provincial_outcomes(world.contest, {ranked.team.id: "省一等奖"}, world.organizer) == 0
 
 
+def test_provincial_outcomes_wait_for_the_final_results(ranked, world, db):
+    for state in ("judging", "results", "published"):
+        world.contest.state = state
+        with pytest.raises(ServiceError) as exc:
+            reports.record_provincial_outcomes(world.contest, {ranked.team.id: "省一等奖"}, world.organizer)
+        assert "最终确定" in exc.value.message
+    db.session.rollback()
+    assert ranked.team.provincial_outcome is None
+
+
 def test_provincial_outcome_refusals_change_nothing(ranked, world, db):
+    world.contest.state = "final"
     with pytest.raises(ServiceError) as exc:
         reports.record_provincial_outcomes(world.contest, {ranked.team.id: "省一等奖", ranked.plain.id: "省二等奖"},
                                            world.organizer)

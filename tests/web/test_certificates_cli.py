@@ -38,6 +38,11 @@ def test_cli_errors_are_clear(world, app, tmp_path):
     assert result.exit_code != 0 and "没有代码为 NOPE 的赛事" in result.output
     result = runner.invoke(args=["certificates", world.contest.code, "--out", str(tmp_path / "x.pdf"), "--section", "ZZ"])
     assert result.exit_code != 0 and "没有类别 ZZ" in result.output
+    # results not published yet: no certificates are issued
+    result = runner.invoke(args=["certificates", world.contest.code, "--out", str(tmp_path / "x.pdf")])
+    assert result.exit_code != 0 and "结果公示后才能生成证书" in result.output
+    world.contest.state = "published"
+    db.session.commit()
     # no awards yet: nothing to print, and no half-written file
     result = runner.invoke(args=["certificates", world.contest.code, "--out", str(tmp_path / "x.pdf")])
     assert result.exit_code != 0 and "没有可打印的证书" in result.output

@@ -165,7 +165,19 @@ def test_reports_overview_and_pdf(ranked, world, client, login_as, tmp_path):
 
 def test_provincial_outcomes_are_recorded_and_audited(ranked, world, client, login_as, db):
     login_as(world.organizer)
+    world.contest.state = "published"
+    db.session.commit()
     page = client.get(f"/organizer/reports/{world.contest.id}/provincial").get_data(as_text=True)
+    assert "<fieldset disabled>" in page and "最终确定后" in page
+    refused = client.post(f"/organizer/reports/{world.contest.id}/provincial",
+                          data={f"outcome-{ranked.team.id}": "省一等奖"}, follow_redirects=True)
+    assert "最终确定后" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Entry, ranked.team.id).provincial_outcome is None
+    world.contest.state = "final"
+    db.session.commit()
+    page = client.get(f"/organizer/reports/{world.contest.id}/provincial").get_data(as_text=True)
+    assert "<fieldset disabled>" not in page and "<fieldset" in page
     assert f'name="outcome-{ranked.team.id}"' in page and f'name="outcome-{ranked.plain.id}"' not in page
     response = client.post(f"/organizer/reports/{world.contest.id}/provincial", data={
         f"outcome-{ranked.team.id}": "省一等奖", f"outcome-{ranked.evil.id}": "未获奖",

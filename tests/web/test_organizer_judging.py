@@ -211,7 +211,7 @@ def test_close_round_stops_saving(world, jw, login_as):
     client.post(url(world, "/state"), data={"state": "closed"})
     judge = login_as(world.judge2)
     r = judge.post(f"/judge/a/{aid}/sheet", json={"version": 0, "scores": {}})
-    assert r.status_code == 400 and "本轮评审已结束" in r.json["error"]
+    assert r.status_code == 409 and r.json["closed"] is True and "本轮评审已结束" in r.json["error"]
 
 
 @pytest.mark.parametrize("who", ["judge2", "teacher1", "reviewer1"])

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from competition.models import AuditEvent, ScoreSheet
+from competition.models import AuditEvent, Result, ScoreSheet
 from competition.models.results import TieDecision
 from competition.services import results as svc
 from tests.factories import make_user
@@ -206,8 +206,16 @@ def test_ranking_page_says_when_judging_is_not_complete(world, login_as, db) -> 
     assert "1 项已受理的作品还没有任何已提交的评分，未参与排名：" in html and "CX-XS-099" in html
     assert "还有 2 份评分表未提交，锁定后不再计入。" in html  # in the lock confirmation
     assert "排名只使用已提交的评分表，结果可能还会变化" in html
+    assert 'id="lock-reason" name="reason" maxlength="500" required' in html
+    # Locking with open sheets asks how many and why; the reason is audited.
     html = client.post(f"{base(c)}/results/lock", follow_redirects=True).get_data(as_text=True)
-    assert "结果已锁定：此后提交的评分表不会计入" in html
+    assert "还有 2 份评分表未提交。锁定后这些评分表将变为只读，不计入成绩。如仍要锁定，请写明理由。" in html
+    assert svc.get_run(c.contest).locked_at is None
+    html = client.post(f"{base(c)}/results/lock", data={"reason": "评委钱某因病无法完成"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "结果已锁定：未提交的评分表已变为只读" in html
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "results.lock"))
+    assert event.reason == "评委钱某因病无法完成" and event.after["open_sheets"] == 2
     client.post(f"{base(c)}/results/unlock", data={"reason": "补评"})
     for sheet in db.session.scalars(select(ScoreSheet).where(ScoreSheet.state == "draft")):
         sheet.state, sheet.total = "final", 75
@@ -230,3 +238,16 @@ def test_groups_in_the_contest_order(world, login_as, db) -> None:
     html = client.post(f"{base(c)}/results/run", follow_redirects=True).get_data(as_text=True)
     heads = [html.index(f"<strong>学生科技创新成果 · {stage}</strong>") for stage in ("小学", "初中", "高中")]
     assert heads == sorted(heads)
+
+
+def test_every_results_page_links_back_to_the_contest(world, login_as, db) -> None:
+    """The back link never rendered: it was guarded by an endpoint that did not exist."""
+    c = tied_contest(world)
+    client = login_as(world.organizer)
+    client.post(f"{base(c)}/results/run", data={"method": "mean"})
+    back = f'href="/organizer/contests/{c.contest.id}">← {c.contest.name}</a>'
+    result_id = db.session.scalars(select(Result.id)).first()
+    for page in ("results", "results/judges", "objections", f"results/{result_id}"):
+        resp = client.get(f"{base(c)}/{page}")
+        assert resp.status_code == 200, page
+        assert back in resp.get_data(as_text=True), page

@@ -14,6 +14,7 @@ from ...domain import scoring
 from ...extensions import db
 from ...models import Assignment, Contest, Entry
 from ...services import ServiceError
+from ...services.write_guard import PhaseClosed
 from ...services import judging_sheets as sheets
 from ...services.judging import group_label
 from .forms import ConflictForm, SubmitAllForm
@@ -45,7 +46,7 @@ def _contests(assignments) -> list[Contest]:
     open_work: set[int] = set()
     for a in assignments:
         seen.setdefault(a.round.contest_id, a.round.contest)
-        if sheets.sheet_state(a.sheet) != "final" and a.round.state != "closed":
+        if sheets.sheet_state(a.sheet) != "final" and sheets.closed_reason(a) is None:
             open_work.add(a.round.contest_id)
     return sorted(seen.values(), key=lambda c: (c.id not in open_work, -c.year, -c.id))
 
@@ -127,7 +128,7 @@ def score(assignment_id: int):
         sheet=assignment.sheet, payload=sheets.sheet_payload(assignment.sheet),
         state=sheets.sheet_state(assignment.sheet), locked=(assignment.sheet is not None
                                                              and assignment.sheet.state == "final"),
-        closed=assignment.round.state == "closed", materials=_materials(entry, blind),
+        closed=sheets.closed_reason(assignment), materials=_materials(entry, blind),
         progress=sheets.contest_progress(current_user, contest.id), group=group_label(entry, group_by),
         conflict_form=ConflictForm(), fmt=scoring.format_score,
     )
@@ -157,6 +158,9 @@ def _refusal(exc: ServiceError):
         return jsonify(ok=False, error=exc.message, current=sheets.sheet_payload(fresh)), 409
     if isinstance(exc, sheets.InvalidSheet):
         return jsonify(ok=False, error=exc.message, problems=exc.problems), 422
+    if isinstance(exc, PhaseClosed):
+        # the page stops autosaving and turns read-only
+        return jsonify(ok=False, error=exc.message, closed=True), 409
     return jsonify(ok=False, error=exc.message), 400
 
 

@@ -11,7 +11,7 @@ from ...extensions import db
 from ...labels import CONTEST_STATE_LABELS, ENTRY_STATE_LABELS
 from ...models import Contest, utcnow
 from ...pdf import render_pdf
-from ...services import ServiceError, reports
+from ...services import ServiceError, reports, write_guard
 from ..downloads import send_download
 from .views import bp
 
@@ -103,4 +103,5 @@ def reports_provincial(contest_id: int):
         return redirect(url_for(".reports_provincial", contest_id=contest.id))
     rep = reports.contest_report(contest)
     return render_template("organizer/reports_provincial.html", contest=contest, rows=rows, rep=rep,
-                           outcomes=reports.PROVINCIAL_OUTCOMES)
+                           outcomes=reports.PROVINCIAL_OUTCOMES,
+                           closed=write_guard.refusal(contest, "provincial_outcome"))

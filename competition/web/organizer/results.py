@@ -9,11 +9,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from ...domain.ranking import METHODS
 from ...extensions import db
-from ...models import Contest, Objection, Result
+from ...models import Contest, Objection, Result, utcnow
 from ...services import ServiceError
 from ...services import results as service
 from ...timeutil import utc_to_local
@@ -21,7 +20,6 @@ from .views import bp
 
 # Large contests: the table shows one ranking group at a time above this many entries.
 ALL_GROUPS_LIMIT = 400
-JUDGING_ENDPOINTS = ("organizer.judging_contest", "organizer.judging", "organizer.judging_index")
 
 
 def _result(contest: Contest, result_id: int) -> Result:
@@ -31,33 +29,20 @@ def _result(contest: Contest, result_id: int) -> Result:
     return result
 
 
-def _judging_url(contest: Contest) -> str | None:
-    """Where judges are added (the judging pages), if that area is installed."""
-    for endpoint in JUDGING_ENDPOINTS:
-        try:
-            return url_for(endpoint, contest_id=contest.id)
-        except BuildError:
-            continue
-    return None
+def _judging_url(contest: Contest) -> str:
+    """Where judges are added: the contest's judging pages."""
+    return url_for("organizer.judging_contest", contest_id=contest.id)
 
 
-def _rejudge_urls(contest: Contest, run, entry_ids) -> tuple[str | None, dict[int, str]]:
+def _rejudge_urls(contest: Contest, run, entry_ids) -> tuple[str, dict[int, str]]:
     """Re-judging links for the last judged round: the round's re-judging page, and each entry's
     judging page (to add a judge to that entry)."""
     if not run or not run.judges:
         return _judging_url(contest), {}
     number = max(j["round"] for j in run.judges)
-    try:
-        page = url_for("organizer.judging_promote", contest_id=contest.id, number=number)
-    except BuildError:
-        page = _judging_url(contest)
-    links = {}
-    for entry_id in entry_ids:
-        try:
-            links[entry_id] = url_for("organizer.judging_entry", contest_id=contest.id, number=number,
-                                      entry_id=entry_id)
-        except BuildError:
-            break
+    page = url_for("organizer.judging_promote", contest_id=contest.id, number=number)
+    links = {entry_id: url_for("organizer.judging_entry", contest_id=contest.id, number=number, entry_id=entry_id)
+             for entry_id in entry_ids}
     return page, links
 
 
@@ -113,6 +98,8 @@ def results(contest_id: int):
         details=lambda r: service.render(service.detail_parts(r)), method_labels=service.METHOD_LABELS, methods=METHODS,
         judging_url=_judging_url(contest), rejudge_url=rejudge_url, entry_links=entry_links, counts=_counts(contest, rows), local=utc_to_local,
         progress=service.scoring_progress(contest) if contest.state in ("judging", "results") else None,
+        notice_running=bool(contest.state == "published" and run and run.notice_ends_at
+                            and utcnow() < run.notice_ends_at),
     )
 
 
@@ -157,7 +144,7 @@ def results_tie(contest_id: int, index: int):
 
 # Plain action forms: (service call, success message).
 ACTIONS = {
-    "lock": (lambda contest, form: service.lock(contest, actor=current_user),
+    "lock": (lambda contest, form: service.lock(contest, actor=current_user, reason=form.get("reason")),
              _l("The results are locked: the ranking is no longer recomputed from the scores.")),
     "unlock": (lambda contest, form: service.unlock(contest, actor=current_user, reason=form.get("reason", "")),
                _l("The results are unlocked.")),
