@@ -20,6 +20,9 @@ needs (close to a field that was not found, or a second column for a field alrea
 
 Between preview and confirmation the uploaded file is kept under EXPORT_FOLDER/imports/<token>/
 with the uploader's id (`stash_upload`, `load_stash`); the rows are never carried in the form.
+Confirming or cancelling drops the file but keeps a note of the outcome (`finish_stash`,
+`finished_import`) for the rest of the stash's life, so the browser's Back button and a resubmitted
+form land on "already confirmed (n created …)" instead of a 404 and import nothing twice.
 """
 from __future__ import annotations
 
@@ -864,15 +867,17 @@ def _read_meta(folder: str | Path, token: str, user_id: int) -> dict | None:
         meta = json.loads((_stash_root(folder) / token / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if meta.get("user_id") != user_id or time.time() - meta.get("created", 0) > STASH_HOURS * 3600:
+    since = (meta.get("finished") or {}).get("at") or meta.get("created", 0)
+    if meta.get("user_id") != user_id or time.time() - since > STASH_HOURS * 3600:
         return None
     return meta
 
 
 def load_stash(folder: str | Path, token: str, *, user_id: int) -> tuple[dict, bytes] | None:
-    """The kept upload for `token` if it belongs to `user_id` and has not expired."""
+    """The kept upload for `token` if it belongs to `user_id`, has not expired and is still waiting
+    for confirmation (None once it was confirmed or cancelled: see `finished_import`)."""
     meta = _read_meta(folder, token, user_id)
-    if meta is None:
+    if meta is None or meta.get("finished"):
         return None
     try:
         return meta, (_stash_root(folder) / token / "upload.bin").read_bytes()
@@ -885,11 +890,36 @@ def drop_stash(folder: str | Path, token: str) -> None:
         shutil.rmtree(_stash_root(folder) / token, ignore_errors=True)
 
 
-def stash_credentials(folder: str | Path, token: str, data: bytes) -> None:
-    """After the import the upload is dropped; the passwords workbook waits for one download."""
+def outcome_summary(outcome: Outcome) -> dict:
+    """What `finish_stash` keeps of a confirmed import: counts only, never names or passwords."""
+    return {"state": "confirmed", "created": outcome.created, "updated": outcome.updated,
+            "unchanged": outcome.unchanged, "credentials": len(outcome.credentials)}
+
+
+def finish_stash(folder: str | Path, token: str, summary: dict, *, credentials: bytes | None = None) -> dict | None:
+    """The import of `token` was confirmed (`outcome_summary`) or cancelled ({"state": "cancelled"}):
+    the upload is dropped and the summary kept in the meta data (with the passwords workbook, when
+    there is one, until its one download). Returns the meta data as `finished_import` would."""
+    if not _TOKEN.fullmatch(token or ""):
+        return None
     target = _stash_root(folder) / token
+    try:
+        meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
     (target / "upload.bin").unlink(missing_ok=True)
-    (target / "credentials.xlsx").write_bytes(data)
+    if credentials is not None:
+        (target / "credentials.xlsx").write_bytes(credentials)
+    meta["finished"] = {**summary, "at": time.time()}
+    (target / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return meta
+
+
+def finished_import(folder: str | Path, token: str, *, user_id: int) -> dict | None:
+    """The meta data of a confirmed or cancelled import of `user_id` (its "finished" entry holds the
+    state, the counts and the time), or None when `token` is still waiting, unknown or expired."""
+    meta = _read_meta(folder, token, user_id)
+    return meta if meta is not None and meta.get("finished") else None
 
 
 def has_credentials(folder: str | Path, token: str, *, user_id: int) -> bool:
@@ -899,14 +929,16 @@ def has_credentials(folder: str | Path, token: str, *, user_id: int) -> bool:
 
 
 def take_credentials(folder: str | Path, token: str, *, user_id: int) -> bytes | None:
-    """The passwords workbook, deleted as it is handed over (a second download gets nothing)."""
+    """The passwords workbook, deleted as it is handed over (a second download gets nothing; the
+    note of the finished import stays)."""
     if _read_meta(folder, token, user_id) is None:
         return None
+    path = _stash_root(folder) / token / "credentials.xlsx"
     try:
-        data = (_stash_root(folder) / token / "credentials.xlsx").read_bytes()
+        data = path.read_bytes()
     except OSError:
         return None
-    drop_stash(folder, token)
+    path.unlink(missing_ok=True)
     return data
 
 

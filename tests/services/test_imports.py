@@ -248,10 +248,17 @@ def test_stash_belongs_to_its_uploader(tmp_path):
     assert imports.load_stash(tmp_path, token, user_id=7)[1] == b"abc"
     assert imports.load_stash(tmp_path, token, user_id=8) is None
     assert imports.load_stash(tmp_path, "../../etc/passwd", user_id=7) is None
-    imports.stash_credentials(tmp_path, token, b"xlsx")
+    assert imports.finished_import(tmp_path, token, user_id=7) is None
+    imports.finish_stash(tmp_path, token, {"state": "confirmed", "created": 3}, credentials=b"xlsx")
+    assert imports.load_stash(tmp_path, token, user_id=7) is None  # the upload is gone
+    assert imports.finished_import(tmp_path, token, user_id=8) is None
+    assert imports.finished_import(tmp_path, token, user_id=7)["finished"]["created"] == 3
     assert imports.take_credentials(tmp_path, token, user_id=8) is None
+    assert imports.has_credentials(tmp_path, token, user_id=7)
     assert imports.take_credentials(tmp_path, token, user_id=7) == b"xlsx"
     assert imports.take_credentials(tmp_path, token, user_id=7) is None
+    assert not imports.has_credentials(tmp_path, token, user_id=7)
+    assert imports.finished_import(tmp_path, token, user_id=7) is not None  # Back still finds it
 
 
 def test_cli_import_users_dry_run_then_apply(app, db, city, tmp_path):
