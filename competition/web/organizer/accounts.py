@@ -338,6 +338,19 @@ def _finished_page(token: str, meta: dict, *, just_now: bool = False):
                            KIND_LABELS=imports.KIND_LABELS)
 
 
+def _near_school_choices() -> dict[int, int | None]:
+    """The confirm form's choices for schools near existing ones: school-<line> = an id or "new"."""
+    found: dict[int, int | None] = {}
+    for key, value in request.form.items():
+        line = key.removeprefix("school-")
+        if key.startswith("school-") and line.isdecimal() and len(line) < 8:
+            if value == "new":
+                found[int(line)] = None
+            elif value.isdecimal() and len(value) < 19:
+                found[int(line)] = int(value)
+    return found
+
+
 @bp.route("/imports/<token>", methods=["GET", "POST"])
 def import_preview(token: str):
     finished = imports.finished_import(_folder(), token, user_id=current_user.id)
@@ -346,8 +359,9 @@ def import_preview(token: str):
     meta, data = _stashed(token)
     contest = _contest_of(meta)
     form = ConfirmImportForm()
+    choices = _near_school_choices() if request.method == "POST" else None
     try:
-        plan = imports.preview(meta["kind"], data, meta["filename"], contest=contest)
+        plan = imports.preview(meta["kind"], data, meta["filename"], contest=contest, school_choices=choices)
     except ServiceError as exc:
         imports.drop_stash(_folder(), token)
         flash(exc.message, "danger")
@@ -355,7 +369,7 @@ def import_preview(token: str):
     if request.method == "POST" and form.validate_on_submit():
         try:
             outcome = imports.apply(meta["kind"], data, meta["filename"], actor=current_user, contest=contest,
-                                    entry_state=form.entry_state.data)
+                                    entry_state=form.entry_state.data, school_choices=choices)
             db.session.commit()
         except ServiceError as exc:
             db.session.rollback()
