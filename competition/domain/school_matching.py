@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Hashable, Iterable
 
-from pypinyin import Style, lazy_pinyin
+from .reading import reads_the_same
 
 # leading place names, each at most once, in this order; 2-4 characters before the suffix
 _PROVINCE = re.compile(r"^(.{2,4}?(?:省|自治区))")
@@ -102,11 +102,6 @@ def parts(name: str) -> NameParts:
                      branches=tuple(sorted(set(_BRANCH.findall(text)))))
 
 
-@lru_cache(maxsize=4096)
-def _sound(text: str) -> tuple[str, ...]:
-    return tuple(lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars)))
-
-
 def levenshtein(a: str, b: str, limit: int | None = None) -> int:
     """Edits (insert, delete, substitute one character) from a to b; stops early past `limit`."""
     if len(a) < len(b):
@@ -151,7 +146,7 @@ def compare(a: str, b: str, district_a: Hashable | None = None,
     short, long_ = sorted((x, y), key=len)
     if len(short) >= 4 and short in long_:
         return "contained", 0
-    if len(x) == len(y) >= 3 and _sound(x) == _sound(y):
+    if len(x) >= 3 and reads_the_same(x, y):
         return "sound", 0
     limit = 2 if len(short) >= 8 else 1 if len(short) >= 5 else 0
     if limit and x[:2] == y[:2]:

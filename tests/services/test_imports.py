@@ -358,7 +358,7 @@ def test_cli_dry_run_prints_the_column_report(app, db, city, tmp_path):
     out = result.output
     assert "B 列“姓名” → 姓名" in out
     assert "A 列“序号”未读取：本次导入不使用此列。" in out
-    assert "G 列“手机号吗”未读取，请检查：是否应为“手机号”？" in out
+    assert "G 列“手机号吗”未读取，请检查：是否应为“手机号码”？" in out
     assert "以上有 1 列看起来是导入需要的数据" in out
     assert "文件中没有的可选列：邮箱、用户名" in out
     db.session.expire_all()
