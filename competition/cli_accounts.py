@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 
 from .extensions import db
 from .services import ServiceError, imports
@@ -50,6 +51,8 @@ def register(app) -> None:
         for row in plan.rows:
             for change in row.changes:
                 click.echo(f"  第 {row.line} 行 修改: {change}")
+            for note in row.notes:  # a school near an existing one, taken as that school, says so here
+                click.echo("  " + _("Row %(line)d: %(note)s", line=row.line, note=note))
         for row in plan.problem_rows:
             for problem in row.problems:
                 click.echo(f"  第 {row.line} 行: {problem}", err=True)

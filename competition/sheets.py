@@ -31,6 +31,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
+from .domain.reading import reads_the_same
 from .domain.text import N_, Message
 
 try:  # defusedxml refuses entity tricks; openpyxl uses it too when it is installed
@@ -48,6 +49,7 @@ MAX_EMPTY_RUN = 1_000  # consecutive empty rows after which reading stops
 MAX_REPORT_COLUMNS = 256  # columns beyond this are neither read nor reported
 SUGGEST_CUTOFF = 0.7  # difflib ratio from which an unread header is "close" to a known name
 SUGGEST_CONTAINS = 0.8  # the score of a header containing a known name (所属学校 ⊃ 学校) or contained in one
+SUGGEST_SOUND = 0.9  # the score (and typo ratio) of a header reading the same in pinyin (油箱 for 邮箱)
 
 KINDS = ("text", "name", "phone", "email", "code", "int")
 
@@ -87,7 +89,8 @@ class Suggestion:
 
     column: Column
     alias: str
-    ratio: float  # difflib's ratio alone (containment aside): from SUGGEST_CUTOFF on, a likely typo
+    # difflib's ratio (containment aside; SUGGEST_SOUND for a pinyin slip): from SUGGEST_CUTOFF on, a likely typo
+    ratio: float
 
 
 @dataclass
@@ -251,7 +254,8 @@ def suggest(header, columns: list[Column]) -> Suggestion | None:
     Every accepted name counts (学校 and 学校全称 as well as 学校名称). A header is close when
     difflib's ratio reaches `SUGGEST_CUTOFF`, or when one contains the other (学校名 in 学校名称,
     电话 in 办公电话; scored `SUGGEST_CONTAINS`, so 所属学校 means 学校 rather than 所属学科).
-    Headers of one character are never guessed at.
+    A header reading the same in pinyin (油箱 for 邮箱, an input-method slip) counts as a typo
+    (ratio `SUGGEST_SOUND`). Headers of one character are never guessed at.
     """
     key = _header_key(header)
     if len(key) < 2:
@@ -263,6 +267,8 @@ def suggest(header, columns: list[Column]) -> Suggestion | None:
             if not name:
                 continue
             ratio = difflib.SequenceMatcher(None, key, name).ratio()
+            if reads_the_same(key, name):  # 油箱 for 邮箱: a pinyin slip is a typo
+                ratio = max(ratio, SUGGEST_SOUND)
             score = ratio
             if len(name) >= 2 and (name in key or key in name):
                 score = max(score, SUGGEST_CONTAINS)

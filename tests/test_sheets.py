@@ -242,7 +242,7 @@ def test_samples_report_every_column_read_or_not():
     ("学校名", "schools", "学校名称"),
     ("电子油箱", "teachers", "电子邮箱"),
     ("教师姓命", "teachers", "教师姓名"),
-    ("手机号吗", "judges", "手机号"),
+    ("手机号吗", "judges", "手机号码"),  # 吗 for 码: the same pinyin
     ("联系人电话", "schools", "联系电话"),  # a phone, not 联系人
     ("所属学校", "entries", "学校"),  # contains 学校: not 所属学科
     ("指导教师3", "entries", "指导教师"),
@@ -302,3 +302,14 @@ def test_missing_required_column_names_the_header_that_looks_like_it():
     with pytest.raises(sheets.SheetError) as exc:
         sheets.read_table(gbk, "s.csv", COLUMNS["schools"])
     assert [h.params["header"] for h in exc.value.hints] == ["学校名"]
+
+
+@pytest.mark.parametrize("header,kind,alias", [
+    ("油箱", "teachers", "邮箱"),  # same pinyin (you xiang): an input-method slip
+    ("油箱", "judges", "邮箱"),
+    ("电子油箱", "teachers", "电子邮箱"),
+    ("联细电话", "schools", "联系电话"),
+])
+def test_a_header_that_reads_the_same_in_pinyin_is_suggested(header, kind, alias):
+    found = sheets.suggest(header, COLUMNS[kind])
+    assert found is not None and found.alias == alias and found.ratio >= sheets.SUGGEST_CUTOFF

@@ -9,6 +9,12 @@ left alone, and EVERY problem row with its line number and reason. It writes not
 
 Keys: schools by full name; accounts by phone, else by name + school (teachers), name + district
 (reviewers) or name + unit (judges) — never by name alone (two teachers named 王伟 exist).
+A school name that is not stored but near a stored one (domain/school_matching.py: 杜集区实验学校
+for 淮北市杜集区实验学校, 濉溪中学 for 安徽省濉溪中学) is never silently a second school: the
+schools import proposes the existing school (`PlanRow.candidates`, `chosen`; the organizer may
+choose a new one instead, `school_choices`), and the teachers and entries imports take the one
+near school (with a note) or, when several are near, name them in a problem.
+
 New accounts get a username (t/r/j + mobile number, or a stable code when there is no mobile), a
 random initial password and must change it at first login; `credentials_workbook` lays the
 passwords out for the organizer to hand out.
@@ -20,6 +26,9 @@ needs (close to a field that was not found, or a second column for a field alrea
 
 Between preview and confirmation the uploaded file is kept under EXPORT_FOLDER/imports/<token>/
 with the uploader's id (`stash_upload`, `load_stash`); the rows are never carried in the form.
+Confirming or cancelling drops the file but keeps a note of the outcome (`finish_stash`,
+`finished_import`) for the rest of the stash's life, so the browser's Back button and a resubmitted
+form land on "already confirmed (n created …)" instead of a 404 and import nothing twice.
 """
 from __future__ import annotations
 
@@ -39,6 +48,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..domain.school_matching import KnownSchool, SchoolIndex
 from ..extensions import db
 from ..messages import translate
 from ..models import Adviser, Contest, District, Entry, School, Student, User, UserRole, utcnow
@@ -123,6 +133,16 @@ COLUMNS: dict[str, list[Column]] = {
 }
 
 
+@dataclass(frozen=True)
+class SchoolChoice:
+    """An existing school a row of the schools import probably means."""
+
+    id: int
+    name: str
+    district: str
+    reason: str  # why it is near, for the organizer
+
+
 @dataclass
 class PlanRow:
     line: int
@@ -132,6 +152,8 @@ class PlanRow:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     payload: dict = field(default_factory=dict)
+    candidates: list[SchoolChoice] = field(default_factory=list)  # schools import: near existing schools
+    chosen: int | None = None  # with candidates: the school the row is imported as; None = a new school
 
 
 @dataclass
@@ -160,6 +182,11 @@ class Plan:
     @property
     def problem_rows(self) -> list[PlanRow]:
         return [r for r in self.rows if r.problems]
+
+    @property
+    def near_rows(self) -> list[PlanRow]:
+        """Rows of the schools import whose name is near an existing school (the organizer chooses)."""
+        return [r for r in self.rows if r.candidates]
 
     @property
     def column_warnings(self) -> list[ColumnNote]:
@@ -198,8 +225,12 @@ class Outcome:
 # ------------------------------------------------------------------ preview
 
 
-def preview(kind: str, data: bytes, filename: str, *, contest: Contest | None = None) -> Plan:
-    """Read and check the file; nothing is written."""
+def preview(kind: str, data: bytes, filename: str, *, contest: Contest | None = None,
+            school_choices: dict[int, int | None] | None = None) -> Plan:
+    """Read and check the file; nothing is written.
+
+    `school_choices` (schools import): line -> the existing school's id a near row is imported as,
+    or None for a new school; rows not in it take their best candidate."""
     if kind not in KINDS:
         raise ServiceError(_("Unknown kind of import."), "kind")
     if kind == "entries" and contest is None:
@@ -210,9 +241,12 @@ def preview(kind: str, data: bytes, filename: str, *, contest: Contest | None = 
         raise ServiceError(_sentences(translate(m) for m in [exc.message, *exc.hints]), "file") from None
     if not table.rows:
         raise ServiceError(_("The sheet has a header but no data rows."), "file")
-    planner = {"schools": _plan_schools, "teachers": _plan_people, "reviewers": _plan_people,
-               "judges": _plan_people, "entries": _plan_entries}[kind]
-    rows = planner(kind, table, contest)
+    if kind == "schools":
+        rows = _plan_schools(table, school_choices or {})
+    else:
+        planner = {"teachers": _plan_people, "reviewers": _plan_people, "judges": _plan_people,
+                   "entries": _plan_entries}[kind]
+        rows = planner(kind, table, contest)
     notes, absent = column_report(kind, table)
     return Plan(kind=kind, filename=filename, table=table, rows=rows, contest=contest, columns=notes, absent=absent)
 
@@ -334,8 +368,26 @@ def _check_contact(row: PlanRow, values: dict) -> None:
         row.problems.append(_("The gender must be 男 or 女, not “%(value)s”.", value=gender))
 
 
-def _schools_by_key() -> dict[str, School]:
-    return {match_key(s.name): s for s in db.session.scalars(select(School))}
+@dataclass
+class _Schools:
+    """The stored schools: by full name (as `match_key`), by id, and for near names."""
+
+    by_key: dict[str, School]
+    by_id: dict[int, School]
+    index: SchoolIndex
+
+
+def _stored_schools() -> _Schools:
+    schools = db.session.scalars(select(School)).all()
+    return _Schools({match_key(s.name): s for s in schools}, {s.id: s for s in schools},
+                    SchoolIndex(KnownSchool(s.id, s.name, s.district_id) for s in schools))
+
+
+def _near_reason(reason: str) -> str:
+    return {"same": _("the same name without the province, city or district in front"),
+            "contained": _("one name contains the other"),
+            "sound": _("the names sound the same"),
+            "typo": _("the names differ in one or two characters")}[reason]
 
 
 def _districts_by_key() -> dict[str, District]:
@@ -347,19 +399,35 @@ def _districts_by_key() -> dict[str, District]:
     return found
 
 
-def _school_of(row: PlanRow, name: str | None, schools: dict[str, School]) -> School | None:
-    """The school a row names (by full name), or None with the reason added to the row."""
-    school = schools.get(match_key(name)) if name else None
+def _school_of(row: PlanRow, name: str | None, schools: _Schools, district_id: int | None = None) -> School | None:
+    """The school a row names, or None with the reason added to the row. A name that is not stored
+    but near exactly one stored school (in the row's district, when it gives one) is taken as
+    that school, with a note; near several, it is a problem naming them."""
+    school = schools.by_key.get(match_key(name)) if name else None
     if not name:
         row.problems.append(_("The school is missing."))
     elif school is None:
-        row.problems.append(_("Unknown school “%(name)s”: import the schools first or correct the name.", name=name))
+        near = schools.index.near(name, district_id)
+        if len(near) == 1:
+            school = schools.by_id[near[0].school.id]
+            row.notes.append(_("No school is called “%(name)s”; taken as the existing “%(school)s” (%(reason)s).",
+                               name=name, school=school.name, reason=_near_reason(near[0].reason)))
+        elif near:
+            row.problems.append(_("Unknown school “%(name)s”; it resembles %(names)s: write the full name of the "
+                                  "school meant.", name=name,
+                                  names="、".join(f"“{m.school.name}”" for m in near)))
+        else:
+            row.problems.append(_("Unknown school “%(name)s”: import the schools first or correct the name.",
+                                  name=name))
     return school
 
 
-def _plan_schools(kind: str, table: Table, contest) -> list[PlanRow]:
-    schools, districts = _schools_by_key(), _districts_by_key()
+def _plan_schools(table: Table, choices: dict[int, int | None]) -> list[PlanRow]:
+    stored, districts = _stored_schools(), _districts_by_key()
+    schools = stored.by_key
+    in_sheet = SchoolIndex([])  # the new schools of this sheet so far (ids are line numbers)
     seen: dict = {}
+    used: dict = {}  # existing school id -> the first line imported into it
     rows = []
     for r in table.rows:
         v = r.values
@@ -381,6 +449,19 @@ def _plan_schools(kind: str, table: Table, contest) -> list[PlanRow]:
         values = {"name": name, "district_id": district.id if district else None, "stage_kind": v.get("stage_kind"),
                   "contact_name": v.get("contact_name"), "contact_phone": v.get("contact_phone")}
         existing = schools.get(match_key(name)) if name else None
+        if existing is None and name and (district or not district_name):
+            existing = _choose_near(row, stored, name, district.id if district else None, choices)
+        if existing is not None:
+            first = _first_seen(used, existing.id, r.line)
+            if first and not dup:
+                row.problems.append(_("Row %(line)d is already imported as the existing school “%(school)s”.",
+                                      line=first, school=existing.name))
+        elif name:
+            for match in in_sheet.near(name, district.id if district else None)[:1]:
+                row.notes.append(_("Resembles “%(school)s” in row %(line)d (%(reason)s); both are created as "
+                                   "separate schools.", school=match.school.name, line=match.school.id,
+                                   reason=_near_reason(match.reason)))
+            in_sheet.add(KnownSchool(r.line, name, district.id if district else None))
         if existing is not None:
             values["name"] = existing.name
             _diff(row, existing, values, {"district_id": _("District"), "stage_kind": _("Stage"),
@@ -390,6 +471,30 @@ def _plan_schools(kind: str, table: Table, contest) -> list[PlanRow]:
         row.payload["values"] = values
         rows.append(_finish(row))
     return rows
+
+
+def _choose_near(row: PlanRow, stored: _Schools, name: str, district_id: int | None,
+                 choices: dict[int, int | None]) -> School | None:
+    """Schools import: the existing school a new name is near, as chosen (default: the nearest),
+    or None for a new school; the row lists the candidates and says what happens."""
+    near = stored.index.near(name, district_id)
+    if not near:
+        return None
+    row.candidates = [SchoolChoice(m.school.id, m.school.name, stored.by_id[m.school.id].district.name,
+                                   _near_reason(m.reason)) for m in near]
+    ids = [c.id for c in row.candidates]
+    chosen = choices.get(row.line, ids[0])
+    row.chosen = chosen if chosen is None or chosen in ids else ids[0]
+    names = "、".join(f"“{c.name}”（{c.district}）" for c in row.candidates)
+    if row.chosen is None:
+        row.notes.append(_("Created as a new school, as chosen, although it resembles the existing %(names)s.",
+                           names=names))
+        return None
+    school = stored.by_id[row.chosen]
+    row.notes.append(_("Resembles the existing school “%(school)s” (%(reason)s): imported as that school, "
+                       "unless you choose to create a new one.", school=school.name,
+                       reason=next(c.reason for c in row.candidates if c.id == school.id)))
+    return school
 
 
 def _diff(row: PlanRow, obj, values: dict, labels: dict, shown: dict | None = None, keep_empty=True) -> None:
@@ -431,7 +536,7 @@ def _username_for(kind: str, values: dict, where: str, taken: set[str]) -> str:
 
 def _plan_people(kind: str, table: Table, contest) -> list[PlanRow]:
     role = ROLE_OF[kind]
-    schools, districts = _schools_by_key(), _districts_by_key()
+    schools, districts = (_stored_schools() if kind == "teachers" else None), _districts_by_key()
     users = db.session.scalars(select(User)).all()
     by_phone = {u.phone: u for u in users if u.phone}
     by_place: dict[tuple, list[User]] = {}
@@ -456,10 +561,10 @@ def _plan_people(kind: str, table: Table, contest) -> list[PlanRow]:
         where = ""
         if kind == "teachers":
             school_name = v.get("school")
-            school = _school_of(row, school_name, schools)
             district_name = v.get("district")
+            district = districts.get(match_key(district_name)) if district_name else None
+            school = _school_of(row, school_name, schools, district.id if district else None)
             if district_name:
-                district = districts.get(match_key(district_name))
                 if district is None:
                     row.problems.append(_("Unknown district “%(name)s”.", name=district_name))
                 elif school is not None and school.district_id != district.id:
@@ -569,7 +674,7 @@ def _stage_of(text: str | None, stages: list[str]) -> str | None:
 
 
 def _plan_entries(kind: str, table: Table, contest: Contest) -> list[PlanRow]:
-    schools = _schools_by_key()
+    schools = _stored_schools()
     sections = {}
     for s in contest.sections:
         sections[match_key(s.name)] = s
@@ -683,9 +788,9 @@ def _plan_entries(kind: str, table: Table, contest: Contest) -> list[PlanRow]:
 
 
 def apply(kind: str, data: bytes, filename: str, *, actor: User, contest: Contest | None = None,
-          entry_state: str = "submitted") -> Outcome:
+          entry_state: str = "submitted", school_choices: dict[int, int | None] | None = None) -> Outcome:
     """Write every row of a clean sheet (flush only); refuse the whole sheet if any row is bad."""
-    plan = preview(kind, data, filename, contest=contest)
+    plan = preview(kind, data, filename, contest=contest, school_choices=school_choices)
     if not plan.ok:
         raise ServiceError(_("%(n)d rows have problems; nothing was imported. Correct the sheet and upload it again.",
                              n=len(plan.problem_rows)))
@@ -719,7 +824,10 @@ def _apply_schools(plan: Plan, outcome: Outcome, actor: User) -> None:
             school = db.session.get(School, row.payload["id"])
             for key, value in values.items():
                 setattr(school, key, value)
-            audit.record(actor, "school.update", school, after={"changes": row.changes})
+            after = {"changes": row.changes}
+            if row.candidates:
+                after["name_in_sheet"] = row.cells.get("name")
+            audit.record(actor, "school.update", school, after=after)
             outcome.updated += 1
     db.session.flush()
 
@@ -864,15 +972,17 @@ def _read_meta(folder: str | Path, token: str, user_id: int) -> dict | None:
         meta = json.loads((_stash_root(folder) / token / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if meta.get("user_id") != user_id or time.time() - meta.get("created", 0) > STASH_HOURS * 3600:
+    since = (meta.get("finished") or {}).get("at") or meta.get("created", 0)
+    if meta.get("user_id") != user_id or time.time() - since > STASH_HOURS * 3600:
         return None
     return meta
 
 
 def load_stash(folder: str | Path, token: str, *, user_id: int) -> tuple[dict, bytes] | None:
-    """The kept upload for `token` if it belongs to `user_id` and has not expired."""
+    """The kept upload for `token` if it belongs to `user_id`, has not expired and is still waiting
+    for confirmation (None once it was confirmed or cancelled: see `finished_import`)."""
     meta = _read_meta(folder, token, user_id)
-    if meta is None:
+    if meta is None or meta.get("finished"):
         return None
     try:
         return meta, (_stash_root(folder) / token / "upload.bin").read_bytes()
@@ -885,11 +995,36 @@ def drop_stash(folder: str | Path, token: str) -> None:
         shutil.rmtree(_stash_root(folder) / token, ignore_errors=True)
 
 
-def stash_credentials(folder: str | Path, token: str, data: bytes) -> None:
-    """After the import the upload is dropped; the passwords workbook waits for one download."""
+def outcome_summary(outcome: Outcome) -> dict:
+    """What `finish_stash` keeps of a confirmed import: counts only, never names or passwords."""
+    return {"state": "confirmed", "created": outcome.created, "updated": outcome.updated,
+            "unchanged": outcome.unchanged, "credentials": len(outcome.credentials)}
+
+
+def finish_stash(folder: str | Path, token: str, summary: dict, *, credentials: bytes | None = None) -> dict | None:
+    """The import of `token` was confirmed (`outcome_summary`) or cancelled ({"state": "cancelled"}):
+    the upload is dropped and the summary kept in the meta data (with the passwords workbook, when
+    there is one, until its one download). Returns the meta data as `finished_import` would."""
+    if not _TOKEN.fullmatch(token or ""):
+        return None
     target = _stash_root(folder) / token
+    try:
+        meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
     (target / "upload.bin").unlink(missing_ok=True)
-    (target / "credentials.xlsx").write_bytes(data)
+    if credentials is not None:
+        (target / "credentials.xlsx").write_bytes(credentials)
+    meta["finished"] = {**summary, "at": time.time()}
+    (target / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return meta
+
+
+def finished_import(folder: str | Path, token: str, *, user_id: int) -> dict | None:
+    """The meta data of a confirmed or cancelled import of `user_id` (its "finished" entry holds the
+    state, the counts and the time), or None when `token` is still waiting, unknown or expired."""
+    meta = _read_meta(folder, token, user_id)
+    return meta if meta is not None and meta.get("finished") else None
 
 
 def has_credentials(folder: str | Path, token: str, *, user_id: int) -> bool:
@@ -899,14 +1034,16 @@ def has_credentials(folder: str | Path, token: str, *, user_id: int) -> bool:
 
 
 def take_credentials(folder: str | Path, token: str, *, user_id: int) -> bytes | None:
-    """The passwords workbook, deleted as it is handed over (a second download gets nothing)."""
+    """The passwords workbook, deleted as it is handed over (a second download gets nothing; the
+    note of the finished import stays)."""
     if _read_meta(folder, token, user_id) is None:
         return None
+    path = _stash_root(folder) / token / "credentials.xlsx"
     try:
-        data = (_stash_root(folder) / token / "credentials.xlsx").read_bytes()
+        data = path.read_bytes()
     except OSError:
         return None
-    drop_stash(folder, token)
+    path.unlink(missing_ok=True)
     return data
 
 

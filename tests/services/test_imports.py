@@ -248,10 +248,17 @@ def test_stash_belongs_to_its_uploader(tmp_path):
     assert imports.load_stash(tmp_path, token, user_id=7)[1] == b"abc"
     assert imports.load_stash(tmp_path, token, user_id=8) is None
     assert imports.load_stash(tmp_path, "../../etc/passwd", user_id=7) is None
-    imports.stash_credentials(tmp_path, token, b"xlsx")
+    assert imports.finished_import(tmp_path, token, user_id=7) is None
+    imports.finish_stash(tmp_path, token, {"state": "confirmed", "created": 3}, credentials=b"xlsx")
+    assert imports.load_stash(tmp_path, token, user_id=7) is None  # the upload is gone
+    assert imports.finished_import(tmp_path, token, user_id=8) is None
+    assert imports.finished_import(tmp_path, token, user_id=7)["finished"]["created"] == 3
     assert imports.take_credentials(tmp_path, token, user_id=8) is None
+    assert imports.has_credentials(tmp_path, token, user_id=7)
     assert imports.take_credentials(tmp_path, token, user_id=7) == b"xlsx"
     assert imports.take_credentials(tmp_path, token, user_id=7) is None
+    assert not imports.has_credentials(tmp_path, token, user_id=7)
+    assert imports.finished_import(tmp_path, token, user_id=7) is not None  # Back still finds it
 
 
 def test_cli_import_users_dry_run_then_apply(app, db, city, tmp_path):
@@ -351,7 +358,7 @@ def test_cli_dry_run_prints_the_column_report(app, db, city, tmp_path):
     out = result.output
     assert "B 列“姓名” → 姓名" in out
     assert "A 列“序号”未读取：本次导入不使用此列。" in out
-    assert "G 列“手机号吗”未读取，请检查：是否应为“手机号”？" in out
+    assert "G 列“手机号吗”未读取，请检查：是否应为“手机号码”？" in out
     assert "以上有 1 列看起来是导入需要的数据" in out
     assert "文件中没有的可选列：邮箱、用户名" in out
     db.session.expire_all()

@@ -199,8 +199,9 @@ def test_import_teachers_preview_writes_nothing_and_confirm_writes_all(app, clie
     assert len({r[0] for r in rows}) == 40 and all(r[1] for r in rows)
     again = client.get(f"/organizer/imports/{token}/passwords.xlsx")
     assert again.status_code == 302  # once only
-    # Confirming twice (double click) finds nothing to do: the stash is gone.
-    assert client.post(f"/organizer/imports/{token}", data={}).status_code == 404
+    # Confirming twice (double click) finds nothing to do: the page says it was confirmed already.
+    twice = client.post(f"/organizer/imports/{token}", data={})
+    assert twice.status_code == 200 and "此导入已经确认" in twice.get_data(as_text=True)
     assert count(db, User) == before + 40
 
 

@@ -3,6 +3,8 @@ the blueprint's before_request checks the role before any of these views runs)."
 from __future__ import annotations
 
 import math
+import time
+from datetime import datetime, timezone
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -316,13 +318,50 @@ def imports_upload():
     return render_template("organizer/import_upload.html", form=form, columns=imports.COLUMNS)
 
 
+def _finished_page(token: str, meta: dict, *, just_now: bool = False):
+    """The page of a confirmed or cancelled import: right after confirming, and whenever the
+    preview's URL is asked for again (the browser's Back button, a resubmitted form)."""
+    finished = meta["finished"]
+    at = datetime.fromtimestamp(finished["at"], timezone.utc).replace(tzinfo=None)
+    contest = _contest_of(meta)
+    if meta["kind"] == "entries" and contest is not None:
+        listing = url_for("organizer.contest", contest_id=contest.id)
+    elif meta["kind"] == "schools":
+        listing = url_for("organizer.schools")
+    elif meta["kind"] in imports.ROLE_OF:
+        listing = url_for("organizer.accounts", role=imports.ROLE_OF[meta["kind"]])
+    else:
+        listing = url_for("organizer.index")
+    return render_template("organizer/import_done.html", meta=meta, finished=finished, at=at, token=token,
+                           contest=contest, just_now=just_now, listing=listing,
+                           credentials_ready=imports.has_credentials(_folder(), token, user_id=current_user.id),
+                           KIND_LABELS=imports.KIND_LABELS)
+
+
+def _near_school_choices() -> dict[int, int | None]:
+    """The confirm form's choices for schools near existing ones: school-<line> = an id or "new"."""
+    found: dict[int, int | None] = {}
+    for key, value in request.form.items():
+        line = key.removeprefix("school-")
+        if key.startswith("school-") and line.isdecimal() and len(line) < 8:
+            if value == "new":
+                found[int(line)] = None
+            elif value.isdecimal() and len(value) < 19:
+                found[int(line)] = int(value)
+    return found
+
+
 @bp.route("/imports/<token>", methods=["GET", "POST"])
 def import_preview(token: str):
+    finished = imports.finished_import(_folder(), token, user_id=current_user.id)
+    if finished is not None:
+        return _finished_page(token, finished)
     meta, data = _stashed(token)
     contest = _contest_of(meta)
     form = ConfirmImportForm()
+    choices = _near_school_choices() if request.method == "POST" else None
     try:
-        plan = imports.preview(meta["kind"], data, meta["filename"], contest=contest)
+        plan = imports.preview(meta["kind"], data, meta["filename"], contest=contest, school_choices=choices)
     except ServiceError as exc:
         imports.drop_stash(_folder(), token)
         flash(exc.message, "danger")
@@ -330,7 +369,7 @@ def import_preview(token: str):
     if request.method == "POST" and form.validate_on_submit():
         try:
             outcome = imports.apply(meta["kind"], data, meta["filename"], actor=current_user, contest=contest,
-                                    entry_state=form.entry_state.data)
+                                    entry_state=form.entry_state.data, school_choices=choices)
             db.session.commit()
         except ServiceError as exc:
             db.session.rollback()
@@ -340,14 +379,14 @@ def import_preview(token: str):
             flash(_("Someone changed the same data in the meantime; nothing was imported. "
                     "Check the preview and confirm again."), "danger")
         else:
+            workbook = None
             if outcome.credentials:
                 title = _("Initial passwords") + f" · {meta['filename']}"
-                imports.stash_credentials(_folder(), token,
-                                          imports.credentials_workbook(outcome.credentials, title=title))
-            else:
-                imports.drop_stash(_folder(), token)
-            return render_template("organizer/import_done.html", outcome=outcome, token=token, meta=meta,
-                                   contest=contest)
+                workbook = imports.credentials_workbook(outcome.credentials, title=title)
+            summary = imports.outcome_summary(outcome)
+            finished = imports.finish_stash(_folder(), token, summary, credentials=workbook)
+            return _finished_page(token, finished or {**meta, "finished": {**summary, "at": time.time()}},
+                                  just_now=True)
     looks_like = request.args.get("looks_like")
     return render_template("organizer/import_preview.html", plan=plan, meta=meta, token=token, form=form,
                            contest=contest, KIND_LABELS=imports.KIND_LABELS,
@@ -357,8 +396,10 @@ def import_preview(token: str):
 
 @bp.route("/imports/<token>/cancel", methods=["POST"])
 def import_cancel(token: str):
+    if imports.finished_import(_folder(), token, user_id=current_user.id) is not None:
+        return redirect(url_for("organizer.import_preview", token=token))  # says confirmed or cancelled
     _stashed(token)
-    imports.drop_stash(_folder(), token)
+    imports.finish_stash(_folder(), token, {"state": "cancelled"})
     flash(_("The import was cancelled; nothing was written."), "info")
     return redirect(url_for("organizer.imports_upload"))
 
