@@ -3,6 +3,7 @@ reload, submit, locked, and saves that survive a stale CSRF token. The app is se
 werkzeug in a thread on a free port."""
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -230,3 +231,57 @@ def test_logging_in_again_in_another_tab_does_not_cost_the_first_tab_its_saves(
     assert seen == {"refused": 2, "refreshed": 2}
     assert stored_scores(assignment_id) == dict(zip(keys, ["30", "22", "15", "8"]))
     assert db.session.get(fj.Assignment, assignment_id).sheet.state == "final"
+
+
+def test_locked_results_turn_the_open_page_read_only_and_times_are_beijing_time(live_server, scored_world, page):
+    """The judge's page is open while the organizer locks the results: the next autosave is
+    refused (409), the page stops saving and turns read-only, and Ctrl+Enter submits nothing.
+    The saved time is the server's Beijing time, not the laptop's clock (here New York)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from competition.services import results
+
+    world, assignment_id = scored_world
+    context = page.context.browser.new_context(viewport={"width": 1400, "height": 900},
+                                               timezone_id="America/New_York")
+    page = new_tab(context)
+    log_in(page, live_server, world.judge2)
+    page.goto(f"{live_server}/judge/a/{assignment_id}")
+    page.keyboard.type("30")
+    status = page.locator("#save-status", has_text="已保存")
+    status.wait_for()
+    shown = re.search(r"(\d\d):(\d\d):(\d\d)", status.inner_text()).groups()
+    beijing = datetime.now(ZoneInfo("Asia/Shanghai"))
+    seconds = int(shown[0]) * 3600 + int(shown[1]) * 60 + int(shown[2])
+    now = beijing.hour * 3600 + beijing.minute * 60 + beijing.second
+    assert min((now - seconds) % 86400, (seconds - now) % 86400) < 120, (shown, beijing)
+
+    # another sheet is submitted, the ranking run and the results locked with the open sheet
+    other = next(a for a in judging_sheets.judge_assignments(world.judge2) if a.id != assignment_id)
+    key = {c.code: str(c.id) for c in judging_sheets.criteria_of(other)}
+    judging_sheets.submit(other, scores={key[k]: str(v) for k, v in fj.full_scores().items()}, comment=None,
+                          version=0, actor=world.judge2)
+    db.session.commit()
+    results.run_ranking(world.contest, actor=world.organizer)
+    results.lock(world.contest, actor=world.organizer, reason="截止时间已到")
+    db.session.commit()
+
+    page.keyboard.press("Enter")
+    page.keyboard.type("22")
+    page.locator("#error-banner", has_text="成绩已锁定").wait_for()
+    assert page.inner_text("#sheet-state") == "评审已结束"
+    assert "未保存" in page.inner_text("#save-status")
+    inputs = page.locator("input.score")
+    assert all(inputs.nth(i).is_disabled() for i in range(inputs.count()))
+    assert page.locator("#submit-sheet").count() == 0
+    page.keyboard.press("Control+Enter")
+    page.wait_for_timeout(500)
+    assert stored_scores(assignment_id) == {inputs.nth(0).get_attribute("data-key"): "30"}
+    db.session.expire_all()
+    assert db.session.get(fj.Assignment, assignment_id).sheet.state == "draft"
+
+    page.reload()
+    assert "成绩已锁定" in page.inner_text("#closed-reason")
+    assert inputs.nth(0).is_disabled()
+    context.close()

@@ -2,12 +2,14 @@
 blind judging and authorization."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Assignment, Conflict, ScoreSheet
-from competition.services import judging_sheets
+from competition.services import ServiceError, judging_sheets
 from tests import factories_judging as fj
 from tests.factories import SAMPLES, make_entry, make_user
 
@@ -228,3 +230,77 @@ def test_scoring_page_counts_the_contest_progress(world, jw, login_as):
     client = login_as(world.judge2)
     html = client.get(f"/judge/a/{rows[2].id}").get_data(as_text=True)
     assert f"1 / {len(rows)} 已评" in html and "1 份草稿" in html
+
+
+def _finish_contest_with_open_sheets(world, jw):
+    """Every judge submits every sheet but judge2's first, which stays a draft; the organizer
+    locks (with the reason the open sheet asks for), publishes and finalizes early."""
+    from competition.services import results
+
+    open_one = mine(world)[0]
+    for judge in jw.judges:
+        for a in judging_sheets.judge_assignments(judge):
+            if a.id == open_one.id:
+                judging_sheets.save_draft(a, scores={ids(a)["novelty"]: "20"}, comment=None, version=0,
+                                          actor=judge)
+            else:  # distinct totals per entry: no tie to settle
+                offset = -jw.entries.index(a.entry) * 1.5
+                scores = {ids(a)[k]: str(v) for k, v in fj.full_scores(offset).items()}
+                judging_sheets.submit(a, scores=scores, comment=None, version=0, actor=judge)
+    db.session.commit()
+    results.run_ranking(world.contest, actor=world.organizer)
+    results.lock(world.contest, actor=world.organizer, reason="评委临时有事，组委会决定按已提交评分表计算")
+    results.publish(world.contest, actor=world.organizer, contact="市科协青少年部")
+    results.finalize(world.contest, actor=world.organizer, reason="颁奖典礼提前")
+    db.session.commit()
+    return open_one
+
+
+def test_after_final_results_a_judge_page_is_read_only_and_nothing_saves(world, jw, login_as):
+    open_one = _finish_contest_with_open_sheets(world, jw)
+    client = login_as(world.judge2)
+    before = client.get("/judge/").get_data(as_text=True)
+    sheet = db.session.scalar(select(ScoreSheet).where(ScoreSheet.assignment_id == open_one.id))
+    kept = (sheet.version, dict(sheet.scores), sheet.state)
+
+    page = client.get(f"/judge/a/{open_one.id}").get_data(as_text=True)
+    assert "本竞赛结果已最终确定" in page and 'id="closed-reason"' in page
+    assert 'data-locked="true"' in page and 'id="submit-sheet"' not in page
+    assert page.count("disabled") >= len(judging_sheets.criteria_of(open_one)) + 1
+
+    r = client.post(f"/judge/a/{open_one.id}/sheet", json={"version": sheet.version, "scores": full(open_one)})
+    assert r.status_code == 409 and r.json["closed"] is True and "最终确定" in r.json["error"]
+    r = client.post(f"/judge/a/{open_one.id}/submit", json={"version": sheet.version, "scores": full(open_one)})
+    assert r.status_code == 409 and r.json["closed"] is True
+    r = client.post("/judge/submit-all", data={"contest": str(world.contest.id)}, follow_redirects=True)
+    assert "最终确定" in r.get_data(as_text=True)
+
+    db.session.expire_all()
+    sheet = db.session.get(ScoreSheet, sheet.id)
+    assert (sheet.version, dict(sheet.scores), sheet.state) == kept
+    after = client.get("/judge/").get_data(as_text=True)
+    progress = re.compile(r'id="progress-text">(.*?)</div>', re.S)
+    assert progress.search(after).group(1) == progress.search(before).group(1)
+    assert "已评 " in progress.search(before).group(1) or "/" in progress.search(before).group(1)
+
+
+def test_locking_with_an_open_sheet_closes_it(world, jw, login_as):
+    from competition.services import results
+
+    a, done = mine(world)[:2]
+    judging_sheets.save_draft(a, scores={ids(a)["novelty"]: "20"}, comment=None, version=0, actor=world.judge2)
+    judging_sheets.submit(done, scores=full(done), comment=None, version=0, actor=world.judge2)
+    db.session.commit()
+    results.run_ranking(world.contest, actor=world.organizer)
+    with pytest.raises(ServiceError) as refused:
+        results.lock(world.contest, actor=world.organizer)
+    assert refused.value.field == "reason"
+    results.lock(world.contest, actor=world.organizer, reason="按时截止")
+    db.session.commit()
+    client = login_as(world.judge2)
+    r = client.post(f"/judge/a/{a.id}/sheet", json={"version": 1, "scores": full(a)})
+    assert r.status_code == 409 and r.json["closed"] and "成绩已锁定" in r.json["error"]
+    # Unlocking (with a reason) opens the sheet again.
+    results.unlock(world.contest, actor=world.organizer, reason="补评")
+    db.session.commit()
+    assert client.post(f"/judge/a/{a.id}/sheet", json={"version": 1, "scores": full(a)}).status_code == 200

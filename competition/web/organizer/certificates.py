@@ -19,7 +19,7 @@ from ... import jobs
 from ...extensions import db
 from ...models import Certificate, Contest, Job, School, Section
 from ...models.certificates import CertificateAsset, CertificateRevision
-from ...services import ServiceError
+from ...services import ServiceError, write_guard
 from ...services import certificates as service
 from ..downloads import send_download
 from .views import bp
@@ -112,7 +112,7 @@ def certificates(contest_id: int):
         setting=service.settings_of(contest), page_setup=service.page_setup(service.settings_of(contest)),
         batch_form=_batch_form(contest), asset_form=AssetForm(), slots=service.asset_slots(contest),
         assets=assets, jobs=recent_jobs, schools=schools, KIND_LABELS=KIND_LABELS,
-        has_results_state=contest.state in ("results", "published", "final"),
+        issue_refusal=write_guard.refusal(contest, "certificate"),
         unreachable_url=service.unreachable_base_url(),
     )
 
@@ -120,7 +120,12 @@ def certificates(contest_id: int):
 @bp.route("/contests/<int:contest_id>/certificates/issue", methods=["POST"])
 def certificates_issue(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
-    summary = service.issue(contest, current_user)
+    try:
+        summary = service.issue(contest, current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for(".certificates", contest_id=contest.id))
     db.session.commit()
     if not (summary.created or summary.revised or summary.revoked or summary.unchanged):
         flash(_("No entry has an award yet, so there are no certificates to issue."), "warning")
