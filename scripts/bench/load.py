@@ -602,7 +602,7 @@ def _slow(rec: Recorder, bucket: float = 5.0) -> None:
     for b in sorted(buckets):
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(buckets[b].items(), key=lambda x: -x[1]))
         parts.append(f"{b * bucket:g}-{(b + 1) * bucket:g} s: {kinds}")
-    print(f"   requests >= 100 ms by time: " + "; ".join(parts))
+    print("   requests >= 100 ms by time: " + "; ".join(parts))
 
 
 def report(label, logins: Recorder, login_s: float, rec: Recorder, cap: Recorder, elapsed: float, saves, uploads,

@@ -99,7 +99,7 @@ CASES = [(endpoint, phase) for endpoint, kind in sorted(WRITE_KINDS.items()) if 
 
 
 @pytest.mark.parametrize("endpoint,phase", CASES)
-def test_a_refused_phase_changes_nothing(grid, endpoint, phase):
+def test_a_refused_phase_changes_nothing(grid, endpoint, phase):  # noqa: F811 (the grid fixture)
     spec = RULES[endpoint]
     actor = sorted(spec.allowed - spec.post_changes_nothing_for)[0]
     _state["dirty"] = True  # the contests' states change below: the next test gets the world back
