@@ -471,6 +471,20 @@ def _spreads(state: _State) -> np.ndarray:
     return hi - lo
 
 
+def _reported_spreads(state: _State) -> np.ndarray:
+    """The load spread the organizer sees: a judge held at a workload limit (capacity reached,
+    e.g. one released with only the submitted entries kept) is not "underloaded", so only
+    judges who could take more count for the minimum; a pool whose judges are all at their
+    limit has spread 0."""
+    n = len(state.pool_keys)
+    hi = np.full(n, np.iinfo(np.int64).min)
+    lo = np.full(n, np.iinfo(np.int64).max)
+    np.maximum.at(hi, state.pool_of, state.load)
+    free = state.load < state.capacity
+    np.minimum.at(lo, state.pool_of[free], state.load[free])
+    return np.where(lo == np.iinfo(np.int64).max, 0, hi - lo)
+
+
 def _connect(state: _State, max_joins: int = 10_000, paths_per_move: int = 4) -> None:
     """Join split groups with changes that keep the loads balanced.
 
@@ -641,7 +655,7 @@ def build_plan(
             reason = (Message(REASON_TOO_FEW, {"eligible": n_ok, "needed": k}) if n_ok < k
                       else Message(REASON_CAPACITY, {"got": got, "needed": k}))
             infeasible.append(Shortfall(entry.entry_id, k, got, reason))
-    spreads = _spreads(state) if state.judges else np.zeros(0, dtype=np.int64)
+    spreads = _reported_spreads(state) if state.judges else np.zeros(0, dtype=np.int64)
     total = int(state.assigned.sum())
     return AssignmentPlan(
         assignments=tuple(pairs),

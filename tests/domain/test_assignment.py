@@ -465,3 +465,17 @@ def test_property_pools_and_capacities(data, extras):
     assert check_plan(plan, ents, juds, conflicts, k) == []
     assert len(plan.assignments) == max_coverage(ents, juds, conflicts, k)
     assert set(plan.load_spread) == {j.pool for j in juds}
+
+
+def test_a_judge_held_at_a_workload_limit_is_not_counted_as_underloaded():
+    """A released judge keeps only the submitted entries (capacity = kept): loads 3, 3 and 1
+    are balanced, not a spread of 2; without the limit they are not."""
+    entries = [entry(f"e{i}", school=100 + i) for i in range(7)]
+    pairs = [("A", "e0"), ("A", "e1"), ("A", "e2"), ("B", "e3"), ("B", "e4"), ("B", "e5"), ("C", "e6")]
+    capped = build_plan(pairs, entries, [judge("A", 1), judge("B", 2), judge("C", 3, capacity=1)], k=1)
+    assert capped.loads == {"A": 3, "B": 3, "C": 1} and capped.load_spread == {None: 0}
+    free = build_plan(pairs, entries, [judge("A", 1), judge("B", 2), judge("C", 3)], k=1)
+    assert free.load_spread == {None: 2}
+    # a limited judge still below the limit is counted
+    roomy = build_plan(pairs, entries, [judge("A", 1), judge("B", 2), judge("C", 3, capacity=2)], k=1)
+    assert roomy.load_spread == {None: 2}

@@ -286,6 +286,11 @@ def test_release_a_judge_who_cannot_finish_and_plan_again(world, jw, login_as):
     assert len(db.session.scalars(select(Assignment).where(Assignment.judge_id == judge.id)).all()) == 1
     for e in jw.entries:
         assert len(db.session.scalars(select(Assignment).where(Assignment.entry_id == e.id)).all()) == 5
+    # The released judge, held at the one kept entry, does not count as a load gap.
+    plan = judging.current_plan(jw.round1)
+    assert plan.loads[judge.id] == 1 and max(plan.load_spread.values()) <= 1
+    html = client.get(url(world)).get_data(as_text=True)
+    assert "text-danger fw-semibold\">全部" not in html
     # Nothing left to release.
     r = client.post(url(world, f"/judges/{rj.id}/remove"), data={"release": "1"}, follow_redirects=True)
     assert "没有可释放的作品" in r.get_data(as_text=True)
@@ -312,3 +317,17 @@ def test_release_button_posts_the_release_flag(world, jw, login_as):
     html = login_as(world.organizer).get(url(world)).get_data(as_text=True)
     form = html.split("释放未提交的作品（")[0].rsplit("<form", 1)[1]
     assert 'name="release" value="1"' in form and "data-confirm=" in form
+
+
+def test_the_needs_a_judge_banner_goes_once_every_entry_has_its_judges(world, jw, login_as):
+    fj.planned(world, jw, publish=True)
+    a = judging_sheets.judge_assignments(world.judge2)[0]
+    judging_sheets.declare_conflict(a, reason="亲属", kind="relative", actor=world.judge2)
+    db.session.commit()
+    client = login_as(world.organizer)
+    html = client.get(url(world)).get_data(as_text=True)
+    assert 'id="needs-judge-banner"' in html and "需补评委" in html
+    client.post(url(world, "/plan"), data={"seed": "1"})
+    assert not judging.current_plan(jw.round1).infeasible
+    html = client.get(url(world)).get_data(as_text=True)
+    assert 'id="needs-judge-banner"' not in html and "需补评委" not in html
