@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ...extensions import db
+from ...extensions import csrf, db
 from ...messages import translate
 from ...models import Attachment, Contest, MaterialRequirement, Section, utcnow
 from ...permissions import can_edit_entry, entry_or_403
@@ -134,7 +134,7 @@ def _entry_data(entry) -> dict:
     }
 
 
-def _render_form(form, contest, section, entry=None, errors=None, status=200):
+def _render_form(form, contest, section, entry=None, errors=None, status=200, expired=False):
     # Field errors from the form and from the service, all shown at the field and in one summary.
     summary: list[str] = []
     block_errors: dict[str, list[str]] = {}
@@ -159,7 +159,7 @@ def _render_form(form, contest, section, entry=None, errors=None, status=200):
             block_errors.setdefault(name or "", []).append(text)
     return render_template(
         "teacher/entry_form.html", form=form, contest=contest, section=section, entry=entry,
-        summary=summary, block_errors=block_errors, sections_data=_sections_data(contest),
+        summary=summary, block_errors=block_errors, sections_data=_sections_data(contest), expired=expired,
         student_template=StudentForm(prefix="students-__index__-"),
         adviser_template=AdviserForm(prefix="advisers-__index__-"),
         school=current_user.school,
@@ -170,7 +170,21 @@ FORM_FIELDS = ("title", "abstract", "stage", "subject", "is_team", "group_name",
                "contact_phone", "data_confirmed", "section")
 
 
+def _token_is_stale(form) -> bool:
+    """The form's CSRF token does not match the session (the teacher logged out and in again in
+    another tab, or the session was renewed). The error itself is not shown: it is in English and
+    says nothing the teacher can act on."""
+    if not form.meta.csrf or form.csrf_token.validate(form):
+        return False
+    form.csrf_token.errors = []
+    return True
+
+
 def _save(form, entry, contest, section):
+    # These two views are exempt from the app-wide CSRF check, which answers a bare 400 page and
+    # loses an hour of typing; the token is checked here first, and nothing is saved without it.
+    if _token_is_stale(form):
+        return _render_form(form, contest, section, entry, status=400, expired=True)
     if not form.validate():
         # Name every problem at once: also those the rules find, not only the form's own.
         own = {str(e) for errs in form.errors.values() for e in errs if not isinstance(e, dict)}
@@ -192,6 +206,7 @@ def _save(form, entry, contest, section):
 
 
 @bp.route("/entries/new", methods=["GET", "POST"])
+@csrf.exempt  # checked in _save, which keeps the input when the token is stale
 def new_entry():
     if current_user.school_id is None:
         abort(403)
@@ -222,6 +237,7 @@ def new_entry():
 
 
 @bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
+@csrf.exempt  # checked in _save, which keeps the input when the token is stale
 def edit_entry(entry_id: int):
     entry = entry_or_403(entry_id, can_edit_entry)
     if not submissions.is_editable(entry):
