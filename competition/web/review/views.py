@@ -36,7 +36,9 @@ def _int_arg(name: str) -> int | None:
 
 
 def _filters() -> review.QueueFilters:
-    state = request.args.get("state", "submitted")
+    q = (request.args.get("q") or "").strip()[:100] or None
+    # A new search (the search box sends no tab) looks in every tab; the tabs then narrow it.
+    state = request.args.get("state", "" if q else "submitted")
     return review.QueueFilters(
         contest_id=_int_arg("contest"),
         section_id=_int_arg("section"),
@@ -44,7 +46,7 @@ def _filters() -> review.QueueFilters:
         district_id=_int_arg("district"),
         school_id=_int_arg("school"),
         state=state if state in review.QUEUE_STATES else None,
-        q=(request.args.get("q") or "").strip()[:100] or None,
+        q=q,
     )
 
 
