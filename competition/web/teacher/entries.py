@@ -16,6 +16,7 @@ from ...permissions import can_edit_entry, entry_or_403
 from ...services import ServiceError, submissions
 from ...services.application_form import application_form_filename, render_application_form
 from ...domain.eligibility import AdviserData, EntryData, PersonData
+from .certificates import entry_certificates
 from .forms import AdviserForm, EntryForm, StudentForm, choices
 from ..downloads import send_download
 from .views import bp
@@ -282,8 +283,11 @@ def _render_entry(entry, upload_errors=None, status=200):
     for a in entry.attachments:
         by_requirement.setdefault(a.requirement_id, []).append(a)
     deadline = submissions.submit_deadline(entry)
+    # Once the results are public (公示 or final): the award; once final, its certificates too.
+    award = submissions.published_awards([entry]).get(entry.id)
     return render_template(
         "teacher/entry.html", entry=entry, contest=entry.contest, section=entry.section,
+        award=award, certificates=entry_certificates(entry) if award and entry.contest.state == "final" else [],
         problems=[(translate(p), _fix_link(entry, p.field) if editable else None) for p in found],
         checklist=submissions.checklist(found), form_gaps=_form_gaps(found),
         part_labels=PART_LABELS, by_requirement=by_requirement, upload_errors=upload_errors or {},
