@@ -71,3 +71,15 @@ def test_the_certificate_pages_have_unique_ids_and_distinct_kind_names(world, lo
     names = [o.all_text().strip() for o in kind.descendants() if o.tag == "option"]
     assert len(names) == len(set(names)), names
     assert not [n for n in names if n == "集体"], names
+
+
+def test_the_account_pages_label_every_field(world, login_as):
+    """The 用户名 field of the account edit page had no label."""
+    client = login_as(world.organizer)
+    page = page_of(client, f"/organizer/accounts/{world.teacher1.id}")
+    assert_sound(page, "account edit page")
+    shown = next(e for e in page.find_all("input") if e.get("value") == "teacher1")
+    assert page.label_of(shown) == "用户名" and "disabled" in shown.attrs
+    page = page_of(client, "/organizer/accounts/new")
+    assert_sound(page, "new account page")
+    assert page.label_of(page.find_all("input", name="username")[0]) == "用户名"
