@@ -83,3 +83,41 @@ def test_the_account_pages_label_every_field(world, login_as):
     page = page_of(client, "/organizer/accounts/new")
     assert_sound(page, "new account page")
     assert page.label_of(page.find_all("input", name="username")[0]) == "用户名"
+
+
+def test_the_error_summary_takes_the_focus_and_links_every_item_to_its_field(world, login_as):
+    """The summary of a refused entry form got no focus, and its items led nowhere."""
+    from tests.factories_teacher import form_data
+
+    client = login_as(world.teacher1)
+    form = Page(client.get(f"/teacher/entries/{world.entry1.id}/edit").get_data(as_text=True))
+    token = field_in(form, f"/teacher/entries/{world.entry1.id}/edit", "csrf_token").get("value")
+    data = form_data(world.entry1, title="", contact_phone="12345", completed_on="2099-13-01",
+                     csrf_token=token, **{"advisers-0-phone": "abc-phone", "students-0-name": "王芳"})
+    resp = client.post(f"/teacher/entries/{world.entry1.id}/edit", data=data)
+    assert resp.status_code == 400
+    page = Page(resp.get_data(as_text=True))
+    assert_sound(page, "refused entry form")
+    (summary,) = [e for e in page.elements if "data-error-summary" in e.attrs]
+    assert summary.get("tabindex") == "-1" and summary.get("id") == "form-errors"
+    items = [e for e in summary.descendants() if e.tag == "li"]
+    assert len(items) >= 4
+    targets = {}
+    for li in items:
+        (link,) = [e for e in li.descendants() if e.tag == "a"]
+        assert link.get("href", "").startswith("#"), li.all_text()
+        target = page.by_id(link.get("href")[1:])
+        assert target is not None, f"{li.all_text()!r} links to {link.get('href')}, which is not on the page"
+        targets[" ".join(link.all_text().split())] = target
+    title = next(t for text, t in targets.items() if "请填写项目名称" in text)
+    assert title.tag == "input" and title.get("name") == "title"
+    # A problem the rules find in a list of people links to that part of the form (its first field
+    # takes the focus); the rules name the row by number, not the field.
+    advisers = next(t for text, t in targets.items() if "指导教师 1" in text)
+    assert advisers.get("id") == "advisers" and any(e.get("name") == "advisers-0-phone" for e in advisers.descendants())
+    assert next(t for text, t in targets.items() if "12345" in text).get("name") == "contact_phone"
+    # The script that moves the focus there is the shared one, loaded on every page.
+    scripts = [e.get("src") for e in page.find_all("script")]
+    assert "/static/app.js" in scripts
+    js = client.get("/static/app.js").get_data(as_text=True)
+    assert "[data-error-summary]" in js and ".focus()" in js

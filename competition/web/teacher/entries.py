@@ -135,28 +135,39 @@ def _entry_data(entry) -> dict:
     }
 
 
+# Where the summary links a problem of a list or of the whole entry: the part that shows it.
+_BLOCK_ANCHORS = {"students": "authors", "advisers": "advisers"}
+
+
+def _field_anchor(field) -> str:
+    """The id a summary item links to: the field, or its first option (radio buttons)."""
+    return f"{field.id}-0" if field.type == "RadioField" else field.id
+
+
 def _render_form(form, contest, section, entry=None, errors=None, status=200, expired=False):
-    # Field errors from the form and from the service, all shown at the field and in one summary.
-    summary: list[str] = []
+    # Field errors from the form and from the service, all shown at the field and in one summary
+    # whose items link to the field: (text, id) pairs.
+    summary: list[tuple[str, str]] = []
     block_errors: dict[str, list[str]] = {}
     for name, errs in form.errors.items():
-        if name not in ("students", "advisers"):
-            summary += [f"{form[name].label.text}：{e}" for e in errs]
+        if name not in ("students", "advisers", "csrf_token"):
+            summary += [(f"{form[name].label.text}：{e}", _field_anchor(form[name])) for e in errs]
     for list_name in ("students", "advisers"):
         for i, row in enumerate(getattr(form, list_name), 1):
             for sub, errs in row.form.errors.items():
                 for e in errs:
                     text = f"{form[list_name].label.text or ''} {i} {row.form[sub].label.text}：{e}".strip()
                     block_errors.setdefault(list_name, []).append(text)
-                    summary.append(text)
+                    summary.append((text, _field_anchor(row.form[sub])))
     for name, text in errors or []:
-        if text in summary:
+        if text in {t for t, _a in summary}:
             continue
-        summary.append(text)
         if name in FORM_FIELDS:
+            summary.append((text, _field_anchor(form[name])))
             if text not in form[name].errors:
                 form[name].errors = list(form[name].errors) + [text]
         else:
+            summary.append((text, _BLOCK_ANCHORS.get(name or "", "confirm")))
             block_errors.setdefault(name or "", []).append(text)
     return render_template(
         "teacher/entry_form.html", form=form, contest=contest, section=section, entry=entry,
