@@ -62,12 +62,18 @@ def can_score(user: User, assignment: Assignment) -> bool:
     )
 
 
+def entry_is_gone(user: User, entry: Entry) -> bool:
+    """A deleted draft (or a returned entry the school gave up) no longer exists for anyone but
+    organizers, who keep its row, files and history: every other URL of it answers 404."""
+    return entry.state == "withdrawn" and not is_organizer(user)
+
+
 def entry_or_403(entry_id: int, check) -> Entry:
-    """Load an entry and apply a rule; a missing id and a forbidden one both answer 404/403 early."""
+    """Load an entry and apply a rule; a missing (or deleted) id answers 404, a forbidden one 403."""
     from .extensions import db
 
     entry = db.session.get(Entry, entry_id)
-    if entry is None:
+    if entry is None or entry_is_gone(current_user, entry):
         abort(404)
     if not check(current_user, entry):
         abort(403)

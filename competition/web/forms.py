@@ -12,6 +12,17 @@ def choices(pairs) -> list[SelectChoice]:
     return [p if isinstance(p, SelectChoice) else SelectChoice(p[0], p[1]) for p in pairs]
 
 
+def id_prefix(form, prefix: str):
+    """Give every field of ``form`` (its CSRF token too) an id starting with ``prefix``, and its
+    label the same ``for``: several forms on one page then repeat no id, and each label names its
+    own field. Field names, which the server reads, stay as they are. Returns the form."""
+    for f in form:
+        if not f.id.startswith(prefix):
+            f.id = prefix + f.id
+        f.label.field_id = f.id
+    return form
+
+
 def show_service_error(form, exc, aliases: dict[str, str] | None = None) -> None:
     """Each problem of a ServiceError beside its field (every one, when the service lists several),
     else above the form. ``aliases`` maps a service's field name to the form's."""

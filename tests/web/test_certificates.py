@@ -216,3 +216,38 @@ def test_page_warns_when_qr_codes_point_to_an_unreachable_address(app, issued, l
     assert "证书上的二维码在校外无法打开" in html and "二维码指向 http://127.0.0.1:5000" in html
     app.config["PUBLIC_BASE_URL"] = "https://kx.huaibei.gov.cn"
     assert "证书上的二维码在校外无法打开" not in client.get(page).get_data(as_text=True)
+
+
+def test_an_awarded_entrys_own_page_shows_the_award_and_its_certificates(issued, login_as):
+    """The teacher's entry page showed neither the award nor the certificates."""
+    client = login_as(issued.teacher1)
+    url = f"/teacher/entries/{issued.team.id}"
+    own = [c for c in issued.certs if c.entry_id == issued.team.id]
+    assert len(own) >= 2
+    # While the results are internal, nothing is said.
+    page = client.get(url).get_data(as_text=True)
+    assert "一等奖" not in page and own[0].number not in page
+    # On public notice (公示): the award; the certificates come once the results are final.
+    issued.contest.state = "published"
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="award"' in page and "一等奖" in page
+    assert own[0].number not in page and "结果最终确定后" in page
+    finalize(issued)
+    page = client.get(url).get_data(as_text=True)
+    assert "一等奖" in page
+    for cert in own:
+        assert cert.number in page and cert.recipient_name in page
+        assert f'href="/teacher/certificates/{cert.id}.pdf"' in page
+        pdf = client.get(f"/teacher/certificates/{cert.id}.pdf")
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    others = [c for c in issued.certs if c.entry_id != issued.team.id]
+    assert not [c.number for c in others if c.number in page]
+    # A revoked certificate is not offered.
+    service.revoke(own[0], issued.organizer, "撤销")
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert f"/teacher/certificates/{own[0].id}.pdf" not in page and own[1].number in page
+    # An entry without an award says nothing of one.
+    page = client.get(f"/teacher/entries/{issued.loser.id}").get_data(as_text=True)
+    assert 'id="award"' not in page

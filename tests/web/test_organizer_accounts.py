@@ -265,3 +265,22 @@ def test_someone_elses_import_token_is_not_found(app, client, login_as, world, d
     assert client.get(f"/organizer/imports/{token}").status_code == 404
     assert client.post(f"/organizer/imports/{token}", data={}).status_code == 404
     assert client.get("/organizer/imports/..%2F..%2Fsecret").status_code == 404
+
+
+def test_the_account_list_sorts_names_by_pinyin_across_pages(client, login_as, world, db, monkeypatch):
+    """The list sorted by code point: 张三 before 阿明."""
+    from competition.web.organizer import accounts as view
+
+    for name in ("张三", "李四", "王五", "阿明"):
+        make_user("judge", name=name)
+    db.session.commit()
+    login_as(world.organizer)
+    html = client.get("/organizer/accounts?role=judge&q=").get_data(as_text=True)
+    names = ["阿明", "李四", "钱评委", "王五", "张三", "赵评委"]  # a, li, qian, wang, zhang, zhao
+    positions = [html.index(f">{n}<") for n in names]
+    assert positions == sorted(positions), names
+    monkeypatch.setattr(view, "PER_PAGE", 4)
+    first = client.get("/organizer/accounts?role=judge").get_data(as_text=True)
+    second = client.get("/organizer/accounts?role=judge&page=2").get_data(as_text=True)
+    assert all(f">{n}<" in first for n in names[:4]) and not any(f">{n}<" in first for n in names[4:])
+    assert all(f">{n}<" in second for n in names[4:]) and not any(f">{n}<" in second for n in names[:4])

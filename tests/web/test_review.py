@@ -172,3 +172,40 @@ def test_common_return_reasons_are_offered(world, login_as):
     html = login_as(world.reviewer2).get(f"/review/entries/{world.entry3.id}").get_data(as_text=True)
     assert 'class="btn btn-outline-secondary btn-sm mb-1 text-start reason-pick"' in html
     assert "申报书未逐页签字或未加盖学校公章。" in html and "/static/review.js" in html
+
+
+def test_a_search_looks_in_every_tab_and_says_where_the_matches_are(world, login_as):
+    """The search only searched the open tab (待审查) while the match sat in another one."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.web.html_check import Page
+
+    client = login_as(world.organizer)
+    f.make_entry(world.contest, world.s1, state="accepted", title="校园噪声地图", number="CX2026-XS-007")
+    f.make_entry(world.contest, world.s2, state="returned", title="噪声与睡眠")
+    f.make_entry(world.contest, world.s1, state="returned", title="公园噪声调查")
+    f.db.session.commit()
+    # The search box carries the filters but not the tab: a new search looks in every tab.
+    page = Page(client.get(f"/review/?state=submitted&contest={world.contest.id}").get_data(as_text=True))
+    box = page.find_all("input", name="q")[0]
+    sent = {e.get("name") for e in box.form().descendants() if e.get("name")}
+    assert "q" in sent and "state" not in sent and "contest" in sent
+    html = client.get("/review/?q=噪声").get_data(as_text=True)
+    for title in ("校园噪声地图", "噪声与睡眠", "公园噪声调查"):
+        assert title in html
+    assert "濉溪土壤调查" not in html
+    # In a tab without a match the page says which tabs hold them, with links there.
+    html = client.get("/review/?state=submitted&q=噪声").get_data(as_text=True)
+    assert "没有符合筛选条件的项目" in html
+    where = Page(html).by_id("search-tabs")
+    assert where is not None
+    text = " ".join(where.all_text().split())
+    assert "“噪声”" in text and "3 个项目" in text
+    assert "已通过审查 1 个" in text and "已退回修改 2 个" in text
+    links = {parse_qs(urlsplit(a.get("href")).query)["state"][0]: parse_qs(urlsplit(a.get("href")).query)["q"][0]
+             for a in where.descendants() if a.tag == "a"}
+    assert links == {"accepted": "噪声", "returned": "噪声"}
+    assert "公园噪声调查" in client.get("/review/?state=returned&q=噪声").get_data(as_text=True)
+    # The scope of a reviewer holds for the counts too.
+    html = login_as(world.reviewer2).get("/review/?q=噪声").get_data(as_text=True)
+    assert "search-tabs" in html and "没有符合筛选条件的项目" in html and "已通过审查 1" not in html

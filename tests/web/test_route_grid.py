@@ -108,6 +108,7 @@ RULES: dict[str, Rule] = {
     "auth.csrf_token": Rule(allowed=LOGGED_IN),  # the session's own token, nothing else
     "main.index": Rule(allowed=LOGGED_IN),
     "main.language": Rule(allowed=ALL, public=True),
+    "main.favicon": Rule(allowed=ALL, public=True),
     "public.notice": Rule(allowed=ALL, public=True, args={"code": "final_code"}),
     "public.verify": Rule(allowed=ALL, public=True, args={"code": "cert_code"}),
     "public.verify_lookup": Rule(allowed=ALL, public=True, body=form(number="2025-HB-XS-0001", name="张三"),

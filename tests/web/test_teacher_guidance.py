@@ -74,9 +74,38 @@ def test_a_draft_can_be_deleted_and_frees_nothing_else(client, world, login_as):
     assert f"/teacher/entries/{entry.id}" not in listing
     assert db.session.query(AuditEvent).filter_by(action="entry.discard", object_id=entry.id).count() == 1
     # gone from the teacher's hands: nothing more can be done with it
-    assert client.post(f"/teacher/entries/{entry.id}/delete").status_code == 302
-    assert client.post(f"/teacher/entries/{entry.id}/submit").status_code == 302
+    assert client.post(f"/teacher/entries/{entry.id}/delete").status_code == 404
+    assert client.post(f"/teacher/entries/{entry.id}/submit").status_code == 404
     assert db.session.get(Entry, entry.id).state == "withdrawn"
+
+
+def test_a_deleted_drafts_urls_answer_404(client, world, login_as):
+    """The page of a deleted draft stayed reachable, labelled 已撤销."""
+    att = attach(world.entry1, "report")
+    req = requirement(world.entry1, "report")
+    db.session.commit()
+    login_as(world.teacher1)
+    assert client.post(f"/teacher/entries/{world.entry1.id}/delete").status_code == 302
+    base = f"/teacher/entries/{world.entry1.id}"
+    for url in (base, f"{base}/edit", f"{base}/application-form.pdf", f"/files/{att.id}"):
+        resp = client.get(url)
+        assert resp.status_code == 404, url
+        assert "已撤销" not in resp.get_data(as_text=True)
+    for url in (f"{base}/edit", f"{base}/submit", f"{base}/withdraw", f"{base}/delete",
+                f"{base}/attachments/{att.id}/delete"):
+        assert client.post(url, data=form_data(world.entry1)).status_code == 404, url
+    resp = client.post(f"{base}/materials/{req.id}", data={"file": (io.BytesIO(b"%PDF-1.4"), "x.pdf")},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 404
+    entry = db.session.get(Entry, world.entry1.id)
+    assert entry.state == "withdrawn" and len(entry.attachments) == 1 and entry.title == "校园雨水回收装置"
+    # The reviewer of the district never saw the draft and does not now.
+    login_as(world.reviewer1)
+    assert client.get(f"/review/entries/{world.entry1.id}").status_code == 404
+    assert client.get(f"/files/{att.id}").status_code == 404
+    # The organizer still can: the row, its files and its history are kept for them.
+    login_as(world.organizer)
+    assert client.get(f"/review/entries/{world.entry1.id}").status_code == 200
 
 
 def test_a_submitted_entry_cannot_be_deleted(client, world, login_as):

@@ -37,6 +37,8 @@ def download_name(attachment: Attachment, user) -> str:
 @login_required
 def download(attachment_id: int):
     attachment = db.get_or_404(Attachment, attachment_id)
+    if permissions.entry_is_gone(current_user, attachment.entry):
+        abort(404)
     if not permissions.can_download_attachment(current_user, attachment):
         abort(403)
     inline = request.args.get("inline") == "1" and attachment.file_kind in INLINE_KINDS

@@ -1,7 +1,7 @@
 """The home page: each role finds its work."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory, session, url_for
 from flask_login import current_user, login_required
 
 bp = Blueprint("main", __name__)
@@ -17,8 +17,6 @@ HOME_BY_ROLE = [
 @bp.route("/")
 @login_required
 def index():
-    from flask import current_app
-
     areas = [
         (role, endpoint)
         for role, endpoint in HOME_BY_ROLE
@@ -34,3 +32,11 @@ def language(lang: str):
     if lang in ("zh_CN", "en"):
         session["lang"] = lang
     return redirect(request.referrer or url_for("main.index"))
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on every site whatever the page links; base.html links the
+    SVG (competition/static/favicon.svg) and this ICO of the same drawing."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/x-icon",
+                               max_age=7 * 86400)

@@ -19,6 +19,7 @@ from wtforms import (BooleanField, EmailField, PasswordField, RadioField, Select
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ...collation import sort_by_pinyin
 from ...extensions import db
 from ...labels import ROLE_LABELS
 from ...models import ROLES, Contest, District, School, User
@@ -122,10 +123,21 @@ def accounts():
     total = users.count_users(filters)
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(max(_int_arg("page") or 1, 1), pages)
-    rows = db.session.scalars(users.users_query(filters).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    rows = _page_by_pinyin(users.users_query(filters), page)
     return render_template(
         "organizer/accounts_users.html", rows=rows, filters=filters, total=total, page=page, pages=pages,
         districts=_district_choices(_("All districts"))[1:], schools=_school_choices(_("All schools"))[1:])
+
+
+def _page_by_pinyin(query, page: int) -> list[User]:
+    """One page of the accounts the query finds, by the pinyin of the name (the database sorts by
+    code point): only ids and names of all of them are read, the page's rows then loaded."""
+    found = query.order_by(None).subquery()
+    pairs = db.session.execute(select(found.c.id, found.c.name).order_by(found.c.id)).all()
+    ids = [uid for uid, _name in sort_by_pinyin(pairs, key=lambda pair: pair[1])]
+    ids = ids[(page - 1) * PER_PAGE:page * PER_PAGE]
+    by_id = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    return [by_id[uid] for uid in ids]
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])

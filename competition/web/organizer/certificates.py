@@ -23,13 +23,16 @@ from ...services import ServiceError, write_guard
 from ...services import certificates as service
 from ..downloads import send_download
 from .views import bp
-from ..forms import choices
+from ..forms import choices, id_prefix
 
 JOB_KIND = "certificates"
 PER_PAGE = 50
 
 KIND_LABELS = {
-    "student": _l("Student"), "team": _l("Team"), "group": _l("Group"), "author": _l("Author"),
+    # A team certificate lists every member of a team entry; a group one names a class, club or
+    # school (实践活动). Both are 集体 in everyday words: the labels tell them apart.
+    "student": _l("Student"), "team": _l("Team (one for all members)"),
+    "group": _l("Group (class, club or school)"), "author": _l("Author"),
     "adviser": _l("Adviser"), "school": _l("Organizing school"), "district": _l("Organizing district"),
 }
 
@@ -228,7 +231,8 @@ def _detail(cert: Certificate, correction: CorrectionForm | None = None, revoke_
     section = db.session.get(Section, cert.section_id) if cert.section_id else None
     return render_template(
         "organizer/certificate_detail.html", cert=cert, contest=contest, revisions=revisions, section=section,
-        correction=correction or _correction_form(cert), revoke_form=revoke_form or RevokeForm(),
+        correction=id_prefix(correction or _correction_form(cert), "correct-"),
+        revoke_form=id_prefix(revoke_form or RevokeForm(), "revoke-"),
         fields=service.CORRECTABLE.get(cert.kind, ()), verify_url=service.verify_url(cert.verification_code),
         KIND_LABELS=KIND_LABELS), status
 

@@ -14,7 +14,7 @@ from ...models import utcnow
 from ...permissions import can_review_entry, entry_or_403, is_organizer, role_required
 from ...services import ServiceError, review
 from ...timeutil import utc_to_local
-from ..forms import local_path
+from ..forms import id_prefix, local_path
 from .forms import AcceptForm, BulkAcceptForm, RejectForm, ReturnForm, version_of
 
 bp = Blueprint("review", __name__)
@@ -36,7 +36,9 @@ def _int_arg(name: str) -> int | None:
 
 
 def _filters() -> review.QueueFilters:
-    state = request.args.get("state", "submitted")
+    q = (request.args.get("q") or "").strip()[:100] or None
+    # A new search (the search box sends no tab) looks in every tab; the tabs then narrow it.
+    state = request.args.get("state", "" if q else "submitted")
     return review.QueueFilters(
         contest_id=_int_arg("contest"),
         section_id=_int_arg("section"),
@@ -44,7 +46,7 @@ def _filters() -> review.QueueFilters:
         district_id=_int_arg("district"),
         school_id=_int_arg("school"),
         state=state if state in review.QUEUE_STATES else None,
-        q=(request.args.get("q") or "").strip()[:100] or None,
+        q=q,
     )
 
 
@@ -77,6 +79,8 @@ def _render_entry(entry, *, accept_form=None, return_form=None, reject_form=None
     accept_form = accept_form or AcceptForm(version=version)
     return_form = return_form or ReturnForm(version=version, resubmit_by=_default_resubmit_by())
     reject_form = reject_form or RejectForm(version=version)
+    for form, prefix in ((accept_form, "accept-"), (return_form, "return-"), (reject_form, "reject-")):
+        id_prefix(form, prefix)
     back = _back()
     # Once this entry is decided, the reviewer goes on with the oldest one still waiting.
     next_entry = review.next_to_review(current_user, after=entry) if entry.state != "submitted" else None

@@ -21,6 +21,15 @@ def _school_id() -> int:
     return current_user.school_id
 
 
+def entry_certificates(entry) -> list[Certificate]:
+    """The valid certificates of one of the school's entries (its students', its advisers'), in
+    number order: what the entry's page offers once the results are final."""
+    return db.session.scalars(
+        select(Certificate).where(Certificate.entry_id == entry.id, Certificate.school_id == entry.school_id,
+                                  Certificate.revoked.is_(False))
+        .order_by(Certificate.number)).all()
+
+
 @bp.route("/certificates")
 def certificates():
     school_id = _school_id()

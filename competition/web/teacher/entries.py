@@ -9,13 +9,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ...extensions import db
+from ...extensions import csrf, db
 from ...messages import translate
 from ...models import Attachment, Contest, MaterialRequirement, Section, utcnow
 from ...permissions import can_edit_entry, entry_or_403
 from ...services import ServiceError, submissions
 from ...services.application_form import application_form_filename, render_application_form
 from ...domain.eligibility import AdviserData, EntryData, PersonData
+from .certificates import entry_certificates
 from .forms import AdviserForm, EntryForm, StudentForm, choices
 from ..downloads import send_download
 from .views import bp
@@ -134,32 +135,43 @@ def _entry_data(entry) -> dict:
     }
 
 
-def _render_form(form, contest, section, entry=None, errors=None, status=200):
-    # Field errors from the form and from the service, all shown at the field and in one summary.
-    summary: list[str] = []
+# Where the summary links a problem of a list or of the whole entry: the part that shows it.
+_BLOCK_ANCHORS = {"students": "authors", "advisers": "advisers"}
+
+
+def _field_anchor(field) -> str:
+    """The id a summary item links to: the field, or its first option (radio buttons)."""
+    return f"{field.id}-0" if field.type == "RadioField" else field.id
+
+
+def _render_form(form, contest, section, entry=None, errors=None, status=200, expired=False):
+    # Field errors from the form and from the service, all shown at the field and in one summary
+    # whose items link to the field: (text, id) pairs.
+    summary: list[tuple[str, str]] = []
     block_errors: dict[str, list[str]] = {}
     for name, errs in form.errors.items():
-        if name not in ("students", "advisers"):
-            summary += [f"{form[name].label.text}：{e}" for e in errs]
+        if name not in ("students", "advisers", "csrf_token"):
+            summary += [(f"{form[name].label.text}：{e}", _field_anchor(form[name])) for e in errs]
     for list_name in ("students", "advisers"):
         for i, row in enumerate(getattr(form, list_name), 1):
             for sub, errs in row.form.errors.items():
                 for e in errs:
                     text = f"{form[list_name].label.text or ''} {i} {row.form[sub].label.text}：{e}".strip()
                     block_errors.setdefault(list_name, []).append(text)
-                    summary.append(text)
+                    summary.append((text, _field_anchor(row.form[sub])))
     for name, text in errors or []:
-        if text in summary:
+        if text in {t for t, _a in summary}:
             continue
-        summary.append(text)
         if name in FORM_FIELDS:
+            summary.append((text, _field_anchor(form[name])))
             if text not in form[name].errors:
                 form[name].errors = list(form[name].errors) + [text]
         else:
+            summary.append((text, _BLOCK_ANCHORS.get(name or "", "confirm")))
             block_errors.setdefault(name or "", []).append(text)
     return render_template(
         "teacher/entry_form.html", form=form, contest=contest, section=section, entry=entry,
-        summary=summary, block_errors=block_errors, sections_data=_sections_data(contest),
+        summary=summary, block_errors=block_errors, sections_data=_sections_data(contest), expired=expired,
         student_template=StudentForm(prefix="students-__index__-"),
         adviser_template=AdviserForm(prefix="advisers-__index__-"),
         school=current_user.school,
@@ -170,7 +182,21 @@ FORM_FIELDS = ("title", "abstract", "stage", "subject", "is_team", "group_name",
                "contact_phone", "data_confirmed", "section")
 
 
+def _token_is_stale(form) -> bool:
+    """The form's CSRF token does not match the session (the teacher logged out and in again in
+    another tab, or the session was renewed). The error itself is not shown: it is in English and
+    says nothing the teacher can act on."""
+    if not form.meta.csrf or form.csrf_token.validate(form):
+        return False
+    form.csrf_token.errors = []
+    return True
+
+
 def _save(form, entry, contest, section):
+    # These two views are exempt from the app-wide CSRF check, which answers a bare 400 page and
+    # loses an hour of typing; the token is checked here first, and nothing is saved without it.
+    if _token_is_stale(form):
+        return _render_form(form, contest, section, entry, status=400, expired=True)
     if not form.validate():
         # Name every problem at once: also those the rules find, not only the form's own.
         own = {str(e) for errs in form.errors.values() for e in errs if not isinstance(e, dict)}
@@ -192,6 +218,7 @@ def _save(form, entry, contest, section):
 
 
 @bp.route("/entries/new", methods=["GET", "POST"])
+@csrf.exempt  # checked in _save, which keeps the input when the token is stale
 def new_entry():
     if current_user.school_id is None:
         abort(403)
@@ -222,6 +249,7 @@ def new_entry():
 
 
 @bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
+@csrf.exempt  # checked in _save, which keeps the input when the token is stale
 def edit_entry(entry_id: int):
     entry = entry_or_403(entry_id, can_edit_entry)
     if not submissions.is_editable(entry):
@@ -266,8 +294,11 @@ def _render_entry(entry, upload_errors=None, status=200):
     for a in entry.attachments:
         by_requirement.setdefault(a.requirement_id, []).append(a)
     deadline = submissions.submit_deadline(entry)
+    # Once the results are public (公示 or final): the award; once final, its certificates too.
+    award = submissions.published_awards([entry]).get(entry.id)
     return render_template(
         "teacher/entry.html", entry=entry, contest=entry.contest, section=entry.section,
+        award=award, certificates=entry_certificates(entry) if award and entry.contest.state == "final" else [],
         problems=[(translate(p), _fix_link(entry, p.field) if editable else None) for p in found],
         checklist=submissions.checklist(found), form_gaps=_form_gaps(found),
         part_labels=PART_LABELS, by_requirement=by_requirement, upload_errors=upload_errors or {},

@@ -1,0 +1,72 @@
+"""In a real (headless) chromium: the phone menu of a public page opens with its links, and a
+refused entry form puts the focus on its error summary, whose links put it on the fields."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.browser.test_judge_page import CHROMIUM_ARGS
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def live_server(app, world):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture()
+def phone():
+    from playwright import sync_api
+
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.set_default_timeout(8000)
+        page.on("dialog", lambda dialog: dialog.accept())
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def test_the_phone_menu_opens_with_its_links(live_server, phone):
+    phone.goto(f"{live_server}/verify")
+    menu = phone.locator("#nav")
+    assert not menu.is_visible()
+    phone.click(".navbar-toggler")
+    phone.wait_for_selector("#nav.collapse.show")  # the opening animation is over
+    link = menu.get_by_role("link", name="登录")
+    link.wait_for(state="visible")
+    assert menu.get_by_role("link", name="查验证书").is_visible()
+    box = menu.bounding_box()
+    assert box and box["height"] > 40  # it opened with something in it, not empty
+
+
+def test_a_refused_form_focuses_its_error_summary_and_links_to_the_fields(live_server, world, phone):
+    phone.goto(f"{live_server}/login")
+    phone.fill("#username", world.teacher1.username)
+    phone.fill("#password", PASSWORD)
+    phone.keyboard.press("Enter")
+    phone.wait_for_url(f"{live_server}/teacher/")
+    phone.goto(f"{live_server}/teacher/entries/{world.entry1.id}/edit")
+    phone.fill("#title", "")
+    phone.fill("#contact_phone", "12345")
+    phone.click("button[type=submit]:has-text('保存草稿')")
+    phone.locator("#form-errors").wait_for()
+    assert phone.evaluate("document.activeElement.id") == "form-errors"
+    phone.click("#form-errors a:has-text('联系电话')")
+    assert phone.evaluate("document.activeElement.name") == "contact_phone"
+    phone.click("#form-errors a:has-text('请填写项目名称')")
+    assert phone.evaluate("document.activeElement.name") == "title"
