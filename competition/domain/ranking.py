@@ -63,6 +63,7 @@ from .text import N_, Message
 
 __all__ = [
     "METHODS",
+    "METHOD_LABELS",
     "ROUND_DECIMALS",
     "EntryResult",
     "JudgeAdjustment",
@@ -74,6 +75,13 @@ __all__ = [
 ]
 
 METHODS = ("mean", "trimmed_mean", "zscore", "calibrated")
+# The one name of each method, on every page that shows it (contest settings, results, CLI help).
+METHOD_LABELS = {
+    "calibrated": N_("Calibrated for judge severity (default)"),
+    "trimmed_mean": N_("Trimmed mean (drop highest and lowest)"),
+    "mean": N_("Plain mean"),
+    "zscore": N_("Standardised per judge (z-score)"),
+}
 ROUND_DECIMALS = 4
 # A judge whose offset is beyond this many points is named in explanations.
 NOTABLE_OFFSET = 1.0

@@ -59,12 +59,6 @@ from ..timeutil import local_to_utc, utc_to_local
 from . import ServiceError, audit, write_guard
 from .contests import change_state
 
-METHOD_LABELS = {
-    "calibrated": N_("Calibrated for judge severity (default)"),
-    "trimmed_mean": N_("Trimmed mean (drop highest and lowest)"),
-    "mean": N_("Plain mean"),
-    "zscore": N_("Standardised per judge (z-score)"),
-}
 GROUP_FIELDS = ("section", "stage", "subject", "is_team")
 OBJECTION_OUTCOMES = ("upheld", "dismissed")
 MAX_REASON = 2000

@@ -14,6 +14,7 @@ from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, 
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ...domain.contest_definition import METHODS, STAGES
+from ...domain.ranking import METHOD_LABELS
 from ...domain.states import CONTEST_ORDER
 from ...extensions import db
 from ...labels import CONTEST_KIND_LABELS, CONTEST_STATE_LABELS
@@ -28,12 +29,6 @@ from ..forms import choices, show_service_error
 from .home import contest_links
 
 WINDOWS = ("submission_opens_at", "submission_closes_at", "judging_opens_at", "judging_closes_at")
-METHOD_LABELS = {
-    "calibrated": _l("Bias-corrected (recommended): corrects for harsh and lenient judges"),
-    "mean": _l("Mean of all scores"),
-    "trimmed_mean": _l("Drop the highest and lowest score, average the rest"),
-    "zscore": _l("Standardised scores per judge (z-score)"),
-}
 TEMPLATE_LABELS = {
     "innovation": _l("Youth science and technology innovation contest (student projects, counselor projects)"),
     "invention": _l("Invention contest (invention, creative design)"),
@@ -67,7 +62,7 @@ class BasicsForm(FlaskForm):
     judging_closes_at = _dt(_l("Judging closes"))
     blind_judging = BooleanField(_l("Blind judging: judges do not see names of students, teachers and schools"))
     judges_per_entry = IntegerField(_l("Judges per entry"), validators=[InputRequired(), NumberRange(1, 30)])
-    ranking_method = SelectField(_l("Ranking method"), choices=choices((m, METHOD_LABELS[m]) for m in METHODS))
+    ranking_method = SelectField(_l("Ranking method"), choices=choices((m, _l(METHOD_LABELS[m])) for m in METHODS))
 
 
 class NewContestForm(BasicsForm):

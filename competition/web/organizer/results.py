@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ...domain.ranking import METHODS
+from ...domain.ranking import METHOD_LABELS, METHODS
 from ...extensions import db
 from ...models import Contest, Objection, Result, utcnow
 from ...services import ServiceError
@@ -95,7 +95,7 @@ def results(contest_id: int):
         "organizer/results_index.html", contest=contest, run=run, groups=groups, shown=shown, keys=keys,
         group_names=group_names, chosen=chosen, ties=ties, components=components,
         summary=lambda r: service.render(service.summary_parts(r)),
-        details=lambda r: service.render(service.detail_parts(r)), method_labels=service.METHOD_LABELS, methods=METHODS,
+        details=lambda r: service.render(service.detail_parts(r)), method_labels=METHOD_LABELS, methods=METHODS,
         judging_url=_judging_url(contest), rejudge_url=rejudge_url, entry_links=entry_links, counts=_counts(contest, rows), local=utc_to_local,
         progress=service.scoring_progress(contest) if contest.state in ("judging", "results") else None,
         notice_running=bool(contest.state == "published" and run and run.notice_ends_at
@@ -116,7 +116,7 @@ def results_judges(contest_id: int):
     for j in (run.judges if run else []):
         rounds.setdefault(j["round_name"], []).append(j)
     return render_template("organizer/results_judges.html", contest=contest, run=run, rounds=rounds,
-                           method_labels=service.METHOD_LABELS, split=bool(run and run.components))
+                           method_labels=METHOD_LABELS, split=bool(run and run.components))
 
 
 @bp.route("/contests/<int:contest_id>/results/run", methods=["POST"])
