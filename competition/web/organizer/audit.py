@@ -41,6 +41,22 @@ OBJECT_LABELS = {
     "conflict": _l("Conflict of interest"),
     "localproxy": _l("Account"),  # events recorded before services/audit.py unwrapped current_user
     "rubric": _l("Rubric"),
+    "adviser": _l("Adviser"),
+    "auditevent": _l("Audit event"),
+    "certificateasset": _l("Certificate artwork"),
+    "certificaterevision": _l("Certificate revision"),
+    "criterion": _l("Criterion"),
+    "entrynumbercounter": _l("Entry number counter"),
+    "job": _l("Background task"),
+    "materialrequirement": _l("Required material"),
+    "passwordreset": _l("Password reset link"),
+    "rankingrun": _l("Ranking run"),
+    "roundentry": _l("Entry in a round"),
+    "roundjudge": _l("Judge of a round"),
+    "section": _l("Section"),
+    "student": _l("Student"),
+    "tiedecision": _l("Tie decision"),
+    "userrole": _l("Role of an account"),
 }
 # Keys that often appear in before/after; others are shown as they are stored.
 FIELD_LABELS = {
@@ -123,7 +139,68 @@ FIELD_LABELS = {
     "created": _l("New"),
     "updated": _l("Change"),
     "changes": _l("Changes"),
+    # results
+    "method": _l("Ranking method"),
+    "combination": _l("Combining the rounds"),
+    "mode": _l("Combining the rounds"),
+    "entries": _l("Entries"),
+    "components": _l("Separately judged groups"),
+    "ties": _l("Ties"),
+    "tie": _l("Tie"),
+    "chosen": _l("Chosen"),
+    "award": _l("Award"),
+    "override_award": _l("Award set by the organizer"),
+    "nominated": _l("Nominated"),
+    "override_nominated": _l("Nomination set by the organizer"),
+    "withdrawn": _l("Withdrawn"),
+    "open_sheets": _l("Score sheets still open"),
+    "submitter": _l("Submitted by"),
+    "outcome": _l("Outcome"),
+    "resolution": _l("Resolution"),
+    # judging
+    "seed": _l("Random seed"),
+    "k": _l("Judges per entry"),
+    "new": _l("New"),
+    "shortfalls": _l("Entries short of judges"),
+    "spread": _l("Difference in workload between judges"),
+    "connected": _l("Judges link every entry of a group"),
+    "removed_assignments": _l("Assignments removed"),
+    "source": _l("Source"),
+    "from_round": _l("From round"),
+    "top_n": _l("Top places promoted"),
+    "group": _l("Group"),
+    "extra": _l("Extra judges"),
+    "cut": _l("Cut-off"),
+    "added": _l("Added"),
+    "short": _l("Short of judges"),
+    "total": _l("Total score"),
+    "round_id": _l("Round (id)"),
+    # certificates
+    "revision": _l("Revision"),
+    "revoked": _l("Revoked"),
+    "revised": _l("Revised"),
+    "key": _l("Stored file"),
+    "slot": _l("Place on the certificate"),
+    "school": _l("School"),
+    "grade": _l("Grade"),
+    "members": _l("Team members"),
+    # contests and entries
+    "definition": _l("Contest definition"),
+    "section_id": _l("Section (id)"),
+    "stage": _l("Stage"),
+    "subject": _l("Subject"),
+    "is_team": _l("Team entry"),
+    "group_name": _l("Team name"),
+    "completed_on": _l("Completed on"),
+    "contact_phone": _l("Contact phone"),
+    "data_confirmed": _l("Data confirmed"),
+    "attachment_id": _l("Material (id)"),
+    "material": _l("Material"),
+    "size": _l("Size (bytes)"),
+    "sha256": _l("Checksum (SHA-256)"),
 }
+# Parts of a dotted key that are values rather than names (spread.None: the one pool of all judges).
+KEY_PART_LABELS = {"None": _l("all judges")}
 
 
 # Where a key means something else for one kind of object ("name" is a person's 姓名 elsewhere).
@@ -147,7 +224,7 @@ def field_label(key: str, object_type: str = "") -> str:
     if parts[-1] in FIELD_LABELS:
         return str(FIELD_LABELS[parts[-1]])
     if len(parts) > 1 and parts[-2] in FIELD_LABELS:
-        return f"{FIELD_LABELS[parts[-2]]} · {parts[-1]}"
+        return f"{FIELD_LABELS[parts[-2]]} · {KEY_PART_LABELS.get(parts[-1], parts[-1])}"
     return ""
 
 
