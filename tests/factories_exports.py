@@ -24,7 +24,7 @@ def make_result(contest, entry, *, score: float, rank: int, award: str | None = 
                 nominated: bool = False, reason: str | None = None, **fields) -> Result:
     result = Result(
         contest_id=contest.id, entry_id=entry.id,
-        group_key=f"{entry.section.code}/{entry.stage}", method="trimmed_mean", n_judges=5,
+        group_key=f"{entry.section.code}|{entry.stage}", method="trimmed_mean", n_judges=5,
         raw_mean=fields.pop("raw_mean", score - 0.5), trimmed_mean=fields.pop("trimmed_mean", score - 0.25),
         score=score, rank=rank, award=award, nominated=nominated, nomination_reason=reason, **fields,
     )

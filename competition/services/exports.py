@@ -252,6 +252,8 @@ def results_table(contest: Contest) -> list[list]:
     ).all()
     wanted = [e for e in entries if e.id in results or e.state == "accepted"]
     wanted.sort(key=lambda e: _sort_key(e, results.get(e.id)))
+    from .results import group_label
+
     rows = []
     for e in wanted:
         r = results.get(e.id)
@@ -263,7 +265,7 @@ def results_table(contest: Contest) -> list[list]:
         rows.append([
             e.number or "", e.section.name, e.stage or "", e.subject or "", _team_label(e), e.title,
             e.school.name, e.school.district.name if e.school.district else "",
-            r.group_key if r else "", r.n_judges if r else None,
+            group_label(contest, r.group_key) if r else "", r.n_judges if r else None,
             _score(r.raw_mean) if r else None, _score(r.trimmed_mean) if r else None,
             _score(r.score) if r else None, r.rank if r else None,
             (r.final_award or "") if r else "", ("是" if r.final_nominated else "否") if r else "",

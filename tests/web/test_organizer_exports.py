@@ -90,6 +90,8 @@ def test_organizer_downloads_workbooks(ranked, world, client, login_as):
 
     wb = load_workbook(io.BytesIO(client.get(f"/organizer/exports/{world.contest.id}/results.xlsx").data))
     assert wb.active.max_row == 7  # title, header, five accepted entries
+    groups = {row[8] for row in wb.active.iter_rows(min_row=3, values_only=True) if row[8]}
+    assert groups and not any("|" in g or g == "*" for g in groups), groups  # the group's name, not its key (XS|小学)
 
     wb = load_workbook(io.BytesIO(client.get(f"/organizer/exports/{world.contest.id}/score-sheets.xlsx").data))
     assert wb.active["A3"].value == "赵评委"
