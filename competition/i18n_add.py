@@ -33,6 +33,8 @@ def main(argv: list[str]) -> int:
             print(f"skipped (no tab or no translation): {line!r}", file=sys.stderr)
             continue
         flags = ["python-format"] if "%(" in msgid else []
+        if catalog.get(msgid) is not None:  # Catalog.add keeps an existing entry's msgstr: replace it
+            catalog.delete(msgid)
         catalog.add(msgid, msgstr.strip(), flags=flags)
         added += 1
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -47,3 +47,35 @@ def test_templates_follow_the_requests_locale_and_force_locale(app):
         assert render_template_string(page) == "Log in|3 drafts"
     with app.test_request_context("/"):
         assert render_template_string(page) == chinese
+
+
+# Names an organizer may meet in Chinese text; anything else in ASCII (setting names, commands,
+# English words) is for administrators and does not belong on the organizer's pages.
+ASCII_ALLOWED = {"PDF", "Excel", "CSV", "ZIP", "QR", "URL", "ID", "PNG", "JPEG", "JPG", "WPS", "LibreOffice",
+                 "Office", "Word", "UTF", "GBK", "BOM", "SHA", "Ctrl", "XLSX", "YAML", "XXXXXXX"}
+# Pages that document a file format by its keys, and the {field} placeholders of number patterns.
+ASCII_REFERENCE_PAGES = ("templates/organizer/contest_definition.html",)
+
+
+def organizer_ascii_words() -> dict[str, list[str]]:
+    import re
+
+    catalog = merged_catalog()
+    found = {}
+    for msgid, where in source_messages().items():
+        places = [w for w in where if w.startswith(("templates/organizer/", "competition/web/organizer/"))
+                  and not w.startswith(ASCII_REFERENCE_PAGES)]
+        if not places:
+            continue
+        msgstr = catalog.get(msgid).string
+        text = re.sub(r"%\(\w+\)[sd]|\{[^}]*\}", "", msgstr if isinstance(msgstr, str) else msgstr[0])
+        words = [w for w in re.findall(r"[A-Za-z][A-Za-z_]{2,}", text) if w.upper() not in {a.upper() for a in ASCII_ALLOWED}]
+        if words:
+            found[places[0]] = words
+    return found
+
+
+def test_organizer_text_has_no_technical_names() -> None:
+    """PUBLIC_BASE_URL, flask import-contest, criterion:代码 are said in Chinese for an organizer."""
+    found = organizer_ascii_words()
+    assert not found, found
