@@ -225,6 +225,8 @@ def test_an_awarded_entrys_own_page_shows_the_award_and_its_certificates(issued,
     own = [c for c in issued.certs if c.entry_id == issued.team.id]
     assert len(own) >= 2
     # While the results are internal, nothing is said.
+    issued.contest.state = "results"
+    db.session.commit()
     page = client.get(url).get_data(as_text=True)
     assert "一等奖" not in page and own[0].number not in page
     # On public notice (公示): the award; the certificates come once the results are final.
