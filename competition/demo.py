@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .domain import assignment as planner
 from .extensions import db
 from .models import (
-    Adviser, Assignment, Attachment, Conflict, Contest, District, Entry, RoundEntry, RoundJudge, School,
-    ScoreSheet, Student, User, utcnow,
+    Adviser, Assignment, Attachment, Certificate, Conflict, Contest, District, Entry, Round, RoundEntry, RoundJudge,
+    School, ScoreSheet, Student, User, utcnow,
 )
 from .services import accounts, review
 from .services.contests import load_definition_text, save_definition, shipped_definitions
@@ -287,7 +287,9 @@ def _title(rng: random.Random, kind: str, used: set[str]) -> str:
             title = rng.choice(COUNSELOR).format(s=rng.choice(["物理", "化学", "生物", "科学", "信息技术"]),
                                                  t=rng.choice(TOOLS), p=rng.choice(PLACES))
         elif kind == "invention":
-            title = f"{rng.choice(ADJS)}{rng.choice(INVENTIONS)}"
+            thing = rng.choice(INVENTIONS)
+            # "便携式净水吸管" already says 便携式: no second adjective of the same kind
+            title = f"{rng.choice([a for a in ADJS if a not in thing] or [''])}{thing}"
         else:
             title = rng.choice(FILM).format(o=rng.choice(FILM_OBJECTS), p=rng.choice(PLACES), pl=rng.choice(PLANTS))
         if title not in used:
@@ -564,6 +566,7 @@ def seed_demo() -> list[DemoAccount]:
 
     finished = seed_finished_contest(city=city, maker=maker, rng=rng)
     finish_contest(finished, city.organizers[0], rng)
+    _judges_logged_in()
     db.session.flush()
     return demo_accounts()
 
@@ -580,10 +583,34 @@ def seed_finished_contest(*, city: _City, maker: _EntryMaker, rng: random.Random
     _review(city, entries, rng)
     _judge_round(contest, city, rng, final_share=1.0, draft_share=0.0, idle_judges=0, seed=SEED + 2025,
                  n_judges=18)
+    _into_judging_window(contest, rng)
     contest.rounds[0].state = "closed"
     contest.state = "results"
     db.session.flush()
     return contest
+
+
+def _into_judging_window(contest: Contest, rng: random.Random) -> None:
+    """A past contest's sheets were saved in its own judging window, not in the last days."""
+    start, end = contest.judging_opens_at, contest.judging_closes_at
+    span = max((end - start).total_seconds(), 3600)
+    sheets = db.session.scalars(select(ScoreSheet).join(Assignment).join(Round)
+                                .where(Round.contest_id == contest.id)).all()
+    for sheet in sheets:
+        sheet.updated_at = start + timedelta(seconds=rng.uniform(0, span))
+        if sheet.submitted_at is not None:
+            sheet.submitted_at = sheet.updated_at
+
+
+def _judges_logged_in() -> None:
+    """A judge who saved a sheet logged in to do it: the last login is just before the last save."""
+    last_save = dict(db.session.execute(
+        select(Assignment.judge_id, func.max(ScoreSheet.updated_at))
+        .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id).group_by(Assignment.judge_id)).all())
+    for judge_id, saved in last_save.items():
+        user = db.session.get(User, judge_id)
+        if user.last_login_at is None or user.last_login_at < saved - timedelta(hours=8):
+            user.last_login_at = saved - timedelta(minutes=40)
 
 
 def finish_contest(contest: Contest, organizer: User, rng: random.Random) -> None:
@@ -602,13 +629,16 @@ def finish_contest(contest: Contest, organizer: User, rng: random.Random) -> Non
         results.decide_tie(contest, 0, chosen, actor=organizer, reason="评审委员会复议决定（演示数据）")
     results.lock(contest, actor=organizer)
     run = results.publish(contest, actor=organizer)
+    # The whole run moves into the contest's own year, after its judging closed:
+    # ranked < locked < published < notice ended < final < certificates issued.
     days = int(contest.setting("notice_days") or 7)
-    back = timedelta(days=days + 3)  # the whole run moves back, so ranked < locked < published
-    run.computed_at -= back + timedelta(days=2)
-    run.locked_at -= back + timedelta(days=1)
-    run.published_at -= back
-    run.notice_ends_at -= back
-    results.finalize(contest, actor=organizer)
+    closed = contest.judging_closes_at
+    run.computed_at = closed + timedelta(days=2)
+    run.locked_at = closed + timedelta(days=3)
+    run.published_at = closed + timedelta(days=4)
+    run.notice_ends_at = run.published_at + timedelta(days=days)
+    final_at = run.notice_ends_at + timedelta(hours=20)
+    results.finalize(contest, actor=organizer, now=final_at)
     nominated = [e for e, _r in reports.nominated_entries(contest)]
     outcomes = {}
     for entry in nominated:
@@ -616,6 +646,9 @@ def finish_contest(contest: Contest, organizer: User, rng: random.Random) -> Non
     if outcomes:
         reports.record_provincial_outcomes(contest, outcomes, organizer)
     certificates.issue(contest, organizer, reason="成绩定稿后颁发（演示数据）")
+    issued_at = final_at + timedelta(days=2)
+    for cert in db.session.scalars(select(Certificate).where(Certificate.contest_id == contest.id)):
+        cert.issued_at = issued_at  # printed as the certificate's date
 
 
 ROLE_ORDER = {"organizer": 0, "reviewer": 1, "judge": 2, "teacher": 3}

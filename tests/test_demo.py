@@ -18,7 +18,7 @@ def test_demo(db):
     for check in (check_city_and_contests, check_every_role_has_work, check_scores_within_bounds,
                   check_assignments_respect_recusal, check_entries_numbered_uniquely,
                   check_non_draft_entries_pass_section_rules, check_attachments_are_real_files,
-                  check_idempotent):
+                  check_a_past_contest_lives_in_its_year, check_titles_and_logins_read_true, check_idempotent):
         check(db, demo)
 
 
@@ -134,3 +134,31 @@ def check_attachments_are_real_files(db, demo):
         a = db.session.scalar(select(Attachment).where(Attachment.file_kind == kind))
         with storage.open(a.storage_key) as fh:
             assert inspect_file(fh) is not None
+
+
+def check_a_past_contest_lives_in_its_year(db, demo):
+    """The 2025 contest's sheets, results and certificates are dated in 2025, after its judging."""
+    from competition.models.results import RankingRun
+    from competition.services.certificates import certificate_date
+
+    finished = demo["HB2025-CX"]
+    run = db.session.scalar(select(RankingRun).where(RankingRun.contest_id == finished.id))
+    assert finished.judging_closes_at < run.computed_at < run.locked_at < run.published_at
+    assert run.published_at < run.notice_ends_at < run.finalized_at and run.finalize_reason is None
+    certs = db.session.scalars(select(Certificate).where(Certificate.contest_id == finished.id)).all()
+    assert certs and {certificate_date(finished, c).year for c in certs} == {2025}
+    assert all(c.issued_at > run.finalized_at for c in certs)
+    sheets = db.session.scalars(select(ScoreSheet).join(Assignment)
+                                .where(Assignment.round.has(contest_id=finished.id))).all()
+    assert all(finished.judging_opens_at <= s.updated_at <= finished.judging_closes_at for s in sheets)
+
+
+def check_titles_and_logins_read_true(db, demo):
+    from competition.demo import ADJS
+
+    for title in db.session.scalars(select(Entry.title)):
+        assert not any(title.count(adj) > 1 for adj in ADJS), title  # not 便携式便携式净水吸管
+    savers = set(db.session.scalars(select(Assignment.judge_id).join(ScoreSheet)))
+    assert savers
+    for judge in db.session.scalars(select(User).where(User.id.in_(savers))):
+        assert judge.last_login_at is not None, judge.username
