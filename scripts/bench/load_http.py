@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+import psutil
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 HOST = "127.0.0.1"
@@ -101,21 +103,13 @@ class Server:
         return f"{self.expected_workers()} workers x {ns['threads']} threads ({ns['worker_class']})"
 
     def worker_pids(self) -> list[int]:
-        """The master's children (the workers), from /proc."""
+        """The master's children (the workers)."""
         if self.proc is None:
             return []
-        pids = []
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            if ppid == self.proc.pid:
-                pids.append(int(entry))
-        return sorted(pids)
+        try:
+            return sorted(child.pid for child in psutil.Process(self.proc.pid).children())
+        except psutil.Error:
+            return []
 
     def stop(self) -> None:
         """SIGTERM to the master (it stops its workers), SIGKILL to its group if it hangs."""
@@ -143,18 +137,17 @@ def status_kb(pid: int, key: str) -> int:
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (0 when it is gone)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+        times = psutil.Process(pid).cpu_times()
+    except psutil.Error:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return times.user + times.system
 
 
 def machine_cpu() -> tuple[float, float]:
-    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    tick = os.sysconf("SC_CLK_TCK")
-    idle = values[3] + values[4]
-    return (sum(values[:8]) - idle) / tick, sum(values[:8]) / tick
+    """(busy, total) CPU seconds of the whole machine since boot."""
+    times = psutil.cpu_times()
+    total = sum(times)
+    return total - times.idle - getattr(times, "iowait", 0.0), total
 
 
 # --------------------------------------------------------------------------- recording
