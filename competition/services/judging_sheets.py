@@ -188,17 +188,25 @@ def next_unscored(judge: User, after: Assignment | None = None, contest_id: int 
 
 
 def _check_open(assignment: Assignment) -> None:
-    write_guard.check(assignment.round.contest, "score")
+    reason = closed_reason(assignment)
+    if reason is not None:
+        raise write_guard.PhaseClosed(reason)
+
+
+def closed_reason(assignment: Assignment, contest_refusals: dict[int, str | None] | None = None) -> str | None:
+    """Why this sheet can no longer be written (the judge's page shows it read-only), or None.
+    A caller going through many assignments passes one dict: each contest's phase is read once."""
+    contest = assignment.round.contest
+    if contest_refusals is None:
+        refusal = write_guard.refusal(contest, "score")
+    else:
+        if contest.id not in contest_refusals:
+            contest_refusals[contest.id] = write_guard.refusal(contest, "score")
+        refusal = contest_refusals[contest.id]
+    if refusal is not None:
+        return refusal
     if assignment.round.state == "closed":
-        raise write_guard.PhaseClosed(_("Judging in this round has closed; scores can no longer be changed."))
-
-
-def closed_reason(assignment: Assignment) -> str | None:
-    """Why this sheet can no longer be written (the judge's page shows it read-only), or None."""
-    try:
-        _check_open(assignment)
-    except write_guard.PhaseClosed as exc:
-        return exc.message
+        return _("Judging in this round has closed; scores can no longer be changed.")
     return None
 
 
@@ -302,9 +310,10 @@ def submit_all(judge: User, *, actor, contest_id: int | None = None) -> tuple[in
     assignments = judge_assignments(judge, contest_id)
     if contest_id is not None and assignments:
         write_guard.check(assignments[0].round.contest, "score")
+    refusals: dict[int, str | None] = {}
     for a in assignments:
         sheet = a.sheet
-        if sheet is None or sheet.state != "draft" or closed_reason(a) is not None:
+        if sheet is None or sheet.state != "draft" or closed_reason(a, refusals) is not None:
             continue
         if sheet.total is None:
             left += sheet_state(sheet) == "draft"

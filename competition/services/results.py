@@ -785,6 +785,13 @@ def publish(contest: Contest, *, actor, contact: str | None = None) -> RankingRu
     return run
 
 
+def notice_running(contest: Contest, now: datetime | None = None) -> bool:
+    """The results are on public notice and its period has not ended: finalizing needs a reason."""
+    run = get_run(contest)
+    return bool(contest.state == "published" and run is not None and run.notice_ends_at
+                and (now or utcnow()) < run.notice_ends_at)
+
+
 def finalize(contest: Contest, *, actor, reason: str | None = None, now: datetime | None = None) -> None:
     """Make the results final: after the notice period, or earlier with a written reason."""
     if contest.state != "published":
@@ -796,7 +803,7 @@ def finalize(contest: Contest, *, actor, reason: str | None = None, now: datetim
         raise ServiceError(_("%(n)d objections are not settled yet. Settle every objection first.", n=open_objections))
     now = now or utcnow()
     reason = (reason or "").strip() or None
-    if run.notice_ends_at and now < run.notice_ends_at and not reason:
+    if notice_running(contest, now) and not reason:
         raise ServiceError(_("The public notice has not ended yet. To finalize early, write down why."), "reason")
     run.finalized_at = now
     run.finalize_reason = reason

@@ -4,20 +4,16 @@ werkzeug in a thread on a free port."""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from competition.extensions import db
 from competition.services import judging_sheets
 from tests import factories_judging as fj
+from tests.browser.conftest import chromium, new_tab, served
 from tests.factories import PASSWORD, SAMPLES
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture()
@@ -33,37 +29,14 @@ def scored_world(world):
 
 @pytest.fixture()
 def live_server(app, scored_world):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with served(app) as address:
+        yield address
 
 
 @pytest.fixture()
 def page():
-    # scripts/install installs Debian's chromium: a machine without it fails here, never skips.
-    from playwright import sync_api
-
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        # A context of its own (not browser.new_page()), so a test can open a second tab in it.
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        try:
-            yield new_tab(context)
-        finally:
-            browser.close()
-
-
-def new_tab(context):
-    """Another tab of the same browser: it shares the session cookie."""
-    page = context.new_page()
-    page.set_default_timeout(8000)
-    page.on("dialog", lambda dialog: dialog.accept())
-    return page
+    with chromium(viewport={"width": 1400, "height": 900}) as context:
+        yield new_tab(context)
 
 
 def log_in(page, base: str, user) -> None:

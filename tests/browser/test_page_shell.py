@@ -2,12 +2,9 @@
 refused entry form puts the focus on its error summary, whose links put it on the fields."""
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
-from tests.browser.test_judge_page import CHROMIUM_ARGS
+from tests.browser.conftest import chromium, new_tab, served
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -15,30 +12,14 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture()
 def live_server(app, world):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with served(app) as address:
+        yield address
 
 
 @pytest.fixture()
 def phone():
-    from playwright import sync_api
-
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-        page = context.new_page()
-        page.set_default_timeout(8000)
-        page.on("dialog", lambda dialog: dialog.accept())
-        try:
-            yield page
-        finally:
-            browser.close()
+    with chromium(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True) as context:
+        yield new_tab(context)
 
 
 def test_the_phone_menu_opens_with_its_links(live_server, phone):

@@ -1,6 +1,7 @@
 """The organizer's results pages: the workflow through the web, and who may see what."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -126,9 +127,17 @@ def test_objections_withdrawal_finalize_and_frozen(world, login_as, db) -> None:
     db.session.expire_all()
     assert first.withdrawn and first.final_award is None
     resp = client.post(f"{base(c)}/results/finalize", data={"reason": ""}, follow_redirects=True)
-    assert "公示期尚未结束" in resp.get_data(as_text=True)
+    html = resp.get_data(as_text=True)
+    assert "公示期尚未结束" in html
+    # The browser asks for the reason before the confirmation (a required field) while the notice runs.
+    finalize_form = html[html.index("/results/finalize"):]
+    assert re.search(r'id="final-reason" name="reason" maxlength="500"\s+required', finalize_form)
     svc.get_run(c.contest).notice_ends_at = svc.get_run(c.contest).published_at - timedelta(seconds=1)
     db.session.commit()
+    html = client.get(f"{base(c)}/results").get_data(as_text=True)
+    finalize_form = html[html.index("/results/finalize"):]
+    assert 'id="final-reason"' in finalize_form and not re.search(
+        r'id="final-reason" name="reason" maxlength="500"\s+required', finalize_form)
     resp = client.post(f"{base(c)}/results/finalize", follow_redirects=True)
     db.session.expire_all()
     assert c.contest.state == "final"

@@ -87,3 +87,19 @@ def test_phone_layout_and_contact(world, client, db) -> None:
     assert "异议受理：</strong> 市科协青少年部 0561-3000000" in html
     assert 'class="notice-title"' in html and 'data-label="学校"' in html  # stacked on narrow screens
     assert "<title>获奖结果公示 · " in html
+
+
+def test_a_final_notice_says_whether_the_notice_ran_out_or_was_cut_short(world, client, db) -> None:
+    from datetime import timedelta
+
+    c = published(world, db)
+    run = svc.get_run(c.contest)
+    svc.finalize(c.contest, actor=world.organizer, reason="颁奖典礼提前")
+    db.session.commit()
+    html = client.get(f"/notice/{c.contest.code}").get_data(as_text=True)
+    assert "提前确定最终结果" in html and "公示期已结束" not in html and "现已期满" not in html
+    # a notice that ran its full period says so
+    run.finalized_at = run.notice_ends_at + timedelta(hours=1)
+    db.session.commit()
+    html = client.get(f"/notice/{c.contest.code}").get_data(as_text=True)
+    assert "现已期满" in html and "提前" not in html

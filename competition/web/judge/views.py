@@ -44,9 +44,10 @@ def _contests(assignments) -> list[Contest]:
     """The judge's contests, those with sheets still to submit first, then the newest."""
     seen: dict[int, Contest] = {}
     open_work: set[int] = set()
+    refusals: dict[int, str | None] = {}
     for a in assignments:
         seen.setdefault(a.round.contest_id, a.round.contest)
-        if sheets.sheet_state(a.sheet) != "final" and sheets.closed_reason(a) is None:
+        if sheets.sheet_state(a.sheet) != "final" and sheets.closed_reason(a, refusals) is None:
             open_work.add(a.round.contest_id)
     return sorted(seen.values(), key=lambda c: (c.id not in open_work, -c.year, -c.id))
 

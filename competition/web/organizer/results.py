@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from ...domain.ranking import METHOD_LABELS, METHODS
 from ...extensions import db
-from ...models import Contest, Objection, Result, utcnow
+from ...models import Contest, Objection, Result
 from ...services import ServiceError
 from ...services import results as service
 from ...timeutil import utc_to_local
@@ -98,8 +98,7 @@ def results(contest_id: int):
         details=lambda r: service.render(service.detail_parts(r)), method_labels=METHOD_LABELS, methods=METHODS,
         judging_url=_judging_url(contest), rejudge_url=rejudge_url, entry_links=entry_links, counts=_counts(contest, rows), local=utc_to_local,
         progress=service.scoring_progress(contest) if contest.state in ("judging", "results") else None,
-        notice_running=bool(contest.state == "published" and run and run.notice_ends_at
-                            and utcnow() < run.notice_ends_at),
+        notice_running=service.notice_running(contest),
     )
 
 
