@@ -25,8 +25,10 @@ DB_FIXTURES = {"app", "db", "client", "database_url", "fresh_database_url"}
 
 def redis_url_of_pass(n: int) -> str:
     """Redis database ``n`` (0-2) of this pass: the SQLite and PostgreSQL passes run at the same
-    time (scripts/test) and must not flush each other's keys."""
-    return f"redis://127.0.0.1:6379/{(13 if DB_KIND == 'sqlite' else 10) + n}"
+    time (scripts/test) and must not flush each other's keys. COMPETITION_TEST_REDIS_BASE moves
+    a pass to other databases, for runs beside another checkout's."""
+    base = os.environ.get("COMPETITION_TEST_REDIS_BASE")
+    return f"redis://127.0.0.1:6379/{(int(base) if base else 13 if DB_KIND == 'sqlite' else 10) + n}"
 
 
 def pytest_collection_modifyitems(config, items):
