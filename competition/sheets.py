@@ -32,7 +32,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from .domain.reading import reads_the_same
-from .domain.text import N_, Message
+from .domain.text import LANDLINE, MOBILE, N_, Message
 
 try:  # defusedxml refuses entity tricks; openpyxl uses it too when it is installed
     from defusedxml.ElementTree import iterparse
@@ -135,8 +135,8 @@ def column_letter(index: int) -> str:
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _SPACES = re.compile(r"\s+")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
+_MOBILE = MOBILE  # the one phone rule, competition.domain.text
+_LANDLINE = LANDLINE
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}")
 
 
@@ -381,6 +381,26 @@ def _no_header_error(best: _Candidate | None, columns: list[Column]) -> SheetErr
 # ---------------------------------------------------------------- file kinds
 
 
+def _utf16(data: bytes) -> bool:
+    """A UTF-16 text (Excel's "Unicode text", Notepad's "Unicode"): its BOM, or every other byte NUL."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[:512]
+    return len(head) >= 4 and (head[1::2].count(0) > len(head) * 0.4 or head[0::2].count(0) > len(head) * 0.4)
+
+
+def _text_but_nul(head: bytes) -> bool:
+    """Text (UTF-8 or GB18030) once its NUL bytes are taken out: a CSV with stray NULs, not an image."""
+    text = head.replace(b"\x00", b"")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text[:-4].decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
 def sniff(data: bytes, filename: str = "") -> str:
     """'xlsx' or 'csv' from the content (the extension only decides between text formats)."""
     head = data[:8]
@@ -398,8 +418,15 @@ def sniff(data: bytes, filename: str = "") -> str:
     if name.endswith((".xlsx", ".xlsm")):
         raise SheetError(Message(N_("This file is named .xlsx but is not an Excel workbook "
                                     "(it may be damaged or renamed). Please upload an .xlsx or .csv file.")))
-    if b"\x00" in data[:4096] or not name.endswith((".csv", ".txt")):
+    if not name.endswith((".csv", ".txt")) and not _utf16(data):
         raise SheetError(Message(N_("This file is not a spreadsheet. Please upload an .xlsx or .csv file.")))
+    if _utf16(data):
+        raise SheetError(Message(N_("The file is encoded as UTF-16. Please save it as UTF-8 CSV or as an Excel (.xlsx) workbook.")))
+    if b"\x00" in data[:4096] and not _text_but_nul(data[:4096]):
+        raise SheetError(Message(N_("This file is not a spreadsheet. Please upload an .xlsx or .csv file.")))
+    if b"\x00" in data[:4096]:
+        raise SheetError(Message(N_("The file contains NUL characters, so it is not a text table. "
+                                    "Please upload an .xlsx or a UTF-8 .csv file.")))
     return "csv"
 
 

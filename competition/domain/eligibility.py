@@ -16,7 +16,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .text import N_, Message
+from .characters import INVISIBLE
+from .text import N_, Message, excerpt, phone_valid
 
 # 年级 as printed on certificates, and the stage (学段) each belongs to; 中职 counts as 高中.
 GRADES: dict[str, str] = {
@@ -27,7 +28,6 @@ GRADES: dict[str, str] = {
     "中职一年级": "高中", "中职二年级": "高中", "中职三年级": "高中",
 }
 GENDERS = ("男", "女")
-PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,24}[0-9]$")
 NON_DRAFT = frozenset({"submitted", "returned", "accepted"})  # states that hold a student's place
 
 
@@ -132,7 +132,7 @@ class OtherEntry:
 
 def normalise(text: str | None) -> str:
     """NFKC, no whitespace of any width: '王\u3000芳 ' and '王芳' are the same person's name."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).lower()
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", INVISIBLE.sub("", text or ""))).lower()
 
 
 def student_identity(person: PersonData) -> tuple[str, str, str]:
@@ -194,12 +194,12 @@ def draft_problems(entry: EntryData, section: SectionRules) -> list[Message]:
     for i, adviser in enumerate(entry.advisers, 1):
         if blank(adviser.name):
             problems.append(Message(N_("Adviser %(n)d: the name is required."), {"n": i}, field="advisers"))
-        if adviser.phone and not PHONE_RE.match(adviser.phone.strip()):
+        if adviser.phone and not phone_valid(adviser.phone):
             problems.append(Message(N_("Adviser %(n)d: the phone number %(phone)s is not valid."),
-                                    {"n": i, "phone": adviser.phone}, field="advisers"))
-    if entry.contact_phone and not PHONE_RE.match(entry.contact_phone.strip()):
+                                    {"n": i, "phone": excerpt(adviser.phone)}, field="advisers"))
+    if entry.contact_phone and not phone_valid(entry.contact_phone):
         problems.append(Message(N_("The contact phone %(phone)s is not valid."),
-                                {"phone": entry.contact_phone}, field="contact_phone"))
+                                {"phone": excerpt(entry.contact_phone)}, field="contact_phone"))
     return problems
 
 

@@ -6,7 +6,37 @@ with `N_` (extracted into the catalog) and its parameters. The web layer transla
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
+
+# The one phone rule (entry form, accounts, schools, imports): a mainland mobile is 11 digits
+# starting with 1 and a second digit 3-9; a landline has a 3- or 4-digit area code starting with 0.
+MOBILE = re.compile(r"1[3-9]\d{9}")
+LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
+
+
+def compact_phone(text: str) -> str:
+    """A phone number as typed with full-width digits, spaces, brackets and a +86 prefix removed
+    (a landline keeps the dash after its area code)."""
+    compact = re.sub(r"[\s()（）]", "", unicodedata.normalize("NFKC", text))
+    if compact.startswith("+86"):
+        compact = compact[3:]
+    return compact if LANDLINE.fullmatch(compact) else compact.replace("-", "")
+
+
+def phone_valid(text: str | None) -> bool:
+    """True for a mainland mobile or a landline (see MOBILE and LANDLINE)."""
+    if not text:
+        return True
+    compact = compact_phone(text)
+    return bool(MOBILE.fullmatch(compact) or LANDLINE.fullmatch(compact))
+
+
+def excerpt(text: str | None, limit: int = 20) -> str:
+    """At most ``limit`` characters of what the user typed, for an error message that quotes it."""
+    text = text or ""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def N_(text: str) -> str:

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
+from ..domain.characters import identity, without_direction_marks
 from ..domain import eligibility as rules
 from ..domain.states import EDITABLE_ENTRY_STATES, entry_transition_error
 from ..domain.text import N_, Message
@@ -208,13 +209,13 @@ def _cleaned(data: rules.EntryData, section: Section) -> rules.EntryData:
     """What the teacher typed, trimmed and fitted to the section (no students where it takes none)."""
     sec_rules = section_rules(section)
     students = [
-        rules.PersonData(name=(p.name or "").strip(), gender=_clean(p.gender), grade=_clean(p.grade),
-                         school_name=_clean(p.school_name), birth_date=p.birth_date)
+        rules.PersonData(name=identity(p.name or "").strip(), gender=_clean(p.gender), grade=_clean(p.grade),
+                         school_name=_clean(identity(p.school_name or "")), birth_date=p.birth_date)
         for p in data.students
     ] if sec_rules.has_students else []
     advisers = [
-        rules.AdviserData(name=(a.name or "").strip(), gender=_clean(a.gender), unit=_clean(a.unit),
-                          phone=_clean(a.phone))
+        rules.AdviserData(name=identity(a.name or "").strip(), gender=_clean(a.gender), unit=_clean(a.unit),
+                          phone=_clean(identity(a.phone or "")))
         for a in data.advisers
     ] if sec_rules.adviser_limit else []
     is_team = bool(data.is_team) and sec_rules.has_students and section.team_allowed
@@ -223,7 +224,7 @@ def _cleaned(data: rules.EntryData, section: Section) -> rules.EntryData:
     return rules.EntryData(
         title=(data.title or "").strip(), abstract=_clean(data.abstract), stage=_clean(data.stage),
         subject=_clean(data.subject), is_team=is_team, group_name=_clean(data.group_name),
-        completed_on=data.completed_on, contact_phone=_clean(data.contact_phone),
+        completed_on=data.completed_on, contact_phone=_clean(identity(data.contact_phone or "")),
         data_confirmed=bool(data.data_confirmed), students=tuple(students), advisers=tuple(advisers),
     )
 
@@ -330,7 +331,7 @@ def store_upload(entry: Entry, requirement: MaterialRequirement, fileobj: Binary
     _require_editable(entry)
     if requirement.section_id != entry.section_id:
         raise ServiceError(_("This material does not belong to the entry's section."))
-    name = files.display_name(filename, fallback=requirement.name)
+    name = files.display_name(without_direction_marks(filename or ""), fallback=requirement.name)
     if not filename:
         raise ServiceError(_("Choose a file to upload."))
     count = db.session.scalar(select(func.count()).select_from(Attachment).where(

@@ -15,6 +15,8 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
+from ..domain.characters import identity
+from ..domain.text import excerpt
 from ..extensions import db
 from ..models import ROLES, District, School, User, UserRole, utcnow
 from ..models.accounts import PasswordReset
@@ -72,7 +74,7 @@ def _clean(data: AccountData, *, username: str | None = None, user: User | None 
     its own mobile number is not reported as taken.
     """
     problems = list(problems or [])
-    name = clean_text(data.name)
+    name = clean_text(identity(data.name or ""))
     if not name:
         problems.append(("name", _("The name is required.")))
     if username is not None:
@@ -85,9 +87,9 @@ def _clean(data: AccountData, *, username: str | None = None, user: User | None 
     roles = [r for r in data.roles if r in ROLES]
     if not roles:
         problems.append(("roles", _("Choose at least one role.")))
-    phone = clean_phone(data.phone) if data.phone else None
+    phone = clean_phone(identity(data.phone)) if data.phone else None
     if not phone_ok(phone):
-        problems.append(("phone", _("%(phone)s is not a valid mobile or landline number.", phone=phone)))
+        problems.append(("phone", _("%(phone)s is not a valid mobile or landline number.", phone=excerpt(phone))))
     elif is_mobile(phone):
         # Imports find people by their mobile number: two accounts with one number would be
         # ambiguous. (A landline may be a shared office number.)
@@ -230,7 +232,7 @@ def find_district(name: str | None) -> District | None:
 
 def save_school(school: School | None, *, name: str, district_id: int | None, stage_kind: str | None = None,
                 contact_name: str | None = None, contact_phone: str | None = None, actor: User) -> School:
-    name = clean_text(name) or ""
+    name = clean_text(identity(name or "")) or ""
     if not name:
         raise ServiceError(_("The full name of the school is required."), "name")
     if len(name) > 120:
@@ -240,9 +242,9 @@ def save_school(school: School | None, *, name: str, district_id: int | None, st
     same = find_school(name)
     if same is not None and same is not school:
         raise ServiceError(_("A school named %(name)s already exists.", name=same.name), "name")
-    phone = clean_phone(contact_phone) if contact_phone else None
+    phone = clean_phone(identity(contact_phone)) if contact_phone else None
     if not phone_ok(phone):
-        raise ServiceError(_("%(phone)s is not a valid mobile or landline number.", phone=phone), "contact_phone")
+        raise ServiceError(_("%(phone)s is not a valid mobile or landline number.", phone=excerpt(phone)), "contact_phone")
     values = {"name": name, "district_id": district_id, "stage_kind": clean_text(stage_kind),
               "contact_name": clean_text(contact_name), "contact_phone": phone}
     if school is None:

@@ -1,10 +1,24 @@
 """Small helpers shared by the forms of every area."""
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
+import wtforms
 from flask import flash
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms.csrf.core import CSRFTokenField
+from flask_wtf.file import FileField as FlaskFileField
+from werkzeug.datastructures import FileStorage
+from wtforms import FileField as PlainFileField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import UnboundField
+from wtforms.validators import Length, StopValidation, ValidationError
+
+from ..domain import characters
+
+FileField = (PlainFileField, FlaskFileField)
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -42,3 +56,82 @@ def local_path(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     return None if parts.scheme or parts.netloc else target
+
+
+def _nfc(value):
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+class _Characters:
+    """Refuse controls, noncharacters and lone surrogates, naming the field and the character."""
+
+    def __init__(self, multiline: bool):
+        self.multiline = multiline
+
+    def __call__(self, form, field):
+        found = characters.first_illegal(field.data or "", multiline=self.multiline) \
+            if isinstance(field.data, str) else None
+        if found:
+            raise StopValidation(_("%(field)s contains a character that is not allowed: %(char)s",
+                                   field=field.label.text, char=characters.describe(found)))
+
+
+class _Length(Length):
+    """Length with a message that names the field and the limit, in the user's language."""
+
+    def __call__(self, form, field):
+        length = len(field.data or "")
+        if length < self.min or (self.max != -1 and length > self.max):
+            raise ValidationError(_("%(field)s may have at most %(max)d characters; this has %(length)d.",
+                                    field=field.label.text, max=self.max, length=length)
+                                  if self.max != -1 and length > self.max else
+                                  _("%(field)s needs at least %(min)d characters.", field=field.label.text,
+                                    min=self.min))
+
+
+class _FileChosen:
+    """A file that was chosen but holds no bytes is called empty (not "choose a file")."""
+
+    def __call__(self, form, field):
+        data = field.data
+        if isinstance(data, FileStorage) and data.filename:
+            stream = data.stream
+            at = stream.tell()
+            first = stream.read(1)
+            stream.seek(at)
+            if not first:
+                raise StopValidation(_("The file %(name)s is empty.", name=data.filename[:80]))
+
+
+def bind_checked(meta, form, unbound_field, options):
+    """Every text field gets NFC and the character check; Length messages name the field."""
+    cls = unbound_field.field_class
+    if issubclass(cls, StringField) and not issubclass(cls, (PasswordField, CSRFTokenField)):
+        kwargs = dict(unbound_field.kwargs)
+        kwargs["filters"] = [_nfc, *kwargs.get("filters", ())]
+        validators = [
+            _Length(min=v.min, max=v.max) if type(v) is Length and v.message is None else v
+            for v in kwargs.get("validators") or ()]
+        kwargs["validators"] = [_Characters(multiline=issubclass(cls, TextAreaField)), *validators]
+        unbound_field = UnboundField(cls, *unbound_field.args, name=unbound_field.name, **kwargs)
+    elif issubclass(cls, FileField):
+        kwargs = dict(unbound_field.kwargs)
+        kwargs["validators"] = [_FileChosen(), *(kwargs.get("validators") or ())]
+        unbound_field = UnboundField(cls, *unbound_field.args, name=unbound_field.name, **kwargs)
+    return unbound_field.bind(form=form, **options)
+
+
+class Form(FlaskForm):
+    """The base of every page form: see bind_checked."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            return bind_checked(self, form, unbound_field, options)
+
+
+class SubForm(wtforms.Form):
+    """The base of a repeated row inside a form (FormField), with the same checks."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            return bind_checked(self, form, unbound_field, options)

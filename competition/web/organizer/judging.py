@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
+from ..forms import Form as FlaskForm
 from sqlalchemy import select
 
 from ...domain import scoring

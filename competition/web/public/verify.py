@@ -19,7 +19,7 @@ from functools import wraps
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
-from flask_wtf import FlaskForm
+from ..forms import Form as FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, FieldList, Form, FormField, RadioField, SelectField, StringField, TextAreaField
+from ..forms import Form as FlaskForm
+from wtforms import BooleanField, DateField, FieldList, FormField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ...domain.eligibility import GENDERS, GRADES
-from ..forms import choices as shared_choices
+from ..forms import SubForm as Form, choices as shared_choices
 
 
 
