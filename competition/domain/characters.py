@@ -35,9 +35,20 @@ def first_illegal(text: str, *, multiline: bool = False) -> str | None:
     return found.group() if found else None
 
 
+_CONTROL_NAMES = dict(enumerate((
+    "NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT", "END OF TRANSMISSION", "ENQUIRY",
+    "ACKNOWLEDGE", "BELL", "BACKSPACE", "CHARACTER TABULATION", "LINE FEED", "LINE TABULATION",
+    "FORM FEED", "CARRIAGE RETURN", "SHIFT OUT", "SHIFT IN", "DATA LINK ESCAPE", "DEVICE CONTROL ONE",
+    "DEVICE CONTROL TWO", "DEVICE CONTROL THREE", "DEVICE CONTROL FOUR", "NEGATIVE ACKNOWLEDGE",
+    "SYNCHRONOUS IDLE", "END OF TRANSMISSION BLOCK", "CANCEL", "END OF MEDIUM", "SUBSTITUTE", "ESCAPE",
+    "INFORMATION SEPARATOR FOUR", "INFORMATION SEPARATOR THREE", "INFORMATION SEPARATOR TWO",
+    "INFORMATION SEPARATOR ONE")))
+_CONTROL_NAMES[0x7F] = "DELETE"
+
+
 def describe(char: str) -> str:
     """U+001B and its name, for a message that says what is wrong."""
-    name = unicodedata.name(char, "")
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(ord(char), "")
     return f"U+{ord(char):04X}" + (f" {name}" if name else "")
 
 
