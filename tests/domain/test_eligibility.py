@@ -268,3 +268,9 @@ def test_when_an_entry_can_still_be_submitted(state, contest_open, contest_state
     now = datetime(2026, 4, 10)
     assert can_still_submit(state, now, contest_open=contest_open, contest_state=contest_state,
                             resubmit_by=resubmit_by) is expected
+
+
+def test_an_invisible_character_does_not_make_another_student():
+    twin = replace(ALICE, name="王\u200b芳")
+    other = OtherEntry(id=11, state="submitted", title="另一个项目", section_kind="student", students=(twin,))
+    assert any("already an author of 另一个项目" in t for t in texts(check(good(), others=[other])))
