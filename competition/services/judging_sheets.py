@@ -7,6 +7,7 @@ Flushes only; the view commits.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -15,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain import scoring
+from ..domain import characters, scoring
 from ..extensions import db
 from ..models import (
     Assignment, Attachment, Conflict, Contest, Criterion, Entry, Round, Rubric, ScoreSheet, User, utcnow,
@@ -250,8 +251,12 @@ def _parse(assignment: Assignment, raw_scores: dict, comment: str | None):
     if not isinstance(raw_scores, dict) or not isinstance(comment, (str, type(None))):
         raise InvalidSheet({}, _("The scores were not sent correctly."))
     scores, problems = scoring.parse_sheet({str(k): v for k, v in raw_scores.items()}, criteria)
-    comment = (comment or "").strip()
-    if len(comment) > MAX_COMMENT:
+    comment = unicodedata.normalize("NFC", comment or "").strip()
+    bad = characters.first_illegal(comment, multiline=True)
+    if bad:
+        problems["comment"] = _("The comment contains a character that is not allowed: %(char)s",
+                                char=characters.describe(bad))
+    elif len(comment) > MAX_COMMENT:
         problems["comment"] = _("The comment is too long (at most %(n)s characters).", n=MAX_COMMENT)
     if problems:
         raise InvalidSheet({k: tr(v) for k, v in problems.items()})
