@@ -48,6 +48,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..domain.characters import describe, first_illegal
 from ..domain.school_matching import KnownSchool, SchoolIndex
 from ..extensions import db
 from ..messages import translate
@@ -247,6 +248,7 @@ def preview(kind: str, data: bytes, filename: str, *, contest: Contest | None = 
         planner = {"teachers": _plan_people, "reviewers": _plan_people, "judges": _plan_people,
                    "entries": _plan_entries}[kind]
         rows = planner(kind, table, contest)
+    _refuse_illegal_characters(kind, table, rows)
     notes, absent = column_report(kind, table)
     return Plan(kind=kind, filename=filename, table=table, rows=rows, contest=contest, columns=notes, absent=absent)
 
@@ -509,6 +511,21 @@ def _diff(row: PlanRow, obj, values: dict, labels: dict, shown: dict | None = No
             fmt = shown.get(key, lambda x: x or "")
             row.changes.append(f"{label}: {fmt(old) or '—'} → {fmt(new)}")
     row.action = "update" if row.changes else "same"
+
+
+def _refuse_illegal_characters(kind: str, table, rows: list[PlanRow]) -> None:
+    """A cell holding a control character, a noncharacter or a lone surrogate makes its row a
+    problem naming the column and the row: such a row is not imported."""
+    labels = {c.key: c.aliases[0] for c in COLUMNS[kind]}
+    by_line = {r.line: r for r in table.rows}
+    for row in rows:
+        source = by_line.get(row.line)
+        for key, value in (source.values.items() if source else ()):
+            bad = first_illegal(value) if isinstance(value, str) else None
+            if bad:
+                row.problems.append(_("Column %(column)s of row %(line)d contains a character that is not allowed: "
+                                      "%(char)s", column=labels.get(key, key), line=row.line, char=describe(bad)))
+        _finish(row)
 
 
 def _finish(row: PlanRow) -> PlanRow:

@@ -64,3 +64,15 @@ def test_a_judges_comment_with_a_control_character_is_refused_and_nothing_saved(
         judging_sheets.save_draft(a, scores={}, comment="很好\x1b[2J", version=0, actor=world.judge2)
     assert "评语含有不允许的字符 U+001B ESCAPE" in str(exc.value.__dict__)
     assert db.session.scalars(select(ScoreSheet).where(ScoreSheet.assignment_id == a.id)).first() is None
+
+
+def test_an_import_cell_with_a_control_character_makes_its_row_a_problem(world):
+    from competition.services import imports
+
+    data = "学校名称,所属区县\n淮北市第\x1b九中学,相山区\n淮北市第十中学,相山区\n".encode()
+    plan = imports.preview("schools", data, "schools.csv")
+    bad, good = plan.rows
+    assert bad.action == "error"
+    assert any("第 2 行" in p and "U+001B ESCAPE" in p for p in bad.problems), bad.problems
+    assert good.action != "error"
+    assert not plan.ok
