@@ -27,3 +27,19 @@ def test_plain_http_gets_no_hsts(client):
     response = client.get("/")
     assert "Strict-Transport-Security" not in response.headers
     assert "Permissions-Policy" in response.headers
+
+
+def test_logout_kills_a_copied_session_cookie(client, login_as, db):
+    from tests.factories import make_user
+
+    user = make_user("teacher")
+    login_as(user)
+    with client.session_transaction() as sess:
+        copied = dict(sess)
+    assert client.get("/account/password").status_code == 200
+    client.post("/logout")
+    with client.session_transaction() as sess:
+        sess.update(copied)
+    response = client.get("/account/password")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
