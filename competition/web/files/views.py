@@ -40,7 +40,7 @@ def download(attachment_id: int):
     if permissions.entry_is_gone(current_user, attachment.entry):
         abort(404)
     if not permissions.can_download_attachment(current_user, attachment):
-        abort(403)
+        abort(404)  # as for a missing id: the answer must not tell which ids exist
     inline = request.args.get("inline") == "1" and attachment.file_kind in INLINE_KINDS
     storage = get_storage()
     if not storage.exists(attachment.storage_key):
