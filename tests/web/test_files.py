@@ -48,7 +48,16 @@ def test_inline_view_for_the_judges_page(client, world, login_as, report):
     assert resp.status_code == 200
     assert resp.headers["Content-Disposition"].startswith("inline;")
     assert "frame-ancestors 'self'" in resp.headers["Content-Security-Policy"]
+    assert resp.headers["Content-Security-Policy"].endswith("; sandbox")
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
     assert resp.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_a_download_is_sandboxed_too(client, world, login_as, report):
+    login_as(world.teacher1)
+    resp = client.get(f"/files/{report.id}")
+    assert resp.headers["Content-Security-Policy"].endswith("; sandbox")
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_office_files_are_never_inline(client, world, login_as):
