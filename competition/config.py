@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ENV_PREFIX = "COMPETITION_"
@@ -27,6 +28,8 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
+    # How long "remember me" keeps a browser logged in (days); Flask-Login's own default is 365.
+    REMEMBER_DAYS = 14
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
@@ -99,6 +102,8 @@ def configure(app, test_config: dict | None = None) -> None:
         opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         opts.setdefault("pool_pre_ping", True)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+    if not app.config.get("REMEMBER_COOKIE_DURATION"):
+        app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=float(app.config["REMEMBER_DAYS"]))
     _production(app)
 
 

@@ -40,10 +40,13 @@ def can_edit_entry(user: User, entry: Entry) -> bool:
 
 
 def can_review_entry(user: User, entry: Entry) -> bool:
-    """Organizers review everything; a reviewer only within their district (all, if unscoped)."""
+    """Organizers review everything; a reviewer only within their district (all, if unscoped), and
+    never a draft: it stays the school's private work until it is submitted."""
     if is_organizer(user):
         return True
     if not user.is_authenticated or not user.has_role("reviewer"):
+        return False
+    if entry.state == "draft":
         return False
     return user.district_id is None or user.district_id == entry.school.district_id
 
@@ -69,14 +72,16 @@ def entry_is_gone(user: User, entry: Entry) -> bool:
 
 
 def entry_or_403(entry_id: int, check) -> Entry:
-    """Load an entry and apply a rule; a missing (or deleted) id answers 404, a forbidden one 403."""
+    """Load an entry and apply a rule; a missing (or deleted) id answers 404. A forbidden one
+    answers 403 only to someone who may see the entry anyway (its school, say, on a locked entry);
+    to anyone else 404, so that the answer does not tell which ids exist."""
     from .extensions import db
 
     entry = db.session.get(Entry, entry_id)
     if entry is None or entry_is_gone(current_user, entry):
         abort(404)
     if not check(current_user, entry):
-        abort(403)
+        abort(403 if can_view_entry(current_user, entry) else 404)
     return entry
 
 

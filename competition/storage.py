@@ -321,6 +321,19 @@ def _check_pdf(fh: BinaryIO, max_pages: int) -> None:
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
             RecursionError, OSError, AssertionError, ZeroDivisionError) as exc:
         raise BadContent("damaged", repr(exc)) from None
+    _refuse_javascript(fh)
+
+
+def _refuse_javascript(fh: BinaryIO) -> None:
+    """A PDF with scripts (an opening action, a /JavaScript name tree, /AA actions) is refused."""
+    from .pdf_safety import PdfUnreadable, has_javascript
+
+    try:
+        scripted = has_javascript(fh)
+    except PdfUnreadable as exc:
+        raise BadContent("damaged", str(exc)) from None
+    if scripted:
+        raise BadContent("javascript")
 
 
 def _check_image(fh: BinaryIO, kind: str, max_pixels: int) -> None:

@@ -413,6 +413,9 @@ def _inspect(store, key: str, params: dict) -> str:
             "too_many_pages": _("“%(file)s” has too many pages to be a contest document. Nothing was saved.",
                                 **params),
             "page_size": _("“%(file)s” has pages of an impossible size. Nothing was saved.", **params),
+            "javascript": _("“%(file)s” contains JavaScript, which contest files may not carry. Print it to "
+                            "PDF again (or export it without scripts) and upload that file. Nothing was saved.",
+                            **params),
             "too_many_pixels": _("“%(file)s” is an image with too many pixels. Reduce it (for example to "
                                  "4000 × 3000) and upload again.", **params),
         }

@@ -48,7 +48,16 @@ def test_inline_view_for_the_judges_page(client, world, login_as, report):
     assert resp.status_code == 200
     assert resp.headers["Content-Disposition"].startswith("inline;")
     assert "frame-ancestors 'self'" in resp.headers["Content-Security-Policy"]
+    assert resp.headers["Content-Security-Policy"].endswith("; sandbox")
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
     assert resp.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_a_download_is_sandboxed_too(client, world, login_as, report):
+    login_as(world.teacher1)
+    resp = client.get(f"/files/{report.id}")
+    assert resp.headers["Content-Security-Policy"].endswith("; sandbox")
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_office_files_are_never_inline(client, world, login_as):
@@ -77,11 +86,13 @@ def test_range_requests_for_video_seeking(client, world, login_as, report):
 
 
 @pytest.mark.parametrize("who,status", [
-    ("teacher1", 200), ("teacher2", 403), ("teacher3", 403),
-    ("reviewer1", 200), ("reviewer2", 403), ("organizer", 200),
-    ("judge1", 403), ("judge2", 403),
+    ("teacher1", 200), ("teacher2", 404), ("teacher3", 404),
+    ("reviewer1", 404), ("reviewer2", 404), ("organizer", 200),
+    ("judge1", 404), ("judge2", 404),
 ])
 def test_who_may_download(client, world, login_as, report, who, status):
+    """The report is on entry1, a draft: its school and organizers only; to anyone else 404,
+    as for an id that does not exist (reviewers of the district too, until it is submitted)."""
     login_as(getattr(world, who))
     assert client.get(f"/files/{report.id}").status_code == status
 
@@ -94,7 +105,7 @@ def test_unknown_ids_are_404(client, world, login_as):
 def test_judges_need_a_published_assignment(client, world, login_as, report):
     assignment = assign(world, world.judge2, world.entry1, published=False)
     login_as(world.judge2)
-    assert client.get(f"/files/{report.id}").status_code == 403
+    assert client.get(f"/files/{report.id}").status_code == 404
     assignment.published = True
     db.session.commit()
     assert client.get(f"/files/{report.id}").status_code == 200
@@ -120,4 +131,4 @@ def test_a_judge_assigned_elsewhere_cannot_download(client, world, login_as, rep
     other = f.make_entry(world.contest, world.s2, state="submitted")
     assign(world, world.judge2, other)
     login_as(world.judge2)
-    assert client.get(f"/files/{report.id}").status_code == 403
+    assert client.get(f"/files/{report.id}").status_code == 404

@@ -41,13 +41,14 @@ def test_roles_and_anonymous(world, client, login_as):
     assert login_as(world.judge1).get(f"/review/entries/{world.entry3.id}").status_code == 403
 
 
-def test_reviewer_outside_district_gets_403_everywhere(world, login_as):
+def test_reviewer_outside_district_gets_404_everywhere(world, login_as):
+    """404 as for a missing id: a 403 would tell the reviewer the entry exists."""
     client = login_as(world.reviewer1)
     eid = world.entry3.id
-    assert client.get(f"/review/entries/{eid}").status_code == 403
-    assert client.post(f"/review/entries/{eid}/accept").status_code == 403
-    assert client.post(f"/review/entries/{eid}/return", data={"reason": "x", "resubmit_by": _when()}).status_code == 403
-    assert client.post(f"/review/entries/{eid}/reject", data={"reason": "x"}).status_code == 403
+    assert client.get(f"/review/entries/{eid}").status_code == 404
+    assert client.post(f"/review/entries/{eid}/accept").status_code == 404
+    assert client.post(f"/review/entries/{eid}/return", data={"reason": "x", "resubmit_by": _when()}).status_code == 404
+    assert client.post(f"/review/entries/{eid}/reject", data={"reason": "x"}).status_code == 404
     assert client.get("/review/entries/999999").status_code == 404
     client.post("/review/bulk-accept", data={"entry_ids": [str(eid)]})
     assert f.db.session.get(Entry, eid).state == "submitted"

@@ -92,8 +92,13 @@ def new_entry_form(ids):
     return {"data": data}
 
 
-TEACHER_ENTRY = Rule(allowed=frozenset({"teacher"}))
-REVIEW_ENTRY = Rule(allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"})
+# A teacher of another school gets 404 on an entry of s1, as for an id that does not exist.
+OTHER_SCHOOL = {"teacher_other": 404}
+TEACHER_ENTRY = Rule(allowed=frozenset({"teacher"}), refused=OTHER_SCHOOL)
+HIDDEN_FROM_OUTSIDE = {"reviewer_other": 404}
+# A reviewer outside the district gets 404, as for a missing id: a 403 would tell the id exists.
+REVIEW_ENTRY = Rule(allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"},
+                    refused=HIDDEN_FROM_OUTSIDE)
 JUDGE_ASSIGNMENT = Rule(allowed=frozenset({"judge"}))
 ORGANIZER = Rule(allowed=ORG)
 
@@ -114,17 +119,19 @@ RULES: dict[str, Rule] = {
     "public.verify_lookup": Rule(allowed=ALL, public=True, body=form(number="2025-HB-XS-0001", name="张三"),
                                  post_changes_nothing_for=ALL),
     # --- files: teachers of the school, reviewers of the district, assigned judges, organizers
-    "files.download": Rule(allowed=frozenset({"teacher", "reviewer", "judge", "organizer"})),
+    # (everyone logged in who may not see the file gets 404, as for a missing id)
+    "files.download": Rule(allowed=frozenset({"teacher", "reviewer", "judge", "organizer"}),
+                           refused={"teacher_other": 404, "reviewer_other": 404, "judge_other": 404}),
     # --- teacher
     "teacher.index": Rule(allowed=TEACHERS),
     "teacher.new_entry": Rule(allowed=TEACHERS, query="contest={contest}&section={section}", body=new_entry_form),
     "teacher.entry": TEACHER_ENTRY,
-    "teacher.edit_entry": Rule(allowed=frozenset({"teacher"}), body=lambda ids: {
+    "teacher.edit_entry": Rule(allowed=frozenset({"teacher"}), refused=OTHER_SCHOOL, body=lambda ids: {
         "data": {**form_data(title="被改掉的标题"), "section": str(ids["section"])}}),
-    "teacher.upload": Rule(allowed=frozenset({"teacher"}), body=upload()),
-    "teacher.delete_attachment": Rule(allowed=frozenset({"teacher"}), args={"attachment_id": "att_draft"}),
+    "teacher.upload": Rule(allowed=frozenset({"teacher"}), refused=OTHER_SCHOOL, body=upload()),
+    "teacher.delete_attachment": Rule(allowed=frozenset({"teacher"}), refused=OTHER_SCHOOL, args={"attachment_id": "att_draft"}),
     "teacher.submit_entry": TEACHER_ENTRY,
-    "teacher.withdraw_entry": Rule(allowed=frozenset({"teacher"}), args={"entry_id": "entry_sub"}),
+    "teacher.withdraw_entry": Rule(allowed=frozenset({"teacher"}), refused=OTHER_SCHOOL, args={"entry_id": "entry_sub"}),
     "teacher.delete_entry": TEACHER_ENTRY,
     "teacher.application_form": TEACHER_ENTRY,
     "teacher.certificates": Rule(allowed=TEACHERS),
@@ -134,12 +141,12 @@ RULES: dict[str, Rule] = {
     # --- format review: reviewers of the district and organizers
     "review.queue": Rule(allowed=REVIEWERS),
     "review.entry": REVIEW_ENTRY,
-    "review.accept": Rule(allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"},
+    "review.accept": Rule(allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"}, refused=HIDDEN_FROM_OUTSIDE,
                           body=form(version=lambda ids: ids["entry_sub_version"])),
-    "review.return_entry": Rule(allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"},
+    "review.return_entry": Rule(allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"}, refused=HIDDEN_FROM_OUTSIDE,
                                 body=form(version=lambda ids: ids["entry_sub_version"], reason="缺少研究报告",
                                           resubmit_by="2099-01-01T17:00")),
-    "review.reject": Rule(allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"},
+    "review.reject": Rule(allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"}, refused=HIDDEN_FROM_OUTSIDE,
                           body=form(version=lambda ids: ids["entry_sub_version"], reason="不符合要求")),
     # The outside reviewer may call it but accepts nothing of another district.
     "review.bulk_accept": Rule(allowed=REVIEWERS, post_changes_nothing_for=frozenset({"reviewer_other"}),
@@ -451,6 +458,38 @@ def test_the_grid_world_really_has_what_the_rules_name(grid) -> None:
     assert teacher.get(f"/files/{ids['att_draft']}").get_data() == PDF
     assert teacher.get(f"/teacher/certificates/{ids['cert']}.pdf").status_code == 200
     assert client_for(grid.app, None).get(f"/verify/{ids['cert_code']}").status_code == 200
+
+
+def test_a_draft_is_seen_only_by_its_school_and_organizers(grid) -> None:
+    """entry1 is a draft of school s1 with a stored file (att_draft): its teacher and organizers
+    open both; reviewers (even of its district) and judges get 404, as for an id that does not exist."""
+    ids = grid.ids
+    entry, att = ids["entry1"], ids["att_draft"]
+    expected = {"teacher": 200, "organizer": 200, "teacher_other": 404, "reviewer": 404,
+                "reviewer_other": 404, "judge": 404, "judge_other": 404}
+    problems = []
+    for actor, status in expected.items():
+        client = client_for(grid.app, ids["actors"][actor])
+        got = client.get(f"/files/{att}").status_code
+        if got != status:
+            problems.append(f"/files/{att} as {actor}: {got}, expected {status}")
+        missing = client.get(f"/files/{att + 100000}").status_code
+        if missing != 404:
+            problems.append(f"missing file as {actor}: {missing}")
+        if actor in ("reviewer", "reviewer_other", "organizer"):
+            want = 200 if actor == "organizer" else 404
+            got = client.get(f"/review/entries/{entry}").status_code
+            if got != want:
+                problems.append(f"/review/entries/{entry} as {actor}: {got}, expected {want}")
+    assert not problems, "\n".join(problems)
+
+
+def test_a_reviewer_queue_never_lists_a_draft(grid) -> None:
+    ids = grid.ids
+    reviewer = client_for(grid.app, ids["actors"]["reviewer"])
+    page = reviewer.get("/review/?state=").get_data(as_text=True)
+    assert f"/review/entries/{ids['entry1']}" not in page
+    assert f"/review/entries/{ids['entry_sub']}" in page
 
 
 HOSTILE_NAME = '\n甲\r/乙\\"丙\x1b[31m\u202e'

@@ -60,6 +60,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        # A new token ends this account's every session and remember-me cookie, copies included.
+        current_user.session_token = accounts.new_session_token()
+        db.session.commit()
     logout_user()
     session.clear()
     seed_csrf()  # login pages opened from here share one token

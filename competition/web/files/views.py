@@ -15,7 +15,10 @@ from ..security import CSP
 
 bp = Blueprint("files", __name__)
 
-INLINE_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+# Every file answers with `sandbox`: a document opened from it (a PDF, an image, a video) runs no
+# script of this site's origin, so a hostile upload cannot act for the judge who views it.
+FILE_CSP = CSP + "; sandbox"
+INLINE_CSP = FILE_CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
 
 
 def download_name(attachment: Attachment, user) -> str:
@@ -40,13 +43,12 @@ def download(attachment_id: int):
     if permissions.entry_is_gone(current_user, attachment.entry):
         abort(404)
     if not permissions.can_download_attachment(current_user, attachment):
-        abort(403)
+        abort(404)  # as for a missing id: the answer must not tell which ids exist
     inline = request.args.get("inline") == "1" and attachment.file_kind in INLINE_KINDS
     storage = get_storage()
     if not storage.exists(attachment.storage_key):
         abort(404)
-    if inline:
-        g.csp = INLINE_CSP
+    g.csp = INLINE_CSP if inline else FILE_CSP
     name = download_name(attachment, current_user)
     # A local path lets send_file know size and time, so Range requests (video seeking) work;
     # other backends give a stream.
