@@ -178,14 +178,14 @@ def test_judge_cannot_download_materials_of_unassigned_entry(app, world, jw, log
     other_att = fj.attach(unassigned, data=pdf)
     db.session.commit()
     client = login_as(world.judge2)
-    assert client.get(f"/files/{other_att.id}").status_code == 403
+    assert client.get(f"/files/{other_att.id}").status_code == 404  # as for a missing id
     ok = client.get(f"/files/{mine_att.id}?inline=1")
     assert ok.status_code == 200 and ok.data[:4] == b"%PDF"
     assert "李四" not in ok.headers.get("Content-Disposition", "")
     # once the judge declares a conflict, the materials are closed too
     a = mine(world)[0]
     client.post(f"/judge/a/{a.id}/conflict", data={"kind": "other", "reason": "认识作者"})
-    assert client.get(f"/files/{mine_att.id}").status_code == 403
+    assert client.get(f"/files/{mine_att.id}").status_code == 404
 
 
 @pytest.mark.parametrize("role", ["teacher", "reviewer", "organizer"])

@@ -121,7 +121,7 @@ def test_a_submitted_entry_cannot_be_deleted(client, world, login_as):
 
 def test_only_the_schools_teachers_may_delete_a_draft(client, world, login_as):
     login_as(world.teacher2)
-    assert client.post(f"/teacher/entries/{world.entry1.id}/delete").status_code == 403
+    assert client.post(f"/teacher/entries/{world.entry1.id}/delete").status_code == 404
     login_as(world.reviewer1)
     assert client.post(f"/teacher/entries/{world.entry1.id}/delete").status_code == 403
     assert db.session.get(Entry, world.entry1.id).state == "draft"
