@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
+import pikepdf
+
 MAX_OBJECTS = 500_000  # a walk this long is itself a sign of a hostile file
 
 
@@ -20,22 +22,20 @@ class PdfUnreadable(Exception):
 
 
 def has_javascript(fh: BinaryIO) -> bool:
-    import pikepdf
-
     fh.seek(0)
     try:
         with pikepdf.open(fh) as pdf:
             names = pdf.Root.get("/Names")
             if isinstance(names, pikepdf.Dictionary) and "/JavaScript" in names:
                 return True
-            return _walk(pdf.trailer, pikepdf)
+            return _walk(pdf.trailer)
     except pikepdf.PdfError as exc:
         raise PdfUnreadable(str(exc)) from None
     finally:
         fh.seek(0)
 
 
-def _walk(root, pikepdf) -> bool:
+def _walk(root) -> bool:
     seen: set[tuple[int, int]] = set()
     todo = [root]
     steps = 0

@@ -32,7 +32,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from .domain.reading import reads_the_same
-from .domain.text import LANDLINE, MOBILE, N_, Message
+from .domain.text import MOBILE, N_, Message, clean_phone
 
 try:  # defusedxml refuses entity tricks; openpyxl uses it too when it is installed
     from defusedxml.ElementTree import iterparse
@@ -135,8 +135,6 @@ def column_letter(index: int) -> str:
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _SPACES = re.compile(r"\s+")
-_MOBILE = MOBILE  # the one phone rule, competition.domain.text
-_LANDLINE = LANDLINE
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}")
 
 
@@ -174,30 +172,8 @@ def ascii_text(value: str | None) -> str | None:
     return clean_text(unicodedata.normalize("NFKC", value))
 
 
-def clean_phone(value: str | None) -> str | None:
-    """Digits of a mobile (spaces and dashes removed); landlines keep their ``0561-`` area code."""
-    text = ascii_text(value)
-    if text is None:
-        return None
-    compact = re.sub(r"[\s\-()（）]", "", text)
-    if compact.startswith("+86"):
-        compact = compact[3:]
-    if _MOBILE.fullmatch(compact):
-        return compact
-    landline = re.sub(r"[\s()（）]", "", text)
-    if _LANDLINE.fullmatch(landline):
-        if "-" not in landline:  # 05613098765 -> 0561-3098765 (area codes here are 4 digits)
-            landline = f"{landline[:4]}-{landline[4:]}"
-        return landline
-    return text
-
-
-def phone_ok(phone: str | None) -> bool:
-    return phone is None or bool(_MOBILE.fullmatch(phone) or _LANDLINE.fullmatch(phone))
-
-
 def is_mobile(phone: str | None) -> bool:
-    return bool(phone and _MOBILE.fullmatch(phone))
+    return bool(phone and MOBILE.fullmatch(phone))
 
 
 def email_ok(email: str | None) -> bool:
@@ -418,13 +394,12 @@ def sniff(data: bytes, filename: str = "") -> str:
     if name.endswith((".xlsx", ".xlsm")):
         raise SheetError(Message(N_("This file is named .xlsx but is not an Excel workbook "
                                     "(it may be damaged or renamed). Please upload an .xlsx or .csv file.")))
-    if not name.endswith((".csv", ".txt")) and not _utf16(data):
-        raise SheetError(Message(N_("This file is not a spreadsheet. Please upload an .xlsx or .csv file.")))
     if _utf16(data):
         raise SheetError(Message(N_("The file is encoded as UTF-16. Please save it as UTF-8 CSV or as an Excel (.xlsx) workbook.")))
-    if b"\x00" in data[:4096] and not _text_but_nul(data[:4096]):
+    start = data[:4096]
+    if not name.endswith((".csv", ".txt")) or (b"\x00" in start and not _text_but_nul(start)):
         raise SheetError(Message(N_("This file is not a spreadsheet. Please upload an .xlsx or .csv file.")))
-    if b"\x00" in data[:4096]:
+    if b"\x00" in start:
         raise SheetError(Message(N_("The file contains NUL characters, so it is not a text table. "
                                     "Please upload an .xlsx or a UTF-8 .csv file.")))
     return "csv"

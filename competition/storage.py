@@ -33,6 +33,8 @@ from pathlib import Path
 from struct import error as struct_error
 from typing import BinaryIO
 
+from .pdf_safety import PdfUnreadable, has_javascript
+
 CHUNK = 1024 * 1024
 KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 
@@ -326,8 +328,6 @@ def _check_pdf(fh: BinaryIO, max_pages: int) -> None:
 
 def _refuse_javascript(fh: BinaryIO) -> None:
     """A PDF with scripts (an opening action, a /JavaScript name tree, /AA actions) is refused."""
-    from .pdf_safety import PdfUnreadable, has_javascript
-
     try:
         scripted = has_javascript(fh)
     except PdfUnreadable as exc:

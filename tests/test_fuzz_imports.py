@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from competition import sheets
+from competition.domain.text import phone_valid
 from competition.messages import translate
 from competition.services.imports import COLUMNS, column_report
 from tests.factories import SAMPLES
@@ -214,5 +215,5 @@ def test_generated_workbooks(header, rows, title_rows, kind, max_rows) -> None:
 def test_clean_value_never_fails(value, kind) -> None:
     cleaned = sheets.clean_value(value, kind)
     assert cleaned is None or isinstance(cleaned, str)
-    for check in (sheets.phone_ok, sheets.is_mobile, sheets.email_ok):
+    for check in (phone_valid, sheets.is_mobile, sheets.email_ok):
         assert check(cleaned) in (True, False)

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 
 from competition import sheets
+from competition.domain.text import phone_valid
 from competition.services.imports import COLUMNS
 from tests import factories_accounts as fa
 
@@ -187,8 +188,8 @@ def test_clean_value(raw, kind, expected):
 
 
 def test_phone_checks():
-    assert sheets.phone_ok("13956108876") and sheets.phone_ok("0561-3098765") and sheets.phone_ok(None)
-    assert not sheets.phone_ok("12345") and not sheets.phone_ok("1395610887")
+    assert phone_valid("13956108876") and phone_valid("0561-3098765") and phone_valid(None)
+    assert not phone_valid("12345") and not phone_valid("1395610887")
 
 
 # ---------------------------------------------------------------- the columns of the header row

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .characters import INVISIBLE
+from .characters import identity
 from .text import N_, Message, excerpt, phone_valid
 
 # 年级 as printed on certificates, and the stage (学段) each belongs to; 中职 counts as 高中.
@@ -132,7 +132,7 @@ class OtherEntry:
 
 def normalise(text: str | None) -> str:
     """NFKC, no whitespace of any width: '王\u3000芳 ' and '王芳' are the same person's name."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", INVISIBLE.sub("", text or ""))).lower()
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", identity(text or ""))).lower()
 
 
 def student_identity(person: PersonData) -> tuple[str, str, str]:

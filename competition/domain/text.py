@@ -16,21 +16,30 @@ MOBILE = re.compile(r"1[3-9]\d{9}")
 LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
 
 
-def compact_phone(text: str) -> str:
-    """A phone number as typed with full-width digits, spaces, brackets and a +86 prefix removed
-    (a landline keeps the dash after its area code)."""
-    compact = re.sub(r"[\s()（）]", "", unicodedata.normalize("NFKC", text))
-    if compact.startswith("+86"):
-        compact = compact[3:]
-    return compact if LANDLINE.fullmatch(compact) else compact.replace("-", "")
+def clean_phone(value: str | None) -> str | None:
+    """A phone number as stored: full-width digits made ASCII, a +86 prefix dropped; a mobile as
+    its 11 digits, a landline with its area code and a dash (05613098765 -> 0561-3098765). Text
+    that is neither comes back trimmed, for phone_valid to refuse."""
+    if value is None:
+        return None
+    text = " ".join(unicodedata.normalize("NFKC", value).split())
+    if not text:
+        return None
+    compact = re.sub(r"[\s\-()（）]", "", text).removeprefix("+86")
+    if MOBILE.fullmatch(compact):
+        return compact
+    landline = re.sub(r"[\s()（）]", "", text).removeprefix("+86")
+    if LANDLINE.fullmatch(landline):
+        if "-" not in landline:  # area codes here are 4 digits
+            landline = f"{landline[:4]}-{landline[4:]}"
+        return landline
+    return text
 
 
 def phone_valid(text: str | None) -> bool:
-    """True for a mainland mobile or a landline (see MOBILE and LANDLINE)."""
-    if not text:
-        return True
-    compact = compact_phone(text)
-    return bool(MOBILE.fullmatch(compact) or LANDLINE.fullmatch(compact))
+    """True for no number, a mainland mobile or a landline (see MOBILE and LANDLINE)."""
+    phone = clean_phone(text)
+    return phone is None or bool(MOBILE.fullmatch(phone) or LANDLINE.fullmatch(phone))
 
 
 def excerpt(text: str | None, limit: int = 20) -> str:

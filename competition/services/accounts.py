@@ -101,12 +101,18 @@ def change_password(user: User, current: str, new: str, *, min_length: int = 8) 
     set_password(user, new, actor=user, min_length=min_length)
 
 
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of ``user`` (copies included): each request checks
+    the token that logging in stored."""
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
 def set_password(user: User, new: str, *, actor, min_length: int = 8, reason: str | None = None) -> None:
     problem = password_problem(new, min_length)
     if problem:
         raise ServiceError(problem, "new")
     user.password_hash = hash_password(new)
-    user.session_token = new_session_token()
     user.must_change_password = actor is not user
-    db.session.flush()
+    end_sessions(user)
     audit.record(actor, "user.password", user, reason=reason)

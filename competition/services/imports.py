@@ -50,11 +50,12 @@ from sqlalchemy import select
 
 from ..domain.characters import describe, first_illegal
 from ..domain.school_matching import KnownSchool, SchoolIndex
+from ..domain.text import phone_valid
 from ..extensions import db
 from ..messages import translate
 from ..models import Adviser, Contest, District, Entry, School, Student, User, UserRole, utcnow
 from ..sheets import (
-    SUGGEST_CUTOFF, Column, HeaderCell, SheetError, Table, email_ok, header_matches, is_mobile, match_key, phone_ok,
+    SUGGEST_CUTOFF, Column, HeaderCell, SheetError, Table, email_ok, header_matches, is_mobile, match_key,
     read_table,
 )
 from . import ServiceError, accounts, audit
@@ -361,7 +362,7 @@ def _first_seen(seen: dict, key, line: int) -> int | None:
 
 def _check_contact(row: PlanRow, values: dict) -> None:
     phone, email = values.get("phone"), values.get("email")
-    if not phone_ok(phone):
+    if not phone_valid(phone):
         row.problems.append(_("“%(phone)s” is not a valid mobile or landline number.", phone=phone))
     if not email_ok(email):
         row.problems.append(_("“%(email)s” is not a valid e-mail address.", email=email))
@@ -443,7 +444,7 @@ def _plan_schools(table: Table, choices: dict[int, int | None]) -> list[PlanRow]
         if district_name and district is None:
             row.problems.append(_("Unknown district “%(name)s”: add it under Districts first or correct the name.",
                                   name=district_name))
-        if not phone_ok(v.get("contact_phone")):
+        if not phone_valid(v.get("contact_phone")):
             row.problems.append(_("“%(phone)s” is not a valid mobile or landline number.", phone=v["contact_phone"]))
         dup = _first_seen(seen, match_key(name), r.line)
         if dup:
@@ -795,7 +796,7 @@ def _plan_entries(kind: str, table: Table, contest: Contest) -> list[PlanRow]:
                        "authors": authors, "advisers": list(zip(advisers, linked, strict=True)),
                        "phone": v.get("phone"), "abstract": v.get("abstract"),
                        "school_name": school.name if school else school_name}
-        if not phone_ok(v.get("phone")):
+        if not phone_valid(v.get("phone")):
             row.problems.append(_("“%(phone)s” is not a valid mobile or landline number.", phone=v["phone"]))
         rows.append(_finish(row))
     return rows

@@ -198,12 +198,10 @@ def closed_reason(assignment: Assignment, contest_refusals: dict[int, str | None
     """Why this sheet can no longer be written (the judge's page shows it read-only), or None.
     A caller going through many assignments passes one dict: each contest's phase is read once."""
     contest = assignment.round.contest
-    if contest_refusals is None:
-        refusal = write_guard.refusal(contest, "score")
-    else:
-        if contest.id not in contest_refusals:
-            contest_refusals[contest.id] = write_guard.refusal(contest, "score")
-        refusal = contest_refusals[contest.id]
+    refusals = {} if contest_refusals is None else contest_refusals
+    if contest.id not in refusals:
+        refusals[contest.id] = write_guard.refusal(contest, "score")
+    refusal = refusals[contest.id]
     if refusal is not None:
         return refusal
     if assignment.round.state == "closed":

@@ -16,11 +16,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
 from ..domain.characters import identity
-from ..domain.text import excerpt
+from ..domain.text import clean_phone, excerpt, phone_valid
 from ..extensions import db
 from ..models import ROLES, District, School, User, UserRole, utcnow
 from ..models.accounts import PasswordReset
-from ..sheets import ascii_text, clean_phone, clean_text, email_ok, is_mobile, match_key, phone_ok
+from ..sheets import ascii_text, clean_text, email_ok, is_mobile, match_key
 from . import ServiceError, accounts, audit
 
 RESET_HOURS = 24
@@ -88,7 +88,7 @@ def _clean(data: AccountData, *, username: str | None = None, user: User | None 
     if not roles:
         problems.append(("roles", _("Choose at least one role.")))
     phone = clean_phone(identity(data.phone)) if data.phone else None
-    if not phone_ok(phone):
+    if not phone_valid(phone):
         problems.append(("phone", _("%(phone)s is not a valid mobile or landline number.", phone=excerpt(phone))))
     elif is_mobile(phone):
         # Imports find people by their mobile number: two accounts with one number would be
@@ -168,7 +168,7 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
         return
     user.active = active
     if not active:
-        user.session_token = accounts.new_session_token()
+        accounts.end_sessions(user)
         _revoke_resets(user)
     db.session.flush()
     audit.record(actor, "user.activate" if active else "user.deactivate", user,
@@ -243,7 +243,7 @@ def save_school(school: School | None, *, name: str, district_id: int | None, st
     if same is not None and same is not school:
         raise ServiceError(_("A school named %(name)s already exists.", name=same.name), "name")
     phone = clean_phone(identity(contact_phone)) if contact_phone else None
-    if not phone_ok(phone):
+    if not phone_valid(phone):
         raise ServiceError(_("%(phone)s is not a valid mobile or landline number.", phone=excerpt(phone)), "contact_phone")
     values = {"name": name, "district_id": district_id, "stage_kind": clean_text(stage_kind),
               "contact_name": clean_text(contact_name), "contact_phone": phone}

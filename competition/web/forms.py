@@ -8,17 +8,14 @@ import wtforms
 from flask import flash
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms.csrf.core import CSRFTokenField
-from flask_wtf.file import FileField as FlaskFileField
 from werkzeug.datastructures import FileStorage
-from wtforms import FileField as PlainFileField, PasswordField, StringField, TextAreaField
+from wtforms import FileField, PasswordField, StringField, TextAreaField
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, StopValidation, ValidationError
 
 from ..domain import characters
-
-FileField = (PlainFileField, FlaskFileField)
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -81,11 +78,11 @@ class _Length(Length):
 
     def __call__(self, form, field):
         length = len(field.data or "")
-        if length < self.min or (self.max != -1 and length > self.max):
+        if self.max != -1 and length > self.max:
             raise ValidationError(_("%(field)s may have at most %(max)d characters; this has %(length)d.",
-                                    field=field.label.text, max=self.max, length=length)
-                                  if self.max != -1 and length > self.max else
-                                  _("%(field)s needs at least %(min)d characters.", field=field.label.text,
+                                    field=field.label.text, max=self.max, length=length))
+        if length < self.min:
+            raise ValidationError(_("%(field)s needs at least %(min)d characters.", field=field.label.text,
                                     min=self.min))
 
 
@@ -103,35 +100,38 @@ class _FileChosen:
                 raise StopValidation(_("The file %(name)s is empty.", name=data.filename[:80]))
 
 
-def bind_checked(meta, form, unbound_field, options):
-    """Every text field gets NFC and the character check; Length messages name the field."""
+def bind_checked(form, unbound_field, options):
+    """Every text field gets NFC and the character check, and Length messages that name the field;
+    every file field says when the chosen file is empty."""
     cls = unbound_field.field_class
+    kwargs = dict(unbound_field.kwargs)
+    validators = list(kwargs.get("validators") or ())
     if issubclass(cls, StringField) and not issubclass(cls, (PasswordField, CSRFTokenField)):
-        kwargs = dict(unbound_field.kwargs)
         kwargs["filters"] = [_nfc, *kwargs.get("filters", ())]
-        validators = [
-            _Length(min=v.min, max=v.max) if type(v) is Length and v.message is None else v
-            for v in kwargs.get("validators") or ()]
-        kwargs["validators"] = [_Characters(multiline=issubclass(cls, TextAreaField)), *validators]
-        unbound_field = UnboundField(cls, *unbound_field.args, name=unbound_field.name, **kwargs)
+        validators = [_Characters(multiline=issubclass(cls, TextAreaField)), *(
+            _Length(min=v.min, max=v.max) if type(v) is Length and v.message is None else v for v in validators)]
     elif issubclass(cls, FileField):
-        kwargs = dict(unbound_field.kwargs)
-        kwargs["validators"] = [_FileChosen(), *(kwargs.get("validators") or ())]
-        unbound_field = UnboundField(cls, *unbound_field.args, name=unbound_field.name, **kwargs)
-    return unbound_field.bind(form=form, **options)
+        validators = [_FileChosen(), *validators]
+    else:
+        return unbound_field.bind(form=form, **options)
+    kwargs["validators"] = validators
+    return UnboundField(cls, *unbound_field.args, name=unbound_field.name, **kwargs).bind(form=form, **options)
 
 
-class Form(FlaskForm):
-    """The base of every page form: see bind_checked."""
+class _CheckedMeta:
+    """WTForms merges each form's Meta with its bases' Meta, so both bases below share this one."""
 
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            return bind_checked(self, form, unbound_field, options)
+    def bind_field(self, form, unbound_field, options):
+        return bind_checked(form, unbound_field, options)
 
 
-class SubForm(wtforms.Form):
-    """The base of a repeated row inside a form (FormField), with the same checks."""
+class PageForm(FlaskForm):
+    """The base of every page form (with its CSRF token): see bind_checked."""
 
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            return bind_checked(self, form, unbound_field, options)
+    Meta = _CheckedMeta
+
+
+class RowForm(wtforms.Form):
+    """The base of a repeated row inside a page form (FormField), with the same checks."""
+
+    Meta = _CheckedMeta

@@ -432,3 +432,12 @@ def test_judge_assignment_loads_everything_and_reports_conflicts(world, jw):
     assert judging_sheets.judge_assignment(a_id, judge_id)[1] is True
     assert judging_sheets.judge_assignment(a_id, other_id)[1] is False
     assert judging_sheets.judge_assignment(10**6, judge_id) == (None, False)
+
+
+def test_a_judges_comment_with_a_control_character_is_refused_and_nothing_saved(world, jw):
+    fj.planned(world, jw)
+    a = db.session.scalars(select(Assignment).where(Assignment.judge_id == world.judge2.id)).first()
+    with pytest.raises(InvalidSheet) as exc:
+        judging_sheets.save_draft(a, scores={}, comment="很好\x1b[2J", version=0, actor=world.judge2)
+    assert "评语含有不允许的字符 U+001B ESCAPE" in exc.value.problems["comment"]
+    assert db.session.scalars(select(ScoreSheet).where(ScoreSheet.assignment_id == a.id)).first() is None

@@ -29,6 +29,7 @@ def test_a_twelve_digit_mobile_is_refused_on_the_entry_form(client, world, login
     login_as(world.teacher1)
     resp = _new_entry(client, world, title="十二位手机", **{"advisers-0-phone": "139000000001"})
     assert resp.status_code == 400
+    assert "电话号码“139000000001”格式不正确" in resp.get_data(as_text=True)
     assert db.session.query(Entry).filter_by(title="十二位手机").count() == 0
 
 

@@ -61,8 +61,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
-        # A new token ends this account's every session and remember-me cookie, copies included.
-        current_user.session_token = accounts.new_session_token()
+        accounts.end_sessions(current_user)
         db.session.commit()
     logout_user()
     session.clear()

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from ..forms import Form as FlaskForm
+from ..forms import PageForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..forms import choices
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(PageForm):
     kind = SelectField(_l("Kind of conflict"), choices=choices([
         ("relative", _l("Relative or close relation")),
         ("advised", _l("Adviser of the entry")),
@@ -19,5 +19,5 @@ class ConflictForm(FlaskForm):
         DataRequired(message=_l("Please give the reason for the conflict.")), Length(max=500)])
 
 
-class SubmitAllForm(FlaskForm):
+class SubmitAllForm(PageForm):
     """Only the CSRF token: submitting every complete draft is confirmed on the page."""

@@ -10,7 +10,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from ..forms import Form as FlaskForm
+from ..forms import PageForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -47,7 +47,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class UserForm(FlaskForm):
+class UserForm(PageForm):
     username = StringField(_l("Username"), validators=[Optional(), Length(max=80)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=50)])
     roles = MultiCheckboxField(_l("Roles"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES))
@@ -75,7 +75,7 @@ class UserForm(FlaskForm):
             affiliation=self.affiliation.data, title=self.title.data, subjects=self.subjects.data)
 
 
-class SchoolForm(FlaskForm):
+class SchoolForm(PageForm):
     name = StringField(_l("Full name of the school"), validators=[DataRequired(), Length(max=120)])
     district_id = SelectField(_l("District"), coerce=int, validate_choice=False)
     stage_kind = SelectField(_l("Stage"), choices=choices([("", "—")] + [(s, s) for s in STAGE_KINDS]),
@@ -84,19 +84,19 @@ class SchoolForm(FlaskForm):
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])
 
 
-class DistrictForm(FlaskForm):
+class DistrictForm(PageForm):
     name = StringField(_l("Name of the district"), validators=[DataRequired(), Length(max=50)])
     code = StringField(_l("Code (optional)"), validators=[Optional(), Length(max=20)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PageForm):
     kind = RadioField(_l("What the sheet contains"), choices=choices((k, imports.KIND_LABELS[k]) for k in imports.KINDS),
                       default="teachers")
     contest_id = SelectField(_l("Contest (for entries only)"), coerce=int, validate_choice=False)
     file = FileField(_l("Spreadsheet (.xlsx or .csv)"))
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(PageForm):
     entry_state = SelectField(_l("State of the imported entries"), choices=choices([
         ("submitted", _l("Submitted, awaiting format review")),
         ("accepted", _l("Accepted (numbers are given now)"))]), default="submitted")

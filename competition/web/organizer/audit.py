@@ -12,7 +12,7 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
-from ..forms import Form as FlaskForm
+from ..forms import PageForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
@@ -228,7 +228,7 @@ def field_label(key: str, object_type: str = "") -> str:
     return ""
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(PageForm):
     """Read from the query string (GET): nothing is changed, so no CSRF token is involved."""
 
     class Meta:

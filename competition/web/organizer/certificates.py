@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from ..forms import Form as FlaskForm
+from ..forms import PageForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, or_, select
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
@@ -37,7 +37,7 @@ KIND_LABELS = {
 }
 
 
-class BatchForm(FlaskForm):
+class BatchForm(PageForm):
     scope = SelectField(_l("What to print"), choices=choices([("all", _l("The whole contest")),
                                                               ("section", _l("One section")),
                                                               ("school", _l("One school"))]), default="all")
@@ -47,12 +47,12 @@ class BatchForm(FlaskForm):
                                                      ("zip", _l("A zip with one PDF per person"))]), default="pdf")
 
 
-class AssetForm(FlaskForm):
+class AssetForm(PageForm):
     slot = HiddenField(validators=[DataRequired()])
     file = FileField(_l("Image"), validators=[FileRequired(_l("Choose an image file."))])
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(PageForm):
     name = StringField(_l("Name as printed"), validators=[Optional(), Length(max=50)])
     school = StringField(_l("School or unit as printed"), validators=[Optional(), Length(max=120)])
     grade = StringField(_l("Grade"), validators=[Optional(), Length(max=20)])
@@ -61,7 +61,7 @@ class CorrectionForm(FlaskForm):
                            validators=[DataRequired(_l("Give the reason for the correction.")), Length(max=500)])
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(PageForm):
     reason = TextAreaField(_l("Reason for revoking"),
                            validators=[DataRequired(_l("Give the reason for revoking the certificate.")),
                                        Length(max=500)])
@@ -193,7 +193,7 @@ def certificates_asset_upload(contest_id: int):
 @bp.route("/contests/<int:contest_id>/certificates/assets/<slot>/delete", methods=["POST"])
 def certificates_asset_delete(contest_id: int, slot: str):
     contest = db.get_or_404(Contest, contest_id)
-    if not FlaskForm().validate_on_submit():
+    if not PageForm().validate_on_submit():
         abort(400)
     try:
         service.remove_asset(contest, slot, current_user)

@@ -6,7 +6,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from ..forms import Form as FlaskForm
+from ..forms import PageForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, Form, FormField,
@@ -50,7 +50,7 @@ def _dt(label):
     return DateTimeLocalField(label, format="%Y-%m-%dT%H:%M", validators=[Optional()])
 
 
-class BasicsForm(FlaskForm):
+class BasicsForm(PageForm):
     name = StringField(_l("Short name"), validators=[DataRequired(), Length(max=120)])
     full_name = StringField(_l("Full name (printed on certificates)"), validators=[DataRequired(), Length(max=200)])
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
@@ -100,14 +100,14 @@ class SettingsForm(BasicsForm):
     notice_show_names = BooleanField(_l("Show students' names on the public notice"))
 
 
-class DefinitionForm(FlaskForm):
+class DefinitionForm(PageForm):
     text = TextAreaField(_l("Definition (YAML)"), validators=[Optional()],
                          render_kw={"rows": 16, "spellcheck": "false"})
     file = FileField(_l("…or upload a YAML file"))
     update = BooleanField(_l("If a contest with this code exists, update it"))
 
 
-class StateForm(FlaskForm):
+class StateForm(PageForm):
     target = StringField(validators=[DataRequired()])
     reason = StringField(_l("Note for the audit log (optional)"), validators=[Optional(), Length(max=500)])
 

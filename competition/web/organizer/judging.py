@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from ..forms import Form as FlaskForm
+from ..forms import PageForm
 from sqlalchemy import select
 
 from ...domain import scoring
@@ -22,7 +22,7 @@ from ...services import judging_sheets as sheets
 from ...services import judging_stats as stats
 from .views import bp
 
-class ActionForm(FlaskForm):
+class ActionForm(PageForm):
     """CSRF only: the fields of these small forms are read and checked by the services."""
 
 

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from ..forms import Form as FlaskForm
+from ..forms import PageForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import Length, Optional
 
@@ -22,13 +22,13 @@ from .views import bp
 MAX_ROWS = service.MAX_CRITERIA + 10  # rows read from one form; more is not a rubric
 
 
-class RubricForm(FlaskForm):
+class RubricForm(PageForm):
     name = StringField(_l("Rubric name"), validators=[Optional(), Length(max=200)])
     note = StringField(_l("Note for the audit log (optional)"), validators=[Optional(), Length(max=500)])
     version = HiddenField()
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(PageForm):
     note = StringField(_l("Note for the audit log (optional)"), validators=[Optional(), Length(max=500)])
 
 

@@ -19,7 +19,7 @@ from functools import wraps
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
-from ..forms import Form as FlaskForm
+from ..forms import PageForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -34,7 +34,7 @@ VERIFY_LIMIT = "30 per minute"
 LOOKUP_LIMIT = "10 per minute;100 per hour"
 
 
-class LookupForm(FlaskForm):
+class LookupForm(PageForm):
     number = StringField(_l("Certificate number"), validators=[
         DataRequired(_l("Enter the certificate number printed on the certificate.")), Length(max=80)],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "maxlength": 80})

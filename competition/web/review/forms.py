@@ -1,14 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from ..forms import Form as FlaskForm
+from ..forms import PageForm
 from wtforms import DateTimeLocalField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(PageForm):
     version = HiddenField()
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(PageForm):
     version = HiddenField()
     reason = TextAreaField(
         _l("What must the school correct?"),
@@ -21,7 +21,7 @@ class ReturnForm(FlaskForm):
     )
 
 
-class RejectForm(FlaskForm):
+class RejectForm(PageForm):
     version = HiddenField()
     reason = TextAreaField(
         _l("Why is the entry rejected?"),
@@ -29,7 +29,7 @@ class RejectForm(FlaskForm):
     )
 
 
-class BulkAcceptForm(FlaskForm):
+class BulkAcceptForm(PageForm):
     """Only the CSRF token: the selected entries come as entry_ids checkboxes."""
 
 

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from ..forms import Form as FlaskForm
 from wtforms import BooleanField, DateField, FieldList, FormField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ...domain.eligibility import GENDERS, GRADES
-from ..forms import SubForm as Form, choices as shared_choices
+from ..forms import PageForm, RowForm, choices as shared_choices
 
 
 
@@ -20,7 +19,7 @@ GENDER_CHOICES = choices([("", "—")] + [(g, g) for g in GENDERS])
 GRADE_CHOICES = choices([("", "—")] + [(g, g) for g in GRADES])
 
 
-class StudentForm(Form):
+class StudentForm(RowForm):
     name = StringField(_l("Full name"), validators=[Optional(), Length(max=50)])
     gender = SelectField(_l("Gender"), choices=GENDER_CHOICES, validate_choice=False)
     grade = SelectField(_l("Grade"), choices=GRADE_CHOICES, validate_choice=False)
@@ -34,7 +33,7 @@ class StudentForm(Form):
                     or self.birth_date.data or self.birth_date.raw_data and any(self.birth_date.raw_data))
 
 
-class AdviserForm(Form):
+class AdviserForm(RowForm):
     name = StringField(_l("Full name"), validators=[Optional(), Length(max=50)])
     gender = SelectField(_l("Gender"), choices=GENDER_CHOICES, validate_choice=False)
     unit = StringField(_l("Work unit"), validators=[Optional(), Length(max=120)])
@@ -44,7 +43,7 @@ class AdviserForm(Form):
         return not any((f.data or "").strip() for f in (self.name, self.gender, self.unit, self.phone))
 
 
-class EntryForm(FlaskForm):
+class EntryForm(PageForm):
     title = StringField(_l("Entry title"), validators=[InputRequired(message=_l("The title is required.")),
                                                        Length(max=200)])
     section = SelectField(_l("Section"), coerce=int, validate_choice=False)
