@@ -246,7 +246,7 @@ def test_rank_command(app, world, db) -> None:
     runner = app.test_cli_runner()
     out = runner.invoke(args=["rank", c.contest.code, "--method", "trimmed_mean"])
     assert out.exit_code == 0, out.output
-    assert "10 项作品，30 份评分，方法 trimmed_mean" in out.output
+    assert "10 项作品，30 份评分，方法 去掉最高分和最低分后平均" in out.output
     assert "待裁定并列（学生科技创新成果 · 初中：一等奖线）：CX-XS-001、CX-XS-002" in out.output
     db.session.expire_all()
     assert len(svc.results_of(c.contest)) == 10

@@ -5,8 +5,10 @@ import time
 import unicodedata
 
 import click
+from flask import Flask
 
-from .extensions import db
+from ..demo import DEMO_PASSWORD, demo_accounts, demo_present, seed_demo
+from .doorway import transaction
 
 ROLE_NAMES = {"organizer": "组织者", "reviewer": "审查员", "judge": "评委", "teacher": "指导教师"}
 
@@ -32,23 +34,15 @@ def print_accounts(accounts, password: str) -> None:
     click.echo("")
 
 
-def register(app) -> None:
+def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Load the demo: Huaibei's districts, schools, accounts and four contests at different stages."""
-        from .demo import DEMO_PASSWORD, demo_present, seed_demo
-
         started = time.monotonic()
         if demo_present():
             click.echo("演示数据已存在，未做任何修改 (the demo is already loaded; nothing changed).")
         else:
-            try:
+            with transaction():
                 seed_demo()
-            except Exception:
-                db.session.rollback()
-                raise
-            db.session.commit()
             click.echo(f"演示数据已载入 (demo loaded in {time.monotonic() - started:.1f} s).")
-        from .demo import demo_accounts
-
         print_accounts(demo_accounts(), DEMO_PASSWORD)

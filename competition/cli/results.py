@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import click
+from flask import Flask
 from flask_babel import gettext as _
 
-from .domain.ranking import METHODS
-from .extensions import db
-from .services import ServiceError
-from .services import results as results_service
-from .cli import contest_by_code
+from ..domain.ranking import METHOD_LABELS, METHODS
+from ..services import results as results_service
+from .doorway import contest_by_code, transaction
 
 
-def register(app) -> None:
+def register(app: Flask) -> None:
     @app.cli.command("rank")
     @click.argument("contest_code")
     @click.option("--method", type=click.Choice(METHODS), default=None,
@@ -19,19 +18,15 @@ def register(app) -> None:
     def rank(contest_code: str, method: str | None):
         """Rank CONTEST from its submitted score sheets and store the draft results."""
         contest = contest_by_code(contest_code)
-        try:
+        with transaction():
             run = results_service.run_ranking(contest, actor=None, method=method)
-        except ServiceError as exc:
-            db.session.rollback()
-            raise click.ClickException(exc.message) from None
-        db.session.commit()
         results = results_service.results_of(contest)
         counts: dict[str, int] = {}
         for r in results:
             if r.award:
                 counts[r.award] = counts.get(r.award, 0) + 1
         click.echo(_("%(code)s: %(entries)d entries, %(scores)d scores, method %(method)s",
-                     code=contest.code, entries=run.n_entries, scores=run.n_scores, method=run.method))
+                     code=contest.code, entries=run.n_entries, scores=run.n_scores, method=_(METHOD_LABELS.get(run.method, run.method))))
         click.echo("  " + _("Awards: %(awards)s; nominated: %(n)d",
                             awards=_(", ").join(f"{k} {v}" for k, v in counts.items()) or "-",
                             n=sum(r.nominated for r in results)))

@@ -4,27 +4,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import Flask
 from flask_babel import gettext as _
 
-from .extensions import db
-from .services import ServiceError
-from .services.uploads_sweep import MIN_AGE_SECONDS
+from ..maintenance import rq_worker_class
+from ..services.backup import create_backup, restore_backup
+from ..services.uploads_sweep import MIN_AGE_SECONDS, sweep
+from .doorway import outside_transaction
 
 
-def register(app) -> None:
+def register(app: Flask) -> None:
     @app.cli.command("backup")
     @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
                   help="The archive to write (.tar.gz).")
     def backup(out: Path):
         """Write one archive with the database (a consistent snapshot) and every uploaded file."""
-        from .services.backup import create_backup
-
-        try:
+        with outside_transaction():
             manifest = create_backup(out, progress=click.echo)
-        except ServiceError as exc:
-            raise click.ClickException(exc.message) from None
-        finally:
-            db.session.remove()
         rows = sum(t["count"] for t in manifest["tables"])
         click.echo(_("Backup written to %(path)s: %(rows)d rows in %(tables)d tables, %(files)d files.",
                      path=out, rows=rows, tables=len(manifest["tables"]), files=len(manifest["files"])))
@@ -37,14 +33,8 @@ def register(app) -> None:
     @click.option("--force", is_flag=True, help="Replace the data of a non-empty instance.")
     def restore(file: Path, force: bool):
         """Bring a backup archive back into a fresh instance (database and uploads)."""
-        from .services.backup import restore_backup
-
-        try:
+        with outside_transaction():
             restore_backup(file, force=force, progress=click.echo)
-        except ServiceError as exc:
-            raise click.ClickException(exc.message) from None
-        finally:
-            db.session.remove()
 
     @app.cli.command("sweep-uploads")
     @click.option("--older-than", "older_than", type=int, default=MIN_AGE_SECONDS, show_default=True,
@@ -53,14 +43,8 @@ def register(app) -> None:
         """Remove what interrupted uploads left behind: partial files, and stored files that no
         database row refers to (the process died before its transaction committed). The web
         processes and the worker also do this by themselves every SWEEP_INTERVAL_SECONDS."""
-        from .services.uploads_sweep import sweep
-
-        try:
+        with outside_transaction():
             result = sweep(older_than)
-        except ServiceError as exc:
-            raise click.ClickException(exc.message) from None
-        finally:
-            db.session.remove()
         click.echo(_("Removed %(partials)d partial uploads and %(orphans)d stored files no record refers to.",
                      partials=result.partials, orphans=result.orphans))
 
@@ -75,8 +59,6 @@ def register(app) -> None:
                                          "no worker is needed."))
         from redis import Redis
         from rq import Queue, Worker
-
-        from .maintenance import rq_worker_class
 
         connection = Redis.from_url(url)
         worker_class = rq_worker_class(Worker, app)

@@ -11,10 +11,10 @@ from competition.models import Certificate
 from tests.factories_certificates import awarded_world
 
 
-def test_cli_writes_one_pdf_with_a_page_per_certificate(world, app, tmp_path):
+def test_cli_writes_one_pdf_with_a_page_per_certificate(runner, world, tmp_path):
     w = awarded_world(world)
     out = tmp_path / "all.pdf"
-    result = app.test_cli_runner().invoke(args=["certificates", w.contest.code, "--out", str(out)])
+    result = runner.invoke(args=["certificates", w.contest.code, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "新增 7" in result.output and "生成证书" in result.output
     db.session.expire_all()
@@ -22,18 +22,17 @@ def test_cli_writes_one_pdf_with_a_page_per_certificate(world, app, tmp_path):
     assert len(PdfReader(str(out)).pages) == 7
 
 
-def test_cli_section_school_and_zip(world, app, tmp_path):
+def test_cli_section_school_and_zip(runner, world, tmp_path):
     w = awarded_world(world)
     out = tmp_path / "s3.zip"
-    result = app.test_cli_runner().invoke(args=["certificates", w.contest.code, "--out", str(out), "--section", "XS",
+    result = runner.invoke(args=["certificates", w.contest.code, "--out", str(out), "--section", "XS",
                                                 "--school", str(w.s3.id)])
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(out) as zf:
         assert [n.split("_", 1)[1] for n in zf.namelist()] == ["陈燚_三等奖.pdf"]
 
 
-def test_cli_errors_are_clear(world, app, tmp_path):
-    runner = app.test_cli_runner()
+def test_cli_errors_are_clear(runner, world, tmp_path):
     result = runner.invoke(args=["certificates", "NOPE", "--out", str(tmp_path / "x.pdf")])
     assert result.exit_code != 0 and "没有代码为 NOPE 的赛事" in result.output
     result = runner.invoke(args=["certificates", world.contest.code, "--out", str(tmp_path / "x.pdf"), "--section", "ZZ"])

@@ -7,9 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
-from .cli import contest_by_code
 from flask import Flask
+from flask_babel import gettext as _
+
+from ..services import exports
+from ..web.templating import localtime
+from .doorway import contest_by_code
 
 
 def _write(out: Path, data: bytes) -> None:
@@ -17,19 +20,17 @@ def _write(out: Path, data: bytes) -> None:
     tmp = out.with_name(out.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(out)
-    click.echo(f"已写入 {out} ({len(data):,} 字节)")
+    click.echo(_("Written %(path)s (%(size)s bytes)", path=out, size=format(len(data), ",")))
 
 
 def _suffix(out: Path, allowed: tuple[str, ...]) -> str:
     suffix = out.suffix.lower()
     if suffix not in allowed:
-        raise click.ClickException(f"文件扩展名须为 {' 或 '.join(allowed)} (the file must end in {' or '.join(allowed)}).")
+        raise click.ClickException(_("The file must end in %(suffixes)s.", suffixes=_(" or ").join(allowed)))
     return suffix
 
 
 def register(app: Flask) -> None:
-    from .services import exports
-
     @app.cli.command("export-nominations")
     @click.argument("contest")
     @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -39,7 +40,7 @@ def register(app: Flask) -> None:
         c = contest_by_code(contest)
         suffix = _suffix(out, (".xlsx", ".csv"))
         data = exports.nomination_workbook(c) if suffix == ".xlsx" else exports.nomination_csv(c)
-        click.echo(f"推荐项目 {len(exports.nominated_results(c))} 项")
+        click.echo(_("%(n)d nominated entries", n=len(exports.nominated_results(c))))
         _write(out, data)
 
     @app.cli.command("export-results")
@@ -57,8 +58,6 @@ def register(app: Flask) -> None:
                   help=".xlsx (one sheet per round and rubric) or .pdf (one part per judge, signed)")
     def export_scores(contest: str, out: Path):
         """Judges' score sheets for the archive as .xlsx or a printable .pdf."""
-        from .web.templating import localtime
-
         c = contest_by_code(contest)
         suffix = _suffix(out, (".xlsx", ".pdf"))
         if suffix == ".xlsx":
@@ -75,7 +74,7 @@ def register(app: Flask) -> None:
         c = contest_by_code(contest)
         _suffix(out, (".zip",))
         total = len(exports.nominated_results(c))
-        with click.progressbar(length=total, label="打包材料") as bar:
+        with click.progressbar(length=total, label=_("Packing the materials")) as bar:
             done = [0]
 
             def progress(n: int, _total: int) -> None:
@@ -84,6 +83,7 @@ def register(app: Flask) -> None:
 
             with app.test_request_context():
                 summary = exports.write_bundle(c, out, progress=progress)
-        click.echo(f"已写入 {out}：{summary.entries} 个项目，{summary.files} 个文件，申报书 {summary.forms} 份")
+        click.echo(_("Written %(path)s: %(entries)d entries, %(files)d files, %(forms)d application forms", path=out,
+                     entries=summary.entries, files=summary.files, forms=summary.forms))
         for missing in summary.missing:
-            click.echo(f"缺失文件：{missing}", err=True)
+            click.echo(_("Missing file: %(name)s", name=missing), err=True)

@@ -6,10 +6,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .extensions import db
-from .services import ServiceError
-from .services import judging
-from .cli import contest_by_code
+from ..services import judging
+from .doorway import contest_by_code, transaction
 
 
 def register(app) -> None:
@@ -50,14 +48,10 @@ def _assign(contest_code: str, round_number: int | None, seed: int, publish: boo
             bar.update(step - shown[0], STEPS[step - 1])
             shown[0] = step
 
-        try:
+        with transaction():
             plan = judging.run_plan(rnd, seed=seed, actor=None, report=report)
             pending = any(not a.published for a in judging.round_assignments(rnd))
             published = judging.publish(rnd, actor=None) if publish and pending else 0
-        except ServiceError as exc:
-            db.session.rollback()
-            raise click.ClickException(exc.message) from None
-    db.session.commit()
     _summary(rnd, plan, published, publish)
 
 

@@ -8,10 +8,10 @@ from competition.models import Assignment
 from tests import factories_judging as fj
 
 
-def test_assign_judges_command_plans_publishes_and_summarises(app, world):
+def test_assign_judges_command_plans_publishes_and_summarises(runner, world):
     fj.judging_world(world)
     code = world.contest.code
-    result = app.test_cli_runner().invoke(args=["assign-judges", code, "--seed", "4", "--publish"])
+    result = runner.invoke(args=["assign-judges", code, "--seed", "4", "--publish"])
     assert result.exit_code == 0, result.output
     out = result.output
     assert "第1轮 初评" in out and "工作量差" in out and "已连通" in out and "评委不足的作品：无" in out
@@ -20,13 +20,12 @@ def test_assign_judges_command_plans_publishes_and_summarises(app, world):
     rows = db.session.scalars(select(Assignment)).all()
     assert len(rows) == 30 and all(a.published for a in rows)
     # same seed, nothing new: runs again without error
-    again = app.test_cli_runner().invoke(args=["assign-judges", code, "--seed", "4", "--publish"])
+    again = runner.invoke(args=["assign-judges", code, "--seed", "4", "--publish"])
     assert again.exit_code == 0, again.output
 
 
-def test_assign_judges_command_errors_are_clear(app, world):
+def test_assign_judges_command_errors_are_clear(runner, world):
     fj.judging_world(world)
-    runner = app.test_cli_runner()
     result = runner.invoke(args=["assign-judges", "NOPE"])
     assert result.exit_code != 0 and "没有代码为 NOPE 的赛事" in result.output
     result = runner.invoke(args=["assign-judges", world.contest.code, "--round", "7"])
