@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from competition.domain.login_throttle import delay_seconds
 from competition.models import LoginThrottle, utcnow
 from tests.factories import PASSWORD
 
@@ -32,13 +31,6 @@ def answer_of(resp):
     """Status and page of a refused login without what differs anyway (the typed name)."""
     html = resp.get_data(as_text=True).replace('value="teacher1"', "").replace('value="nobody"', "")
     return resp.status_code, re.sub(r'name="csrf_token"[^>]*>', "", html)
-
-
-def test_delay_doubles_from_the_fifth_failure_up_to_the_cap():
-    delays = [delay_seconds(n, free=5, base=1, cap=900) for n in range(1, 18)]
-    assert delays[:4] == [0, 0, 0, 0]
-    assert delays[4:10] == [1, 2, 4, 8, 16, 32]
-    assert delays[-1] == 900 and delay_seconds(10_000, free=5, base=1, cap=900) == 900
 
 
 def test_unknown_wrong_and_throttled_get_one_answer(client, world, monkeypatch):
