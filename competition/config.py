@@ -33,8 +33,16 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCK_SECONDS = 300
+    # Failed logins per (account name, client address): after LOGIN_THROTTLE_FREE_FAILURES the
+    # pair waits BASE seconds, doubling with each further failure up to MAX; a pair quiet for
+    # FORGET seconds starts again.
+    LOGIN_THROTTLE_FREE_FAILURES = 5
+    LOGIN_THROTTLE_BASE_SECONDS = 1
+    LOGIN_THROTTLE_MAX_SECONDS = 15 * 60
+    LOGIN_THROTTLE_FORGET_SECONDS = 24 * 3600
+    # Ceilings over all addresses together (a botnet has many), per minute.
+    LOGIN_GLOBAL_PER_MINUTE = 300
+    VERIFY_GLOBAL_PER_MINUTE = 600
     REDIS_URL: str | None = None  # background jobs use RQ when set, else run in-process
     # Remove what interrupted uploads left behind at most this often (seconds), from whichever web
     # process or worker gets there first (competition/maintenance.py); 0 turns it off. Unset: an

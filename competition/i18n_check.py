@@ -1,6 +1,7 @@
 """Which source strings the zh_CN catalog lacks: `python -m competition.i18n_check` prints them."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -53,6 +54,31 @@ def unused() -> dict[str, str]:
     return out
 
 
+# Chinese text uses Chinese punctuation: an ASCII : , ( ) ; ? ! right after or before a Chinese
+# character (or full-width punctuation) is a slip ("评委: 21" is "评委：21").
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_ASCII_PUNCT = re.compile(rf"(?<=[{_CJK}])\s*[:,();?!]|[:,();?!]\s*(?=[{_CJK}])")
+# What is not prose: placeholders, {fields}, URLs, and [..] samples of list syntax ([一等奖, 0.1]).
+_NOT_PROSE = re.compile(r"%\(\w+\)[sd]|%[sd]|\{[^}]*\}|[a-z]+://\S+|\[[^\]]*\]")
+
+
+def ascii_punctuation(msgstr: str) -> list[str]:
+    """The ASCII punctuation marks of `msgstr` that touch Chinese text (with their neighbours)."""
+    text = _NOT_PROSE.sub("\x00", msgstr)
+    return [text[max(m.start() - 2, 0):m.end() + 2].replace("\x00", "…") for m in _ASCII_PUNCT.finditer(text)]
+
+
+def bad_punctuation(catalog=None) -> dict[str, list[str]]:
+    """msgid -> the ASCII punctuation its msgstr has in Chinese text."""
+    out = {}
+    for message in catalog if catalog is not None else merged_catalog():
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        found = [hit for s in strings if s for hit in ascii_punctuation(s)]
+        if message.id and found:
+            out[message.id if isinstance(message.id, str) else message.id[0]] = found
+    return out
+
+
 def main() -> int:
     gaps = missing()
     for msgid, where in sorted(gaps.items(), key=lambda kv: kv[1][0]):
@@ -60,8 +86,11 @@ def main() -> int:
     stale = unused()
     for msgid, part in sorted(stale.items(), key=lambda kv: kv[1]):
         print(f"unused in {part}\t{msgid!r}")
-    print(f"{len(gaps)} untranslated, {len(stale)} unused", file=sys.stderr)
-    return 1 if gaps or stale else 0
+    punct = bad_punctuation()
+    for msgid, hits in sorted(punct.items()):
+        print(f"ASCII punctuation in Chinese text {hits}\t{msgid!r}")
+    print(f"{len(gaps)} untranslated, {len(stale)} unused, {len(punct)} with ASCII punctuation", file=sys.stderr)
+    return 1 if gaps or stale or punct else 0
 
 
 if __name__ == "__main__":

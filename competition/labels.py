@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "contest.update": _l("Contest changed"),
     "contest.settings": _l("Contest settings changed"),
     "contest.state": _l("Contest state changed"),
+    "contest.tie_break": _l("Tie-break rule changed"),
     "entry.create": _l("Entry created"),
     "entry.update": _l("Entry changed"),
     "entry.import": _l("Entry imported"),

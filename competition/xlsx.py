@@ -6,11 +6,17 @@ carriage return gets a leading apostrophe, so Excel, WPS and LibreOffice show it
 never run it. Real numbers (scores, ranks) stay numbers. `safe_text` also drops the characters a
 workbook cannot hold (controls, noncharacters: `domain.characters.printable`), so text stored
 before the input checks existed never makes an export fail or Excel call the file damaged.
+
+Row heights: a spreadsheet program does not grow a row for wrapped text stored in the file
+(LibreOffice keeps the written or default height, so the lines of a cell run over the next rows
+when printed). `workbook_bytes`, which every writer ends with, sets each row's height from the
+line count of its wrapped cells (`fit_row_heights`).
 """
 from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -19,7 +25,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .domain.characters import printable
+from .domain.characters import printable, text_width
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FONT_NAME = "宋体"  # present on every Chinese Windows PC; WPS and LibreOffice map it too
@@ -67,7 +73,7 @@ def write_title(ws: Worksheet, row: int, text: str, ncols: int, *, size: float =
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
     cell = ws.cell(row=row, column=1, value=safe_text(text))
     cell.font = font(size, bold=True)
-    cell.alignment = Alignment(horizontal="center", vertical="center")
+    cell.alignment = WRAP_CENTER  # a long contest name wraps (and its row grows) instead of running off
     ws.row_dimensions[row].height = height
 
 
@@ -130,7 +136,67 @@ def print_setup(ws: Worksheet, *, landscape: bool = True, title_rows: str | None
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
+DEFAULT_WIDTH = 8.43  # columns without a width of their own (Excel's default)
+LINE_SPACING = 1.45  # line height of the CJK fonts Excel, WPS and LibreOffice print with, in em
+ROW_PADDING = 4.0  # points above and below the text
+MAX_ROW_HEIGHT = 409.0  # the largest height Excel accepts
+
+
+def text_columns(text: str, size: float = 10.5) -> float:
+    """Width of one line of text in column units (the width of a digit of the default 11 pt
+    font): a CJK character about 2, a Latin letter or digit about 1, scaled by the font size."""
+    return 2 * text_width(text) * size / 11
+
+
+def wrapped_lines(text: str, width: float, size: float = 10.5) -> int:
+    """How many lines `text` takes in a wrapping cell `width` columns wide: its own line breaks,
+    then each line broken where it is full (one column is kept for the cell's padding)."""
+    usable = max(width - 1.0, 1.0)
+    return sum(max(1, math.ceil(text_columns(line, size) / usable - 1e-9)) for line in text.split("\n"))
+
+
+def fit_row_heights(ws: Worksheet) -> None:
+    """Make every row tall enough for its wrapped cells; a height already set is only raised.
+
+    A cell merged over several columns counts their widths together; one merged over several
+    rows is left alone (header cells whose height the writer sets)."""
+    widths: dict[int, float] = {}
+
+    def width_of(col: int) -> float:
+        if col not in widths:
+            dim = ws.column_dimensions.get(get_column_letter(col))
+            widths[col] = dim.width if dim is not None and dim.customWidth else DEFAULT_WIDTH
+        return widths[col]
+
+    spans: dict[tuple[int, int], float | None] = {}
+    for merged in ws.merged_cells.ranges:
+        across = sum(width_of(c) for c in range(merged.min_col, merged.max_col + 1))
+        spans[(merged.min_row, merged.min_col)] = across if merged.min_row == merged.max_row else None
+        for r in range(merged.min_row, merged.max_row + 1):
+            for c in range(merged.min_col, merged.max_col + 1):
+                spans.setdefault((r, c), None)
+    needed: dict[int, float] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+                continue
+            width = spans.get((cell.row, cell.column), width_of(cell.column))
+            if width is None:
+                continue
+            size = float(cell.font.sz or 11) if cell.font else 11.0
+            lines = wrapped_lines(cell.value, width, size)
+            height = lines * size * LINE_SPACING + ROW_PADDING
+            needed[cell.row] = max(needed.get(cell.row, 0.0), height)
+    for r, height in needed.items():
+        dim = ws.row_dimensions[r]
+        if dim.height is None or dim.height < height:
+            dim.height = round(min(height, MAX_ROW_HEIGHT), 1)
+
+
 def workbook_bytes(wb: Workbook) -> bytes:
+    """The saved workbook, every sheet's row heights fitted to its wrapped text first."""
+    for ws in wb.worksheets:
+        fit_row_heights(ws)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

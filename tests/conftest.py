@@ -111,7 +111,6 @@ def make_test_config(tmp_root: Path, database_url: str, **overrides) -> dict:
         "EXPORT_FOLDER": str(tmp_root / "exports"),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
-        "LOGIN_MAX_FAILURES": 5,
         "SERVER_NAME": None,
     }
     config.update(overrides)

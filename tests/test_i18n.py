@@ -79,3 +79,20 @@ def test_organizer_text_has_no_technical_names() -> None:
     """PUBLIC_BASE_URL, flask import-contest, criterion:代码 are said in Chinese for an organizer."""
     found = organizer_ascii_words()
     assert not found, found
+
+
+def test_chinese_text_uses_chinese_punctuation() -> None:
+    from babel.messages.catalog import Catalog
+
+    from competition.i18n_check import bad_punctuation
+
+    catalog = Catalog(locale="zh_CN")
+    bad = {"Judges: %(n)d": "评委: %(n)d", "a, b": "创新性,科学性", "(note)": "备注(可选)",
+           "Really?": "确定删除吗?", "Done!": "已保存!", "x; y": "已保存;请继续"}
+    good = {"Opens at %(time)s": "%(time)s 开始，10:30 截止", "Name: %(name)s, %(n)d": "姓名：%(name)s，%(n)d",
+            "See the link": "详见 https://example.org/a,b:c", "level": "例如 [一等奖, 0.1]",
+            "fields": "可用字段：{year}, {seq:04d}", "ascii": "PDF (A4, 300 dpi)"}
+    for msgid, msgstr in {**bad, **good}.items():
+        catalog.add(msgid, msgstr)
+    assert set(bad_punctuation(catalog)) == set(bad)
+    assert bad_punctuation() == {}, "Chinese text with ASCII punctuation (use ：，（）；？！)"

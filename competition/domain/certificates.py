@@ -27,11 +27,11 @@ from __future__ import annotations
 import math
 import re
 import string
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from .characters import identity, printable, text_width
 from .numbering import format_number
 
 KINDS = ("student", "team", "group", "author", "adviser", "school", "district")
@@ -285,19 +285,6 @@ def contest_heading(full_name: str, edition: int | None) -> str:
 
 # --- fitting text into its box -------------------------------------------------------------
 
-def text_width(text: str) -> float:
-    """Width in em of the text in a CJK font: wide characters 1, others about half."""
-    width = 0.0
-    for ch in text:
-        if unicodedata.east_asian_width(ch) in ("W", "F"):
-            width += 1.0
-        elif ch.isspace():
-            width += 0.3
-        else:
-            width += 0.56
-    return width
-
-
 def fit_step(text: str, *, em_per_line: float, max_lines: int, scales: Sequence[float]) -> int:
     """The first of `scales` (largest first) at which `text` fits in `max_lines` lines of
     `em_per_line` em (measured at scale 1); the last scale (wrapping further) when none does."""
@@ -314,6 +301,9 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 def file_name(number: str, name: str, award: str) -> str:
-    """`<number>_<name>_<award>.pdf`, safe on Windows and in zip files."""
-    parts = [_UNSAFE.sub("-", p).strip(" .") for p in (number, name[:40], award)]
+    """`<number>_<name>_<award>.pdf`, safe on Windows and in zip files: no control, line
+    break, noncharacter, invisible or direction mark (old stored names may hold them)."""
+    parts = [_UNSAFE.sub("-", identity(printable(p, multiline=False))).strip(" .")
+             for p in (number, name, award)]
+    parts[1] = parts[1][:40].strip(" .")
     return "_".join(p for p in parts if p) + ".pdf"

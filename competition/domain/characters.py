@@ -71,3 +71,16 @@ def identity(text: str) -> str:
 def without_direction_marks(text: str) -> str:
     """Free text (titles, abstracts, file names) with no bidi override that reorders it."""
     return DIRECTION.sub("", text)
+
+
+def text_width(text: str) -> float:
+    """Width in em of the text in a CJK font: wide characters 1, others about half."""
+    width = 0.0
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in ("W", "F"):
+            width += 1.0
+        elif ch.isspace():
+            width += 0.3
+        else:
+            width += 0.56
+    return width

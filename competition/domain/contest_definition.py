@@ -5,9 +5,11 @@ problem found, each naming where it is (e.g. "sections[1].materials[0]").
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from .certificates import KINDS as CERTIFICATE_KINDS
 from .numbering import pattern_error
 from .text import N_, Message
 
@@ -155,7 +157,15 @@ class _Reader:
             return None
 
 
-def parse_definition(data: dict) -> ContestDefinition:
+def number_values(year: int, code: str, section_codes: Sequence[str]) -> dict[str, list]:
+    """What a number pattern's fields can hold in this contest (see numbering.longest_number)."""
+    return {"year": [year], "contest": [code], "section": list(section_codes) or [""],
+            "stage": ["", *STAGES], "kind": [*SECTION_KINDS, *CERTIFICATE_KINDS]}
+
+
+def parse_definition(data: dict, number_limits: Mapping[str, int] | None = None) -> ContestDefinition:
+    """``number_limits``: the longest number each *number_pattern setting may produce (the
+    database column's length)."""
     r = _Reader()
     if not isinstance(data, dict):
         raise DefinitionError([Message(N_("The contest definition must be a mapping of fields."))])
@@ -194,12 +204,6 @@ def parse_definition(data: dict) -> ContestDefinition:
         and definition.submission_opens_at >= definition.submission_closes_at
     ):
         r.problem("windows", N_("submissions must open before they close"))
-    for key in ("number_pattern", "entry_number_pattern"):
-        pattern = definition.settings.get(key)
-        if pattern is not None:
-            err = pattern_error(str(pattern))
-            if err:
-                r.problems.append(Message(err.template, err.params, where=f"settings.{key}"))
     levels = definition.settings.get("award_levels")
     if levels is not None:
         try:
@@ -214,6 +218,14 @@ def parse_definition(data: dict) -> ContestDefinition:
         definition.sections.append(_section(r, raw, f"sections[{i}]", seen_codes))
     if not definition.sections:
         r.problem("contest.sections", N_("a contest needs at least one section"))
+    values = number_values(definition.year, definition.code, [sd.code for sd in definition.sections])
+    for key in ("number_pattern", "entry_number_pattern"):
+        pattern = definition.settings.get(key)
+        if pattern is not None:
+            err = pattern_error(str(pattern), values=values, setting=key,
+                                limit=(number_limits or {}).get(key))
+            if err:
+                r.problems.append(Message(err.template, err.params, where=f"settings.{key}"))
     for i, raw in enumerate(data.get("rounds") or []):
         definition.rounds.append(_round(r, raw, f"rounds[{i}]", seen_codes))
     numbers = [rd.number for rd in definition.rounds]

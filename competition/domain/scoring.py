@@ -26,8 +26,10 @@ not promoted (the ``final_round`` tie-break), and the per-round ``parts``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .text import N_, Message
 
@@ -55,29 +57,57 @@ class CriterionSpec:
     weight: float = 1.0
 
 
+class ScoreTextError(ValueError):
+    """The text is not a plain decimal score."""
+
+
+# ASCII digits only: \d would also take Arabic-Indic, Devanagari or mathematical digits.
+_SCORE_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?")
+# What a Chinese keyboard types in full-width mode; 。 is not a decimal point.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def parse_score_text(text: str) -> Decimal:
+    """"12", "12.5", " ３７．５ " -> Decimal; anything else (signs, exponents, "1_0", other
+    scripts' digits) raises ScoreTextError. "0.0" gives 0."""
+    plain = text.strip().translate(_FULL_WIDTH)
+    if not _SCORE_TEXT.fullmatch(plain):
+        raise ScoreTextError(text)
+    number = Decimal(plain)
+    return number if number else Decimal(0)
+
+
 def check_score(value: object, criterion: CriterionSpec) -> tuple[float | None, Message | None]:
     """Parse one raw score; (number, None) when valid, (None, problem) otherwise.
 
-    Blank (None or "") is (None, None): not scored yet, which a draft allows.
+    Blank (None or "") is (None, None): not scored yet, which a draft allows. Text goes through
+    :func:`parse_score_text`; a JSON number must be finite.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
-    if isinstance(value, bool):
-        return None, Message(ERR_NOT_A_NUMBER, {"name": criterion.name})
-    try:
-        number = float(value.strip() if isinstance(value, str) else value)
-    except (TypeError, ValueError):
-        return None, Message(ERR_NOT_A_NUMBER, {"name": criterion.name})
-    if not math.isfinite(number):
-        return None, Message(ERR_NOT_A_NUMBER, {"name": criterion.name})
+    not_a_number = None, Message(ERR_NOT_A_NUMBER, {"name": criterion.name})
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            number = Decimal(parse_score_text(text.removeprefix("-")))
+        except ScoreTextError:
+            return not_a_number
+        if text.startswith("-") and number:
+            return None, Message(ERR_TOO_LOW, {"name": criterion.name})
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            return not_a_number
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    else:
+        return not_a_number
     if number < 0:
         return None, Message(ERR_TOO_LOW, {"name": criterion.name})
-    if number > criterion.max_score:
+    if number > Decimal(repr(float(criterion.max_score))):
         return None, Message(ERR_TOO_HIGH, {"name": criterion.name,
                                             "max": format_score(criterion.max_score)})
-    if abs(round(number, DECIMALS) - number) > 1e-9:
+    if number != number.quantize(Decimal(1).scaleb(-DECIMALS)):
         return None, Message(ERR_DECIMALS, {"name": criterion.name})
-    return round(number, DECIMALS), None
+    return float(number) + 0.0, None  # + 0.0: a JSON -0.0 is stored as 0
 
 
 def parse_sheet(raw: Mapping[str, object], criteria: Sequence[CriterionSpec]

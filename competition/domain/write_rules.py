@@ -31,6 +31,8 @@ WRITES: dict[str, frozenset[str]] = {
     "review": frozenset({"preparing"}),
     # the rules the results are made by: award levels, quotas, ranking method, the definition
     "contest_rules": frozenset({"preparing", "ranking"}),
+    # the tie-break chain (决胜规则): read-only once the results are locked
+    "tie_break": frozenset({"preparing", "ranking"}),
     # rubrics of a round
     "rubric": frozenset({"preparing", "ranking"}),
     # rounds: plan, publish, close, promotion, re-judging, how rounds combine

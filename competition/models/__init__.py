@@ -16,7 +16,7 @@ from .contests import (
 from .entries import ENTRY_STATES, Adviser, Attachment, Entry, Student
 from .jobs import Job
 from .judging import Assignment, Conflict, RoundEntry, RoundJudge, ScoreSheet
-from .people import ROLES, District, School, User, UserRole
+from .people import ROLES, District, LoginThrottle, School, User, UserRole
 from .results import Certificate, Objection, Result
 from .review import EntryNumberCounter
 
@@ -25,5 +25,5 @@ __all__ = [
     "CertificateAsset", "CertificateRevision", "EntryNumberCounter", "PasswordReset",
     "Conflict", "Contest", "Job", "Criterion", "DEFAULT_SETTINGS", "District", "ENTRY_STATES", "Entry",
     "MaterialRequirement", "Objection", "ROLES", "Result", "Round", "RoundEntry", "RoundJudge",
-    "Rubric", "School", "ScoreSheet", "Section", "Student", "User", "UserRole", "utcnow",
+    "LoginThrottle", "Rubric", "School", "ScoreSheet", "Section", "Student", "User", "UserRole", "utcnow",
 ]

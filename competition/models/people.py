@@ -64,8 +64,6 @@ class User(UserMixin, Base):
     # Changing it logs out every session of the account (password change, reset).
     session_token: Mapped[str] = mapped_column(String(64))
     must_change_password: Mapped[bool] = mapped_column(default=False)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -102,3 +100,16 @@ class User(UserMixin, Base):
         if self.district_id is not None:
             return self.district_id
         return self.school.district_id if self.school else None
+
+
+class LoginThrottle(Base):
+    """Failed logins of one (account name, client address) pair; the name need not exist."""
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("username", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(150))  # lower-cased as typed
+    address: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    blocked_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -2,20 +2,39 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import User, utcnow
+from ..domain.login_throttle import delay_seconds
+from ..models import LoginThrottle, User, utcnow
 from . import ServiceError, audit
 
 _hasher = PasswordHasher()
 # Verified when the account does not exist, so both paths cost the same time.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """LOGIN_THROTTLE_* settings: free failures, first delay, cap, when a quiet pair is forgotten."""
+    free: int = 5
+    base_seconds: float = 1
+    max_seconds: float = 900
+    forget_seconds: float = 86400
+
+    @classmethod
+    def from_config(cls, config) -> "Throttle":
+        return cls(free=int(config["LOGIN_THROTTLE_FREE_FAILURES"]),
+                   base_seconds=float(config["LOGIN_THROTTLE_BASE_SECONDS"]),
+                   max_seconds=float(config["LOGIN_THROTTLE_MAX_SECONDS"]),
+                   forget_seconds=float(config["LOGIN_THROTTLE_FORGET_SECONDS"]))
 
 
 def hash_password(password: str) -> str:
@@ -60,34 +79,73 @@ def create_user(*, username: str, password: str, name: str, roles, actor=None, *
     return user
 
 
-def authenticate(username: str, password: str, *, max_failures: int, lock_seconds: int) -> User:
-    """Return the user or raise one message that never reveals whether the account exists."""
+def _throttle_row(name: str, address: str) -> LoginThrottle | None:
+    return db.session.scalar(select(LoginThrottle).where(
+        LoginThrottle.username == name, LoginThrottle.address == address))
+
+
+def _record_failure(name: str, address: str, now, throttle: Throttle) -> None:
+    row = _throttle_row(name, address)
+    if row is None:
+        try:
+            with db.session.begin_nested():  # another worker may insert the same pair first
+                row = LoginThrottle(username=name, address=address, failures=0, last_failure_at=now)
+                db.session.add(row)
+        except IntegrityError:
+            row = _throttle_row(name, address)
+    if row.last_failure_at < now - timedelta(seconds=throttle.forget_seconds):
+        row.failures = 0
+    row.failures += 1
+    row.last_failure_at = now
+    wait = delay_seconds(row.failures, free=throttle.free, base=throttle.base_seconds, cap=throttle.max_seconds)
+    row.blocked_until = now + timedelta(seconds=wait) if wait else None
+    # Pairs quiet for a long time are forgotten, so guessed names do not pile up.
+    db.session.execute(delete(LoginThrottle).where(
+        LoginThrottle.last_failure_at < now - timedelta(seconds=throttle.forget_seconds)))
+    db.session.flush()
+
+
+def clear_throttle(username: str) -> None:
+    """Forget the failed logins of an account name from every address (organizer's reset)."""
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.username == _throttle_name(username)))
+
+
+def _throttle_name(username: str) -> str:
+    return (username or "").strip().lower()[:150]
+
+
+def authenticate(username: str, password: str, *, address: str, throttle: Throttle) -> User:
+    """Return the user or raise one message for an unknown account, a wrong password and a
+    throttled (name, address) pair alike, so none of them tells that an account exists.
+
+    Failures count per pair: a stranger elsewhere guessing the organizer's password slows only
+    himself."""
     generic = _("Wrong username or password.")
-    user = find_user(username)
+    name, address = _throttle_name(username), (address or "")[:64]
     now = utcnow()
+    row = _throttle_row(name, address)
+    if row is not None and row.blocked_until and row.blocked_until > now:
+        _hasher.verify(_DUMMY_HASH, "not-a-real-password")  # the same cost as a real check
+        raise ServiceError(generic)
+    user = find_user(username)
     if user is None:
         try:
             _hasher.verify(_DUMMY_HASH, password or "x")
         except VerificationError:
             pass
+        _record_failure(name, address, now, throttle)
         raise ServiceError(generic)
-    if user.locked_until and user.locked_until > now:
-        raise ServiceError(_("Too many failed attempts. Please try again in a few minutes."))
     try:
         _hasher.verify(user.password_hash, password or "")
     except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + timedelta(seconds=lock_seconds)
-            user.failed_logins = 0
-        db.session.flush()
-        raise ServiceError(generic)
+        _record_failure(name, address, now, throttle)
+        raise ServiceError(generic) from None
     if not user.active:
         raise ServiceError(generic)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    if row is not None:
+        db.session.delete(row)
     user.last_login_at = now
     db.session.flush()
     return user

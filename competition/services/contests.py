@@ -9,13 +9,14 @@ import yaml
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..domain.contest_definition import ContestDefinition, DefinitionError, parse_definition
+from ..domain.contest_definition import ContestDefinition, DefinitionError, number_values, parse_definition
 from ..domain.numbering import pattern_error
 from ..domain.states import contest_transition_error
 from ..extensions import db
 from ..messages import translate
 from ..models import (
     Assignment,
+    Certificate,
     Contest,
     Criterion,
     Entry,
@@ -30,6 +31,12 @@ from ..timeutil import local_to_utc, utc_to_local
 from . import ServiceError, audit, write_guard
 
 
+def number_limits() -> dict[str, int]:
+    """The length of the column each number pattern fills (a longer number cannot be stored)."""
+    return {"number_pattern": Certificate.__table__.c.number.type.length,
+            "entry_number_pattern": Entry.__table__.c.number.type.length}
+
+
 def load_definition_text(text: str) -> ContestDefinition:
     """Parse YAML text; every problem is reported in one ServiceError."""
     try:
@@ -39,7 +46,7 @@ def load_definition_text(text: str) -> ContestDefinition:
         line = mark.line + 1 if mark else "?"
         raise ServiceError(_("The file is not valid YAML (line %(line)s).", line=line)) from None
     try:
-        return parse_definition(data)
+        return parse_definition(data, number_limits())
     except DefinitionError as exc:
         raise ServiceError("\n".join(translate(p) for p in exc.problems)) from None
 
@@ -240,7 +247,7 @@ def create_from_template(template: str, basics: dict, *, actor=None) -> Contest:
 
 def _parse(data: dict) -> ContestDefinition:
     try:
-        return parse_definition(data)
+        return parse_definition(data, number_limits())
     except DefinitionError as exc:
         raise ServiceError("\n".join(translate(p) for p in exc.problems)) from None
 
@@ -378,9 +385,12 @@ def update_settings(contest: Contest, values: dict, *, actor=None) -> Contest:
     problems: list[tuple[str, str]] = []
     columns = {k: v for k, v in values.items() if k not in SETTINGS_FORM_KEYS}
     settings = {k: v for k, v in values.items() if k in SETTINGS_FORM_KEYS}
+    values_of = number_values(columns.get("year", contest.year), contest.code, [s.code for s in contest.sections])
+    labels = {"number_pattern": _("Certificate number pattern"), "entry_number_pattern": _("Entry number pattern")}
     for key in ("number_pattern", "entry_number_pattern"):
         if key in settings:
-            err = pattern_error(str(settings[key]))
+            err = pattern_error(str(settings[key]), values=values_of, limit=number_limits()[key],
+                                setting=labels[key])
             if err:
                 problems.append((key, translate(err)))
     if "award_levels" in settings:

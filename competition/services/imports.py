@@ -33,7 +33,6 @@ form land on "already confirmed (n created …)" instead of a 404 and import not
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import secrets
@@ -48,6 +47,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import xlsx
 from ..domain.characters import describe, first_illegal
 from ..domain.school_matching import KnownSchool, SchoolIndex
 from ..domain.text import phone_valid
@@ -925,26 +925,17 @@ def credentials_workbook(credentials: list[Credential], *, title: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "初始密码"
-    ws.append([title])
+    ws.append([xlsx.safe_text(title)])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(["用户名", "初始密码", "姓名", "学校/单位", "手机"])
     for c in credentials:
-        ws.append([_cell(c.username), _cell(c.password), _cell(c.name), _cell(c.where), _cell(c.phone)])
+        ws.append([xlsx.safe_text(v) for v in (c.username, c.password, c.name, c.where, c.phone)])
     ws.append([])
     ws.append(["首次登录后系统会要求修改密码。请妥善保管本表，分发后删除。"])
     for col, width in zip("ABCDE", (18, 14, 12, 30, 16), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A3"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _cell(value):
-    """Text that a spreadsheet would run as a formula gets an apostrophe (formula injection)."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
+    return xlsx.workbook_bytes(wb)
 
 
 # ------------------------------------------------------------------ keeping the upload

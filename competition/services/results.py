@@ -34,6 +34,7 @@ from sqlalchemy import delete, func, insert, select, update
 
 from ..domain import awards as award_rules
 from ..domain import nominations as nomination_rules
+from ..domain import tie_break as tie_break_rules
 from ..domain.explain import Names, decode, encode
 from ..domain.ranking import METHODS, combine_rounds, rank
 from ..domain.text import N_, Message
@@ -57,6 +58,7 @@ from ..models.contests import EXCELLENCE_AWARD
 from ..models.results import NO_AWARD, RankingRun, TieDecision
 from ..timeutil import local_to_utc, utc_to_local
 from . import ServiceError, audit, write_guard
+from . import tie_break as tie_break_service
 from .contests import change_state
 
 GROUP_FIELDS = ("section", "stage", "subject", "is_team")
@@ -265,24 +267,12 @@ def _check_can_rank(contest: Contest) -> None:
 
 def _tie_chain(contest: Contest) -> list[tuple[str, Message]]:
     """(key, label) of every link of the ``tie_break`` setting."""
+    names = tie_break_service.criterion_names(contest)
     chain = []
-    for key in contest.setting("tie_break") or []:
-        if key.startswith("criterion:"):
-            code = key.split(":", 1)[1]
-            name = db.session.scalar(
-                select(Criterion.name).join(Rubric, Rubric.id == Criterion.rubric_id)
-                .join(Round, Round.id == Rubric.round_id)
-                .where(Round.contest_id == contest.id, (Criterion.code == code) | (Criterion.name == code))
-                .limit(1))
-            chain.append((key, Message(N_("%(criterion)s score"), {"criterion": name or code})))
-        elif key == "n_judges":
-            chain.append((key, Message(N_("number of judges"))))
-        elif key == "final_round":
-            chain.append((key, Message(N_("final-round score"))))
-        elif key in ("raw_sum", "total"):
-            chain.append((key, Message(N_("sum of all scores"))))
-        else:
+    for key in tie_break_service.current(contest):
+        if tie_break_rules.criterion_ref(key) is None and key not in tie_break_rules.STEPS:
             raise ServiceError(_("Unknown tie-break %(key)s in the contest settings.", key=key))
+        chain.append((key, tie_break_rules.label(key, names)))
     return chain
 
 

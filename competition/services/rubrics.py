@@ -279,9 +279,9 @@ def check(contest: Contest, rnd: Round, section: Section | None, rubric: Rubric 
             seen_names[_norm(cname)] = i
         if old is not None and cname and cname != old.name and old.name in refs and old.code not in refs:
             problems[(i, "name")] = _(
-                "The tie-break setting names this criterion by its name (criterion:%(old)s); renamed, the "
-                "tie-break would no longer find it. Change the tie-break to criterion:%(code)s in the contest "
-                "definition first, then rename.", old=old.name, code=old.code)
+                "The tie-break rule names this criterion by its name (%(old)s); renamed, the tie-break would "
+                "no longer find it. Save the tie-break rule once in the contest settings (it then keeps the "
+                "criterion whatever its name), then rename.", old=old.name)
 
         max_score, err = _number(row.max_score, low_exclusive=0, high=MAX_SCORE)
         if err:

@@ -340,7 +340,6 @@ def use_reset(token: str, new_password: str, *, min_length: int = 8) -> User:
     accounts.set_password(user, new_password, actor=user, min_length=min_length, reason="reset link")
     reset.used_at = utcnow()
     _revoke_resets(user)
-    user.failed_logins = 0
-    user.locked_until = None
+    accounts.clear_throttle(user.username)
     db.session.flush()
     return user

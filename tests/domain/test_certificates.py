@@ -135,3 +135,12 @@ def test_fit_step_shrinks_long_text_first_then_wraps():
 def test_file_names_are_safe():
     assert rules.file_name("2026-HB-XS-0001", "张喆", "一等奖") == "2026-HB-XS-0001_张喆_一等奖.pdf"
     assert rules.file_name("2026/HB", 'a:b*"c', "二等奖") == "2026-HB_a-b-c_二等奖.pdf"
+
+
+def test_file_names_drop_what_old_stored_names_hold():
+    """Names stored before the input checks: C0/C1 controls, noncharacters, bidi override,
+    zero-width space, a line break; and a 2,000-character name."""
+    name = "张\x1b\x08\x85喆\uffff\ufdd0\u202e\u200b\n同学"
+    assert rules.file_name("2026-HB-XS-0001", name, "一等奖\x9b") == "2026-HB-XS-0001_张喆 同学_一等奖.pdf"
+    long = rules.file_name("2026-HB-XS-0002", "\u202e" + "王" * 2000, "二等奖")
+    assert long == "2026-HB-XS-0002_" + "王" * 40 + "_二等奖.pdf"

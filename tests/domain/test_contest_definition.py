@@ -36,3 +36,19 @@ def test_a_section_can_refuse_teams_and_other_kinds_default_to_individual() -> N
     assert not parsed[first["code"]].team_allowed
     assert not parsed["HH"].team_allowed
     assert parsed["QT"].team_allowed  # a team size given means teams are meant
+
+
+def test_a_number_pattern_longer_than_its_column_is_refused_when_loading() -> None:
+    import pytest
+
+    from competition.domain.contest_definition import DefinitionError
+    from competition.domain.numbering import ERR_TOO_LONG
+    data = yaml.safe_load((CONTESTS / "film.yaml").read_text(encoding="utf-8"))
+    data.setdefault("settings", {})["number_pattern"] = "{year}-{seq:09d}{seq:09d}{seq:09d}{seq:09d}{seq:09d}{seq:09d}"
+    assert parse_definition(data, {"number_pattern": 60}).settings["number_pattern"]  # 4 + 1 + 6 x 9 = 59
+    data["settings"]["number_pattern"] += "XY"  # 61
+    with pytest.raises(DefinitionError) as exc:
+        parse_definition(data, {"number_pattern": 60})
+    (problem,) = exc.value.problems
+    assert problem.template == ERR_TOO_LONG and problem.where == "settings.number_pattern"
+    assert problem.params == {"setting": "number_pattern", "length": 61, "limit": 60}

@@ -105,3 +105,32 @@ def test_format_score():
     assert S.format_score(40.0) == "40"
     assert S.format_score(37.5) == "37.5"
     assert S.format_score(None) == ""
+
+
+@pytest.mark.parametrize("text", ["-0", "1e-400", "1_0", "1e1", "+20", "٣", "३", "𝟑", "12.", ".5", "1。5",
+                                  "nan", "inf", "0x1", "1 0", "", "-", "1.2.3", "12.5\x00"])
+def test_parse_score_text_refuses_anything_but_plain_decimal_digits(text):
+    with pytest.raises(S.ScoreTextError):
+        S.parse_score_text(text)
+    assert issubclass(S.ScoreTextError, ValueError)
+
+
+@pytest.mark.parametrize("text,expected", [("12", "12"), ("12.5", "12.5"), ("0.5", "0.5"), (" 37.5\n", "37.5"),
+                                           ("０", "0"), ("３７．５", "37.5"), ("\u3000２０\u3000", "20"),
+                                           ("0.0", "0"), ("00", "0"), ("007", "7")])
+def test_parse_score_text_accepts_ascii_and_full_width_digits(text, expected):
+    from decimal import Decimal
+    number = S.parse_score_text(text)
+    assert number == Decimal(expected) and str(number) == expected
+
+
+@pytest.mark.parametrize("text", ["1e-400", "1_0", "1e1", "+20", "٣", "३", "𝟑", "1。5"])
+def test_check_score_refuses_hostile_text_as_not_a_number(text):
+    assert S.check_score(text, RUBRIC[0]) == (None, Message(S.ERR_NOT_A_NUMBER, {"name": "创新性"}))
+
+
+def test_check_score_stores_minus_zero_as_zero():
+    for value in ("-0", "-0.0", "0.0", -0.0):
+        number, problem = S.check_score(value, RUBRIC[0])
+        assert problem is None and number == 0 and str(number) == "0.0" and S.format_score(number) == "0"
+    assert S.check_score("-5", RUBRIC[0])[1] == Message(S.ERR_TOO_LOW, {"name": "创新性"})

@@ -9,9 +9,9 @@ from competition.domain import write_rules as rules
 # once locked nothing the scores depend on moves; once final only the audited correction paths
 # and the provincial outcome.
 ALLOWED = {
-    "preparing": {"entry", "review", "contest_rules", "rubric", "round", "assignment", "score", "ranking",
+    "preparing": {"entry", "review", "contest_rules", "tie_break", "rubric", "round", "assignment", "score", "ranking",
                   "result_decision"},
-    "ranking": {"contest_rules", "rubric", "round", "assignment", "score", "ranking", "result_decision",
+    "ranking": {"contest_rules", "tie_break", "rubric", "round", "assignment", "score", "ranking", "result_decision",
                 "award_withdrawal"},
     "locked": {"result_decision", "award_withdrawal"},
     "published": {"objection", "award_withdrawal", "certificate", "certificate_correction"},

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from competition.models import Entry
 from competition.services import exports
+from competition import xlsx
 from competition.xlsx import safe_text
 from tests.factories_exports import JPG_BYTES, PDF_BYTES, build_ranked
 
@@ -27,6 +28,29 @@ def test_safe_text_neutralises_formulas_and_keeps_numbers():
         assert safe_text(prefix + "abc") == "'" + prefix + "abc"
     assert safe_text("校园雨水") == "校园雨水"
     assert safe_text(-1) == -1 and safe_text(88.5) == 88.5 and safe_text(None) is None
+
+
+def test_row_heights_follow_wrapped_lines():
+    # A CJK character is 2 columns wide, a digit 1 (at the 11 pt default); one column is padding.
+    assert xlsx.wrapped_lines("张小明", 7, size=11) == 1
+    assert xlsx.wrapped_lines("张小明李小红", 7, size=11) == 2
+    assert xlsx.wrapped_lines("张小明\n李小红\n欧阳子涵", 9, size=11) == 3
+    assert xlsx.wrapped_lines("13800000001", 14, size=11) == 1  # the 联系电话 column
+    assert xlsx.wrapped_lines("", 10) == 1
+
+    wb, ws = xlsx.new_workbook()
+    xlsx.write_title(ws, 1, "短标题", 2)  # its height (32) already suffices: kept
+    xlsx.write_rows(ws, 2, [["张小明\n李小红\n欧阳子涵", 1], ["王芳", 2]])
+    ws.merge_cells("A4:B4")
+    ws["A4"] = "科技辅导员科技教育创新成果" * 2
+    ws["A4"].alignment = xlsx.WRAP_LEFT
+    xlsx.set_widths(ws, [9, 8])
+    reread = load_workbook(io.BytesIO(xlsx.workbook_bytes(wb))).active
+    one_line = reread.row_dimensions[3].height
+    assert reread.row_dimensions[1].height == 32
+    assert one_line and reread.row_dimensions[2].height >= 3 * one_line - 8
+    # 26 CJK characters over the merged 17 columns: 52 / 16 -> 4 lines.
+    assert reread.row_dimensions[4].height >= 4 * one_line - 12
 
 
 def test_nomination_workbook_layout(ranked):

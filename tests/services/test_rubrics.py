@@ -159,7 +159,8 @@ def test_rename_of_a_criterion_the_tie_break_names_by_name_is_refused(world):
     f.db.session.flush()
     with pytest.raises(service.RubricInvalid) as err:
         _save(world, rnd, section, rubric, _rows(rubric, **{"0": {"name": "新颖性"}}))
-    assert "criterion:novelty" in err.value.fields[(0, "name")]
+    message = err.value.fields[(0, "name")]
+    assert "按名称引用了本评分项（创新性）" in message and "criterion:" not in message and "novelty" not in message
     f.db.session.rollback()
     contest.settings = {**(contest.settings or {}), "tie_break": ["criterion:novelty"]}
     f.db.session.flush()

@@ -102,6 +102,29 @@ def test_autosave_refuses_out_of_bounds_with_field_problem(world, jw, login_as):
     assert client.post(f"/judge/a/{a.id}/sheet", data="oops", content_type="application/json").status_code == 400
 
 
+@pytest.mark.parametrize("value", ["1e-400", "1_0", "1e1", "+20", "٣", "३", "𝟑", "1。5"])
+def test_autosave_refuses_hostile_score_text_and_stores_nothing(world, jw, login_as, value):
+    a = mine(world)[0]
+    c = ids(a)
+    client = login_as(world.judge2)
+    r = client.post(f"/judge/a/{a.id}/sheet", json={"version": 0, "scores": {c["novelty"]: value}})
+    assert r.status_code == 422 and r.json["problems"][c["novelty"]] == "创新性：请输入数字"
+    assert db.session.scalar(select(ScoreSheet)) is None
+
+
+def test_autosave_stores_minus_zero_as_zero_and_full_width_digits(world, jw, login_as):
+    a = mine(world)[0]
+    c = ids(a)
+    client = login_as(world.judge2)
+    r = client.post(f"/judge/a/{a.id}/sheet",
+                    json={"version": 0, "scores": {c["novelty"]: "-0", c["science"]: " ２５．５ "}})
+    assert r.status_code == 200 and r.json["scores"][c["novelty"]] == "0" and r.json["scores"][c["science"]] == "25.5"
+    db.session.expire_all()
+    assert db.session.scalar(select(ScoreSheet)).scores == {c["novelty"]: 0.0, c["science"]: 25.5}
+    html = client.get(f"/judge/a/{a.id}").get_data(as_text=True)
+    assert re.search(rf'name="score-{c["novelty"]}"[^>]*value="0"', html)
+
+
 def test_submit_locks_the_sheet(world, jw, login_as):
     a = mine(world)[0]
     client = login_as(world.judge2)

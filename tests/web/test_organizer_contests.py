@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
+import yaml
 from sqlalchemy import select
 
 from competition.models import Assignment, AuditEvent, Contest, RoundJudge, ScoreSheet
+from competition.services import ServiceError
 from competition.services import contests as service
 from tests import factories as f
 
@@ -274,3 +278,30 @@ def test_publishing_and_finalizing_go_through_the_results_page(world, login_as):
 def test_contest_list(world, login_as):
     html = login_as(world.organizer).get("/organizer/contests").get_data(as_text=True)
     assert "HB2026-CX" in html
+
+
+def test_edit_settings_refuses_a_number_pattern_longer_than_its_column(world, login_as):
+    client = login_as(world.organizer)
+    cid = world.contest.id
+    # 4 (year) + 4 x 9 (seq) + 1 = 41 characters, Entry.number holds 40
+    resp = client.post(f"/organizer/contests/{cid}/edit", data=_settings_form(
+        world.contest, entry_number_pattern="{year}{seq:09d}{seq:09d}{seq:09d}{seq:09d}X"))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert "项目编号格式：可生成的最长编号有 41 个字符，超过了数据库可存储的 40 个字符" in html
+    resp = client.post(f"/organizer/contests/{cid}/edit", data=_settings_form(
+        world.contest, number_pattern="{seq:300000000d}"))
+    assert resp.status_code == 400 and "编号格式中的宽度最大为 9。" in resp.get_data(as_text=True)
+    contest = f.db.session.get(Contest, cid)
+    assert contest.setting("entry_number_pattern") == "CX{year}-{section}-{seq:03d}"
+    assert contest.setting("number_pattern") == world.contest.setting("number_pattern")
+
+
+def test_loading_a_definition_refuses_a_number_pattern_too_long_for_the_column(world):
+    text = (Path(__file__).resolve().parents[2] / "competition" / "contests" / "film.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    data.setdefault("settings", {})["entry_number_pattern"] = "{contest}-{seq:09d}{seq:09d}{seq:09d}{seq:09d}"
+    with pytest.raises(ServiceError) as exc:
+        service.load_definition_text(yaml.safe_dump(data, allow_unicode=True))
+    length = len(data["code"]) + 1 + 36  # HB2026-YX: 9 + 1 + 4 x 9 = 46
+    assert f"entry_number_pattern：可生成的最长编号有 {length} 个字符，超过了数据库可存储的 40 个字符" in exc.value.message

@@ -170,6 +170,7 @@ RULES: dict[str, Rule] = {
     "organizer.contest_import": ORGANIZER,
     "organizer.contest_edit": Rule(allowed=ORG, body=form(name="改名")),
     "organizer.contest_definition": Rule(allowed=ORG, body=form(text="code: X\n")),
+    "organizer.contest_tie_break": Rule(allowed=ORG, body=form(**{"step-0": "n_judges", "action": "save"})),
     "organizer.contest_definition_check": Rule(allowed=ORG, body=form(text="code: X\n")),
     "organizer.contest_definition_download": ORGANIZER,
     "organizer.contest_state": Rule(allowed=ORG, args={"contest_id": "contest"}, body=form(target="closed")),

@@ -256,4 +256,5 @@ def test_overview_warns_about_a_tie_break_naming_no_criterion(world, login_as):
     contest = world.contest
     contest.settings = {**(contest.settings or {}), "tie_break": ["criterion:艺术性", "criterion:novelty"]}
     html = login_as(world.organizer).get(f"/organizer/contests/{contest.id}/rubrics").get_data(as_text=True)
-    assert "决胜规则引用了评分项 艺术性" in html and "创新性（novelty）" in html
+    assert "引用的评分项在本赛事的评分标准中已不存在" in html
+    assert "已不存在的评分项得分、创新性得分" in html and "novelty" not in html.split("<main", 1)[-1].split("<form", 1)[0]

@@ -38,6 +38,7 @@ WRITE_KINDS: dict[str, str | None] = {
     "organizer.export_bundle_start": None, "organizer.certificates_batch": None,
     "organizer.certificates_asset_upload": None, "organizer.certificates_asset_delete": None,
     "organizer.contest_definition": "contest_rules",
+    "organizer.contest_tie_break": "tie_break",
     "teacher.new_entry": "entry", "teacher.edit_entry": "entry", "teacher.upload": "entry",
     "teacher.delete_attachment": "entry", "teacher.submit_entry": "entry", "teacher.withdraw_entry": "entry",
     "teacher.delete_entry": "entry",

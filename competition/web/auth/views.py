@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from ...extensions import db, limiter
+from ...extensions import db, global_limit, limiter
 from ...services import ServiceError, accounts
 from ..forms import local_path
 from .forms import ChangePasswordForm, LoginForm
@@ -28,6 +28,7 @@ def seed_csrf() -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
+@global_limit("LOGIN_GLOBAL_PER_MINUTE", "login-global", methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -37,11 +38,11 @@ def login():
             user = accounts.authenticate(
                 form.username.data,
                 form.password.data,
-                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                lock_seconds=current_app.config["LOGIN_LOCK_SECONDS"],
+                address=request.remote_addr or "",
+                throttle=accounts.Throttle.from_config(current_app.config),
             )
         except ServiceError as exc:
-            db.session.commit()  # keep the failure count
+            db.session.commit()  # keep the pair's failure count
             flash(exc.message, "danger")
         else:
             db.session.commit()

@@ -146,6 +146,8 @@ FIELD_LABELS = {
     "entries": _l("Entries"),
     "components": _l("Separately judged groups"),
     "ties": _l("Ties"),
+    "tie_break": _l("Tie-break rule"),
+    "steps": _l("Tie-break steps"),
     "tie": _l("Tie"),
     "chosen": _l("Chosen"),
     "award": _l("Award"),

@@ -22,6 +22,8 @@ from ...models import Contest, utcnow
 from ...models.contests import EXCELLENCE_AWARD
 from ...services import ServiceError
 from ...services import contests as service
+from ...services import tie_break as tie_break_service
+from ...services import write_guard
 from ...timeutil import utc_to_local
 from ..downloads import send_download
 from .views import bp
@@ -342,8 +344,62 @@ def contest_edit(contest_id: int):
                 db.session.commit()
                 flash(_("Settings saved."), "success")
                 return redirect(url_for("organizer.contest", contest_id=contest.id))
-    return render_template("organizer/contest_edit.html", contest=contest, form=form), \
+    return render_template("organizer/contest_edit.html", contest=contest, form=form,
+                           **_tie_break_page(contest)), \
         400 if form.errors or (request.method == "POST" and form.levels.errors) else 200
+
+
+def _tie_break_page(contest: Contest, steps: list[str] | None = None, problems: list[str] | None = None) -> dict:
+    """What the 决胜规则 section of the settings page shows: the rows, the choices, why read-only."""
+    return {"tie_steps": tie_break_service.current(contest) if steps is None else steps,
+            "tie_options": tie_break_service.options(contest), "tie_problems": problems or [],
+            "tie_closed": write_guard.refusal(contest, "tie_break")}
+
+
+def _posted_steps() -> list[str]:
+    """The rows of the tie-break form in their order: position numbers, then the up/down button."""
+    rows = []
+    for i in range(40):
+        step = request.form.get(f"step-{i}")
+        if step is None:
+            break
+        order = (request.form.get(f"step-{i}-order") or "").strip()
+        rows.append([int(order) if order.isdigit() else i + 1, i, step.strip()])
+    action = request.form.get("action", "")
+    move, _sep, which = action.partition("-")
+    if move in ("up", "down") and which.isdigit() and int(which) < len(rows):
+        rows.sort(key=lambda r: (r[0], r[1]))
+        at = next(k for k, r in enumerate(rows) if r[1] == int(which))
+        other = at - 1 if move == "up" else at + 1
+        if 0 <= other < len(rows):
+            rows[at], rows[other] = rows[other], rows[at]
+        return [r[2] for r in rows if r[2]]
+    return [r[2] for r in sorted(rows, key=lambda r: (r[0], r[1])) if r[2]]
+
+
+@bp.route("/contests/<int:contest_id>/tie-break", methods=["POST"])
+def contest_tie_break(contest_id: int):
+    contest = db.get_or_404(Contest, contest_id)
+    form = PageForm()
+    steps = _posted_steps()
+    if not form.validate_on_submit():
+        problems = [_("The form expired. Nothing was saved; please try again.")]
+    elif request.form.get("action", "save") != "save":
+        problems = []  # a row moved: shown again, saved with the save button
+    else:
+        try:
+            tie_break_service.save(contest, steps, actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            problems = exc.message.split("\n")
+        else:
+            db.session.commit()
+            flash(_("The tie-break rule was saved."), "success")
+            return redirect(url_for("organizer.contest_edit", contest_id=contest.id, _anchor="tie-break"))
+    settings = SettingsForm(formdata=None)
+    _fill_settings_form(settings, contest)
+    return render_template("organizer/contest_edit.html", contest=contest, form=settings,
+                           **_tie_break_page(contest, steps, problems)), 400 if problems else 200
 
 
 @bp.route("/contests/<int:contest_id>/definition", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from ...extensions import db
 from ...models import Contest, Rubric
 from ...services import ServiceError
 from ...services import rubrics as service
+from ...services import tie_break as tie_break_service
 from .views import bp
 
 MAX_ROWS = service.MAX_CRITERIA + 10  # rows read from one form; more is not a rubric
@@ -104,7 +105,8 @@ def rubrics(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     return render_template("organizer/rubrics.html", contest=contest, rounds=service.overview(contest),
                            sources=service.copy_sources(contest), scale=service.full_scale,
-                           fmt=format_score, ties=service.tie_break_criteria(contest))
+                           fmt=format_score, tie_labels=tie_break_service.labels(contest),
+                           tie_lost=any(name is None for _ref, name in service.tie_break_criteria(contest)))
 
 
 @bp.route("/contests/<int:contest_id>/rounds/<int:number>/rubric", methods=["GET", "POST"])

@@ -10,7 +10,8 @@
 
 Anyone may open both, so they show only what the certificate itself prints (contest, name,
 school, project, award, date) and whether it is valid. Both are rate limited per address (the
-lookup more strictly) so codes and numbers cannot be enumerated.
+lookup more strictly) so codes and numbers cannot be enumerated, and both share one ceiling
+over all addresses (VERIFY_GLOBAL_PER_MINUTE).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from ..forms import PageForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from ...extensions import limiter
+from ...extensions import global_limit, limiter
 from ...services import certificates as service
 from .views import bp
 
@@ -45,6 +46,7 @@ class LookupForm(PageForm):
 
 @bp.route("/verify/<code>")
 @limiter.limit(VERIFY_LIMIT)
+@global_limit("VERIFY_GLOBAL_PER_MINUTE", "verify-global")
 def verify(code: str):
     cert, old_revision = service.find_by_code(code)
     if cert is None:
@@ -72,6 +74,7 @@ def _limited_answers_on_the_form(view):
 @bp.route("/verify", methods=["GET", "POST"])
 @_limited_answers_on_the_form
 @limiter.limit(LOOKUP_LIMIT, methods=["POST"], exempt_when=_both_fields_empty_or_missing)
+@global_limit("VERIFY_GLOBAL_PER_MINUTE", "verify-global", methods=["POST"])
 def verify_lookup():
     form = LookupForm()
     found = None
