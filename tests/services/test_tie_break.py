@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from competition.extensions import db
 from competition.models import AuditEvent
 from competition.services import ServiceError, write_guard
 from competition.services import results as results_svc
