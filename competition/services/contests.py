@@ -404,7 +404,7 @@ def update_settings(contest: Contest, values: dict, *, actor=None) -> Contest:
         problems.append(("nomination_stage_shares", _("The stage shares add up to more than 100 percent.")))
     problems += window_problems(columns)
     nominated = settings.get("nomination_levels") or []
-    names = [n for n, _s in settings.get("award_levels", contest.setting("award_levels") or [])]
+    names = [n for n, _s in settings.get("award_levels", contest.settings_view.award_levels)]
     unknown = [n for n in nominated if n not in names]
     if unknown and names:
         problems.append(("nomination_levels", _(

@@ -86,7 +86,7 @@ def progress(rnd: Round, now: datetime) -> RoundProgress:
     k = round_k(rnd)
     closes = contest.judging_closes_at
     late = closes is not None and now > closes
-    group_by = contest.setting("ranking_group_by") or ["section", "stage"]
+    group_by = contest.settings_view.ranking_group_by
     judges = {rj.judge_id: JudgeProgress(rj.judge, rj.pool) for rj in round_judges(rnd)}
     entries = {e.id: EntryProgress(e, group_label(e, group_by), k=k) for e in round_entries(rnd)}
     for a in round_assignments(rnd):

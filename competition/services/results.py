@@ -164,7 +164,7 @@ class _EntryInfo:
 
 
 def _entry_infos(contest: Contest) -> dict[int, _EntryInfo]:
-    group_by = [f for f in (contest.setting("ranking_group_by") or []) if f in GROUP_FIELDS]
+    group_by = [f for f in contest.settings_view.ranking_group_by if f in GROUP_FIELDS]
     rows = db.session.execute(
         select(Entry.id, Entry.number, Entry.title, Section.code, Entry.stage, Entry.subject, Entry.is_team,
                Entry.school_id, School.district_id)
@@ -183,7 +183,7 @@ def _entry_infos(contest: Contest) -> dict[int, _EntryInfo]:
 def group_label(contest: Contest, group_key: str) -> str:
     """'XS|初中' -> '学生科技创新成果 · 初中'."""
     names = {s.code: s.name for s in contest.sections}
-    group_by = [f for f in (contest.setting("ranking_group_by") or []) if f in GROUP_FIELDS]
+    group_by = [f for f in contest.settings_view.ranking_group_by if f in GROUP_FIELDS]
     parts = group_key.split("|")
     out = []
     for field, value in zip(group_by, parts):
@@ -203,7 +203,7 @@ def group_sort_key(contest: Contest):
     """Key putting ranking groups in the contest's order: sections as configured, then 小学,
     初中, 高中, then individual before team (not the alphabetical order of the stored keys)."""
     sections = {s.code: (s.sort_order, s.code) for s in contest.sections}
-    group_by = [f for f in (contest.setting("ranking_group_by") or []) if f in GROUP_FIELDS]
+    group_by = [f for f in contest.settings_view.ranking_group_by if f in GROUP_FIELDS]
 
     def key(group_key: str) -> tuple:
         out = []
@@ -319,7 +319,7 @@ def run_ranking(contest: Contest, *, actor, method: str | None = None) -> Rankin
     chain = _tie_chain(contest)
 
     outcomes = {n: rank(per_round[n], method) for n in sorted(per_round)}
-    setting = contest.setting("round_combination") or {}
+    setting = contest.settings_view.round_combination
     mode = setting.get("mode", "last") if isinstance(setting, Mapping) else str(setting)
     if mode not in ("last", "weighted"):
         raise ServiceError(_("Unknown way of combining rounds %(mode)s in the contest settings.", mode=mode))
@@ -436,9 +436,9 @@ def _decisions(contest: Contest) -> list[TieDecision]:
 def _settle_rows(contest: Contest, rows: list[dict], infos: Mapping[int, _EntryInfo],
                  chain: list[tuple[str, Message]], run: RankingRun) -> None:
     """Award and nominate (in place on the row dicts) and list the unresolved ties on ``run``."""
-    levels = [(str(name), float(share)) for name, share in contest.setting("award_levels") or []]
-    min_scores = {str(k): float(v) for k, v in (contest.setting("award_min_scores") or {}).items()}
-    remainder = EXCELLENCE_AWARD if contest.setting("excellence_award") else None
+    levels = [(str(name), float(share)) for name, share in contest.settings_view.award_levels]
+    min_scores = {str(k): float(v) for k, v in contest.settings_view.award_min_scores.items()}
+    remainder = EXCELLENCE_AWARD if contest.settings_view.excellence_award else None
     tie_break = [award_rules.TieBreak(label, (lambda r, i=i: r.tie[i])) for i, (_k, label) in enumerate(chain)]
     labels = {eid: info.label for eid, info in infos.items()}
     decisions = _decisions(contest)
@@ -481,7 +481,7 @@ def _settle_rows(contest: Contest, rows: list[dict], infos: Mapping[int, _EntryI
             m["pending"] = a.pending
             m["explanation"] = {**m["explanation"], "award": encode(a.explanation)}
 
-    quota = contest.setting("nomination_quota")
+    quota = contest.settings_view.nomination_quota
     if quota:
         cands = [nomination_rules.Candidate(
             m["entry_id"], labels[m["entry_id"]], m["group_key"], infos[m["entry_id"]].stage,
@@ -492,11 +492,11 @@ def _settle_rows(contest: Contest, rows: list[dict], infos: Mapping[int, _EntryI
         for _attempt in range(len(cands) + 1):
             out = nomination_rules.nominate(
                 cands, int(quota),
-                stage_shares=contest.setting("nomination_stage_shares") or None,
-                group_quota=contest.setting("nomination_group_quotas") or None,
-                school_cap=contest.setting("nomination_school_cap"),
-                district_cap=contest.setting("nomination_district_cap"),
-                eligible_awards=tuple(contest.setting("nomination_levels") or ()),
+                stage_shares=contest.settings_view.nomination_stage_shares or None,
+                group_quota=contest.settings_view.nomination_group_quotas or None,
+                school_cap=contest.settings_view.nomination_school_cap,
+                district_cap=contest.settings_view.nomination_district_cap,
+                eligible_awards=tuple(contest.settings_view.nomination_levels),
                 tie_decisions=picked)
             new = [e for t in out.ties if (d := _match(decisions, "nomination", None, None, t.entry_ids))
                    for e in d.chosen if e in t.entry_ids and e not in picked]
@@ -762,16 +762,16 @@ def publish(contest: Contest, *, actor, contact: str | None = None) -> RankingRu
         if len(contact) > MAX_CONTACT:
             raise ServiceError(_("The contact for objections is too long (at most %(n)d characters).",
                                  n=MAX_CONTACT), "contact")
-        if contact != contest.setting("notice_contact"):
+        if contact != contest.settings_view.notice_contact:
             contest.settings = {**(contest.settings or {}), "notice_contact": contact}
     now = utcnow()
-    days = int(contest.setting("notice_days") or 7)
+    days = int(contest.settings_view.notice_days)
     run.published_at = now
     run.notice_ends_at = now + timedelta(days=days)
     change_state(contest, "published", actor=actor)
     audit.record(actor, "results.publish", run, contest_id=contest.id,
                  after={"published_at": now.isoformat(), "notice_ends_at": run.notice_ends_at.isoformat(),
-                        "notice_contact": contest.setting("notice_contact") or None})
+                        "notice_contact": contest.settings_view.notice_contact or None})
     return run
 
 

@@ -305,7 +305,7 @@ def _counter(contest_id: int, section_id: int) -> EntryNumberCounter:
 def _draw_number(entry: Entry) -> tuple[int, str]:
     contest, section = entry.contest, entry.section
     counter = _counter(contest.id, section.id)
-    pattern = str(contest.setting("entry_number_pattern"))
+    pattern = str(contest.settings_view.entry_number_pattern)
     seq = counter.last_seq
     while True:
         seq = next_seq({seq})

@@ -90,7 +90,7 @@ def full_scale(rows) -> float:
 
 def tie_break_refs(contest: Contest) -> list[str]:
     """What the ``tie_break`` setting names after ``criterion:`` (codes or names)."""
-    return [key.split(":", 1)[1] for key in (contest.setting("tie_break") or [])
+    return [key.split(":", 1)[1] for key in contest.settings_view.tie_break
             if isinstance(key, str) and key.startswith("criterion:")]
 
 

@@ -111,7 +111,7 @@ def problems(entry: Entry, *, today: date | None = None, others: list[rules.Othe
     contest = entry.contest
     return rules.submission_problems(
         entry_data(entry), section_rules(entry.section),
-        contest_year=contest.year, within_years=contest.setting("work_completed_within_years"),
+        contest_year=contest.year, within_years=contest.settings_view.work_completed_within_years,
         today=today or utc_to_local(utcnow()).date(),
         others=other_entries(entry) if others is None else others,
     )

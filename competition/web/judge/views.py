@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from ... import permissions
 from ...domain import scoring
+from ...domain.contest_settings import ContestSettings
 from ...extensions import db
 from ...models import Assignment, Contest, Entry
 from ...services import ServiceError
@@ -75,7 +76,7 @@ def index():
         if query and query.lower() not in f"{a.entry.number or ''} {a.entry.title}".lower():
             continue
         rows.append((a, st))
-    group_by = contest.setting("ranking_group_by") if contest else ["section", "stage"]
+    group_by = (contest.settings_view if contest else ContestSettings()).ranking_group_by
     return render_template(
         "judge/index.html", rows=rows, progress=progress, contests=contests, contest=contest,
         state=state, query=query, rounds=rounds, round_number=round_number,
@@ -123,7 +124,7 @@ def score(assignment_id: int):
     contest = assignment.round.contest
     blind = sheets.blind(contest)
     criteria = sheets.criteria_of(assignment)
-    group_by = contest.setting("ranking_group_by") or ["section", "stage"]
+    group_by = contest.settings_view.ranking_group_by
     return render_template(
         "judge/score.html", a=assignment, entry=entry, contest=contest, blind=blind, criteria=criteria,
         sheet=assignment.sheet, payload=sheets.sheet_payload(assignment.sheet),

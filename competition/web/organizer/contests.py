@@ -268,27 +268,28 @@ def _fill_settings_form(form: SettingsForm, contest: Contest) -> None:
     for key in WINDOWS:
         local = utc_to_local(getattr(contest, key))
         getattr(form, key).data = local.replace(tzinfo=None) if local else None
-    levels = contest.setting("award_levels") or []
-    minimums = contest.setting("award_min_scores") or {}
+    settings = contest.settings_view
+    levels = settings.award_levels
+    minimums = settings.award_min_scores
     for i, sub in enumerate(form.levels):
         if i < len(levels):
             sub.form.name.data = levels[i][0]
             sub.form.percent.data = round(float(levels[i][1]) * 100, 1)
             sub.form.min_score.data = minimums.get(levels[i][0])
-    form.excellence_award.data = bool(contest.setting("excellence_award"))
+    form.excellence_award.data = bool(settings.excellence_award)
     form.excellence_min.data = minimums.get(EXCELLENCE_AWARD)
-    form.nomination_quota.data = contest.setting("nomination_quota")
-    form.nomination_levels.data = "、".join(contest.setting("nomination_levels") or [])
-    shares = contest.setting("nomination_stage_shares") or {}
+    form.nomination_quota.data = settings.nomination_quota
+    form.nomination_levels.data = "、".join(settings.nomination_levels)
+    shares = settings.nomination_stage_shares
     for stage, field in zip(STAGES, (form.share_primary, form.share_junior, form.share_senior)):
         field.data = round(float(shares[stage]) * 100) if stage in shares else None
-    form.nomination_school_cap.data = contest.setting("nomination_school_cap")
-    form.nomination_district_cap.data = contest.setting("nomination_district_cap")
-    form.entry_number_pattern.data = contest.setting("entry_number_pattern")
-    form.number_pattern.data = contest.setting("number_pattern")
-    form.notice_days.data = contest.setting("notice_days")
-    form.notice_contact.data = contest.setting("notice_contact") or ""
-    form.notice_show_names.data = bool(contest.setting("notice_show_names"))
+    form.nomination_school_cap.data = settings.nomination_school_cap
+    form.nomination_district_cap.data = settings.nomination_district_cap
+    form.entry_number_pattern.data = settings.entry_number_pattern
+    form.number_pattern.data = settings.number_pattern
+    form.notice_days.data = settings.notice_days
+    form.notice_contact.data = settings.notice_contact
+    form.notice_show_names.data = bool(settings.notice_show_names)
 
 
 def _settings_values(form: SettingsForm) -> dict:

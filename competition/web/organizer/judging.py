@@ -94,7 +94,7 @@ def judging_contest(contest_id: int):
                         "assignments": len(assignments), "final": final,
                         "unpublished": sum(1 for a in assignments if not a.published),
                         "k": service.round_k(rnd)})
-    mode = scoring.combination_mode(contest.setting("round_combination"))
+    mode = scoring.combination_mode(contest.settings_view.round_combination)
     return render_template("organizer/judging_contest.html", contest=contest, summary=summary, mode=mode,
                            form=ActionForm(), state_label=round_state_label)
 
@@ -129,7 +129,7 @@ def judging_combination(contest_id: int):
 @bp.route("/contests/<int:contest_id>/judging/<int:number>")
 def judging(contest_id: int, number: int):
     contest, rnd = _round(contest_id, number)
-    group_by = contest.setting("ranking_group_by") or ["section", "stage"]
+    group_by = contest.settings_view.ranking_group_by
     entries = service.round_entries(rnd)
     panel = service.round_judges(rnd)
     inputs = service.plan_inputs(rnd, entries, panel)

@@ -26,7 +26,7 @@ def notice(code: str):
     if contest is None or contest.state not in ("published", "final"):
         abort(404)
     rows = service.public_rows(contest)
-    show_names = bool(contest.setting("notice_show_names"))
+    show_names = bool(contest.settings_view.notice_show_names)
     total = len(rows)
     query = " ".join(request.args.get("q", "").split())[:MAX_QUERY]
     if query:
@@ -42,7 +42,7 @@ def notice(code: str):
     return render_template(
         "public/notice.html", contest=contest, run=service.get_run(contest), show_names=show_names,
         groups=[(service.group_label(contest, key), members) for key, members in groups.items()],
-        authors=_authors if show_names else None, contact=contest.setting("notice_contact"),
+        authors=_authors if show_names else None, contact=contest.settings_view.notice_contact,
         query=query, total=total, found=len(rows),
     )
 
