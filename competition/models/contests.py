@@ -6,10 +6,11 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.contest_settings import DEFAULT_SETTINGS, ContestSettings  # DEFAULT_SETTINGS: re-exported
+from ..domain.contest_settings import DEFAULT_SETTINGS, ContestSettings  # noqa: F401 (re-exported)
+from ..domain.states import ContestState, RoundState
 from .base import Base, utcnow
 
-CONTEST_STATES = ("draft", "open", "closed", "judging", "results", "published", "final")
+CONTEST_STATES = tuple(ContestState)
 CONTEST_KINDS = ("innovation", "invention", "film", "other")
 EXCELLENCE_AWARD = "优秀奖"
 
@@ -24,7 +25,7 @@ class Contest(Base):
     year: Mapped[int]
     edition: Mapped[int | None]  # 第N届
     kind: Mapped[str] = mapped_column(String(20), default="innovation")
-    state: Mapped[str] = mapped_column(String(20), default="draft")
+    state: Mapped[str] = mapped_column(String(20), default=ContestState.DRAFT)
     description: Mapped[str | None] = mapped_column(Text)
     submission_opens_at: Mapped[datetime | None]
     submission_closes_at: Mapped[datetime | None]
@@ -60,7 +61,7 @@ class Contest(Base):
         return names
 
     def is_submission_open(self, now: datetime) -> bool:
-        if self.state != "open":
+        if self.state != ContestState.OPEN:
             return False
         if self.submission_opens_at and now < self.submission_opens_at:
             return False
@@ -133,7 +134,7 @@ class Round(Base):
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     name: Mapped[str] = mapped_column(String(50))
-    state: Mapped[str] = mapped_column(String(20), default="planning")  # planning, published, closed
+    state: Mapped[str] = mapped_column(String(20), default=RoundState.PLANNING)
     judges_per_entry: Mapped[int | None]
     weight: Mapped[float] = mapped_column(default=1.0)  # share in the combined final score
     contest: Mapped[Contest] = relationship(back_populates="rounds")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from ..domain.contest_definition import ContestDefinition, DefinitionError, number_values, parse_definition
 from ..domain.numbering import pattern_error
-from ..domain.states import contest_transition_error
+from ..domain.states import ContestState, contest_transition_error
 from ..extensions import db
 from ..messages import translate
 from ..models import (
@@ -66,7 +66,7 @@ def save_definition(defn: ContestDefinition, *, actor=None, update: bool = False
         raise ServiceError(_("A contest with the code %(code)s already exists.", code=defn.code), "code")
     created = contest is None
     if created:
-        contest = Contest(code=defn.code, state="draft")
+        contest = Contest(code=defn.code, state=ContestState.DRAFT)
         db.session.add(contest)
     contest.name = defn.name
     contest.full_name = defn.full_name or defn.name

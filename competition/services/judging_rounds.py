@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..domain import assignment as planner
 from ..domain import ranking, rejudging, scoring
+from ..domain.states import RoundState
 from ..extensions import db
 from ..models import Assignment, Contest, Entry, Round, RoundEntry, ScoreSheet, User
 from . import ServiceError, audit, write_guard
@@ -238,7 +239,7 @@ def rejudge(rnd: Round, group: tuple, *, extra: int, cut_position: int | None, a
     round's current final scores), assigned through the same conflict-checked path as the plan.
     New assignments are unpublished until the organizer publishes."""
     write_guard.check(rnd.contest, "round")
-    if rnd.state == "closed":
+    if rnd.state == RoundState.CLOSED:
         raise ServiceError(_("This round is closed."))
     if extra < 1 or extra > 1000:
         raise ServiceError(_("Enter how many extra scores to hand out (1 to 1000)."), "extra")

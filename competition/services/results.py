@@ -37,6 +37,7 @@ from ..domain import nominations as nomination_rules
 from ..domain import tie_break as tie_break_rules
 from ..domain.explain import Names, decode, encode
 from ..domain.ranking import METHODS, combine_rounds, rank
+from ..domain.states import ContestState, EntryState, SheetState, can_rank
 from ..domain.text import N_, Message
 from ..extensions import db
 from ..models import (
@@ -149,7 +150,7 @@ def score_rows(contest: Contest) -> list[tuple[int, int, int, float]]:
         select(Round.number, Assignment.entry_id, Assignment.judge_id, ScoreSheet.total)
         .join(Assignment, Assignment.round_id == Round.id)
         .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(Round.contest_id == contest.id, ScoreSheet.state == "final", ScoreSheet.total.is_not(None))
+        .where(Round.contest_id == contest.id, ScoreSheet.state == SheetState.FINAL, ScoreSheet.total.is_not(None))
     ).all()
 
 
@@ -169,7 +170,7 @@ def _entry_infos(contest: Contest) -> dict[int, _EntryInfo]:
         select(Entry.id, Entry.number, Entry.title, Section.code, Entry.stage, Entry.subject, Entry.is_team,
                Entry.school_id, School.district_id)
         .join(Section, Section.id == Entry.section_id).join(School, School.id == Entry.school_id)
-        .where(Entry.contest_id == contest.id, Entry.state == "accepted")
+        .where(Entry.contest_id == contest.id, Entry.state == EntryState.ACCEPTED)
     ).all()
     infos = {}
     for eid, number, title, section, stage, subject, is_team, school_id, district_id in rows:
@@ -240,10 +241,11 @@ def scoring_progress(contest: Contest) -> ScoringProgress:
         .where(Round.contest_id == contest.id)) or 0
     scored = (select(Assignment.entry_id).join(Round, Round.id == Assignment.round_id)
               .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-              .where(Round.contest_id == contest.id, ScoreSheet.state == "final", ScoreSheet.total.is_not(None)))
+              .where(Round.contest_id == contest.id, ScoreSheet.state == SheetState.FINAL,
+                     ScoreSheet.total.is_not(None)))
     submitted = db.session.scalar(select(func.count()).select_from(scored.subquery())) or 0
     unscored = list(db.session.scalars(
-        select(Entry).where(Entry.contest_id == contest.id, Entry.state == "accepted",
+        select(Entry).where(Entry.contest_id == contest.id, Entry.state == EntryState.ACCEPTED,
                             Entry.id.not_in(scored.scalar_subquery()))
         .order_by(Entry.number, Entry.id)))
     return ScoringProgress(assigned=assigned, submitted=submitted, unscored=unscored)
@@ -253,11 +255,11 @@ def scoring_progress(contest: Contest) -> ScoringProgress:
 
 
 def _check_can_rank(contest: Contest) -> None:
-    if contest.state == "final":
+    if contest.state == ContestState.FINAL:
         raise ServiceError(_("The results of this contest are final and frozen; the ranking cannot be run again."))
-    if contest.state == "published":
+    if contest.state == ContestState.PUBLISHED:
         raise ServiceError(_("The results are in the public notice; the ranking cannot be run again."))
-    if contest.state not in ("judging", "results"):
+    if not can_rank(contest.state):
         raise ServiceError(_("The ranking can be run once the contest is in judging."))
     run = get_run(contest)
     if run is not None and run.locked_at is not None:
@@ -289,7 +291,7 @@ def _criterion_means(contest: Contest, code: str, entry_rounds: Mapping[int, int
         rows = db.session.execute(
             select(Assignment.entry_id, Round.number, ScoreSheet.scores)
             .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id).join(Round, Round.id == Assignment.round_id)
-            .where(Round.contest_id == contest.id, ScoreSheet.state == "final",
+            .where(Round.contest_id == contest.id, ScoreSheet.state == SheetState.FINAL,
                    Assignment.entry_id.in_(ids[start:start + 500])))
         for entry_id, number, scores in rows:
             if number != entry_rounds[entry_id]:
@@ -640,9 +642,9 @@ def _reason(reason: str | None) -> str:
 
 
 def _check_draft(contest: Contest) -> None:
-    if contest.state == "final":
+    if contest.state == ContestState.FINAL:
         raise ServiceError(_("The results of this contest are final and frozen."))
-    if contest.state not in ("judging", "results"):
+    if not can_rank(contest.state):
         raise ServiceError(_("Results can be changed only before they are published."))
     write_guard.check(contest, "result_decision")
 
@@ -717,8 +719,8 @@ def lock(contest: Contest, *, actor, reason: str | None = None) -> RankingRun:
         reason = _reason(reason)
     run.locked_at = utcnow()
     run.locked_by_id = getattr(actor, "id", None)
-    if contest.state == "judging":
-        change_state(contest, "results", actor=actor)
+    if contest.state == ContestState.JUDGING:
+        change_state(contest, ContestState.RESULTS, actor=actor)
     audit.record(actor, "results.lock", run, contest_id=contest.id, reason=reason,
                  after={"locked_at": run.locked_at.isoformat(), "open_sheets": open_sheets})
     return run
@@ -749,7 +751,7 @@ def publish(contest: Contest, *, actor, contact: str | None = None) -> RankingRu
     run = get_run(contest)
     if run is None:
         raise ServiceError(_("Run the ranking before publishing."))
-    if contest.state != "results" or run.locked_at is None:
+    if contest.state != ContestState.RESULTS or run.locked_at is None:
         raise ServiceError(_("Lock the results before publishing them."))
     if run.ties or pending_count(contest):
         raise ServiceError(_("Some ties at award or quota lines are not decided yet. Decide them (or send the "
@@ -768,7 +770,7 @@ def publish(contest: Contest, *, actor, contact: str | None = None) -> RankingRu
     days = int(contest.settings_view.notice_days)
     run.published_at = now
     run.notice_ends_at = now + timedelta(days=days)
-    change_state(contest, "published", actor=actor)
+    change_state(contest, ContestState.PUBLISHED, actor=actor)
     audit.record(actor, "results.publish", run, contest_id=contest.id,
                  after={"published_at": now.isoformat(), "notice_ends_at": run.notice_ends_at.isoformat(),
                         "notice_contact": contest.settings_view.notice_contact or None})
@@ -778,13 +780,13 @@ def publish(contest: Contest, *, actor, contact: str | None = None) -> RankingRu
 def notice_running(contest: Contest, now: datetime | None = None) -> bool:
     """The results are on public notice and its period has not ended: finalizing needs a reason."""
     run = get_run(contest)
-    return bool(contest.state == "published" and run is not None and run.notice_ends_at
+    return bool(contest.state == ContestState.PUBLISHED and run is not None and run.notice_ends_at
                 and (now or utcnow()) < run.notice_ends_at)
 
 
 def finalize(contest: Contest, *, actor, reason: str | None = None, now: datetime | None = None) -> None:
     """Make the results final: after the notice period, or earlier with a written reason."""
-    if contest.state != "published":
+    if contest.state != ContestState.PUBLISHED:
         raise ServiceError(_("Only published results can be made final."))
     run = get_run(contest)
     open_objections = db.session.scalar(select(func.count()).select_from(Objection).where(
@@ -797,16 +799,16 @@ def finalize(contest: Contest, *, actor, reason: str | None = None, now: datetim
         raise ServiceError(_("The public notice has not ended yet. To finalize early, write down why."), "reason")
     run.finalized_at = now
     run.finalize_reason = reason
-    change_state(contest, "final", actor=actor, reason=reason)
+    change_state(contest, ContestState.FINAL, actor=actor, reason=reason)
 
 
 # ------------------------------------------------ objections, withdrawal ----
 
 
 def _check_notice(contest: Contest) -> None:
-    if contest.state == "final":
+    if contest.state == ContestState.FINAL:
         raise ServiceError(_("The results of this contest are final and frozen."))
-    if contest.state != "published":
+    if contest.state != ContestState.PUBLISHED:
         raise ServiceError(_("Objections are recorded while the results are in the public notice."))
     write_guard.check(contest, "objection")
 
@@ -870,9 +872,9 @@ def settle_objection(objection: Objection, *, actor, outcome: str, resolution: s
 def withdraw_award(result: Result, *, actor, reason: str) -> None:
     """撤销: the entry loses its award and nomination (e.g. proven fraud after an objection)."""
     contest = db.session.get(Contest, result.contest_id)
-    if contest.state == "final":
+    if contest.state == ContestState.FINAL:
         raise ServiceError(_("The results of this contest are final and frozen."))
-    if contest.state not in ("results", "published"):
+    if contest.state not in (ContestState.RESULTS, ContestState.PUBLISHED):
         raise ServiceError(_("An award can be withdrawn once the results are locked or published."))
     write_guard.check(contest, "award_withdrawal")
     reason = _reason(reason)
