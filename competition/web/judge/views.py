@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from ... import permissions
 from ...domain import scoring
 from ...domain.contest_settings import ContestSettings
+from ...domain.states import SheetState
 from ...extensions import db
 from ...models import Assignment, Contest, Entry
 from ...services import ServiceError
@@ -48,7 +49,7 @@ def _contests(assignments) -> list[Contest]:
     refusals: dict[int, str | None] = {}
     for a in assignments:
         seen.setdefault(a.round.contest_id, a.round.contest)
-        if sheets.sheet_state(a.sheet) != "final" and sheets.closed_reason(a, refusals) is None:
+        if sheets.sheet_state(a.sheet) != SheetState.FINAL and sheets.closed_reason(a, refusals) is None:
             open_work.add(a.round.contest_id)
     return sorted(seen.values(), key=lambda c: (c.id not in open_work, -c.year, -c.id))
 
@@ -129,7 +130,7 @@ def score(assignment_id: int):
         "judge/score.html", a=assignment, entry=entry, contest=contest, blind=blind, criteria=criteria,
         sheet=assignment.sheet, payload=sheets.sheet_payload(assignment.sheet),
         state=sheets.sheet_state(assignment.sheet), locked=(assignment.sheet is not None
-                                                             and assignment.sheet.state == "final"),
+                                                             and assignment.sheet.state == SheetState.FINAL),
         closed=sheets.closed_reason(assignment), materials=_materials(entry, blind),
         progress=sheets.contest_progress(current_user, contest.id), group=group_label(entry, group_by),
         conflict_form=ConflictForm(), fmt=scoring.format_score,

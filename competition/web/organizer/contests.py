@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ...domain.contest_definition import METHODS, STAGES
 from ...domain.ranking import METHOD_LABELS
-from ...domain.states import CONTEST_ORDER
+from ...domain.states import CONTEST_ORDER, results_public
 from ...extensions import db
 from ...labels import CONTEST_KIND_LABELS, CONTEST_STATE_LABELS
 from ...models import Contest, utcnow
@@ -218,19 +218,16 @@ def contest_definition_check():
     return jsonify(ok=True, problems=service.definition_problems(text) if text.strip() else [])
 
 
-RESULTS_STATES = ("published", "final")
-
-
-
 @bp.route("/contests/<int:contest_id>")
 def contest(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     index = CONTEST_ORDER.index(contest.state)
     forward = CONTEST_ORDER[index + 1] if index + 1 < len(CONTEST_ORDER) else None
-    results_step = forward in RESULTS_STATES  # publishing and finalizing check ties, notice, objections
+    # publishing and finalizing check ties, notice, objections
+    results_step = forward is not None and results_public(forward)
     if results_step:
         forward = None
-    back = CONTEST_ORDER[index - 1] if index > 0 and contest.state not in ("published", "final") else None
+    back = CONTEST_ORDER[index - 1] if index > 0 and not results_public(contest.state) else None
     return render_template(
         "organizer/contest_show.html", contest=contest, order=CONTEST_ORDER, state_help=STATE_HELP,
         forward=forward, back=back, state_form=StateForm(), results_step=results_step,
@@ -246,7 +243,7 @@ def contest(contest_id: int):
 def contest_state(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     form = StateForm()
-    if form.validate_on_submit() and form.target.data in RESULTS_STATES:
+    if form.validate_on_submit() and results_public(form.target.data):
         flash(_("Publish and finalize results on the results page, where ties, the notice period and "
                 "objections are checked."), "warning")
     elif form.validate_on_submit():

@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 
+from ...domain.states import results_public
 from ...services import results as service
 from ...services.contests import get_by_code
 from .views import bp
@@ -23,7 +24,7 @@ MAX_QUERY = 50
 @bp.route("/notice/<code>")
 def notice(code: str):
     contest = get_by_code(code)
-    if contest is None or contest.state not in ("published", "final"):
+    if contest is None or not results_public(contest.state):
         abort(404)
     rows = service.public_rows(contest)
     show_names = bool(contest.settings_view.notice_show_names)
