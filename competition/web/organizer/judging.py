@@ -13,7 +13,7 @@ from ..forms import PageForm
 from sqlalchemy import select
 
 from ...domain import scoring
-from ...domain.states import SheetState
+from ...domain.states import RoundState, SheetState
 from ...extensions import db
 from ...models import Assignment, Conflict, Contest, Entry, RoundJudge, ScoreSheet, User, UserRole, utcnow
 from ...services import ServiceError
@@ -222,10 +222,10 @@ def judging_round_state(contest_id: int, number: int):
     _contest_, rnd = _round(contest_id, number)
     _checked_form()
     target = request.form.get("state")
-    if target not in ("published", "closed"):
+    if target not in (RoundState.PUBLISHED, RoundState.CLOSED):
         abort(400)
     service.set_round_state(rnd, target, actor=current_user)
-    return _done(rnd, _("Judging in this round is closed.") if target == "closed"
+    return _done(rnd, _("Judging in this round is closed.") if target == RoundState.CLOSED
                  else _("Judging in this round is open again."))
 
 

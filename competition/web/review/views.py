@@ -39,7 +39,7 @@ def _int_arg(name: str) -> int | None:
 def _filters() -> review.QueueFilters:
     q = (request.args.get("q") or "").strip()[:100] or None
     # A new search (the search box sends no tab) looks in every tab; the tabs then narrow it.
-    state = request.args.get("state", "" if q else "submitted")
+    state = request.args.get("state", "" if q else EntryState.SUBMITTED)
     return review.QueueFilters(
         contest_id=_int_arg("contest"),
         section_id=_int_arg("section"),
