@@ -57,6 +57,7 @@ OBJECT_LABELS = {
     "student": _l("Student"),
     "tiedecision": _l("Tie decision"),
     "userrole": _l("Role of an account"),
+    "loginthrottle": _l("Failed logins of an account from one address"),
 }
 # Keys that often appear in before/after; others are shown as they are stored.
 FIELD_LABELS = {
