@@ -8,6 +8,7 @@ reach the network or read arbitrary files.
 from __future__ import annotations
 
 import io
+import re
 import mimetypes
 import secrets
 import subprocess
@@ -28,11 +29,14 @@ STATIC = Path(__file__).parent / "static"
 # before the generic family. U+FE0F/U+200D are in the ranges so sequences stay in one font.
 EMOJI_FAMILY = "competition-emoji"
 EMOJI_FONT = "Noto Color Emoji"
+EMOJI_RANGES = ((0x200D, 0x200D), (0x20E3, 0x20E3), (0x2300, 0x23FF), (0x2600, 0x27BF), (0x2B00, 0x2BFF),
+                (0xFE0F, 0xFE0F), (0x1F000, 0x1F2FF), (0x1F300, 0x1FAFF), (0xE0020, 0xE007F))
 EMOJI_CSS = (
-    f'@font-face {{ font-family: "{EMOJI_FAMILY}"; src: local("{EMOJI_FONT}"); '
-    "unicode-range: U+200D, U+20E3, U+2300-23FF, U+2600-27BF, U+2B00-2BFF, U+FE0F, "
-    "U+1F000-1F2FF, U+1F300-1FAFF, U+E0020-E007F; }"
+    f'@font-face {{ font-family: "{EMOJI_FAMILY}"; src: local("{EMOJI_FONT}"); unicode-range: '
+    + ", ".join(f"U+{lo:X}" if lo == hi else f"U+{lo:X}-{hi:X}" for lo, hi in EMOJI_RANGES) + "; }"
 )
+# Loading the 11 MB font costs every document; only documents with emoji pay it.
+_EMOJI = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in EMOJI_RANGES) + "]")
 
 
 def _font_file(family: str) -> str | None:
@@ -105,7 +109,7 @@ def render_pdf(html: str, *, stylesheets: list[str] | None = None, target=None, 
     WeasyPrint would print each as an empty box."""
     document = HTML(string=printable(html), base_url="static:", url_fetcher=make_url_fetcher(upload_reader))
     css = [CSS(string=s, font_config=_fonts, url_fetcher=document.url_fetcher)
-           for s in [EMOJI_CSS, *(stylesheets or [])]]
+           for s in [*([EMOJI_CSS] if _EMOJI.search(html) else []), *(stylesheets or [])]]
     return document.write_pdf(target=target, stylesheets=css, font_config=_fonts, zoom=zoom)
 
 
