@@ -20,7 +20,7 @@ from ...extensions import db
 from ...labels import ACTION_LABELS, CONTEST_STATE_LABELS, ENTRY_STATE_LABELS
 from ...models import AuditEvent, Contest, User
 from ...timeutil import local_to_utc, utc_to_local
-from .views import bp
+from .blueprint import bp
 from ..forms import choices
 
 PAGE_SIZE = 50

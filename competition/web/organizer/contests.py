@@ -26,7 +26,7 @@ from ...services import tie_break as tie_break_service
 from ...services import write_guard
 from ...timeutil import utc_to_local
 from ..downloads import send_download
-from .views import bp
+from .blueprint import bp
 from ..forms import choices, show_service_error
 from .home import contest_links
 

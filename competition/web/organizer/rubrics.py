@@ -18,7 +18,7 @@ from ...models import Contest, Rubric
 from ...services import ServiceError
 from ...services import rubrics as service
 from ...services import tie_break as tie_break_service
-from .views import bp
+from .blueprint import bp
 
 MAX_ROWS = service.MAX_CRITERIA + 10  # rows read from one form; more is not a rubric
 

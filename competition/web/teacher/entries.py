@@ -19,7 +19,7 @@ from ...domain.eligibility import AdviserData, EntryData, PersonData
 from .certificates import entry_certificates
 from .forms import AdviserForm, EntryForm, StudentForm, choices
 from ..downloads import send_download
-from .views import bp
+from .blueprint import bp
 
 PART_LABELS = {
     "basic": _l("Basic information"),
