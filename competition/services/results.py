@@ -31,6 +31,7 @@ from flask import current_app
 from flask_babel import force_locale, get_translations
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import selectinload
 
 from ..domain import awards as award_rules
 from ..domain import nominations as nomination_rules
@@ -131,8 +132,10 @@ def get_run(contest: Contest) -> RankingRun | None:
 
 
 def results_of(contest: Contest) -> list[Result]:
+    """The contest's results, each with its entry and school loaded (every caller shows them)."""
     return list(db.session.scalars(
         select(Result).where(Result.contest_id == contest.id)
+        .options(selectinload(Result.entry).selectinload(Entry.school))
         .order_by(Result.group_key, Result.component, Result.position, Result.entry_id)
     ))
 
