@@ -168,8 +168,8 @@ def test_round_trip_across_databases(app, db, tmp_path, other_database_url):
 
 
 def messages(caplog, start: str) -> list[str]:
-    return [r.getMessage() for r in caplog.records
-            if r.name == "competition.services.backup" and r.levelno == logging.INFO and r.getMessage().startswith(start)]
+    return [r.getMessage() for r in caplog.records if r.name == "competition.services.backup"
+            and r.levelno == logging.INFO and r.getMessage().startswith(start)]
 
 
 def test_backup_and_restore_are_logged_with_who_and_counts(app, db, tmp_path, fresh_database_url, caplog):

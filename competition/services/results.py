@@ -815,8 +815,8 @@ def finalize(contest: Contest, *, actor, reason: str | None = None, now: datetim
 def _tally(contest: Contest) -> str:
     """'entries=.. awards=.. nominated=..' as the results stand, for the log."""
     rows = list(db.session.scalars(select(Result).where(Result.contest_id == contest.id)))
-    return "entries=%d awards=%d nominated=%d" % (
-        len(rows), sum(1 for r in rows if r.final_award), sum(1 for r in rows if r.final_nominated))
+    awards, nominated = sum(1 for r in rows if r.final_award), sum(1 for r in rows if r.final_nominated)
+    return f"entries={len(rows)} awards={awards} nominated={nominated}"
 
 
 # ------------------------------------------------ objections, withdrawal ----

@@ -20,8 +20,8 @@ SMALL, LARGE = 3, 30
 
 def judging_contest(world, n: int, code: str) -> SimpleNamespace:
     """A contest in judging with ``n`` accepted entries (each from its own school, with students,
-    advisers, a report and a photo), all assigned to judge1 and two more judges; judge1's sheets are in turn
-    submitted, a draft, and not started."""
+    advisers, a report and a photo), all assigned to judge1 and two more judges; judge1's sheets
+    are in turn submitted, a draft, and not started."""
     c = SimpleNamespace()
     c.contest = make_contest("innovation", state="judging", code=code)
     c.round = fj.round_of(c.contest, 1)
@@ -29,7 +29,8 @@ def judging_contest(world, n: int, code: str) -> SimpleNamespace:
     fj.add_judges(c.round, [world.judge1, *others])
     c.assignments = []
     for i in range(n):
-        entry = make_entry(c.contest, make_school(world.d1, f"{code}学校{i:02d}"), state="accepted", title=f"{code}作品{i:02d}",
+        school = make_school(world.d1, f"{code}学校{i:02d}")
+        entry = make_entry(c.contest, school, state="accepted", title=f"{code}作品{i:02d}",
                            number=f"{code}-XS-{i + 1:03d}",
                            advisers=[{"name": f"导师{i}", "unit": "某校"}])
         fj.attach(entry)
