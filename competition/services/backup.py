@@ -24,6 +24,7 @@ import base64
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -41,8 +42,10 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import utcnow
-from . import ServiceError
+from ..models import Job, User, utcnow
+from . import ServiceError, audit
+
+log = logging.getLogger(__name__)
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -196,8 +199,9 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def create_backup(out: Path, *, progress=None) -> dict:
-    """Write the archive to `out` (atomically: a partial file is never left under that name)."""
+def create_backup(out: Path, *, progress=None, actor=None) -> dict:
+    """Write the archive to `out` (atomically: a partial file is never left under that name).
+    ``actor``: who asked for it, for the log (None: the command line)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda message: None)
@@ -245,6 +249,8 @@ def create_backup(out: Path, *, progress=None) -> dict:
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
+    log.info("backup written: by=%s file=%s tables=%d rows=%d files=%d vanished=%d", audit.who(actor), out.name,
+             len(tables), sum(t["count"] for t in tables), len(files), len(vanished))
     return manifest
 
 
@@ -255,8 +261,10 @@ def backup_job(job_id: int) -> tuple[str, str]:
     stamp = utcnow().strftime("%Y%m%d-%H%M%S")
     name = f"competition-backup-{stamp}-{job_id}.tar.gz"
     out = Path(current_app.config["EXPORT_FOLDER"]) / "backups" / name
+    job = db.session.get(Job, job_id)
+    actor = db.session.get(User, job.created_by_id) if job is not None and job.created_by_id else None
     report(job_id, 0, 2)
-    create_backup(out, progress=lambda message: report(job_id, 1, 2))
+    create_backup(out, progress=lambda message: report(job_id, 1, 2), actor=actor)
     report(job_id, 2, 2)
     return f"backups/{name}", name
 
@@ -439,8 +447,10 @@ def _swap_back(root: Path, old: Path | None) -> None:
         old.rename(root)
 
 
-def restore_backup(archive: Path, *, force: bool = False, progress=None) -> dict:
-    """Bring the archive back into this instance's database and upload folder."""
+def restore_backup(archive: Path, *, force: bool = False, progress=None, actor=None) -> dict:
+    """Bring the archive back into this instance's database and upload folder. ``actor``: who
+    asked for it, for the log (None: the command line)."""
+    by = audit.who(actor)  # now: the restore replaces the session and its rows
     say = progress or (lambda message: None)
     upload_root = Path(current_app.config["UPLOAD_FOLDER"]).resolve()
     with db.engine.connect() as conn:
@@ -494,6 +504,9 @@ def restore_backup(archive: Path, *, force: bool = False, progress=None) -> dict
         shutil.rmtree(staging, ignore_errors=True)
     if manifest.get("alembic_revision"):
         _upgrade("head")  # a backup from an older schema is brought up to this version's
-    say(_("Restored %(rows)d rows and %(files)d files.", rows=sum(t["count"] for t in manifest["tables"]),
-          files=len(manifest["files"])))
+    rows = sum(t["count"] for t in manifest["tables"])
+    say(_("Restored %(rows)d rows and %(files)d files.", rows=rows, files=len(manifest["files"])))
+    log.info("backup restored: by=%s file=%s made=%s tables=%d rows=%d files=%d replaced=%s", by,
+             Path(archive).name, manifest.get("created_at"), len(manifest["tables"]), rows, len(manifest["files"]),
+             "yes" if force else "no")
     return manifest

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import secrets
 import shutil
@@ -60,6 +61,8 @@ from ..sheets import (
 )
 from . import ServiceError, accounts, audit
 from .users import generate_password, split_subjects
+
+log = logging.getLogger(__name__)
 
 KINDS = ("schools", "teachers", "reviewers", "judges", "entries")
 KIND_LABELS = {
@@ -826,6 +829,9 @@ def apply(kind: str, data: bytes, filename: str, *, actor: User, contest: Contes
         "file": filename, "sheet": plan.table.sheet, "created": outcome.created, "updated": outcome.updated},
         contest_id=contest.id if contest else None)
     db.session.flush()
+    log.info("import of %s: contest=%s by=%s file=%s rows=%d created=%d updated=%d unchanged=%d", kind,
+             contest.code if contest else "-", audit.who(actor), filename, len(plan.rows), outcome.created,
+             outcome.updated, outcome.unchanged)
     return outcome
 
 
