@@ -151,16 +151,16 @@ class RowForm(wtforms.Form):
 _SKIPPED = ("CSRFTokenField", "HiddenField")
 
 
-def _anchor(field) -> str:
+def field_anchor(field) -> str:
     """The id a summary item links to: the field, or the first of its radio buttons or checkboxes
     (a page may render them one by one, without the list that holds the field's own id)."""
     if field.type == "FieldList":
         first = next(iter(field.entries), None)
         if first is None:
             return field.id
-        return _anchor(next(iter(first.form), first)) if first.type == "FormField" else _anchor(first)
+        return field_anchor(next(iter(first.form), first)) if first.type == "FormField" else field_anchor(first)
     if field.type == "FormField":
-        return _anchor(next(iter(field.form), field))
+        return field_anchor(next(iter(field.form), field))
     if isinstance(field.widget, wtforms.widgets.ListWidget):
         return f"{field.id}-0"
     return field.id
@@ -180,11 +180,11 @@ def _field_errors(field, prefix: str, items: list) -> None:
                     if sub.type not in _SKIPPED:
                         _field_errors(sub, f"{label} {i} ", items)
             else:
-                items += [(f"{label} {i}：{e}", _anchor(entry)) for e in entry.errors if isinstance(e, str)]
+                items += [(f"{label} {i}：{e}", field_anchor(entry)) for e in entry.errors if isinstance(e, str)]
         # A problem of the whole list (a service's, appended as text) links to its first field.
-        items += [(f"{label}：{e}", _anchor(field)) for e in field.errors if isinstance(e, str)]
+        items += [(f"{label}：{e}", field_anchor(field)) for e in field.errors if isinstance(e, str)]
         return
-    items += [(f"{label}：{e}", _anchor(field)) for e in field.errors]
+    items += [(f"{label}：{e}", field_anchor(field)) for e in field.errors]
 
 
 def error_items(*forms) -> list[tuple[str, str]]:

@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from tests import factories as f
 from tests import factories_certificates as fc
 from tests.web.html_check import Page
 from tests.web.test_password_reset import make_link
@@ -126,7 +125,7 @@ def test_review_return_and_reject(world, login_as):
     (target,) = [e for e in page.elements if e.get("id") == items[0][1]]
     assert target.get("name") == "reason" and target.form().get("action").endswith("/return")
     resp = client.post(f"/review/entries/{entry.id}/reject", data={"version": entry.version, "reason": ""})
-    (text, id_), = summary_items(resp, 400)
+    (_text, id_), = summary_items(resp, 400)
     (target,) = [e for e in Page(resp.get_data(as_text=True)).elements if e.get("id") == id_]
     assert target.form().get("action").endswith("/reject")
 
@@ -138,7 +137,7 @@ def test_certificate_correction_and_revocation(world, login_as):
     resp = client.post(f"/organizer/certificates/{cert.id}/correct", data={"name": "周梓涵", "reason": ""})
     assert "请填写更正原因" in summary_items(resp, 422)[0][0]
     resp = client.post(f"/organizer/certificates/{cert.id}/revoke", data={"reason": ""})
-    (text, id_), = summary_items(resp, 422)
+    (text, _id), = summary_items(resp, 422)
     assert text.startswith("撤销原因：")
 
 
