@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, has_app_context
 from flask_babel import get_locale, get_translations
 
 from .. import labels
+from .forms import error_items
 
 
 def to_local(value: datetime | None) -> datetime | None:
@@ -56,4 +57,5 @@ def register_template_helpers(app: Flask) -> None:
         ROLE_LABELS=labels.ROLE_LABELS,
         CONTEST_KIND_LABELS=labels.CONTEST_KIND_LABELS,
         STATE_BADGES=labels.STATE_BADGES,
+        error_items=error_items,
     )

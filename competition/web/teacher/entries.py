@@ -19,6 +19,7 @@ from ...domain.eligibility import AdviserData, EntryData, PersonData
 from .certificates import entry_certificates
 from .forms import AdviserForm, EntryForm, StudentForm, choices
 from ..downloads import send_download
+from ..forms import field_anchor
 from .blueprint import bp
 
 PART_LABELS = {
@@ -139,11 +140,6 @@ def _entry_data(entry) -> dict:
 _BLOCK_ANCHORS = {"students": "authors", "advisers": "advisers"}
 
 
-def _field_anchor(field) -> str:
-    """The id a summary item links to: the field, or its first option (radio buttons)."""
-    return f"{field.id}-0" if field.type == "RadioField" else field.id
-
-
 def _render_form(form, contest, section, entry=None, errors=None, status=200, expired=False):
     # Field errors from the form and from the service, all shown at the field and in one summary
     # whose items link to the field: (text, id) pairs.
@@ -151,19 +147,19 @@ def _render_form(form, contest, section, entry=None, errors=None, status=200, ex
     block_errors: dict[str, list[str]] = {}
     for name, errs in form.errors.items():
         if name not in ("students", "advisers", "csrf_token"):
-            summary += [(f"{form[name].label.text}：{e}", _field_anchor(form[name])) for e in errs]
+            summary += [(f"{form[name].label.text}：{e}", field_anchor(form[name])) for e in errs]
     for list_name in ("students", "advisers"):
         for i, row in enumerate(getattr(form, list_name), 1):
             for sub, errs in row.form.errors.items():
                 for e in errs:
                     text = f"{form[list_name].label.text or ''} {i} {row.form[sub].label.text}：{e}".strip()
                     block_errors.setdefault(list_name, []).append(text)
-                    summary.append((text, _field_anchor(row.form[sub])))
+                    summary.append((text, field_anchor(row.form[sub])))
     for name, text in errors or []:
         if text in {t for t, _a in summary}:
             continue
         if name in FORM_FIELDS:
-            summary.append((text, _field_anchor(form[name])))
+            summary.append((text, field_anchor(form[name])))
             if text not in form[name].errors:
                 form[name].errors = list(form[name].errors) + [text]
         else:
