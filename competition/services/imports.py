@@ -525,7 +525,8 @@ def _refuse_illegal_characters(kind: str, table, rows: list[PlanRow]) -> None:
             bad = first_illegal(value) if isinstance(value, str) else None
             if bad:
                 row.problems.append(_("Column %(column)s of row %(line)d contains a character that is not allowed: "
-                                      "%(char)s", column=labels.get(key, key), line=row.line, char=describe(bad)))
+                                      "%(char)s", column=labels.get(key, key), line=row.line,
+                                      char=translate(describe(bad))))
         _finish(row)
 
 

@@ -56,6 +56,6 @@ def test_an_import_cell_with_a_control_character_makes_its_row_a_problem(world):
     plan = imports.preview("schools", data, "schools.csv")
     bad, good = plan.rows
     assert bad.action == "error"
-    assert any("第 2 行" in p and "U+001B ESCAPE" in p for p in bad.problems), bad.problems
+    assert any("第 2 行" in p and "控制字符 U+001B" in p for p in bad.problems), bad.problems
     assert good.action != "error"
     assert not plan.ok
