@@ -48,7 +48,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import xlsx
-from ..domain.characters import describe, first_illegal
+from ..domain.characters import describe, first_illegal, identity
 from ..domain.school_matching import KnownSchool, SchoolIndex
 from ..domain.text import phone_valid
 from ..extensions import db
@@ -243,6 +243,7 @@ def preview(kind: str, data: bytes, filename: str, *, contest: Contest | None = 
         raise ServiceError(_sentences(translate(m) for m in [exc.message, *exc.hints]), "file") from None
     if not table.rows:
         raise ServiceError(_("The sheet has a header but no data rows."), "file")
+    _clean_identity_cells(table)
     if kind == "schools":
         rows = _plan_schools(table, school_choices or {})
     else:
@@ -512,6 +513,20 @@ def _diff(row: PlanRow, obj, values: dict, labels: dict, shown: dict | None = No
             fmt = shown.get(key, lambda x: x or "")
             row.changes.append(f"{label}: {fmt(old) or '—'} → {fmt(new)}")
     row.action = "update" if row.changes else "same"
+
+
+# Cells naming a person, a school, a place or an account: stored and matched as the forms store
+# them (characters.identity), so 王\u200b芳 in a cell is the 王芳 already there.
+IDENTITY_CELLS = frozenset({"name", "contact_name", "school", "district", "affiliation", "phone", "contact_phone",
+                            "email", "username", *(f"author{i}" for i in range(1, 6)), "adviser1", "adviser2"})
+
+
+def _clean_identity_cells(table) -> None:
+    """Remove invisible characters (zero-width, soft hyphen, BOM, direction marks) from identity cells."""
+    for row in table.rows:
+        for key, value in row.values.items():
+            if key in IDENTITY_CELLS and isinstance(value, str):
+                row.values[key] = identity(value)
 
 
 def _refuse_illegal_characters(kind: str, table, rows: list[PlanRow]) -> None:
