@@ -69,7 +69,8 @@ def render_pdf(html: str, *, stylesheets: list[str] | None = None, target=None, 
     Control and noncharacter code points (in text stored before the input checks) are removed:
     WeasyPrint would print each as an empty box. So are direction marks, overrides and isolates:
     a U+202E in a name would print the rest of its line backwards (templates set no direction)."""
-    document = HTML(string=without_direction_marks(printable(html)), base_url="static:", url_fetcher=make_url_fetcher(upload_reader))
+    document = HTML(string=without_direction_marks(printable(html)), base_url="static:",
+                    url_fetcher=make_url_fetcher(upload_reader))
     css = [CSS(string=s, font_config=_fonts) for s in (stylesheets or [])]
     return document.write_pdf(target=target, stylesheets=css, font_config=_fonts, zoom=zoom)
 

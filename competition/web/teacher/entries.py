@@ -14,8 +14,8 @@ from ...messages import translate
 from ...models import Attachment, Contest, MaterialRequirement, Section, utcnow
 from ...permissions import can_edit_entry, entry_or_403
 from ...services import ServiceError, submissions
-from ...storage import display_name
 from ...services.application_form import application_form_filename, render_application_form
+from ...storage import display_name
 from ...domain.eligibility import AdviserData, EntryData, PersonData
 from .certificates import entry_certificates
 from .forms import AdviserForm, EntryForm, StudentForm, choices
