@@ -20,7 +20,7 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 from weasyprint.text.fonts import FontConfiguration
 
-from .domain.characters import printable
+from .domain.characters import printable, without_direction_marks
 
 STATIC = Path(__file__).parent / "static"
 
@@ -106,8 +106,10 @@ def render_pdf(html: str, *, stylesheets: list[str] | None = None, target=None, 
     on another of the same proportions).
 
     Control and noncharacter code points (in text stored before the input checks) are removed:
-    WeasyPrint would print each as an empty box."""
-    document = HTML(string=printable(html), base_url="static:", url_fetcher=make_url_fetcher(upload_reader))
+    WeasyPrint would print each as an empty box. So are direction marks, overrides and isolates:
+    a U+202E in a name would print the rest of its line backwards (templates set no direction)."""
+    document = HTML(string=without_direction_marks(printable(html)), base_url="static:",
+                    url_fetcher=make_url_fetcher(upload_reader))
     css = [CSS(string=s, font_config=_fonts, url_fetcher=document.url_fetcher)
            for s in [*([EMOJI_CSS] if _EMOJI.search(html) else []), *(stylesheets or [])]]
     return document.write_pdf(target=target, stylesheets=css, font_config=_fonts, zoom=zoom)

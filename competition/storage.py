@@ -33,6 +33,7 @@ from pathlib import Path
 from struct import error as struct_error
 from typing import BinaryIO
 
+from .domain.characters import ILLEGAL, without_direction_marks
 from .pdf_safety import PdfUnreadable, has_javascript
 
 CHUNK = 1024 * 1024
@@ -222,14 +223,17 @@ def get_storage(app=None) -> Storage:
 # ---------------------------------------------------------------------------------------------
 # Names shown to people
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\/]')
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"|?*\\/]')
 
 
 def display_name(raw: str | None, fallback: str = "file") -> str:
-    """The part of a user's filename worth showing: no folders, no control characters."""
-    name = unicodedata.normalize("NFC", raw or "")
+    """The part of a user's filename worth showing: no folders, no control characters, no
+    direction mark (U+202E shows "report", U+202E, "fdp.exe" as "reportexe.pdf"). New uploads
+    are stored through it; pages show stored names through it too (the file_name filter), since
+    names stored before it removed direction marks still hold them."""
+    name = unicodedata.normalize("NFC", without_direction_marks(raw or ""))
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE.sub("_", name).strip().lstrip(".").strip()
+    name = ILLEGAL.sub("", _UNSAFE.sub("_", name)).strip().lstrip(".").strip()
     if not name:
         return fallback
     if len(name) > 200:

@@ -17,6 +17,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, StopValidation, ValidationError
 
 from ..domain import characters
+from ..messages import translate
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -71,7 +72,7 @@ class _Characters:
             if isinstance(field.data, str) else None
         if found:
             raise StopValidation(_("%(field)s contains a character that is not allowed: %(char)s",
-                                   field=field.label.text, char=characters.describe(found)))
+                                   field=field.label.text, char=translate(characters.describe(found))))
 
 
 class _Length(Length):

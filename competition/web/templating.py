@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, has_app_context
 from flask_babel import get_locale, get_translations
 
 from .. import labels
+from ..storage import display_name
 from .forms import error_items
 
 
@@ -50,6 +51,8 @@ def register_template_helpers(app: Flask) -> None:
         newstyle=True,
     )
     app.add_template_filter(localtime, "localtime")
+    # Every stored file name on a page: old rows may hold a U+202E that reverses what follows.
+    app.add_template_filter(display_name, "file_name")
     app.jinja_env.globals.update(
         get_locale=get_locale,
         ENTRY_STATE_LABELS=labels.ENTRY_STATE_LABELS,

@@ -15,6 +15,7 @@ from ...models import Attachment, Contest, MaterialRequirement, Section, utcnow
 from ...permissions import can_edit_entry, entry_or_403
 from ...services import ServiceError, submissions
 from ...services.application_form import application_form_filename, render_application_form
+from ...storage import display_name
 from ...domain.eligibility import AdviserData, EntryData, PersonData
 from .certificates import entry_certificates
 from .forms import AdviserForm, EntryForm, StudentForm, choices
@@ -363,7 +364,7 @@ def delete_attachment(entry_id: int, attachment_id: int):
     entry = entry_or_403(entry_id, can_edit_entry)
     attachment = _part_or_404(Attachment, attachment_id, entry_id=entry.id)
     return _act(entry.id, lambda: submissions.delete_attachment(attachment, actor=current_user),
-                _("Deleted: %(name)s", name=attachment.original_name), anchor="materials")
+                _("Deleted: %(name)s", name=display_name(attachment.original_name)), anchor="materials")
 
 
 @bp.route("/entries/<int:entry_id>/submit", methods=["POST"])
