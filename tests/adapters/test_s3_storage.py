@@ -287,3 +287,22 @@ def test_a_backup_carries_the_buckets_files_and_a_restore_refuses_clearly(s3_app
     assert result.exit_code == 1
     assert "只能恢复到本地上传文件夹（STORAGE_BACKEND=local）" in result.output
     assert st.get_storage(s3_app).keys() == [key]  # nothing touched
+
+
+def test_the_app_sweeps_the_bucket_by_itself(tmp_path, database_url, db, s3_config):
+    from competition import maintenance
+
+    app = create_app(make_test_config(tmp_path, database_url, SWEEP_INTERVAL_SECONDS=3600, **s3_config))
+    try:
+        storage = st.get_storage(app)
+        young = storage.save_stream(io.BytesIO(b"%PDF-1.4\n"))  # may belong to a running upload
+        storage.client.create_multipart_upload(Bucket=BUCKET, Key=storage.prefix + storage.new_key())
+        assert app.test_client().get("/login").status_code == 200
+        assert maintenance.sweeper_of(app).wait() == "swept"
+        assert multipart_uploads(storage) == []  # moto dates it 2010: long dead
+        assert storage.keys() == [young.key]
+    finally:
+        maintenance.sweeper_of(app).wait()
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
