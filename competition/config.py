@@ -50,6 +50,14 @@ class Defaults:
     # hour, but off under TESTING so tests' upload folders change only when a test asks.
     SWEEP_INTERVAL_SECONDS: int | None = None
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # Uploads: "local" (UPLOAD_FOLDER), "s3" (the S3_* settings below) or a dotted class path.
+    STORAGE_BACKEND = "local"
+    S3_BUCKET: str | None = None
+    S3_PREFIX = ""  # objects are named <prefix>/<key>
+    S3_ENDPOINT_URL: str | None = None  # MinIO, Ceph ...; unset for AWS
+    S3_REGION: str | None = None
+    S3_ACCESS_KEY_ID: str | None = None  # unset: boto3's own chain (environment, instance role)
+    S3_SECRET_ACCESS_KEY: str | None = None
     PASSWORD_MIN_LENGTH = 8
     # Production (COMPETITION_ENV=production or COMPETITION_PRODUCTION=true): Secure cookies.
     PRODUCTION = False

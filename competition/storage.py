@@ -2,9 +2,9 @@
 
 `Storage` hides where bytes live. Keys are random hex strings made here, never anything a user
 typed, so a filename like ``../../etc/passwd`` is only ever display data. `LocalStorage` keeps
-files under ``UPLOAD_FOLDER`` (default ``instance/uploads``); another backend (a shared volume,
-an object store) plugs in through the ``STORAGE_BACKEND`` setting, a dotted path to a class
-taking the app's config.
+files under ``UPLOAD_FOLDER`` (default ``instance/uploads``); ``STORAGE_BACKEND=s3`` keeps them in
+an S3-compatible object store (`competition.storage_s3`); another backend plugs in through the
+same setting, a dotted path to a class taking the app's config.
 
 `save_stream` copies in chunks and hashes as it goes, so a 500 MB video never sits in memory;
 it writes to a temporary name and renames only when the whole file is there, so a crash mid
@@ -181,6 +181,14 @@ class LocalStorage(Storage):
             return []
         return sorted(p.name for p in self.root.glob("??/*") if KEY_RE.match(p.name))
 
+    def listing(self):
+        """(key, time stored) of every stored file (for orphan sweeps)."""
+        for key in self.keys():
+            try:
+                yield key, self._path(key).stat().st_mtime
+            except FileNotFoundError:  # deleted since the listing (its row went with it)
+                continue
+
     def sweep_partials(self, older_than_seconds: int = 3600) -> int:
         """Remove leftovers of uploads that died mid-way; returns how many were removed."""
         removed = 0
@@ -202,6 +210,10 @@ def storage_for(config) -> Storage:
     backend = config.get("STORAGE_BACKEND") or "local"
     if backend == "local":
         return LocalStorage(config["UPLOAD_FOLDER"])
+    if backend == "s3":
+        from .storage_s3 import S3Storage
+
+        return S3Storage(config)
     module_name, _sep, cls_name = backend.rpartition(".")
     cls = getattr(importlib.import_module(module_name), cls_name)
     return cls(config)

@@ -3,7 +3,8 @@
 Archive layout (members in this order)::
 
     db/<table>.jsonl   one JSON object per row; tables in dependency order, rows by primary key
-    uploads/<path>     every file under UPLOAD_FOLDER (in-progress uploads excluded), streamed
+    uploads/<path>     every file under UPLOAD_FOLDER (in-progress uploads excluded), streamed; with
+                       another backend (S3) every stored key, as ab/ab12... like the folder
     manifest.json      format, app version, created_at, source dialect, alembic revision,
                        tables (name, columns, count, sha256 of the .jsonl), files (path, size, sha256)
 
@@ -43,6 +44,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import Job, User, utcnow
+from ..storage import LocalStorage, get_storage
 from . import ServiceError, audit
 
 log = logging.getLogger(__name__)
@@ -191,6 +193,29 @@ def _upload_files(root: Path):
                 yield path, path.relative_to(root).as_posix()
 
 
+def _stored_files(storage, upload_root: Path):
+    """(opener, posix path under uploads/) of every stored file: the folder's files for LocalStorage,
+    else each key of the backend, laid out as LocalStorage would keep it (ab/ab12...)."""
+    if isinstance(storage, LocalStorage):
+        for path, rel in _upload_files(upload_root):
+            yield (lambda path=path: path.open("rb")), rel
+        return
+    for key in storage.keys():
+        yield (lambda key=key: storage.open(key)), f"{key[:2]}/{key}"
+
+
+def _tarinfo(tar: tarfile.TarFile, fh, name: str) -> tarfile.TarInfo:
+    try:
+        fh.fileno()
+    except (OSError, AttributeError):  # a stream from an object store: size by seeking
+        info = tarfile.TarInfo(name)
+        info.size = fh.seek(0, os.SEEK_END)
+        fh.seek(0)
+        info.mtime = int(utcnow().timestamp())
+        return info
+    return tar.gettarinfo(fileobj=fh, arcname=name)
+
+
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     info = tarfile.TarInfo(name)
     info.size = len(data)
@@ -207,6 +232,10 @@ def create_backup(out: Path, *, progress=None, actor=None) -> dict:
     say = progress or (lambda message: None)
     created_at = utcnow()
     upload_root = Path(current_app.config["UPLOAD_FOLDER"])
+    storage = get_storage()
+    if not isinstance(storage, LocalStorage) and not hasattr(storage, "keys"):
+        raise ServiceError(_("This storage backend cannot list its files, so they cannot be backed up from here; "
+                             "nothing was written."))
     partial = out.with_name(out.name + ".partial")
     with tempfile.TemporaryDirectory(prefix=".backup-", dir=out.parent) as tmp:
         workdir = Path(tmp)
@@ -218,14 +247,14 @@ def create_backup(out: Path, *, progress=None, actor=None) -> dict:
             with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
                 for table in tables:
                     tar.add(workdir / f"{table['name']}.jsonl", arcname=table["member"], recursive=False)
-                for path, rel in _upload_files(upload_root):
+                for opener, rel in _stored_files(storage, upload_root):
                     try:
-                        fh = path.open("rb")
+                        fh = opener()
                     except FileNotFoundError:  # deleted since the walk saw it
                         vanished.append(rel)
                         continue
                     with fh:
-                        info = tar.gettarinfo(fileobj=fh, arcname=f"uploads/{rel}")
+                        info = _tarinfo(tar, fh, f"uploads/{rel}")
                         info.uid = info.gid = 0
                         info.uname = info.gname = ""
                         info.mode = 0o644
@@ -453,6 +482,9 @@ def restore_backup(archive: Path, *, force: bool = False, progress=None, actor=N
     by = audit.who(actor)  # now: the restore replaces the session and its rows
     say = progress or (lambda message: None)
     upload_root = Path(current_app.config["UPLOAD_FOLDER"]).resolve()
+    if not isinstance(get_storage(), LocalStorage):
+        raise ServiceError(_("A backup can be restored only into the local upload folder (STORAGE_BACKEND=local): "
+                             "restore there, then copy the folder's files into the object store. Nothing was restored."))
     with db.engine.connect() as conn:
         busy = _nonempty_tables(conn)
     if not force and (busy or _has_files(upload_root)):
