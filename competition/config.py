@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 from datetime import timedelta
@@ -49,11 +50,22 @@ class Defaults:
     # hour, but off under TESTING so tests' upload folders change only when a test asks.
     SWEEP_INTERVAL_SECONDS: int | None = None
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # Uploads: "local" (UPLOAD_FOLDER), "s3" (the S3_* settings below) or a dotted class path.
+    STORAGE_BACKEND = "local"
+    S3_BUCKET: str | None = None
+    S3_PREFIX = ""  # objects are named <prefix>/<key>
+    S3_ENDPOINT_URL: str | None = None  # MinIO, Ceph ...; unset for AWS
+    S3_REGION: str | None = None
+    S3_ACCESS_KEY_ID: str | None = None  # unset: boto3's own chain (environment, instance role)
+    S3_SECRET_ACCESS_KEY: str | None = None
     PASSWORD_MIN_LENGTH = 8
     # Production (COMPETITION_ENV=production or COMPETITION_PRODUCTION=true): Secure cookies.
     PRODUCTION = False
     # How many proxies (nginx) sit in front: trust that many X-Forwarded-For/-Proto/-Host hops.
     PROXY_FIX = 0
+    # Level of the competition.* loggers (backups, imports, rankings, publications log at INFO).
+    # Unset: INFO in production, else Python's default (WARNING; DEBUG under flask --debug).
+    LOG_LEVEL: str | None = None
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count per process rather than fail
 
 
@@ -112,12 +124,27 @@ def configure(app, test_config: dict | None = None) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
     if not app.config.get("REMEMBER_COOKIE_DURATION"):
         app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=float(app.config["REMEMBER_DAYS"]))
+    if str(app.config.get("ENV") or "").lower() == "production":
+        app.config["PRODUCTION"] = True
+    _logging(app)
     _production(app)
 
 
+def _logging(app) -> None:
+    """The level of the "competition" logger, parent of every competition.* module's logger. The
+    level is set before Flask makes app.logger, which adds its one stderr handler only when no
+    handler up the tree takes the records already (gunicorn's default logging configures no root
+    handler; a logconfig_dict that gives root one gets each line once, through it)."""
+    logger = logging.getLogger(app.name)
+    level = app.config.get("LOG_LEVEL")
+    if level:
+        logger.setLevel(str(level).upper())
+    elif app.config.get("PRODUCTION") and logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
+    app.logger  # noqa: B018  (creates Flask's logger now, with the level above)
+
+
 def _production(app) -> None:
-    if str(app.config.get("ENV") or "").lower() == "production":
-        app.config["PRODUCTION"] = True
     if not app.config.get("PRODUCTION"):
         return
     app.config["SESSION_COOKIE_SECURE"] = True

@@ -100,7 +100,8 @@ class Sweeper:
             self.app.logger.info("storage backend %s cannot be swept here: automatic upload sweeping is off",
                                  type(storage).__name__)
             return "unsupported"
-        # LocalStorage's partial folder: the one place every host shares that backups skip.
+        # LocalStorage's partial folder: the one place every host shares that backups skip. With an
+        # object store it is each host's own, so each host sweeps on its own: harmless, deletes are idempotent.
         folder = Path(getattr(storage, "partial_dir", None) or Path(self.app.config["UPLOAD_FOLDER"]) / ".partial")
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o660)

@@ -8,8 +8,10 @@ reach the network or read arbitrary files.
 from __future__ import annotations
 
 import io
+import re
 import mimetypes
 import secrets
+import subprocess
 from array import array
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,9 +20,43 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 from weasyprint.text.fonts import FontConfiguration
 
-from .domain.characters import printable
+from .domain.characters import printable, without_direction_marks
 
 STATIC = Path(__file__).parent / "static"
+
+# Colour emoji under a private family limited to emoji code points: the font also has digits,
+# space, # and *, and would otherwise be picked for them ("2026 年"). Stacks name it last
+# before the generic family. U+FE0F/U+200D are in the ranges so sequences stay in one font.
+EMOJI_FAMILY = "competition-emoji"
+EMOJI_FONT = "Noto Color Emoji"
+EMOJI_RANGES = ((0x200D, 0x200D), (0x20E3, 0x20E3), (0x2300, 0x23FF), (0x2600, 0x27BF), (0x2B00, 0x2BFF),
+                (0xFE0F, 0xFE0F), (0x1F000, 0x1F2FF), (0x1F300, 0x1FAFF), (0xE0020, 0xE007F))
+EMOJI_CSS = (
+    f'@font-face {{ font-family: "{EMOJI_FAMILY}"; src: local("{EMOJI_FONT}"); unicode-range: '
+    + ", ".join(f"U+{lo:X}" if lo == hi else f"U+{lo:X}-{hi:X}" for lo, hi in EMOJI_RANGES) + "; }"
+)
+# Loading the 11 MB font costs every document; only documents with emoji pay it.
+_EMOJI = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in EMOJI_RANGES) + "]")
+
+
+def _font_file(family: str) -> str | None:
+    """The file fontconfig holds for `family` (only if that family is really installed)."""
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{family}\n%{file}", family],
+                             capture_output=True, text=True, check=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    families, _, file = out.partition("\n")
+    return file if family in families.split(",") and file else None
+
+
+_emoji_file: list[str | None] = []
+
+
+def emoji_font_file() -> str | None:
+    if not _emoji_file:
+        _emoji_file.append(_font_file(EMOJI_FONT))
+    return _emoji_file[0]
 
 
 class FetchRefused(ValueError):
@@ -42,6 +78,9 @@ class SafeFetcher(URLFetcher):
             if STATIC.resolve() not in path.parents or not path.is_file():
                 raise FetchRefused(url)
             return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _mime(path.name)})
+        if url.startswith("file:") and (font := emoji_font_file()) and url == Path(font).as_uri():
+            # src: local() of EMOJI_CSS resolves to this file; no other file is readable
+            return URLFetcherResponse(url, Path(font).read_bytes(), {"Content-Type": "font/ttf"})
         if url.startswith("upload:") and self._upload_reader is not None:
             key = url[len("upload:"):]
             return URLFetcherResponse(url, self._upload_reader(key), {"Content-Type": _mime(key, "image/png")})
@@ -67,9 +106,12 @@ def render_pdf(html: str, *, stylesheets: list[str] | None = None, target=None, 
     on another of the same proportions).
 
     Control and noncharacter code points (in text stored before the input checks) are removed:
-    WeasyPrint would print each as an empty box."""
-    document = HTML(string=printable(html), base_url="static:", url_fetcher=make_url_fetcher(upload_reader))
-    css = [CSS(string=s, font_config=_fonts) for s in (stylesheets or [])]
+    WeasyPrint would print each as an empty box. So are direction marks, overrides and isolates:
+    a U+202E in a name would print the rest of its line backwards (templates set no direction)."""
+    document = HTML(string=without_direction_marks(printable(html)), base_url="static:",
+                    url_fetcher=make_url_fetcher(upload_reader))
+    css = [CSS(string=s, font_config=_fonts, url_fetcher=document.url_fetcher)
+           for s in [*([EMOJI_CSS] if _EMOJI.search(html) else []), *(stylesheets or [])]]
     return document.write_pdf(target=target, stylesheets=css, font_config=_fonts, zoom=zoom)
 
 

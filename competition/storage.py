@@ -2,9 +2,9 @@
 
 `Storage` hides where bytes live. Keys are random hex strings made here, never anything a user
 typed, so a filename like ``../../etc/passwd`` is only ever display data. `LocalStorage` keeps
-files under ``UPLOAD_FOLDER`` (default ``instance/uploads``); another backend (a shared volume,
-an object store) plugs in through the ``STORAGE_BACKEND`` setting, a dotted path to a class
-taking the app's config.
+files under ``UPLOAD_FOLDER`` (default ``instance/uploads``); ``STORAGE_BACKEND=s3`` keeps them in
+an S3-compatible object store (`competition.storage_s3`); another backend plugs in through the
+same setting, a dotted path to a class taking the app's config.
 
 `save_stream` copies in chunks and hashes as it goes, so a 500 MB video never sits in memory;
 it writes to a temporary name and renames only when the whole file is there, so a crash mid
@@ -33,6 +33,7 @@ from pathlib import Path
 from struct import error as struct_error
 from typing import BinaryIO
 
+from .domain.characters import ILLEGAL, without_direction_marks
 from .pdf_safety import PdfUnreadable, has_javascript
 
 CHUNK = 1024 * 1024
@@ -180,6 +181,14 @@ class LocalStorage(Storage):
             return []
         return sorted(p.name for p in self.root.glob("??/*") if KEY_RE.match(p.name))
 
+    def listing(self):
+        """(key, time stored) of every stored file (for orphan sweeps)."""
+        for key in self.keys():
+            try:
+                yield key, self._path(key).stat().st_mtime
+            except FileNotFoundError:  # deleted since the listing (its row went with it)
+                continue
+
     def sweep_partials(self, older_than_seconds: int = 3600) -> int:
         """Remove leftovers of uploads that died mid-way; returns how many were removed."""
         removed = 0
@@ -201,6 +210,10 @@ def storage_for(config) -> Storage:
     backend = config.get("STORAGE_BACKEND") or "local"
     if backend == "local":
         return LocalStorage(config["UPLOAD_FOLDER"])
+    if backend == "s3":
+        from .storage_s3 import S3Storage
+
+        return S3Storage(config)
     module_name, _sep, cls_name = backend.rpartition(".")
     cls = getattr(importlib.import_module(module_name), cls_name)
     return cls(config)
@@ -222,14 +235,17 @@ def get_storage(app=None) -> Storage:
 # ---------------------------------------------------------------------------------------------
 # Names shown to people
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\/]')
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"|?*\\/]')
 
 
 def display_name(raw: str | None, fallback: str = "file") -> str:
-    """The part of a user's filename worth showing: no folders, no control characters."""
-    name = unicodedata.normalize("NFC", raw or "")
+    """The part of a user's filename worth showing: no folders, no control characters, no
+    direction mark (U+202E shows "report", U+202E, "fdp.exe" as "reportexe.pdf"). New uploads
+    are stored through it; pages show stored names through it too (the file_name filter), since
+    names stored before it removed direction marks still hold them."""
+    name = unicodedata.normalize("NFC", without_direction_marks(raw or ""))
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE.sub("_", name).strip().lstrip(".").strip()
+    name = ILLEGAL.sub("", _UNSAFE.sub("_", name)).strip().lstrip(".").strip()
     if not name:
         return fallback
     if len(name) > 200:

@@ -18,6 +18,8 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 
+from tests.fixtures.database import count_queries  # noqa: F401  (a fixture)
+
 DB_KIND = os.environ.get("COMPETITION_TEST_DB", "sqlite")
 PG_ADMIN_URL = os.environ.get("COMPETITION_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 DB_FIXTURES = {"app", "db", "client", "database_url", "fresh_database_url"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import tarfile
 import threading
@@ -164,6 +165,42 @@ def test_round_trip_same_database(app, db, tmp_path, fresh_database_url):
 
 def test_round_trip_across_databases(app, db, tmp_path, other_database_url):
     assert_round_trip(app, db, tmp_path, other_database_url)
+
+
+def messages(caplog, start: str) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "competition.services.backup"
+            and r.levelno == logging.INFO and r.getMessage().startswith(start)]
+
+
+def test_backup_and_restore_are_logged_with_who_and_counts(app, db, tmp_path, fresh_database_url, caplog):
+    from competition import jobs
+
+    caplog.set_level(logging.INFO, logger="competition")
+    w = populate(db)
+    job = jobs.enqueue("backup", "competition.services.backup.backup_job", params={}, actor=w.organizer)
+    db.session.commit()
+    jobs.start(job)
+    jobs.wait_all()
+    db.session.expire_all()
+    done = db.session.get(Job, job.id)
+    assert done.state == "done", done.error
+    users = db.session.scalar(select(func.count()).select_from(_db.metadata.tables["user_account"]))
+    [written] = messages(caplog, "backup written:")
+    assert f"by=organizer (#{w.organizer.id})" in written and " files=3 " in written
+    archive = Path(app.config["EXPORT_FOLDER"]) / done.result_path
+    assert f"file={archive.name} " in written
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    rows = sum(t["count"] for t in manifest["tables"])
+    assert f"rows={rows} " in written and rows > users
+    target = make_target(tmp_path, fresh_database_url)
+    try:
+        assert restore_into(target, archive).exit_code == 0
+    finally:
+        dispose(target)
+    [restored] = messages(caplog, "backup restored:")
+    assert restored.startswith(f"backup restored: by=system file={archive.name} ")  # the command line
+    assert f" rows={rows} files=3 replaced=no" in restored
 
 
 def test_restore_refuses_non_empty_instance_unless_forced(app, db, tmp_path, fresh_database_url):

@@ -216,7 +216,7 @@ def test_the_projects_own_requirement_bounds_the_upgrade():
                                         "'weasyprint==70.1')")
     verdict = check.judge_package("weasyprint", "70.1", project, [], python=PY311, wanted=SpecifierSet("<71,>=70"))
     assert verdict["outcome"] == "unauditable"
-    assert "its latest release 71.0 is outside the project's requirement weasyprint<71,>=70" in verdict["lines"][0]
+    assert "its latest release 71.0 is outside what the installed packages require (weasyprint<71,>=70)" in verdict["lines"][0]
 
 
 def test_a_package_pypi_does_not_know_is_unauditable():
@@ -267,3 +267,16 @@ def test_an_index_that_is_not_http_is_reported_unreachable(monkeypatch):
     monkeypatch.setattr(check, "PYPI_PROJECT_URL", "file:///nowhere/pypi/{name}/json")
     with pytest.raises(check.PyPIUnreachable):
         check.fetch_project("flask")
+
+
+def test_a_dependencys_requirement_bounds_the_upgrade_too():
+    # Flask's own bound on Werkzeug counts, as pip would resolve it, beside the project's.
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    flask_needs = next(r for r in map(Requirement, metadata.requires("flask")) if r.name.lower() == "werkzeug")
+    assert flask_needs.specifier, "Flask states a Werkzeug version bound"
+    wanted = check.installed_requirements()
+    assert set(flask_needs.specifier) <= set(wanted["werkzeug"])
+    assert "flask" in wanted and "weasyprint" in wanted  # the project's own requirements

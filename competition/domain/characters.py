@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .text import N_, Message
+
 _CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 _LINE_BREAKS = "\t\n\r"
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
@@ -25,8 +27,9 @@ _SURROGATES = "\ud800-\udfff"
 
 ILLEGAL = re.compile(f"[{_CONTROLS}{_NONCHARACTERS}{_SURROGATES}]")
 ILLEGAL_SINGLE_LINE = re.compile(f"[{_CONTROLS}{_LINE_BREAKS}{_NONCHARACTERS}{_SURROGATES}]")
-INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-DIRECTION = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Marks, embeddings, overrides and isolates: each can reorder the text after it.
+DIRECTION = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def first_illegal(text: str, *, multiline: bool = False) -> str | None:
@@ -35,21 +38,26 @@ def first_illegal(text: str, *, multiline: bool = False) -> str | None:
     return found.group() if found else None
 
 
-_CONTROL_NAMES = dict(enumerate((
-    "NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT", "END OF TRANSMISSION", "ENQUIRY",
-    "ACKNOWLEDGE", "BELL", "BACKSPACE", "CHARACTER TABULATION", "LINE FEED", "LINE TABULATION",
-    "FORM FEED", "CARRIAGE RETURN", "SHIFT OUT", "SHIFT IN", "DATA LINK ESCAPE", "DEVICE CONTROL ONE",
-    "DEVICE CONTROL TWO", "DEVICE CONTROL THREE", "DEVICE CONTROL FOUR", "NEGATIVE ACKNOWLEDGE",
-    "SYNCHRONOUS IDLE", "END OF TRANSMISSION BLOCK", "CANCEL", "END OF MEDIUM", "SUBSTITUTE", "ESCAPE",
-    "INFORMATION SEPARATOR FOUR", "INFORMATION SEPARATOR THREE", "INFORMATION SEPARATOR TWO",
-    "INFORMATION SEPARATOR ONE")))
-_CONTROL_NAMES[0x7F] = "DELETE"
+def _is_noncharacter(code: int) -> bool:
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 
 
-def describe(char: str) -> str:
-    """U+001B and its name, for a message that says what is wrong."""
-    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(ord(char), "")
-    return f"U+{ord(char):04X}" + (f" {name}" if name else "")
+def describe(char: str) -> Message:
+    """What kind of character it is and its code point ("control character U+001B"), for a
+    message that says what is wrong; the edge translates it (messages.translate)."""
+    code = ord(char)
+    params = {"code": f"U+{code:04X}"}
+    if 0xD800 <= code <= 0xDFFF:
+        return Message(N_("surrogate %(code)s"), params)
+    if _is_noncharacter(code):
+        return Message(N_("noncharacter %(code)s"), params)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return Message(N_("control character %(code)s"), params)
+    if DIRECTION.match(char):
+        return Message(N_("direction control %(code)s"), params)
+    if INVISIBLE.match(char):
+        return Message(N_("invisible character %(code)s"), params)
+    return Message(N_("character %(code)s"), params)
 
 
 def printable(text: str, *, multiline: bool = True) -> str:

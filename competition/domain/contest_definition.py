@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .certificates import KINDS as CERTIFICATE_KINDS
+from .characters import describe, first_illegal, printable
 from .numbering import pattern_error
 from .text import N_, Message
 
@@ -169,6 +170,8 @@ def parse_definition(data: dict, number_limits: Mapping[str, int] | None = None)
     r = _Reader()
     if not isinstance(data, dict):
         raise DefinitionError([Message(N_("The contest definition must be a mapping of fields."))])
+    for key, value in data.items():
+        _refuse_illegal(r, value, _child(r, None, key, value))
     where = "contest"
     code = r.text(data, "code", where, max_len=40)
     if code and not all(ch.isalnum() or ch in "-_" for ch in code):
@@ -234,6 +237,31 @@ def parse_definition(data: dict, number_limits: Mapping[str, int] | None = None)
     if r.problems:
         raise DefinitionError(r.problems)
     return definition
+
+
+def _refuse_illegal(r: _Reader, value, where: str) -> None:
+    """Every text value and key of the tree (YAML escapes like "\\e" or "\\uFFFF" reach here) without
+    controls, noncharacters or lone surrogates: names and titles print on certificates."""
+    if isinstance(value, str):
+        bad = first_illegal(value, multiline=True)
+        if bad:
+            r.problem(where, N_("contains a character that is not allowed: %(char)s"), char=describe(bad))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_illegal(r, item, _child(r, where, key, item))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _refuse_illegal(r, item, f"{where}[{i}]")
+
+
+def _child(r: _Reader, where: str | None, key, value) -> str:
+    """The path of ``key`` under ``where`` (top-level fields are "contest.<key>"), its key checked."""
+    name = printable(str(key), multiline=False)
+    path = f"{where}.{name}" if where else (name if isinstance(value, (dict, list)) else f"contest.{name}")
+    bad = first_illegal(key) if isinstance(key, str) else None
+    if bad:
+        r.problem(path, N_("the key contains a character that is not allowed: %(char)s"), char=describe(bad))
+    return path
 
 
 def _section(r: _Reader, raw: dict, where: str, seen: set[str]) -> SectionDef:

@@ -7,6 +7,14 @@ from ..extensions import db
 from ..models import AuditEvent
 
 
+def who(actor) -> str:
+    """The actor for a log line: 'username (#id)', or 'system' as the audit log says when no
+    account acts (command line, background job)."""
+    if getattr(actor, "id", None) is None:
+        return "system"
+    return f"{actor.username} (#{actor.id})"
+
+
 def record(
     actor,
     action: str,

@@ -3,7 +3,8 @@
 Archive layout (members in this order)::
 
     db/<table>.jsonl   one JSON object per row; tables in dependency order, rows by primary key
-    uploads/<path>     every file under UPLOAD_FOLDER (in-progress uploads excluded), streamed
+    uploads/<path>     every file under UPLOAD_FOLDER (in-progress uploads excluded), streamed; with
+                       another backend (S3) every stored key, as ab/ab12... like the folder
     manifest.json      format, app version, created_at, source dialect, alembic revision,
                        tables (name, columns, count, sha256 of the .jsonl), files (path, size, sha256)
 
@@ -24,6 +25,7 @@ import base64
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -41,8 +43,11 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import utcnow
-from . import ServiceError
+from ..models import Job, User, utcnow
+from ..storage import LocalStorage, get_storage
+from . import ServiceError, audit
+
+log = logging.getLogger(__name__)
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -188,6 +193,29 @@ def _upload_files(root: Path):
                 yield path, path.relative_to(root).as_posix()
 
 
+def _stored_files(storage, upload_root: Path):
+    """(opener, posix path under uploads/) of every stored file: the folder's files for LocalStorage,
+    else each key of the backend, laid out as LocalStorage would keep it (ab/ab12...)."""
+    if isinstance(storage, LocalStorage):
+        for path, rel in _upload_files(upload_root):
+            yield (lambda path=path: path.open("rb")), rel
+        return
+    for key in storage.keys():
+        yield (lambda key=key: storage.open(key)), f"{key[:2]}/{key}"
+
+
+def _tarinfo(tar: tarfile.TarFile, fh, name: str) -> tarfile.TarInfo:
+    try:
+        fh.fileno()
+    except (OSError, AttributeError):  # a stream from an object store: size by seeking
+        info = tarfile.TarInfo(name)
+        info.size = fh.seek(0, os.SEEK_END)
+        fh.seek(0)
+        info.mtime = int(utcnow().timestamp())
+        return info
+    return tar.gettarinfo(fileobj=fh, arcname=name)
+
+
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     info = tarfile.TarInfo(name)
     info.size = len(data)
@@ -196,13 +224,18 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def create_backup(out: Path, *, progress=None) -> dict:
-    """Write the archive to `out` (atomically: a partial file is never left under that name)."""
+def create_backup(out: Path, *, progress=None, actor=None) -> dict:
+    """Write the archive to `out` (atomically: a partial file is never left under that name).
+    ``actor``: who asked for it, for the log (None: the command line)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda message: None)
     created_at = utcnow()
     upload_root = Path(current_app.config["UPLOAD_FOLDER"])
+    storage = get_storage()
+    if not isinstance(storage, LocalStorage) and not hasattr(storage, "keys"):
+        raise ServiceError(_("This storage backend cannot list its files, so they cannot be backed up from here; "
+                             "nothing was written."))
     partial = out.with_name(out.name + ".partial")
     with tempfile.TemporaryDirectory(prefix=".backup-", dir=out.parent) as tmp:
         workdir = Path(tmp)
@@ -214,14 +247,14 @@ def create_backup(out: Path, *, progress=None) -> dict:
             with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
                 for table in tables:
                     tar.add(workdir / f"{table['name']}.jsonl", arcname=table["member"], recursive=False)
-                for path, rel in _upload_files(upload_root):
+                for opener, rel in _stored_files(storage, upload_root):
                     try:
-                        fh = path.open("rb")
+                        fh = opener()
                     except FileNotFoundError:  # deleted since the walk saw it
                         vanished.append(rel)
                         continue
                     with fh:
-                        info = tar.gettarinfo(fileobj=fh, arcname=f"uploads/{rel}")
+                        info = _tarinfo(tar, fh, f"uploads/{rel}")
                         info.uid = info.gid = 0
                         info.uname = info.gname = ""
                         info.mode = 0o644
@@ -245,6 +278,8 @@ def create_backup(out: Path, *, progress=None) -> dict:
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
+    log.info("backup written: by=%s file=%s tables=%d rows=%d files=%d vanished=%d", audit.who(actor), out.name,
+             len(tables), sum(t["count"] for t in tables), len(files), len(vanished))
     return manifest
 
 
@@ -255,8 +290,10 @@ def backup_job(job_id: int) -> tuple[str, str]:
     stamp = utcnow().strftime("%Y%m%d-%H%M%S")
     name = f"competition-backup-{stamp}-{job_id}.tar.gz"
     out = Path(current_app.config["EXPORT_FOLDER"]) / "backups" / name
+    job = db.session.get(Job, job_id)
+    actor = db.session.get(User, job.created_by_id) if job is not None and job.created_by_id else None
     report(job_id, 0, 2)
-    create_backup(out, progress=lambda message: report(job_id, 1, 2))
+    create_backup(out, progress=lambda message: report(job_id, 1, 2), actor=actor)
     report(job_id, 2, 2)
     return f"backups/{name}", name
 
@@ -439,10 +476,15 @@ def _swap_back(root: Path, old: Path | None) -> None:
         old.rename(root)
 
 
-def restore_backup(archive: Path, *, force: bool = False, progress=None) -> dict:
-    """Bring the archive back into this instance's database and upload folder."""
+def restore_backup(archive: Path, *, force: bool = False, progress=None, actor=None) -> dict:
+    """Bring the archive back into this instance's database and upload folder. ``actor``: who
+    asked for it, for the log (None: the command line)."""
+    by = audit.who(actor)  # now: the restore replaces the session and its rows
     say = progress or (lambda message: None)
     upload_root = Path(current_app.config["UPLOAD_FOLDER"]).resolve()
+    if not isinstance(get_storage(), LocalStorage):
+        raise ServiceError(_("A backup can be restored only into the local upload folder (STORAGE_BACKEND=local): "
+                             "restore there, then copy the folder's files into the object store. Nothing was restored."))
     with db.engine.connect() as conn:
         busy = _nonempty_tables(conn)
     if not force and (busy or _has_files(upload_root)):
@@ -494,6 +536,9 @@ def restore_backup(archive: Path, *, force: bool = False, progress=None) -> dict
         shutil.rmtree(staging, ignore_errors=True)
     if manifest.get("alembic_revision"):
         _upgrade("head")  # a backup from an older schema is brought up to this version's
-    say(_("Restored %(rows)d rows and %(files)d files.", rows=sum(t["count"] for t in manifest["tables"]),
-          files=len(manifest["files"])))
+    rows = sum(t["count"] for t in manifest["tables"])
+    say(_("Restored %(rows)d rows and %(files)d files.", rows=rows, files=len(manifest["files"])))
+    log.info("backup restored: by=%s file=%s made=%s tables=%d rows=%d files=%d replaced=%s", by,
+             Path(archive).name, manifest.get("created_at"), len(manifest["tables"]), rows, len(manifest["files"]),
+             "yes" if force else "no")
     return manifest

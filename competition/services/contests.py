@@ -9,6 +9,7 @@ import yaml
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..domain import characters
 from ..domain.contest_definition import ContestDefinition, DefinitionError, number_values, parse_definition
 from ..domain.numbering import pattern_error
 from ..domain.states import ContestState, contest_transition_error
@@ -41,6 +42,11 @@ def load_definition_text(text: str) -> ContestDefinition:
     """Parse YAML text; every problem is reported in one ServiceError."""
     try:
         data = yaml.safe_load(text)
+    except yaml.reader.ReaderError as exc:  # a raw control or noncharacter in the text itself
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        raise ServiceError(_("Line %(line)d contains a character that is not allowed: %(char)s",
+                             line=text[:exc.position].count("\n") + 1,
+                             char=translate(characters.describe(char)))) from None
     except (yaml.YAMLError, ValueError, RecursionError) as exc:  # a date like 0000-00-00, [[[[... nested
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else "?"

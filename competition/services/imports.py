@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import secrets
 import shutil
@@ -48,7 +49,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import xlsx
-from ..domain.characters import describe, first_illegal
+from ..domain.characters import describe, first_illegal, identity
 from ..domain.school_matching import KnownSchool, SchoolIndex
 from ..domain.states import EntryState
 from ..domain.text import phone_valid
@@ -61,6 +62,8 @@ from ..sheets import (
 )
 from . import ServiceError, accounts, audit
 from .users import generate_password, split_subjects
+
+log = logging.getLogger(__name__)
 
 KINDS = ("schools", "teachers", "reviewers", "judges", "entries")
 KIND_LABELS = {
@@ -244,6 +247,7 @@ def preview(kind: str, data: bytes, filename: str, *, contest: Contest | None = 
         raise ServiceError(_sentences(translate(m) for m in [exc.message, *exc.hints]), "file") from None
     if not table.rows:
         raise ServiceError(_("The sheet has a header but no data rows."), "file")
+    _clean_identity_cells(table)
     if kind == "schools":
         rows = _plan_schools(table, school_choices or {})
     else:
@@ -515,6 +519,20 @@ def _diff(row: PlanRow, obj, values: dict, labels: dict, shown: dict | None = No
     row.action = "update" if row.changes else "same"
 
 
+# Cells naming a person, a school, a place or an account: stored and matched as the forms store
+# them (characters.identity), so 王\u200b芳 in a cell is the 王芳 already there.
+IDENTITY_CELLS = frozenset({"name", "contact_name", "school", "district", "affiliation", "phone", "contact_phone",
+                            "email", "username", *(f"author{i}" for i in range(1, 6)), "adviser1", "adviser2"})
+
+
+def _clean_identity_cells(table) -> None:
+    """Remove invisible characters (zero-width, soft hyphen, BOM, direction marks) from identity cells."""
+    for row in table.rows:
+        for key, value in row.values.items():
+            if key in IDENTITY_CELLS and isinstance(value, str):
+                row.values[key] = identity(value)
+
+
 def _refuse_illegal_characters(kind: str, table, rows: list[PlanRow]) -> None:
     """A cell holding a control character, a noncharacter or a lone surrogate makes its row a
     problem naming the column and the row: such a row is not imported."""
@@ -526,7 +544,8 @@ def _refuse_illegal_characters(kind: str, table, rows: list[PlanRow]) -> None:
             bad = first_illegal(value) if isinstance(value, str) else None
             if bad:
                 row.problems.append(_("Column %(column)s of row %(line)d contains a character that is not allowed: "
-                                      "%(char)s", column=labels.get(key, key), line=row.line, char=describe(bad)))
+                                      "%(char)s", column=labels.get(key, key), line=row.line,
+                                      char=translate(describe(bad))))
         _finish(row)
 
 
@@ -828,6 +847,9 @@ def apply(kind: str, data: bytes, filename: str, *, actor: User, contest: Contes
         "file": filename, "sheet": plan.table.sheet, "created": outcome.created, "updated": outcome.updated},
         contest_id=contest.id if contest else None)
     db.session.flush()
+    log.info("import of %s: contest=%s by=%s file=%s rows=%d created=%d updated=%d unchanged=%d", kind,
+             contest.code if contest else "-", audit.who(actor), filename, len(plan.rows), outcome.created,
+             outcome.updated, outcome.unchanged)
     return outcome
 
 

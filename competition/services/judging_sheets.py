@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..domain import characters, scoring
 from ..domain.states import RoundState, SheetState
 from ..extensions import db
+from ..messages import translate
 from ..models import (
     Assignment, Attachment, Conflict, Contest, Criterion, Entry, Round, Rubric, ScoreSheet, User, utcnow,
 )
@@ -255,7 +256,7 @@ def _parse(assignment: Assignment, raw_scores: dict, comment: str | None):
     bad = characters.first_illegal(comment, multiline=True)
     if bad:
         problems["comment"] = _("The comment contains a character that is not allowed: %(char)s",
-                                char=characters.describe(bad))
+                                char=translate(characters.describe(bad)))
     elif len(comment) > MAX_COMMENT:
         problems["comment"] = _("The comment is too long (at most %(n)s characters).", n=MAX_COMMENT)
     if problems:

@@ -23,6 +23,7 @@ scores again.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -31,6 +32,7 @@ from flask import current_app
 from flask_babel import force_locale, get_translations
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import selectinload
 
 from ..domain import awards as award_rules
 from ..domain import nominations as nomination_rules
@@ -61,6 +63,8 @@ from ..timeutil import local_to_utc, utc_to_local
 from . import ServiceError, audit, write_guard
 from . import tie_break as tie_break_service
 from .contests import change_state
+
+log = logging.getLogger(__name__)
 
 GROUP_FIELDS = ("section", "stage", "subject", "is_team")
 OBJECTION_OUTCOMES = ("upheld", "dismissed")
@@ -132,8 +136,10 @@ def get_run(contest: Contest) -> RankingRun | None:
 
 
 def results_of(contest: Contest) -> list[Result]:
+    """The contest's results, each with its entry and school loaded (every caller shows them)."""
     return list(db.session.scalars(
         select(Result).where(Result.contest_id == contest.id)
+        .options(selectinload(Result.entry).selectinload(Entry.school))
         .order_by(Result.group_key, Result.component, Result.position, Result.entry_id)
     ))
 
@@ -412,6 +418,8 @@ def run_ranking(contest: Contest, *, actor, method: str | None = None) -> Rankin
     audit.record(actor, "results.rank", contest, contest_id=contest.id, after={
         "method": method, "combination": mode, "entries": len(rows), "scores": n_scores,
         "components": len(outcome.components), "ties": len(run.ties)})
+    log.info("ranking run: contest=%s by=%s method=%s entries=%d scores=%d ties=%d components=%d",
+             contest.code, audit.who(actor), method, len(rows), n_scores, len(run.ties), len(outcome.components))
     return run
 
 
@@ -774,6 +782,8 @@ def publish(contest: Contest, *, actor, contact: str | None = None) -> RankingRu
     audit.record(actor, "results.publish", run, contest_id=contest.id,
                  after={"published_at": now.isoformat(), "notice_ends_at": run.notice_ends_at.isoformat(),
                         "notice_contact": contest.settings_view.notice_contact or None})
+    log.info("results published: contest=%s by=%s %s notice_ends_at=%s", contest.code, audit.who(actor),
+             _tally(contest), run.notice_ends_at.isoformat())
     return run
 
 
@@ -800,6 +810,15 @@ def finalize(contest: Contest, *, actor, reason: str | None = None, now: datetim
     run.finalized_at = now
     run.finalize_reason = reason
     change_state(contest, ContestState.FINAL, actor=actor, reason=reason)
+    log.info("results final: contest=%s by=%s %s early=%s", contest.code, audit.who(actor), _tally(contest),
+             "yes" if reason else "no")
+
+
+def _tally(contest: Contest) -> str:
+    """'entries=.. awards=.. nominated=..' as the results stand, for the log."""
+    rows = list(db.session.scalars(select(Result).where(Result.contest_id == contest.id)))
+    awards, nominated = sum(1 for r in rows if r.final_award), sum(1 for r in rows if r.final_nominated)
+    return f"entries={len(rows)} awards={awards} nominated={nominated}"
 
 
 # ------------------------------------------------ objections, withdrawal ----

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
-from ..domain.characters import identity, without_direction_marks
+from ..domain.characters import identity
 from ..domain import eligibility as rules
 from ..domain.states import EDITABLE_ENTRY_STATES, ContestState, EntryState, entry_transition_error, results_public
 from ..domain.text import N_, Message
@@ -332,7 +332,7 @@ def store_upload(entry: Entry, requirement: MaterialRequirement, fileobj: Binary
     _require_editable(entry)
     if requirement.section_id != entry.section_id:
         raise ServiceError(_("This material does not belong to the entry's section."))
-    name = files.display_name(without_direction_marks(filename or ""), fallback=requirement.name)
+    name = files.display_name(filename or "", fallback=requirement.name)
     if not filename:
         raise ServiceError(_("Choose a file to upload."))
     count = db.session.scalar(select(func.count()).select_from(Attachment).where(

@@ -28,8 +28,8 @@ class SweepResult:
 
 
 def sweepable(storage: Storage) -> bool:
-    """Only a backend that lists its keys as local files can be swept from here."""
-    return all(hasattr(storage, name) for name in ("keys", "local_path", "sweep_partials"))
+    """Only a backend that lists its files with their times, and sweeps its own partials, can be swept."""
+    return all(hasattr(storage, name) for name in ("listing", "sweep_partials"))
 
 
 def referenced_keys() -> set[str]:
@@ -50,14 +50,8 @@ def sweep(older_than_seconds: int = MIN_AGE_SECONDS) -> SweepResult:
     known = referenced_keys()  # read before listing: a file stored later is younger than the cutoff
     cutoff = time.time() - older_than_seconds
     orphans = 0
-    for key in storage.keys():
-        if key in known:
-            continue
-        try:
-            old = storage.local_path(key).stat().st_mtime < cutoff
-        except FileNotFoundError:  # deleted since the listing (its row went with it)
-            continue
-        if old:
+    for key, stored_at in storage.listing():
+        if key not in known and stored_at < cutoff:
             storage.delete(key)
             orphans += 1
     return SweepResult(partials=partials, orphans=orphans)

@@ -1,29 +1,30 @@
 """One blueprint per area of the product; templates/<area>/ mirrors each."""
 from __future__ import annotations
 
-import importlib
-
 from flask import Flask
 
-# (module, url_prefix). An area registers here once its blueprint exists.
+from .auth import views as auth
+from .files import views as files
+from .judge import views as judge
+from .main import views as main
+from .organizer import views as organizer
+from .public import views as public
+from .review import views as review
+from .teacher import views as teacher
+
+# (area, url_prefix), in the order their routes are matched.
 BLUEPRINTS = [
-    ("auth", ""),
-    ("main", ""),
-    ("teacher", "/teacher"),
-    ("review", "/review"),
-    ("judge", "/judge"),
-    ("organizer", "/organizer"),
-    ("files", "/files"),
-    ("public", ""),
+    (auth, ""),
+    (main, ""),
+    (teacher, "/teacher"),
+    (review, "/review"),
+    (judge, "/judge"),
+    (organizer, "/organizer"),
+    (files, "/files"),
+    (public, ""),
 ]
 
 
 def register_blueprints(app: Flask) -> None:
-    for name, prefix in BLUEPRINTS:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}.views")
-        except ModuleNotFoundError as exc:
-            if exc.name not in (f"{__name__}.{name}", f"{__name__}.{name}.views"):
-                raise
-            continue
-        app.register_blueprint(module.bp, url_prefix=prefix or None)
+    for area, prefix in BLUEPRINTS:
+        app.register_blueprint(area.bp, url_prefix=prefix or None)

@@ -5,9 +5,10 @@ import unicodedata
 from urllib.parse import urlsplit
 
 import wtforms
-from flask import flash
+from flask import current_app, flash
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtf_translations
 from werkzeug.datastructures import FileStorage
 from wtforms import FileField, PasswordField, StringField, TextAreaField
 from wtforms.csrf.core import CSRFTokenField
@@ -16,6 +17,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, StopValidation, ValidationError
 
 from ..domain import characters
+from ..messages import translate
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -70,7 +72,7 @@ class _Characters:
             if isinstance(field.data, str) else None
         if found:
             raise StopValidation(_("%(field)s contains a character that is not allowed: %(char)s",
-                                   field=field.label.text, char=characters.describe(found)))
+                                   field=field.label.text, char=translate(characters.describe(found))))
 
 
 class _Length(Length):
@@ -131,7 +133,69 @@ class PageForm(FlaskForm):
     Meta = _CheckedMeta
 
 
-class RowForm(wtforms.Form):
-    """The base of a repeated row inside a page form (FormField), with the same checks."""
+class _RowMeta(_CheckedMeta):
+    def get_translations(self, form):
+        # A plain wtforms.Form answers in English ("Number must be between 0 and 100."): take
+        # Flask-WTF's catalog, as the page forms do.
+        if not current_app.config.get("WTF_I18N_ENABLED", True):
+            return super().get_translations(form)
+        return wtf_translations
 
-    Meta = _CheckedMeta
+
+class RowForm(wtforms.Form):
+    """The base of a repeated row inside a page form (FormField), with the same checks and the
+    same language."""
+
+    Meta = _RowMeta
+
+
+_SKIPPED = ("CSRFTokenField", "HiddenField")
+
+
+def field_anchor(field) -> str:
+    """The id a summary item links to: the field, or the first of its radio buttons or checkboxes
+    (a page may render them one by one, without the list that holds the field's own id)."""
+    if field.type == "FieldList":
+        first = next(iter(field.entries), None)
+        if first is None:
+            return field.id
+        return field_anchor(next(iter(first.form), first)) if first.type == "FormField" else field_anchor(first)
+    if field.type == "FormField":
+        return field_anchor(next(iter(field.form), field))
+    if isinstance(field.widget, wtforms.widgets.ListWidget):
+        return f"{field.id}-0"
+    return field.id
+
+
+def _field_errors(field, prefix: str, items: list) -> None:
+    label = f"{prefix}{field.label.text}".strip()
+    if field.type == "FormField":
+        for sub in field.form:
+            if sub.type not in _SKIPPED:
+                _field_errors(sub, f"{prefix}{field.label.text} " if field.label.text else prefix, items)
+        return
+    if field.type == "FieldList":
+        for i, entry in enumerate(field.entries, 1):
+            if entry.type == "FormField":
+                for sub in entry.form:
+                    if sub.type not in _SKIPPED:
+                        _field_errors(sub, f"{label} {i} ", items)
+            else:
+                items += [(f"{label} {i}：{e}", field_anchor(entry)) for e in entry.errors if isinstance(e, str)]
+        # A problem of the whole list (a service's, appended as text) links to its first field.
+        items += [(f"{label}：{e}", field_anchor(field)) for e in field.errors if isinstance(e, str)]
+        return
+    items += [(f"{label}：{e}", field_anchor(field)) for e in field.errors]
+
+
+def error_items(*forms) -> list[tuple[str, str]]:
+    """The field errors of the forms as (text, field id) pairs for the error summary macro, in the
+    order of the fields: "label：message", rows of a FieldList named by number. Hidden fields and the
+    CSRF token are left out (nobody can correct them on the page); a None form is skipped, and a
+    list or tuple stands for its forms."""
+    items: list[tuple[str, str]] = []
+    for form in (f for group in forms for f in (group if isinstance(group, (list, tuple)) else [group])):
+        for field in form or ():
+            if field.type not in _SKIPPED:
+                _field_errors(field, "", items)
+    return items

@@ -9,6 +9,8 @@ from flask_babel import get_locale, get_translations
 
 from .. import labels
 from ..domain import states
+from ..storage import display_name
+from .forms import error_items
 
 
 def to_local(value: datetime | None) -> datetime | None:
@@ -50,6 +52,8 @@ def register_template_helpers(app: Flask) -> None:
         newstyle=True,
     )
     app.add_template_filter(localtime, "localtime")
+    # Every stored file name on a page: old rows may hold a U+202E that reverses what follows.
+    app.add_template_filter(display_name, "file_name")
     app.jinja_env.globals.update(
         get_locale=get_locale,
         ENTRY_STATE_LABELS=labels.ENTRY_STATE_LABELS,
@@ -69,4 +73,5 @@ def register_template_helpers(app: Flask) -> None:
         can_rank=states.can_rank,
         in_review=states.in_review,
         is_editable=states.is_editable,
+        error_items=error_items,
     )

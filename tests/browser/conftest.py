@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 
+import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -23,6 +24,13 @@ def served(app):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@pytest.fixture()
+def live_server(app, world):
+    """The test app with the standard world, served (a module may define its own world)."""
+    with served(app) as address:
+        yield address
 
 
 @contextmanager

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import chromium, new_tab, served
+from tests.browser.conftest import chromium, new_tab
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture()
-def live_server(app, world):
-    with served(app) as address:
-        yield address
 
 
 @pytest.fixture()

@@ -52,3 +52,23 @@ def test_a_number_pattern_longer_than_its_column_is_refused_when_loading() -> No
     (problem,) = exc.value.problems
     assert problem.template == ERR_TOO_LONG and problem.where == "settings.number_pattern"
     assert problem.params == {"setting": "number_pattern", "length": 61, "limit": 60}
+
+
+def test_controls_and_noncharacters_in_text_values_are_refused_naming_the_key_path() -> None:
+    import pytest
+
+    from competition.domain.contest_definition import DefinitionError
+
+    data = yaml.safe_load((CONTESTS / "film.yaml").read_text(encoding="utf-8"))
+    data["sections"][2]["name"] = "科普\x1b动画"
+    data["full_name"] = "影像节\uffff"
+    data["settings"]["award_levels"] = [["一等\x85奖", 0.1]]
+    data["sections"][0]["bad\x07key"] = "x"
+    with pytest.raises(DefinitionError) as exc:
+        parse_definition(data)
+    problems = {str(p) for p in exc.value.problems}
+    assert "sections[2].name: contains a character that is not allowed: control character U+001B" in problems
+    assert "contest.full_name: contains a character that is not allowed: noncharacter U+FFFF" in problems
+    assert ("settings.award_levels[0][0]: contains a character that is not allowed: control character U+0085"
+            in problems)
+    assert "sections[0].badkey: the key contains a character that is not allowed: control character U+0007" in problems

@@ -56,6 +56,23 @@ def test_an_import_cell_with_a_control_character_makes_its_row_a_problem(world):
     plan = imports.preview("schools", data, "schools.csv")
     bad, good = plan.rows
     assert bad.action == "error"
-    assert any("第 2 行" in p and "U+001B ESCAPE" in p for p in bad.problems), bad.problems
+    assert any("第 2 行" in p and "控制字符 U+001B" in p for p in bad.problems), bad.problems
     assert good.action != "error"
     assert not plan.ok
+
+
+def test_invisible_characters_in_identity_cells_are_removed_so_an_import_matches(world):
+    from competition.services import imports
+
+    teacher = world.teacher1
+    teacher.phone = "13900000001"
+    data = ("学校名称,姓名,手机,用户名\n"
+            "淮北市第一\u200b中学,张\u200d老\u00ad师,139\u200b0000\u20600001,\ufeffteacher1\n"
+            "淮北市第一中学,王\u200b芳,\u200e13900000002,\n").encode()
+    plan = imports.preview("teachers", data, "teachers.csv")
+    same, new = plan.rows
+    assert not same.problems and not new.problems, (same.problems, new.problems)
+    assert same.action in ("same", "update") and same.payload["id"] == teacher.id
+    assert new.action == "create"
+    assert new.payload["values"]["name"] == "王芳" and new.payload["values"]["phone"] == "13900000002"
+    assert plan.ok

@@ -5,16 +5,16 @@ from flask import current_app, flash, redirect, render_template, session, url_fo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ...extensions import db, limiter
 from ...services import ServiceError, users
-from .views import bp, seed_csrf
+from ..forms import PageForm
+from .blueprint import bp, seed_csrf
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PageForm):
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
     confirm = PasswordField(
         _l("Repeat the new password"),

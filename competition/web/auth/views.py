@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
@@ -10,21 +10,9 @@ from flask_wtf.csrf import generate_csrf
 from ...extensions import db, global_limit, limiter
 from ...services import ServiceError, accounts
 from ..forms import local_path
+from . import reset  # noqa: F401  (registers the password-reset routes)
+from .blueprint import bp, seed_csrf
 from .forms import ChangePasswordForm, LoginForm
-
-bp = Blueprint("auth", __name__)
-
-
-def seed_csrf() -> None:
-    """Put a CSRF raw token into a session that was just cleared, in this very response.
-
-    Otherwise the first pages opened afterwards each create their own raw token, and when two
-    tabs load at the same instant the last session cookie wins and the other tab's saves fail.
-    The form of this request already cached a token (for the old session) in `g`: drop it first.
-    """
-    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
-    generate_csrf()
-
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
@@ -102,4 +90,3 @@ def csrf_token():
     response = jsonify(csrf_token=generate_csrf())
     response.headers["Cache-Control"] = "no-store"
     return response
-from . import reset  # noqa: E402,F401

@@ -25,7 +25,7 @@ from ...labels import ROLE_LABELS
 from ...models import ROLES, Contest, District, School, User
 from ...services import ServiceError, imports, users
 from ..downloads import send_download
-from .views import bp
+from .blueprint import bp
 from ..forms import choices, show_service_error
 
 PER_PAGE = 50

@@ -20,7 +20,7 @@ from ...extensions import db
 from ...labels import ACTION_LABELS, CONTEST_STATE_LABELS, ENTRY_STATE_LABELS
 from ...models import AuditEvent, Contest, User
 from ...timeutil import local_to_utc, utc_to_local
-from .views import bp
+from .blueprint import bp
 from ..forms import choices
 
 PAGE_SIZE = 50
@@ -57,6 +57,7 @@ OBJECT_LABELS = {
     "student": _l("Student"),
     "tiedecision": _l("Tie decision"),
     "userrole": _l("Role of an account"),
+    "loginthrottle": _l("Failed logins of an account from one address"),
 }
 # Keys that often appear in before/after; others are shown as they are stored.
 FIELD_LABELS = {

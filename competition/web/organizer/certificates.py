@@ -22,7 +22,7 @@ from ...models.certificates import CertificateAsset, CertificateRevision
 from ...services import ServiceError, write_guard
 from ...services import certificates as service
 from ..downloads import send_download
-from .views import bp
+from .blueprint import bp
 from ..forms import choices, id_prefix
 
 JOB_KIND = "certificates"

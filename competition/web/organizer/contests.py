@@ -6,10 +6,10 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from ..forms import PageForm
+from ..forms import PageForm, RowForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
-from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, Form, FormField,
+from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, FormField,
                      IntegerField, SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
@@ -26,7 +26,7 @@ from ...services import tie_break as tie_break_service
 from ...services import write_guard
 from ...timeutil import utc_to_local
 from ..downloads import send_download
-from .views import bp
+from .blueprint import bp
 from ..forms import choices, show_service_error
 from .home import contest_links
 
@@ -75,7 +75,7 @@ class NewContestForm(BasicsForm):
     template = SelectField(_l("Start from"), choices=[], render_kw={"data-kind-follows": "kind"})
 
 
-class LevelForm(Form):
+class LevelForm(RowForm):
     name = StringField(_l("Award level"), validators=[Optional(), Length(max=20)])
     percent = DecimalField(_l("Share in percent"), places=1, validators=[Optional(), NumberRange(0, 100)])
     min_score = DecimalField(_l("Minimum score"), places=1, validators=[Optional(), NumberRange(0, 100)])
@@ -83,7 +83,7 @@ class LevelForm(Form):
 
 class SettingsForm(BasicsForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    levels = FieldList(FormField(LevelForm), min_entries=4, max_entries=6)
+    levels = FieldList(FormField(LevelForm), label=_l("Award levels"), min_entries=4, max_entries=6)
     excellence_award = BooleanField(_l("Also award 优秀奖 (honourable mention)"))
     excellence_min = DecimalField(_l("Minimum score for 优秀奖"), places=1, validators=[Optional(), NumberRange(0, 100)])
     nomination_quota = IntegerField(_l("Nomination quota (projects recommended to the next round)"),

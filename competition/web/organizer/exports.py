@@ -14,7 +14,7 @@ from ...models import Contest, Job
 from ...services import exports
 from ..templating import localtime
 from ..downloads import send_download
-from .views import bp
+from .blueprint import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

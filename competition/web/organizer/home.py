@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import Contest
 from ...services import contests as service
-from .views import bp
+from .blueprint import bp
 
 # Areas other engineers add under /organizer/contests/<id>/<area> (or /organizer/<area>/<id>);
 # shown only once they exist.

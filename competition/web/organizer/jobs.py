@@ -8,7 +8,7 @@ from ...domain.states import JobState
 from ...extensions import db
 from ...models import Job
 from ..downloads import send_download
-from .views import bp
+from .blueprint import bp
 
 MIMETYPES = {".zip": "application/zip", ".pdf": "application/pdf", ".gz": "application/gzip",
              ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -21,7 +21,7 @@ from ...services import judging as service
 from ...services import judging_rounds as rounds_service
 from ...services import judging_sheets as sheets
 from ...services import judging_stats as stats
-from .views import bp
+from .blueprint import bp
 
 class ActionForm(PageForm):
     """CSRF only: the fields of these small forms are read and checked by the services."""

@@ -13,7 +13,7 @@ from ...models import Contest, utcnow
 from ...pdf import render_pdf
 from ...services import ServiceError, reports, write_guard
 from ..downloads import send_download
-from .views import bp
+from .blueprint import bp
 
 
 def _chart(labels, *datasets, type="bar", horizontal=False, stacked=False) -> dict:

@@ -17,7 +17,7 @@ from ...models import Contest, Objection, Result
 from ...services import ServiceError
 from ...services import results as service
 from ...timeutil import utc_to_local
-from .views import bp
+from .blueprint import bp
 
 # Large contests: the table shows one ranking group at a time above this many entries.
 ALL_GROUPS_LIMIT = 400

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from ..forms import PageForm
+from ..forms import PageForm, error_items
 from wtforms import HiddenField, StringField
 from wtforms.validators import Length, Optional
 
@@ -18,7 +18,7 @@ from ...models import Contest, Rubric
 from ...services import ServiceError
 from ...services import rubrics as service
 from ...services import tie_break as tie_break_service
-from .views import bp
+from .blueprint import bp
 
 MAX_ROWS = service.MAX_CRITERIA + 10  # rows read from one form; more is not a rubric
 
@@ -71,6 +71,30 @@ def _rows_from_form() -> list[dict]:
                      "descriptors": get("descriptors"), "order": get("order"),
                      "remove": bool(get("remove")), "new": not raw_id.isdigit()})
     return rows
+
+
+# A criterion field the service names: its label and the id suffix of its input (c-<i>-<suffix>).
+_ROW_FIELDS = {"order": (_l("Position"), "order"), "code": (_l("Code"), "code"),
+               "name": (_l("Criterion name"), "name"), "max_score": (_l("Maximum score"), "max"),
+               "weight": (_l("Weight"), "weight"), "remove": (_l("Remove"), "remove"),
+               "descriptors": (_l("Descriptors"), "descriptors")}
+
+
+def _summary(form, problems: dict, general: list[str], rows: list[dict], locked: bool) -> list[tuple[str, str]]:
+    """The error summary's (text, id) pairs: the form's fields, each criterion field by row number,
+    and problems of the whole rubric linked to the list of criteria."""
+    items = error_items(form)
+    for (key, name), message in problems.items():
+        if key == "rubric":
+            items.append((f"{form.name.label.text}：{message}", form.name.id))
+            continue
+        i = int(key)
+        label, suffix = _ROW_FIELDS.get(name, (name, "name"))
+        if suffix == "remove" and locked and not (i < len(rows) and rows[i]["new"]):
+            suffix = "name"  # a scored criterion shows no Remove box
+        row = _("Criterion %(n)d", n=i + 1)
+        items.append((f"{row} {label}：{message}", f"c-{i}-{suffix}"))
+    return items + [(g, "criteria") for g in general]
 
 
 def _inputs(rows: list[dict]) -> list[service.RowInput]:
@@ -147,7 +171,8 @@ def rubric_edit(contest_id: int, number: int):
         rows = _rows_from_form()
         action = request.form.get("action", "save")
         if not form.validate_on_submit():
-            general = [e for errors in form.errors.values() for e in errors] or \
+            # Field errors are listed by the summary; else it was the CSRF token.
+            general = [] if error_items(form) else \
                 [_("The form expired (or came from another page). Your input is kept; save again.")]
             form.version.data = form.version.data or service.fingerprint(rubric)
             status = 400
@@ -194,7 +219,8 @@ def rubric_edit(contest_id: int, number: int):
         (service.sheet_count(rnd, [section.id]) if section else 0)
     return render_template(
         "organizer/rubric_edit.html", contest=contest, rnd=rnd, section=section, rubric=rubric, shared=shared,
-        form=form, rows=rows, problems=problems, general=general, stale=stale, confirm=confirm,
+        form=form, rows=rows, problems=problems, stale=stale, confirm=confirm,
+        summary=_summary(form, problems, general, rows, sheets > 0),
         copied_from=copied_from, sheets=sheets, locked=sheets > 0, sources=service.copy_sources(contest),
         refs=set(service.tie_break_refs(contest)), preview=_preview_scale(rows), fmt=format_score,
         delete_form=DeleteForm(),

@@ -2,22 +2,11 @@
 results, certificates, exports, reports), each registering its routes on `bp`."""
 from __future__ import annotations
 
-from flask import Blueprint
-from flask_login import login_required
+from .blueprint import bp
 
-from ...permissions import role_required
-from .._topics import load_topics
+# Each topic module registers its routes on `bp` when imported.
+from . import (  # noqa: F401
+    accounts, audit, certificates, contests, exports, home, jobs, judging, reports, results, rubrics,
+)
 
-bp = Blueprint("organizer", __name__)
-
-
-@bp.before_request
-@login_required
-@role_required("organizer")
-def _organizers_only():
-    """Every route of this blueprint is for organizers; checked before any view runs."""
-    return None
-
-
-load_topics(__package__, ("home", "contests", "accounts", "judging", "rubrics", "results", "certificates",
-                          "exports", "reports", "audit", "jobs"))
+__all__ = ["bp"]

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from ...domain.states import results_public
 from ...services import results as service
 from ...services.contests import get_by_code
-from .views import bp
+from .blueprint import bp
 
 MAX_QUERY = 50
 

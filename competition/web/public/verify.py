@@ -26,7 +26,7 @@ from wtforms.validators import DataRequired, Length
 
 from ...extensions import global_limit, limiter
 from ...services import certificates as service
-from .views import bp
+from .blueprint import bp
 
 VERIFY_LIMIT = "30 per minute"
 # A school or an admissions office checks a handful of papers at a time; guessing numbers and

@@ -1,10 +1,9 @@
 """Pages anyone may open: certificate verification and the public notice of results (公示)."""
 from __future__ import annotations
 
-from flask import Blueprint
+from .blueprint import bp
 
-from .._topics import load_topics
+# Each topic module registers its routes on `bp` when imported.
+from . import notice, verify  # noqa: F401
 
-bp = Blueprint("public", __name__)
-
-load_topics(__package__, ("verify", "notice"))
+__all__ = ["bp"]

@@ -13,7 +13,7 @@ from ...models import Certificate, Contest
 from ...permissions import can_download_certificate
 from ...services import certificates as service
 from ..downloads import send_download
-from .views import bp
+from .blueprint import bp
 
 
 def _school_id() -> int:

@@ -15,12 +15,14 @@ from ...models import Attachment, Contest, MaterialRequirement, Section, utcnow
 from ...permissions import can_edit_entry, entry_or_403
 from ...services import ServiceError, submissions
 from ...services.application_form import application_form_filename, render_application_form
+from ...storage import display_name
 from ...domain.eligibility import AdviserData, EntryData, PersonData
 from ...domain.states import EntryState, is_editable, is_final
 from .certificates import entry_certificates
 from .forms import AdviserForm, EntryForm, StudentForm, choices
 from ..downloads import send_download
-from .views import bp
+from ..forms import field_anchor
+from .blueprint import bp
 
 PART_LABELS = {
     "basic": _l("Basic information"),
@@ -140,11 +142,6 @@ def _entry_data(entry) -> dict:
 _BLOCK_ANCHORS = {"students": "authors", "advisers": "advisers"}
 
 
-def _field_anchor(field) -> str:
-    """The id a summary item links to: the field, or its first option (radio buttons)."""
-    return f"{field.id}-0" if field.type == "RadioField" else field.id
-
-
 def _render_form(form, contest, section, entry=None, errors=None, status=200, expired=False):
     # Field errors from the form and from the service, all shown at the field and in one summary
     # whose items link to the field: (text, id) pairs.
@@ -152,19 +149,19 @@ def _render_form(form, contest, section, entry=None, errors=None, status=200, ex
     block_errors: dict[str, list[str]] = {}
     for name, errs in form.errors.items():
         if name not in ("students", "advisers", "csrf_token"):
-            summary += [(f"{form[name].label.text}：{e}", _field_anchor(form[name])) for e in errs]
+            summary += [(f"{form[name].label.text}：{e}", field_anchor(form[name])) for e in errs]
     for list_name in ("students", "advisers"):
         for i, row in enumerate(getattr(form, list_name), 1):
             for sub, errs in row.form.errors.items():
                 for e in errs:
                     text = f"{form[list_name].label.text or ''} {i} {row.form[sub].label.text}：{e}".strip()
                     block_errors.setdefault(list_name, []).append(text)
-                    summary.append((text, _field_anchor(row.form[sub])))
+                    summary.append((text, field_anchor(row.form[sub])))
     for name, text in errors or []:
         if text in {t for t, _a in summary}:
             continue
         if name in FORM_FIELDS:
-            summary.append((text, _field_anchor(form[name])))
+            summary.append((text, field_anchor(form[name])))
             if text not in form[name].errors:
                 form[name].errors = list(form[name].errors) + [text]
         else:
@@ -368,7 +365,7 @@ def delete_attachment(entry_id: int, attachment_id: int):
     entry = entry_or_403(entry_id, can_edit_entry)
     attachment = _part_or_404(Attachment, attachment_id, entry_id=entry.id)
     return _act(entry.id, lambda: submissions.delete_attachment(attachment, actor=current_user),
-                _("Deleted: %(name)s", name=attachment.original_name), anchor="materials")
+                _("Deleted: %(name)s", name=display_name(attachment.original_name)), anchor="materials")
 
 
 @bp.route("/entries/<int:entry_id>/submit", methods=["POST"])

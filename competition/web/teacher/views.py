@@ -1,20 +1,9 @@
 """The teacher's area (指导教师): their school's entries, and later its certificates."""
 from __future__ import annotations
 
-from flask import Blueprint
-from flask_login import login_required
+from .blueprint import bp
 
-from ...permissions import role_required
-from .._topics import load_topics
+# Each topic module registers its routes on `bp` when imported.
+from . import certificates, entries  # noqa: F401
 
-bp = Blueprint("teacher", __name__)
-
-
-@bp.before_request
-@login_required
-@role_required("teacher")
-def _teachers_only():
-    return None
-
-
-load_topics(__package__, ("entries", "certificates"))
+__all__ = ["bp"]

@@ -1,0 +1,16 @@
+"""The teacher's area (指导教师): their school's entries, and later its certificates."""
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_login import login_required
+
+from ...permissions import role_required
+
+bp = Blueprint("teacher", __name__)
+
+
+@bp.before_request
+@login_required
+@role_required("teacher")
+def _teachers_only():
+    return None
