@@ -1,16 +1,16 @@
 """Running long jobs off the request: on RQ (Redis) when REDIS_URL is set, else in a thread.
 
-A job function is a plain function `fn(job_id: int, **params)` given by its dotted path. It
-runs inside an app context, reports progress with `report(job_id, done, total)`, and returns
+A job function is a plain function `fn(job_id: int, **params)` registered by name in
+job_table.JOBS; the row stores the name. It runs inside an app context, reports progress with `report(job_id, done, total)`, and returns
 (relative result path, download name) or None. Progress and outcome live in the `job` table.
 """
 from __future__ import annotations
 
-import importlib
 import threading
 import traceback
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from .domain.states import JobState
 from .extensions import db
@@ -19,9 +19,14 @@ from .models import Job, utcnow
 _threads: list[threading.Thread] = []
 
 
-def enqueue(kind: str, func: str, *, params: dict, actor=None, contest_id: int | None = None) -> Job:
-    """Create the job row; the caller commits, then calls start() (workers must see the row)."""
-    job = Job(kind=kind, params={**params, "_func": func}, created_by_id=getattr(actor, "id", None),
+def enqueue(kind: str, name: str, *, params: dict, actor=None, contest_id: int | None = None) -> Job:
+    """Create the job row for the job `name` in job_table.JOBS; the caller commits, then calls
+    start() (workers must see the row)."""
+    from .job_table import JOBS
+
+    if name not in JOBS:
+        raise ValueError(f"no job named {name!r} in competition.job_table.JOBS")
+    job = Job(kind=kind, params={**params, "_func": name}, created_by_id=getattr(actor, "id", None),
               contest_id=contest_id)
     db.session.add(job)
     db.session.flush()
@@ -37,10 +42,10 @@ def start(job: Job) -> None:
         from rq import Queue
 
         Queue("competition", connection=Redis.from_url(redis_url)).enqueue(
-            "competition.jobs.run_in_worker", job.id, job_timeout=6 * 3600
+            "competition.worker.run_job", job.id, job_timeout=6 * 3600
         )
         return
-    thread = threading.Thread(target=_run_with_app, args=(app, job.id), daemon=True)
+    thread = threading.Thread(target=run_with_app, args=(app, job.id), daemon=True)
     _threads.append(thread)
     thread.start()
 
@@ -51,14 +56,7 @@ def wait_all(timeout: float = 600) -> None:
         _threads.pop().join(timeout)
 
 
-def run_in_worker(job_id: int) -> None:
-    """Entry point for `rq worker competition`: builds the app from the environment."""
-    from . import create_app
-
-    _run_with_app(create_app(), job_id)
-
-
-def _run_with_app(app, job_id: int) -> None:
+def run_with_app(app, job_id: int) -> None:
     with app.app_context():
         run(job_id)
 
@@ -69,10 +67,14 @@ def run(job_id: int) -> None:
         return
     job.state = JobState.RUNNING
     db.session.commit()
-    module_name, _, func_name = job.params["_func"].rpartition(".")
+    from .job_table import lookup
+
+    name = job.params.get("_func", "")
     params = {k: v for k, v in job.params.items() if not k.startswith("_")}
     try:
-        func = getattr(importlib.import_module(module_name), func_name)
+        func = lookup(name)
+        if func is None:
+            raise LookupError(_("Unknown job “%(name)s”: this version cannot run it.", name=name))
         outcome = func(job_id, **params)
     except Exception as exc:  # a job's failure is recorded for the user, not raised into the worker
         db.session.rollback()

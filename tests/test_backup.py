@@ -177,7 +177,7 @@ def test_backup_and_restore_are_logged_with_who_and_counts(app, db, tmp_path, fr
 
     caplog.set_level(logging.INFO, logger="competition")
     w = populate(db)
-    job = jobs.enqueue("backup", "competition.services.backup.backup_job", params={}, actor=w.organizer)
+    job = jobs.enqueue("backup", "backup", params={}, actor=w.organizer)
     db.session.commit()
     jobs.start(job)
     jobs.wait_all()

@@ -133,7 +133,7 @@ def test_job_runs_on_an_rq_worker(app, db, tmp_path, monkeypatch, database_url):
     monkeypatch.setenv("COMPETITION_UPLOAD_FOLDER", app.config["UPLOAD_FOLDER"])
     monkeypatch.setenv("COMPETITION_EXPORT_FOLDER", str(exports))
 
-    job = jobs.enqueue("backup", "competition.services.backup.backup_job", params={}, actor=world.organizer)
+    job = jobs.enqueue("backup", "backup", params={}, actor=world.organizer)
     db.session.commit()
     jobs.start(job)
     assert not jobs._threads  # not run in-process

@@ -619,7 +619,7 @@ def start_batch(contest: Contest, actor, *, fmt: str, section_id: int | None = N
         raise ServiceError(_("Choose PDF or ZIP."), "fmt")
     if not select_ids(contest.id, section_id=section_id, school_id=school_id):
         raise ServiceError(_("There are no certificates to print for this choice."))
-    return jobs.enqueue("certificates", "competition.services.certificates.batch_job",
+    return jobs.enqueue("certificates", "certificates.batch",
                         params={"contest_id": contest.id, "fmt": fmt, "section_id": section_id,
                                 "school_id": school_id}, actor=actor, contest_id=contest.id)
 

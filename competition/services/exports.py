@@ -592,7 +592,7 @@ def start_bundle(contest: Contest, actor):
     """Enqueue the bundle job (the caller commits, then calls jobs.start)."""
     from .. import jobs
 
-    return jobs.enqueue(BUNDLE_JOB, "competition.services.exports.bundle_job",
+    return jobs.enqueue(BUNDLE_JOB, "exports.bundle",
                         params={"contest_id": contest.id}, actor=actor, contest_id=contest.id)
 
 

@@ -121,7 +121,7 @@ def test_bundle_job_progress_and_download(ranked, world, client, login_as, db):
     with zipfile.ZipFile(io.BytesIO(response.data)) as zf:
         assert any(n.endswith("CX2026-XS-001_研究报告.pdf") for n in zf.namelist())
     # A job that has not finished has nothing to download; an unknown job is not found.
-    other = jobs.enqueue("certificates", "x.y", params={})
+    other = jobs.enqueue("certificates", "certificates.batch", params={})
     db.session.commit()
     assert client.get(f"/organizer/jobs/{other.id}.json").get_json()["download_url"] is None
     assert client.get(f"/organizer/jobs/{other.id}/download").status_code == 404
