@@ -44,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    babel.init_app(app, locale_selector=_select_locale)  # its zone: BABEL_DEFAULT_TIMEZONE, from DISPLAY_TIMEZONE
     login_manager.init_app(app)
     maintenance.init_app(app)
 

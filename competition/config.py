@@ -20,7 +20,7 @@ class Defaults:
     MAX_CONTENT_LENGTH = 600 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "zh_CN"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    # The zone people read and type times in (stored times are UTC); Babel's default follows it.
     DISPLAY_TIMEZONE = "Asia/Shanghai"
     WTF_CSRF_TIME_LIMIT = None  # judges keep one page open all day
     SESSION_COOKIE_HTTPONLY = True
@@ -122,12 +122,26 @@ def configure(app, test_config: dict | None = None) -> None:
         opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         opts.setdefault("pool_pre_ping", True)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+    _display_timezone(app)
     if not app.config.get("REMEMBER_COOKIE_DURATION"):
         app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=float(app.config["REMEMBER_DAYS"]))
     if str(app.config.get("ENV") or "").lower() == "production":
         app.config["PRODUCTION"] = True
     _logging(app)
     _production(app)
+
+
+def _display_timezone(app) -> None:
+    """One setting: BABEL_DEFAULT_TIMEZONE (format_datetime) is derived from DISPLAY_TIMEZONE
+    (timeutil, templates), which must name a zone of the tz database."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = app.config.get("DISPLAY_TIMEZONE") or Defaults.DISPLAY_TIMEZONE
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RuntimeError(f"DISPLAY_TIMEZONE={name!r} is not a time zone name such as 'Asia/Shanghai'") from None
+    app.config["DISPLAY_TIMEZONE"] = app.config["BABEL_DEFAULT_TIMEZONE"] = name
 
 
 def _logging(app) -> None:

@@ -1,7 +1,7 @@
 """Every background job by name: the Job row stores the name, the runner looks it up here."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from .services import backup, certificates, exports
 

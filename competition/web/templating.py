@@ -1,28 +1,21 @@
 """Template filters and globals shared by every blueprint."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from flask import Flask, current_app, g, has_app_context
+from flask import Flask, g, has_app_context
 from flask_babel import get_locale, get_translations
 
 from .. import labels
 from ..domain import states
 from ..storage import display_name
+from ..timeutil import utc_to_local
 from .forms import error_items
 
 
-def to_local(value: datetime | None) -> datetime | None:
-    """Stored times are naive UTC; people read Asia/Shanghai."""
-    if value is None:
-        return None
-    zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
-    return value.replace(tzinfo=timezone.utc).astimezone(zone)
-
-
 def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    local = to_local(value)
+    """Stored times are naive UTC; people read DISPLAY_TIMEZONE."""
+    local = utc_to_local(value)
     return local.strftime(fmt) if local else ""
 
 
