@@ -469,7 +469,7 @@ def _judge_round(contest: Contest, city: _City, rng: random.Random, *, final_sha
                                 subjects=frozenset(j.subject_list)) for j in judges]
     k = rnd.judges_per_entry or contest.judges_per_entry
     plan = planner.assign(infos, jinfos, conflicts, k=k, seed=seed,
-                          exclude_same_district=bool(contest.setting("exclude_same_district")))
+                          exclude_same_district=bool(contest.settings_view.exclude_same_district))
     organizer = city.organizers[0]
     now = utcnow()
     extra = {"created_by_id": organizer.id} if hasattr(Assignment, "created_by_id") else {}
@@ -631,7 +631,7 @@ def finish_contest(contest: Contest, organizer: User, rng: random.Random) -> Non
     run = results.publish(contest, actor=organizer)
     # The whole run moves into the contest's own year, after its judging closed:
     # ranked < locked < published < notice ended < final < certificates issued.
-    days = int(contest.setting("notice_days") or 7)
+    days = int(contest.settings_view.notice_days)
     closed = contest.judging_closes_at
     run.computed_at = closed + timedelta(days=2)
     run.locked_at = closed + timedelta(days=3)

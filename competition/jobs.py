@@ -12,6 +12,7 @@ import traceback
 
 from flask import current_app
 
+from .domain.states import JobState
 from .extensions import db
 from .models import Job, utcnow
 
@@ -64,9 +65,9 @@ def _run_with_app(app, job_id: int) -> None:
 
 def run(job_id: int) -> None:
     job = db.session.get(Job, job_id)
-    if job is None or job.state not in ("queued",):
+    if job is None or job.state not in (JobState.QUEUED,):
         return
-    job.state = "running"
+    job.state = JobState.RUNNING
     db.session.commit()
     module_name, _, func_name = job.params["_func"].rpartition(".")
     params = {k: v for k, v in job.params.items() if not k.startswith("_")}
@@ -76,7 +77,7 @@ def run(job_id: int) -> None:
     except Exception as exc:  # a job's failure is recorded for the user, not raised into the worker
         db.session.rollback()
         job = db.session.get(Job, job_id)
-        job.state = "failed"
+        job.state = JobState.FAILED
         job.error = str(exc) or type(exc).__name__
         job.finished_at = utcnow()
         db.session.commit()
@@ -85,7 +86,7 @@ def run(job_id: int) -> None:
     job = db.session.get(Job, job_id)
     if outcome:
         job.result_path, job.result_name = outcome
-    job.state = "done"
+    job.state = JobState.DONE
     job.progress = job.total or job.progress
     job.finished_at = utcnow()
     db.session.commit()
@@ -95,7 +96,7 @@ def result_file(job: Job):
     """The finished job's file, only if it lies inside EXPORT_FOLDER (never a path from elsewhere)."""
     from pathlib import Path
 
-    if job.state != "done" or not job.result_path:
+    if job.state != JobState.DONE or not job.result_path:
         return None
     root = Path(current_app.config["EXPORT_FOLDER"]).resolve()
     path = (root / job.result_path).resolve()

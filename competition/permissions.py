@@ -6,6 +6,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
+from .domain.states import ContestState, EntryState
 from .models import Assignment, Entry, User
 
 
@@ -46,7 +47,7 @@ def can_review_entry(user: User, entry: Entry) -> bool:
         return True
     if not user.is_authenticated or not user.has_role("reviewer"):
         return False
-    if entry.state == "draft":
+    if entry.state == EntryState.DRAFT:
         return False
     return user.district_id is None or user.district_id == entry.school.district_id
 
@@ -68,7 +69,7 @@ def can_score(user: User, assignment: Assignment) -> bool:
 def entry_is_gone(user: User, entry: Entry) -> bool:
     """A deleted draft (or a returned entry the school gave up) no longer exists for anyone but
     organizers, who keep its row, files and history: every other URL of it answers 404."""
-    return entry.state == "withdrawn" and not is_organizer(user)
+    return entry.state == EntryState.WITHDRAWN and not is_organizer(user)
 
 
 def entry_or_403(entry_id: int, check) -> Entry:
@@ -111,5 +112,5 @@ def can_download_certificate(user: User, certificate, contest) -> bool:
         return True
     if not user.is_authenticated or not user.has_role("teacher") or user.school_id is None:
         return False
-    return (contest.state == "final" and certificate.school_id == user.school_id
+    return (contest.state == ContestState.FINAL and certificate.school_id == user.school_id
             and not certificate.revoked)

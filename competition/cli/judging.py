@@ -58,7 +58,7 @@ def _assign(contest_code: str, round_number: int | None, seed: int, publish: boo
 def _summary(rnd, plan, published: int, publish: bool) -> None:
     names = {rj.judge_id: rj.judge.name for rj in judging.round_judges(rnd)}
     entries = {e.id: e for e in judging.round_entries(rnd)}
-    group_by = rnd.contest.setting("ranking_group_by") or ["section", "stage"]
+    group_by = rnd.contest.settings_view.ranking_group_by
     loads = sorted(plan.loads.values())
     echo = click.echo
     echo("")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .characters import identity
+from .states import EntryState, in_review
 from .text import N_, Message, excerpt, phone_valid
 
 # 年级 as printed on certificates, and the stage (学段) each belongs to; 中职 counts as 高中.
@@ -28,7 +29,7 @@ GRADES: dict[str, str] = {
     "中职一年级": "高中", "中职二年级": "高中", "中职三年级": "高中",
 }
 GENDERS = ("男", "女")
-NON_DRAFT = frozenset({"submitted", "returned", "accepted"})  # states that hold a student's place
+NON_DRAFT = frozenset({EntryState.SUBMITTED, EntryState.RETURNED, EntryState.ACCEPTED})  # states that hold a student's place
 
 
 @dataclass(frozen=True)
@@ -383,6 +384,6 @@ def can_still_submit(state: str, now: datetime, *, contest_open: bool, contest_s
                      resubmit_by: datetime | None) -> bool:
     """A draft goes in while the contest takes submissions (`contest_open`); a returned entry
     until the resubmission date the reviewer set, or without one, until the contest's deadline."""
-    if state == "returned" and resubmit_by is not None:
-        return contest_state in ("open", "closed") and now < resubmit_by
-    return state in ("draft", "returned", "submitted") and contest_open
+    if state == EntryState.RETURNED and resubmit_by is not None:
+        return in_review(contest_state) and now < resubmit_by
+    return state in (EntryState.DRAFT, EntryState.RETURNED, EntryState.SUBMITTED) and contest_open

@@ -19,6 +19,7 @@ its kind.
 """
 from __future__ import annotations
 
+from .states import ContestState, results_public
 from .text import N_, Message
 
 PHASES = ("preparing", "ranking", "locked", "published", "final")
@@ -83,11 +84,11 @@ _NOT_YET = {
 
 def phase(contest_state: str, results_locked: bool) -> str:
     """The phase of a contest in state `contest_state` (see CONTEST_STATES)."""
-    if contest_state in ("final", "published"):
+    if results_public(contest_state):
         return contest_state
     if results_locked:
         return "locked"
-    if contest_state == "results":
+    if contest_state == ContestState.RESULTS:
         return "ranking"
     return "preparing"
 

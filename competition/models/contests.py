@@ -1,50 +1,18 @@
 """Contests, their sections (类别), material requirements, rounds and rubrics."""
 from __future__ import annotations
 
-import copy
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.contest_settings import DEFAULT_SETTINGS, ContestSettings  # noqa: F401 (re-exported)
+from ..domain.states import ContestState, RoundState
 from .base import Base, utcnow
 
-CONTEST_STATES = ("draft", "open", "closed", "judging", "results", "published", "final")
+CONTEST_STATES = tuple(ContestState)
 CONTEST_KINDS = ("innovation", "invention", "film", "other")
 EXCELLENCE_AWARD = "优秀奖"
-
-# Per-contest settings (rules.md "setting") and their defaults; a contest stores only overrides.
-DEFAULT_SETTINGS: dict = {
-    "award_levels": [["一等奖", 0.10], ["二等奖", 0.20], ["三等奖", 0.30]],
-    "award_min_scores": {},
-    "excellence_award": False,  # 优秀奖 for every ranked entry below the levels (its minimum score applies)
-    "ranking_group_by": ["section", "stage"],
-    "tie_break": ["criterion:创新性", "n_judges", "final_round"],
-    "nomination_quota": None,
-    "nomination_levels": ["一等奖"],
-    "nomination_stage_shares": {},
-    "nomination_group_quotas": {},
-    "nomination_school_cap": None,
-    "nomination_district_cap": None,
-    "notice_days": 7,
-    "notice_show_names": False,  # student names on the public notice page
-    "notice_contact": "",  # where objections go, shown on the public notice page
-    "number_pattern": "{year}-{contest}-{section}-{seq:04d}",
-    "entry_number_pattern": "{contest}-{section}-{seq:03d}",
-    "certificate": {
-        "page_size": "A4",
-        "orientation": "landscape",
-        "per_team_member": True,
-        "advisers": True,
-        "schools": False,
-        "issuers": ["淮北市科学技术协会", "淮北市教育局"],
-    },
-    "work_completed_within_years": 2,
-    "recusal": True,
-    "exclude_same_district": False,
-    "round_combination": {"mode": "last"},
-}
-
 
 class Contest(Base):
     """赛事: one edition of a contest in one year."""
@@ -57,7 +25,7 @@ class Contest(Base):
     year: Mapped[int]
     edition: Mapped[int | None]  # 第N届
     kind: Mapped[str] = mapped_column(String(20), default="innovation")
-    state: Mapped[str] = mapped_column(String(20), default="draft")
+    state: Mapped[str] = mapped_column(String(20), default=ContestState.DRAFT)
     description: Mapped[str | None] = mapped_column(Text)
     submission_opens_at: Mapped[datetime | None]
     submission_closes_at: Mapped[datetime | None]
@@ -76,20 +44,24 @@ class Contest(Base):
         back_populates="contest", order_by="Round.number", cascade="all, delete-orphan"
     )
 
+    @property
+    def settings_view(self) -> ContestSettings:
+        """The settings with every default filled in (a fresh copy: changing it changes nothing)."""
+        return ContestSettings.from_mapping(self.settings)
+
     def setting(self, key: str):
-        if self.settings and key in self.settings:
-            return self.settings[key]
-        return copy.deepcopy(DEFAULT_SETTINGS.get(key))
+        return self.settings_view.get(key)
 
     def award_names(self) -> list[str]:
         """The award levels best first, with 优秀奖 last when the contest gives it."""
-        names = [str(name) for name, _share in self.setting("award_levels") or []]
-        if self.setting("excellence_award") and EXCELLENCE_AWARD not in names:
+        settings = self.settings_view
+        names = [str(name) for name, _share in settings.award_levels]
+        if settings.excellence_award and EXCELLENCE_AWARD not in names:
             names.append(EXCELLENCE_AWARD)
         return names
 
     def is_submission_open(self, now: datetime) -> bool:
-        if self.state != "open":
+        if self.state != ContestState.OPEN:
             return False
         if self.submission_opens_at and now < self.submission_opens_at:
             return False
@@ -162,7 +134,7 @@ class Round(Base):
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     name: Mapped[str] = mapped_column(String(50))
-    state: Mapped[str] = mapped_column(String(20), default="planning")  # planning, published, closed
+    state: Mapped[str] = mapped_column(String(20), default=RoundState.PLANNING)
     judges_per_entry: Mapped[int | None]
     weight: Mapped[float] = mapped_column(default=1.0)  # share in the combined final score
     contest: Mapped[Contest] = relationship(back_populates="rounds")

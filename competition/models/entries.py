@@ -6,9 +6,10 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.states import EntryState
 from .base import Base, utcnow
 
-ENTRY_STATES = ("draft", "submitted", "returned", "accepted", "rejected", "withdrawn")
+ENTRY_STATES = tuple(EntryState)
 
 
 class Entry(Base):
@@ -30,7 +31,7 @@ class Entry(Base):
     completed_on: Mapped[date | None]
     contact_phone: Mapped[str | None] = mapped_column(String(30))
     data_confirmed: Mapped[bool] = mapped_column(default=False)  # teacher confirmed certificate data
-    state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    state: Mapped[str] = mapped_column(String(20), default=EntryState.DRAFT, index=True)
     number: Mapped[str | None] = mapped_column(String(40))
     number_seq: Mapped[int | None]
     submitted_at: Mapped[datetime | None]

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..domain.states import JobState
 from .base import Base, utcnow
 
 
@@ -14,7 +15,7 @@ class Job(Base):
     __tablename__ = "job"
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
-    state: Mapped[str] = mapped_column(String(12), default="queued")  # queued, running, done, failed
+    state: Mapped[str] = mapped_column(String(12), default=JobState.QUEUED)
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     progress: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)

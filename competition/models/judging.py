@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.states import SheetState
 from .base import Base, utcnow
 
 CONFLICT_SOURCES = ("automatic", "declared", "organizer")
@@ -89,7 +90,7 @@ class ScoreSheet(Base):
     assignment_id: Mapped[int] = mapped_column(
         ForeignKey("assignment.id", ondelete="CASCADE"), unique=True
     )
-    state: Mapped[str] = mapped_column(String(10), default="draft")  # draft, final
+    state: Mapped[str] = mapped_column(String(10), default=SheetState.DRAFT)
     scores: Mapped[dict] = mapped_column(JSON, default=dict)  # criterion id (str) -> score
     total: Mapped[float | None]  # weighted total on 0-100 when complete
     comment: Mapped[str | None] = mapped_column(Text)

@@ -30,7 +30,7 @@ from sqlalchemy.orm import selectinload
 
 from ..domain import certificates as rules
 from ..extensions import db
-from ..models import (Adviser, Certificate, Contest, DEFAULT_SETTINGS, Entry, Job, Result, School,
+from ..models import (Adviser, Certificate, Contest, Entry, Job, Result, School,
                       Section, Student, User, utcnow)
 from ..models.certificates import CertificateAsset, CertificateRevision
 from ..timeutil import utc_to_local
@@ -50,7 +50,7 @@ SCHOOL_SCALES = (1.0, .91, .83, .74, .74)
 
 def settings_of(contest: Contest) -> dict:
     """The certificate setting with every key present (a contest stores only its overrides)."""
-    return {**DEFAULT_SETTINGS["certificate"], **(contest.setting("certificate") or {})}
+    return contest.settings_view.certificate
 
 
 PAPER_MM = {"A4": (297, 210), "A3": (420, 297), "B5": (250, 176), "A5": (210, 148)}  # landscape
@@ -138,9 +138,8 @@ def issue(contest: Contest, actor: User | None, *, entry_id: int | None = None,
         current = {k: c for k, c in current.items() if c.entry_id == entry_id}
     existing = {k: rules.Existing(c.number, c.seq, c.seq_scope, c.revoked) for k, c in current.items()}
     taken = [rules.Existing(c.number, c.seq, c.seq_scope, c.revoked) for c in all_certs]
-    numbered = rules.assign_numbers(planned, existing, contest.setting("number_pattern") or
-                                    DEFAULT_SETTINGS["number_pattern"], year=contest.year,
-                                    contest=contest.code, taken=taken)
+    numbered = rules.assign_numbers(planned, existing, contest.settings_view.number_pattern,
+                                    year=contest.year, contest=contest.code, taken=taken)
     sections = {s.code: s.id for s in contest.sections}
     entry_schools = dict(db.session.execute(
         select(Entry.id, Entry.school_id).where(Entry.contest_id == contest.id)).all())
@@ -592,7 +591,7 @@ def sample_pdf(contest: Contest) -> bytes:
     heading = rules.contest_heading(contest.full_name, contest.edition)
     sample = Certificate(
         contest_id=contest.id, kind="student", recipient_key="sample:0", number=rules.format_number(
-            contest.setting("number_pattern") or DEFAULT_SETTINGS["number_pattern"], seq=1, year=contest.year,
+            contest.settings_view.number_pattern, seq=1, year=contest.year,
             contest=contest.code, section=contest.sections[0].code if contest.sections else "XS"),
         seq=1, revision=1, verification_code="SAMPLE-PREVIEW", issued_at=utcnow(),
         data={"kind": "student", "name": "李喆堃", "school": "淮北市第一中学", "grade": "八年级",

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from ..domain import characters
 from ..domain.contest_definition import ContestDefinition, DefinitionError, number_values, parse_definition
 from ..domain.numbering import pattern_error
-from ..domain.states import contest_transition_error
+from ..domain.states import ContestState, contest_transition_error
 from ..extensions import db
 from ..messages import translate
 from ..models import (
@@ -72,7 +72,7 @@ def save_definition(defn: ContestDefinition, *, actor=None, update: bool = False
         raise ServiceError(_("A contest with the code %(code)s already exists.", code=defn.code), "code")
     created = contest is None
     if created:
-        contest = Contest(code=defn.code, state="draft")
+        contest = Contest(code=defn.code, state=ContestState.DRAFT)
         db.session.add(contest)
     contest.name = defn.name
     contest.full_name = defn.full_name or defn.name
@@ -410,7 +410,7 @@ def update_settings(contest: Contest, values: dict, *, actor=None) -> Contest:
         problems.append(("nomination_stage_shares", _("The stage shares add up to more than 100 percent.")))
     problems += window_problems(columns)
     nominated = settings.get("nomination_levels") or []
-    names = [n for n, _s in settings.get("award_levels", contest.setting("award_levels") or [])]
+    names = [n for n, _s in settings.get("award_levels", contest.settings_view.award_levels)]
     unknown = [n for n in nominated if n not in names]
     if unknown and names:
         problems.append(("nomination_levels", _(

@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import xlsx
 from ..domain.characters import printable, without_direction_marks
+from ..domain.states import EntryState, SheetState
 from ..extensions import db
 from ..timeutil import utc_to_local
 from ..models import (
@@ -250,7 +251,7 @@ def results_table(contest: Contest) -> list[list]:
         select(Entry).where(Entry.contest_id == contest.id).options(
             selectinload(Entry.school).selectinload(School.district), selectinload(Entry.section))
     ).all()
-    wanted = [e for e in entries if e.id in results or e.state == "accepted"]
+    wanted = [e for e in entries if e.id in results or e.state == EntryState.ACCEPTED]
     wanted.sort(key=lambda e: _sort_key(e, results.get(e.id)))
     from .results import group_label
 
@@ -294,7 +295,7 @@ def results_workbook(contest: Contest) -> bytes:
 # Judges' score sheets
 
 
-SHEET_STATE_LABELS = {"final": "已提交", "draft": "草稿", None: "未评分"}
+SHEET_STATE_LABELS = {SheetState.FINAL: "已提交", SheetState.DRAFT: "草稿", None: "未评分"}
 
 
 @dataclass

@@ -51,6 +51,7 @@ from sqlalchemy import select
 from .. import xlsx
 from ..domain.characters import describe, first_illegal, identity
 from ..domain.school_matching import KnownSchool, SchoolIndex
+from ..domain.states import EntryState
 from ..domain.text import phone_valid
 from ..extensions import db
 from ..messages import translate
@@ -74,7 +75,7 @@ KIND_LABELS = {
 }
 ROLE_OF = {"teachers": "teacher", "reviewers": "reviewer", "judges": "judge"}
 USERNAME_PREFIX = {"teachers": "t", "reviewers": "r", "judges": "j"}
-ENTRY_IMPORT_STATES = ("submitted", "accepted")
+ENTRY_IMPORT_STATES = (EntryState.SUBMITTED, EntryState.ACCEPTED)
 STASH_HOURS = 24
 MAX_UPLOAD = 20 * 1024 * 1024  # bytes; a list of 20,000 people is far smaller
 
@@ -722,7 +723,8 @@ def _plan_entries(kind: str, table: Table, contest: Contest) -> list[PlanRow]:
     taken_people: dict[tuple, str] = {}
     for st, title in db.session.execute(
         select(Student, Entry.title).join(Entry).where(Entry.contest_id == contest.id,
-                                                       Entry.state.in_(("submitted", "returned", "accepted")))
+                                                       Entry.state.in_(
+                (EntryState.SUBMITTED, EntryState.RETURNED, EntryState.ACCEPTED)))
     ):
         taken_people[(match_key(st.name), match_key(st.school_name))] = title
     teachers: dict[tuple, list[User]] = {}
@@ -825,7 +827,7 @@ def _plan_entries(kind: str, table: Table, contest: Contest) -> list[PlanRow]:
 
 
 def apply(kind: str, data: bytes, filename: str, *, actor: User, contest: Contest | None = None,
-          entry_state: str = "submitted", school_choices: dict[int, int | None] | None = None) -> Outcome:
+          entry_state: str = EntryState.SUBMITTED, school_choices: dict[int, int | None] | None = None) -> Outcome:
     """Write every row of a clean sheet (flush only); refuse the whole sheet if any row is bad."""
     plan = preview(kind, data, filename, contest=contest, school_choices=school_choices)
     if not plan.ok:
@@ -917,7 +919,7 @@ def _apply_entries(plan: Plan, outcome: Outcome, actor: User, entry_state: str) 
         p = row.payload
         entry = Entry(contest_id=plan.contest.id, section_id=p["section_id"], school_id=p["school_id"],
                       title=p["title"], abstract=p["abstract"], stage=p["stage"], subject=p["subject"],
-                      is_team=p["is_team"], contact_phone=p["phone"], state="submitted", submitted_at=now,
+                      is_team=p["is_team"], contact_phone=p["phone"], state=EntryState.SUBMITTED, submitted_at=now,
                       data_confirmed=False, created_by_id=None)
         for i, name in enumerate(p["authors"]):
             entry.students.append(Student(position=i, name=name, school_name=p["school_name"], stage=p["stage"]))
@@ -925,10 +927,10 @@ def _apply_entries(plan: Plan, outcome: Outcome, actor: User, entry_state: str) 
             entry.advisers.append(Adviser(position=i, name=name, user_id=user_id, unit=p["school_name"]))
         db.session.add(entry)
         db.session.flush()
-        audit.record(actor, "entry.import", entry, after={"state": "submitted", "file": plan.filename})
+        audit.record(actor, "entry.import", entry, after={"state": EntryState.SUBMITTED, "file": plan.filename})
         created.append(entry)
         outcome.created += 1
-    if entry_state == "accepted":
+    if entry_state == EntryState.ACCEPTED:
         from . import review  # numbers come from the format review's counter, never reused
 
         for entry in created:

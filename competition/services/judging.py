@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from ..domain import assignment as planner
 from ..domain.ranking import ScoreRecord
+from ..domain.states import EntryState, RoundState, SheetState
 from ..domain.text import Message
 from ..extensions import db
 from ..messages import translate
@@ -96,7 +97,7 @@ def sync_round_entries(rnd: Round, actor=None) -> list[Entry]:
         select(RoundEntry).where(RoundEntry.round_id == rnd.id))}
     if is_first_round(rnd):
         accepted = db.session.scalars(
-            select(Entry.id).where(Entry.contest_id == rnd.contest_id, Entry.state == "accepted")
+            select(Entry.id).where(Entry.contest_id == rnd.contest_id, Entry.state == EntryState.ACCEPTED)
         ).all()
         for entry_id in accepted:
             if entry_id not in rows:
@@ -191,11 +192,11 @@ def release_round_judge(rj: RoundJudge, *, actor, reason: str | None = None) -> 
     """
     write_guard.check(db.session.get(Round, rj.round_id).contest, "assignment")
     rnd = db.session.get(Round, rj.round_id)
-    if rnd.state == "closed":
+    if rnd.state == RoundState.CLOSED:
         raise ServiceError(_("This round is closed."))
     assignments = db.session.scalars(select(Assignment).where(
         Assignment.round_id == rj.round_id, Assignment.judge_id == rj.judge_id)).all()
-    released = [a for a in assignments if not (a.sheet is not None and a.sheet.state == "final")]
+    released = [a for a in assignments if not (a.sheet is not None and a.sheet.state == SheetState.FINAL)]
     if not released:
         raise ServiceError(_("%(name)s has submitted every entry of this round; there is nothing to release.",
                              name=rj.judge.name))
@@ -260,8 +261,8 @@ def plan_inputs(rnd: Round, entries: list[Entry] | None = None,
     contest = rnd.contest
     entries = round_entries(rnd) if entries is None else entries
     panel = round_judges(rnd) if panel is None else panel
-    group_by = contest.setting("ranking_group_by") or ["section", "stage"]
-    exclude_district = bool(contest.setting("exclude_same_district"))
+    group_by = contest.settings_view.ranking_group_by
+    exclude_district = bool(contest.settings_view.exclude_same_district)
     schools = db.session.execute(select(School.id, School.name, School.district_id)).all()
     by_name = {name: sid for sid, name, _d in schools}
     name_of = {sid: name for sid, name, _d in schools}
@@ -386,7 +387,7 @@ def add_conflict(judge: User, entry: Entry, *, kind: str, reason: str | None, so
             setattr(row, key, value)
     removed = []
     for a in assignments:
-        if a.sheet is not None and a.sheet.state == "final":
+        if a.sheet is not None and a.sheet.state == SheetState.FINAL:
             if source == "declared":
                 raise ServiceError(_("You have already submitted this score sheet. Ask the organizer "
                                      "to reopen it before declaring a conflict."))
@@ -453,7 +454,7 @@ def run_plan(rnd: Round, *, seed: int = 0, actor, report=None) -> planner.Assign
     """
     write_guard.check(rnd.contest, "assignment")
     step = report or (lambda done, total: None)
-    if rnd.state == "closed":
+    if rnd.state == RoundState.CLOSED:
         raise ServiceError(_("This round is closed."))
     entries = sync_round_entries(rnd, actor)
     step(1, 4)
@@ -505,18 +506,18 @@ def run_plan(rnd: Round, *, seed: int = 0, actor, report=None) -> planner.Assign
 def publish(rnd: Round, *, actor) -> int:
     """Make the round's unpublished assignments visible to their judges."""
     write_guard.check(rnd.contest, "round")
-    if rnd.state == "closed":
+    if rnd.state == RoundState.CLOSED:
         raise ServiceError(_("This round is closed."))
     rows = db.session.scalars(select(Assignment).where(Assignment.round_id == rnd.id,
                                                        Assignment.published.is_(False))).all()
-    if not rows and rnd.state == "published":
+    if not rows and rnd.state == RoundState.PUBLISHED:
         raise ServiceError(_("There is nothing new to publish."))
     if not rows and not db.session.scalar(select(Assignment.id).where(Assignment.round_id == rnd.id)):
         raise ServiceError(_("Run the plan before publishing it."))
     now = utcnow()
     for a in rows:
         a.published, a.published_at = True, now
-    rnd.state = "published"
+    rnd.state = RoundState.PUBLISHED
     db.session.flush()
     audit.record(actor, "judging.publish", rnd, after={"published": len(rows)}, contest_id=rnd.contest_id)
     return len(rows)
@@ -525,7 +526,7 @@ def publish(rnd: Round, *, actor) -> int:
 def set_round_state(rnd: Round, state: str, *, actor) -> None:
     """Close a round (no more saving) or open it again."""
     write_guard.check(rnd.contest, "round")
-    if state not in ("published", "closed"):
+    if state not in (RoundState.PUBLISHED, RoundState.CLOSED):
         raise ValueError(state)
     before = rnd.state
     rnd.state = state
@@ -551,7 +552,7 @@ def add_assignment(rnd: Round, judge: User, entry: Entry, *, actor, source: str 
                    inputs: PlanInputs | None = None) -> Assignment:
     """Put one judge on one entry (organizer's manual add, re-judging); a conflict refuses it."""
     write_guard.check(rnd.contest, "assignment")
-    if rnd.state == "closed":
+    if rnd.state == RoundState.CLOSED:
         raise ServiceError(_("This round is closed."))
     reason = refusal(rnd, judge, entry, inputs)
     if reason:
@@ -573,7 +574,7 @@ def remove_assignment(a: Assignment, *, actor, reason: str | None = None) -> Non
     """Take a judge off an entry. A submitted sheet must be reopened first; a draft is kept in
     the audit log."""
     write_guard.check(a.round.contest, "assignment")
-    if a.sheet is not None and a.sheet.state == "final":
+    if a.sheet is not None and a.sheet.state == SheetState.FINAL:
         raise ServiceError(_("This judge has submitted the score sheet; reopen it before removing the judge."))
     audit.record(actor, "assignment.removed", a, reason=reason,
                  before={"judge_id": a.judge_id, "entry_id": a.entry_id, "published": a.published,
@@ -595,7 +596,7 @@ def final_scores(rnd: Round) -> list[ScoreRecord]:
     rows = db.session.execute(
         select(Assignment.entry_id, Assignment.judge_id, ScoreSheet.total)
         .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(Assignment.round_id == rnd.id, ScoreSheet.state == "final", ScoreSheet.total.is_not(None))
+        .where(Assignment.round_id == rnd.id, ScoreSheet.state == SheetState.FINAL, ScoreSheet.total.is_not(None))
         .order_by(Assignment.entry_id, Assignment.judge_id)
     ).all()
     return [ScoreRecord(entry_id, judge_id, float(total)) for entry_id, judge_id, total in rows]
@@ -617,7 +618,7 @@ def criterion_means(rnd: Round, code: str) -> dict[int, float]:
     rows = db.session.execute(
         select(Assignment.entry_id, ScoreSheet.scores)
         .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(Assignment.round_id == rnd.id, ScoreSheet.state == "final"))
+        .where(Assignment.round_id == rnd.id, ScoreSheet.state == SheetState.FINAL))
     for entry_id, scores in rows:
         for key, value in (scores or {}).items():
             if key.isdigit() and int(key) in wanted and value is not None:

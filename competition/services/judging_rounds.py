@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..domain import assignment as planner
 from ..domain import ranking, rejudging, scoring
+from ..domain.states import RoundState
 from ..extensions import db
 from ..models import Assignment, Contest, Entry, Round, RoundEntry, ScoreSheet, User
 from . import ServiceError, audit, write_guard
@@ -46,7 +47,7 @@ def rank_groups(rnd: Round, method: str | None = None) -> list[GroupRanking]:
     """Rank each ranking group of the round on its final scores with the ranking engine."""
     contest = rnd.contest
     method = method or contest.ranking_method or "calibrated"
-    group_by = contest.setting("ranking_group_by") or ["section", "stage"]
+    group_by = contest.settings_view.ranking_group_by
     entries = round_entries(rnd)
     groups: dict[tuple, dict[int, Entry]] = {}
     for e in entries:
@@ -74,7 +75,7 @@ def round_scores(rnd: Round, method: str | None = None) -> dict[int, float]:
 
 def combined_scores(contest: Contest, method: str | None = None) -> dict[int, scoring.CombinedScore]:
     """Each entry's score over the rounds, combined as the contest's ``round_combination`` says."""
-    mode = scoring.combination_mode(contest.setting("round_combination"))
+    mode = scoring.combination_mode(contest.settings_view.round_combination)
     rounds = [scoring.RoundScores(r.number, r.weight, round_scores(r, method)) for r in contest.rounds]
     return scoring.combine_rounds(rounds, mode)
 
@@ -84,7 +85,7 @@ def set_combination(contest: Contest, mode: str, *, actor, weights: dict[int, fl
     write_guard.check(contest, "round")
     if mode not in scoring.COMBINATION_MODES:
         raise ServiceError(_("Choose how the rounds combine."), "mode")
-    before = {"mode": scoring.combination_mode(contest.setting("round_combination")),
+    before = {"mode": scoring.combination_mode(contest.settings_view.round_combination),
               "weights": {r.number: r.weight for r in contest.rounds}}
     for number, weight in (weights or {}).items():
         rnd = get_round(contest, number)
@@ -226,7 +227,7 @@ class RejudgeResult:
 
 def default_cut(group: GroupRanking, contest: Contest) -> int:
     """The first award line of the group: the number of places of the top award level."""
-    levels = contest.setting("award_levels") or [["", 0.1]]
+    levels = contest.settings_view.award_levels or [["", 0.1]]
     share = float(levels[0][1]) if levels else 0.1
     n = len(group.outcome.results)
     return min(max(1, round(n * share)), max(n - 1, 1))
@@ -238,7 +239,7 @@ def rejudge(rnd: Round, group: tuple, *, extra: int, cut_position: int | None, a
     round's current final scores), assigned through the same conflict-checked path as the plan.
     New assignments are unpublished until the organizer publishes."""
     write_guard.check(rnd.contest, "round")
-    if rnd.state == "closed":
+    if rnd.state == RoundState.CLOSED:
         raise ServiceError(_("This round is closed."))
     if extra < 1 or extra > 1000:
         raise ServiceError(_("Enter how many extra scores to hand out (1 to 1000)."), "extra")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import characters, scoring
+from ..domain.states import RoundState, SheetState
 from ..extensions import db
 from ..messages import translate
 from ..models import (
@@ -99,7 +100,7 @@ def specs(criteria: list[Criterion]) -> list[scoring.CriterionSpec]:
 
 def sheet_state(sheet: ScoreSheet | None) -> str:
     """todo (no score yet), draft or final."""
-    if sheet is None or (sheet.state == "draft" and not sheet.scores and not sheet.comment):
+    if sheet is None or (sheet.state == SheetState.DRAFT and not sheet.scores and not sheet.comment):
         return "todo"
     return sheet.state
 
@@ -147,8 +148,8 @@ def _progress(sheets) -> Progress:
     """Counts over sheets (None for an assignment without one); anything with the sheet's
     state, scores, comment and total will do."""
     states = [sheet_state(s) for s in sheets]
-    complete = sum(1 for s in sheets if s is not None and s.state == "draft" and s.total is not None)
-    return Progress(len(states), states.count("final"), states.count("draft"), states.count("todo"), complete)
+    complete = sum(1 for s in sheets if s is not None and s.state == SheetState.DRAFT and s.total is not None)
+    return Progress(len(states), states.count(SheetState.FINAL), states.count(SheetState.DRAFT), states.count("todo"), complete)
 
 
 def contest_progress(judge: User, contest_id: int) -> Progress:
@@ -171,7 +172,8 @@ def next_unscored(judge: User, after: Assignment | None = None, contest_id: int 
     list order, wrapping around; without ``after`` the first one not started. ``assignments``:
     judge_assignments(judge, contest_id) when the caller has them already (the list page)."""
     everything = judge_assignments(judge, contest_id) if assignments is None else assignments
-    rows = [a for a in everything if sheet_state(a.sheet) != "final" and a.round.state != "closed"]
+    rows = [a for a in everything
+            if sheet_state(a.sheet) != SheetState.FINAL and a.round.state != RoundState.CLOSED]
     if not rows:
         return None
     if after is not None:
@@ -205,7 +207,7 @@ def closed_reason(assignment: Assignment, contest_refusals: dict[int, str | None
     refusal = refusals[contest.id]
     if refusal is not None:
         return refusal
-    if assignment.round.state == "closed":
+    if assignment.round.state == RoundState.CLOSED:
         return _("Judging in this round has closed; scores can no longer be changed.")
     return None
 
@@ -267,12 +269,12 @@ def save_draft(assignment: Assignment, *, scores: dict, comment: str | None, ver
     """Autosave: store the values as a draft. Invalid values refuse the whole save (nothing is
     half-written); a final sheet cannot change; an older ``version`` raises StaleSheet."""
     _check_open(assignment)
-    if assignment.sheet is not None and assignment.sheet.state == "final":
+    if assignment.sheet is not None and assignment.sheet.state == SheetState.FINAL:
         if version != assignment.sheet.version:
             raise StaleSheet(assignment.sheet)
         raise ServiceError(_("This score sheet has been submitted and is locked."))
     criteria, values, comment = _parse(assignment, scores, comment)
-    return _write(assignment, version, state="draft", scores=values, comment=comment or None,
+    return _write(assignment, version, state=SheetState.DRAFT, scores=values, comment=comment or None,
                   total=scoring.weighted_total(values, criteria))
 
 
@@ -282,7 +284,7 @@ def submit(assignment: Assignment, *, scores: dict | None, comment: str | None, 
     and only an organizer can reopen it. ``scores`` None submits the stored values."""
     _check_open(assignment)
     sheet = assignment.sheet
-    if sheet is not None and sheet.state == "final":
+    if sheet is not None and sheet.state == SheetState.FINAL:
         if version != sheet.version:
             # Submitted meanwhile in another tab or on another computer: show those values,
             # as an autosave would.
@@ -298,7 +300,7 @@ def submit(assignment: Assignment, *, scores: dict | None, comment: str | None, 
         raise InvalidSheet({m.params["name"]: tr(m) for m in missing},
                            _("Score every criterion before submitting: %(list)s",
                              list="、".join(m.params["name"] for m in missing)))
-    sheet = _write(assignment, version, state="final", scores=values, comment=comment or None,
+    sheet = _write(assignment, version, state=SheetState.FINAL, scores=values, comment=comment or None,
                    total=scoring.weighted_total(values, criteria), submitted_at=utcnow())
     audit.record(actor, "sheet.submit", sheet, after={"scores": values, "total": sheet.total,
                                                       "entry_id": assignment.entry_id,
@@ -317,10 +319,10 @@ def submit_all(judge: User, *, actor, contest_id: int | None = None) -> tuple[in
     refusals: dict[int, str | None] = {}
     for a in assignments:
         sheet = a.sheet
-        if sheet is None or sheet.state != "draft" or closed_reason(a, refusals) is not None:
+        if sheet is None or sheet.state != SheetState.DRAFT or closed_reason(a, refusals) is not None:
             continue
         if sheet.total is None:
-            left += sheet_state(sheet) == "draft"
+            left += sheet_state(sheet) == SheetState.DRAFT
             continue
         submit(a, scores=None, comment=None, version=sheet.version, actor=actor)
         done += 1
@@ -333,16 +335,16 @@ def reopen(sheet: ScoreSheet, *, reason: str, actor) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Please give the reason for reopening."), "reason")
-    if sheet.state != "final":
+    if sheet.state != SheetState.FINAL:
         raise ServiceError(_("This score sheet is not submitted."))
     before = {"state": sheet.state, "scores": sheet.scores, "total": sheet.total,
               "submitted_at": sheet.submitted_at.isoformat() if sheet.submitted_at else None}
-    sheet.state = "draft"
+    sheet.state = SheetState.DRAFT
     sheet.reopened_at = sheet.updated_at = utcnow()
     sheet.reopened_by_id = getattr(actor, "id", None)
     sheet.reopen_reason = reason
     db.session.flush()
-    audit.record(actor, "sheet.reopen", sheet, before=before, after={"state": "draft"}, reason=reason,
+    audit.record(actor, "sheet.reopen", sheet, before=before, after={"state": SheetState.DRAFT}, reason=reason,
                  contest_id=sheet.assignment.round.contest_id)
 
 

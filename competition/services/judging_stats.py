@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..domain import ranking, scoring
+from ..domain.states import SheetState
 from ..extensions import db
 from ..models import Conflict, Entry, Round, User
 from .judging import group_label, round_assignments, round_entries, round_judges, round_k
@@ -86,7 +87,7 @@ def progress(rnd: Round, now: datetime) -> RoundProgress:
     k = round_k(rnd)
     closes = contest.judging_closes_at
     late = closes is not None and now > closes
-    group_by = contest.setting("ranking_group_by") or ["section", "stage"]
+    group_by = contest.settings_view.ranking_group_by
     judges = {rj.judge_id: JudgeProgress(rj.judge, rj.pool) for rj in round_judges(rnd)}
     entries = {e.id: EntryProgress(e, group_label(e, group_by), k=k) for e in round_entries(rnd)}
     for a in round_assignments(rnd):
@@ -101,7 +102,7 @@ def progress(rnd: Round, now: datetime) -> RoundProgress:
         setattr(jp, state, getattr(jp, state) + 1)
         if state != "todo" and (jp.last_saved is None or a.sheet.updated_at > jp.last_saved):
             jp.last_saved = a.sheet.updated_at
-        if late and state != "final" and a.published:
+        if late and state != SheetState.FINAL and a.published:
             jp.overdue += 1
         if ep is not None:
             ep.judges += 1
@@ -125,7 +126,7 @@ def distributions(rnd: Round) -> list[dict]:
     names = {}
     for a in round_assignments(rnd):
         sheet = a.sheet
-        if sheet is not None and sheet.state == "final" and sheet.total is not None:
+        if sheet is not None and sheet.state == SheetState.FINAL and sheet.total is not None:
             by_judge.setdefault(a.judge_id, []).append(float(sheet.total))
             records.append(ranking.ScoreRecord(a.entry_id, a.judge_id, float(sheet.total)))
     if not records:

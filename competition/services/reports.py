@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..domain.states import EntryState, SheetState
 from ..extensions import db
 from ..models import Assignment, Contest, District, Entry, Result, Round, School, ScoreSheet, User
 from . import ServiceError, audit, write_guard
@@ -89,7 +90,7 @@ def contest_report(contest: Contest) -> ContestReport:
     per_school: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for e in entries:
         states[e.state] += 1
-        if e.state == "draft":
+        if e.state == EntryState.DRAFT:
             rep.drafts += 1
             continue
         rep.total += 1
@@ -101,11 +102,11 @@ def contest_report(contest: Contest) -> ContestReport:
         award = r.final_award if r else None
         nominated = bool(r and r.final_nominated)
         won = nominated and provincial_won(e.provincial_outcome)
-        counts = (1, e.state == "accepted", bool(award), nominated, won)
+        counts = (1, e.state == EntryState.ACCEPTED, bool(award), nominated, won)
         for i, n in enumerate(counts):
             per_district[district][i] += n
             per_school[e.school_id][i] += n
-        rep.accepted += e.state == "accepted"
+        rep.accepted += e.state == EntryState.ACCEPTED
         if award:
             rep.awarded += 1
             awards[award] += 1
@@ -116,7 +117,7 @@ def contest_report(contest: Contest) -> ContestReport:
                 provincial[e.provincial_outcome] += 1
             rep.provincial_won += won
 
-    order = ["draft", "submitted", "returned", "accepted", "rejected", "withdrawn"]
+    order = list(EntryState)
     rep.by_state = [(s, states[s]) for s in order if states[s]] + \
         [(s, n) for s, n in states.items() if s not in order]
     rep.by_section = [(s.name, per_section[s.id]) for s in contest.sections] + \
@@ -154,7 +155,7 @@ def judging_progress(contest: Contest) -> tuple[list[JudgingRound], list[tuple[s
             continue
         jr.assignments += 1
         judges[judge_id][0] += 1
-        if sheet_state == "final":
+        if sheet_state == SheetState.FINAL:
             jr.final += 1
             judges[judge_id][1] += 1
         elif sheet_state is not None:

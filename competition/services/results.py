@@ -39,6 +39,7 @@ from ..domain import nominations as nomination_rules
 from ..domain import tie_break as tie_break_rules
 from ..domain.explain import Names, decode, encode
 from ..domain.ranking import METHODS, combine_rounds, rank
+from ..domain.states import ContestState, EntryState, SheetState, can_rank
 from ..domain.text import N_, Message
 from ..extensions import db
 from ..models import (
@@ -155,7 +156,7 @@ def score_rows(contest: Contest) -> list[tuple[int, int, int, float]]:
         select(Round.number, Assignment.entry_id, Assignment.judge_id, ScoreSheet.total)
         .join(Assignment, Assignment.round_id == Round.id)
         .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(Round.contest_id == contest.id, ScoreSheet.state == "final", ScoreSheet.total.is_not(None))
+        .where(Round.contest_id == contest.id, ScoreSheet.state == SheetState.FINAL, ScoreSheet.total.is_not(None))
     ).all()
 
 
@@ -170,12 +171,12 @@ class _EntryInfo:
 
 
 def _entry_infos(contest: Contest) -> dict[int, _EntryInfo]:
-    group_by = [f for f in (contest.setting("ranking_group_by") or []) if f in GROUP_FIELDS]
+    group_by = [f for f in contest.settings_view.ranking_group_by if f in GROUP_FIELDS]
     rows = db.session.execute(
         select(Entry.id, Entry.number, Entry.title, Section.code, Entry.stage, Entry.subject, Entry.is_team,
                Entry.school_id, School.district_id)
         .join(Section, Section.id == Entry.section_id).join(School, School.id == Entry.school_id)
-        .where(Entry.contest_id == contest.id, Entry.state == "accepted")
+        .where(Entry.contest_id == contest.id, Entry.state == EntryState.ACCEPTED)
     ).all()
     infos = {}
     for eid, number, title, section, stage, subject, is_team, school_id, district_id in rows:
@@ -189,7 +190,7 @@ def _entry_infos(contest: Contest) -> dict[int, _EntryInfo]:
 def group_label(contest: Contest, group_key: str) -> str:
     """'XS|初中' -> '学生科技创新成果 · 初中'."""
     names = {s.code: s.name for s in contest.sections}
-    group_by = [f for f in (contest.setting("ranking_group_by") or []) if f in GROUP_FIELDS]
+    group_by = [f for f in contest.settings_view.ranking_group_by if f in GROUP_FIELDS]
     parts = group_key.split("|")
     out = []
     for field, value in zip(group_by, parts):
@@ -209,7 +210,7 @@ def group_sort_key(contest: Contest):
     """Key putting ranking groups in the contest's order: sections as configured, then 小学,
     初中, 高中, then individual before team (not the alphabetical order of the stored keys)."""
     sections = {s.code: (s.sort_order, s.code) for s in contest.sections}
-    group_by = [f for f in (contest.setting("ranking_group_by") or []) if f in GROUP_FIELDS]
+    group_by = [f for f in contest.settings_view.ranking_group_by if f in GROUP_FIELDS]
 
     def key(group_key: str) -> tuple:
         out = []
@@ -246,10 +247,11 @@ def scoring_progress(contest: Contest) -> ScoringProgress:
         .where(Round.contest_id == contest.id)) or 0
     scored = (select(Assignment.entry_id).join(Round, Round.id == Assignment.round_id)
               .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-              .where(Round.contest_id == contest.id, ScoreSheet.state == "final", ScoreSheet.total.is_not(None)))
+              .where(Round.contest_id == contest.id, ScoreSheet.state == SheetState.FINAL,
+                     ScoreSheet.total.is_not(None)))
     submitted = db.session.scalar(select(func.count()).select_from(scored.subquery())) or 0
     unscored = list(db.session.scalars(
-        select(Entry).where(Entry.contest_id == contest.id, Entry.state == "accepted",
+        select(Entry).where(Entry.contest_id == contest.id, Entry.state == EntryState.ACCEPTED,
                             Entry.id.not_in(scored.scalar_subquery()))
         .order_by(Entry.number, Entry.id)))
     return ScoringProgress(assigned=assigned, submitted=submitted, unscored=unscored)
@@ -259,11 +261,11 @@ def scoring_progress(contest: Contest) -> ScoringProgress:
 
 
 def _check_can_rank(contest: Contest) -> None:
-    if contest.state == "final":
+    if contest.state == ContestState.FINAL:
         raise ServiceError(_("The results of this contest are final and frozen; the ranking cannot be run again."))
-    if contest.state == "published":
+    if contest.state == ContestState.PUBLISHED:
         raise ServiceError(_("The results are in the public notice; the ranking cannot be run again."))
-    if contest.state not in ("judging", "results"):
+    if not can_rank(contest.state):
         raise ServiceError(_("The ranking can be run once the contest is in judging."))
     run = get_run(contest)
     if run is not None and run.locked_at is not None:
@@ -295,7 +297,7 @@ def _criterion_means(contest: Contest, code: str, entry_rounds: Mapping[int, int
         rows = db.session.execute(
             select(Assignment.entry_id, Round.number, ScoreSheet.scores)
             .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id).join(Round, Round.id == Assignment.round_id)
-            .where(Round.contest_id == contest.id, ScoreSheet.state == "final",
+            .where(Round.contest_id == contest.id, ScoreSheet.state == SheetState.FINAL,
                    Assignment.entry_id.in_(ids[start:start + 500])))
         for entry_id, number, scores in rows:
             if number != entry_rounds[entry_id]:
@@ -325,7 +327,7 @@ def run_ranking(contest: Contest, *, actor, method: str | None = None) -> Rankin
     chain = _tie_chain(contest)
 
     outcomes = {n: rank(per_round[n], method) for n in sorted(per_round)}
-    setting = contest.setting("round_combination") or {}
+    setting = contest.settings_view.round_combination
     mode = setting.get("mode", "last") if isinstance(setting, Mapping) else str(setting)
     if mode not in ("last", "weighted"):
         raise ServiceError(_("Unknown way of combining rounds %(mode)s in the contest settings.", mode=mode))
@@ -444,9 +446,9 @@ def _decisions(contest: Contest) -> list[TieDecision]:
 def _settle_rows(contest: Contest, rows: list[dict], infos: Mapping[int, _EntryInfo],
                  chain: list[tuple[str, Message]], run: RankingRun) -> None:
     """Award and nominate (in place on the row dicts) and list the unresolved ties on ``run``."""
-    levels = [(str(name), float(share)) for name, share in contest.setting("award_levels") or []]
-    min_scores = {str(k): float(v) for k, v in (contest.setting("award_min_scores") or {}).items()}
-    remainder = EXCELLENCE_AWARD if contest.setting("excellence_award") else None
+    levels = [(str(name), float(share)) for name, share in contest.settings_view.award_levels]
+    min_scores = {str(k): float(v) for k, v in contest.settings_view.award_min_scores.items()}
+    remainder = EXCELLENCE_AWARD if contest.settings_view.excellence_award else None
     tie_break = [award_rules.TieBreak(label, (lambda r, i=i: r.tie[i])) for i, (_k, label) in enumerate(chain)]
     labels = {eid: info.label for eid, info in infos.items()}
     decisions = _decisions(contest)
@@ -489,7 +491,7 @@ def _settle_rows(contest: Contest, rows: list[dict], infos: Mapping[int, _EntryI
             m["pending"] = a.pending
             m["explanation"] = {**m["explanation"], "award": encode(a.explanation)}
 
-    quota = contest.setting("nomination_quota")
+    quota = contest.settings_view.nomination_quota
     if quota:
         cands = [nomination_rules.Candidate(
             m["entry_id"], labels[m["entry_id"]], m["group_key"], infos[m["entry_id"]].stage,
@@ -500,11 +502,11 @@ def _settle_rows(contest: Contest, rows: list[dict], infos: Mapping[int, _EntryI
         for _attempt in range(len(cands) + 1):
             out = nomination_rules.nominate(
                 cands, int(quota),
-                stage_shares=contest.setting("nomination_stage_shares") or None,
-                group_quota=contest.setting("nomination_group_quotas") or None,
-                school_cap=contest.setting("nomination_school_cap"),
-                district_cap=contest.setting("nomination_district_cap"),
-                eligible_awards=tuple(contest.setting("nomination_levels") or ()),
+                stage_shares=contest.settings_view.nomination_stage_shares or None,
+                group_quota=contest.settings_view.nomination_group_quotas or None,
+                school_cap=contest.settings_view.nomination_school_cap,
+                district_cap=contest.settings_view.nomination_district_cap,
+                eligible_awards=tuple(contest.settings_view.nomination_levels),
                 tie_decisions=picked)
             new = [e for t in out.ties if (d := _match(decisions, "nomination", None, None, t.entry_ids))
                    for e in d.chosen if e in t.entry_ids and e not in picked]
@@ -648,9 +650,9 @@ def _reason(reason: str | None) -> str:
 
 
 def _check_draft(contest: Contest) -> None:
-    if contest.state == "final":
+    if contest.state == ContestState.FINAL:
         raise ServiceError(_("The results of this contest are final and frozen."))
-    if contest.state not in ("judging", "results"):
+    if not can_rank(contest.state):
         raise ServiceError(_("Results can be changed only before they are published."))
     write_guard.check(contest, "result_decision")
 
@@ -725,8 +727,8 @@ def lock(contest: Contest, *, actor, reason: str | None = None) -> RankingRun:
         reason = _reason(reason)
     run.locked_at = utcnow()
     run.locked_by_id = getattr(actor, "id", None)
-    if contest.state == "judging":
-        change_state(contest, "results", actor=actor)
+    if contest.state == ContestState.JUDGING:
+        change_state(contest, ContestState.RESULTS, actor=actor)
     audit.record(actor, "results.lock", run, contest_id=contest.id, reason=reason,
                  after={"locked_at": run.locked_at.isoformat(), "open_sheets": open_sheets})
     return run
@@ -757,7 +759,7 @@ def publish(contest: Contest, *, actor, contact: str | None = None) -> RankingRu
     run = get_run(contest)
     if run is None:
         raise ServiceError(_("Run the ranking before publishing."))
-    if contest.state != "results" or run.locked_at is None:
+    if contest.state != ContestState.RESULTS or run.locked_at is None:
         raise ServiceError(_("Lock the results before publishing them."))
     if run.ties or pending_count(contest):
         raise ServiceError(_("Some ties at award or quota lines are not decided yet. Decide them (or send the "
@@ -770,16 +772,16 @@ def publish(contest: Contest, *, actor, contact: str | None = None) -> RankingRu
         if len(contact) > MAX_CONTACT:
             raise ServiceError(_("The contact for objections is too long (at most %(n)d characters).",
                                  n=MAX_CONTACT), "contact")
-        if contact != contest.setting("notice_contact"):
+        if contact != contest.settings_view.notice_contact:
             contest.settings = {**(contest.settings or {}), "notice_contact": contact}
     now = utcnow()
-    days = int(contest.setting("notice_days") or 7)
+    days = int(contest.settings_view.notice_days)
     run.published_at = now
     run.notice_ends_at = now + timedelta(days=days)
-    change_state(contest, "published", actor=actor)
+    change_state(contest, ContestState.PUBLISHED, actor=actor)
     audit.record(actor, "results.publish", run, contest_id=contest.id,
                  after={"published_at": now.isoformat(), "notice_ends_at": run.notice_ends_at.isoformat(),
-                        "notice_contact": contest.setting("notice_contact") or None})
+                        "notice_contact": contest.settings_view.notice_contact or None})
     log.info("results published: contest=%s by=%s %s notice_ends_at=%s", contest.code, audit.who(actor),
              _tally(contest), run.notice_ends_at.isoformat())
     return run
@@ -788,13 +790,13 @@ def publish(contest: Contest, *, actor, contact: str | None = None) -> RankingRu
 def notice_running(contest: Contest, now: datetime | None = None) -> bool:
     """The results are on public notice and its period has not ended: finalizing needs a reason."""
     run = get_run(contest)
-    return bool(contest.state == "published" and run is not None and run.notice_ends_at
+    return bool(contest.state == ContestState.PUBLISHED and run is not None and run.notice_ends_at
                 and (now or utcnow()) < run.notice_ends_at)
 
 
 def finalize(contest: Contest, *, actor, reason: str | None = None, now: datetime | None = None) -> None:
     """Make the results final: after the notice period, or earlier with a written reason."""
-    if contest.state != "published":
+    if contest.state != ContestState.PUBLISHED:
         raise ServiceError(_("Only published results can be made final."))
     run = get_run(contest)
     open_objections = db.session.scalar(select(func.count()).select_from(Objection).where(
@@ -807,7 +809,7 @@ def finalize(contest: Contest, *, actor, reason: str | None = None, now: datetim
         raise ServiceError(_("The public notice has not ended yet. To finalize early, write down why."), "reason")
     run.finalized_at = now
     run.finalize_reason = reason
-    change_state(contest, "final", actor=actor, reason=reason)
+    change_state(contest, ContestState.FINAL, actor=actor, reason=reason)
     log.info("results final: contest=%s by=%s %s early=%s", contest.code, audit.who(actor), _tally(contest),
              "yes" if reason else "no")
 
@@ -823,9 +825,9 @@ def _tally(contest: Contest) -> str:
 
 
 def _check_notice(contest: Contest) -> None:
-    if contest.state == "final":
+    if contest.state == ContestState.FINAL:
         raise ServiceError(_("The results of this contest are final and frozen."))
-    if contest.state != "published":
+    if contest.state != ContestState.PUBLISHED:
         raise ServiceError(_("Objections are recorded while the results are in the public notice."))
     write_guard.check(contest, "objection")
 
@@ -889,9 +891,9 @@ def settle_objection(objection: Objection, *, actor, outcome: str, resolution: s
 def withdraw_award(result: Result, *, actor, reason: str) -> None:
     """撤销: the entry loses its award and nomination (e.g. proven fraud after an objection)."""
     contest = db.session.get(Contest, result.contest_id)
-    if contest.state == "final":
+    if contest.state == ContestState.FINAL:
         raise ServiceError(_("The results of this contest are final and frozen."))
-    if contest.state not in ("results", "published"):
+    if contest.state not in (ContestState.RESULTS, ContestState.PUBLISHED):
         raise ServiceError(_("An award can be withdrawn once the results are locked or published."))
     write_guard.check(contest, "award_withdrawal")
     reason = _reason(reason)

@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain.numbering import format_number, next_seq
-from ..domain.states import entry_transition_error
+from ..domain import states
+from ..domain.states import EntryState, entry_transition_error
 from ..extensions import db
 from ..labels import ENTRY_STATE_LABELS
 from ..models import AuditEvent, Contest, District, Entry, School, Section, Student, User, utcnow
@@ -26,9 +27,9 @@ from ..timeutil import local_to_utc, utc_to_local
 from . import ServiceError, audit, write_guard
 
 # Format review happens while a contest takes entries and after it closes, before judging.
-REVIEW_CONTEST_STATES = ("open", "closed")
+REVIEW_CONTEST_STATES = states.REVIEW_CONTEST_STATES
 # What a reviewer sees: drafts stay the school's private work.
-QUEUE_STATES = ("submitted", "returned", "accepted", "rejected")
+QUEUE_STATES = (EntryState.SUBMITTED, EntryState.RETURNED, EntryState.ACCEPTED, EntryState.REJECTED)
 MAX_REASON = 2000
 
 
@@ -39,7 +40,7 @@ class QueueFilters:
     stage: str | None = None
     district_id: int | None = None
     school_id: int | None = None
-    state: str | None = "submitted"  # None or "" means every reviewable state
+    state: str | None = EntryState.SUBMITTED  # None or "" means every reviewable state
     q: str | None = None  # words found in the title, number, school, students or group name
 
 
@@ -100,7 +101,7 @@ def queue(user: User, filters: QueueFilters, *, page: int = 1, per_page: int = 5
 
 def next_to_review(user: User, *, after: Entry) -> Entry | None:
     """The oldest submitted entry still waiting in the user's queue, other than `after`."""
-    q = _base_query(user, QueueFilters(state="submitted")).where(Entry.id != after.id)
+    q = _base_query(user, QueueFilters(state=EntryState.SUBMITTED)).where(Entry.id != after.id)
     return db.session.scalars(q.order_by(Entry.submitted_at.asc().nulls_last(), Entry.id).limit(1)).first()
 
 
@@ -144,10 +145,10 @@ def history(entry: Entry) -> list[AuditEvent]:
 
 
 def accept(entry_id: int, *, actor: User, expected_version: int | None = None) -> Entry:
-    entry = _lock_for_action(entry_id, "accepted", actor, expected_version)
+    entry = _lock_for_action(entry_id, EntryState.ACCEPTED, actor, expected_version)
     before = _snapshot(entry)
     seq, number = _draw_number(entry)
-    entry.state = "accepted"
+    entry.state = EntryState.ACCEPTED
     entry.number = number
     entry.number_seq = seq
     entry.review_reason = None
@@ -165,9 +166,9 @@ def return_entry(entry_id: int, *, actor: User, reason: str, resubmit_by_local: 
     resubmit_by = local_to_utc(resubmit_by_local)
     if resubmit_by <= utcnow():
         raise ServiceError(_("The resubmission date must be in the future."), "resubmit_by")
-    entry = _lock_for_action(entry_id, "returned", actor, expected_version)
+    entry = _lock_for_action(entry_id, EntryState.RETURNED, actor, expected_version)
     before = _snapshot(entry)
-    entry.state = "returned"
+    entry.state = EntryState.RETURNED
     entry.number = None  # the number stays retired: the counter never goes back
     entry.review_reason = reason
     entry.resubmit_by = resubmit_by
@@ -177,9 +178,9 @@ def return_entry(entry_id: int, *, actor: User, reason: str, resubmit_by_local: 
 
 def reject(entry_id: int, *, actor: User, reason: str, expected_version: int | None = None) -> Entry:
     reason = _clean_reason(reason)
-    entry = _lock_for_action(entry_id, "rejected", actor, expected_version)
+    entry = _lock_for_action(entry_id, EntryState.REJECTED, actor, expected_version)
     before = _snapshot(entry)
-    entry.state = "rejected"
+    entry.state = EntryState.REJECTED
     entry.review_reason = reason
     entry.resubmit_by = None
     _finish(entry, actor, "entry.reject", before, reason)
@@ -217,7 +218,7 @@ def _clean_reason(reason: str | None) -> str:
 
 
 def _conflict(entry: Entry) -> ServiceError:
-    reviewed = entry.state in ("accepted", "returned", "rejected")
+    reviewed = entry.state in states.REVIEWED_ENTRY_STATES
     who = reviewed and entry.reviewed_by_id and db.session.get(User, entry.reviewed_by_id)
     when = utc_to_local(entry.reviewed_at)
     if who and when:
@@ -246,7 +247,7 @@ def _lock_for_action(entry_id: int, target: str, actor: User, expected_version: 
     write_guard.check(entry.contest, "review")
     if entry.state == target or entry_transition_error(entry.state, target) is not None:
         raise _conflict(entry)
-    if entry.state == "accepted" and not is_organizer(actor):
+    if entry.state == EntryState.ACCEPTED and not is_organizer(actor):
         raise ServiceError(_("Only an organizer can take back an accepted entry."))
     if expected_version is not None and entry.version != expected_version:
         raise ServiceError(_("Someone else changed this entry while you were looking at it. "
@@ -305,7 +306,7 @@ def _counter(contest_id: int, section_id: int) -> EntryNumberCounter:
 def _draw_number(entry: Entry) -> tuple[int, str]:
     contest, section = entry.contest, entry.section
     counter = _counter(contest.id, section.id)
-    pattern = str(contest.setting("entry_number_pattern"))
+    pattern = str(contest.settings_view.entry_number_pattern)
     seq = counter.last_seq
     while True:
         seq = next_seq({seq})

@@ -32,6 +32,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..domain.scoring import format_score
+from ..domain.states import SheetState
 from ..extensions import db
 from ..models import Assignment, Contest, Criterion, Entry, Round, Rubric, ScoreSheet, Section
 from . import ServiceError, audit, write_guard
@@ -67,7 +68,7 @@ def sheet_count(rnd: Round, section_ids: list[int]) -> int:
         .join(Assignment, ScoreSheet.assignment_id == Assignment.id)
         .join(Entry, Assignment.entry_id == Entry.id)
         .where(Assignment.round_id == rnd.id, Entry.section_id.in_(section_ids))).all()
-    return sum(1 for state, scores in rows if state == "final" or any(v is not None for v in (scores or {}).values()))
+    return sum(1 for state, scores in rows if state == SheetState.FINAL or any(v is not None for v in (scores or {}).values()))
 
 
 def rubric_sheet_count(rnd: Round, section_id: int | None) -> int:
@@ -90,7 +91,7 @@ def full_scale(rows) -> float:
 
 def tie_break_refs(contest: Contest) -> list[str]:
     """What the ``tie_break`` setting names after ``criterion:`` (codes or names)."""
-    return [key.split(":", 1)[1] for key in (contest.setting("tie_break") or [])
+    return [key.split(":", 1)[1] for key in contest.settings_view.tie_break
             if isinstance(key, str) and key.startswith("criterion:")]
 
 

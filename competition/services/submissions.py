@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from ..domain.characters import identity
 from ..domain import eligibility as rules
-from ..domain.states import EDITABLE_ENTRY_STATES, entry_transition_error
+from ..domain.states import EDITABLE_ENTRY_STATES, ContestState, EntryState, entry_transition_error, results_public
 from ..domain.text import N_, Message
 from ..extensions import db
 from ..messages import translate
@@ -111,7 +111,7 @@ def problems(entry: Entry, *, today: date | None = None, others: list[rules.Othe
     contest = entry.contest
     return rules.submission_problems(
         entry_data(entry), section_rules(entry.section),
-        contest_year=contest.year, within_years=contest.setting("work_completed_within_years"),
+        contest_year=contest.year, within_years=contest.settings_view.work_completed_within_years,
         today=today or utc_to_local(utcnow()).date(),
         others=other_entries(entry) if others is None else others,
     )
@@ -140,7 +140,7 @@ def checklist(found: list[Message]) -> list[tuple[str, bool]]:
 # Time windows
 
 def submit_deadline(entry: Entry) -> datetime | None:
-    if entry.state == "returned" and entry.resubmit_by is not None:
+    if entry.state == EntryState.RETURNED and entry.resubmit_by is not None:
         return entry.resubmit_by
     return entry.contest.submission_closes_at
 
@@ -158,7 +158,7 @@ def is_editable(entry: Entry, now: datetime | None = None) -> bool:
 
 def can_withdraw(entry: Entry, now: datetime | None = None) -> bool:
     now = now or utcnow()
-    return (entry.state == "submitted" and entry.reviewed_at is None
+    return (entry.state == EntryState.SUBMITTED and entry.reviewed_at is None
             and entry.contest.is_submission_open(now))
 
 
@@ -176,14 +176,15 @@ def _require_editable(entry: Entry) -> None:
 
 def open_contests(now: datetime | None = None) -> list[Contest]:
     now = now or utcnow()
-    contests = db.session.scalars(select(Contest).where(Contest.state == "open").order_by(Contest.year.desc(),
+    contests = db.session.scalars(select(Contest).where(Contest.state == ContestState.OPEN).order_by(
+        Contest.year.desc(),
                                                                                           Contest.id))
     return [c for c in contests if c.is_submission_open(now)]
 
 
 def school_entries(school_id: int) -> list[Entry]:
     return list(db.session.scalars(
-        select(Entry).where(Entry.school_id == school_id, Entry.state != "withdrawn")
+        select(Entry).where(Entry.school_id == school_id, Entry.state != EntryState.WITHDRAWN)
         .options(selectinload(Entry.students), selectinload(Entry.attachments), selectinload(Entry.section))
         .order_by(Entry.contest_id.desc(), Entry.created_at.desc(), Entry.id.desc())
     ))
@@ -191,7 +192,7 @@ def school_entries(school_id: int) -> list[Entry]:
 
 def published_awards(entries: list[Entry]) -> dict[int, str]:
     """The award of each entry whose contest's results are public (公示 or final)."""
-    ids = [e.id for e in entries if e.contest.state in ("published", "final")]
+    ids = [e.id for e in entries if results_public(e.contest.state)]
     if not ids:
         return {}
     rows = db.session.scalars(select(Result).where(Result.entry_id.in_(ids)))
@@ -262,7 +263,7 @@ def save_draft(entry: Entry | None, data: rules.EntryData, *, section_id: int, s
     created = entry is None
     before = None if created else _snapshot(entry)
     if created:
-        entry = Entry(contest_id=contest.id, school_id=school.id, created_by_id=actor.id, state="draft")
+        entry = Entry(contest_id=contest.id, school_id=school.id, created_by_id=actor.id, state=EntryState.DRAFT)
         db.session.add(entry)
     entry.section_id = section.id
     entry.section = section
@@ -475,10 +476,10 @@ def _move(entry: Entry, target: str, *, actor, action: str, reason: str | None =
 def submit(entry: Entry, *, actor) -> Entry:
     """Submit a draft, or resubmit a returned entry, if it is eligible and still in time."""
     entry = _lock(entry)
-    target_action = "entry.resubmit" if entry.state == "returned" else "entry.submit"
-    error = entry_transition_error(entry.state, "submitted")
+    target_action = "entry.resubmit" if entry.state == EntryState.RETURNED else "entry.submit"
+    error = entry_transition_error(entry.state, EntryState.SUBMITTED)
     if error:
-        raise ServiceError(_("This entry has already been submitted.") if entry.state == "submitted"
+        raise ServiceError(_("This entry has already been submitted.") if entry.state == EntryState.SUBMITTED
                            else translate(error))
     found = problems(entry)
     if not can_still_submit(entry):
@@ -488,7 +489,7 @@ def submit(entry: Entry, *, actor) -> Entry:
     now = utcnow()  # the time is checked once more right before the change is written
     if not can_still_submit(entry, now):
         raise ServiceError(_("The deadline has passed; submissions are no longer accepted."))
-    _move(entry, "submitted", actor=actor, action=target_action, submitted_at=now)
+    _move(entry, EntryState.SUBMITTED, actor=actor, action=target_action, submitted_at=now)
     return entry
 
 
@@ -513,23 +514,23 @@ def discard(entry: Entry, *, actor) -> Entry:
     """Delete a draft (or give up a returned entry): it leaves the school's list and holds no
     student's place. The row, its files and the audit trail stay, so an organizer can still see it."""
     entry = _lock(entry)
-    if entry_transition_error(entry.state, "withdrawn") is not None:
+    if entry_transition_error(entry.state, EntryState.WITHDRAWN) is not None:
         raise ServiceError(_("Only a draft or an entry returned for correction can be deleted. "
                              "Withdraw a submitted entry first."))
     if not can_still_submit(entry):
         raise ServiceError(_("The deadline has passed; this entry can no longer be changed."))
-    _move(entry, "withdrawn", actor=actor, action="entry.discard")
+    _move(entry, EntryState.WITHDRAWN, actor=actor, action="entry.discard")
     return entry
 
 
 def withdraw(entry: Entry, *, actor) -> Entry:
     """Take a submitted entry back to draft, before the deadline and before review started."""
     entry = _lock(entry)
-    if entry.state != "submitted":
+    if entry.state != EntryState.SUBMITTED:
         raise ServiceError(_("Only a submitted entry can be withdrawn."))
     if entry.reviewed_at is not None:
         raise ServiceError(_("The format review of this entry has started; it can no longer be withdrawn."))
     if not can_withdraw(entry):
         raise ServiceError(_("The deadline has passed; the entry can no longer be withdrawn."))
-    _move(entry, "draft", actor=actor, action="entry.withdraw", submitted_at=None)
+    _move(entry, EntryState.DRAFT, actor=actor, action="entry.withdraw", submitted_at=None)
     return entry

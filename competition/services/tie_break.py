@@ -35,7 +35,7 @@ def options(contest: Contest) -> list[tuple[str, str]]:
 def current(contest: Contest) -> list[str]:
     """The stored chain, criteria by code."""
     names = criterion_names(contest)
-    return [rules.normalise(step, names) for step in contest.setting("tie_break") or []]
+    return [rules.normalise(step, names) for step in contest.settings_view.tie_break]
 
 
 def labels(contest: Contest) -> list[str]:
@@ -53,7 +53,7 @@ def save(contest: Contest, steps: list[str], *, actor) -> list[str]:
     chain, problems = rules.check(steps, names)
     if problems:
         raise ServiceError("\n".join(translate(p) for p in problems), "tie_break")
-    before = list(contest.setting("tie_break") or [])
+    before = list(contest.settings_view.tie_break)
     if chain == before:
         return chain
     contest.settings = {**(contest.settings or {}), "tie_break": chain}

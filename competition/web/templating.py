@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, has_app_context
 from flask_babel import get_locale, get_translations
 
 from .. import labels
+from ..domain import states
 from ..storage import display_name
 from .forms import error_items
 
@@ -60,5 +61,17 @@ def register_template_helpers(app: Flask) -> None:
         ROLE_LABELS=labels.ROLE_LABELS,
         CONTEST_KIND_LABELS=labels.CONTEST_KIND_LABELS,
         STATE_BADGES=labels.STATE_BADGES,
+        # the states and their predicates, so templates name no state string
+        EntryState=states.EntryState,
+        ContestState=states.ContestState,
+        RoundState=states.RoundState,
+        SheetState=states.SheetState,
+        JobState=states.JobState,
+        results_public=states.results_public,
+        is_final=states.is_final,
+        is_on_notice=states.is_on_notice,
+        can_rank=states.can_rank,
+        in_review=states.in_review,
+        is_editable=states.is_editable,
         error_items=error_items,
     )

@@ -11,6 +11,8 @@ from flask_login import current_user, login_required
 
 from ... import permissions
 from ...domain import scoring
+from ...domain.contest_settings import ContestSettings
+from ...domain.states import SheetState
 from ...extensions import db
 from ...models import Assignment, Contest, Entry
 from ...services import ServiceError
@@ -47,7 +49,7 @@ def _contests(assignments) -> list[Contest]:
     refusals: dict[int, str | None] = {}
     for a in assignments:
         seen.setdefault(a.round.contest_id, a.round.contest)
-        if sheets.sheet_state(a.sheet) != "final" and sheets.closed_reason(a, refusals) is None:
+        if sheets.sheet_state(a.sheet) != SheetState.FINAL and sheets.closed_reason(a, refusals) is None:
             open_work.add(a.round.contest_id)
     return sorted(seen.values(), key=lambda c: (c.id not in open_work, -c.year, -c.id))
 
@@ -75,7 +77,7 @@ def index():
         if query and query.lower() not in f"{a.entry.number or ''} {a.entry.title}".lower():
             continue
         rows.append((a, st))
-    group_by = contest.setting("ranking_group_by") if contest else ["section", "stage"]
+    group_by = (contest.settings_view if contest else ContestSettings()).ranking_group_by
     return render_template(
         "judge/index.html", rows=rows, progress=progress, contests=contests, contest=contest,
         state=state, query=query, rounds=rounds, round_number=round_number,
@@ -123,12 +125,12 @@ def score(assignment_id: int):
     contest = assignment.round.contest
     blind = sheets.blind(contest)
     criteria = sheets.criteria_of(assignment)
-    group_by = contest.setting("ranking_group_by") or ["section", "stage"]
+    group_by = contest.settings_view.ranking_group_by
     return render_template(
         "judge/score.html", a=assignment, entry=entry, contest=contest, blind=blind, criteria=criteria,
         sheet=assignment.sheet, payload=sheets.sheet_payload(assignment.sheet),
         state=sheets.sheet_state(assignment.sheet), locked=(assignment.sheet is not None
-                                                             and assignment.sheet.state == "final"),
+                                                             and assignment.sheet.state == SheetState.FINAL),
         closed=sheets.closed_reason(assignment), materials=_materials(entry, blind),
         progress=sheets.contest_progress(current_user, contest.id), group=group_label(entry, group_by),
         conflict_form=ConflictForm(), fmt=scoring.format_score,

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ...domain.contest_definition import METHODS, STAGES
 from ...domain.ranking import METHOD_LABELS
-from ...domain.states import CONTEST_ORDER
+from ...domain.states import CONTEST_ORDER, results_public
 from ...extensions import db
 from ...labels import CONTEST_KIND_LABELS, CONTEST_STATE_LABELS
 from ...models import Contest, utcnow
@@ -218,19 +218,16 @@ def contest_definition_check():
     return jsonify(ok=True, problems=service.definition_problems(text) if text.strip() else [])
 
 
-RESULTS_STATES = ("published", "final")
-
-
-
 @bp.route("/contests/<int:contest_id>")
 def contest(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     index = CONTEST_ORDER.index(contest.state)
     forward = CONTEST_ORDER[index + 1] if index + 1 < len(CONTEST_ORDER) else None
-    results_step = forward in RESULTS_STATES  # publishing and finalizing check ties, notice, objections
+    # publishing and finalizing check ties, notice, objections
+    results_step = forward is not None and results_public(forward)
     if results_step:
         forward = None
-    back = CONTEST_ORDER[index - 1] if index > 0 and contest.state not in ("published", "final") else None
+    back = CONTEST_ORDER[index - 1] if index > 0 and not results_public(contest.state) else None
     return render_template(
         "organizer/contest_show.html", contest=contest, order=CONTEST_ORDER, state_help=STATE_HELP,
         forward=forward, back=back, state_form=StateForm(), results_step=results_step,
@@ -246,7 +243,7 @@ def contest(contest_id: int):
 def contest_state(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     form = StateForm()
-    if form.validate_on_submit() and form.target.data in RESULTS_STATES:
+    if form.validate_on_submit() and results_public(form.target.data):
         flash(_("Publish and finalize results on the results page, where ties, the notice period and "
                 "objections are checked."), "warning")
     elif form.validate_on_submit():
@@ -268,27 +265,28 @@ def _fill_settings_form(form: SettingsForm, contest: Contest) -> None:
     for key in WINDOWS:
         local = utc_to_local(getattr(contest, key))
         getattr(form, key).data = local.replace(tzinfo=None) if local else None
-    levels = contest.setting("award_levels") or []
-    minimums = contest.setting("award_min_scores") or {}
+    settings = contest.settings_view
+    levels = settings.award_levels
+    minimums = settings.award_min_scores
     for i, sub in enumerate(form.levels):
         if i < len(levels):
             sub.form.name.data = levels[i][0]
             sub.form.percent.data = round(float(levels[i][1]) * 100, 1)
             sub.form.min_score.data = minimums.get(levels[i][0])
-    form.excellence_award.data = bool(contest.setting("excellence_award"))
+    form.excellence_award.data = bool(settings.excellence_award)
     form.excellence_min.data = minimums.get(EXCELLENCE_AWARD)
-    form.nomination_quota.data = contest.setting("nomination_quota")
-    form.nomination_levels.data = "、".join(contest.setting("nomination_levels") or [])
-    shares = contest.setting("nomination_stage_shares") or {}
+    form.nomination_quota.data = settings.nomination_quota
+    form.nomination_levels.data = "、".join(settings.nomination_levels)
+    shares = settings.nomination_stage_shares
     for stage, field in zip(STAGES, (form.share_primary, form.share_junior, form.share_senior)):
         field.data = round(float(shares[stage]) * 100) if stage in shares else None
-    form.nomination_school_cap.data = contest.setting("nomination_school_cap")
-    form.nomination_district_cap.data = contest.setting("nomination_district_cap")
-    form.entry_number_pattern.data = contest.setting("entry_number_pattern")
-    form.number_pattern.data = contest.setting("number_pattern")
-    form.notice_days.data = contest.setting("notice_days")
-    form.notice_contact.data = contest.setting("notice_contact") or ""
-    form.notice_show_names.data = bool(contest.setting("notice_show_names"))
+    form.nomination_school_cap.data = settings.nomination_school_cap
+    form.nomination_district_cap.data = settings.nomination_district_cap
+    form.entry_number_pattern.data = settings.entry_number_pattern
+    form.number_pattern.data = settings.number_pattern
+    form.notice_days.data = settings.notice_days
+    form.notice_contact.data = settings.notice_contact
+    form.notice_show_names.data = bool(settings.notice_show_names)
 
 
 def _settings_values(form: SettingsForm) -> dict:

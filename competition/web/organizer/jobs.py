@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, jsonify, url_for
 
 from ... import jobs
+from ...domain.states import JobState
 from ...extensions import db
 from ...models import Job
 from ..downloads import send_download
@@ -19,8 +20,8 @@ def job_status(job_id: int):
     job = db.get_or_404(Job, job_id)
     return jsonify(
         id=job.id, kind=job.kind, state=job.state, progress=job.progress, total=job.total,
-        error=job.error if job.state == "failed" else None,
-        download_url=url_for(".job_download", job_id=job.id) if job.state == "done" else None,
+        error=job.error if job.state == JobState.FAILED else None,
+        download_url=url_for(".job_download", job_id=job.id) if job.state == JobState.DONE else None,
     )
 
 

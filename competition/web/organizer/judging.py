@@ -13,6 +13,7 @@ from ..forms import PageForm
 from sqlalchemy import select
 
 from ...domain import scoring
+from ...domain.states import RoundState, SheetState
 from ...extensions import db
 from ...models import Assignment, Conflict, Contest, Entry, RoundJudge, ScoreSheet, User, UserRole, utcnow
 from ...services import ServiceError
@@ -89,12 +90,12 @@ def judging_contest(contest_id: int):
     for rnd in contest.rounds:
         n_entries = len(service.round_entries(rnd))
         assignments = service.round_assignments(rnd)
-        final = sum(1 for a in assignments if a.sheet is not None and a.sheet.state == "final")
+        final = sum(1 for a in assignments if a.sheet is not None and a.sheet.state == SheetState.FINAL)
         summary.append({"round": rnd, "entries": n_entries, "judges": len(service.round_judges(rnd)),
                         "assignments": len(assignments), "final": final,
                         "unpublished": sum(1 for a in assignments if not a.published),
                         "k": service.round_k(rnd)})
-    mode = scoring.combination_mode(contest.setting("round_combination"))
+    mode = scoring.combination_mode(contest.settings_view.round_combination)
     return render_template("organizer/judging_contest.html", contest=contest, summary=summary, mode=mode,
                            form=ActionForm(), state_label=round_state_label)
 
@@ -129,7 +130,7 @@ def judging_combination(contest_id: int):
 @bp.route("/contests/<int:contest_id>/judging/<int:number>")
 def judging(contest_id: int, number: int):
     contest, rnd = _round(contest_id, number)
-    group_by = contest.setting("ranking_group_by") or ["section", "stage"]
+    group_by = contest.settings_view.ranking_group_by
     entries = service.round_entries(rnd)
     panel = service.round_judges(rnd)
     inputs = service.plan_inputs(rnd, entries, panel)
@@ -168,7 +169,7 @@ def judging(contest_id: int, number: int):
     started: dict[int, int] = {}
     for a in assignments:
         if a.sheet is not None:
-            counts = submitted if a.sheet.state == "final" else started
+            counts = submitted if a.sheet.state == SheetState.FINAL else started
             counts[a.judge_id] = counts.get(a.judge_id, 0) + 1
     return render_template(
         "organizer/judging_plan.html", contest=contest, rnd=rnd, plan=plan, inputs=inputs, panel=panel,
@@ -221,10 +222,10 @@ def judging_round_state(contest_id: int, number: int):
     _contest_, rnd = _round(contest_id, number)
     _checked_form()
     target = request.form.get("state")
-    if target not in ("published", "closed"):
+    if target not in (RoundState.PUBLISHED, RoundState.CLOSED):
         abort(400)
     service.set_round_state(rnd, target, actor=current_user)
-    return _done(rnd, _("Judging in this round is closed.") if target == "closed"
+    return _done(rnd, _("Judging in this round is closed.") if target == RoundState.CLOSED
                  else _("Judging in this round is open again."))
 
 
@@ -420,7 +421,7 @@ def judging_promote(contest_id: int, number: int):
     groups = rounds_service.promotion_candidates(rnd, top_n)
     promoted = service.round_entries(nxt) if nxt else []
     defaults = {g.key: rounds_service.default_cut(g, contest) for g, _rows in groups if g.outcome.results}
-    pending = sum(1 for a in service.round_assignments(rnd) if a.sheet is None or a.sheet.state != "final")
+    pending = sum(1 for a in service.round_assignments(rnd) if a.sheet is None or a.sheet.state != SheetState.FINAL)
     return render_template("organizer/judging_promote.html", contest=contest, rnd=rnd, nxt=nxt, groups=groups,
                            top_n=top_n, promoted=promoted, form=ActionForm(), fmt=scoring.format_score,
                            defaults=defaults, group_ids={g.key: i for i, (g, _r) in enumerate(groups)},

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...domain.ranking import METHOD_LABELS, METHODS
+from ...domain.states import can_rank, is_on_notice, results_public
 from ...extensions import db
 from ...models import Contest, Objection, Result
 from ...services import ServiceError
@@ -97,7 +98,7 @@ def results(contest_id: int):
         summary=lambda r: service.render(service.summary_parts(r)),
         details=lambda r: service.render(service.detail_parts(r)), method_labels=METHOD_LABELS, methods=METHODS,
         judging_url=_judging_url(contest), rejudge_url=rejudge_url, entry_links=entry_links, counts=_counts(contest, rows), local=utc_to_local,
-        progress=service.scoring_progress(contest) if contest.state in ("judging", "results") else None,
+        progress=service.scoring_progress(contest) if can_rank(contest.state) else None,
         notice_running=service.notice_running(contest),
     )
 
@@ -198,7 +199,7 @@ def results_withdraw(contest_id: int, result_id: int):
     db.session.commit()
     flash(_("The award of %(entry)s is withdrawn.", entry=result.entry.number or result.entry.title), "success")
     return redirect(url_for("organizer.results_objections", contest_id=contest.id)
-                    if contest.state == "published" else url_for("organizer.results", contest_id=contest.id))
+                    if is_on_notice(contest.state) else url_for("organizer.results", contest_id=contest.id))
 
 
 @bp.route("/contests/<int:contest_id>/objections", methods=["GET", "POST"])
@@ -227,7 +228,7 @@ def results_objections(contest_id: int):
                 db.session.commit()
                 flash(_("The objection is recorded."), "success")
                 return redirect(url_for("organizer.results_objections", contest_id=contest.id))
-    rows = service.results_of(contest) if contest.state in ("published", "final") else []
+    rows = service.results_of(contest) if results_public(contest.state) else []
     return render_template("organizer/results_objections.html", contest=contest, run=service.get_run(contest),
                            objections=service.objections_of(contest), error=error, form=request.form,
                            results={r.entry_id: r for r in rows},

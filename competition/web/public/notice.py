@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 
+from ...domain.states import results_public
 from ...services import results as service
 from ...services.contests import get_by_code
 from .blueprint import bp
@@ -23,10 +24,10 @@ MAX_QUERY = 50
 @bp.route("/notice/<code>")
 def notice(code: str):
     contest = get_by_code(code)
-    if contest is None or contest.state not in ("published", "final"):
+    if contest is None or not results_public(contest.state):
         abort(404)
     rows = service.public_rows(contest)
-    show_names = bool(contest.setting("notice_show_names"))
+    show_names = bool(contest.settings_view.notice_show_names)
     total = len(rows)
     query = " ".join(request.args.get("q", "").split())[:MAX_QUERY]
     if query:
@@ -42,7 +43,7 @@ def notice(code: str):
     return render_template(
         "public/notice.html", contest=contest, run=service.get_run(contest), show_names=show_names,
         groups=[(service.group_label(contest, key), members) for key, members in groups.items()],
-        authors=_authors if show_names else None, contact=contest.setting("notice_contact"),
+        authors=_authors if show_names else None, contact=contest.settings_view.notice_contact,
         query=query, total=total, found=len(rows),
     )
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...domain.contest_definition import STAGES
+from ...domain.states import EntryState
 from ...extensions import db
 from ...labels import ACTION_LABELS
 from ...models import utcnow
@@ -38,7 +39,7 @@ def _int_arg(name: str) -> int | None:
 def _filters() -> review.QueueFilters:
     q = (request.args.get("q") or "").strip()[:100] or None
     # A new search (the search box sends no tab) looks in every tab; the tabs then narrow it.
-    state = request.args.get("state", "" if q else "submitted")
+    state = request.args.get("state", "" if q else EntryState.SUBMITTED)
     return review.QueueFilters(
         contest_id=_int_arg("contest"),
         section_id=_int_arg("section"),
@@ -83,13 +84,13 @@ def _render_entry(entry, *, accept_form=None, return_form=None, reject_form=None
         id_prefix(form, prefix)
     back = _back()
     # Once this entry is decided, the reviewer goes on with the oldest one still waiting.
-    next_entry = review.next_to_review(current_user, after=entry) if entry.state != "submitted" else None
+    next_entry = review.next_to_review(current_user, after=entry) if entry.state != EntryState.SUBMITTED else None
     return render_template(
         "review/entry.html", entry=entry, history=review.history(entry), action_labels=ACTION_LABELS,
         next_entry=next_entry,
         accept_form=accept_form, return_form=return_form, reject_form=reject_form,
         can_act=entry.contest.state in review.REVIEW_CONTEST_STATES,
-        can_take_back=entry.state == "accepted" and is_organizer(current_user),
+        can_take_back=entry.state == EntryState.ACCEPTED and is_organizer(current_user),
         back=back,
     ), status
 

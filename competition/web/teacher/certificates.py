@@ -7,6 +7,7 @@ from flask import abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
+from ...domain.states import is_final
 from ...extensions import db
 from ...models import Certificate, Contest
 from ...permissions import can_download_certificate
@@ -46,7 +47,7 @@ def certificates():
 def certificates_school_pdf(contest_id: int):
     school_id = _school_id()
     contest = db.get_or_404(Contest, contest_id)
-    if contest.state != "final":
+    if not is_final(contest.state):
         abort(403)
     ids = service.select_ids(contest.id, school_id=school_id)
     if not ids:

@@ -17,6 +17,7 @@ from ...services import ServiceError, submissions
 from ...services.application_form import application_form_filename, render_application_form
 from ...storage import display_name
 from ...domain.eligibility import AdviserData, EntryData, PersonData
+from ...domain.states import EntryState, is_editable, is_final
 from .certificates import entry_certificates
 from .forms import AdviserForm, EntryForm, StudentForm, choices
 from ..downloads import send_download
@@ -66,7 +67,7 @@ def index():
     open_ids = {c.id for c in open_contests}
     ordered = sorted(groups.values(), key=lambda g: (
         g["contest"].id not in open_ids,
-        not any(e.state == "returned" for e in g["entries"]),
+        not any(e.state == EntryState.RETURNED for e in g["entries"]),
         -g["contest"].year, g["contest"].id))
     return render_template(
         "teacher/index.html", school=school, groups=ordered, missing=missing,
@@ -286,7 +287,7 @@ def _form_gaps(found) -> list[str]:
 
 def _render_entry(entry, upload_errors=None, status=200):
     editable = submissions.is_editable(entry)
-    found = submissions.problems(entry) if entry.state in ("draft", "returned") else []
+    found = submissions.problems(entry) if is_editable(entry.state) else []
     by_requirement: dict[int | None, list[Attachment]] = {}
     for a in entry.attachments:
         by_requirement.setdefault(a.requirement_id, []).append(a)
@@ -295,13 +296,13 @@ def _render_entry(entry, upload_errors=None, status=200):
     award = submissions.published_awards([entry]).get(entry.id)
     return render_template(
         "teacher/entry.html", entry=entry, contest=entry.contest, section=entry.section,
-        award=award, certificates=entry_certificates(entry) if award and entry.contest.state == "final" else [],
+        award=award, certificates=entry_certificates(entry) if award and is_final(entry.contest.state) else [],
         problems=[(translate(p), _fix_link(entry, p.field) if editable else None) for p in found],
         checklist=submissions.checklist(found), form_gaps=_form_gaps(found),
         part_labels=PART_LABELS, by_requirement=by_requirement, upload_errors=upload_errors or {},
         editable=editable, can_withdraw=submissions.can_withdraw(entry),
         can_discard=submissions.can_discard(entry),
-        unchanged_since_return=entry.state == "returned" and not submissions.changed_since_review(entry),
+        unchanged_since_return=entry.state == EntryState.RETURNED and not submissions.changed_since_review(entry),
         deadline=deadline, countdown=countdown(deadline), kinds_label=submissions.kinds_label,
         orphans=by_requirement.get(None, []),
     ), status

@@ -1,0 +1,85 @@
+"""A contest's settings (rules.md "setting") as one typed value, each with its one default.
+
+A contest stores only its overrides in the `settings` JSON column; `ContestSettings.from_mapping`
+fills in the rest. Keys this module does not know are kept in `extra` (contest definitions may
+carry them, and the column keeps them), so a round trip loses nothing.
+"""
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+DEFAULT_CERTIFICATE: dict[str, Any] = {
+    "page_size": "A4",
+    "orientation": "landscape",
+    "per_team_member": True,
+    "advisers": True,
+    "schools": False,
+    "issuers": ["淮北市科学技术协会", "淮北市教育局"],
+}
+
+
+def _default(value):
+    return field(default_factory=lambda: copy.deepcopy(value))
+
+
+@dataclass
+class ContestSettings:
+    # [name, share] best first, e.g. ["一等奖", 0.10]
+    award_levels: list[list] = _default([["一等奖", 0.10], ["二等奖", 0.20], ["三等奖", 0.30]])
+    award_min_scores: dict[str, float] = _default({})
+    # 优秀奖 for every ranked entry below the levels (its minimum score applies)
+    excellence_award: bool = False
+    ranking_group_by: list[str] = _default(["section", "stage"])
+    tie_break: list[str] = _default(["criterion:创新性", "n_judges", "final_round"])
+    nomination_quota: int | None = None
+    nomination_levels: list[str] = _default(["一等奖"])
+    nomination_stage_shares: dict[str, float] = _default({})
+    nomination_group_quotas: dict[str, int] = _default({})
+    nomination_school_cap: int | None = None
+    nomination_district_cap: int | None = None
+    notice_days: int = 7
+    notice_show_names: bool = False  # student names on the public notice page
+    notice_contact: str = ""  # where objections go, shown on the public notice page
+    number_pattern: str = "{year}-{contest}-{section}-{seq:04d}"
+    entry_number_pattern: str = "{contest}-{section}-{seq:03d}"
+    # the stored overrides are merged over DEFAULT_CERTIFICATE key by key
+    certificate: dict[str, Any] = _default(DEFAULT_CERTIFICATE)
+    work_completed_within_years: int = 2
+    recusal: bool = True
+    exclude_same_district: bool = False
+    round_combination: dict[str, Any] | str = _default({"mode": "last"})
+    extra: dict[str, Any] = field(default_factory=dict)  # keys not known here, kept as stored
+
+    @classmethod
+    def keys(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls) if f.name != "extra")
+
+    @classmethod
+    def from_mapping(cls, data: Mapping | None) -> ContestSettings:
+        """The settings with defaults for what `data` leaves out or stores as None; the
+        certificate's stored keys are merged over DEFAULT_CERTIFICATE."""
+        data = dict(data or {})
+        known = cls.keys()
+        values = {k: copy.deepcopy(data[k]) for k in known if data.get(k) is not None}
+        if "certificate" in values:
+            values["certificate"] = {**copy.deepcopy(DEFAULT_CERTIFICATE), **values["certificate"]}
+        extra = {k: copy.deepcopy(v) for k, v in data.items() if k not in known}
+        return cls(**values, extra=extra)
+
+    def get(self, key: str):
+        """One setting by its key (unknown keys from `extra`, else None)."""
+        if key in self.keys():
+            return copy.deepcopy(getattr(self, key))
+        return copy.deepcopy(self.extra.get(key))
+
+    def to_mapping(self) -> dict[str, Any]:
+        """Every setting, the unknown ones included, as JSON-ready data."""
+        out = {key: copy.deepcopy(getattr(self, key)) for key in self.keys()}
+        out.update(copy.deepcopy(self.extra))
+        return out
+
+
+DEFAULT_SETTINGS: dict[str, Any] = ContestSettings().to_mapping()
