@@ -49,8 +49,14 @@ SCRIPT = textwrap.dedent('''
     from competition.services import audit, submissions
     from competition.domain.eligibility import EntryData, PersonData
 
+    def signal(text):
+        # written whole, then renamed: the test polls for the name and must never read it half-written
+        part = marker.with_name(marker.name + ".part")
+        part.write_text(text)
+        part.replace(marker)
+
     def pause():
-        marker.write_text(mode)
+        signal(mode)
         time.sleep(600)
 
     app = create_app(config)
@@ -89,7 +95,7 @@ SCRIPT = textwrap.dedent('''
                 submissions.save_draft(None, data, section_id=entry.section_id, school=entry.school,
                                        actor=user, contest=entry.contest)
         db.session.commit()
-        marker.write_text("committed")
+        signal("committed")
 ''')
 
 

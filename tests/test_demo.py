@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from competition.demo import DEMO_PASSWORD, demo_accounts, seed_demo, weighted_total
@@ -37,7 +38,7 @@ def check_city_and_contests(db, demo):
     assert 22 <= len(judges) <= 28 and all(j.affiliation and j.title and j.subject_list for j in judges)
     assert any(j.school_id for j in judges)
     user = db.session.scalar(select(User).where(User.username == "teacher01"))
-    assert accounts.authenticate("teacher01", DEMO_PASSWORD, address="127.0.0.1", throttle=accounts.Throttle()).id == user.id
+    assert accounts.authenticate("teacher01", DEMO_PASSWORD, address="127.0.0.1", throttle=accounts.Throttle.from_config(current_app.config)).id == user.id
 
 
 def check_idempotent(db, demo):

@@ -23,11 +23,12 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 @dataclass(frozen=True)
 class Throttle:
-    """LOGIN_THROTTLE_* settings: free failures, first delay, cap, when a quiet pair is forgotten."""
-    free: int = 5
-    base_seconds: float = 1
-    max_seconds: float = 900
-    forget_seconds: float = 86400
+    """LOGIN_THROTTLE_* settings (defaults in config.py): free failures, first delay, cap, when a
+    quiet pair is forgotten."""
+    free: int
+    base_seconds: float
+    max_seconds: float
+    forget_seconds: float
 
     @classmethod
     def from_config(cls, config) -> "Throttle":

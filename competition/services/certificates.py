@@ -407,14 +407,14 @@ def verify_url(code: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{code}"
 
 
-def unreachable_base_url() -> str | None:
-    """PUBLIC_BASE_URL if phones outside the office could not open it (localhost, a loopback,
-    private or link-local address, or no http(s) scheme), so the QR codes would lead nowhere;
-    else None. Printing always encodes the current setting, so fixing it needs no re-issue."""
+def unreachable_base_url(base: str | None) -> str | None:
+    """``base`` (PUBLIC_BASE_URL) if phones outside the office could not open it (localhost, a
+    loopback, private or link-local address, or no http(s) scheme), so the QR codes would lead
+    nowhere; else None. Printing always encodes the current setting, so fixing it needs no re-issue."""
     import ipaddress
     from urllib.parse import urlsplit
 
-    base = str(current_app.config.get("PUBLIC_BASE_URL") or "")
+    base = str(base or "")
     parts = urlsplit(base)
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not host or host == "localhost" or host.endswith(".localhost"):

@@ -33,10 +33,19 @@ MAX_COMMENT = 4000
 class StaleSheet(ServiceError):
     """The sheet changed since the judge loaded it (another laptop or tab)."""
 
-    def __init__(self, sheet: ScoreSheet | None):
+    def __init__(self, sheet: ScoreSheet | None, *, assignment_id: int | None = None):
         super().__init__(_("This score sheet was changed elsewhere (another computer or browser tab). "
                            "The newer values are shown; check them before you go on."))
-        self.sheet = sheet
+        self._sheet = sheet
+        self.assignment_id = assignment_id
+
+    @property
+    def sheet(self) -> ScoreSheet | None:
+        """The stored sheet. After a lost race it is read when asked for, which the caller does
+        after rolling back (a failed flush leaves the session unusable until then)."""
+        if self._sheet is None and self.assignment_id is not None:
+            self._sheet = db.session.scalar(select(ScoreSheet).where(ScoreSheet.assignment_id == self.assignment_id))
+        return self._sheet
 
 
 class InvalidSheet(ServiceError):
@@ -217,7 +226,7 @@ def _write(assignment: Assignment, version: int, **values) -> ScoreSheet:
 
     A new sheet is inserted at version 1; an existing one is updated with its version checked
     in the UPDATE itself. Anything older raises StaleSheet carrying the stored sheet (when a
-    concurrent request won the race, this request's transaction is rolled back first).
+    concurrent request won the race, the caller rolls back before it reads that sheet).
     """
     sheet = assignment.sheet
     values["updated_at"] = utcnow()
@@ -235,12 +244,10 @@ def _write(assignment: Assignment, version: int, **values) -> ScoreSheet:
     try:
         db.session.flush()
     except (IntegrityError, StaleDataError):
-        # Another request created or changed the sheet between our read and our write. This
-        # request has written nothing else, so its transaction is rolled back and the stored
-        # sheet shown.
-        db.session.rollback()
-        raise StaleSheet(db.session.scalar(
-            select(ScoreSheet).where(ScoreSheet.assignment_id == assignment_id))) from None
+        # Another request created or changed the sheet between our read and our write. The
+        # caller rolls back the request on ServiceError (views, the command doorway); no
+        # savepoint here, as SQLite's driver would commit on releasing one opened first.
+        raise StaleSheet(None, assignment_id=assignment_id) from None
     db.session.expire(assignment, ["sheet"])
     return sheet
 

@@ -28,8 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app
-from flask_babel import force_locale, get_translations
+from flask_babel import force_locale, get_babel, get_translations
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import selectinload
@@ -534,7 +533,7 @@ def _settle_rows(contest: Contest, rows: list[dict], infos: Mapping[int, _EntryI
     else:
         for m in rows:
             m["explanation"] = {**m["explanation"], "nomination": encode([Message(N_("no nomination quota is set"))])}
-    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")):
+    with force_locale(get_babel().default_locale):  # stored reasons are in the site's language
         translations = get_translations()
         texts: dict[str, str] = {}  # many rows share a reason ("二等奖: not eligible ...")
         for m in rows:

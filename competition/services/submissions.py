@@ -6,12 +6,13 @@ only loads, changes, flushes and audits. Uploaded files follow the transaction (
 """
 from __future__ import annotations
 
+import logging
 import tempfile
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
@@ -28,6 +29,8 @@ from .. import images
 from .. import storage as files
 from ..timeutil import utc_to_local
 from . import ServiceError, audit, write_guard
+
+log = logging.getLogger(__name__)
 
 # Which part of the entry page a problem belongs to (the progress checklist).
 PARTS = {
@@ -326,8 +329,20 @@ def _name_with_kind(name: str, kind: str) -> str:
     return f"{name}.{kind}"
 
 
+@dataclass(frozen=True)
+class ContentLimits:
+    """UPLOAD_MAX_* settings: how large an image or how long a PDF an upload may be inside."""
+    max_image_pixels: int = files.DEFAULT_MAX_IMAGE_PIXELS
+    max_pdf_pages: int = files.DEFAULT_MAX_PDF_PAGES
+
+    @classmethod
+    def from_config(cls, config) -> "ContentLimits":
+        return cls(max_image_pixels=config.get("UPLOAD_MAX_IMAGE_PIXELS", files.DEFAULT_MAX_IMAGE_PIXELS),
+                   max_pdf_pages=config.get("UPLOAD_MAX_PDF_PAGES", files.DEFAULT_MAX_PDF_PAGES))
+
+
 def store_upload(entry: Entry, requirement: MaterialRequirement, fileobj: BinaryIO, filename: str | None, *,
-                 actor) -> Attachment:
+                 actor, limits: ContentLimits = ContentLimits()) -> Attachment:
     """Check one uploaded file by its content and keep it; refuse it with nothing left behind."""
     _require_editable(entry)
     if requirement.section_id != entry.section_id:
@@ -353,7 +368,7 @@ def store_upload(entry: Entry, requirement: MaterialRequirement, fileobj: Binary
     try:
         if saved.size == 0:
             raise ServiceError(_("“%(file)s” is empty. Nothing was saved.", file=name))
-        kind = _inspect(store, saved.key, params)
+        kind = _inspect(store, saved.key, params, limits)
         if kind not in requirement.file_kinds:
             raise ServiceError(_("“%(file)s” is really a %(actual)s file, but %(material)s accepts only "
                                  "%(kinds)s (at most %(limit)d MB each). Nothing was saved.",
@@ -387,7 +402,7 @@ def _without_location(store, saved):
             changed = images.copy_without_location(src, copy)
         except images.NotRewritable as exc:
             # Pillow opened it as a JPEG already; keep it rather than refuse a teacher's photo.
-            current_app.logger.warning("photo %s kept with its metadata: %s", saved.key, exc)
+            log.warning("photo %s kept with its metadata: %s", saved.key, exc)
             return saved
         if not changed:
             return saved
@@ -397,14 +412,11 @@ def _without_location(store, saved):
     return replacement
 
 
-def _inspect(store, key: str, params: dict) -> str:
-    config = current_app.config
+def _inspect(store, key: str, params: dict, limits: ContentLimits) -> str:
     try:
         with store.open(key) as fh:
-            return files.inspect_file(
-                fh, max_image_pixels=config.get("UPLOAD_MAX_IMAGE_PIXELS", files.DEFAULT_MAX_IMAGE_PIXELS),
-                max_pdf_pages=config.get("UPLOAD_MAX_PDF_PAGES", files.DEFAULT_MAX_PDF_PAGES),
-            )
+            return files.inspect_file(fh, max_image_pixels=limits.max_image_pixels,
+                                      max_pdf_pages=limits.max_pdf_pages)
     except files.BadContent as exc:
         reasons = {
             "unknown": _("“%(file)s” is not a file type we can accept; %(material)s accepts only %(kinds)s "

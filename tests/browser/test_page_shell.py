@@ -40,7 +40,8 @@ def test_a_refused_form_focuses_its_error_summary_and_links_to_the_fields(live_s
     phone.fill("#contact_phone", "12345")
     phone.click("button[type=submit]:has-text('保存草稿')")
     phone.locator("#form-errors").wait_for()
-    assert phone.evaluate("document.activeElement.id") == "form-errors"
+    # app.js moves the focus on DOMContentLoaded, which may come just after the summary is drawn
+    phone.wait_for_function("document.activeElement && document.activeElement.id === 'form-errors'")
     phone.click("#form-errors a:has-text('联系电话')")
     assert phone.evaluate("document.activeElement.name") == "contact_phone"
     phone.click("#form-errors a:has-text('请填写项目名称')")

@@ -143,6 +143,7 @@ def test_concurrent_update_detected_by_version_column(app, world, jw):
     assert a.sheet.version == 1  # this session still has the old row
     with pytest.raises(StaleSheet) as exc:
         judging_sheets.save_draft(a, scores={ids["novelty"]: "35"}, comment="", version=1, actor=world.judge2)
+    db.session.rollback()  # as the view does before it shows the stored sheet
     assert exc.value.sheet.version == 2 and exc.value.sheet.scores[ids["novelty"]] == 12.0
 
 

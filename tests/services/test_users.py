@@ -1,5 +1,6 @@
 """Account management use cases."""
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from competition.models import AuditEvent
@@ -25,7 +26,7 @@ def test_create_account_generates_a_password_and_audits(db, world):
                              subjects="生命科学")
     user, generated = users.create_account(data, actor=world.organizer)
     assert generated and user.name == "王芳" and user.must_change_password
-    assert accounts.authenticate("j13956123456", generated, address="127.0.0.1", throttle=accounts.Throttle()) is user
+    assert accounts.authenticate("j13956123456", generated, address="127.0.0.1", throttle=accounts.Throttle.from_config(current_app.config)) is user
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create")).actor_id == world.organizer.id
 
 

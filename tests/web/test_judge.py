@@ -163,6 +163,38 @@ def test_submit_all_with_confirmation(world, jw, login_as):
     assert states == ["draft", "final", "final"]
 
 
+def test_submit_all_that_loses_a_race_keeps_nothing_of_the_request(world, jw, login_as):
+    """The second sheet changes behind the request after the first is submitted: the service
+    undoes only its own write (no rollback in services) and the view rolls back the request, so
+    the first submission is not kept either, as before."""
+    from sqlalchemy import event, update
+
+    from competition.models import AuditEvent
+
+    first, second = mine(world)[:2]
+    fj.sheet(first, fj.full_scores())
+    fj.sheet(second, fj.full_scores())
+    db.session.commit()
+    first_id, second_id = first.sheet.id, second.sheet.id
+    before = {s.id: (s.version, s.state) for s in db.session.scalars(select(ScoreSheet))}
+
+    def another_request(mapper, connection, target):
+        if target.id == first_id:  # right after the first submission's UPDATE
+            connection.execute(update(ScoreSheet).where(ScoreSheet.id == second_id)
+                               .values(version=ScoreSheet.version + 1))
+
+    event.listen(ScoreSheet, "after_update", another_request)
+    try:
+        client = login_as(world.judge2)
+        r = client.post("/judge/submit-all", data={}, follow_redirects=True)
+    finally:
+        event.remove(ScoreSheet, "after_update", another_request)
+    assert "该评分表已在别处" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert {s.id: (s.version, s.state) for s in db.session.scalars(select(ScoreSheet))} == before
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sheet.submit")) is None
+
+
 def test_declare_conflict_removes_entry(world, jw, login_as):
     a = mine(world)[0]
     entry_id, aid = a.entry_id, a.id

@@ -416,3 +416,13 @@ def test_open_contests_come_first_on_the_teachers_list(world, login_as, db):
     db.session.commit()
     html = login_as(world.teacher1).get("/teacher/").get_data(as_text=True)
     assert html.index(film.full_name) < html.index(world.entry1.title)
+
+
+def test_upload_page_limit_comes_from_the_settings(app, client, world, login_as, monkeypatch):
+    """The view hands UPLOAD_MAX_PDF_PAGES to the service (which reads no configuration)."""
+    login_as(world.teacher1)
+    monkeypatch.setitem(app.config, "UPLOAD_MAX_PDF_PAGES", 0)
+    req = requirement(world.entry1, "report")
+    resp = upload(client, world.entry1.id, req.id, REPORT_PDF)
+    assert resp.status_code == 400 and "页数过多" in resp.get_data(as_text=True)
+    assert db.session.query(Attachment).count() == 0 and files_on_disk() == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -116,7 +116,7 @@ def certificates(contest_id: int):
         batch_form=_batch_form(contest), asset_form=AssetForm(), slots=service.asset_slots(contest),
         assets=assets, jobs=recent_jobs, schools=schools, KIND_LABELS=KIND_LABELS,
         issue_refusal=write_guard.refusal(contest, "certificate"),
-        unreachable_url=service.unreachable_base_url(),
+        unreachable_url=service.unreachable_base_url(current_app.config.get("PUBLIC_BASE_URL")),
     )
 
 

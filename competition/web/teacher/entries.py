@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -326,13 +326,14 @@ def upload(entry_id: int, requirement_id: int):
     entry = entry_or_403(entry_id, can_edit_entry)
     requirement = _part_or_404(MaterialRequirement, requirement_id, section_id=entry.section_id)
     uploads = [f for f in request.files.getlist("file") if f and f.filename]
+    limits = submissions.ContentLimits.from_config(current_app.config)
     try:
         if not uploads:
             raise ServiceError(_("Choose a file to upload."))
         names = []
         for upload_file in uploads:
             attachment = submissions.store_upload(entry, requirement, upload_file.stream, upload_file.filename,
-                                                  actor=current_user)
+                                                  actor=current_user, limits=limits)
             names.append(attachment.original_name)
     except ServiceError as exc:
         db.session.rollback()

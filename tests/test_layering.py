@@ -1,0 +1,64 @@
+"""Services take configuration and request data as arguments from the edge (views, commands,
+jobs) and never roll back: the caller owns the transaction (see competition/cli/doorway.py)."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SERVICES = Path(__file__).resolve().parent.parent / "competition" / "services"
+
+# What a service must not take from Flask itself.
+EDGE_ONLY = {"current_app", "request", "session", "g", "has_request_context", "url_for"}
+
+# Left where moving it would be a redesign; the list may only shrink.
+ALLOWED = {
+    # The client address of every audit event: passing it through each service that audits
+    # would touch nearly every service signature.
+    "audit.py": {"request", "has_request_context"},
+    # Backup and restore run outside any request transaction on connections of their own
+    # (cli.doorway.outside_transaction) and need the upload and export folders and Alembic.
+    "backup.py": {"current_app"},
+    # PUBLIC_BASE_URL is encoded in every QR code, deep in issuing and rendering; EXPORT_FOLDER
+    # is read by the batch job, which is itself the job's entry point.
+    "certificates.py": {"current_app"},
+    # EXPORT_FOLDER in the materials-bundle job, the job's entry point.
+    "exports.py": {"current_app"},
+}
+
+# restore() rolls back its own Connection's transaction, never the caller's session.
+ROLLBACK_ALLOWED = {"backup.py": 1}
+
+
+def _flask_names(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "flask":
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "flask":
+            names.add(node.attr)
+    return names & EDGE_ONLY
+
+
+def _modules():
+    modules = sorted(SERVICES.glob("*.py"))
+    assert len(modules) > 10  # the folder really is there
+    return modules
+
+
+def test_services_take_configuration_and_request_data_from_the_edge():
+    found = {}
+    for path in _modules():
+        names = _flask_names(ast.parse(path.read_text(encoding="utf-8")))
+        if names - ALLOWED.get(path.name, set()):
+            found[path.name] = sorted(names - ALLOWED.get(path.name, set()))
+    assert found == {}
+
+
+def test_the_allowlist_names_only_what_is_still_used():
+    for name, allowed in ALLOWED.items():
+        assert _flask_names(ast.parse((SERVICES / name).read_text(encoding="utf-8"))) == allowed, name
+
+
+def test_services_never_roll_back():
+    counts = {p.name: p.read_text(encoding="utf-8").count("rollback(") for p in _modules()}
+    assert {name: n for name, n in counts.items() if n} == ROLLBACK_ALLOWED
