@@ -22,6 +22,9 @@ Round combination (``round_combination`` contest setting, ``{"mode": ...}``):
 Either way :class:`CombinedScore` carries ``last_round`` (the furthest round
 the entry reached) so that results can rank finalists above entries that were
 not promoted (the ``final_round`` tie-break), and the per-round ``parts``.
+
+Which sheets count is :func:`counts`, written once here; ``services.judging.counted_sheets``
+is its SQL form.
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .states import SheetState
 from .text import N_, Message
 
 Id = Hashable
@@ -154,6 +158,20 @@ def partial_total(scores: Mapping[str, float], criteria: Sequence[CriterionSpec]
     return round(100.0 * got / full, 4)
 
 
+def counts(sheet_state: str | None, total: float | None) -> bool:
+    """Whether a score sheet counts: towards the ranking of the contest and of a round, the
+    criterion tie-breaks, the judges' distributions and the submitted count of the ranking page.
+
+    Only a submitted (final) sheet with a total counts; a draft never does, whatever it holds.
+    Submitting always stores the total (it refuses a sheet with a criterion unscored), so the
+    total check only keeps a damaged row out of the ranking; that is why the progress pages,
+    which count sheet states (what the judges have done), agree with this rule. Which entries
+    are ranked is the caller's: the contest ranking keeps accepted entries only, a round ranks
+    the entries of the round.
+    """
+    return sheet_state == SheetState.FINAL and total is not None
+
+
 def format_score(value: float | None) -> str:
     """37.5 -> "37.5", 40.0 -> "40", None -> ""."""
     if value is None:
@@ -250,6 +268,7 @@ __all__ = [
     "check_score",
     "combination_mode",
     "combine_rounds",
+    "counts",
     "distribution",
     "format_score",
     "missing",

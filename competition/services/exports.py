@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import xlsx
+from ..domain import scoring
 from ..domain.characters import printable, without_direction_marks
 from ..domain.states import EntryState, SheetState
 from ..extensions import db
@@ -307,6 +308,7 @@ class SheetRow:
     comment: str
     state: str
     submitted_at: datetime | None
+    counts: bool = False  # domain.scoring.counts (the export shows the state, not this)
 
 
 @dataclass
@@ -346,6 +348,7 @@ def score_sheet_groups(contest: Contest) -> list[SheetGroup]:
                 total=_score(sheet.total) if sheet else None, comment=(sheet.comment or "") if sheet else "",
                 state=SHEET_STATE_LABELS.get(sheet.state if sheet else None, sheet.state if sheet else ""),
                 submitted_at=sheet.submitted_at if sheet else None,
+                counts=sheet is not None and scoring.counts(sheet.state, sheet.total),
             ))
     return list(groups.values())
 

@@ -2,9 +2,11 @@
 
 Functions other areas call:
 
+* :func:`counted_sheets` - the score sheets that count (``domain.scoring.counts`` in SQL),
+  which every ranking, tie-break and submitted count selects from;
 * :func:`final_scores` - the submitted (final) weighted totals of a round as ranking
   ``ScoreRecord``s, the input of ``competition.domain.ranking.rank``;
-* :func:`criterion_means` - per entry mean of one criterion over final sheets (tie-breaks
+* :func:`criterion_means` - per entry mean of one criterion over those sheets (tie-breaks
   such as ``criterion:novelty`` / ``criterion:创新性``);
 * :func:`group_key` / :func:`group_label` - the ranking group of an entry.
 
@@ -18,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import selectinload
 
 from ..domain import assignment as planner
@@ -587,23 +589,31 @@ def remove_assignment(a: Assignment, *, actor, reason: str | None = None) -> Non
 # --------------------------------------------------------------------------- scores for others
 
 
+def counted_sheets(*columns) -> Select:
+    """``select(*columns)`` over the sheets that count (``domain.scoring.counts``: final, with a
+    total), joined as Assignment -> ScoreSheet -> Round; the caller adds the round or contest."""
+    return (select(*columns).select_from(Assignment)
+            .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+            .join(Round, Round.id == Assignment.round_id)
+            .where(ScoreSheet.state == SheetState.FINAL, ScoreSheet.total.is_not(None)))
+
+
 def final_scores(rnd: Round) -> list[ScoreRecord]:
-    """Final (submitted) weighted totals of the round, one ScoreRecord per sheet.
+    """The weighted totals of the round's sheets that count, one ScoreRecord per sheet.
 
     ``ScoreRecord(entry_id, judge_id, score)`` with the score on 0-100, ready for
     ``competition.domain.ranking.rank``. Drafts never count.
     """
     rows = db.session.execute(
-        select(Assignment.entry_id, Assignment.judge_id, ScoreSheet.total)
-        .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(Assignment.round_id == rnd.id, ScoreSheet.state == SheetState.FINAL, ScoreSheet.total.is_not(None))
+        counted_sheets(Assignment.entry_id, Assignment.judge_id, ScoreSheet.total)
+        .where(Assignment.round_id == rnd.id)
         .order_by(Assignment.entry_id, Assignment.judge_id)
     ).all()
     return [ScoreRecord(entry_id, judge_id, float(total)) for entry_id, judge_id, total in rows]
 
 
 def criterion_means(rnd: Round, code: str) -> dict[int, float]:
-    """Mean score of one criterion per entry over the round's final sheets.
+    """Mean score of one criterion per entry over the round's sheets that count.
 
     ``code`` is the criterion's code (``novelty``) or its name (``创新性``), so both forms of
     the ``tie_break`` setting (``criterion:novelty``, ``criterion:创新性``) work. Entries whose
@@ -616,9 +626,7 @@ def criterion_means(rnd: Round, code: str) -> dict[int, float]:
         return {}
     sums: dict[int, list[float]] = {}
     rows = db.session.execute(
-        select(Assignment.entry_id, ScoreSheet.scores)
-        .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(Assignment.round_id == rnd.id, ScoreSheet.state == SheetState.FINAL))
+        counted_sheets(Assignment.entry_id, ScoreSheet.scores).where(Assignment.round_id == rnd.id))
     for entry_id, scores in rows:
         for key, value in (scores or {}).items():
             if key.isdigit() and int(key) in wanted and value is not None:

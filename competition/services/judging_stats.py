@@ -119,14 +119,14 @@ def progress(rnd: Round, now: datetime) -> RoundProgress:
 
 
 def distributions(rnd: Round) -> list[dict]:
-    """Per judge: the five-number summary of their final totals and, from the ranking engine,
+    """Per judge: the five-number summary of their totals that count and, from the ranking engine,
     how many points they give above (lenient) or below (harsh) the average judge."""
     by_judge: dict[int, list[float]] = {}
     records = []
     names = {}
     for a in round_assignments(rnd):
         sheet = a.sheet
-        if sheet is not None and sheet.state == SheetState.FINAL and sheet.total is not None:
+        if sheet is not None and scoring.counts(sheet.state, sheet.total):
             by_judge.setdefault(a.judge_id, []).append(float(sheet.total))
             records.append(ranking.ScoreRecord(a.entry_id, a.judge_id, float(sheet.total)))
     if not records:

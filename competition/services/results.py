@@ -38,7 +38,7 @@ from ..domain import nominations as nomination_rules
 from ..domain import tie_break as tie_break_rules
 from ..domain.explain import Names, decode, encode
 from ..domain.ranking import METHODS, combine_rounds, rank
-from ..domain.states import ContestState, EntryState, SheetState, can_rank
+from ..domain.states import ContestState, EntryState, can_rank
 from ..domain.text import N_, Message
 from ..extensions import db
 from ..models import (
@@ -62,6 +62,7 @@ from ..timeutil import local_to_utc, utc_to_local
 from . import ServiceError, audit, write_guard
 from . import tie_break as tie_break_service
 from .contests import change_state
+from .judging import counted_sheets
 
 log = logging.getLogger(__name__)
 
@@ -150,12 +151,11 @@ def pending_count(contest: Contest) -> int:
 
 
 def score_rows(contest: Contest) -> list[tuple[int, int, int, float]]:
-    """(round number, entry id, judge id, total) of every final sheet of the contest."""
+    """(round number, entry id, judge id, total) of every sheet of the contest that counts
+    (``judging.counted_sheets``); run_ranking then keeps the accepted entries'."""
     return db.session.execute(
-        select(Round.number, Assignment.entry_id, Assignment.judge_id, ScoreSheet.total)
-        .join(Assignment, Assignment.round_id == Round.id)
-        .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(Round.contest_id == contest.id, ScoreSheet.state == SheetState.FINAL, ScoreSheet.total.is_not(None))
+        counted_sheets(Round.number, Assignment.entry_id, Assignment.judge_id, ScoreSheet.total)
+        .where(Round.contest_id == contest.id)
     ).all()
 
 
@@ -244,10 +244,7 @@ def scoring_progress(contest: Contest) -> ScoringProgress:
     assigned = db.session.scalar(
         select(func.count()).select_from(Assignment).join(Round, Round.id == Assignment.round_id)
         .where(Round.contest_id == contest.id)) or 0
-    scored = (select(Assignment.entry_id).join(Round, Round.id == Assignment.round_id)
-              .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-              .where(Round.contest_id == contest.id, ScoreSheet.state == SheetState.FINAL,
-                     ScoreSheet.total.is_not(None)))
+    scored = counted_sheets(Assignment.entry_id).where(Round.contest_id == contest.id)
     submitted = db.session.scalar(select(func.count()).select_from(scored.subquery())) or 0
     unscored = list(db.session.scalars(
         select(Entry).where(Entry.contest_id == contest.id, Entry.state == EntryState.ACCEPTED,
@@ -284,7 +281,7 @@ def _tie_chain(contest: Contest) -> list[tuple[str, Message]]:
 
 
 def _criterion_means(contest: Contest, code: str, entry_rounds: Mapping[int, int]) -> dict[int, float]:
-    """Mean of one criterion per entry over its final sheets in the last round it reached."""
+    """Mean of one criterion per entry over its sheets that count in the last round it reached."""
     if not entry_rounds:
         return {}
     wanted = set(db.session.scalars(
@@ -294,10 +291,8 @@ def _criterion_means(contest: Contest, code: str, entry_rounds: Mapping[int, int
     ids = list(entry_rounds)
     for start in range(0, len(ids), 500):
         rows = db.session.execute(
-            select(Assignment.entry_id, Round.number, ScoreSheet.scores)
-            .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id).join(Round, Round.id == Assignment.round_id)
-            .where(Round.contest_id == contest.id, ScoreSheet.state == SheetState.FINAL,
-                   Assignment.entry_id.in_(ids[start:start + 500])))
+            counted_sheets(Assignment.entry_id, Round.number, ScoreSheet.scores)
+            .where(Round.contest_id == contest.id, Assignment.entry_id.in_(ids[start:start + 500])))
         for entry_id, number, scores in rows:
             if number != entry_rounds[entry_id]:
                 continue

@@ -134,3 +134,15 @@ def test_check_score_stores_minus_zero_as_zero():
         number, problem = S.check_score(value, RUBRIC[0])
         assert problem is None and number == 0 and str(number) == "0.0" and S.format_score(number) == "0"
     assert S.check_score("-5", RUBRIC[0])[1] == Message(S.ERR_TOO_LOW, {"name": "创新性"})
+
+
+@pytest.mark.parametrize("state, total, expected", [
+    ("final", 72.5, True),     # submitted with a total
+    ("final", 0.0, True),      # a total of 0 is a total
+    ("final", None, False),    # submitted under a rubric without criteria: nothing to rank
+    ("draft", 72.5, False),    # a complete draft still does not count
+    ("draft", None, False),
+    (None, None, False),       # no sheet yet
+])
+def test_which_sheets_count(state, total, expected):
+    assert S.counts(state, total) is expected
