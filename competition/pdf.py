@@ -7,6 +7,7 @@ reach the network or read arbitrary files.
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
 import mimetypes
@@ -50,13 +51,9 @@ def _font_file(family: str) -> str | None:
     return file if family in families.split(",") and file else None
 
 
-_emoji_file: list[str | None] = []
-
-
+@functools.cache
 def emoji_font_file() -> str | None:
-    if not _emoji_file:
-        _emoji_file.append(_font_file(EMOJI_FONT))
-    return _emoji_file[0]
+    return _font_file(EMOJI_FONT)
 
 
 class FetchRefused(ValueError):

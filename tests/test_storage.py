@@ -190,19 +190,3 @@ def test_display_names_carry_no_path(raw, shown):
     assert st.display_name(raw) == shown
 
 
-def test_files_follow_the_transaction(db, app, tmp_path):
-    local = st.LocalStorage(tmp_path / "tx")
-    kept = local.save_stream(io.BytesIO(b"kept"))
-    st.keep_if_committed(db.session, local, kept.key)
-    db.session.commit()
-    lost = local.save_stream(io.BytesIO(b"lost"))
-    st.keep_if_committed(db.session, local, lost.key)
-    db.session.rollback()
-    assert local.exists(kept.key) and not local.exists(lost.key)
-
-    st.delete_when_committed(db.session, local, kept.key)
-    db.session.rollback()
-    assert local.exists(kept.key)  # the deletion was rolled back
-    st.delete_when_committed(db.session, local, kept.key)
-    db.session.commit()
-    assert not local.exists(kept.key)

@@ -8,9 +8,9 @@ import click
 from flask import Flask
 
 from ..demo import DEMO_PASSWORD, demo_accounts, demo_present, seed_demo
+from ..labels import ROLE_LABELS
 from .doorway import transaction
 
-ROLE_NAMES = {"organizer": "组织者", "reviewer": "审查员", "judge": "评委", "teacher": "指导教师"}
 
 
 def _pad(text: str, width: int) -> str:
@@ -30,7 +30,7 @@ def print_accounts(accounts, password: str) -> None:
         if last and a.role != last:
             click.echo("")
         last = a.role
-        click.echo("  " + _pad(a.username, width + 4) + _pad(ROLE_NAMES.get(a.role, a.role), 12) + a.where)
+        click.echo("  " + _pad(a.username, width + 4) + _pad(str(ROLE_LABELS.get(a.role, a.role)), 12) + a.where)
     click.echo("")
 
 
