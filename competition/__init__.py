@@ -36,10 +36,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
-    from . import i18n, maintenance
+    from .i18n import catalog
+    from .jobs import maintenance
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
-    i18n.build_catalog()
+    catalog.build_catalog()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -218,7 +218,7 @@ def login_as(client):
 
 @pytest.fixture()
 def world(db):
-    """A small city with the innovation contest open: see tests/factories.py."""
+    """A small city with the innovation contest open: see tests/factories/__init__.py."""
     from tests import factories
 
     return factories.build_world()

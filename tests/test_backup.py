@@ -22,7 +22,7 @@ from competition import create_app
 from competition.extensions import db as _db
 from competition.models import Attachment, District, Job, School, utcnow
 from competition.services import audit
-from competition.storage import get_storage
+from competition.adapters.storage import get_storage
 from tests import factories
 from tests.conftest import DB_KIND, PG_ADMIN_URL, make_test_config
 

@@ -28,10 +28,10 @@ import pytest
 from sqlalchemy import func, select
 
 from competition.models import Attachment, AuditEvent, Entry, Student, utcnow
-from competition.storage import get_storage
-from tests.factories_grid import png_bytes
-from tests.factories_judging import attach
-from tests.factories_teacher import REPORT_PDF, complete, files_on_disk
+from competition.adapters.storage import get_storage
+from tests.factories.grid import png_bytes
+from tests.factories.judging import attach
+from tests.factories.teacher import REPORT_PDF, complete, files_on_disk
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -236,7 +236,7 @@ def test_sweep_keeps_every_file_a_row_refers_to(app, db, crash_world) -> None:
 
 
 def test_a_page_loaded_before_the_deadline_cannot_submit_after_it(client, db, world, login_as) -> None:
-    from tests.factories_teacher import ready_entry
+    from tests.factories.teacher import ready_entry
 
     ready_entry(world.entry1)
     world.contest.submission_closes_at = utcnow() + timedelta(minutes=1)

@@ -7,8 +7,8 @@ import unicodedata
 import click
 from flask import Flask
 
-from ..demo import DEMO_PASSWORD, demo_accounts, demo_present, seed_demo
-from ..labels import ROLE_LABELS
+from ..services.demo import DEMO_PASSWORD, demo_accounts, demo_present, seed_demo
+from ..i18n.labels import ROLE_LABELS
 from .doorway import transaction
 
 

@@ -7,7 +7,7 @@ import click
 from flask import Flask
 from flask_babel import gettext as _
 
-from ..maintenance import rq_worker_class
+from ..jobs.maintenance import rq_worker_class
 from ..services.backup import create_backup, restore_backup
 from ..services.uploads_sweep import MIN_AGE_SECONDS, sweep
 from .doorway import outside_transaction

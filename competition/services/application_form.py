@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from ..models import Entry, utcnow
-from ..pdf import render_pdf
+from ..adapters.pdf import render_pdf
 
 
 def application_form_html(entry: Entry, *, gaps: list[str] | None = None) -> str:

@@ -44,7 +44,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import Job, User, utcnow
-from ..storage import LocalStorage, get_storage
+from ..adapters.storage import LocalStorage, get_storage
 from . import ServiceError, audit
 
 log = logging.getLogger(__name__)

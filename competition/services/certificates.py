@@ -33,7 +33,7 @@ from ..extensions import db
 from ..models import (Adviser, Certificate, Contest, Entry, Job, Result, School,
                       Section, Student, User, utcnow)
 from ..models.certificates import CertificateAsset, CertificateRevision
-from ..timeutil import utc_to_local
+from ..i18n.timeutil import utc_to_local
 from . import ServiceError, audit, write_guard
 
 CHUNK = 100  # certificates per WeasyPrint document (see scripts/bench/certificates.py)
@@ -513,13 +513,13 @@ def render_html(contest: Contest, certs: Sequence[Certificate], doc: dict | None
 
 
 def upload_reader(key: str) -> bytes:
-    from ..storage import get_storage
+    from ..adapters.storage import get_storage
 
     return get_storage().read_bytes(key)
 
 
 def render_chunk(contest: Contest, certs: Sequence[Certificate], doc: dict | None = None) -> bytes:
-    from ..pdf import render_pdf
+    from ..adapters.pdf import render_pdf
 
     doc = doc or document_context(contest)
     return render_pdf(render_html(contest, certs, doc), upload_reader=upload_reader, zoom=doc["page"]["zoom"])
@@ -543,7 +543,7 @@ def write_pdf(contest: Contest, ids: Sequence[int], target, *, progress: Progres
     flat however many certificates there are (scripts/bench/certificates.py --huge)."""
     if not ids:
         raise ServiceError(_("There are no certificates to print for this choice."))
-    from ..pdf import PdfJoiner  # WeasyPrint loads only where certificates are printed
+    from ..adapters.pdf import PdfJoiner  # WeasyPrint loads only where certificates are printed
 
     joiner = PdfJoiner(target)
     doc = document_context(contest)
@@ -600,7 +600,7 @@ def sample_pdf(contest: Contest) -> bytes:
               "advisers": ["张玥", "王燚"], "members": ["李喆堃"]},
     )
     doc = document_context(contest)
-    from ..pdf import render_pdf
+    from ..adapters.pdf import render_pdf
 
     html = render_template("certificates/certificate.html",
                            pages=[page_context(sample, heading, rules.chinese_date(certificate_date(contest)))],
@@ -673,7 +673,7 @@ def save_asset(contest: Contest, slot: str, fileobj, filename: str, actor) -> Ce
     """Validate an image by its content and store it; a seal must be a PNG with transparency."""
     from PIL import Image
 
-    from ..storage import BadContent, TooLarge, display_name, get_storage, inspect_file
+    from ..adapters.storage import BadContent, TooLarge, display_name, get_storage, inspect_file
 
     if slot not in dict(asset_slots(contest)):
         raise ServiceError(_("Unknown image slot."), "slot")

@@ -14,7 +14,7 @@ from ..domain.contest_definition import ContestDefinition, DefinitionError, numb
 from ..domain.numbering import pattern_error
 from ..domain.states import ContestState, contest_transition_error
 from ..extensions import db
-from ..messages import translate
+from ..i18n.messages import translate
 from ..models import (
     Assignment,
     Certificate,
@@ -28,7 +28,7 @@ from ..models import (
     ScoreSheet,
     Section,
 )
-from ..timeutil import local_to_utc, utc_to_local
+from ..i18n.timeutil import local_to_utc, utc_to_local
 from . import ServiceError, audit, write_guard
 
 

@@ -25,12 +25,12 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import xlsx
+from ..adapters import xlsx
 from ..domain import scoring
 from ..domain.characters import printable, without_direction_marks
 from ..domain.states import EntryState, SheetState
 from ..extensions import db
-from ..timeutil import utc_to_local
+from ..i18n.timeutil import utc_to_local
 from ..models import (
     Assignment,
     Attachment,
@@ -409,7 +409,7 @@ def score_sheets_by_judge(contest: Contest) -> list[dict]:
 
 
 def score_sheets_pdf(contest: Contest) -> bytes:
-    from ..pdf import render_pdf
+    from ..adapters.pdf import render_pdf
 
     html = render_template("documents/score_sheets.html", contest=contest,
                            judges=score_sheets_by_judge(contest), printed_at=utcnow())
@@ -482,11 +482,9 @@ def plan_entry_files(entry: Entry) -> list[BundleFile]:
 
 
 def application_form_pdf(entry: Entry) -> bytes | None:
-    """The generated 申报书, when the teacher area provides it (None otherwise)."""
-    try:
-        from .application_form import render_application_form
-    except ImportError:
-        return None
+    """The generated 申报书."""
+    from .application_form import render_application_form
+
     return render_application_form(entry)
 
 
@@ -507,7 +505,7 @@ def write_bundle(contest: Contest, target: str | os.PathLike,
     temporary name beside `target` and renamed when complete, so a half-built bundle is never
     offered. Media already compressed are stored, the rest deflated.
     """
-    from ..storage import CHUNK, get_storage
+    from ..adapters.storage import CHUNK, get_storage
 
     storage = get_storage()
     target = Path(target)

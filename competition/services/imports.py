@@ -48,15 +48,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import xlsx
+from ..adapters import xlsx
 from ..domain.characters import describe, first_illegal, identity
 from ..domain.school_matching import KnownSchool, SchoolIndex
 from ..domain.states import EntryState
 from ..domain.text import phone_valid
 from ..extensions import db
-from ..messages import translate
+from ..i18n.messages import translate
 from ..models import Adviser, Contest, District, Entry, School, Student, User, UserRole, utcnow
-from ..sheets import (
+from ..adapters.spreadsheets import (
     SUGGEST_CUTOFF, Column, HeaderCell, SheetError, Table, email_ok, header_matches, is_mobile, match_key,
     read_table,
 )
@@ -681,7 +681,7 @@ def _place_label(kind: str) -> str:
 
 
 def _role_label(role: str) -> str:
-    from ..labels import ROLE_LABELS
+    from ..i18n.labels import ROLE_LABELS
 
     return str(ROLE_LABELS[role])
 

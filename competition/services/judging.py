@@ -28,7 +28,7 @@ from ..domain.ranking import ScoreRecord
 from ..domain.states import EntryState, RoundState, SheetState
 from ..domain.text import Message
 from ..extensions import db
-from ..messages import translate
+from ..i18n.messages import translate
 from ..models import (
     Adviser,
     Assignment,

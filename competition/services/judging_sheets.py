@@ -19,11 +19,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..domain import characters, scoring
 from ..domain.states import RoundState, SheetState
 from ..extensions import db
-from ..messages import translate
+from ..i18n.messages import translate
 from ..models import (
     Assignment, Attachment, Conflict, Contest, Criterion, Entry, Round, Rubric, ScoreSheet, User, utcnow,
 )
-from ..timeutil import utc_to_local
+from ..i18n.timeutil import utc_to_local
 from . import ServiceError, audit, write_guard
 from .judging import add_conflict, tr
 

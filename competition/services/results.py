@@ -58,7 +58,7 @@ from ..models import (
 )
 from ..models.contests import EXCELLENCE_AWARD
 from ..models.results import NO_AWARD, RankingRun, TieDecision
-from ..timeutil import local_to_utc, utc_to_local
+from ..i18n.timeutil import local_to_utc, utc_to_local
 from . import ServiceError, audit, write_guard
 from . import tie_break as tie_break_service
 from .contests import change_state

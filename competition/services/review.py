@@ -19,11 +19,11 @@ from ..domain.numbering import format_number, next_seq
 from ..domain import states
 from ..domain.states import EntryState, entry_transition_error
 from ..extensions import db
-from ..labels import ENTRY_STATE_LABELS
+from ..i18n.labels import ENTRY_STATE_LABELS
 from ..models import AuditEvent, Contest, District, Entry, School, Section, Student, User, utcnow
 from ..models.review import EntryNumberCounter
-from ..permissions import can_review_entry, is_organizer
-from ..timeutil import local_to_utc, utc_to_local
+from .permissions import can_review_entry, is_organizer
+from ..i18n.timeutil import local_to_utc, utc_to_local
 from . import ServiceError, audit, write_guard
 
 # Format review happens while a contest takes entries and after it closes, before judging.

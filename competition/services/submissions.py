@@ -22,12 +22,12 @@ from ..domain import eligibility as rules
 from ..domain.states import EDITABLE_ENTRY_STATES, ContestState, EntryState, entry_transition_error, results_public
 from ..domain.text import N_, Message
 from ..extensions import db
-from ..messages import translate
+from ..i18n.messages import translate
 from ..models import (Adviser, Attachment, AuditEvent, Contest, Entry, MaterialRequirement, Result, School,
                       Section, Student, utcnow)
-from .. import images
-from .. import storage as files
-from ..timeutil import utc_to_local
+from ..adapters import images
+from ..adapters import storage as files
+from ..i18n.timeutil import utc_to_local
 from . import ServiceError, audit, write_guard
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ..domain import tie_break as rules
 from ..extensions import db
-from ..messages import translate
+from ..i18n.messages import translate
 from ..models import Contest
 from . import ServiceError, audit, write_guard
 

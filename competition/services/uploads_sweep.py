@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..storage import Storage, get_storage
+from ..adapters.storage import Storage, get_storage
 from . import ServiceError
 
 MIN_AGE_SECONDS = 3600  # a younger file may still be uploading or waiting for its commit

@@ -20,7 +20,7 @@ from ..domain.text import clean_phone, excerpt, phone_valid
 from ..extensions import db
 from ..models import ROLES, District, School, User, UserRole, utcnow
 from ..models.accounts import PasswordReset
-from ..sheets import ascii_text, clean_text, email_ok, is_mobile, match_key
+from ..adapters.spreadsheets import ascii_text, clean_text, email_ok, is_mobile, match_key
 from . import ServiceError, accounts, audit
 
 RESET_HOURS = 24

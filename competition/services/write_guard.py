@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ..domain import write_rules
 from ..extensions import db
-from ..messages import translate
+from ..i18n.messages import translate
 from ..models import Contest
 from ..models.results import RankingRun
 from . import ServiceError

@@ -17,7 +17,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, StopValidation, ValidationError
 
 from ..domain import characters
-from ..messages import translate
+from ..i18n.messages import translate
 
 
 def choices(pairs) -> list[SelectChoice]:

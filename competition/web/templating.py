@@ -6,10 +6,10 @@ from datetime import datetime
 from flask import Flask, g, has_app_context
 from flask_babel import get_locale, get_translations
 
-from .. import labels
+from ..i18n import labels
 from ..domain import states
-from ..storage import display_name
-from ..timeutil import utc_to_local
+from ..adapters.storage import display_name
+from ..i18n.timeutil import utc_to_local
 from .forms import error_items
 
 

@@ -108,7 +108,7 @@ def bare(contest, ids) -> tuple[tuple[float, float], int]:
 
     from competition.models import Certificate
     from competition.extensions import db
-    from competition.pdf import _fonts, make_url_fetcher
+    from competition.adapters.pdf import _fonts, make_url_fetcher
     from competition.services import certificates as service
 
     certs = [db.session.get(Certificate, i) for i in ids]

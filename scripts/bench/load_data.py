@@ -72,7 +72,7 @@ def seed(n_judges: int, per_judge: int, n_teachers: int, judges_per_entry: int =
     from competition.extensions import db
     from competition.models import Assignment, utcnow
     from tests import factories as f
-    from tests import factories_judging as fj
+    from tests.factories import judging as fj
 
     districts = [f.make_district(name) for name in ("相山区", "杜集区", "烈山区", "濉溪县")]
     schools = [f.make_school(districts[i % len(districts)], f"淮北市第{i + 1}中学") for i in range(20)]
@@ -191,7 +191,7 @@ def check_uploads(last_upload: dict[int, tuple[str, int] | None]) -> list[str]:
 
     from competition.extensions import db
     from competition.models import Attachment
-    from competition.storage import get_storage
+    from competition.adapters.storage import get_storage
 
     problems = []
     storage = get_storage()

@@ -10,12 +10,12 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from competition import create_app
-from competition import storage as st
+from competition.adapters import storage as st
 from competition.extensions import db as _db
 from competition.models import Attachment
-from competition.storage_s3 import PART_SIZE, S3Storage
+from competition.adapters.storage_s3 import PART_SIZE, S3Storage
 from tests.conftest import IsolatedClient, make_test_config
-from tests.factories_teacher import PHOTO_JPG, REPORT_PDF, files_on_disk, requirement, upload
+from tests.factories.teacher import PHOTO_JPG, REPORT_PDF, files_on_disk, requirement, upload
 
 BUCKET = "competition-test"
 
@@ -254,7 +254,7 @@ def test_a_refused_upload_leaves_no_object(s3_app, world):
 
 
 def test_the_sweep_removes_old_orphans_from_the_bucket(s3_app, world):
-    from tests.factories_teacher import attach
+    from tests.factories.teacher import attach
 
     storage = st.get_storage(s3_app)
     in_use = attach(world.entry1, "report").storage_key
@@ -273,7 +273,7 @@ def test_the_sweep_removes_old_orphans_from_the_bucket(s3_app, world):
 
 
 def test_a_backup_carries_the_buckets_files_and_a_restore_refuses_clearly(s3_app, world, tmp_path):
-    from tests.factories_teacher import attach
+    from tests.factories.teacher import attach
 
     key = attach(world.entry1, "report").storage_key
     _db.session.commit()
@@ -290,7 +290,7 @@ def test_a_backup_carries_the_buckets_files_and_a_restore_refuses_clearly(s3_app
 
 
 def test_the_app_sweeps_the_bucket_by_itself(tmp_path, database_url, db, s3_config):
-    from competition import maintenance
+    from competition.jobs import maintenance
 
     app = create_app(make_test_config(tmp_path, database_url, SWEEP_INTERVAL_SECONDS=3600, **s3_config))
     try:

@@ -9,7 +9,7 @@ import pytest
 
 from competition.extensions import db
 from competition.services import judging_sheets
-from tests import factories_judging as fj
+from tests.factories import judging as fj
 from tests.browser.conftest import chromium, new_tab, served
 from tests.factories import PASSWORD, SAMPLES
 

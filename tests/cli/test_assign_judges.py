@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Assignment
-from tests import factories_judging as fj
+from tests.factories import judging as fj
 
 
 def test_assign_judges_command_plans_publishes_and_summarises(runner, world):

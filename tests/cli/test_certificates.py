@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from competition.extensions import db
 from competition.models import Certificate
-from tests.factories_certificates import awarded_world
+from tests.factories.certificates import awarded_world
 
 
 def test_cli_writes_one_pdf_with_a_page_per_certificate(runner, world, tmp_path):

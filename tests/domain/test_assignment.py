@@ -61,7 +61,7 @@ def test_conflict_reasons_are_messages():
 
 
 def test_reasons_are_translated_in_the_catalog(app):
-    from competition.messages import translate
+    from competition.i18n.messages import translate
 
     with app.test_request_context():
         assert translate(Message(A.REASON_SAME_SCHOOL)) == "评委与该作品同校"

@@ -21,7 +21,7 @@ def test_describe_gives_the_kind_and_the_code_point():
 def test_describe_is_translated_at_the_edge(app):
     from flask_babel import force_locale
 
-    from competition.messages import translate
+    from competition.i18n.messages import translate
 
     with app.test_request_context(), force_locale("zh_CN"):
         assert translate(characters.describe("\x1b")) == "控制字符 U+001B"

@@ -18,7 +18,7 @@ from competition.models import AuditEvent, Certificate, Job
 from competition.models.certificates import CertificateRevision
 from competition.services import ServiceError
 from competition.services import certificates as service
-from tests.factories_certificates import LONG_SCHOOL, LONG_TITLE, awarded_world
+from tests.factories.certificates import LONG_SCHOOL, LONG_TITLE, awarded_world
 
 MM = 96 / 25.4  # WeasyPrint lays out in CSS px
 
@@ -167,7 +167,7 @@ def _dark_pixels(png: Path) -> int:
 @pytest.mark.parametrize("char", ["㛃", "堃", "喆", "玥", "燚", "𠇔"])
 def test_rare_characters_are_drawn_not_notdef(char, tmp_path, app):
     """A missing glyph still extracts as text, so compare what is drawn with the .notdef box."""
-    from competition.pdf import render_pdf
+    from competition.adapters.pdf import render_pdf
 
     css = ("@page { size: 60mm 60mm; margin: 5mm } body { font-family: 'Noto Serif CJK SC', 'HanaMinA', "
            "'HanaMinB', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', serif; font-size: 100pt; font-weight: 700 }")
@@ -189,7 +189,7 @@ def test_rare_characters_are_drawn_not_notdef(char, tmp_path, app):
 def _layout(contest, rows):
     from weasyprint import HTML
 
-    from competition.pdf import _fonts, make_url_fetcher
+    from competition.adapters.pdf import _fonts, make_url_fetcher
 
     html = service.render_html(contest, rows)
     return HTML(string=html, base_url="static:", url_fetcher=make_url_fetcher(service.upload_reader)).render(
@@ -377,7 +377,7 @@ SURNAMES, GIVEN = "赵钱孙李周吴郑王冯陈", "春夏秋"
 def dozens(issued):
     """The issued world plus 30 individual winners (37 certificates): with chunk=4, ten chunks."""
     from tests import factories
-    from tests.factories_certificates import make_result
+    from tests.factories.certificates import make_result
 
     for i in range(30):
         name = f"{SURNAMES[i % 10]}小{GIVEN[i // 10]}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from competition.extensions import db
 from competition.models import utcnow
 from competition.services import exports, judging, judging_stats, reports, results
-from tests import factories_judging as fj
+from tests.factories import judging as fj
 
 
 def test_ranking_progress_and_export_agree_on_which_sheets_count(world):

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from competition import pdf
+from competition.adapters import pdf
 from competition.extensions import db
 from competition.models import Student
 from competition.services import certificates as service
 from competition.services.application_form import render_application_form
-from tests.factories_certificates import issued_world
+from tests.factories.certificates import issued_world
 
 NAME, TITLE = "王芳🚀", "净水吸管💧"
 PLAIN_NAME, PLAIN_TITLE = "王芳", "净水吸管"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import subprocess
 import zipfile
@@ -12,9 +11,9 @@ from openpyxl import load_workbook
 
 from competition.models import Entry
 from competition.services import exports
-from competition import xlsx
-from competition.xlsx import safe_text
-from tests.factories_exports import JPG_BYTES, PDF_BYTES, build_ranked
+from competition.adapters import xlsx
+from competition.adapters.xlsx import safe_text
+from tests.factories.exports import JPG_BYTES, PDF_BYTES, build_ranked
 
 
 @pytest.fixture()
@@ -215,9 +214,8 @@ def test_bundle_tree_and_contents(ranked, tmp_path, db):
         info = zf.getinfo(f"{folder}/CX2026-XS-001_照片_1.jpg")
         assert info.compress_type == zipfile.ZIP_STORED and info.flag_bits & 0x800  # UTF-8 names
         assert "2026年淮北市青少年科技创新大赛推荐项目汇总表.xlsx" in names
-        if importlib.util.find_spec("competition.services.application_form"):  # the generated 申报书
-            assert zf.read(f"{folder}/CX2026-XS-001_申报书.pdf").startswith(b"%PDF")
-            assert summary.forms == 3
+        assert zf.read(f"{folder}/CX2026-XS-001_申报书.pdf").startswith(b"%PDF")  # the generated 申报书
+        assert summary.forms == 3
         manifest = list(csv.reader(io.StringIO(zf.read("材料清单.csv").decode("utf-8-sig"))))
         assert manifest[0][0] == "序号" and len([r for r in manifest[1:] if r[5] != "" or "系统生成" in r[4]]) >= 4
         for name in names:
@@ -228,7 +226,7 @@ def test_bundle_tree_and_contents(ranked, tmp_path, db):
 
 
 def test_bundle_reports_a_missing_file(ranked, tmp_path, db, app):
-    from competition.storage import get_storage
+    from competition.adapters.storage import get_storage
 
     get_storage().delete(ranked.photo2.storage_key)
     summary = exports.write_bundle(ranked.contest, tmp_path / "b.zip")
@@ -293,7 +291,7 @@ def test_bundle_streams_large_files(ranked, tmp_path, db):
     """A 96 MB video goes into the zip without being read into memory: the bundle's peak
     memory grows by far less than the file (rendering the 申报书 PDFs costs the same either way)."""
     from competition.models import Attachment
-    from competition.storage import get_storage
+    from competition.adapters.storage import get_storage
 
     exports.write_bundle(ranked.contest, tmp_path / "warm.zip")  # fonts and templates loaded once
     baseline = _bundle_peak(ranked.contest, tmp_path / "small.zip")

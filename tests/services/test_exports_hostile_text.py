@@ -15,7 +15,7 @@ from competition.extensions import db as _db
 from competition.models import ScoreSheet
 from competition.services import exports
 from tests.conftest import DB_KIND
-from tests.factories_exports import build_ranked
+from tests.factories.exports import build_ranked
 
 HOSTILE = {
     "nul": "\x00",  # SQLite keeps it; PostgreSQL refuses NUL in text, so it cannot be stored there

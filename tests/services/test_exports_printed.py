@@ -13,7 +13,7 @@ from competition.models import ScoreSheet, Student
 from competition.services import exports, imports
 from competition.services.imports import Credential
 from tests.factories import section
-from tests.factories_exports import build_ranked
+from tests.factories.exports import build_ranked
 
 LONG_NOTE = "该项目在市赛答辩中表现突出，经专家组复议同意推荐参加省赛，材料已按要求补充完整并经学校盖章确认。"
 

@@ -3,12 +3,12 @@ a file name's direction override neutralised, UTF-16 and NUL CSVs named, and pho
 quote only a short prefix."""
 import pytest
 
-from competition import sheets
+from competition.adapters import spreadsheets as sheets
 from competition.domain.eligibility import AdviserData, EntryData, PersonData
 from competition.services import ServiceError, submissions, users
 from competition.services.imports import COLUMNS
 from tests import factories as f
-from tests.factories_teacher import REPORT_PDF, attach
+from tests.factories.teacher import REPORT_PDF, attach
 
 
 def test_student_and_adviser_names_are_stored_without_invisible_characters(world):

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from competition.models import AuditEvent, Entry, School, User
 from competition.services import ServiceError, imports
-from tests import factories_accounts as fa
+from tests.factories import accounts as fa
 from tests.factories import make_user
 
 
@@ -316,7 +316,7 @@ def test_samples_column_report_has_no_warnings(db, city):
 
 
 def test_misspelt_optional_column_is_a_warning_with_a_suggestion(db, city):
-    from tests.test_sheets import relabel
+    from tests.adapters.test_spreadsheets import relabel
 
     _, boss = city
     fa.load_schools(boss)
@@ -350,7 +350,7 @@ def test_missing_required_column_error_says_which_header_to_rename(db, city):
 
 
 def test_cli_dry_run_prints_the_column_report(app, db, city, tmp_path):
-    from tests.test_sheets import relabel
+    from tests.adapters.test_spreadsheets import relabel
 
     path = tmp_path / "judges.xlsx"
     path.write_bytes(relabel(fa.sample("judges_libreoffice.xlsx"), {"手机号码": "手机号吗"}))
@@ -367,7 +367,7 @@ def test_cli_dry_run_prints_the_column_report(app, db, city, tmp_path):
 
 
 def test_a_teachers_list_with_a_misspelt_school_column_is_not_taken_for_reviewers(app, db, city, tmp_path):
-    from tests.test_sheets import relabel
+    from tests.adapters.test_spreadsheets import relabel
 
     data = relabel(fa.sample("teachers_libreoffice.xlsx"), {"学校名称": "学校名"})
     assert imports.likely_kind(data, "t.xlsx", "teachers") is None  # reviewers read it, but match no more

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from competition.models import School, User
 from competition.services import imports
-from tests import factories_accounts as fa
+from tests.factories import accounts as fa
 
 
 def count(db, model):

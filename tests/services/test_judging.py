@@ -10,7 +10,7 @@ from competition.extensions import db
 from competition.models import Adviser, Assignment, AuditEvent, Conflict, RoundEntry, ScoreSheet, utcnow
 from competition.services import ServiceError, judging, judging_rounds, judging_sheets, judging_stats
 from competition.services.judging_sheets import InvalidSheet, StaleSheet
-from tests import factories_judging as fj
+from tests.factories import judging as fj
 from tests.factories import make_entry, make_user
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from competition.services import imports
 from competition.services import results as svc
-from tests import factories_accounts as fa
-from tests.factories_results import judged_contest
+from tests.factories import accounts as fa
+from tests.factories.results import judged_contest
 
 TEN = [[90 - 3 * i + d for d in (-1, 0, 1)] for i in range(10)]
 

@@ -10,8 +10,8 @@ from competition.extensions import db
 from competition.models import Certificate, ScoreSheet, Student
 from competition.services import certificates, exports
 from competition.services.application_form import render_application_form
-from tests.factories_certificates import awarded_world
-from tests.factories_exports import build_ranked
+from tests.factories.certificates import awarded_world
+from tests.factories.exports import build_ranked
 
 OVERRIDE = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: what follows it prints right to left
 MARKS = "\u202e\u202d\u2067\u200f\u061c"

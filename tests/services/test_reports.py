@@ -7,7 +7,7 @@ from sqlalchemy import select
 from competition.models import AuditEvent
 from competition.services import ServiceError, reports
 from tests.factories import make_contest, make_entry
-from tests.factories_exports import build_ranked
+from tests.factories.exports import build_ranked
 
 
 @pytest.fixture()

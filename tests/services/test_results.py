@@ -10,7 +10,7 @@ from competition.models import AuditEvent, Result, ScoreSheet
 from competition.services import ServiceError
 from competition.services import results as svc
 from tests.factories import make_entry, make_user
-from tests.factories_results import judged_contest, score
+from tests.factories.results import judged_contest, score
 
 # Ten entries, three judges; distinct means 90, 87, 84 ...
 TEN = [[90 - 3 * i + d for d in (-1, 0, 1)] for i in range(10)]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from competition.models import AuditEvent, Entry, utcnow
 from competition.services import ServiceError, review
-from competition.timeutil import utc_to_local
+from competition.i18n.timeutil import utc_to_local
 from tests import factories as f
 
 

@@ -10,7 +10,7 @@ from competition.services import ServiceError
 from competition.services import rubrics as service
 from competition.services.rubrics import RowInput
 from tests import factories as f
-from tests import factories_judging as fj
+from tests.factories import judging as fj
 
 
 def _rows(rubric, **changes) -> list[RowInput]:

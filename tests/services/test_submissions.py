@@ -8,9 +8,9 @@ from competition.domain.eligibility import AdviserData, EntryData, PersonData
 from competition.extensions import db
 from competition.models import Attachment, AuditEvent, Entry, utcnow
 from competition.services import ServiceError, submissions
-from competition.storage import get_storage
+from competition.adapters.storage import get_storage
 from tests import factories as f
-from tests.factories_teacher import (
+from tests.factories.teacher import (
     DIAGRAM_PNG, PHOTO_JPG, REPORT_DOCX, REPORT_PDF, attach, complete, files_on_disk, ready_entry, requirement,
 )
 

@@ -8,7 +8,7 @@ from competition.models import AuditEvent
 from competition.services import ServiceError, write_guard
 from competition.services import results as results_svc
 from competition.services import tie_break as svc
-from tests.factories_results import judged_contest
+from tests.factories.results import judged_contest
 
 TEN = [[90 - 3 * i + d for d in (-1, 0, 1)] for i in range(10)]
 

@@ -11,7 +11,7 @@ from competition import jobs
 from competition.extensions import db
 from competition.models import AuditEvent, Certificate, Job
 from competition.services import certificates as service
-from tests.factories_certificates import issued_world
+from tests.factories.certificates import issued_world
 
 
 @pytest.fixture()

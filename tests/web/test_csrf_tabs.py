@@ -19,7 +19,7 @@ from sqlalchemy import select
 from competition.extensions import db
 from competition.models import ScoreSheet
 from competition.services import judging_sheets, users
-from tests import factories_judging as fj
+from tests.factories import judging as fj
 from tests.factories import PASSWORD
 
 FORM_TOKEN = re.compile(r'name="csrf_token"[^>]*? value="([^"]+)"')

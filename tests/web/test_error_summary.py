@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests import factories_certificates as fc
+from tests.factories import certificates as fc
 from tests.web.html_check import Page
 from tests.web.test_password_reset import make_link
 
@@ -177,7 +177,7 @@ def test_the_summary_script_is_loaded_by_the_base_template(app, template):
 
 
 def test_import_confirmation(client, login_as, db):
-    from tests import factories_accounts as fa
+    from tests.factories import accounts as fa
     from tests.web.test_organizer_accounts import token_of, upload
 
     fa.huaibei()

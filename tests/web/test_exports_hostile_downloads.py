@@ -17,7 +17,7 @@ from competition import jobs
 from competition.domain.characters import DIRECTION, ILLEGAL
 from competition.extensions import db as _db
 from competition.models import Contest, District, Job, School, ScoreSheet, Student, User
-from tests.factories_exports import build_ranked
+from tests.factories.exports import build_ranked
 
 # C0 and C1 controls, noncharacters, a bidi override, a zero-width space and a line break (a lone
 # surrogate cannot be stored in PostgreSQL, NUL neither: not here).

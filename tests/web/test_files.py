@@ -4,7 +4,7 @@ import pytest
 from competition.extensions import db
 from competition.models import Assignment
 from tests import factories as f
-from tests.factories_teacher import REPORT_DOCX, REPORT_PDF, PHOTO_JPG, attach
+from tests.factories.teacher import REPORT_DOCX, REPORT_PDF, PHOTO_JPG, attach
 
 
 @pytest.fixture()

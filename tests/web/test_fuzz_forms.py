@@ -23,12 +23,12 @@ from competition.extensions import db
 from competition.models import Assignment, Attachment, Certificate, Conflict, Entry, Objection, ScoreSheet, User
 from competition.services import certificates as cert_service
 from competition.services import results as results_service
-from tests import factories_judging as fj
+from tests.factories import judging as fj
 from tests.factories import CONTESTS, SAMPLES
-from tests.factories_certificates import awarded_world
-from tests.factories_grid import describe_change, snapshot
-from tests.factories_results import judged_contest
-from tests.factories_teacher import form_data
+from tests.factories.certificates import awarded_world
+from tests.factories.grid import describe_change, snapshot
+from tests.factories.results import judged_contest
+from tests.factories.teacher import form_data
 
 FUZZ = settings(max_examples=30, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Assignment, CertificateAsset
-from tests import factories_judging as fj
-from tests.factories_teacher import REPORT_PDF, attach
+from tests.factories import judging as fj
+from tests.factories.teacher import REPORT_PDF, attach
 
 OLD_NAME = "report\u202efdp.exe"
 SHOWN = "reportfdp.exe"

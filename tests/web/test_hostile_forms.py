@@ -6,7 +6,7 @@ import io
 from competition.extensions import db
 from competition.models import Entry, School
 from tests import factories as f
-from tests.factories_teacher import form_data
+from tests.factories.teacher import form_data
 
 
 def _new_entry(client, world, **overrides):

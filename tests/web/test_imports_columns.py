@@ -5,8 +5,8 @@ import re
 from sqlalchemy import func, select
 
 from competition.models import User
-from tests import factories_accounts as fa
-from tests.test_sheets import relabel
+from tests.factories import accounts as fa
+from tests.adapters.test_spreadsheets import relabel
 
 
 def upload(client, kind, name, data):

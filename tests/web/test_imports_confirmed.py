@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from competition.models import Entry, School, User
-from tests import factories_accounts as fa
+from tests.factories import accounts as fa
 
 
 def count(db, model):

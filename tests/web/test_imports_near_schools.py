@@ -5,7 +5,7 @@ import re
 from sqlalchemy import func, select
 
 from competition.models import School, User
-from tests import factories_accounts as fa
+from tests.factories import accounts as fa
 
 
 def upload(client, kind, name, data):

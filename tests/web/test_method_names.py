@@ -5,7 +5,7 @@ import re
 
 from competition.domain.contest_definition import METHODS
 
-from tests.factories_results import judged_contest
+from tests.factories.results import judged_contest
 
 TEN = [[90 - 3 * i + d for d in (-1, 0, 1)] for i in range(10)]
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from competition import jobs
 from competition.models import AuditEvent, Entry, Job
-from tests.factories_exports import build_ranked
+from tests.factories.exports import build_ranked
 
 
 @pytest.fixture()

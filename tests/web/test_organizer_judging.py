@@ -7,7 +7,7 @@ from sqlalchemy import select
 from competition.extensions import db
 from competition.models import Assignment, AuditEvent, Conflict, RoundEntry, ScoreSheet
 from competition.services import judging, judging_sheets
-from tests import factories_judging as fj
+from tests.factories import judging as fj
 
 
 @pytest.fixture()

@@ -11,7 +11,7 @@ from competition.models import AuditEvent, Result, ScoreSheet
 from competition.models.results import TieDecision
 from competition.services import results as svc
 from tests.factories import make_user
-from tests.factories_results import judged_contest
+from tests.factories.results import judged_contest
 
 TEN = [[90 - 3 * i + d for d in (-1, 0, 1)] for i in range(10)]
 
@@ -181,7 +181,7 @@ def test_unknown_contest(world, login_as, missing) -> None:
 
 def test_split_judge_graph_warning(world, login_as, db) -> None:
     from tests.factories import make_entry
-    from tests.factories_results import score
+    from tests.factories.results import score
 
     c = judged_contest(world, TEN[:4], judges=[world.judge1, world.judge2])
     j3, j4 = make_user("judge", name="孙评委"), make_user("judge", name="李评委")
@@ -201,7 +201,7 @@ def test_split_judge_graph_warning(world, login_as, db) -> None:
 
 def test_ranking_page_says_when_judging_is_not_complete(world, login_as, db) -> None:
     from tests.factories import make_entry
-    from tests.factories_results import score
+    from tests.factories.results import score
 
     c = judged_contest(world, TEN[:4])
     late = make_entry(c.contest, world.s1, state="accepted", title="没人评的作品", number="CX-XS-099")
@@ -235,7 +235,7 @@ def test_ranking_page_says_when_judging_is_not_complete(world, login_as, db) -> 
 
 def test_groups_in_the_contest_order(world, login_as, db) -> None:
     from tests.factories import make_entry
-    from tests.factories_results import score
+    from tests.factories.results import score
 
     c = judged_contest(world, TEN[:3], stage="初中")
     for i, stage in enumerate(("高中", "小学")):

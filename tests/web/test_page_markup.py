@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories as f
-from tests import factories_certificates as fc
+from tests.factories import certificates as fc
 from tests.web.html_check import Page
 
 
@@ -87,7 +87,7 @@ def test_the_account_pages_label_every_field(world, login_as):
 
 def test_the_error_summary_takes_the_focus_and_links_every_item_to_its_field(world, login_as):
     """The summary of a refused entry form got no focus, and its items led nowhere."""
-    from tests.factories_teacher import form_data
+    from tests.factories.teacher import form_data
 
     client = login_as(world.teacher1)
     form = Page(client.get(f"/teacher/entries/{world.entry1.id}/edit").get_data(as_text=True))

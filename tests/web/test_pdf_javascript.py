@@ -10,9 +10,9 @@ import pytest
 
 from competition.extensions import db
 from competition.models import Attachment
-from competition.pdf_safety import has_javascript
+from competition.adapters.pdf_safety import has_javascript
 from tests.factories import SAMPLES
-from tests.factories_teacher import files_on_disk, requirement, upload
+from tests.factories.teacher import files_on_disk, requirement, upload
 
 
 def _js_action(pdf):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from competition.services import results as svc
-from tests.factories_results import judged_contest
+from tests.factories.results import judged_contest
 
 TEN = [[90 - 3 * i + d for d in (-1, 0, 1)] for i in range(10)]
 

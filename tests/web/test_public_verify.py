@@ -9,7 +9,7 @@ from sqlalchemy import select
 from competition.extensions import db
 from competition.models import AuditEvent, Certificate
 from competition.services import certificates as service
-from tests.factories_certificates import issued_world
+from tests.factories.certificates import issued_world
 
 NOT_FOUND = "没有与该编号和姓名相符的证书"
 VALID = "真实有效"

@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import pytest
 
 from competition.services import results as results_service
-from tests import factories_judging as fj
+from tests.factories import judging as fj
 from tests.factories import make_contest, make_entry, make_school, make_user
-from tests.factories_results import judged_contest
+from tests.factories.results import judged_contest
 from tests.fixtures.database import QueryCount
 
 SMALL, LARGE = 3, 30

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from competition.models import Entry, utcnow
-from competition.timeutil import utc_to_local
+from competition.i18n.timeutil import utc_to_local
 from tests import factories as f
 
 
@@ -136,7 +136,7 @@ def test_search_stays_within_the_reviewers_district(world, login_as):
 
 
 def test_history_is_in_chinese_and_names_the_files(world, login_as):
-    from tests.factories_teacher import attach
+    from tests.factories.teacher import attach
 
     world.entry3.state = "draft"
     attach(world.entry3, "report", actor=world.teacher3)

@@ -3,7 +3,7 @@
 Actors: anonymous, the teacher of the entry's school (s1) and a teacher of another school (s2, same
 district), a reviewer inside (d1) and outside (d2) the entry's district, the judge with a published
 assignment on the entry and a judge of the same round without one, and an organizer. The rows the
-URLs name come from one world (tests/factories_grid.py).
+URLs name come from one world (tests/factories/grid.py).
 
 For every rule and method:
 - anonymous: a redirect to the login page, unless the page is public;
@@ -32,8 +32,8 @@ import pytest
 from competition import jobs
 from competition.extensions import db
 from tests.conftest import _empty_all_tables
-from tests.factories_grid import ACTORS, PDF, SavedWorld, client_for, describe_change, grid_world, snapshot
-from tests.factories_teacher import form_data
+from tests.factories.grid import ACTORS, PDF, SavedWorld, client_for, describe_change, grid_world, snapshot
+from tests.factories.teacher import form_data
 
 ALL = frozenset(ACTORS)
 LOGGED_IN = ALL - {"anonymous"}

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from competition.models import AuditEvent, Criterion, Rubric
 from tests import factories as f
-from tests import factories_judging as fj
+from tests.factories import judging as fj
 
 
 def _rubric(contest, number=1, section_code="XS"):

@@ -9,7 +9,7 @@ import pytest
 from competition.extensions import db
 from competition.models import Attachment, AuditEvent, Entry, utcnow
 from tests import factories as f
-from tests.factories_teacher import (
+from tests.factories.teacher import (
     DIAGRAM_PNG, PHOTO_JPG, REPORT_DOCX, REPORT_PDF, attach, files_on_disk, form_data, ready_entry, requirement, upload,
 )
 
@@ -224,9 +224,9 @@ def test_several_photos_in_one_upload(client, world, login_as):
 def test_photos_are_stored_without_the_place_they_were_taken(client, world, login_as):
     import hashlib
 
-    from competition import images
-    from competition.storage import get_storage
-    from tests.test_images import phone_photo, png_with_location, scan
+    from competition.adapters import images
+    from competition.adapters.storage import get_storage
+    from tests.adapters.test_images import phone_photo, png_with_location, scan
 
     login_as(world.teacher1)
     original = phone_photo()
@@ -382,7 +382,7 @@ def test_the_application_form_downloads_as_pdf(client, world, login_as):
 @pytest.mark.slow
 def test_a_500_mb_upload_is_streamed(client, world, login_as, tmp_path):
     """The whole path (multipart parsing, storage, sniffing) keeps memory flat."""
-    from tests.test_storage import mp4_bytes
+    from tests.adapters.test_storage import mp4_bytes
 
     big = tmp_path / "film.mp4"
     head = mp4_bytes(b"")

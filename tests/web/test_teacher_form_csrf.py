@@ -9,7 +9,7 @@ import pytest
 
 from competition.extensions import db
 from competition.models import Entry
-from tests.factories_teacher import form_data
+from tests.factories.teacher import form_data
 
 EXPIRED = "页面打开后登录状态有变"
 

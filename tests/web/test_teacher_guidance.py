@@ -10,7 +10,7 @@ from competition.models import AuditEvent, Entry, utcnow
 from competition.services import submissions
 from competition.services.application_form import application_form_html
 from tests import factories as f
-from tests.factories_teacher import DIAGRAM_PNG, attach, form_data, ready_entry, requirement, upload
+from tests.factories.teacher import DIAGRAM_PNG, attach, form_data, ready_entry, requirement, upload
 
 
 def test_the_form_names_every_problem_at_once(client, world, login_as):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from competition.extensions import db
 from competition.models import AuditEvent, ScoreSheet
 from competition.services import results as results_svc
-from tests.factories_results import judged_contest
+from tests.factories.results import judged_contest
 from tests.web.html_check import Page
 
 TEN = [[90 - 3 * i + d for d in (-1, 0, 1)] for i in range(10)]

@@ -15,7 +15,7 @@ from competition.domain import write_rules
 from competition.extensions import db
 from competition.models import Contest
 from competition.models.results import RankingRun
-from tests.factories_grid import describe_change, snapshot
+from tests.factories.grid import describe_change, snapshot
 from tests.web.test_route_grid import (  # noqa: F401  (fixtures)
     RULES, _state, call, grid, grid_module, methods_of, rules_of, url_of,
 )

@@ -6,11 +6,11 @@ from flask import Blueprint, abort, g, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ... import permissions
+from .. import permissions
 from ...extensions import db
 from ...models import Attachment
 from ...services.exports import download_name as safe_download_name
-from ...storage import CONTENT_TYPES, INLINE_KINDS, display_name, get_storage
+from ...adapters.storage import CONTENT_TYPES, INLINE_KINDS, display_name, get_storage
 from ..security import CSP
 
 bp = Blueprint("files", __name__)

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ... import permissions
+from .. import permissions
 from ...domain import scoring
 from ...domain.contest_settings import ContestSettings
 from ...domain.states import SheetState

@@ -19,9 +19,9 @@ from wtforms import (BooleanField, EmailField, PasswordField, RadioField, Select
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ...collation import sort_by_pinyin
+from ...i18n.collation import sort_by_pinyin
 from ...extensions import db
-from ...labels import ROLE_LABELS
+from ...i18n.labels import ROLE_LABELS
 from ...models import ROLES, Contest, District, School, User
 from ...services import ServiceError, imports, users
 from ..downloads import send_download

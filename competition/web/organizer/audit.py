@@ -17,9 +17,9 @@ from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from ...extensions import db
-from ...labels import ACTION_LABELS, CONTEST_STATE_LABELS, ENTRY_STATE_LABELS
+from ...i18n.labels import ACTION_LABELS, CONTEST_STATE_LABELS, ENTRY_STATE_LABELS
 from ...models import AuditEvent, Contest, User
-from ...timeutil import local_to_utc, utc_to_local
+from ...i18n.timeutil import local_to_utc, utc_to_local
 from .blueprint import bp
 from ..forms import choices
 

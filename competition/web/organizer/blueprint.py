@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import login_required
 
-from ...permissions import role_required
+from ..permissions import role_required
 
 bp = Blueprint("organizer", __name__)
 

@@ -17,14 +17,14 @@ from ...domain.contest_definition import METHODS, STAGES
 from ...domain.ranking import METHOD_LABELS
 from ...domain.states import CONTEST_ORDER, results_public
 from ...extensions import db
-from ...labels import CONTEST_KIND_LABELS, CONTEST_STATE_LABELS
+from ...i18n.labels import CONTEST_KIND_LABELS, CONTEST_STATE_LABELS
 from ...models import Contest, utcnow
 from ...models.contests import EXCELLENCE_AWARD
 from ...services import ServiceError
 from ...services import contests as service
 from ...services import tie_break as tie_break_service
 from ...services import write_guard
-from ...timeutil import utc_to_local
+from ...i18n.timeutil import utc_to_local
 from ..downloads import send_download
 from .blueprint import bp
 from ..forms import choices, show_service_error

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db
-from ...labels import CONTEST_STATE_LABELS, ENTRY_STATE_LABELS
+from ...i18n.labels import CONTEST_STATE_LABELS, ENTRY_STATE_LABELS
 from ...models import Contest, utcnow
-from ...pdf import render_pdf
+from ...adapters.pdf import render_pdf
 from ...services import ServiceError, reports, write_guard
 from ..downloads import send_download
 from .blueprint import bp

@@ -16,7 +16,7 @@ from ...extensions import db
 from ...models import Contest, Objection, Result
 from ...services import ServiceError
 from ...services import results as service
-from ...timeutil import utc_to_local
+from ...i18n.timeutil import utc_to_local
 from .blueprint import bp
 
 # Large contests: the table shows one ranking group at a time above this many entries.

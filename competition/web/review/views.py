@@ -10,11 +10,11 @@ from flask_login import current_user, login_required
 from ...domain.contest_definition import STAGES
 from ...domain.states import EntryState
 from ...extensions import db
-from ...labels import ACTION_LABELS
+from ...i18n.labels import ACTION_LABELS
 from ...models import utcnow
-from ...permissions import can_review_entry, entry_or_403, is_organizer, role_required
+from ..permissions import can_review_entry, entry_or_403, is_organizer, role_required
 from ...services import ServiceError, review
-from ...timeutil import utc_to_local
+from ...i18n.timeutil import utc_to_local
 from ..forms import id_prefix, local_path
 from .forms import AcceptForm, BulkAcceptForm, RejectForm, ReturnForm, version_of
 

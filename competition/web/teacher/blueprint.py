@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import login_required
 
-from ...permissions import role_required
+from ..permissions import role_required
 
 bp = Blueprint("teacher", __name__)
 

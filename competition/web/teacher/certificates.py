@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ...domain.states import is_final
 from ...extensions import db
 from ...models import Certificate, Contest
-from ...permissions import can_download_certificate
+from ..permissions import can_download_certificate
 from ...services import certificates as service
 from ..downloads import send_download
 from .blueprint import bp

@@ -10,12 +10,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...extensions import csrf, db
-from ...messages import translate
+from ...i18n.messages import translate
 from ...models import Attachment, Contest, MaterialRequirement, Section, utcnow
-from ...permissions import can_edit_entry, entry_or_403
+from ..permissions import can_edit_entry, entry_or_403
 from ...services import ServiceError, submissions
 from ...services.application_form import application_form_filename, render_application_form
-from ...storage import display_name
+from ...adapters.storage import display_name
 from ...domain.eligibility import AdviserData, EntryData, PersonData
 from ...domain.states import EntryState, is_editable, is_final
 from .certificates import entry_certificates
