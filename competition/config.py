@@ -46,7 +46,7 @@ class Defaults:
     VERIFY_GLOBAL_PER_MINUTE = 600
     REDIS_URL: str | None = None  # background jobs use RQ when set, else run in-process
     # Remove what interrupted uploads left behind at most this often (seconds), from whichever web
-    # process or worker gets there first (competition/maintenance.py); 0 turns it off. Unset: an
+    # process or worker gets there first (competition/jobs/maintenance.py); 0 turns it off. Unset: an
     # hour, but off under TESTING so tests' upload folders change only when a test asks.
     SWEEP_INTERVAL_SECONDS: int | None = None
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"

@@ -3,7 +3,7 @@
 `Storage` hides where bytes live. Keys are random hex strings made here, never anything a user
 typed, so a filename like ``../../etc/passwd`` is only ever display data. `LocalStorage` keeps
 files under ``UPLOAD_FOLDER`` (default ``instance/uploads``); ``STORAGE_BACKEND=s3`` keeps them in
-an S3-compatible object store (`competition.storage_s3`); another backend plugs in through the
+an S3-compatible object store (`competition.adapters.storage_s3`); another backend plugs in through the
 same setting, a dotted path to a class taking the app's config.
 
 `save_stream` copies in chunks and hashes as it goes, so a 500 MB video never sits in memory;

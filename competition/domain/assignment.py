@@ -35,7 +35,7 @@ from .text import N_, Message
 Id = Hashable
 Pair = tuple[Id, Id]  # (judge_id, entry_id)
 
-# Reasons are Messages (English templates, translated at the edge by competition.messages).
+# Reasons are Messages (English templates, translated at the edge by competition.i18n.messages).
 REASON_SAME_SCHOOL = N_("The judge works at the entry's school")
 REASON_ADVISER = N_("The judge is an adviser of the entry")
 REASON_DECLARED = N_("Conflict of interest: %(reason)s")

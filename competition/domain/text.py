@@ -2,7 +2,7 @@
 
 Domain modules cannot call Flask-Babel, so they return a `Message`: an English template marked
 with `N_` (extracted into the catalog) and its parameters. The web layer translates it with
-`competition.messages.translate`; `str(message)` gives the untranslated text for logs and tests.
+`competition.i18n.messages.translate`; `str(message)` gives the untranslated text for logs and tests.
 """
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ class CertificateRevision(Base):
 
 
 class CertificateAsset(Base):
-    """An image an organizer uploaded for a contest's certificates (stored via competition.storage).
+    """An image an organizer uploaded for a contest's certificates (stored via competition.adapters.storage).
 
     slot: "background", "seal-<issuer index>", "signature-<issuer index>".
     """

@@ -5,7 +5,7 @@ path tricks, numbers as text (huge, negative, full-width and superscript digits)
 random bytes and file names for uploads; random JSON for the judge's autosave.
 
 What must hold for every input: the app answers below 500, and a refused form writes nothing
-(every row and every stored file compared before and after, see tests/factories_grid.snapshot);
+(every row and every stored file compared before and after, see tests/factories/grid.snapshot);
 an accepted one writes what was asked.
 """
 from __future__ import annotations
