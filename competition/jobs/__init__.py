@@ -4,8 +4,8 @@ The package: this runner, `table` (every job function by name), `worker` (the RQ
 the app) and `maintenance` (the self-running upload sweep and the RQ worker class).
 
 A job function is a plain function `fn(job_id: int, **params)` registered by name in
-table.JOBS; the row stores the name. It runs inside an app context, reports progress with `report(job_id, done, total)`, and returns
-(relative result path, download name) or None. Progress and outcome live in the `job` table.
+table.JOBS; the row stores the name. It runs inside an app context, reports progress with
+`report(job_id, done, total)`, and returns (relative result path, download name) or None. Progress and outcome live in the `job` table.
 """
 from __future__ import annotations
 
