@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 
-from flask import Blueprint, abort, g, request, send_file
+from flask import abort, g, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..doorway import AreaBlueprint
 from ... import permissions
 from ...extensions import db
 from ...models import Attachment
@@ -13,7 +14,7 @@ from ...services.exports import download_name as safe_download_name
 from ...storage import CONTENT_TYPES, INLINE_KINDS, display_name, get_storage
 from ..security import CSP
 
-bp = Blueprint("files", __name__)
+bp = AreaBlueprint("files", __name__)
 
 # Every file answers with `sandbox`: a document opened from it (a PDF, an image, a video) runs no
 # script of this site's origin, so a hostile upload cannot act for the judge who views it.

@@ -5,10 +5,11 @@ own judge, once published, and never when a conflict is recorded.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..doorway import AreaBlueprint
 from ... import permissions
 from ...domain import scoring
 from ...domain.contest_settings import ContestSettings
@@ -21,7 +22,7 @@ from ...services import judging_sheets as sheets
 from ...services.judging import group_label
 from .forms import ConflictForm, SubmitAllForm
 
-bp = Blueprint("judge", __name__)
+bp = AreaBlueprint("judge", __name__)
 
 STATE_FILTERS = ("all", "todo", "draft", "final")
 
