@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 from pathlib import Path
 
 from flask import current_app, render_template
@@ -392,6 +393,33 @@ def select_ids(contest_id: int, *, section_id: int | None = None, school_id: int
     if not include_revoked:
         q = q.where(Certificate.revoked.is_(False))
     return list(db.session.scalars(q.order_by(Certificate.number)))
+
+
+# --- what a school sees (the teacher's pages) ----------------------------------------------
+
+class SchoolCertificates(NamedTuple):
+    """One contest's valid certificates of a school, in number order."""
+    contest: Contest
+    certificates: list[Certificate]
+
+
+def school_certificates(school_id: int) -> list[SchoolCertificates]:
+    """The school's valid certificates grouped by contest, the newest contest first."""
+    rows = db.session.scalars(
+        select(Certificate).where(Certificate.school_id == school_id, Certificate.revoked.is_(False))
+        .order_by(Certificate.contest_id.desc(), Certificate.number)).all()
+    contest_ids = sorted({c.contest_id for c in rows}, reverse=True)
+    contests = {c.id: c for c in db.session.scalars(select(Contest).where(Contest.id.in_(contest_ids)))}
+    return [SchoolCertificates(contests[cid], [c for c in rows if c.contest_id == cid]) for cid in contest_ids]
+
+
+def entry_certificates(entry: Entry) -> list[Certificate]:
+    """The valid certificates of one of the school's entries (its students', its advisers'), in
+    number order: what the entry's page offers once the results are final."""
+    return list(db.session.scalars(
+        select(Certificate).where(Certificate.entry_id == entry.id, Certificate.school_id == entry.school_id,
+                                  Certificate.revoked.is_(False))
+        .order_by(Certificate.number)))
 
 
 # --- rendering -----------------------------------------------------------------------------
