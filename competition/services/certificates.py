@@ -21,8 +21,8 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import current_app, render_template
 from flask_babel import gettext as _

@@ -15,10 +15,9 @@ from ...models import Attachment, Contest, MaterialRequirement, Section, utcnow
 from ...permissions import can_edit_entry, entry_or_403
 from ...services import ServiceError, submissions
 from ...services.application_form import application_form_filename, render_application_form
-from ...services.certificates import entry_certificates
 from ...storage import display_name
 from ...domain.eligibility import AdviserData, EntryData, PersonData
-from ...domain.states import EntryState, is_editable, is_final
+from ...domain.states import EntryState
 from .forms import AdviserForm, EntryForm, StudentForm, choices
 from .. import doorway
 from ..downloads import send_download
@@ -283,25 +282,18 @@ def _form_gaps(found) -> list[str]:
 
 
 def _render_entry(entry, upload_errors=None, status=200):
-    editable = submissions.is_editable(entry)
-    found = submissions.problems(entry) if is_editable(entry.state) else []
-    by_requirement: dict[int | None, list[Attachment]] = {}
-    for a in entry.attachments:
-        by_requirement.setdefault(a.requirement_id, []).append(a)
-    deadline = submissions.submit_deadline(entry)
-    # Once the results are public (公示 or final): the award; once final, its certificates too.
-    award = submissions.published_awards([entry]).get(entry.id)
+    page = submissions.entry_page(entry)
+    found = page.problems
     return render_template(
         "teacher/entry.html", entry=entry, contest=entry.contest, section=entry.section,
-        award=award, certificates=entry_certificates(entry) if award and is_final(entry.contest.state) else [],
-        problems=[(translate(p), _fix_link(entry, p.field) if editable else None) for p in found],
+        award=page.award, certificates=page.certificates,
+        problems=[(translate(p), _fix_link(entry, p.field) if page.editable else None) for p in found],
         checklist=submissions.checklist(found), form_gaps=_form_gaps(found),
-        part_labels=PART_LABELS, by_requirement=by_requirement, upload_errors=upload_errors or {},
-        editable=editable, can_withdraw=submissions.can_withdraw(entry),
-        can_discard=submissions.can_discard(entry),
-        unchanged_since_return=entry.state == EntryState.RETURNED and not submissions.changed_since_review(entry),
-        deadline=deadline, countdown=countdown(deadline), kinds_label=submissions.kinds_label,
-        orphans=by_requirement.get(None, []),
+        part_labels=PART_LABELS, by_requirement=page.by_requirement, upload_errors=upload_errors or {},
+        editable=page.editable, can_withdraw=page.can_withdraw, can_discard=page.can_discard,
+        unchanged_since_return=page.unchanged_since_return,
+        deadline=page.deadline, countdown=countdown(page.deadline), kinds_label=submissions.kinds_label,
+        orphans=page.by_requirement.get(None, []),
     ), status
 
 
