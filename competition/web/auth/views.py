@@ -15,6 +15,7 @@ from . import reset  # noqa: F401  (registers the password-reset routes)
 from .blueprint import bp, seed_csrf
 from .forms import ChangePasswordForm, LoginForm
 
+
 def _refuse_login(form: LoginForm) -> None:
     """A refused login keeps the pair's failure count (the throttle) and shows the form again."""
 
