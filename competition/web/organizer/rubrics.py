@@ -4,20 +4,23 @@ What may change once judges have scored is decided in services/rubrics.py (its d
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from ..forms import PageForm, error_items
 from wtforms import HiddenField, StringField
 from wtforms.validators import Length, Optional
 
 from ...domain.scoring import format_score
-from ...extensions import db
-from ...models import Contest, Rubric
+from ...models import Contest, Round, Rubric, Section
 from ...services import ServiceError
 from ...services import rubrics as service
 from ...services import tie_break as tie_break_service
+from .. import doorway
+from ..forms import PageForm, error_items
+from ..loaders import contest_or_404, row_or_404
 from .blueprint import bp
 
 MAX_ROWS = service.MAX_CRITERIA + 10  # rows read from one form; more is not a rubric
@@ -126,122 +129,142 @@ def _preview_scale(rows: list[dict]) -> float | None:
 
 @bp.route("/contests/<int:contest_id>/rubrics")
 def rubrics(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     return render_template("organizer/rubrics.html", contest=contest, rounds=service.overview(contest),
                            sources=service.copy_sources(contest), scale=service.full_scale,
                            fmt=format_score, tie_labels=tie_break_service.labels(contest),
                            tie_lost=any(name is None for _ref, name in service.tie_break_criteria(contest)))
 
 
-@bp.route("/contests/<int:contest_id>/rounds/<int:number>/rubric", methods=["GET", "POST"])
-def rubric_edit(contest_id: int, number: int):
-    contest = db.get_or_404(Contest, contest_id)
-    rnd, section = _round_and_section(contest, number)
-    rubric = service.find_rubric(rnd, section.id if section else None)
-    shared = service.find_rubric(rnd, None) if section else None
-    form = RubricForm()
-    problems: dict = {}
-    general: list[str] = []
-    stale = None
-    confirm: list[str] = []
-    copied_from = None
-    status = 200
+@dataclass
+class _Editor:
+    """One rubric's editor page: the rubric (None before its first save) and the rows shown."""
 
-    if request.method == "GET":
-        if rubric is not None:
-            rows = _rows_from(rubric.criteria)
-            form.name.data = rubric.name
-        else:
-            source = None
-            copy_id = request.args.get("copy", type=int)
-            if copy_id == 0:  # start empty
-                pass
-            elif copy_id:
-                source = db.session.get(Rubric, copy_id)
-                if source is None or source.round.contest_id != contest.id:
-                    abort(404)
-            elif shared is not None:
-                source = shared
-            copied_from = source
-            rows = _rows_from(source.criteria, copied=True) if source else [_blank_row(1)]
-            form.name.data = (f"{section.name}{rnd.name}" if section else rnd.name) if section or not source \
-                else source.name
-        form.version.data = service.fingerprint(rubric)
-    else:
-        rows = _rows_from_form()
-        action = request.form.get("action", "save")
-        if not form.validate_on_submit():
-            # Field errors are listed by the summary; else it was the CSRF token.
-            general = [] if error_items(form) else \
-                [_("The form expired (or came from another page). Your input is kept; save again.")]
-            form.version.data = form.version.data or service.fingerprint(rubric)
-            status = 400
-        elif action == "add":
-            rows.append(_blank_row(len(rows) + 1))
-        elif action.startswith(("up-", "down-")):
-            direction, _sep, index = action.partition("-")
-            i = int(index) if index.isdigit() else -1
-            j = i - 1 if direction == "up" else i + 1
-            if 0 <= i < len(rows) and 0 <= j < len(rows):
-                rows[i], rows[j] = rows[j], rows[i]
-                _renumber(rows)
-        else:
-            try:
-                rubric = service.save(contest, rnd, section, form.name.data or "", _inputs(rows), actor=current_user,
-                                      expected=form.version.data or "", note=form.note.data,
-                                      confirm_remove=action == "confirm")
-            except service.StaleRubric as exc:
-                db.session.rollback()
-                stale = exc.rubric
-                general = [exc.message]
-                form.version.data = service.fingerprint(exc.rubric)
-                status = 409
-            except service.NeedsConfirmation as exc:
-                db.session.rollback()
-                confirm = [c.name for c in exc.removed]
-            except service.RubricInvalid as exc:
-                db.session.rollback()
-                problems = {(str(k[0]) if k[0] is not None else "rubric", k[1]): v for k, v in exc.fields.items()}
-                general = exc.general
-                status = 400
-            except ServiceError as exc:
-                db.session.rollback()
-                general = [exc.message]
-                status = 400
-            else:
-                db.session.commit()
-                flash(_("The rubric %(name)s was saved. Judges see it the next time they open an entry.",
-                        name=rubric.name), "success")
-                return redirect(url_for("organizer.rubric_edit", contest_id=contest.id, number=rnd.number,
-                                        section=section.code if section else None))
+    contest: Contest
+    rnd: Round
+    section: Section | None
+    rubric: Rubric | None
+    shared: Rubric | None  # the round's rubric for every section, when this is one section's
+    form: RubricForm
+    rows: list[dict] = field(default_factory=list)
 
+
+@dataclass
+class _Outcome:
+    """What the page says about the last thing sent: problems by field, of the whole rubric, a
+    rubric changed meanwhile, criteria whose removal needs confirming."""
+
+    problems: dict = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+    stale: Rubric | None = None
+    confirm: list[str] = field(default_factory=list)
+    copied_from: Rubric | None = None
+    status: int = 200
+
+
+def _start_rows(editor: _Editor) -> Rubric | None:
+    """The rows of a first GET: the rubric's own, else a copy (of the rubric asked for, else of
+    the round's shared one), else one blank row. Returns the rubric copied from."""
+    contest, rnd, section, form = editor.contest, editor.rnd, editor.section, editor.form
+    if editor.rubric is not None:
+        editor.rows = _rows_from(editor.rubric.criteria)
+        form.name.data = editor.rubric.name
+        return None
+    source = None
+    copy_id = request.args.get("copy", type=int)
+    if copy_id:  # 0: start empty
+        source = row_or_404(Rubric, copy_id)
+        if source.round.contest_id != contest.id:
+            abort(404)
+    elif copy_id is None and editor.shared is not None:
+        source = editor.shared
+    editor.rows = _rows_from(source.criteria, copied=True) if source else [_blank_row(1)]
+    form.name.data = (f"{section.name}{rnd.name}" if section else rnd.name) if section or not source \
+        else source.name
+    return source
+
+
+def _move_rows(rows: list[dict], action: str) -> None:
+    """The editor's own buttons: add a blank row, or move row i up or down."""
+    if action == "add":
+        rows.append(_blank_row(len(rows) + 1))
+        return
+    direction, _sep, index = action.partition("-")
+    i = int(index) if index.isdigit() else -1
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= i < len(rows) and 0 <= j < len(rows):
+        rows[i], rows[j] = rows[j], rows[i]
+        _renumber(rows)
+
+
+def _refused(editor: _Editor, exc: ServiceError) -> _Outcome:
+    """A save the service refused, spread over the page the way each kind of refusal reads."""
+    if isinstance(exc, service.StaleRubric):
+        editor.form.version.data = service.fingerprint(exc.rubric)
+        return _Outcome(stale=exc.rubric, general=[exc.message], status=409)
+    if isinstance(exc, service.NeedsConfirmation):
+        return _Outcome(confirm=[c.name for c in exc.removed])
+    if isinstance(exc, service.RubricInvalid):
+        problems = {(str(k[0]) if k[0] is not None else "rubric", k[1]): v for k, v in exc.fields.items()}
+        return _Outcome(problems=problems, general=exc.general, status=400)
+    return _Outcome(general=[exc.message], status=400)
+
+
+def _editor_page(editor: _Editor, outcome: _Outcome):
+    rnd, section, rubric, rows = editor.rnd, editor.section, editor.rubric, editor.rows
     sheets = service.rubric_sheet_count(rnd, section.id if section else None) if rubric is not None else \
         (service.sheet_count(rnd, [section.id]) if section else 0)
     return render_template(
-        "organizer/rubric_edit.html", contest=contest, rnd=rnd, section=section, rubric=rubric, shared=shared,
-        form=form, rows=rows, problems=problems, stale=stale, confirm=confirm,
-        summary=_summary(form, problems, general, rows, sheets > 0),
-        copied_from=copied_from, sheets=sheets, locked=sheets > 0, sources=service.copy_sources(contest),
-        refs=set(service.tie_break_refs(contest)), preview=_preview_scale(rows), fmt=format_score,
-        delete_form=DeleteForm(),
-    ), status
+        "organizer/rubric_edit.html", contest=editor.contest, rnd=rnd, section=section, rubric=rubric,
+        shared=editor.shared, form=editor.form, rows=rows, problems=outcome.problems, stale=outcome.stale,
+        confirm=outcome.confirm, summary=_summary(editor.form, outcome.problems, outcome.general, rows, sheets > 0),
+        copied_from=outcome.copied_from, sheets=sheets, locked=sheets > 0,
+        sources=service.copy_sources(editor.contest), refs=set(service.tie_break_refs(editor.contest)),
+        preview=_preview_scale(rows), fmt=format_score, delete_form=DeleteForm(),
+    ), outcome.status
+
+
+@bp.route("/contests/<int:contest_id>/rounds/<int:number>/rubric", methods=["GET", "POST"])
+def rubric_edit(contest_id: int, number: int):
+    contest = contest_or_404(contest_id)
+    rnd, section = _round_and_section(contest, number)
+    editor = _Editor(contest, rnd, section, rubric=service.find_rubric(rnd, section.id if section else None),
+                     shared=service.find_rubric(rnd, None) if section else None, form=RubricForm())
+    form = editor.form
+    if request.method == "GET":
+        copied_from = _start_rows(editor)
+        form.version.data = service.fingerprint(editor.rubric)
+        return _editor_page(editor, _Outcome(copied_from=copied_from))
+    editor.rows = _rows_from_form()
+    action = request.form.get("action", "save")
+    if not form.validate_on_submit():
+        # Field errors are listed by the summary; else it was the CSRF token.
+        general = [] if error_items(form) else \
+            [_("The form expired (or came from another page). Your input is kept; save again.")]
+        form.version.data = form.version.data or service.fingerprint(editor.rubric)
+        return _editor_page(editor, _Outcome(general=general, status=400))
+    if action == "add" or action.startswith(("up-", "down-")):
+        _move_rows(editor.rows, action)
+        return _editor_page(editor, _Outcome())
+    doorway.on_refusal(respond=lambda exc: _editor_page(editor, _refused(editor, exc)))
+    rubric = service.save(contest, rnd, section, form.name.data or "", _inputs(editor.rows), actor=current_user,
+                          expected=form.version.data or "", note=form.note.data, confirm_remove=action == "confirm")
+    flash(_("The rubric %(name)s was saved. Judges see it the next time they open an entry.",
+            name=rubric.name), "success")
+    return redirect(url_for("organizer.rubric_edit", contest_id=contest.id, number=rnd.number,
+                            section=section.code if section else None))
 
 
 @bp.route("/contests/<int:contest_id>/rounds/<int:number>/rubric/delete", methods=["POST"])
 def rubric_delete(contest_id: int, number: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     rnd, section = _round_and_section(contest, number)
     form = DeleteForm()
     if not form.validate_on_submit():
         flash(_("The form expired (or came from another page). Nothing was removed."), "danger")
     else:
-        try:
-            service.delete(contest, rnd, section, actor=current_user, note=form.note.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-            return redirect(url_for("organizer.rubric_edit", contest_id=contest.id, number=rnd.number,
-                                    section=section.code if section else None))
-        db.session.commit()
+        doorway.on_refusal(redirect_to=url_for("organizer.rubric_edit", contest_id=contest.id, number=rnd.number,
+                                               section=section.code if section else None))
+        service.delete(contest, rnd, section, actor=current_user, note=form.note.data)
         flash(_("The rubric was removed."), "success")
     return redirect(url_for("organizer.rubrics", contest_id=contest.id))
