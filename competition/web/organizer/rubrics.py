@@ -49,19 +49,7 @@ def _round_and_section(contest: Contest, number: int):
     return rnd, section
 
 
-def _rows_from(criteria, *, copied: bool = False) -> list[dict]:
-    return [{"id": None if copied else c.id, "code": c.code, "name": c.name,
-             "max_score": format_score(c.max_score), "weight": format_score(c.weight or 1.0),
-             "descriptors": c.descriptors or "", "order": str(i + 1), "remove": False, "new": copied}
-            for i, c in enumerate(criteria)]
-
-
-def _blank_row(position: int) -> dict:
-    return {"id": None, "code": "", "name": "", "max_score": "", "weight": "1", "descriptors": "",
-            "order": str(position), "remove": False, "new": True}
-
-
-def _rows_from_form() -> list[dict]:
+def _rows_from_form() -> list[service.EditorRow]:
     """The criterion rows as posted: c-<i>-<field>, in the order of the page."""
     indexes = sorted({int(k.split("-")[1]) for k in request.form
                       if k.startswith("c-") and k.count("-") >= 2 and k.split("-")[1].isdigit()})[:MAX_ROWS]
@@ -69,10 +57,10 @@ def _rows_from_form() -> list[dict]:
     for i in indexes:
         get = lambda name, i=i: (request.form.get(f"c-{i}-{name}") or "")  # noqa: E731
         raw_id = get("id").strip()
-        rows.append({"id": int(raw_id) if raw_id.isdigit() else None, "code": get("code").strip(),
-                     "name": get("name"), "max_score": get("max"), "weight": get("weight"),
-                     "descriptors": get("descriptors"), "order": get("order"),
-                     "remove": bool(get("remove")), "new": not raw_id.isdigit()})
+        rows.append(service.EditorRow(
+            id=int(raw_id) if raw_id.isdigit() else None, code=get("code").strip(), name=get("name"),
+            max_score=get("max"), weight=get("weight"), descriptors=get("descriptors"), order=get("order"),
+            remove=bool(get("remove")), new=not raw_id.isdigit()))
     return rows
 
 
@@ -83,7 +71,8 @@ _ROW_FIELDS = {"order": (_l("Position"), "order"), "code": (_l("Code"), "code"),
                "descriptors": (_l("Descriptors"), "descriptors")}
 
 
-def _summary(form, problems: dict, general: list[str], rows: list[dict], locked: bool) -> list[tuple[str, str]]:
+def _summary(form, problems: dict, general: list[str], rows: list[service.EditorRow],
+             locked: bool) -> list[tuple[str, str]]:
     """The error summary's (text, id) pairs: the form's fields, each criterion field by row number,
     and problems of the whole rubric linked to the list of criteria."""
     items = error_items(form)
@@ -93,38 +82,11 @@ def _summary(form, problems: dict, general: list[str], rows: list[dict], locked:
             continue
         i = int(key)
         label, suffix = _ROW_FIELDS.get(name, (name, "name"))
-        if suffix == "remove" and locked and not (i < len(rows) and rows[i]["new"]):
+        if suffix == "remove" and locked and not (i < len(rows) and rows[i].new):
             suffix = "name"  # a scored criterion shows no Remove box
         row = _("Criterion %(n)d", n=i + 1)
         items.append((f"{row} {label}：{message}", f"c-{i}-{suffix}"))
     return items + [(g, "criteria") for g in general]
-
-
-def _inputs(rows: list[dict]) -> list[service.RowInput]:
-    return [service.RowInput(id=r["id"], code=r["code"] if r["new"] else "", name=r["name"],
-                             max_score=r["max_score"], weight=r["weight"], descriptors=r["descriptors"],
-                             order=r["order"], remove=r["remove"]) for r in rows]
-
-
-def _renumber(rows: list[dict]) -> None:
-    for i, row in enumerate(rows):
-        row["order"] = str(i + 1)
-
-
-def _preview_scale(rows: list[dict]) -> float | None:
-    """sum(weight * max) of the rows as typed, when every kept row has numbers."""
-    total = 0.0
-    for r in rows:
-        if r["remove"] or (r["new"] and not (r["name"].strip() or r["max_score"].strip())):
-            continue
-        try:
-            max_score, weight = float(r["max_score"]), float(r["weight"] or 1)
-        except ValueError:
-            return None
-        if not (0 < max_score <= service.MAX_SCORE and 0 < weight <= service.MAX_WEIGHT):
-            return None
-        total += max_score * weight
-    return round(total, 4) if total > 0 else None
 
 
 @bp.route("/contests/<int:contest_id>/rubrics")
@@ -146,7 +108,7 @@ class _Editor:
     rubric: Rubric | None
     shared: Rubric | None  # the round's rubric for every section, when this is one section's
     form: RubricForm
-    rows: list[dict] = field(default_factory=list)
+    rows: list[service.EditorRow] = field(default_factory=list)
 
 
 @dataclass
@@ -163,38 +125,20 @@ class _Outcome:
 
 
 def _start_rows(editor: _Editor) -> Rubric | None:
-    """The rows of a first GET: the rubric's own, else a copy (of the rubric asked for, else of
-    the round's shared one), else one blank row. Returns the rubric copied from."""
-    contest, rnd, section, form = editor.contest, editor.rnd, editor.section, editor.form
-    if editor.rubric is not None:
-        editor.rows = _rows_from(editor.rubric.criteria)
-        form.name.data = editor.rubric.name
-        return None
+    """The rows of a first GET (see service.editor_start); returns the rubric copied from: the one
+    asked for (?copy=<id>, 0 to start empty), else the round's shared one."""
     source = None
     copy_id = request.args.get("copy", type=int)
-    if copy_id:  # 0: start empty
+    if editor.rubric is not None:
+        pass
+    elif copy_id:
         source = row_or_404(Rubric, copy_id)
-        if source.round.contest_id != contest.id:
+        if source.round.contest_id != editor.contest.id:
             abort(404)
-    elif copy_id is None and editor.shared is not None:
+    elif copy_id is None:
         source = editor.shared
-    editor.rows = _rows_from(source.criteria, copied=True) if source else [_blank_row(1)]
-    form.name.data = (f"{section.name}{rnd.name}" if section else rnd.name) if section or not source \
-        else source.name
+    editor.rows, editor.form.name.data = service.editor_start(editor.rnd, editor.section, editor.rubric, source)
     return source
-
-
-def _move_rows(rows: list[dict], action: str) -> None:
-    """The editor's own buttons: add a blank row, or move row i up or down."""
-    if action == "add":
-        rows.append(_blank_row(len(rows) + 1))
-        return
-    direction, _sep, index = action.partition("-")
-    i = int(index) if index.isdigit() else -1
-    j = i - 1 if direction == "up" else i + 1
-    if 0 <= i < len(rows) and 0 <= j < len(rows):
-        rows[i], rows[j] = rows[j], rows[i]
-        _renumber(rows)
 
 
 def _refused(editor: _Editor, exc: ServiceError) -> _Outcome:
@@ -220,7 +164,7 @@ def _editor_page(editor: _Editor, outcome: _Outcome):
         confirm=outcome.confirm, summary=_summary(editor.form, outcome.problems, outcome.general, rows, sheets > 0),
         copied_from=outcome.copied_from, sheets=sheets, locked=sheets > 0,
         sources=service.copy_sources(editor.contest), refs=set(service.tie_break_refs(editor.contest)),
-        preview=_preview_scale(rows), fmt=format_score, delete_form=DeleteForm(),
+        preview=service.preview_scale(rows), fmt=format_score, delete_form=DeleteForm(),
     ), outcome.status
 
 
@@ -244,10 +188,11 @@ def rubric_edit(contest_id: int, number: int):
         form.version.data = form.version.data or service.fingerprint(editor.rubric)
         return _editor_page(editor, _Outcome(general=general, status=400))
     if action == "add" or action.startswith(("up-", "down-")):
-        _move_rows(editor.rows, action)
+        service.move_rows(editor.rows, action)
         return _editor_page(editor, _Outcome())
     doorway.on_refusal(respond=lambda exc: _editor_page(editor, _refused(editor, exc)))
-    rubric = service.save(contest, rnd, section, form.name.data or "", _inputs(editor.rows), actor=current_user,
+    rows = [row.as_input() for row in editor.rows]
+    rubric = service.save(contest, rnd, section, form.name.data or "", rows, actor=current_user,
                           expected=form.version.data or "", note=form.note.data, confirm_remove=action == "confirm")
     flash(_("The rubric %(name)s was saved. Judges see it the next time they open an entry.",
             name=rubric.name), "success")
