@@ -17,7 +17,7 @@ from ...extensions import db
 from ...models import Assignment, Contest, Entry
 from ...services import ServiceError
 from ...services.write_guard import PhaseClosed
-from ...services import judging_sheets as sheets
+from ...services.judging import sheets
 from ...services.judging import group_label
 from .forms import ConflictForm, SubmitAllForm
 

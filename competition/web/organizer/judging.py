@@ -18,9 +18,8 @@ from ...extensions import db
 from ...models import Assignment, Conflict, Contest, Entry, RoundJudge, ScoreSheet, User, UserRole, utcnow
 from ...services import ServiceError
 from ...services import judging as service
-from ...services import judging_rounds as rounds_service
-from ...services import judging_sheets as sheets
-from ...services import judging_stats as stats
+from ...services.judging import rounds as rounds_service
+from ...services.judging import sheets, stats
 from .blueprint import bp
 
 class ActionForm(PageForm):
