@@ -11,13 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from ...domain.imports import sentences, unread_note
 from ...messages import translate
-from ...sheets import (
-    SUGGEST_CUTOFF,
-    Column,
-    SheetError,
-    Table,
-    header_matches,
-)
+from ...sheets import SUGGEST_CUTOFF, Column, SheetError, Table, header_matches
 from .. import ServiceError
 
 if TYPE_CHECKING:

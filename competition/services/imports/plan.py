@@ -9,10 +9,7 @@ from sqlalchemy import select
 from ...domain.school_matching import KnownSchool, SchoolIndex
 from ...extensions import db
 from ...models import Contest, District, School
-from ...sheets import (
-    Table,
-    match_key,
-)
+from ...sheets import Table, match_key
 from .columns import ColumnNote
 
 

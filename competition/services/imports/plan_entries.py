@@ -12,10 +12,7 @@ from ...domain.text import phone_valid
 from ...extensions import db
 from ...messages import translate
 from ...models import Contest, Entry, School, Section, Student, User, UserRole
-from ...sheets import (
-    Table,
-    match_key,
-)
+from ...sheets import Table, match_key
 from .plan import PlanRow, StoredSchools, finish, school_of, stored_schools
 
 _TEAM_WORDS = {"集体": True, "团体": True, "团队": True, "小组": True, "个人": False}

@@ -10,11 +10,7 @@ from ...domain.imports import contact_problems, first_seen, username_for
 from ...extensions import db
 from ...messages import translate
 from ...models import District, School, User
-from ...sheets import (
-    Table,
-    email_ok,
-    match_key,
-)
+from ...sheets import Table, email_ok, match_key
 from ..users import split_subjects
 from .columns import ROLE_OF
 from .plan import PlanRow, StoredSchools, diff, districts_by_key, finish, school_of, stored_schools

@@ -8,10 +8,7 @@ from ...domain.school_matching import KnownSchool, SchoolIndex
 from ...domain.text import phone_valid
 from ...extensions import db
 from ...models import District, School
-from ...sheets import (
-    Table,
-    match_key,
-)
+from ...sheets import Table, match_key
 from .plan import PlanRow, SchoolChoice, StoredSchools, diff, districts_by_key, finish, near_reason, stored_schools
 
 

@@ -6,10 +6,7 @@ from flask_babel import gettext as _
 from ...domain.imports import clean_identity_cells, illegal_cells, sentences
 from ...messages import translate
 from ...models import Contest
-from ...sheets import (
-    SheetError,
-    read_table,
-)
+from ...sheets import SheetError, read_table
 from .. import ServiceError
 from .columns import COLUMNS, KINDS, column_report
 from .plan import Plan, PlanRow, finish

@@ -10,18 +10,7 @@ from sqlalchemy import select
 from ...domain import assignment as planner
 from ...domain.states import SheetState
 from ...extensions import db
-from ...models import (
-    Adviser,
-    Assignment,
-    Conflict,
-    Entry,
-    Round,
-    RoundEntry,
-    RoundJudge,
-    School,
-    User,
-    utcnow,
-)
+from ...models import Adviser, Assignment, Conflict, Entry, Round, RoundEntry, RoundJudge, School, User, utcnow
 from .. import ServiceError, audit, write_guard
 from .panel import group_key, round_entries, round_judges, round_k
 

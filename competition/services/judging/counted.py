@@ -6,13 +6,7 @@ from sqlalchemy import Select, select
 from ...domain.ranking import ScoreRecord
 from ...domain.states import SheetState
 from ...extensions import db
-from ...models import (
-    Assignment,
-    Criterion,
-    Round,
-    Rubric,
-    ScoreSheet,
-)
+from ...models import Assignment, Criterion, Round, Rubric, ScoreSheet
 
 # --------------------------------------------------------------------------- scores for others
 

@@ -9,16 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ...domain.states import EntryState
 from ...extensions import db
-from ...models import (
-    Assignment,
-    Contest,
-    Entry,
-    Round,
-    RoundEntry,
-    RoundJudge,
-    ScoreSheet,
-    User,
-)
+from ...models import Assignment, Contest, Entry, Round, RoundEntry, RoundJudge, ScoreSheet, User
 from .. import ServiceError, audit, write_guard
 
 # --------------------------------------------------------------------------- rounds

@@ -15,10 +15,7 @@ from ...domain import tie_break as tie_break_rules
 from ...domain.explain import decode, encode
 from ...domain.text import N_, Message
 from ...extensions import db
-from ...models import (
-    Contest,
-    Result,
-)
+from ...models import Contest, Result
 from ...models.contests import EXCELLENCE_AWARD
 from ...models.results import NO_AWARD, RankingRun, TieDecision
 from .. import ServiceError

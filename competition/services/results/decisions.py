@@ -9,10 +9,7 @@ from sqlalchemy import select
 from ...domain.explain import decode
 from ...domain.states import ContestState, can_rank
 from ...extensions import db
-from ...models import (
-    Contest,
-    Result,
-)
+from ...models import Contest, Result
 from ...models.results import NO_AWARD, TieDecision
 from .. import ServiceError, audit, write_guard
 from .awards import resettle
@@ -20,6 +17,8 @@ from .explain import render
 from .reads import get_run, group_label
 
 MAX_REASON = 2000
+
+
 def tie_description(contest: Contest, tie: Mapping) -> str:
     """'学生科技创新成果 · 初中: 一等奖 line' or 'nomination: school cap of 2 ...', translated."""
     if tie["kind"] == "award":

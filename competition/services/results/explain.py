@@ -7,9 +7,7 @@ from flask_babel import get_translations
 
 from ...domain.explain import decode
 from ...domain.text import N_, Message
-from ...models import (
-    Result,
-)
+from ...models import Result
 
 
 def render(parts: Iterable[Message] | Message | None, sep: str | None = None, *, translations=None) -> str:

@@ -9,13 +9,7 @@ from sqlalchemy import func, select
 
 from ...domain.states import ContestState
 from ...extensions import db
-from ...models import (
-    Contest,
-    Entry,
-    Objection,
-    Result,
-    utcnow,
-)
+from ...models import Contest, Entry, Objection, Result, utcnow
 from ...models.results import RankingRun
 from ...timeutil import local_to_utc, utc_to_local
 from .. import ServiceError, audit, write_guard
@@ -25,8 +19,9 @@ from .reads import get_run, pending_count, scoring_progress
 
 log = logging.getLogger(__package__)  # one logger for the results, as before the package
 
-
 OBJECTION_OUTCOMES = ("upheld", "dismissed")
+
+
 def lock(contest: Contest, *, actor, reason: str | None = None) -> RankingRun:
     """Lock the draft: no re-ranking, no more scoring; a contest still in judging moves on to
     results. With score sheets still open (not submitted) a reason is required: those sheets
@@ -155,7 +150,6 @@ def _check_notice(contest: Contest) -> None:
 def local_today() -> date:
     """Today in Beijing (the day printed on the organizer's forms), not the server's UTC day."""
     return utc_to_local(utcnow()).date()
-
 
 
 def record_objection(contest: Contest, *, actor, entry_id: int | None, submitter_name: str,

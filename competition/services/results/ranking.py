@@ -13,17 +13,7 @@ from ...domain.ranking import METHODS, combine_rounds, rank
 from ...domain.states import ContestState, can_rank
 from ...domain.text import N_, Message
 from ...extensions import db
-from ...models import (
-    Assignment,
-    Contest,
-    Criterion,
-    Result,
-    Round,
-    Rubric,
-    ScoreSheet,
-    User,
-    utcnow,
-)
+from ...models import Assignment, Contest, Criterion, Result, Round, Rubric, ScoreSheet, User, utcnow
 from ...models.results import RankingRun
 from .. import ServiceError, audit, write_guard
 from ..judging import counted_sheets

@@ -9,21 +9,13 @@ from sqlalchemy.orm import selectinload
 
 from ...domain.states import EntryState
 from ...extensions import db
-from ...models import (
-    Assignment,
-    Contest,
-    Entry,
-    Objection,
-    Result,
-    Round,
-    School,
-    ScoreSheet,
-    Section,
-)
+from ...models import Assignment, Contest, Entry, Objection, Result, Round, School, ScoreSheet, Section
 from ...models.results import RankingRun
 from ..judging import counted_sheets
 
 GROUP_FIELDS = ("section", "stage", "subject", "is_team")
+
+
 def get_run(contest: Contest) -> RankingRun | None:
     return db.session.scalar(select(RankingRun).where(RankingRun.contest_id == contest.id))
 
@@ -149,6 +141,7 @@ def scoring_progress(contest: Contest) -> ScoringProgress:
 def objections_of(contest: Contest) -> list[Objection]:
     return list(db.session.scalars(
         select(Objection).where(Objection.contest_id == contest.id).order_by(Objection.received_at, Objection.id)))
+
 
 def public_rows(contest: Contest) -> list[Result]:
     """What the public notice lists: entries with an award or a nomination, none withdrawn."""
