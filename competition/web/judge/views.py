@@ -18,7 +18,7 @@ from ...domain.states import SheetState
 from ...models import Assignment, Contest, Entry
 from ...services import ServiceError, lookup
 from ...services.write_guard import PhaseClosed
-from ...services import judging_sheets as sheets
+from ...services.judging import sheets
 from ...services.judging import group_label
 from .forms import ConflictForm, SubmitAllForm
 

@@ -14,10 +14,10 @@ from ...domain import scoring
 from ...domain.states import RoundState, SheetState
 from ...models import Assignment, Conflict, Entry, RoundJudge, ScoreSheet, User, utcnow
 from ...services import judging as service
-from ...services import judging_pages, lookup
-from ...services import judging_rounds as rounds_service
-from ...services import judging_sheets as sheets
-from ...services import judging_stats as stats
+from ...services import lookup
+from ...services.judging import pages as judging_pages
+from ...services.judging import rounds as rounds_service
+from ...services.judging import sheets, stats
 from .. import doorway
 from ..forms import PageForm
 from ..loaders import contest_or_404, part_of_or_404, row_or_404

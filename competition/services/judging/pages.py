@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..domain import assignment as planner
-from ..domain.states import SheetState
-from ..extensions import db
-from ..models import Assignment, Conflict, Entry, Round, RoundJudge, User, UserRole
-from . import judging as service
+from ...domain import assignment as planner
+from ...domain.states import SheetState
+from ...extensions import db
+from ...models import Assignment, Conflict, Entry, Round, RoundJudge, User, UserRole
+from .. import judging as service
 
 
 @dataclass
