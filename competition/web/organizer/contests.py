@@ -18,10 +18,9 @@ from ...domain.states import CONTEST_ORDER, results_public
 from ...labels import CONTEST_KIND_LABELS, CONTEST_STATE_LABELS
 from ...models import Contest, utcnow
 from ...models.contests import EXCELLENCE_AWARD
-from ...services import ServiceError
+from ...services import ServiceError, write_guard
 from ...services import contests as service
 from ...services import tie_break as tie_break_service
-from ...services import write_guard
 from ...timeutil import utc_to_local
 from .. import doorway
 from ..downloads import send_download
