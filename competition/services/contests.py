@@ -450,6 +450,11 @@ def update_settings(contest: Contest, values: dict, *, actor=None) -> Contest:
     return contest
 
 
+def newest_first() -> list[Contest]:
+    """Every contest, the newest year first, then by code (the contest list, the import form)."""
+    return list(db.session.scalars(select(Contest).order_by(Contest.year.desc(), Contest.code)))
+
+
 def entry_counts(contest_ids) -> dict[int, dict[str, int]]:
     """contest id -> {entry state: count}."""
     counts: dict[int, dict[str, int]] = {cid: {} for cid in contest_ids}
