@@ -1,8 +1,9 @@
-"""services/imports_pages.py: what the import pages ask beyond services/imports.py."""
+"""services/imports/pages.py: what the import pages ask beyond services/imports.py."""
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from competition.services import ServiceError, imports, imports_pages
+from competition.services import ServiceError, imports
+from competition.services.imports import pages as imports_pages
 
 
 def test_a_row_written_meanwhile_by_someone_else_is_a_refusal_not_a_crash(app, monkeypatch):

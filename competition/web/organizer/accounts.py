@@ -18,7 +18,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...labels import ROLE_LABELS
 from ...models import ROLES, Contest, District, School, User
-from ...services import contests, imports, imports_pages, lookup, users
+from ...services import contests, imports, lookup, users
+from ...services.imports import pages as imports_pages
 from .. import doorway
 from ..downloads import send_download
 from ..forms import PageForm, choices, show_service_error

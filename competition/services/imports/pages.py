@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from . import ServiceError, imports
+from .. import ServiceError, imports
 
 
 def apply_confirmed(kind: str, data: bytes, filename: str, **options) -> imports.Outcome:
