@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .text import N_, Message
 
@@ -69,7 +70,7 @@ class EntryInfo:
     school_id: Id
     district_id: Id
     subject: str
-    adviser_ids: frozenset = frozenset()
+    adviser_ids: frozenset[Id] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class JudgeInfo:
     judge_id: Id
     school_id: Id
     district_id: Id
-    subjects: frozenset = frozenset()
+    subjects: frozenset[str] = frozenset()
     pool: Hashable | None = None
     capacity: int | None = None
 
@@ -113,7 +114,7 @@ class AssignmentPlan:
     load_spread: dict[Hashable, int]
     judges_per_entry: dict[Id, tuple[Id, ...]]
     infeasible: list[Shortfall]
-    components: dict[Hashable, list[frozenset]]
+    components: dict[Hashable, list[frozenset[Id]]]
     subject_match_rate: float
     dropped: tuple[tuple[Id, Id, Message], ...] = field(default=())
 
@@ -209,7 +210,7 @@ class _State:
 
         e_school = np.array([code(e.school_id) for e in self.entries], dtype=np.int64)
         j_school = np.array([code(j.school_id) for j in self.judges], dtype=np.int64)
-        ok = e_school[:, None] != j_school[None, :]
+        ok: NDArray[np.bool_] = e_school[:, None] != j_school[None, :]
         if exclude_same_district:
             codes.clear()
             e_dist = np.array([code(e.district_id) for e in self.entries], dtype=np.int64)
@@ -242,7 +243,8 @@ class _State:
 
     def open_for(self, e: int) -> np.ndarray:
         """Judges that could still be added to entry e."""
-        return self.eligible[e] & ~self.assigned[e] & (self.load < self.capacity)
+        open_: NDArray[np.bool_] = self.eligible[e] & ~self.assigned[e] & (self.load < self.capacity)
+        return open_
 
     # -- augmenting paths ----------------------------------------------------
     def reach(self, start: dict[int, tuple[int, int]], source: int = -1
@@ -353,7 +355,7 @@ def _delta(state: _State, x: int, y: int, sums: np.ndarray) -> float:
     """Change of sum_pools n_p * Var_p(load) when one assignment moves from x to y."""
     lx, ly = state.load[x], state.load[y]
     p, q = state.pool_of[x], state.pool_of[y]
-    d = 2.0 * (ly - lx) + 2.0
+    d: float = 2.0 * (ly - lx) + 2.0
     if p != q:
         d += (2 * sums[p] - 1) / state.pool_size[p] - (2 * sums[q] + 1) / state.pool_size[q]
     return d
@@ -468,7 +470,8 @@ def _spreads(state: _State) -> np.ndarray:
     lo = np.full(n, np.iinfo(np.int64).max)
     np.maximum.at(hi, state.pool_of, state.load)
     np.minimum.at(lo, state.pool_of, state.load)
-    return hi - lo
+    spreads: NDArray[np.int64] = hi - lo
+    return spreads
 
 
 def _reported_spreads(state: _State) -> np.ndarray:
@@ -628,7 +631,7 @@ def build_plan(
     *,
     k: int = 5,
     exclude_same_district: bool = False,
-    dropped: Iterable[tuple[Id, Id, str]] = (),
+    dropped: Iterable[tuple[Id, Id, Message]] = (),
 ) -> AssignmentPlan:
     """Summarise a set of (judge_id, entry_id) pairs as a plan.
 

@@ -78,7 +78,7 @@ class TieBreak:
             return getattr(result, self.key)
         return self.key.get(result.entry_id)
 
-    def sort_key(self, result: Any) -> tuple:
+    def sort_key(self, result: Any) -> tuple[bool, Any]:
         """Missing values (None) come last whichever the direction."""
         v = self.value(result)
         return (v is not None, v) if self.descending else (v is None, v)
