@@ -5,6 +5,7 @@ problem found, each naming where it is (e.g. "sections[1].materials[0]").
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -133,7 +134,8 @@ class _Reader:
         value = data.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        # YAML's .inf and .nan are floats: int() of them raises
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             self.problem(f"{where}.{key}", N_("must be a number"))
             return None
         if whole and value != int(value):
@@ -227,6 +229,25 @@ def parse_definition(data: Data, number_limits: Mapping[str, int] | None = None)
         ranking_method=data.get("ranking_method", "calibrated"),
         settings=dict(data.get("settings") or {}),
     )
+    _check_contest(r, data, definition)
+    seen_codes: set[str] = set()
+    for i, raw in enumerate(data.get("sections") or []):
+        definition.sections.append(_section(r, raw, f"sections[{i}]", seen_codes))
+    if not definition.sections:
+        r.problem("contest.sections", N_("a contest needs at least one section"))
+    _check_number_patterns(r, definition, number_limits or {})
+    for i, raw in enumerate(data.get("rounds") or []):
+        definition.rounds.append(_round(r, raw, f"rounds[{i}]", seen_codes))
+    numbers = [rd.number for rd in definition.rounds]
+    if len(numbers) != len(set(numbers)):
+        r.problem("rounds", N_("round numbers must be unique"))
+    if r.problems:
+        raise DefinitionError(r.problems)
+    return definition
+
+
+def _check_contest(r: _Reader, data: Data, definition: ContestDefinition) -> None:
+    """The contest's own fields that need more than their type: year, method, windows, award shares."""
     if data.get("year") is None:
         r.problem("contest.year", N_("this field is required"))
     if definition.ranking_method not in METHODS:
@@ -246,27 +267,17 @@ def parse_definition(data: Data, number_limits: Mapping[str, int] | None = None)
         except (TypeError, ValueError):
             r.problem("settings.award_levels", N_("write each level as [name, share], e.g. [一等奖, 0.1]"))
 
-    seen_codes: set[str] = set()
-    for i, raw in enumerate(data.get("sections") or []):
-        definition.sections.append(_section(r, raw, f"sections[{i}]", seen_codes))
-    if not definition.sections:
-        r.problem("contest.sections", N_("a contest needs at least one section"))
+
+def _check_number_patterns(r: _Reader, definition: ContestDefinition, number_limits: Mapping[str, int]) -> None:
+    """Both number patterns format, and their longest numbers fit their columns."""
     values = number_values(definition.year, definition.code, [sd.code for sd in definition.sections])
     for key in ("number_pattern", "entry_number_pattern"):
         pattern = definition.settings.get(key)
         if pattern is not None:
             err = pattern_error(str(pattern), values=values, setting=key,
-                                limit=(number_limits or {}).get(key))
+                                limit=number_limits.get(key))
             if err:
                 r.problems.append(Message(err.template, err.params, where=f"settings.{key}"))
-    for i, raw in enumerate(data.get("rounds") or []):
-        definition.rounds.append(_round(r, raw, f"rounds[{i}]", seen_codes))
-    numbers = [rd.number for rd in definition.rounds]
-    if len(numbers) != len(set(numbers)):
-        r.problem("rounds", N_("round numbers must be unique"))
-    if r.problems:
-        raise DefinitionError(r.problems)
-    return definition
 
 
 def _refuse_illegal(r: _Reader, value: object, where: str) -> None:
