@@ -695,6 +695,25 @@ def check_plan(
     connectivity.  An empty list means the plan is valid.
     """
     conflicts = conflicts or {}
+    problems = _pair_problems(plan, entries, judges, conflicts, exclude_same_district)
+    fresh = build_plan(plan.assignments, entries, judges, conflicts, k=k,
+                       exclude_same_district=exclude_same_district)
+    problems += _summary_problems(plan, fresh, judges, k)
+    if max_spread is not None:
+        for pool, spread in fresh.load_spread.items():
+            if spread > max_spread:
+                problems.append(Message(PROBLEM_SPREAD,
+                                        {"pool": pool, "spread": spread, "limit": max_spread}))
+    if require_connected:
+        for group, parts in fresh.components.items():
+            if len(parts) > 1:
+                problems.append(Message(PROBLEM_SPLIT, {"group": group, "parts": len(parts)}))
+    return problems
+
+
+def _pair_problems(plan: AssignmentPlan, entries: Sequence[EntryInfo], judges: Sequence[JudgeInfo],
+                   conflicts: Mapping[Pair, str], exclude_same_district: bool) -> list[Message]:
+    """Duplicate pairs, unknown judges or entries, hard exclusions."""
     problems: list[Message] = []
     e_by_id = {e.entry_id: e for e in entries}
     j_by_id = {j.judge_id: j for j in judges}
@@ -709,8 +728,13 @@ def check_plan(
         if reason:
             problems.append(Message(PROBLEM_CONFLICT,
                                     {"judge": judge_id, "entry": entry_id, "reason": reason}))
-    fresh = build_plan(plan.assignments, entries, judges, conflicts, k=k,
-                       exclude_same_district=exclude_same_district)
+    return problems
+
+
+def _summary_problems(plan: AssignmentPlan, fresh: AssignmentPlan, judges: Sequence[JudgeInfo],
+                      k: int) -> list[Message]:
+    """Capacities, shortfalls and summary fields against the plan rebuilt from its pairs."""
+    problems: list[Message] = []
     for judge in judges:
         if judge.capacity is not None and fresh.loads[judge.judge_id] > judge.capacity:
             problems.append(Message(PROBLEM_CAPACITY,
@@ -725,15 +749,6 @@ def check_plan(
     for name in ("loads", "load_spread", "judges_per_entry", "components"):
         if getattr(plan, name) != getattr(fresh, name):
             problems.append(Message(PROBLEM_SUMMARY, {"name": name}))
-    if max_spread is not None:
-        for pool, spread in fresh.load_spread.items():
-            if spread > max_spread:
-                problems.append(Message(PROBLEM_SPREAD,
-                                        {"pool": pool, "spread": spread, "limit": max_spread}))
-    if require_connected:
-        for group, parts in fresh.components.items():
-            if len(parts) > 1:
-                problems.append(Message(PROBLEM_SPLIT, {"group": group, "parts": len(parts)}))
     return problems
 
 
