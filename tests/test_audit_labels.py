@@ -18,7 +18,7 @@ def recorded_keys() -> dict[str, str]:
 
     def keys(node, prefix=""):
         if isinstance(node, ast.Dict):
-            for k, v in zip(node.keys, node.values):
+            for k, v in zip(node.keys, node.values, strict=True):
                 if k is None:  # **spread
                     keys(v, prefix)
                 elif isinstance(k, ast.Constant) and isinstance(k.value, str):

@@ -446,7 +446,7 @@ def _components(state: _State, g: int) -> list[list[int]]:
 
     first_seen: dict[int, int] = {}
     sub = state.assigned[rows]
-    for i, j in zip(*np.nonzero(sub)):
+    for i, j in zip(*np.nonzero(sub), strict=True):
         if j in first_seen:
             ra, rb = find(first_seen[j]), find(int(i))
             if ra != rb:
@@ -617,7 +617,7 @@ def assign(
     _connect(state)
     pairs = [
         (state.judges[j].judge_id, state.entries[e].entry_id)
-        for e, j in zip(*np.nonzero(state.assigned))
+        for e, j in zip(*np.nonzero(state.assigned), strict=True)
     ]
     return build_plan(pairs, entries, judges, conflicts, k=k,
                       exclude_same_district=exclude_same_district, dropped=dropped)

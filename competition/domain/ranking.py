@@ -313,7 +313,7 @@ def _components(d: _Data) -> np.ndarray:
 
     # One union per distinct (entry, judge) edge; runs once, outside the fit.
     edges = np.unique(d.e * n_j + d.j) if d.e.size else np.empty(0, np.int64)
-    for ei, ji in zip((edges // max(n_j, 1)).tolist(), (edges % max(n_j, 1)).tolist()):
+    for ei, ji in zip((edges // max(n_j, 1)).tolist(), (edges % max(n_j, 1)).tolist(), strict=True):
         ra, rb = find(ei), find(n_e + ji)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
@@ -563,7 +563,7 @@ def _describe_judges(d: _Data, fit: _Fit) -> list[JudgeEffect]:
     return [
         JudgeEffect(jid, float(sv), float(sp), float(no), int(c))
         for jid, sv, sp, no, c in zip(
-            d.judge_ids, severity.tolist(), spread.tolist(), noise.tolist(), nj.tolist()
+            d.judge_ids, severity.tolist(), spread.tolist(), noise.tolist(), nj.tolist(), strict=True
         )
     ]
 
@@ -608,16 +608,16 @@ def rank(scores: Iterable[Any], method: str = "calibrated", **options: Any) -> R
             (fit.adjusted - d.x).tolist(),
             fit.scale.tolist(),
             fit.weight.tolist(),
-            fit.robust.tolist(),
+            fit.robust.tolist(), strict=True,
         )
     )
-    raw_pairs = list(zip(jid, d.x.tolist()))
+    raw_pairs = list(zip(jid, d.x.tolist(), strict=True))
     starts_l, counts_l = starts.tolist(), counts.tolist()
     score_l, se_l = rounded.tolist(), fit.se.tolist()
     raw_l, trim_l, comp_l = raw_mean.tolist(), trimmed.tolist(), comp.tolist()
     new_adj = tuple.__new__  # NamedTuple construction without per-field checks: fast
     results = []
-    for i, rk in zip(order.tolist(), ranks.tolist()):
+    for i, rk in zip(order.tolist(), ranks.tolist(), strict=True):
         s0, c = starts_l[i], counts_l[i]
         results.append(
             EntryResult(
@@ -745,7 +745,7 @@ def combine_rounds(
             adjustments=combined[i]["adjustments"],
             method=method,
         )
-        for i, rk in zip(order_idx.tolist(), ranks.tolist())
+        for i, rk in zip(order_idx.tolist(), ranks.tolist(), strict=True)
     ]
     members: list[list[Hashable]] = [[] for _ in range(int(comp.max()) + 1)]
     for e in entry_ids:

@@ -397,7 +397,7 @@ def capacity(sim: Simulation, app_port: int, bare_port: int, args) -> Recorder:
                 tab.browser.run = run
             t0 = time.monotonic()
             workers = [threading.Thread(target=loop, args=(tab, kind, path), daemon=True)
-                       for tab, path in zip(tabs, paths)]
+                       for tab, path in zip(tabs, paths, strict=True)]
             for w in workers:
                 w.start()
             for w in workers:
