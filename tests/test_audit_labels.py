@@ -12,34 +12,39 @@ from competition.web.organizer.audit import FIELD_LABELS, OBJECT_LABELS, field_l
 SERVICES = Path(__file__).resolve().parent.parent / "competition" / "services"
 
 
+def _collect(node: ast.AST, path: Path, found: dict[str, str], prefix: str = "") -> None:
+    """The literal keys of a dict (nested dicts under "key.", ** spreads and | unions followed)."""
+    if isinstance(node, ast.Dict):
+        for k, v in zip(node.keys, node.values, strict=True):
+            if k is None:  # **spread
+                _collect(v, path, found, prefix)
+            elif isinstance(k, ast.Constant) and isinstance(k.value, str):
+                found.setdefault(prefix + k.value, f"{path.name}:{k.lineno}")
+                _collect(v, path, found, prefix + k.value + ".")
+    elif isinstance(node, ast.BinOp):  # {...} | {...}
+        _collect(node.left, path, found, prefix)
+        _collect(node.right, path, found, prefix)
+
+
+def _is_audit_record(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "record"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "audit")
+
+
 def recorded_keys() -> dict[str, str]:
     """Literal keys of the before/after dicts of every audit.record(...) call: key -> where."""
     found: dict[str, str] = {}
-
-    def keys(node, prefix=""):
-        if isinstance(node, ast.Dict):
-            for k, v in zip(node.keys, node.values, strict=True):
-                if k is None:  # **spread
-                    keys(v, prefix)
-                elif isinstance(k, ast.Constant) and isinstance(k.value, str):
-                    found.setdefault(prefix + k.value, f"{path.name}:{k.lineno}")
-                    keys(v, prefix + k.value + ".")
-        elif isinstance(node, ast.BinOp):  # {...} | {...}
-            keys(node.left, prefix)
-            keys(node.right, prefix)
-
     for path in sorted(SERVICES.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "record"
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "audit"):
+            if _is_audit_record(node):
                 for kw in node.keywords:
                     if kw.arg in ("before", "after"):
-                        keys(kw.value)
+                        _collect(kw.value, path, found)
             # Dicts built by a service's _snapshot(...) go into before/after whole.
             if isinstance(node, ast.FunctionDef) and node.name == "_snapshot":
                 for ret in ast.walk(node):
                     if isinstance(ret, ast.Return) and ret.value is not None:
-                        keys(ret.value)
+                        _collect(ret.value, path, found)
     for name in PRINTED_FIELDS:  # a certificate's printed data, recorded on reissue and correction
         found.setdefault(name, "domain/certificates.py:PRINTED_FIELDS")
     return found

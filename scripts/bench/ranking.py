@@ -80,7 +80,7 @@ def main(argv: list[str]) -> None:
     print(f"ranking benchmark: {n_entries} entries x {k} judges = {len(scores)} scores, {n_judges} judges")
     print(f"  baseline numpy bincount mean : {base:8.4f} s   1.0x")
     for method in METHODS:
-        t = best_of(lambda: rank(scores, method))
+        t = best_of(lambda method=method: rank(scores, method))
         print(f"  rank(method={method!r:15}): {t:8.4f} s   {t / base:,.0f}x baseline")
 
 
