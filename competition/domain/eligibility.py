@@ -238,7 +238,8 @@ def submission_problems(
     problems += _uniqueness(entry, section, others)
     if not entry.data_confirmed:
         problems.append(Message(
-            N_("Confirm that names, genders, grades and school names are exactly as they must be printed on certificates."),
+            N_("Confirm that names, genders, grades and school names are exactly as they must be printed "
+               "on certificates."),
             field="data_confirmed"))
     return _dedupe(problems)
 
@@ -324,7 +325,8 @@ def _dates(entry: EntryData, section: SectionRules, year: int, within_years: int
             start, end = work_window(year, within_years)
             if not (start <= entry.completed_on < end):
                 out.append(Message(
-                    N_("The work must have been completed between %(start)s and %(end)s (within %(n)d years before 1 July %(year)d)."),
+                    N_("The work must have been completed between %(start)s and %(end)s "
+                       "(within %(n)d years before 1 July %(year)d)."),
                     {"start": start.isoformat(), "end": end.isoformat(), "n": within_years, "year": year},
                     field="completed_on"))
     if section.has_students and (section.age_min is not None or section.age_max is not None):
@@ -339,7 +341,8 @@ def _dates(entry: EntryData, section: SectionRules, year: int, within_years: int
             high = section.age_max if section.age_max is not None else 200
             if not low <= age <= high:
                 out.append(Message(
-                    N_("Student %(n)d (%(name)s) is %(age)d on 1 July %(year)d; this section is for ages %(low)d to %(high)d."),
+                    N_("Student %(n)d (%(name)s) is %(age)d on 1 July %(year)d; "
+                       "this section is for ages %(low)d to %(high)d."),
                     {"n": i, "name": person.name, "age": age, "year": year, "low": low, "high": high},
                     field="students"))
     return out
@@ -376,7 +379,8 @@ def _uniqueness(entry: EntryData, section: SectionRules, others: Iterable[OtherE
         holder = taken.get(student_identity(person))
         if holder is not None and not blank(person.name):
             out.append(Message(
-                N_("%(name)s (%(school)s, %(grade)s) is already an author of %(title)s; a student may be in only one entry per contest."),
+                N_("%(name)s (%(school)s, %(grade)s) is already an author of %(title)s; "
+                   "a student may be in only one entry per contest."),
                 {"name": person.name, "school": person.school_name or "", "grade": person.grade or "",
                  "title": holder.title}, field="students"))
     return out
