@@ -39,7 +39,7 @@ def assign(rnd, judge, entry, published=True):
 
 def sheet(assignment, scores: dict, state="draft", comment=None):
     """A sheet with scores given by criterion code, e.g. {"novelty": 30, ...}."""
-    from competition.services.judging_sheets import criteria_of, specs
+    from competition.services.judging.sheets import criteria_of, specs
     from competition.domain import scoring
 
     crit = {c.code: c for c in criteria_of(assignment)}

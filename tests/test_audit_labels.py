@@ -12,39 +12,37 @@ from competition.web.organizer.audit import FIELD_LABELS, OBJECT_LABELS, field_l
 SERVICES = Path(__file__).resolve().parent.parent / "competition" / "services"
 
 
-def _collect(node: ast.AST, path: Path, found: dict[str, str], prefix: str = "") -> None:
+def _collect(node: ast.AST, where: str, found: dict[str, str], prefix: str = "") -> None:
     """The literal keys of a dict (nested dicts under "key.", ** spreads and | unions followed)."""
     if isinstance(node, ast.Dict):
         for k, v in zip(node.keys, node.values, strict=True):
             if k is None:  # **spread
-                _collect(v, path, found, prefix)
+                _collect(v, where, found, prefix)
             elif isinstance(k, ast.Constant) and isinstance(k.value, str):
-                found.setdefault(prefix + k.value, f"{path.name}:{k.lineno}")
-                _collect(v, path, found, prefix + k.value + ".")
+                found.setdefault(prefix + k.value, f"{where}:{k.lineno}")
+                _collect(v, where, found, prefix + k.value + ".")
     elif isinstance(node, ast.BinOp):  # {...} | {...}
-        _collect(node.left, path, found, prefix)
-        _collect(node.right, path, found, prefix)
+        _collect(node.left, where, found, prefix)
+        _collect(node.right, where, found, prefix)
 
 
-def _is_audit_record(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "record"
-            and isinstance(node.func.value, ast.Name) and node.func.value.id == "audit")
+def _recorded_dicts(tree: ast.Module):
+    """The before/after values of every audit.record(...) call, and what a service's snapshot
+    function returns (those dicts go into before/after whole)."""
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "record"
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "audit"):
+            yield from (kw.value for kw in node.keywords if kw.arg in ("before", "after"))
+        if isinstance(node, ast.FunctionDef) and node.name in ("_snapshot", "snapshot"):
+            yield from (ret.value for ret in ast.walk(node) if isinstance(ret, ast.Return) and ret.value is not None)
 
 
 def recorded_keys() -> dict[str, str]:
     """Literal keys of the before/after dicts of every audit.record(...) call: key -> where."""
     found: dict[str, str] = {}
-    for path in sorted(SERVICES.glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if _is_audit_record(node):
-                for kw in node.keywords:
-                    if kw.arg in ("before", "after"):
-                        _collect(kw.value, path, found)
-            # Dicts built by a service's _snapshot(...) go into before/after whole.
-            if isinstance(node, ast.FunctionDef) and node.name == "_snapshot":
-                for ret in ast.walk(node):
-                    if isinstance(ret, ast.Return) and ret.value is not None:
-                        _collect(ret.value, path, found)
+    for path in sorted(SERVICES.rglob("*.py")):  # the service packages too (services/results/...)
+        for value in _recorded_dicts(ast.parse(path.read_text(encoding="utf-8"))):
+            _collect(value, path.relative_to(SERVICES).as_posix(), found)
     for name in PRINTED_FIELDS:  # a certificate's printed data, recorded on reissue and correction
         found.setdefault(name, "domain/certificates.py:PRINTED_FIELDS")
     return found

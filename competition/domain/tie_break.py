@@ -70,3 +70,28 @@ def check(steps: Sequence[str], names: Mapping[str, str]) -> tuple[list[str], li
         seen[step] = n
         out.append(step)
     return out, problems
+
+
+# Rows the settings page's tie-break form can hold; a longer chain is never offered.
+MAX_FORM_ROWS = 40
+
+
+def posted_steps(posted: Mapping[str, str]) -> list[str]:
+    """The rows of the tie-break form in their order: ``step-<i>`` with its typed position
+    ``step-<i>-order`` (else its place), then an ``up-<i>``/``down-<i>`` button in ``action``
+    swaps row i with its neighbour in that order. Empty rows are dropped."""
+    rows = []
+    for i in range(MAX_FORM_ROWS):
+        step = posted.get(f"step-{i}")
+        if step is None:
+            break
+        order = (posted.get(f"step-{i}-order") or "").strip()
+        rows.append((int(order) if order.isdigit() else i + 1, i, step.strip()))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    move, _sep, which = (posted.get("action") or "").partition("-")
+    if move in ("up", "down") and which.isdigit() and int(which) < len(rows):
+        at = next(k for k, r in enumerate(rows) if r[1] == int(which))
+        other = at - 1 if move == "up" else at + 1
+        if 0 <= other < len(rows):
+            rows[at], rows[other] = rows[other], rows[at]
+    return [step for _order, _i, step in rows if step]

@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..domain.login_throttle import delay_seconds
@@ -58,6 +59,13 @@ def new_session_token() -> str:
 def find_user(username: str) -> User | None:
     name = (username or "").strip()
     return db.session.scalar(select(User).where(func.lower(User.username) == name.lower()))
+
+
+def user_for_session(user_id: int) -> User | None:
+    """The account a session names, with its roles and its school (every page's menu shows them),
+    in one query: the login manager asks on every request of a logged-in user."""
+    return db.session.scalars(select(User).where(User.id == user_id)
+                              .options(joinedload(User.role_rows), joinedload(User.school))).unique().first()
 
 
 def create_user(*, username: str, password: str, name: str, roles, actor=None, **fields) -> User:

@@ -61,6 +61,11 @@ def get_by_code(code: str) -> Contest | None:
     return db.session.scalar(select(Contest).where(Contest.code == code))
 
 
+def newest_first() -> list[Contest]:
+    """Every contest, this year's first, then by code: the order of the organizer's lists."""
+    return list(db.session.scalars(select(Contest).order_by(Contest.year.desc(), Contest.code)))
+
+
 def save_definition(defn: ContestDefinition, *, actor=None, update: bool = False) -> Contest:
     """Create the contest, or (update=True) bring an existing one in line with the definition.
 
@@ -443,6 +448,11 @@ def update_settings(contest: Contest, values: dict, *, actor=None) -> Contest:
     after["settings"] = merged
     audit.record(actor, "contest.settings", contest, before=_jsonable(before), after=_jsonable(after))
     return contest
+
+
+def newest_first() -> list[Contest]:
+    """Every contest, the newest year first, then by code (the contest list, the import form)."""
+    return list(db.session.scalars(select(Contest).order_by(Contest.year.desc(), Contest.code)))
 
 
 def entry_counts(contest_ids) -> dict[int, dict[str, int]]:

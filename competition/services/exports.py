@@ -36,6 +36,7 @@ from ..models import (
     Attachment,
     Contest,
     Entry,
+    Job,
     Result,
     Round,
     School,
@@ -591,8 +592,15 @@ def bundle_job(job_id: int, contest_id: int):
 BUNDLE_JOB = "exports.bundle"
 
 
+def recent_bundle_jobs(contest: Contest, limit: int = 5) -> list[Job]:
+    """The contest's latest bundle jobs, newest first, for the exports page."""
+    return list(db.session.scalars(
+        select(Job).where(Job.contest_id == contest.id, Job.kind == BUNDLE_JOB)
+        .order_by(Job.created_at.desc()).limit(limit)))
+
+
 def start_bundle(contest: Contest, actor):
-    """Enqueue the bundle job (the caller commits, then calls jobs.start)."""
+    """Enqueue the bundle job (the request commits it; only then may jobs.start hand it on)."""
     from .. import jobs
 
     return jobs.enqueue(BUNDLE_JOB, "exports.bundle",

@@ -19,7 +19,8 @@ from sqlalchemy.orm import selectinload
 
 from ..domain.characters import identity
 from ..domain import eligibility as rules
-from ..domain.states import EDITABLE_ENTRY_STATES, ContestState, EntryState, entry_transition_error, results_public
+from ..domain.states import (EDITABLE_ENTRY_STATES, ContestState, EntryState, entry_transition_error, is_final,
+                             results_public)
 from ..domain.text import N_, Message
 from ..extensions import db
 from ..messages import translate
@@ -29,6 +30,7 @@ from .. import images
 from .. import storage as files
 from ..timeutil import utc_to_local
 from . import ServiceError, audit, write_guard
+from .certificates import entry_certificates
 
 log = logging.getLogger(__name__)
 
@@ -546,3 +548,35 @@ def withdraw(entry: Entry, *, actor) -> Entry:
         raise ServiceError(_("The deadline has passed; the entry can no longer be withdrawn."))
     _move(entry, EntryState.DRAFT, actor=actor, action="entry.withdraw", submitted_at=None)
     return entry
+
+
+# ---------------------------------------------------------------------------------------------
+# The teacher's entry page (a read model: the view adds the links and the words)
+
+@dataclass(frozen=True)
+class EntryPage:
+    entry: Entry
+    editable: bool  # the school can still change it now
+    problems: list[Message]  # what still blocks submission, while the entry's state allows changes
+    by_requirement: dict[int | None, list[Attachment]]  # None: files whose requirement was removed
+    deadline: datetime | None
+    award: str | None  # once the results are public (公示 or final)
+    certificates: list  # once the results are final
+    can_withdraw: bool
+    can_discard: bool
+    unchanged_since_return: bool  # returned for correction, and nothing changed since
+
+
+def entry_page(entry: Entry) -> EntryPage:
+    found = problems(entry) if entry.state in EDITABLE_ENTRY_STATES else []
+    by_requirement: dict[int | None, list[Attachment]] = {}
+    for a in entry.attachments:
+        by_requirement.setdefault(a.requirement_id, []).append(a)
+    award = published_awards([entry]).get(entry.id)
+    return EntryPage(
+        entry=entry, editable=is_editable(entry), problems=found, by_requirement=by_requirement,
+        deadline=submit_deadline(entry), award=award,
+        certificates=entry_certificates(entry) if award and is_final(entry.contest.state) else [],
+        can_withdraw=can_withdraw(entry), can_discard=can_discard(entry),
+        unchanged_since_return=entry.state == EntryState.RETURNED and not changed_since_review(entry),
+    )

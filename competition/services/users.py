@@ -15,6 +15,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
+from ..collation import sort_by_pinyin
 from ..domain.characters import identity
 from ..domain.text import clean_phone, excerpt, phone_valid
 from ..extensions import db
@@ -207,7 +208,38 @@ def count_users(filters: UserFilters) -> int:
     return db.session.scalar(select(func.count()).select_from(users_query(filters).order_by(None).subquery()))
 
 
+def users_page(filters: UserFilters, page: int, per_page: int) -> list[User]:
+    """One page of the accounts the filters find, by the pinyin of the name (the database sorts by
+    code point): only ids and names of all of them are read, the page's rows then loaded."""
+    found = users_query(filters).order_by(None).subquery()
+    pairs = db.session.execute(select(found.c.id, found.c.name).order_by(found.c.id)).all()
+    ids = [uid for uid, _name in sort_by_pinyin(pairs, key=lambda pair: pair[1])]
+    ids = ids[(page - 1) * per_page:page * per_page]
+    by_id = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    return [by_id[uid] for uid in ids]
+
+
 # ------------------------------------------------------------------ schools and districts
+
+
+def districts() -> list[District]:
+    """Every district, by name."""
+    return list(db.session.scalars(select(District).order_by(District.name)))
+
+
+def schools(district_id: int | None = None) -> list[School]:
+    """The schools (of one district, when given), by district and name."""
+    stmt = select(School).join(District).order_by(District.name, School.name)
+    if district_id:
+        stmt = stmt.where(School.district_id == district_id)
+    return list(db.session.scalars(stmt))
+
+
+def school_labels() -> list[tuple[int, str]]:
+    """(id, "name（district）") of every school, by district and name: the choices of a school."""
+    rows = db.session.execute(select(School.id, School.name, District.name).join(District)
+                              .order_by(District.name, School.name)).all()
+    return [(sid, f"{name}（{dname}）") for sid, name, dname in rows]
 
 
 def find_school(name: str | None) -> School | None:

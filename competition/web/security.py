@@ -3,11 +3,8 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
-
-from ..extensions import db, login_manager
-from ..models import User
+from ..extensions import login_manager
+from ..services import accounts
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -30,10 +27,7 @@ def register_security(app: Flask) -> None:
         ident, _sep, token = user_id.partition(":")
         if not ident.isdigit() or not token:
             return None
-        # One query with the roles and the school (every page's menu shows them): this runs on
-        # every request of a logged-in user.
-        user = db.session.scalars(select(User).where(User.id == int(ident))
-                                  .options(joinedload(User.role_rows), joinedload(User.school))).unique().first()
+        user = accounts.user_for_session(int(ident))
         if user is None or user.session_token != token or not user.active:
             return None
         return user

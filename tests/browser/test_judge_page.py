@@ -8,7 +8,7 @@ import re
 import pytest
 
 from competition.extensions import db
-from competition.services import judging_sheets
+from competition.services.judging import sheets as judging_sheets
 from tests import factories_judging as fj
 from tests.browser.conftest import chromium, new_tab, served
 from tests.factories import PASSWORD, SAMPLES

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from competition.extensions import db
 from competition.models import utcnow
-from competition.services import exports, judging, judging_stats, reports, results
+from competition.services import exports, judging, reports, results
+from competition.services.judging import stats as judging_stats
 from tests import factories_judging as fj
 
 

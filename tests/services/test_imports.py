@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from competition.models import AuditEvent, Entry, School, User
 from competition.services import ServiceError, imports
+from competition.sheets import read_table
 from tests import factories_accounts as fa
 from tests.factories import make_user
 
@@ -310,7 +311,7 @@ def test_samples_column_report_has_no_warnings(db, city):
     teachers = imports.preview("teachers", fa.sample("teachers_libreoffice.xlsx"), "t.xlsx")
     assert [c.field for c in teachers.columns] == [None, "区县", "学校名称", "姓名", "性别", "手机", "邮箱"]
     assert teachers.column_warnings == [] and teachers.absent == ["用户名"]
-    entries_absent = imports.column_report("entries", imports.read_table(
+    entries_absent = imports.column_report("entries", read_table(
         fa.sample("entries_libreoffice.xlsx"), "e.xlsx", imports.COLUMNS["entries"]))[1]
     assert entries_absent == ["联系电话", "摘要"]  # not 作者4, 作者5
 

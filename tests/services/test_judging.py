@@ -7,9 +7,12 @@ import pytest
 from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import Adviser, Assignment, AuditEvent, Conflict, RoundEntry, ScoreSheet, utcnow
-from competition.services import ServiceError, judging, judging_rounds, judging_sheets, judging_stats
-from competition.services.judging_sheets import InvalidSheet, StaleSheet
+from competition.models import Adviser, Assignment, AuditEvent, Conflict, RoundEntry, RoundJudge, ScoreSheet, utcnow
+from competition.services import ServiceError, judging
+from competition.services.judging import rounds as judging_rounds
+from competition.services.judging import sheets as judging_sheets
+from competition.services.judging import stats as judging_stats
+from competition.services.judging.sheets import InvalidSheet, StaleSheet
 from tests import factories_judging as fj
 from tests.factories import make_entry, make_user
 
@@ -292,8 +295,8 @@ def test_rejudge_adds_conflict_free_judges_near_the_line(world, jw):
     extra_judges = [make_user("judge", name=f"加评{i}") for i in range(3)]
     fj.add_judges(jw.round1, extra_judges)
     for j in extra_judges:  # not in the first plan
-        db.session.delete(db.session.scalar(select(judging.RoundJudge).where(
-            judging.RoundJudge.judge_id == j.id)))
+        db.session.delete(db.session.scalar(select(RoundJudge).where(
+            RoundJudge.judge_id == j.id)))
     db.session.flush()
     fj.planned(world, jw)
     _score_round(world, jw)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from competition.services import imports
+from competition.services import ServiceError, imports
 from competition.services import results as svc
 from tests import factories_accounts as fa
 from tests.factories_results import judged_contest
@@ -49,7 +49,7 @@ def test_refused_publishing_logs_nothing(world, db, info) -> None:
     c = judged_contest(world, TEN, code="LOG2")
     svc.run_ranking(c.contest, actor=None)
     assert info("competition.services.results")[0].startswith("ranking run: contest=LOG2 by=system ")
-    with pytest.raises(svc.ServiceError):
+    with pytest.raises(ServiceError):
         svc.publish(c.contest, actor=world.organizer)  # not locked
     assert len(info("competition.services.results")) == 1
 

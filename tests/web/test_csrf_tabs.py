@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import ScoreSheet
-from competition.services import judging_sheets, users
+from competition.services import users
+from competition.services.judging import sheets as judging_sheets
 from tests import factories_judging as fj
 from tests.factories import PASSWORD
 

@@ -193,7 +193,7 @@ JSON_VALUE = st.recursive(
 def judging(world):
     j = fj.judging_world(world)
     fj.planned(world, j)
-    from competition.services import judging_sheets
+    from competition.services.judging import sheets as judging_sheets
 
     assignment = judging_sheets.judge_assignments(world.judge2)[0]
     criteria = [str(c.id) for c in judging_sheets.criteria_of(assignment)]

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Assignment, Conflict, ScoreSheet
-from competition.services import ServiceError, judging_sheets
+from competition.services import ServiceError
+from competition.services.judging import sheets as judging_sheets
 from tests import factories_judging as fj
 from tests.factories import SAMPLES, make_entry, make_user
 

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Assignment, AuditEvent, Conflict, RoundEntry, ScoreSheet
-from competition.services import judging, judging_sheets
+from competition.services import judging
+from competition.services.judging import sheets as judging_sheets
 from tests import factories_judging as fj
 
 
@@ -135,7 +136,7 @@ def test_progress_page_and_chart_data(world, jw, login_as):
 def test_progress_shows_each_judges_last_save_and_login(world, jw, login_as):
     from datetime import datetime
 
-    from competition.services import judging_stats
+    from competition.services.judging import stats as judging_stats
 
     fj.planned(world, jw)
     _score_all(jw)

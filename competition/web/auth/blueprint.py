@@ -1,10 +1,12 @@
 """The auth blueprint and what its routes share."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g
+from flask import current_app, g
 from flask_wtf.csrf import generate_csrf
 
-bp = Blueprint("auth", __name__)
+from ..doorway import AreaBlueprint
+
+bp = AreaBlueprint("auth", __name__)
 
 
 def seed_csrf() -> None:

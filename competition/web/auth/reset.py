@@ -8,8 +8,9 @@ from flask_login import current_user, logout_user
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ...extensions import db, limiter
-from ...services import ServiceError, users
+from ...extensions import limiter
+from ...services import users
+from .. import doorway
 from ..forms import PageForm
 from .blueprint import bp, seed_csrf
 
@@ -30,17 +31,18 @@ def reset_password(token: str):
         return render_template("auth/reset_password.html", form=None, account=None), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            user = users.use_reset(token, form.new.data, min_length=current_app.config["PASSWORD_MIN_LENGTH"])
-        except ServiceError as exc:
-            db.session.rollback()
-            form.new.errors.append(exc.message)
-        else:
-            db.session.commit()
-            if current_user.is_authenticated:
-                logout_user()
-            session.clear()
-            seed_csrf()
-            flash(_("Your new password is set. Please log in with it, %(name)s.", name=user.name), "success")
-            return redirect(url_for("auth.login"))
+        doorway.on_refusal(respond=lambda exc: _reset_refused(form, reset, exc))
+        user = users.use_reset(token, form.new.data, min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        seed_csrf()
+        flash(_("Your new password is set. Please log in with it, %(name)s.", name=user.name), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, account=reset.user)
+
+
+def _reset_refused(form: ResetPasswordForm, reset, exc):
+    """Every refusal (a weak password, a link spent meanwhile) is shown at the new password."""
+    form.new.errors.append(exc.message)
     return render_template("auth/reset_password.html", form=form, account=reset.user)

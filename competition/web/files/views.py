@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 
-from flask import Blueprint, abort, g, request, send_file
+from flask import abort, g, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..doorway import AreaBlueprint
 from ... import permissions
-from ...extensions import db
 from ...models import Attachment
 from ...services.exports import download_name as safe_download_name
 from ...storage import CONTENT_TYPES, INLINE_KINDS, display_name, get_storage
+from ..loaders import row_or_404
 from ..security import CSP
 
-bp = Blueprint("files", __name__)
+bp = AreaBlueprint("files", __name__)
 
 # Every file answers with `sandbox`: a document opened from it (a PDF, an image, a video) runs no
 # script of this site's origin, so a hostile upload cannot act for the judge who views it.
@@ -39,7 +40,7 @@ def download_name(attachment: Attachment, user) -> str:
 @bp.route("/<int:attachment_id>")
 @login_required
 def download(attachment_id: int):
-    attachment = db.get_or_404(Attachment, attachment_id)
+    attachment = row_or_404(Attachment, attachment_id)
     if permissions.entry_is_gone(current_user, attachment.entry):
         abort(404)
     if not permissions.can_download_attachment(current_user, attachment):

@@ -5,23 +5,24 @@ own judge, once published, and never when a conflict is recorded.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import doorway
+from ..doorway import AreaBlueprint
 from ... import permissions
 from ...domain import scoring
 from ...domain.contest_settings import ContestSettings
 from ...domain.states import SheetState
-from ...extensions import db
 from ...models import Assignment, Contest, Entry
-from ...services import ServiceError
+from ...services import ServiceError, lookup
 from ...services.write_guard import PhaseClosed
-from ...services import judging_sheets as sheets
+from ...services.judging import sheets
 from ...services.judging import group_label
 from .forms import ConflictForm, SubmitAllForm
 
-bp = Blueprint("judge", __name__)
+bp = AreaBlueprint("judge", __name__)
 
 STATE_FILTERS = ("all", "todo", "draft", "final")
 
@@ -91,7 +92,7 @@ def index():
 @bp.route("/next")
 def next_unscored():
     after = request.args.get("after", type=int)
-    current = db.session.get(Assignment, after) if after else None
+    current = lookup.get(Assignment, after) if after else None
     if current is not None and current.judge_id != current_user.id:
         current = None
     nxt = sheets.next_unscored(current_user, current,
@@ -152,12 +153,12 @@ def _version(data: dict) -> int:
 
 
 def _refusal(exc: ServiceError):
-    """A refused save as JSON: 409 with the newer sheet, 422 with problems, else 400."""
-    db.session.rollback()
+    """A refused save as JSON: 409 with the newer sheet, 422 with problems, else 400. The doorway
+    has rolled back already, so the sheet read here is the one another tab saved."""
     if isinstance(exc, sheets.StaleSheet):
         fresh = None
         if exc.sheet is not None:
-            fresh = db.session.get(type(exc.sheet), exc.sheet.id)
+            fresh = lookup.get(type(exc.sheet), exc.sheet.id)
         return jsonify(ok=False, error=exc.message, current=sheets.sheet_payload(fresh)), 409
     if isinstance(exc, sheets.InvalidSheet):
         return jsonify(ok=False, error=exc.message, problems=exc.problems), 422
@@ -172,13 +173,15 @@ def save_sheet(assignment_id: int):
     """Autosave (JSON): {version, scores: {criterion id: value}, comment}."""
     assignment = _assignment_or_403(assignment_id, for_page=False)
     data = _json_body()
-    try:
-        sheet = sheets.save_draft(assignment, scores=data.get("scores") or {}, comment=data.get("comment"),
-                                  version=_version(data), actor=current_user)
-    except ServiceError as exc:
-        return _refusal(exc)
-    db.session.commit()
+    doorway.on_refusal(respond=_refusal)
+    sheet = sheets.save_draft(assignment, scores=data.get("scores") or {}, comment=data.get("comment"),
+                              version=_version(data), actor=current_user)
     return jsonify(ok=True, **sheets.sheet_payload(sheet))
+
+
+def _refuse_to_score_page(assignment: Assignment) -> None:
+    """A refused form (no script) comes back to the scoring page with the reason in a flash."""
+    doorway.on_refusal(redirect_to=url_for("judge.score", assignment_id=assignment.id))
 
 
 @bp.route("/a/<int:assignment_id>/submit", methods=["POST"])
@@ -187,23 +190,15 @@ def submit(assignment_id: int):
     assignment = _assignment_or_403(assignment_id)
     if request.is_json:
         data = _json_body()
-        try:
-            sheets.submit(assignment, scores=data.get("scores") or {}, comment=data.get("comment"),
-                          version=_version(data), actor=current_user)
-        except ServiceError as exc:
-            return _refusal(exc)
-        db.session.commit()
+        doorway.on_refusal(respond=_refusal)
+        sheets.submit(assignment, scores=data.get("scores") or {}, comment=data.get("comment"),
+                      version=_version(data), actor=current_user)
         flash(_("Your scores for %(number)s are submitted.", number=entry_label(assignment.entry)), "success")
         return jsonify(ok=True, redirect=url_for("judge.score", assignment_id=assignment.id))
     scores = {str(c.id): request.form.get(f"score-{c.id}", "") for c in sheets.criteria_of(assignment)}
-    try:
-        sheets.submit(assignment, scores=scores, comment=request.form.get("comment"),
-                      version=request.form.get("version", type=int) or 0, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("judge.score", assignment_id=assignment.id))
-    db.session.commit()
+    _refuse_to_score_page(assignment)
+    sheets.submit(assignment, scores=scores, comment=request.form.get("comment"),
+                  version=request.form.get("version", type=int) or 0, actor=current_user)
     flash(_("Your scores for %(number)s are submitted.", number=entry_label(assignment.entry)), "success")
     return redirect(url_for("judge.score", assignment_id=assignment.id))
 
@@ -214,13 +209,8 @@ def submit_all():
     if not form.validate_on_submit():
         abort(400)
     contest_id = request.form.get("contest", type=int)
-    try:
-        done, left = sheets.submit_all(current_user, actor=current_user, contest_id=contest_id)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("judge.index"))
-    db.session.commit()
+    doorway.on_refusal(redirect_to=url_for("judge.index"))
+    done, left = sheets.submit_all(current_user, actor=current_user, contest_id=contest_id)
     if done:
         flash(_("%(n)s score sheets submitted.", n=done), "success")
     else:
@@ -239,13 +229,8 @@ def declare_conflict(assignment_id: int):
             for e in errors:
                 flash(e, "danger")
         return redirect(url_for("judge.score", assignment_id=assignment.id))
-    try:
-        sheets.declare_conflict(assignment, reason=form.reason.data, kind=form.kind.data, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("judge.score", assignment_id=assignment.id))
-    db.session.commit()
+    _refuse_to_score_page(assignment)
+    sheets.declare_conflict(assignment, reason=form.reason.data, kind=form.kind.data, actor=current_user)
     flash(_("Conflict declared. The entry has left your list; the organizer will assign another judge."),
           "success")
     return redirect(url_for("judge.index"))

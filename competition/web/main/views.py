@@ -1,10 +1,12 @@
 """The home page: each role finds its work."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory, session, url_for
+from flask import current_app, redirect, render_template, request, send_from_directory, session, url_for
 from flask_login import current_user, login_required
 
-bp = Blueprint("main", __name__)
+from ..doorway import AreaBlueprint
+
+bp = AreaBlueprint("main", __name__)
 
 HOME_BY_ROLE = [
     ("organizer", "organizer.index"),

@@ -10,36 +10,31 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from ..forms import PageForm
 from flask_wtf.file import FileField
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectField, SelectMultipleField,
                      StringField)
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ...collation import sort_by_pinyin
-from ...extensions import db
 from ...labels import ROLE_LABELS
 from ...models import ROLES, Contest, District, School, User
-from ...services import ServiceError, imports, users
+from ...services import contests, imports, imports_pages, lookup, users
+from .. import doorway
 from ..downloads import send_download
+from ..forms import PageForm, choices, show_service_error
+from ..loaders import row_or_404
 from .blueprint import bp
-from ..forms import choices, show_service_error
 
 PER_PAGE = 50
 STAGE_KINDS = ("小学", "初中", "高中", "九年一贯制", "完全中学", "十二年一贯制", "中职", "其他")
 
 
 def _district_choices(blank: str) -> list[tuple[int, str]]:
-    return [(0, blank)] + [(d.id, d.name) for d in db.session.scalars(select(District).order_by(District.name))]
+    return [(0, blank)] + [(d.id, d.name) for d in users.districts()]
 
 
 def _school_choices(blank: str) -> list[tuple[int, str]]:
-    rows = db.session.execute(select(School.id, School.name, District.name).join(District)
-                              .order_by(District.name, School.name)).all()
-    return [(0, blank)] + [(sid, f"{name}（{dname}）") for sid, name, dname in rows]
+    return [(0, blank)] + users.school_labels()
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -90,8 +85,8 @@ class DistrictForm(PageForm):
 
 
 class ImportForm(PageForm):
-    kind = RadioField(_l("What the sheet contains"), choices=choices((k, imports.KIND_LABELS[k]) for k in imports.KINDS),
-                      default="teachers")
+    kind = RadioField(_l("What the sheet contains"),
+                      choices=choices((k, imports.KIND_LABELS[k]) for k in imports.KINDS), default="teachers")
     contest_id = SelectField(_l("Contest (for entries only)"), coerce=int, validate_choice=False)
     file = FileField(_l("Spreadsheet (.xlsx or .csv)"))
 
@@ -102,9 +97,18 @@ class ConfirmImportForm(PageForm):
         ("accepted", _l("Accepted (numbers are given now)"))]), default="submitted")
 
 
-def _fail(form, exc: ServiceError) -> None:
-    db.session.rollback()
-    show_service_error(form, exc)
+def _refuse_on_form(form, page) -> None:
+    """A refusal shows the form's page again (`page()`, with its usual status) with each problem
+    beside its field, or above the form when it names none."""
+    def respond(exc):
+        show_service_error(form, exc)
+        return page()
+
+    doorway.on_refusal(respond=respond)
+
+
+def _refuse_to_account(user: User) -> None:
+    doorway.on_refusal(redirect_to=url_for("organizer.account", user_id=user.id))
 
 
 def _int_arg(name: str) -> int | None:
@@ -123,21 +127,10 @@ def accounts():
     total = users.count_users(filters)
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(max(_int_arg("page") or 1, 1), pages)
-    rows = _page_by_pinyin(users.users_query(filters), page)
+    rows = users.users_page(filters, page, PER_PAGE)
     return render_template(
         "organizer/accounts_users.html", rows=rows, filters=filters, total=total, page=page, pages=pages,
         districts=_district_choices(_("All districts"))[1:], schools=_school_choices(_("All schools"))[1:])
-
-
-def _page_by_pinyin(query, page: int) -> list[User]:
-    """One page of the accounts the query finds, by the pinyin of the name (the database sorts by
-    code point): only ids and names of all of them are read, the page's rows then loaded."""
-    found = query.order_by(None).subquery()
-    pairs = db.session.execute(select(found.c.id, found.c.name).order_by(found.c.id)).all()
-    ids = [uid for uid, _name in sort_by_pinyin(pairs, key=lambda pair: pair[1])]
-    ids = ids[(page - 1) * PER_PAGE:page * PER_PAGE]
-    by_id = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
-    return [by_id[uid] for uid in ids]
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
@@ -148,24 +141,24 @@ def account_new():
         wanted = request.args.get("role")
         form.roles.data = [wanted] if wanted in ROLES else ["teacher"]
     if form.validate_on_submit():
-        try:
-            user, generated = users.create_account(
-                form.data_object(), actor=current_user, password=form.password.data or None,
-                min_length=current_app.config["PASSWORD_MIN_LENGTH"], must_change_password=form.must_change.data)
-        except ServiceError as exc:
-            _fail(form, exc)
-        else:
-            db.session.commit()
-            if generated:  # shown once, on this response only
-                return render_template("organizer/accounts_secret.html", user=user, password=generated)
-            flash(_("The account %(u)s was created.", u=user.username), "success")
-            return redirect(url_for("organizer.account", user_id=user.id))
-    return render_template("organizer/accounts_user_form.html", form=form, user=None)
+        _refuse_on_form(form, lambda: _user_page(form, None))
+        user, generated = users.create_account(
+            form.data_object(), actor=current_user, password=form.password.data or None,
+            min_length=current_app.config["PASSWORD_MIN_LENGTH"], must_change_password=form.must_change.data)
+        if generated:  # shown once, on this response only
+            return render_template("organizer/accounts_secret.html", user=user, password=generated)
+        flash(_("The account %(u)s was created.", u=user.username), "success")
+        return redirect(url_for("organizer.account", user_id=user.id))
+    return _user_page(form, None)
+
+
+def _user_page(form: UserForm, user: User | None):
+    return render_template("organizer/accounts_user_form.html", form=form, user=user)
 
 
 @bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])
 def account(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = row_or_404(User, user_id)
     form = UserForm(obj=user)
     form.fill_choices()
     if request.method == "GET":
@@ -174,43 +167,29 @@ def account(user_id: int):
         form.district_id.data = user.district_id or 0
         form.gender.data = user.gender or ""
     if form.validate_on_submit():
-        try:
-            users.update_account(user, form.data_object(), actor=current_user)
-        except ServiceError as exc:
-            _fail(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("organizer.account", user_id=user.id))
-    return render_template("organizer/accounts_user_form.html", form=form, user=user)
+        _refuse_on_form(form, lambda: _user_page(form, user))
+        users.update_account(user, form.data_object(), actor=current_user)
+        flash(_("Saved."), "success")
+        return redirect(url_for("organizer.account", user_id=user.id))
+    return _user_page(form, user)
 
 
 @bp.route("/accounts/<int:user_id>/active", methods=["POST"])
 def account_active(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = row_or_404(User, user_id)
     active = request.form.get("active") == "1"
-    try:
-        users.set_active(user, active, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The account was reactivated.") if active else
-              _("The account was deactivated; it can no longer log in. Its history is kept."), "success")
+    _refuse_to_account(user)
+    users.set_active(user, active, actor=current_user)
+    flash(_("The account was reactivated.") if active else
+          _("The account was deactivated; it can no longer log in. Its history is kept."), "success")
     return redirect(url_for("organizer.account", user_id=user.id))
 
 
 @bp.route("/accounts/<int:user_id>/reset-link", methods=["POST"])
 def account_reset_link(user_id: int):
-    user = db.get_or_404(User, user_id)
-    try:
-        token = users.create_reset_link(user, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("organizer.account", user_id=user.id))
-    db.session.commit()
+    user = row_or_404(User, user_id)
+    _refuse_to_account(user)
+    token = users.create_reset_link(user, actor=current_user)
     link = url_for("auth.reset_password", token=token, _external=True)
     return render_template("organizer/accounts_secret.html", user=user, link=link, hours=users.RESET_HOURS)
 
@@ -221,55 +200,46 @@ def account_reset_link(user_id: int):
 @bp.route("/accounts/schools")
 def schools():
     district_id = _int_arg("district")
-    stmt = select(School).join(District).order_by(District.name, School.name)
-    if district_id:
-        stmt = stmt.where(School.district_id == district_id)
-    rows = db.session.scalars(stmt).all()
-    return render_template("organizer/accounts_schools.html", rows=rows, district_id=district_id,
+    return render_template("organizer/accounts_schools.html", rows=users.schools(district_id), district_id=district_id,
                            districts=_district_choices("")[1:])
 
 
 @bp.route("/accounts/schools/new", methods=["GET", "POST"], defaults={"school_id": None})
 @bp.route("/accounts/schools/<int:school_id>", methods=["GET", "POST"])
 def school_edit(school_id: int | None):
-    school = None
-    if school_id is not None:
-        school = db.get_or_404(School, school_id)
+    school = row_or_404(School, school_id) if school_id is not None else None
     form = SchoolForm(obj=school)
     form.district_id.choices = choices(_district_choices(_("— choose —")))
+    def page():
+        return render_template("organizer/accounts_school_form.html", form=form, school=school)
+
     if form.validate_on_submit():
-        try:
-            saved = users.save_school(school, name=form.name.data, district_id=form.district_id.data,
-                                      stage_kind=form.stage_kind.data, contact_name=form.contact_name.data,
-                                      contact_phone=form.contact_phone.data, actor=current_user)
-        except ServiceError as exc:
-            _fail(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The school %(name)s was saved.", name=saved.name), "success")
-            return redirect(url_for("organizer.schools"))
-    return render_template("organizer/accounts_school_form.html", form=form, school=school)
+        _refuse_on_form(form, page)
+        saved = users.save_school(school, name=form.name.data, district_id=form.district_id.data,
+                                  stage_kind=form.stage_kind.data, contact_name=form.contact_name.data,
+                                  contact_phone=form.contact_phone.data, actor=current_user)
+        flash(_("The school %(name)s was saved.", name=saved.name), "success")
+        return redirect(url_for("organizer.schools"))
+    return page()
 
 
 @bp.route("/accounts/districts", methods=["GET", "POST"], defaults={"district_id": None})
 @bp.route("/accounts/districts/<int:district_id>", methods=["GET", "POST"])
 def districts(district_id: int | None):
     """The list of districts beside a form that adds one or, with an id, edits it."""
-    district = None
-    if district_id is not None:
-        district = db.get_or_404(District, district_id)
+    district = row_or_404(District, district_id) if district_id is not None else None
     form = DistrictForm(obj=district)
+
+    def page():
+        return render_template("organizer/accounts_districts.html", rows=users.districts(), form=form,
+                               editing=district)
+
     if form.validate_on_submit():
-        try:
-            users.save_district(district, name=form.name.data, code=form.code.data, actor=current_user)
-        except ServiceError as exc:
-            _fail(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("organizer.districts"))
-    rows = db.session.scalars(select(District).order_by(District.name)).all()
-    return render_template("organizer/accounts_districts.html", rows=rows, form=form, editing=district)
+        _refuse_on_form(form, page)
+        users.save_district(district, name=form.name.data, code=form.code.data, actor=current_user)
+        flash(_("Saved."), "success")
+        return redirect(url_for("organizer.districts"))
+    return page()
 
 
 # ------------------------------------------------------------------ imports
@@ -287,7 +257,7 @@ def _stashed(token: str) -> tuple[dict, bytes]:
 
 
 def _contest_of(meta: dict) -> Contest | None:
-    return db.session.get(Contest, meta["contest_id"]) if meta.get("contest_id") else None
+    return lookup.get(Contest, meta["contest_id"]) if meta.get("contest_id") else None
 
 
 def _kind_hint(kind: str) -> str:
@@ -298,15 +268,19 @@ def _kind_hint(kind: str) -> str:
 @bp.route("/imports", methods=["GET", "POST"])
 def imports_upload():
     form = ImportForm()
-    contests = db.session.scalars(select(Contest).order_by(Contest.year.desc(), Contest.code)).all()
-    form.contest_id.choices = choices([(0, _("— choose —"))] + [(c.id, f"{c.year} {c.name}（{c.code}）") for c in contests])
+    form.contest_id.choices = choices([(0, _("— choose —"))] + [(c.id, f"{c.year} {c.name}（{c.code}）")
+                                                               for c in contests.newest_first()])
     if request.method == "GET" and request.args.get("kind") in imports.KINDS:
         form.kind.data = request.args["kind"]
+
+    def page():
+        return render_template("organizer/import_upload.html", form=form, columns=imports.COLUMNS)
+
     if form.validate_on_submit():
         upload = request.files.get("file")
         data = upload.read(imports.MAX_UPLOAD + 1) if upload else b""
         filename = (upload.filename or "") if upload else ""
-        contest = db.session.get(Contest, form.contest_id.data) if form.contest_id.data else None
+        contest = lookup.get(Contest, form.contest_id.data) if form.contest_id.data else None
         if not data:
             form.file.errors.append(_("Choose the file to import."))
         elif len(data) > imports.MAX_UPLOAD:
@@ -314,20 +288,27 @@ def imports_upload():
         elif form.kind.data == "entries" and contest is None:
             form.contest_id.errors.append(_("Choose the contest the entries belong to."))
         else:
-            try:
-                imports.preview(form.kind.data, data, filename, contest=contest)  # refuse unreadable files now
-            except ServiceError as exc:
-                _fail(form, exc)
-                if exc.field == "file":
-                    likely = imports.likely_kind(data, filename, form.kind.data)
-                    if likely:
-                        form.file.errors.append(_kind_hint(likely))
-            else:
-                token = imports.stash_upload(_folder(), user_id=current_user.id, kind=form.kind.data,
-                                             filename=filename, data=data, contest_id=contest.id if contest else None)
-                likely = imports.likely_kind(data, filename, form.kind.data)
-                return redirect(url_for("organizer.import_preview", token=token, looks_like=likely))
-    return render_template("organizer/import_upload.html", form=form, columns=imports.COLUMNS)
+            _refuse_unreadable(form, data, filename, page)
+            imports.preview(form.kind.data, data, filename, contest=contest)  # refuse unreadable files now
+            token = imports.stash_upload(_folder(), user_id=current_user.id, kind=form.kind.data,
+                                         filename=filename, data=data, contest_id=contest.id if contest else None)
+            likely = imports.likely_kind(data, filename, form.kind.data)
+            return redirect(url_for("organizer.import_preview", token=token, looks_like=likely))
+    return page()
+
+
+def _refuse_unreadable(form: ImportForm, data: bytes, filename: str, page) -> None:
+    """A sheet the preview cannot read shows the upload form again with the problem, and a hint
+    when the sheet looks like another kind than the one chosen."""
+    def respond(exc):
+        show_service_error(form, exc)
+        if exc.field == "file":
+            likely = imports.likely_kind(data, filename, form.kind.data)
+            if likely:
+                form.file.errors.append(_kind_hint(likely))
+        return page()
+
+    doorway.on_refusal(respond=respond)
 
 
 def _finished_page(token: str, meta: dict, *, just_now: bool = False):
@@ -372,38 +353,42 @@ def import_preview(token: str):
     contest = _contest_of(meta)
     form = ConfirmImportForm()
     choices = _near_school_choices() if request.method == "POST" else None
-    try:
-        plan = imports.preview(meta["kind"], data, meta["filename"], contest=contest, school_choices=choices)
-    except ServiceError as exc:
-        imports.drop_stash(_folder(), token)
-        flash(exc.message, "danger")
-        return redirect(url_for("organizer.imports_upload"))
+    doorway.on_refusal(respond=lambda exc: _unreadable_stash(token, exc))
+    plan = imports.preview(meta["kind"], data, meta["filename"], contest=contest, school_choices=choices)
+
+    def page():
+        looks_like = request.args.get("looks_like")
+        return render_template("organizer/import_preview.html", plan=plan, meta=meta, token=token, form=form,
+                               contest=contest, KIND_LABELS=imports.KIND_LABELS,
+                               kind_hint=_kind_hint(looks_like) if looks_like in imports.KINDS
+                               and looks_like != meta["kind"] else None)
+
     if request.method == "POST" and form.validate_on_submit():
-        try:
-            outcome = imports.apply(meta["kind"], data, meta["filename"], actor=current_user, contest=contest,
-                                    entry_state=form.entry_state.data, school_choices=choices)
-            db.session.commit()
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        except IntegrityError:
-            db.session.rollback()
-            flash(_("Someone changed the same data in the meantime; nothing was imported. "
-                    "Check the preview and confirm again."), "danger")
-        else:
-            workbook = None
-            if outcome.credentials:
-                title = _("Initial passwords") + f" · {meta['filename']}"
-                workbook = imports.credentials_workbook(outcome.credentials, title=title)
-            summary = imports.outcome_summary(outcome)
-            finished = imports.finish_stash(_folder(), token, summary, credentials=workbook)
-            return _finished_page(token, finished or {**meta, "finished": {**summary, "at": time.time()}},
-                                  just_now=True)
-    looks_like = request.args.get("looks_like")
-    return render_template("organizer/import_preview.html", plan=plan, meta=meta, token=token, form=form,
-                           contest=contest, KIND_LABELS=imports.KIND_LABELS,
-                           kind_hint=_kind_hint(looks_like) if looks_like in imports.KINDS
-                           and looks_like != meta["kind"] else None)
+        doorway.on_refusal(respond=lambda exc: _flashed(exc, page))  # nothing was written: the preview again
+        outcome = imports_pages.apply_confirmed(meta["kind"], data, meta["filename"], actor=current_user,
+                                                contest=contest, entry_state=form.entry_state.data,
+                                                school_choices=choices)
+        workbook = None
+        if outcome.credentials:
+            title = _("Initial passwords") + f" · {meta['filename']}"
+            workbook = imports.credentials_workbook(outcome.credentials, title=title)
+        summary = imports.outcome_summary(outcome)
+        finished = imports.finish_stash(_folder(), token, summary, credentials=workbook)
+        return _finished_page(token, finished or {**meta, "finished": {**summary, "at": time.time()}},
+                              just_now=True)
+    return page()
+
+
+def _unreadable_stash(token: str, exc):
+    """A kept upload that no longer reads (the contest changed, the file is damaged) is dropped."""
+    imports.drop_stash(_folder(), token)
+    flash(exc.message, "danger")
+    return redirect(url_for("organizer.imports_upload"))
+
+
+def _flashed(exc, page):
+    flash(exc.message, "danger")
+    return page()
 
 
 @bp.route("/imports/<token>/cancel", methods=["POST"])

@@ -1,27 +1,25 @@
 """The audit log (审计日志) for organizers: read and filter only. There is deliberately no route
 that changes or deletes an audit event (tests/web/test_audit_log.py checks the URL map).
 
-Paging is by keyset on (at, id), newest first, so a page costs the same at any depth and uses the
-index on `at`."""
+Paging is by keyset on (at, id), newest first (services/audit.read_page)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
-from ..forms import PageForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
-from ...extensions import db
 from ...labels import ACTION_LABELS, CONTEST_STATE_LABELS, ENTRY_STATE_LABELS
-from ...models import AuditEvent, Contest, User
-from ...timeutil import local_to_utc, utc_to_local
+from ...models import AuditEvent, Contest
+from ...services import audit, lookup
+from ...timeutil import utc_to_local
+from ..forms import PageForm, choices
+from ..loaders import row_or_404
 from .blueprint import bp
-from ..forms import choices
 
 PAGE_SIZE = 50
 
@@ -310,38 +308,21 @@ def _cursor(event: AuditEvent) -> str:
     return f"{event.at.isoformat()}_{event.id}"
 
 
-def _filtered(form: AuditFilterForm):
-    query = select(AuditEvent)
-    if form.contest.data:
-        query = query.where(AuditEvent.contest_id == form.contest.data)
-    if form.actor.data:
-        who = form.actor.data
-        people = select(User.id).where(or_(User.username == who, User.name.contains(who, autoescape=True)))
-        query = query.where(AuditEvent.actor_id.in_(people))
-    if form.action.data:
-        query = query.where(AuditEvent.action == form.action.data)
-    if form.object_type.data:
-        query = query.where(AuditEvent.object_type == form.object_type.data)
-    if form.object_id.data:
-        query = query.where(AuditEvent.object_id == form.object_id.data)
-    if form.date_from.data:
-        query = query.where(AuditEvent.at >= local_to_utc(datetime.combine(form.date_from.data, time.min)))
-    if form.date_to.data:
-        end = local_to_utc(datetime.combine(form.date_to.data + timedelta(days=1), time.min))
-        query = query.where(AuditEvent.at < end)
-    return query
+def _filters(form: AuditFilterForm) -> audit.Filters:
+    return audit.Filters(contest_id=form.contest.data or None, actor=form.actor.data or "",
+                         action=form.action.data or "", object_type=form.object_type.data or "",
+                         object_id=form.object_id.data or None, date_from=form.date_from.data,
+                         date_to=form.date_to.data)
 
 
 def _choices(form: AuditFilterForm) -> None:
-    contests = db.session.execute(select(Contest.id, Contest.name, Contest.year)
-                                  .order_by(Contest.year.desc(), Contest.id.desc())).all()
-    form.contest.choices = choices([(0, _("All contests"))] + [(c.id, f"{c.year} {c.name}") for c in contests])
-    actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
+    found = audit.filter_choices()
+    form.contest.choices = choices([(0, _("All contests"))] + [(cid, f"{year} {name}")
+                                                               for cid, name, year in found.contests])
     form.action.choices = choices([("", _("All actions"))] + [
-        (a, f"{ACTION_LABELS[a]} ({a})" if a in ACTION_LABELS else a) for a in actions])
-    types = db.session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)).all()
+        (a, f"{ACTION_LABELS[a]} ({a})" if a in ACTION_LABELS else a) for a in found.actions])
     form.object_type.choices = choices([("", _("All types"))] + [
-        (t, f"{OBJECT_LABELS[t]} ({t})" if t in OBJECT_LABELS else t) for t in types])
+        (t, f"{OBJECT_LABELS[t]} ({t})" if t in OBJECT_LABELS else t) for t in found.object_types])
 
 
 def _page_url(**cursor) -> str:
@@ -356,29 +337,14 @@ def audit_log():
     valid = form.validate()
     events, newer_url, older_url = [], None, None
     if valid:
-        query = _filtered(form)
-        before, after = _parse_cursor(request.args.get("before")), _parse_cursor(request.args.get("after"))
-        if after:
-            at, ident = after
-            query = query.where(or_(AuditEvent.at > at, and_(AuditEvent.at == at, AuditEvent.id > ident)))
-            rows = db.session.scalars(query.order_by(AuditEvent.at, AuditEvent.id).limit(PAGE_SIZE + 1)).all()
-            has_newer = len(rows) > PAGE_SIZE
-            events = list(reversed(rows[:PAGE_SIZE]))
-            has_older = True
-        else:
-            if before:
-                at, ident = before
-                query = query.where(or_(AuditEvent.at < at, and_(AuditEvent.at == at, AuditEvent.id < ident)))
-            rows = db.session.scalars(
-                query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(PAGE_SIZE + 1)).all()
-            has_older = len(rows) > PAGE_SIZE
-            events = rows[:PAGE_SIZE]
-            has_newer = before is not None
-        if events and has_newer:
+        found = audit.read_page(_filters(form), before=_parse_cursor(request.args.get("before")),
+                                after=_parse_cursor(request.args.get("after")), size=PAGE_SIZE)
+        events = found.events
+        if events and found.has_newer:
             newer_url = _page_url(after=_cursor(events[0]))
-        if events and has_older:
+        if events and found.has_older:
             older_url = _page_url(before=_cursor(events[-1]))
-    contest_names = dict(db.session.execute(select(Contest.id, Contest.name)).all())
+    contest_names = audit.contest_names()
     filtered = any(v for k, v in request.args.items() if k not in ("before", "after"))
     return render_template(
         "organizer/audit.html", form=form, events=events, diff_rows=diff_rows, contest_names=contest_names,
@@ -390,9 +356,10 @@ def audit_log():
 
 @bp.get("/audit/<int:event_id>")
 def audit_event(event_id: int):
-    event = db.get_or_404(AuditEvent, event_id)
-    contest = db.session.get(Contest, event.contest_id) if event.contest_id else None
+    event = row_or_404(AuditEvent, event_id)
+    contest = lookup.get(Contest, event.contest_id) if event.contest_id else None
     return render_template(
-        "organizer/audit_event.html", event=event, contest=contest, rows=diff_rows(event.before, event.after, event.object_type),
+        "organizer/audit_event.html", event=event, contest=contest,
+        rows=diff_rows(event.before, event.after, event.object_type),
         action_labels=ACTION_LABELS, object_labels=OBJECT_LABELS,
     )

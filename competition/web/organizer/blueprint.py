@@ -2,12 +2,13 @@
 results, certificates, exports, reports), each registering its routes on `bp`."""
 from __future__ import annotations
 
-from flask import Blueprint
+
 from flask_login import login_required
 
+from ..doorway import AreaBlueprint
 from ...permissions import role_required
 
-bp = Blueprint("organizer", __name__)
+bp = AreaBlueprint("organizer", __name__)
 
 
 @bp.before_request

@@ -6,28 +6,27 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from ..forms import PageForm, RowForm
 from flask_wtf.file import FileField
-from sqlalchemy import select
 from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, FormField,
                      IntegerField, SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from ...domain import tie_break as tie_break_rules
 from ...domain.contest_definition import METHODS, STAGES
 from ...domain.ranking import METHOD_LABELS
 from ...domain.states import CONTEST_ORDER, results_public
-from ...extensions import db
 from ...labels import CONTEST_KIND_LABELS, CONTEST_STATE_LABELS
 from ...models import Contest, utcnow
 from ...models.contests import EXCELLENCE_AWARD
-from ...services import ServiceError
+from ...services import ServiceError, write_guard
 from ...services import contests as service
 from ...services import tie_break as tie_break_service
-from ...services import write_guard
 from ...timeutil import utc_to_local
+from .. import doorway
 from ..downloads import send_download
+from ..forms import PageForm, RowForm, choices, show_service_error
+from ..loaders import contest_or_404
 from .blueprint import bp
-from ..forms import choices, show_service_error
 from .home import contest_links
 
 WINDOWS = ("submission_opens_at", "submission_closes_at", "judging_opens_at", "judging_closes_at")
@@ -39,10 +38,12 @@ TEMPLATE_LABELS = {
 # What each state means for the people using the system.
 STATE_HELP = {
     "draft": _l("Only organizers see the contest. Set up sections, materials, rubric and windows."),
-    "open": _l("Teachers create, edit and submit entries until the submission deadline. Reviewers can already check submitted entries."),
+    "open": _l("Teachers create, edit and submit entries until the submission deadline. "
+               "Reviewers can already check submitted entries."),
     "closed": _l("No new submissions. Reviewers finish the format review: accept (number), return or reject."),
     "judging": _l("Judges see the entries assigned to them and score them. Entries can no longer change."),
-    "results": _l("Judging is over. Organizers rank the entries and settle awards and nominations; nothing is public yet."),
+    "results": _l("Judging is over. Organizers rank the entries and settle awards and nominations; "
+                  "nothing is public yet."),
     "published": _l("Results are on public notice (公示); objections are recorded and settled."),
     "final": _l("Results are final: certificates and the provincial nomination list. Nothing can move back."),
 }
@@ -85,7 +86,8 @@ class SettingsForm(BasicsForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     levels = FieldList(FormField(LevelForm), label=_l("Award levels"), min_entries=4, max_entries=6)
     excellence_award = BooleanField(_l("Also award 优秀奖 (honourable mention)"))
-    excellence_min = DecimalField(_l("Minimum score for 优秀奖"), places=1, validators=[Optional(), NumberRange(0, 100)])
+    excellence_min = DecimalField(_l("Minimum score for 优秀奖"), places=1,
+                                  validators=[Optional(), NumberRange(0, 100)])
     nomination_quota = IntegerField(_l("Nomination quota (projects recommended to the next round)"),
                                     validators=[Optional(), NumberRange(0, 10000)])
     nomination_levels = StringField(_l("Levels that may be nominated"), validators=[Optional(), Length(max=100)])
@@ -130,9 +132,23 @@ def _apply_service_error(form, exc: ServiceError) -> None:
     show_service_error(form, exc, _FIELD_OF_SETTING)
 
 
+def _refuse_on_form(form, page) -> None:
+    """A refusal shows the form's page again (`page()`) with each problem beside its field."""
+    def respond(exc):
+        _apply_service_error(form, exc)
+        return page()
+
+    doorway.on_refusal(respond=respond)
+
+
+def _refuse_as_problems(page) -> None:
+    """A refused definition shows the page again with the problems it lists, one a line."""
+    doorway.on_refusal(respond=lambda exc: page(exc.message.split("\n")))
+
+
 @bp.route("/contests")
 def contests():
-    rows = db.session.scalars(select(Contest).order_by(Contest.year.desc(), Contest.code)).all()
+    rows = service.newest_first()
     return render_template("organizer/contest_list.html", contests=rows,
                            counts=service.entry_counts([c.id for c in rows]))
 
@@ -159,22 +175,21 @@ def contest_new():
         problems = service.window_problems(windows)
         if service.get_by_code(basics["code"]) is not None:
             problems.append(("code", _("A contest with the code %(code)s already exists.", code=basics["code"])))
-        try:
-            if problems:
-                error = ServiceError(problems[0][1], problems[0][0])
-                error.problems = problems
-                raise error
-            contest = service.create_from_template(form.template.data, basics, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            _apply_service_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Contest %(code)s created. Check the sections, materials and rubric, then open it.",
-                    code=contest.code), "success")
-            return redirect(url_for("organizer.contest", contest_id=contest.id))
-    return render_template("organizer/contest_new.html", form=form), \
-        400 if request.method == "POST" else 200
+        if problems:
+            error = ServiceError(problems[0][1], problems[0][0])
+            error.problems = problems
+            _apply_service_error(form, error)
+            return _new_page(form)
+        _refuse_on_form(form, lambda: _new_page(form))
+        contest = service.create_from_template(form.template.data, basics, actor=current_user)
+        flash(_("Contest %(code)s created. Check the sections, materials and rubric, then open it.",
+                code=contest.code), "success")
+        return redirect(url_for("organizer.contest", contest_id=contest.id))
+    return _new_page(form)
+
+
+def _new_page(form: NewContestForm):
+    return render_template("organizer/contest_new.html", form=form), 400 if request.method == "POST" else 200
 
 
 @bp.route("/contests/import", methods=["GET", "POST"])
@@ -196,19 +211,17 @@ def contest_import():
         if not problems and not text.strip():
             problems = [_("Paste a definition or choose a file.")]
         if not problems:
-            try:
-                contest = service.save_definition(service.load_definition_text(text), actor=current_user,
-                                                  update=form.update.data)
-            except ServiceError as exc:
-                db.session.rollback()
-                problems = exc.message.split("\n")
-            else:
-                db.session.commit()
-                flash(_("Contest %(code)s saved from the definition.", code=contest.code), "success")
-                return redirect(url_for("organizer.contest", contest_id=contest.id))
+            _refuse_as_problems(lambda found: _import_page(form, found))
+            contest = service.save_definition(service.load_definition_text(text), actor=current_user,
+                                              update=form.update.data)
+            flash(_("Contest %(code)s saved from the definition.", code=contest.code), "success")
+            return redirect(url_for("organizer.contest", contest_id=contest.id))
+    return _import_page(form, problems)
+
+
+def _import_page(form: DefinitionForm, problems: list[str]):
     return render_template("organizer/contest_import.html", form=form, problems=problems,
-                           examples=service.shipped_definitions()), \
-        400 if problems else 200
+                           examples=service.shipped_definitions()), 400 if problems else 200
 
 
 @bp.route("/contests/definition/check", methods=["POST"])
@@ -220,7 +233,7 @@ def contest_definition_check():
 
 @bp.route("/contests/<int:contest_id>")
 def contest(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     index = CONTEST_ORDER.index(contest.state)
     forward = CONTEST_ORDER[index + 1] if index + 1 < len(CONTEST_ORDER) else None
     # publishing and finalizing check ties, notice, objections
@@ -241,20 +254,15 @@ def contest(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/state", methods=["POST"])
 def contest_state(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     form = StateForm()
     if form.validate_on_submit() and results_public(form.target.data):
         flash(_("Publish and finalize results on the results page, where ties, the notice period and "
                 "objections are checked."), "warning")
     elif form.validate_on_submit():
-        try:
-            service.change_state(contest, form.target.data, actor=current_user, reason=form.reason.data or None)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("The contest is now: %(state)s.", state=CONTEST_STATE_LABELS[contest.state]), "success")
+        doorway.on_refusal(redirect_to=url_for("organizer.contest", contest_id=contest_id))
+        service.change_state(contest, form.target.data, actor=current_user, reason=form.reason.data or None)
+        flash(_("The contest is now: %(state)s.", state=CONTEST_STATE_LABELS[contest.state]), "success")
     return redirect(url_for("organizer.contest", contest_id=contest_id))
 
 
@@ -324,7 +332,7 @@ def _settings_values(form: SettingsForm) -> dict:
 
 @bp.route("/contests/<int:contest_id>/edit", methods=["GET", "POST"])
 def contest_edit(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     form = SettingsForm()
     if request.method == "GET":
         _fill_settings_form(form, contest)
@@ -333,15 +341,14 @@ def contest_edit(contest_id: int):
         if not values["award_levels"]:
             form.levels.errors.append(_("Give at least one award level with its share."))
         else:
-            try:
-                service.update_settings(contest, values, actor=current_user)
-            except ServiceError as exc:
-                db.session.rollback()
-                _apply_service_error(form, exc)
-            else:
-                db.session.commit()
-                flash(_("Settings saved."), "success")
-                return redirect(url_for("organizer.contest", contest_id=contest.id))
+            _refuse_on_form(form, lambda: _settings_page(contest, form))
+            service.update_settings(contest, values, actor=current_user)
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("organizer.contest", contest_id=contest.id))
+    return _settings_page(contest, form)
+
+
+def _settings_page(contest: Contest, form: SettingsForm):
     return render_template("organizer/contest_edit.html", contest=contest, form=form,
                            **_tie_break_page(contest)), \
         400 if form.errors or (request.method == "POST" and form.levels.errors) else 200
@@ -354,46 +361,25 @@ def _tie_break_page(contest: Contest, steps: list[str] | None = None, problems: 
             "tie_closed": write_guard.refusal(contest, "tie_break")}
 
 
-def _posted_steps() -> list[str]:
-    """The rows of the tie-break form in their order: position numbers, then the up/down button."""
-    rows = []
-    for i in range(40):
-        step = request.form.get(f"step-{i}")
-        if step is None:
-            break
-        order = (request.form.get(f"step-{i}-order") or "").strip()
-        rows.append([int(order) if order.isdigit() else i + 1, i, step.strip()])
-    action = request.form.get("action", "")
-    move, _sep, which = action.partition("-")
-    if move in ("up", "down") and which.isdigit() and int(which) < len(rows):
-        rows.sort(key=lambda r: (r[0], r[1]))
-        at = next(k for k, r in enumerate(rows) if r[1] == int(which))
-        other = at - 1 if move == "up" else at + 1
-        if 0 <= other < len(rows):
-            rows[at], rows[other] = rows[other], rows[at]
-        return [r[2] for r in rows if r[2]]
-    return [r[2] for r in sorted(rows, key=lambda r: (r[0], r[1])) if r[2]]
-
-
 @bp.route("/contests/<int:contest_id>/tie-break", methods=["POST"])
 def contest_tie_break(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     form = PageForm()
-    steps = _posted_steps()
+    steps = tie_break_rules.posted_steps(request.form)
     if not form.validate_on_submit():
         problems = [_("The form expired. Nothing was saved; please try again.")]
     elif request.form.get("action", "save") != "save":
         problems = []  # a row moved: shown again, saved with the save button
     else:
-        try:
-            tie_break_service.save(contest, steps, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            problems = exc.message.split("\n")
-        else:
-            db.session.commit()
-            flash(_("The tie-break rule was saved."), "success")
-            return redirect(url_for("organizer.contest_edit", contest_id=contest.id, _anchor="tie-break"))
+        _refuse_as_problems(lambda found: _tie_break_answer(contest, steps, found))
+        tie_break_service.save(contest, steps, actor=current_user)
+        flash(_("The tie-break rule was saved."), "success")
+        return redirect(url_for("organizer.contest_edit", contest_id=contest.id, _anchor="tie-break"))
+    return _tie_break_answer(contest, steps, problems)
+
+
+def _tie_break_answer(contest: Contest, steps: list[str], problems: list[str]):
+    """The settings page with the tie-break rows as posted, and why they were not saved."""
     settings = SettingsForm(formdata=None)
     _fill_settings_form(settings, contest)
     return render_template("organizer/contest_edit.html", contest=contest, form=settings,
@@ -402,28 +388,26 @@ def contest_tie_break(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/definition", methods=["GET", "POST"])
 def contest_definition(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     form = DefinitionForm()
-    problems: list[str] = []
     if request.method == "GET":
         form.text.data = service.definition_yaml(contest)
     elif form.validate_on_submit():
-        try:
-            service.update_from_definition(contest, service.load_definition_text(form.text.data or ""),
-                                           actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            problems = exc.message.split("\n")
-        else:
-            db.session.commit()
-            flash(_("The definition was saved."), "success")
-            return redirect(url_for("organizer.contest", contest_id=contest.id))
+        _refuse_as_problems(lambda found: _definition_page(contest, form, found))
+        service.update_from_definition(contest, service.load_definition_text(form.text.data or ""),
+                                       actor=current_user)
+        flash(_("The definition was saved."), "success")
+        return redirect(url_for("organizer.contest", contest_id=contest.id))
+    return _definition_page(contest, form, [])
+
+
+def _definition_page(contest: Contest, form: DefinitionForm, problems: list[str]):
     return render_template("organizer/contest_definition.html", contest=contest, form=form,
                            problems=problems), 400 if problems else 200
 
 
 @bp.route("/contests/<int:contest_id>/definition.yaml")
 def contest_definition_download(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     return send_download(service.definition_yaml(contest).encode(), f"{contest.code}.yaml",
                          "text/yaml; charset=utf-8")

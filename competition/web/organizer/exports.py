@@ -2,18 +2,16 @@
 and the materials bundle (a background job with progress). Organizers only (see views.py)."""
 from __future__ import annotations
 
-
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ... import jobs
-from ...extensions import db
-from ...models import Contest, Job
-from ...services import exports
-from ..templating import localtime
+from ...services import contests, exports
+from .. import doorway
 from ..downloads import send_download
+from ..loaders import contest_or_404
+from ..templating import localtime
 from .blueprint import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,62 +23,56 @@ def _send(data: bytes, name: str, mimetype: str):
 
 @bp.route("/exports")
 def exports_index():
-    contests = db.session.scalars(select(Contest).order_by(Contest.year.desc(), Contest.code)).all()
-    return render_template("organizer/exports_index.html", contests=contests)
+    return render_template("organizer/exports_index.html", contests=contests.newest_first())
 
 
 @bp.route("/exports/<int:contest_id>")
 def exports_contest(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     nominated = exports.nominated_results(contest)
-    bundle_jobs = db.session.scalars(
-        select(Job).where(Job.contest_id == contest.id, Job.kind == exports.BUNDLE_JOB)
-        .order_by(Job.created_at.desc()).limit(5)
-    ).all()
     return render_template("organizer/exports.html", contest=contest, nominated=nominated,
-                           title=exports.nomination_title(contest), bundle_jobs=bundle_jobs)
+                           title=exports.nomination_title(contest), bundle_jobs=exports.recent_bundle_jobs(contest))
 
 
 @bp.route("/exports/<int:contest_id>/nominations.xlsx")
 def export_nominations_xlsx(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     return _send(exports.nomination_workbook(contest), f"{exports.nomination_title(contest)}.xlsx", XLSX)
 
 
 @bp.route("/exports/<int:contest_id>/nominations.csv")
 def export_nominations_csv(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     return _send(exports.nomination_csv(contest), f"{exports.nomination_title(contest)}.csv",
                  "text/csv; charset=utf-8")
 
 
 @bp.route("/exports/<int:contest_id>/results.xlsx")
 def export_results_xlsx(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     return _send(exports.results_workbook(contest), f"{contest.full_name}评审结果.xlsx", XLSX)
 
 
 @bp.route("/exports/<int:contest_id>/score-sheets.xlsx")
 def export_score_sheets_xlsx(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     return _send(exports.score_sheets_workbook(contest, to_local=localtime), f"{contest.full_name}评委评分表.xlsx",
                  XLSX)
 
 
 @bp.route("/exports/<int:contest_id>/score-sheets.pdf")
 def export_score_sheets_pdf(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     return _send(exports.score_sheets_pdf(contest), f"{contest.full_name}评委评分表.pdf", "application/pdf")
 
 
 @bp.route("/exports/<int:contest_id>/bundle", methods=["POST"])
 def export_bundle_start(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     if not exports.nominated_results(contest):
         flash(_("No entry is recommended yet, so there are no materials to bundle."), "warning")
         return redirect(url_for(".exports_contest", contest_id=contest.id))
     job = exports.start_bundle(contest, current_user)
-    db.session.commit()
-    jobs.start(job)
+    doorway.after_commit(lambda: jobs.start(job))  # the runner must find the job's row
     flash(_("The materials bundle is being built. You can stay on this page to watch its progress."), "info")
     return redirect(url_for(".exports_contest", contest_id=contest.id))

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from ...extensions import db
 from ...models import Contest
 from ...services import contests as service
 from .blueprint import bp
@@ -61,7 +59,7 @@ def global_links() -> list[tuple[str, str]]:
 
 @bp.route("/")
 def index():
-    rows = db.session.scalars(select(Contest).order_by(Contest.year.desc(), Contest.code)).all()
+    rows = service.newest_first()
     ids = [c.id for c in rows]
     return render_template(
         "organizer/home.html", contests=rows, counts=service.entry_counts(ids),

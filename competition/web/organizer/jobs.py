@@ -5,9 +5,9 @@ from flask import abort, jsonify, url_for
 
 from ... import jobs
 from ...domain.states import JobState
-from ...extensions import db
 from ...models import Job
 from ..downloads import send_download
+from ..loaders import row_or_404
 from .blueprint import bp
 
 MIMETYPES = {".zip": "application/zip", ".pdf": "application/pdf", ".gz": "application/gzip",
@@ -17,7 +17,7 @@ MIMETYPES = {".zip": "application/zip", ".pdf": "application/pdf", ".gz": "appli
 @bp.route("/jobs/<int:job_id>.json")
 def job_status(job_id: int):
     """Polled by static/jobs.js while a job runs."""
-    job = db.get_or_404(Job, job_id)
+    job = row_or_404(Job, job_id)
     return jsonify(
         id=job.id, kind=job.kind, state=job.state, progress=job.progress, total=job.total,
         error=job.error if job.state == JobState.FAILED else None,
@@ -27,7 +27,7 @@ def job_status(job_id: int):
 
 @bp.route("/jobs/<int:job_id>/download")
 def job_download(job_id: int):
-    job = db.get_or_404(Job, job_id)
+    job = row_or_404(Job, job_id)
     path = jobs.result_file(job)
     if path is None:
         abort(404)

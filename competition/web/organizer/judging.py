@@ -1,27 +1,28 @@
 """The organizer's judging pages: rounds, the assignment plan (judges, conflicts, manual edits,
 publishing), progress and score distributions, promotion, re-judging, reopening sheets.
 
-Organizers only (checked by the blueprint before any view runs). Each POST calls one service,
-commits, and redirects back with a message.
+Organizers only (checked by the blueprint before any view runs). Each POST calls one service and
+redirects back with a message; the doorway commits it, or rolls back and flashes a refusal.
 """
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from ..forms import PageForm
-from sqlalchemy import select
 
 from ...domain import scoring
 from ...domain.states import RoundState, SheetState
-from ...extensions import db
-from ...models import Assignment, Conflict, Contest, Entry, RoundJudge, ScoreSheet, User, UserRole, utcnow
-from ...services import ServiceError
+from ...models import Assignment, Conflict, Entry, RoundJudge, ScoreSheet, User, utcnow
 from ...services import judging as service
-from ...services import judging_rounds as rounds_service
-from ...services import judging_sheets as sheets
-from ...services import judging_stats as stats
+from ...services import lookup
+from ...services.judging import pages as judging_pages
+from ...services.judging import rounds as rounds_service
+from ...services.judging import sheets, stats
+from .. import doorway
+from ..forms import PageForm
+from ..loaders import contest_or_404, part_of_or_404, row_or_404
 from .blueprint import bp
+
 
 class ActionForm(PageForm):
     """CSRF only: the fields of these small forms are read and checked by the services."""
@@ -31,7 +32,7 @@ PLAN_PER_PAGE = 100
 
 
 def _round(contest_id: int, number: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     rnd = service.get_round(contest, number)
     if rnd is None:
         abort(404)
@@ -48,15 +49,13 @@ def _back(rnd, endpoint: str = "organizer.judging", **kw):
 
 
 def _done(rnd, message: str, endpoint: str = "organizer.judging", **kw):
-    db.session.commit()
     flash(message, "success")
     return _back(rnd, endpoint, **kw)
 
 
-def _refused(rnd, exc: ServiceError, endpoint: str = "organizer.judging", **kw):
-    db.session.rollback()
-    flash(exc.message, "danger")
-    return _back(rnd, endpoint, **kw)
+def _refuse_back(rnd, endpoint: str = "organizer.judging", **kw) -> None:
+    """A refused action comes back to the round's page it was sent from, the reason in a flash."""
+    doorway.on_refusal(redirect_to=url_for(endpoint, contest_id=rnd.contest_id, number=rnd.number, **kw))
 
 
 def _plan_place() -> dict:
@@ -85,7 +84,7 @@ def round_state_label(state: str) -> str:
 
 @bp.route("/contests/<int:contest_id>/judging")
 def judging_contest(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     summary = []
     for rnd in contest.rounds:
         n_entries = len(service.round_entries(rnd))
@@ -102,7 +101,7 @@ def judging_contest(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/judging/combination", methods=["POST"])
 def judging_combination(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     _checked_form()
     weights = {}
     for rnd in contest.rounds:
@@ -112,14 +111,8 @@ def judging_combination(contest_id: int):
                 weights[rnd.number] = float(raw)
             except ValueError:
                 weights[rnd.number] = None
-    try:
-        rounds_service.set_combination(contest, request.form.get("mode", ""), weights=weights,
-                                       actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("organizer.judging_contest", contest_id=contest.id))
-    db.session.commit()
+    doorway.on_refusal(redirect_to=url_for("organizer.judging_contest", contest_id=contest.id))
+    rounds_service.set_combination(contest, request.form.get("mode", ""), weights=weights, actor=current_user)
     flash(_("How rounds combine has been saved."), "success")
     return redirect(url_for("organizer.judging_contest", contest_id=contest.id))
 
@@ -130,59 +123,12 @@ def judging_combination(contest_id: int):
 @bp.route("/contests/<int:contest_id>/judging/<int:number>")
 def judging(contest_id: int, number: int):
     contest, rnd = _round(contest_id, number)
-    group_by = contest.settings_view.ranking_group_by
-    entries = service.round_entries(rnd)
-    panel = service.round_judges(rnd)
-    inputs = service.plan_inputs(rnd, entries, panel)
-    plan = service.current_plan(rnd, inputs)
-    assignments = service.round_assignments(rnd)
-    by_entry: dict[int, list[Assignment]] = {}
-    for a in assignments:
-        by_entry.setdefault(a.entry_id, []).append(a)
-    judges = {rj.judge_id: rj.judge for rj in panel}
-    for a in assignments:
-        judges.setdefault(a.judge_id, a.judge)
-    labels = {e.id: service.group_label(e, group_by) for e in entries}
-    groups = sorted(set(labels.values()))
-    group_filter = request.args.get("group") or ""
-    query = (request.args.get("q") or "").strip().lower()
-    shown = [e for e in entries if (not group_filter or labels[e.id] == group_filter)
-             and (not query or query in f"{e.number or ''} {e.title}".lower())]
-    # A province's round has thousands of entries, each row with its own judge list: page them.
-    pages = max(1, -(-len(shown) // PLAN_PER_PAGE))
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    first = (page - 1) * PLAN_PER_PAGE
-    entry_by_id = {e.id: e for e in entries}
-    group_parts = []
-    for key, parts in plan.components.items():
-        sample = next(iter(parts[0])) if parts and parts[0] else None
-        group_parts.append({"label": labels.get(sample, str(key)), "parts": len(parts),
-                            "entries": sum(len(p) for p in parts)})
-    group_parts.sort(key=lambda g: g["label"])
-    used = set(judges)
-    all_judges = db.session.scalars(
-        select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "judge", User.active.is_(True)).order_by(User.name)).all()
-    declared = db.session.scalars(select(Conflict).where(
-        Conflict.source == "declared", Conflict.entry_id.in_([e.id for e in entries] or [0]))).all()
-    submitted: dict[int, int] = {}
-    started: dict[int, int] = {}
-    for a in assignments:
-        if a.sheet is not None:
-            counts = submitted if a.sheet.state == SheetState.FINAL else started
-            counts[a.judge_id] = counts.get(a.judge_id, 0) + 1
-    return render_template(
-        "organizer/judging_plan.html", contest=contest, rnd=rnd, plan=plan, inputs=inputs, panel=panel,
-        submitted=submitted, started=started,
-        entries=shown[first:first + PLAN_PER_PAGE], n_shown=len(shown), first=first, page=page, pages=pages,
-        n_entries=len(entries), by_entry=by_entry, judges=judges, labels=labels,
-        groups=groups, group_filter=group_filter, query=request.args.get("q") or "",
-        group_parts=group_parts, entry_by_id=entry_by_id, available=[u for u in all_judges if u.id not in used],
-        unpublished=sum(1 for a in assignments if not a.published), k=inputs.k, form=ActionForm(),
-        state_label=round_state_label, tr=service.tr, declared=declared,
-        pools=sorted({rj.pool for rj in panel if rj.pool}),
-        loads=plan.loads, spread=plan.load_spread,
-    )
+    page = judging_pages.plan_page(rnd, group_filter=request.args.get("group") or "",
+                                   query=request.args.get("q") or "",
+                                   page=request.args.get("page", 1, type=int) or 1, per_page=PLAN_PER_PAGE)
+    return render_template("organizer/judging_plan.html", contest=contest, rnd=rnd, **vars(page),
+                           query=request.args.get("q") or "", form=ActionForm(), state_label=round_state_label,
+                           tr=service.tr)
 
 
 @bp.route("/contests/<int:contest_id>/judging/<int:number>/plan", methods=["POST"])
@@ -193,12 +139,9 @@ def judging_run(contest_id: int, number: int):
     if seed is None or seed < 0:
         flash(_("The seed must be a whole number of 0 or more."), "danger")
         return _back(rnd)
-    try:
-        plan = service.run_plan(rnd, seed=seed, actor=current_user)
-    except ServiceError as exc:
-        return _refused(rnd, exc)
+    _refuse_back(rnd)
+    plan = service.run_plan(rnd, seed=seed, actor=current_user)
     if plan.infeasible:
-        db.session.commit()
         flash(_("Plan made, but %(n)s entries could not get enough judges; see the shortfalls below.",
                 n=len(plan.infeasible)), "warning")
         return _back(rnd)
@@ -210,10 +153,8 @@ def judging_run(contest_id: int, number: int):
 def judging_publish(contest_id: int, number: int):
     _contest_, rnd = _round(contest_id, number)
     _checked_form()
-    try:
-        n = service.publish(rnd, actor=current_user)
-    except ServiceError as exc:
-        return _refused(rnd, exc)
+    _refuse_back(rnd)
+    n = service.publish(rnd, actor=current_user)
     return _done(rnd, _("%(n)s assignments published; the judges see them now.", n=n))
 
 
@@ -241,11 +182,8 @@ def judging_add_judges(contest_id: int, number: int):
     if capacity is None and (request.form.get("capacity") or "").strip():
         flash(_("The workload limit must be a whole number."), "danger")
         return _back(rnd)
-    try:
-        n = service.add_round_judges(rnd, ids, pool=request.form.get("pool"), capacity=capacity,
-                                     actor=current_user)
-    except ServiceError as exc:
-        return _refused(rnd, exc)
+    _refuse_back(rnd)
+    n = service.add_round_judges(rnd, ids, pool=request.form.get("pool"), capacity=capacity, actor=current_user)
     return _done(rnd, _("%(n)s judges added to the round.", n=n))
 
 
@@ -253,24 +191,16 @@ def judging_add_judges(contest_id: int, number: int):
 def judging_remove_judge(contest_id: int, number: int, rj_id: int):
     _contest_, rnd = _round(contest_id, number)
     _checked_form()
-    rj = db.session.get(RoundJudge, rj_id)
-    if rj is None or rj.round_id != rnd.id:
-        abort(404)
+    rj = part_of_or_404(RoundJudge, rj_id, round_id=rnd.id)
+    _refuse_back(rnd)
     if request.form.get("release") == "1":  # a judge who has scored: give back what is not submitted
         name = rj.judge.name
-        try:
-            n = service.release_round_judge(rj, actor=current_user,
-                                            reason=(request.form.get("reason") or "").strip()[:500] or None)
-        except ServiceError as exc:
-            return _refused(rnd, exc)
-        db.session.commit()
+        n = service.release_round_judge(rj, actor=current_user,
+                                        reason=(request.form.get("reason") or "").strip()[:500] or None)
         flash(_("%(n)s entries released from %(name)s. Plan again to give them other judges, then publish.",
                 n=n, name=name), "warning")
         return _back(rnd)
-    try:
-        service.remove_round_judge(rj, actor=current_user)
-    except ServiceError as exc:
-        return _refused(rnd, exc)
+    service.remove_round_judge(rj, actor=current_user)
     return _done(rnd, _("The judge has left this round."))
 
 
@@ -278,16 +208,14 @@ def judging_remove_judge(contest_id: int, number: int, rj_id: int):
 def judging_add_assignment(contest_id: int, number: int):
     _contest_, rnd = _round(contest_id, number)
     _checked_form()
-    judge = db.session.get(User, _int("judge_id") or 0)
-    entry = db.session.get(Entry, _int("entry_id") or 0)
+    judge = lookup.get(User, _int("judge_id") or 0)
+    entry = lookup.get(Entry, _int("entry_id") or 0)
     back = _plan_place()
     if judge is None or entry is None or entry.contest_id != rnd.contest_id:
         flash(_("Choose a judge for the entry."), "danger")
         return _back(rnd, **back)
-    try:
-        service.add_assignment(rnd, judge, entry, actor=current_user)
-    except ServiceError as exc:
-        return _refused(rnd, exc, **back)
+    _refuse_back(rnd, **back)
+    service.add_assignment(rnd, judge, entry, actor=current_user)
     return _done(rnd, _("%(name)s added to %(entry)s.", name=judge.name, entry=entry.number or entry.title), **back)
 
 
@@ -295,15 +223,11 @@ def judging_add_assignment(contest_id: int, number: int):
 def judging_remove_assignment(contest_id: int, number: int, aid: int):
     _contest_, rnd = _round(contest_id, number)
     _checked_form()
-    a = db.session.get(Assignment, aid)
-    if a is None or a.round_id != rnd.id:
-        abort(404)
+    a = part_of_or_404(Assignment, aid, round_id=rnd.id)
     back = _plan_place()
     name = a.judge.name
-    try:
-        service.remove_assignment(a, actor=current_user, reason=(request.form.get("reason") or "").strip() or None)
-    except ServiceError as exc:
-        return _refused(rnd, exc, **back)
+    _refuse_back(rnd, **back)
+    service.remove_assignment(a, actor=current_user, reason=(request.form.get("reason") or "").strip() or None)
     return _done(rnd, _("%(name)s removed from the entry.", name=name), **back)
 
 
@@ -315,25 +239,19 @@ def judging_conflicts(contest_id: int, number: int):
     contest, rnd = _round(contest_id, number)
     if request.method == "POST":
         _checked_form()
-        judge = db.session.get(User, _int("judge_id") or 0)
-        entry = db.session.get(Entry, _int("entry_id") or 0)
+        judge = lookup.get(User, _int("judge_id") or 0)
+        entry = lookup.get(Entry, _int("entry_id") or 0)
         if judge is None or entry is None or entry.contest_id != contest.id:
             flash(_("Choose a judge and an entry."), "danger")
             return _back(rnd, "organizer.judging_conflicts")
-        try:
-            service.add_conflict(judge, entry, kind=request.form.get("kind") or "other",
-                                 reason=request.form.get("reason"), source="organizer", actor=current_user)
-        except ServiceError as exc:
-            return _refused(rnd, exc, "organizer.judging_conflicts")
+        _refuse_back(rnd, "organizer.judging_conflicts")
+        service.add_conflict(judge, entry, kind=request.form.get("kind") or "other",
+                             reason=request.form.get("reason"), source="organizer", actor=current_user)
         return _done(rnd, _("Conflict recorded; the judge is kept off the entry."), "organizer.judging_conflicts")
-    service.sync_conflicts(rnd)
-    db.session.commit()
-    rows = service.round_conflicts(rnd)
-    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(
-        [c.judge_id for c in rows] or [0])))}
-    entries = {e.id: e for e in service.round_entries(rnd)}
-    return render_template("organizer/judging_conflicts.html", contest=contest, rnd=rnd, rows=rows, users=users,
-                           entries=entries, panel=service.round_judges(rnd), form=ActionForm(),
+    service.sync_conflicts(rnd)  # the GET records conflicts found since; the doorway commits them
+    page = judging_pages.conflicts_page(rnd)
+    return render_template("organizer/judging_conflicts.html", contest=contest, rnd=rnd, rows=page.rows,
+                           users=page.users, entries=page.entries, panel=page.panel, form=ActionForm(),
                            kind_label=service.conflict_kind_label, kinds=service.CONFLICT_KINDS,
                            state_label=round_state_label)
 
@@ -343,11 +261,9 @@ def judging_conflicts(contest_id: int, number: int):
 def judging_remove_conflict(contest_id: int, number: int, conflict_id: int):
     _contest_, rnd = _round(contest_id, number)
     _checked_form()
-    row = db.get_or_404(Conflict, conflict_id)
-    try:
-        service.remove_conflict(row, actor=current_user)
-    except ServiceError as exc:
-        return _refused(rnd, exc, "organizer.judging_conflicts")
+    row = row_or_404(Conflict, conflict_id)
+    _refuse_back(rnd, "organizer.judging_conflicts")
+    service.remove_conflict(row, actor=current_user)
     return _done(rnd, _("Conflict removed."), "organizer.judging_conflicts")
 
 
@@ -371,11 +287,8 @@ def judging_progress_data(contest_id: int, number: int):
 @bp.route("/contests/<int:contest_id>/judging/<int:number>/entries/<int:entry_id>")
 def judging_entry(contest_id: int, number: int, entry_id: int):
     contest, rnd = _round(contest_id, number)
-    entry = db.session.get(Entry, entry_id)
-    if entry is None or entry.contest_id != contest.id:
-        abort(404)
-    assignments = db.session.scalars(select(Assignment).where(
-        Assignment.round_id == rnd.id, Assignment.entry_id == entry.id).order_by(Assignment.id)).all()
+    entry = part_of_or_404(Entry, entry_id, contest_id=contest.id)
+    assignments = judging_pages.entry_assignments(rnd, entry)
     criteria = rnd.rubric_for(entry.section_id).criteria if rnd.rubric_for(entry.section_id) else []
     return render_template("organizer/judging_entry.html", contest=contest, rnd=rnd, entry=entry,
                            assignments=assignments, criteria=criteria, form=ActionForm(),
@@ -386,14 +299,12 @@ def judging_entry(contest_id: int, number: int, entry_id: int):
 def judging_reopen(contest_id: int, number: int, sheet_id: int):
     _contest_, rnd = _round(contest_id, number)
     _checked_form()
-    sheet = db.session.get(ScoreSheet, sheet_id)
-    if sheet is None or sheet.assignment.round_id != rnd.id:
+    sheet = row_or_404(ScoreSheet, sheet_id)
+    if sheet.assignment.round_id != rnd.id:
         abort(404)
     entry_id = sheet.assignment.entry_id
-    try:
-        sheets.reopen(sheet, reason=request.form.get("reason") or "", actor=current_user)
-    except ServiceError as exc:
-        return _refused(rnd, exc, "organizer.judging_entry", entry_id=entry_id)
+    _refuse_back(rnd, "organizer.judging_entry", entry_id=entry_id)
+    sheets.reopen(sheet, reason=request.form.get("reason") or "", actor=current_user)
     return _done(rnd, _("The score sheet is reopened; the judge can change and submit it again."),
                  "organizer.judging_entry", entry_id=entry_id)
 
@@ -411,17 +322,15 @@ def judging_promote(contest_id: int, number: int):
         if top_n is None:
             flash(_("Enter how many entries per group go through (at least 1)."), "danger")
             return _back(rnd, "organizer.judging_promote")
-        try:
-            n = rounds_service.promote_top(rnd, top_n, actor=current_user)
-        except ServiceError as exc:
-            return _refused(rnd, exc, "organizer.judging_promote", top_n=top_n)
+        _refuse_back(rnd, "organizer.judging_promote", top_n=top_n)
+        n = rounds_service.promote_top(rnd, top_n, actor=current_user)
         return _done(rnd, _("%(n)s entries promoted to the next round.", n=n), "organizer.judging_promote",
                      top_n=top_n)
     top_n = request.args.get("top_n", type=int) or 0
     groups = rounds_service.promotion_candidates(rnd, top_n)
     promoted = service.round_entries(nxt) if nxt else []
     defaults = {g.key: rounds_service.default_cut(g, contest) for g, _rows in groups if g.outcome.results}
-    pending = sum(1 for a in service.round_assignments(rnd) if a.sheet is None or a.sheet.state != SheetState.FINAL)
+    pending = judging_pages.pending_sheets(rnd)
     return render_template("organizer/judging_promote.html", contest=contest, rnd=rnd, nxt=nxt, groups=groups,
                            top_n=top_n, promoted=promoted, form=ActionForm(), fmt=scoring.format_score,
                            defaults=defaults, group_ids={g.key: i for i, (g, _r) in enumerate(groups)},
@@ -433,13 +342,9 @@ def judging_promote(contest_id: int, number: int):
 def judging_promote_manual(contest_id: int, number: int):
     contest, rnd = _round(contest_id, number)
     _checked_form()
-    entry = db.session.get(Entry, _int("entry_id") or 0)
-    if entry is None or entry.contest_id != contest.id:
-        abort(404)
-    try:
-        rounds_service.promote_manual(rnd, entry, reason=request.form.get("reason") or "", actor=current_user)
-    except ServiceError as exc:
-        return _refused(rnd, exc, "organizer.judging_promote")
+    entry = part_of_or_404(Entry, _int("entry_id") or 0, contest_id=contest.id)
+    _refuse_back(rnd, "organizer.judging_promote")
+    rounds_service.promote_manual(rnd, entry, reason=request.form.get("reason") or "", actor=current_user)
     return _done(rnd, _("%(entry)s promoted by hand.", entry=entry.number or entry.title), "organizer.judging_promote")
 
 
@@ -448,13 +353,11 @@ def judging_unpromote(contest_id: int, number: int):
     contest, rnd = _round(contest_id, number)
     _checked_form()
     nxt = rounds_service.next_round(rnd)
-    entry = db.session.get(Entry, _int("entry_id") or 0)
-    if nxt is None or entry is None or entry.contest_id != contest.id:
+    if nxt is None:
         abort(404)
-    try:
-        rounds_service.unpromote(nxt, entry, reason=request.form.get("reason") or "", actor=current_user)
-    except ServiceError as exc:
-        return _refused(rnd, exc, "organizer.judging_promote")
+    entry = part_of_or_404(Entry, _int("entry_id") or 0, contest_id=contest.id)
+    _refuse_back(rnd, "organizer.judging_promote")
+    rounds_service.unpromote(nxt, entry, reason=request.form.get("reason") or "", actor=current_user)
     return _done(rnd, _("%(entry)s taken out of the next round.", entry=entry.number or entry.title),
                  "organizer.judging_promote")
 
@@ -472,15 +375,12 @@ def judging_rejudge(contest_id: int, number: int):
     if extra is None:
         flash(_("Enter how many extra scores to hand out (1 to 1000)."), "danger")
         return _back(rnd, "organizer.judging_promote")
-    try:
-        result = rounds_service.rejudge(rnd, groups[index].key, extra=extra, cut_position=_int("cut"),
-                                        actor=current_user)
-    except ServiceError as exc:
-        return _refused(rnd, exc, "organizer.judging_promote")
-    db.session.commit()
+    _refuse_back(rnd, "organizer.judging_promote")
+    result = rounds_service.rejudge(rnd, groups[index].key, extra=extra, cut_position=_int("cut"),
+                                    actor=current_user)
     flash(_("%(n)s extra assignments added for the entries nearest the line. Publish them so the judges "
             "see them.", n=len(result.added)), "success")
     for s in result.short:
-        entry = db.session.get(Entry, s.entry_id)
+        entry = lookup.get(Entry, s.entry_id)
         flash(_("%(entry)s: %(reason)s", entry=entry.number or entry.title, reason=service.tr(s.reason)), "warning")
     return _back(rnd)

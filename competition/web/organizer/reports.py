@@ -2,17 +2,17 @@
 work report, and recording the provincial outcome of recommended entries."""
 from __future__ import annotations
 
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...extensions import db
 from ...labels import CONTEST_STATE_LABELS, ENTRY_STATE_LABELS
-from ...models import Contest, utcnow
+from ...models import utcnow
 from ...pdf import render_pdf
-from ...services import ServiceError, reports, write_guard
+from ...services import reports, write_guard
+from .. import doorway
 from ..downloads import send_download
+from ..loaders import contest_or_404
 from .blueprint import bp
 
 
@@ -56,7 +56,7 @@ def reports_index():
 
 @bp.route("/reports/<int:contest_id>")
 def reports_contest(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     rep = reports.contest_report(contest)
     return render_template("organizer/reports.html", contest=contest, rep=rep, charts=_contest_charts(rep),
                            state_label=CONTEST_STATE_LABELS.get(contest.state, contest.state))
@@ -69,7 +69,7 @@ def _pdf(reps: list[reports.ContestReport], heading: str, name: str):
 
 @bp.route("/reports/<int:contest_id>/report.pdf")
 def reports_contest_pdf(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     return _pdf([reports.contest_report(contest)], f"{contest.full_name}工作统计", f"{contest.full_name}统计报告.pdf")
 
 
@@ -83,7 +83,7 @@ def reports_annual_pdf(year: int):
 
 @bp.route("/reports/<int:contest_id>/provincial", methods=["GET", "POST"])
 def reports_provincial(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     rows = reports.nominated_entries(contest)
     if request.method == "POST":
         outcomes = {}
@@ -91,13 +91,8 @@ def reports_provincial(contest_id: int):
             key = f"outcome-{entry.id}"
             if key in request.form:
                 outcomes[entry.id] = request.form[key].strip()
-        try:
-            changed = reports.record_provincial_outcomes(contest, outcomes, current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-            return redirect(url_for(".reports_provincial", contest_id=contest.id))
-        db.session.commit()
+        doorway.on_refusal(redirect_to=url_for(".reports_provincial", contest_id=contest.id))
+        changed = reports.record_provincial_outcomes(contest, outcomes, current_user)
         flash(_("Saved: %(n)d provincial outcomes changed.", n=changed) if changed
               else _("No provincial outcome was changed."), "success" if changed else "info")
         return redirect(url_for(".reports_provincial", contest_id=contest.id))

@@ -12,11 +12,12 @@ from flask_login import current_user
 
 from ...domain.ranking import METHOD_LABELS, METHODS
 from ...domain.states import can_rank, is_on_notice, results_public
-from ...extensions import db
 from ...models import Contest, Objection, Result
 from ...services import ServiceError
 from ...services import results as service
 from ...timeutil import utc_to_local
+from .. import doorway
+from ..loaders import contest_or_404, part_of_or_404
 from .blueprint import bp
 
 # Large contests: the table shows one ranking group at a time above this many entries.
@@ -24,10 +25,7 @@ ALL_GROUPS_LIMIT = 400
 
 
 def _result(contest: Contest, result_id: int) -> Result:
-    result = db.session.get(Result, result_id)
-    if result is None or result.contest_id != contest.id:
-        abort(404)
-    return result
+    return part_of_or_404(Result, result_id, contest_id=contest.id)
 
 
 def _judging_url(contest: Contest) -> str:
@@ -51,22 +49,22 @@ def _back(contest: Contest, **kw):
     return redirect(url_for("organizer.results", contest_id=contest.id, **kw))
 
 
+def _refuse_to_results(contest: Contest) -> None:
+    """A refused action comes back to the results page with the reason in a flash."""
+    doorway.on_refusal(redirect_to=url_for("organizer.results", contest_id=contest.id))
+
+
 def _act(contest: Contest, action, success: str):
-    """Run one service call for a plain action form: commit and flash, or flash the refusal."""
-    try:
-        action()
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
+    """Run one service call for a plain action form and flash its success (a refusal: see above)."""
+    _refuse_to_results(contest)
+    action()
+    flash(success, "success")
     return _back(contest)
 
 
 @bp.route("/contests/<int:contest_id>/results")
 def results(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     run = service.get_run(contest)
     rows = service.results_of(contest) if run else []
     groups: dict[tuple[str, int], list[Result]] = {}
@@ -80,7 +78,8 @@ def results(contest_id: int):
     keys = list(groups)
     if chosen is None and len(rows) > ALL_GROUPS_LIMIT and keys:
         chosen = "0"
-    shown = keys if chosen in (None, "") else [keys[int(chosen)]] if chosen.isdecimal() and len(chosen) < 19 and int(chosen) < len(keys) else keys
+    index = int(chosen) if chosen and chosen.isdecimal() and len(chosen) < 19 else None
+    shown = [keys[index]] if index is not None and index < len(keys) else keys
     by_entry = {r.entry_id: r for r in rows}
     labels = {r.entry_id: r.entry.number or r.entry.title for r in rows}
     ties = [
@@ -97,20 +96,22 @@ def results(contest_id: int):
         group_names=group_names, chosen=chosen, ties=ties, components=components,
         summary=lambda r: service.render(service.summary_parts(r)),
         details=lambda r: service.render(service.detail_parts(r)), method_labels=METHOD_LABELS, methods=METHODS,
-        judging_url=_judging_url(contest), rejudge_url=rejudge_url, entry_links=entry_links, counts=_counts(contest, rows), local=utc_to_local,
+        judging_url=_judging_url(contest), rejudge_url=rejudge_url, entry_links=entry_links,
+        counts=_counts(contest, rows), local=utc_to_local,
         progress=service.scoring_progress(contest) if can_rank(contest.state) else None,
         notice_running=service.notice_running(contest),
     )
 
 
 def _counts(contest: Contest, rows: list[Result]) -> dict:
-    return {"entries": len(rows), "awards": service.award_counts(contest, rows), "nominated": sum(1 for r in rows if r.final_nominated),
+    return {"entries": len(rows), "awards": service.award_counts(contest, rows),
+            "nominated": sum(1 for r in rows if r.final_nominated),
             "overridden": sum(1 for r in rows if r.override_reason), "withdrawn": sum(1 for r in rows if r.withdrawn)}
 
 
 @bp.route("/contests/<int:contest_id>/results/judges")
 def results_judges(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     run = service.get_run(contest)
     rounds: dict[str, list[dict]] = {}
     for j in (run.judges if run else []):
@@ -121,7 +122,7 @@ def results_judges(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/results/run", methods=["POST"])
 def results_run(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     method = request.form.get("method") or None
     if method is not None and method not in METHODS:
         flash(_("Unknown ranking method %(method)s.", method=method), "danger")
@@ -132,7 +133,7 @@ def results_run(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/results/ties/<int:index>", methods=["POST"])
 def results_tie(contest_id: int, index: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     try:
         chosen = [int(v) for v in request.form.getlist("chosen")]
     except ValueError:
@@ -157,30 +158,29 @@ ACTIONS = {
 
 @bp.route("/contests/<int:contest_id>/results/<any(lock, unlock, publish, finalize):action>", methods=["POST"])
 def results_action(contest_id: int, action: str):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     call, success = ACTIONS[action]
     return _act(contest, lambda: call(contest, request.form), str(success))
 
 
 @bp.route("/contests/<int:contest_id>/results/<int:result_id>", methods=["GET", "POST"])
 def results_edit(contest_id: int, result_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     result = _result(contest, result_id)
-    error = None
     if request.method == "POST":
         award = request.form.get("award", service.KEEP)
         award = None if award == "__none__" else award
         nominated = {"yes": True, "no": False, "": None}.get(request.form.get("nominated", "keep"), service.KEEP)
-        try:
-            service.override_result(result, actor=current_user, award=award, nominated=nominated,
-                                    reason=request.form.get("reason", ""))
-        except ServiceError as exc:
-            db.session.rollback()
-            error = exc
-        else:
-            db.session.commit()
-            flash(_("The result was changed; the reason is recorded."), "success")
-            return _back(contest)
+        doorway.on_refusal(respond=lambda exc: _edit_page(contest, result, exc))
+        service.override_result(result, actor=current_user, award=award, nominated=nominated,
+                                reason=request.form.get("reason", ""))
+        flash(_("The result was changed; the reason is recorded."), "success")
+        return _back(contest)
+    return _edit_page(contest, result, None)
+
+
+def _edit_page(contest: Contest, result: Result, error: ServiceError | None):
+    """The result's page, with the refusal of the change just sent (if any) and the form as sent."""
     return render_template("organizer/results_edit.html", contest=contest, result=result, error=error,
                            levels=service.award_choices(contest), explain=service.explanation_text,
                            form=request.form, group_name=service.group_label(contest, result.group_key))
@@ -188,15 +188,10 @@ def results_edit(contest_id: int, result_id: int):
 
 @bp.route("/contests/<int:contest_id>/results/<int:result_id>/withdraw", methods=["POST"])
 def results_withdraw(contest_id: int, result_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     result = _result(contest, result_id)
-    try:
-        service.withdraw_award(result, actor=current_user, reason=request.form.get("reason", ""))
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("organizer.results_edit", contest_id=contest.id, result_id=result.id))
-    db.session.commit()
+    doorway.on_refusal(redirect_to=url_for("organizer.results_edit", contest_id=contest.id, result_id=result.id))
+    service.withdraw_award(result, actor=current_user, reason=request.form.get("reason", ""))
     flash(_("The award of %(entry)s is withdrawn.", entry=result.entry.number or result.entry.title), "success")
     return redirect(url_for("organizer.results_objections", contest_id=contest.id)
                     if is_on_notice(contest.state) else url_for("organizer.results", contest_id=contest.id))
@@ -204,7 +199,7 @@ def results_withdraw(contest_id: int, result_id: int):
 
 @bp.route("/contests/<int:contest_id>/objections", methods=["GET", "POST"])
 def results_objections(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
+    contest = contest_or_404(contest_id)
     error = None
     if request.method == "POST":
         form = request.form
@@ -216,18 +211,18 @@ def results_objections(contest_id: int):
         if error is None and entry_id is not None and not (entry_id.isdecimal() and len(entry_id) < 19):
             error = ServiceError(_("That entry is not in this contest."), "entry_id")
         if error is None:
-            try:
-                service.record_objection(
-                    contest, actor=current_user, entry_id=int(entry_id) if entry_id else None,
-                    submitter_name=form.get("submitter_name", ""), submitter_contact=form.get("submitter_contact", ""),
-                    content=form.get("content", ""), evidence=form.get("evidence"), received_on=received)
-            except ServiceError as exc:
-                db.session.rollback()
-                error = exc
-            else:
-                db.session.commit()
-                flash(_("The objection is recorded."), "success")
-                return redirect(url_for("organizer.results_objections", contest_id=contest.id))
+            doorway.on_refusal(respond=lambda exc: _objections_page(contest, exc))
+            service.record_objection(
+                contest, actor=current_user, entry_id=int(entry_id) if entry_id else None,
+                submitter_name=form.get("submitter_name", ""), submitter_contact=form.get("submitter_contact", ""),
+                content=form.get("content", ""), evidence=form.get("evidence"), received_on=received)
+            flash(_("The objection is recorded."), "success")
+            return redirect(url_for("organizer.results_objections", contest_id=contest.id))
+    return _objections_page(contest, error)
+
+
+def _objections_page(contest: Contest, error: ServiceError | None):
+    """The objections page, with the refusal of the objection just sent (if any) and its form as sent."""
     rows = service.results_of(contest) if results_public(contest.state) else []
     return render_template("organizer/results_objections.html", contest=contest, run=service.get_run(contest),
                            objections=service.objections_of(contest), error=error, form=request.form,
@@ -238,17 +233,11 @@ def results_objections(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/objections/<int:objection_id>/settle", methods=["POST"])
 def results_objection_settle(contest_id: int, objection_id: int):
-    contest = db.get_or_404(Contest, contest_id)
-    objection = db.session.get(Objection, objection_id)
-    if objection is None or objection.contest_id != contest.id:
-        abort(404)
-    try:
-        service.settle_objection(objection, actor=current_user, outcome=request.form.get("outcome", ""),
-                                 resolution=request.form.get("resolution", ""))
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The objection is settled."), "success")
-    return redirect(url_for("organizer.results_objections", contest_id=contest.id) + f"#objection-{objection.id}")
+    contest = contest_or_404(contest_id)
+    objection = part_of_or_404(Objection, objection_id, contest_id=contest.id)
+    page = url_for("organizer.results_objections", contest_id=contest.id) + f"#objection-{objection.id}"
+    doorway.on_refusal(redirect_to=page)
+    service.settle_objection(objection, actor=current_user, outcome=request.form.get("outcome", ""),
+                             resolution=request.form.get("resolution", ""))
+    flash(_("The objection is settled."), "success")
+    return redirect(page)

@@ -1,7 +1,7 @@
 """Pages anyone may open: certificate verification and the public notice of results (公示)."""
 from __future__ import annotations
 
-from flask import Blueprint
+from ..doorway import AreaBlueprint
 
 
-bp = Blueprint("public", __name__)
+bp = AreaBlueprint("public", __name__)

@@ -3,22 +3,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import doorway
+from ..doorway import AreaBlueprint
 from ...domain.contest_definition import STAGES
 from ...domain.states import EntryState
-from ...extensions import db
 from ...labels import ACTION_LABELS
 from ...models import utcnow
 from ...permissions import can_review_entry, entry_or_403, is_organizer, role_required
-from ...services import ServiceError, review
+from ...services import review
 from ...timeutil import utc_to_local
 from ..forms import id_prefix, local_path
 from .forms import AcceptForm, BulkAcceptForm, RejectForm, ReturnForm, version_of
 
-bp = Blueprint("review", __name__)
+bp = AreaBlueprint("review", __name__)
 PER_PAGE = 50
 
 
@@ -102,15 +103,28 @@ def entry(entry_id: int):
 
 
 def _done(entry, message: str):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("review.entry", entry_id=entry.id, back=_back()))
 
 
-def _refused(entry_id: int, exc: ServiceError):
-    db.session.rollback()
-    flash(exc.message, "danger")
-    return redirect(url_for("review.entry", entry_id=entry_id, back=_back()))
+def _refuse_to_entry_page(entry_id: int) -> None:
+    """A refused action comes back to the entry's page with the reason in a flash."""
+    doorway.on_refusal(redirect_to=url_for("review.entry", entry_id=entry_id, back=_back()))
+
+
+def _refuse_on_form(entry_id: int, form, form_name: str, fields: tuple[str, ...]) -> None:
+    """An error about one of the form's own fields shows the page again with it on the field;
+    any other refusal (the entry changed meanwhile, the contest closed) goes back to the page."""
+    page = url_for("review.entry", entry_id=entry_id, back=_back())
+
+    def respond(exc):
+        if exc.field not in fields or not doorway.attach_error(form, exc):
+            flash(exc.message, "danger")
+            return redirect(page)
+        entry = entry_or_403(entry_id, can_review_entry)
+        return _render_entry(entry, **{form_name: form}, status=400)
+
+    doorway.on_refusal(respond=respond)
 
 
 @bp.route("/entries/<int:entry_id>/accept", methods=["POST"])
@@ -119,10 +133,8 @@ def accept(entry_id: int):
     form = AcceptForm()
     if not form.validate_on_submit():
         return redirect(url_for("review.entry", entry_id=entry_id))
-    try:
-        entry = review.accept(entry_id, actor=current_user, expected_version=version_of(form))
-    except ServiceError as exc:
-        return _refused(entry_id, exc)
+    _refuse_to_entry_page(entry_id)
+    entry = review.accept(entry_id, actor=current_user, expected_version=version_of(form))
     return _done(entry, _("Accepted. The entry's number is %(number)s.", number=entry.number))
 
 
@@ -131,18 +143,11 @@ def return_entry(entry_id: int):
     entry = entry_or_403(entry_id, can_review_entry)
     form = ReturnForm()
     if form.validate_on_submit():
-        try:
-            entry = review.return_entry(entry_id, actor=current_user, reason=form.reason.data,
-                                        resubmit_by_local=form.resubmit_by.data,
-                                        expected_version=version_of(form))
-        except ServiceError as exc:
-            db.session.rollback()
-            if exc.field in ("reason", "resubmit_by"):
-                getattr(form, exc.field).errors.append(exc.message)
-            else:
-                return _refused(entry_id, exc)
-        else:
-            return _done(entry, _("Returned to the school for correction."))
+        _refuse_on_form(entry_id, form, "return_form", ("reason", "resubmit_by"))
+        entry = review.return_entry(entry_id, actor=current_user, reason=form.reason.data,
+                                    resubmit_by_local=form.resubmit_by.data,
+                                    expected_version=version_of(form))
+        return _done(entry, _("Returned to the school for correction."))
     raw = (form.resubmit_by.raw_data or [""])[0].strip()
     if raw and form.resubmit_by.data is None:
         form.resubmit_by.errors = [_("Enter a date and time like 2026-04-20 17:00.")]
@@ -155,17 +160,10 @@ def reject(entry_id: int):
     entry_or_403(entry_id, can_review_entry)
     form = RejectForm()
     if form.validate_on_submit():
-        try:
-            entry = review.reject(entry_id, actor=current_user, reason=form.reason.data,
-                                  expected_version=version_of(form))
-        except ServiceError as exc:
-            db.session.rollback()
-            if exc.field == "reason":
-                form.reason.errors.append(exc.message)
-            else:
-                return _refused(entry_id, exc)
-        else:
-            return _done(entry, _("The entry was rejected; the school sees the reason."))
+        _refuse_on_form(entry_id, form, "reject_form", ("reason",))
+        entry = review.reject(entry_id, actor=current_user, reason=form.reason.data,
+                              expected_version=version_of(form))
+        return _done(entry, _("The entry was rejected; the school sees the reason."))
     entry = entry_or_403(entry_id, can_review_entry)
     return _render_entry(entry, reject_form=form, status=400)
 
@@ -179,7 +177,6 @@ def bulk_accept():
         flash(_("Select the entries to accept first."), "warning")
         return redirect(back)
     accepted, problems = review.bulk_accept(ids, actor=current_user)
-    db.session.commit()
     if accepted:
         flash(_("%(n)d entries accepted and numbered.", n=len(accepted)), "success")
     for problem in problems:

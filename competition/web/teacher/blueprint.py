@@ -1,12 +1,13 @@
 """The teacher's area (指导教师): their school's entries, and later its certificates."""
 from __future__ import annotations
 
-from flask import Blueprint
+
 from flask_login import login_required
 
+from ..doorway import AreaBlueprint
 from ...permissions import role_required
 
-bp = Blueprint("teacher", __name__)
+bp = AreaBlueprint("teacher", __name__)
 
 
 @bp.before_request

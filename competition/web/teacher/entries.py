@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ...extensions import csrf, db
+from ...extensions import csrf
 from ...messages import translate
 from ...models import Attachment, Contest, MaterialRequirement, Section, utcnow
 from ...permissions import can_edit_entry, entry_or_403
@@ -17,11 +17,12 @@ from ...services import ServiceError, submissions
 from ...services.application_form import application_form_filename, render_application_form
 from ...storage import display_name
 from ...domain.eligibility import AdviserData, EntryData, PersonData
-from ...domain.states import EntryState, is_editable, is_final
-from .certificates import entry_certificates
+from ...domain.states import EntryState
 from .forms import AdviserForm, EntryForm, StudentForm, choices
+from .. import doorway
 from ..downloads import send_download
-from ..forms import field_anchor
+from ..forms import error_items, field_anchor
+from ..loaders import contest_or_404, part_of_or_404
 from .blueprint import bp
 
 PART_LABELS = {
@@ -140,23 +141,21 @@ def _entry_data(entry) -> dict:
 
 # Where the summary links a problem of a list or of the whole entry: the part that shows it.
 _BLOCK_ANCHORS = {"students": "authors", "advisers": "advisers"}
+_ROW_LISTS = ("students", "advisers")
 
 
 def _render_form(form, contest, section, entry=None, errors=None, status=200, expired=False):
     # Field errors from the form and from the service, all shown at the field and in one summary
-    # whose items link to the field: (text, id) pairs.
-    summary: list[tuple[str, str]] = []
+    # whose items link to the field: (text, id) pairs. The rows' problems come after the entry's
+    # own fields and are shown again above their part of the form.
+    items = error_items(form)
+    in_rows = {name: [item for item in items if item[1].startswith(f"{name}-")] for name in _ROW_LISTS}
+    summary = [item for item in items if not item[1].startswith(tuple(f"{name}-" for name in _ROW_LISTS))]
     block_errors: dict[str, list[str]] = {}
-    for name, errs in form.errors.items():
-        if name not in ("students", "advisers", "csrf_token"):
-            summary += [(f"{form[name].label.text}：{e}", field_anchor(form[name])) for e in errs]
-    for list_name in ("students", "advisers"):
-        for i, row in enumerate(getattr(form, list_name), 1):
-            for sub, errs in row.form.errors.items():
-                for e in errs:
-                    text = f"{form[list_name].label.text or ''} {i} {row.form[sub].label.text}：{e}".strip()
-                    block_errors.setdefault(list_name, []).append(text)
-                    summary.append((text, field_anchor(row.form[sub])))
+    for name in _ROW_LISTS:
+        summary += in_rows[name]
+        if in_rows[name]:
+            block_errors[name] = [text for text, _a in in_rows[name]]
     for name, text in errors or []:
         if text in {t for t, _a in summary}:
             continue
@@ -201,18 +200,17 @@ def _save(form, entry, contest, section):
         extra = [(p.field, translate(p)) for p in submissions.draft_problems(_input(form), section)]
         return _render_form(form, contest, section, entry, status=400,
                             errors=[(f, text) for f, text in extra if text not in own])
-    try:
-        saved = submissions.save_draft(entry, _input(form), section_id=form.section.data,
-                                       school=current_user.school, actor=current_user, contest=contest)
-    except submissions.EntryProblems as exc:
-        db.session.rollback()
-        return _render_form(form, contest, section, entry, errors=exc.errors, status=400)
-    except ServiceError as exc:
-        db.session.rollback()
-        return _render_form(form, contest, section, entry, errors=[(exc.field, exc.message)], status=400)
-    db.session.commit()
+    doorway.on_refusal(respond=lambda exc: _render_form(form, contest, section, entry, errors=_problems_of(exc),
+                                                       status=400))
+    saved = submissions.save_draft(entry, _input(form), section_id=form.section.data,
+                                   school=current_user.school, actor=current_user, contest=contest)
     flash(_("The draft has been saved."), "success")
     return redirect(url_for("teacher.entry", entry_id=saved.id))
+
+
+def _problems_of(exc: ServiceError) -> list[tuple[str | None, str]]:
+    """A refusal as (field, text) pairs: every problem the rules found, or the one message."""
+    return exc.errors if isinstance(exc, submissions.EntryProblems) else [(exc.field, exc.message)]
 
 
 @bp.route("/entries/new", methods=["GET", "POST"])
@@ -220,9 +218,7 @@ def _save(form, entry, contest, section):
 def new_entry():
     if current_user.school_id is None:
         abort(403)
-    contest = db.session.get(Contest, request.args.get("contest", type=int) or 0)
-    if contest is None:
-        abort(404)
+    contest = contest_or_404(request.args.get("contest", type=int) or 0)
     if not contest.is_submission_open(utcnow()):
         flash(_("This contest is not taking entries now."), "warning")
         return redirect(url_for("teacher.index"))
@@ -286,34 +282,19 @@ def _form_gaps(found) -> list[str]:
 
 
 def _render_entry(entry, upload_errors=None, status=200):
-    editable = submissions.is_editable(entry)
-    found = submissions.problems(entry) if is_editable(entry.state) else []
-    by_requirement: dict[int | None, list[Attachment]] = {}
-    for a in entry.attachments:
-        by_requirement.setdefault(a.requirement_id, []).append(a)
-    deadline = submissions.submit_deadline(entry)
-    # Once the results are public (公示 or final): the award; once final, its certificates too.
-    award = submissions.published_awards([entry]).get(entry.id)
+    page = submissions.entry_page(entry)
+    found = page.problems
     return render_template(
         "teacher/entry.html", entry=entry, contest=entry.contest, section=entry.section,
-        award=award, certificates=entry_certificates(entry) if award and is_final(entry.contest.state) else [],
-        problems=[(translate(p), _fix_link(entry, p.field) if editable else None) for p in found],
+        award=page.award, certificates=page.certificates,
+        problems=[(translate(p), _fix_link(entry, p.field) if page.editable else None) for p in found],
         checklist=submissions.checklist(found), form_gaps=_form_gaps(found),
-        part_labels=PART_LABELS, by_requirement=by_requirement, upload_errors=upload_errors or {},
-        editable=editable, can_withdraw=submissions.can_withdraw(entry),
-        can_discard=submissions.can_discard(entry),
-        unchanged_since_return=entry.state == EntryState.RETURNED and not submissions.changed_since_review(entry),
-        deadline=deadline, countdown=countdown(deadline), kinds_label=submissions.kinds_label,
-        orphans=by_requirement.get(None, []),
+        part_labels=PART_LABELS, by_requirement=page.by_requirement, upload_errors=upload_errors or {},
+        editable=page.editable, can_withdraw=page.can_withdraw, can_discard=page.can_discard,
+        unchanged_since_return=page.unchanged_since_return,
+        deadline=page.deadline, countdown=countdown(page.deadline), kinds_label=submissions.kinds_label,
+        orphans=page.by_requirement.get(None, []),
     ), status
-
-
-def _part_or_404(model, obj_id: int, **belongs):
-    """A row reached through the entry in the URL; one of another entry is simply not found."""
-    obj = db.session.get(model, obj_id)
-    if obj is None or any(getattr(obj, k) != v for k, v in belongs.items()):
-        abort(404)
-    return obj
 
 
 @bp.route("/entries/<int:entry_id>")
@@ -324,47 +305,45 @@ def entry(entry_id: int):
 @bp.route("/entries/<int:entry_id>/materials/<int:requirement_id>", methods=["POST"])
 def upload(entry_id: int, requirement_id: int):
     entry = entry_or_403(entry_id, can_edit_entry)
-    requirement = _part_or_404(MaterialRequirement, requirement_id, section_id=entry.section_id)
+    requirement = part_of_or_404(MaterialRequirement, requirement_id, section_id=entry.section_id)
     uploads = [f for f in request.files.getlist("file") if f and f.filename]
     limits = submissions.ContentLimits.from_config(current_app.config)
-    try:
-        if not uploads:
-            raise ServiceError(_("Choose a file to upload."))
-        names = []
-        for upload_file in uploads:
-            attachment = submissions.store_upload(entry, requirement, upload_file.stream, upload_file.filename,
-                                                  actor=current_user, limits=limits)
-            names.append(attachment.original_name)
-    except ServiceError as exc:
-        db.session.rollback()
-        db.session.refresh(entry)
-        return _render_entry(entry, upload_errors={requirement.id: exc.message}, status=400)
-    db.session.commit()
+    # A refused file is named beside its requirement, and none of this request's files is kept.
+    doorway.on_refusal(respond=lambda exc: _render_entry(entry, upload_errors={requirement.id: exc.message},
+                                                         status=400))
+    if not uploads:
+        raise ServiceError(_("Choose a file to upload."))
+    names = []
+    for upload_file in uploads:
+        attachment = submissions.store_upload(entry, requirement, upload_file.stream, upload_file.filename,
+                                              actor=current_user, limits=limits)
+        names.append(attachment.original_name)
     flash(_("Uploaded: %(names)s", names="、".join(names)), "success")
     return redirect(url_for("teacher.entry", entry_id=entry.id, _anchor="materials"))
 
 
 def _act(entry_id: int, change, done: str, category: str = "success", anchor: str | None = None):
-    """Run one state-changing service call: commit and say so, or roll back and say why."""
-    try:
-        change()
-    except submissions.EntryProblems as exc:
-        db.session.rollback()
-        flash(_("The entry was not submitted. Still missing: %(what)s",
-                what="；".join(text for _f, text in exc.errors)), "danger")
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(done, category)
-    return redirect(url_for("teacher.entry", entry_id=entry_id, _anchor=anchor))
+    """Run one state-changing service call and say so; a refusal says why, on the same page."""
+    page = url_for("teacher.entry", entry_id=entry_id, _anchor=anchor)
+
+    def refused(exc: ServiceError):
+        if isinstance(exc, submissions.EntryProblems):
+            flash(_("The entry was not submitted. Still missing: %(what)s",
+                    what="；".join(text for _f, text in exc.errors)), "danger")
+        else:
+            flash(exc.message, "danger")
+        return redirect(page)
+
+    doorway.on_refusal(respond=refused)
+    change()
+    flash(done, category)
+    return redirect(page)
 
 
 @bp.route("/entries/<int:entry_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
 def delete_attachment(entry_id: int, attachment_id: int):
     entry = entry_or_403(entry_id, can_edit_entry)
-    attachment = _part_or_404(Attachment, attachment_id, entry_id=entry.id)
+    attachment = part_of_or_404(Attachment, attachment_id, entry_id=entry.id)
     return _act(entry.id, lambda: submissions.delete_attachment(attachment, actor=current_user),
                 _("Deleted: %(name)s", name=display_name(attachment.original_name)), anchor="materials")
 
@@ -387,13 +366,8 @@ def withdraw_entry(entry_id: int):
 def delete_entry(entry_id: int):
     entry = entry_or_403(entry_id, can_edit_entry)
     title = entry.title
-    try:
-        submissions.discard(entry, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("teacher.entry", entry_id=entry.id))
-    db.session.commit()
+    doorway.on_refusal(redirect_to=url_for("teacher.entry", entry_id=entry.id))
+    submissions.discard(entry, actor=current_user)
     flash(_("Deleted: %(name)s", name=title), "success")
     return redirect(url_for("teacher.index"))
 

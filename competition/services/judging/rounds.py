@@ -8,23 +8,16 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..domain import assignment as planner
-from ..domain import ranking, rejudging, scoring
-from ..domain.states import RoundState
-from ..extensions import db
-from ..models import Assignment, Contest, Entry, Round, RoundEntry, ScoreSheet, User
-from . import ServiceError, audit, write_guard
-from .judging import (
-    add_assignment,
-    final_scores,
-    get_round,
-    group_key,
-    group_label,
-    plan_inputs,
-    round_assignments,
-    round_entries,
-    tr,
-)
+from ...domain import assignment as planner
+from ...domain import ranking, rejudging, scoring
+from ...domain.states import RoundState
+from ...extensions import db
+from ...models import Assignment, Contest, Entry, Round, RoundEntry, ScoreSheet, User
+from .. import ServiceError, audit, write_guard
+from .assignments import add_assignment, round_assignments, tr
+from .conflicts import plan_inputs
+from .counted import final_scores
+from .panel import get_round, group_key, group_label, round_entries
 
 
 def next_round(rnd: Round) -> Round | None:

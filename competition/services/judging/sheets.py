@@ -16,16 +16,27 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain import characters, scoring
-from ..domain.states import RoundState, SheetState
-from ..extensions import db
-from ..messages import translate
-from ..models import (
-    Assignment, Attachment, Conflict, Contest, Criterion, Entry, Round, Rubric, ScoreSheet, User, utcnow,
+from ...domain import characters, scoring
+from ...domain.states import RoundState, SheetState
+from ...extensions import db
+from ...messages import translate
+from ...models import (
+    Assignment,
+    Attachment,
+    Conflict,
+    Contest,
+    Criterion,
+    Entry,
+    Round,
+    Rubric,
+    ScoreSheet,
+    User,
+    utcnow,
 )
-from ..timeutil import utc_to_local
-from . import ServiceError, audit, write_guard
-from .judging import add_conflict, tr
+from ...timeutil import utc_to_local
+from .. import ServiceError, audit, write_guard
+from .assignments import tr
+from .conflicts import add_conflict
 
 MAX_COMMENT = 4000
 
@@ -158,7 +169,8 @@ def _progress(sheets) -> Progress:
     state, scores, comment and total will do."""
     states = [sheet_state(s) for s in sheets]
     complete = sum(1 for s in sheets if s is not None and s.state == SheetState.DRAFT and s.total is not None)
-    return Progress(len(states), states.count(SheetState.FINAL), states.count(SheetState.DRAFT), states.count("todo"), complete)
+    return Progress(len(states), states.count(SheetState.FINAL), states.count(SheetState.DRAFT), states.count("todo"),
+                    complete)
 
 
 def contest_progress(judge: User, contest_id: int) -> Progress:

@@ -7,12 +7,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..domain import ranking, scoring
-from ..domain.states import SheetState
-from ..extensions import db
-from ..models import Conflict, Entry, Round, User
-from .judging import group_label, round_assignments, round_entries, round_judges, round_k
-from .judging_sheets import sheet_state
+from ...domain import ranking, scoring
+from ...domain.states import SheetState
+from ...extensions import db
+from ...models import Conflict, Entry, Round, User
+from .assignments import round_assignments
+from .panel import group_label, round_entries, round_judges, round_k
+from .sheets import sheet_state
 
 
 @dataclass
