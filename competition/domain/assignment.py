@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .text import N_, Message
 
@@ -69,7 +70,7 @@ class EntryInfo:
     school_id: Id
     district_id: Id
     subject: str
-    adviser_ids: frozenset = frozenset()
+    adviser_ids: frozenset[Id] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class JudgeInfo:
     judge_id: Id
     school_id: Id
     district_id: Id
-    subjects: frozenset = frozenset()
+    subjects: frozenset[str] = frozenset()
     pool: Hashable | None = None
     capacity: int | None = None
 
@@ -113,7 +114,7 @@ class AssignmentPlan:
     load_spread: dict[Hashable, int]
     judges_per_entry: dict[Id, tuple[Id, ...]]
     infeasible: list[Shortfall]
-    components: dict[Hashable, list[frozenset]]
+    components: dict[Hashable, list[frozenset[Id]]]
     subject_match_rate: float
     dropped: tuple[tuple[Id, Id, Message], ...] = field(default=())
 
@@ -209,7 +210,7 @@ class _State:
 
         e_school = np.array([code(e.school_id) for e in self.entries], dtype=np.int64)
         j_school = np.array([code(j.school_id) for j in self.judges], dtype=np.int64)
-        ok = e_school[:, None] != j_school[None, :]
+        ok: NDArray[np.bool_] = e_school[:, None] != j_school[None, :]
         if exclude_same_district:
             codes.clear()
             e_dist = np.array([code(e.district_id) for e in self.entries], dtype=np.int64)
@@ -242,7 +243,8 @@ class _State:
 
     def open_for(self, e: int) -> np.ndarray:
         """Judges that could still be added to entry e."""
-        return self.eligible[e] & ~self.assigned[e] & (self.load < self.capacity)
+        open_: NDArray[np.bool_] = self.eligible[e] & ~self.assigned[e] & (self.load < self.capacity)
+        return open_
 
     # -- augmenting paths ----------------------------------------------------
     def reach(self, start: dict[int, tuple[int, int]], source: int = -1
@@ -353,7 +355,7 @@ def _delta(state: _State, x: int, y: int, sums: np.ndarray) -> float:
     """Change of sum_pools n_p * Var_p(load) when one assignment moves from x to y."""
     lx, ly = state.load[x], state.load[y]
     p, q = state.pool_of[x], state.pool_of[y]
-    d = 2.0 * (ly - lx) + 2.0
+    d: float = 2.0 * (ly - lx) + 2.0
     if p != q:
         d += (2 * sums[p] - 1) / state.pool_size[p] - (2 * sums[q] + 1) / state.pool_size[q]
     return d
@@ -444,7 +446,7 @@ def _components(state: _State, g: int) -> list[list[int]]:
 
     first_seen: dict[int, int] = {}
     sub = state.assigned[rows]
-    for i, j in zip(*np.nonzero(sub)):
+    for i, j in zip(*np.nonzero(sub), strict=True):
         if j in first_seen:
             ra, rb = find(first_seen[j]), find(int(i))
             if ra != rb:
@@ -468,7 +470,8 @@ def _spreads(state: _State) -> np.ndarray:
     lo = np.full(n, np.iinfo(np.int64).max)
     np.maximum.at(hi, state.pool_of, state.load)
     np.minimum.at(lo, state.pool_of, state.load)
-    return hi - lo
+    spreads: NDArray[np.int64] = hi - lo
+    return spreads
 
 
 def _reported_spreads(state: _State) -> np.ndarray:
@@ -614,7 +617,7 @@ def assign(
     _connect(state)
     pairs = [
         (state.judges[j].judge_id, state.entries[e].entry_id)
-        for e, j in zip(*np.nonzero(state.assigned))
+        for e, j in zip(*np.nonzero(state.assigned), strict=True)
     ]
     return build_plan(pairs, entries, judges, conflicts, k=k,
                       exclude_same_district=exclude_same_district, dropped=dropped)
@@ -628,7 +631,7 @@ def build_plan(
     *,
     k: int = 5,
     exclude_same_district: bool = False,
-    dropped: Iterable[tuple[Id, Id, str]] = (),
+    dropped: Iterable[tuple[Id, Id, Message]] = (),
 ) -> AssignmentPlan:
     """Summarise a set of (judge_id, entry_id) pairs as a plan.
 
@@ -692,6 +695,25 @@ def check_plan(
     connectivity.  An empty list means the plan is valid.
     """
     conflicts = conflicts or {}
+    problems = _pair_problems(plan, entries, judges, conflicts, exclude_same_district)
+    fresh = build_plan(plan.assignments, entries, judges, conflicts, k=k,
+                       exclude_same_district=exclude_same_district)
+    problems += _summary_problems(plan, fresh, judges, k)
+    if max_spread is not None:
+        for pool, spread in fresh.load_spread.items():
+            if spread > max_spread:
+                problems.append(Message(PROBLEM_SPREAD,
+                                        {"pool": pool, "spread": spread, "limit": max_spread}))
+    if require_connected:
+        for group, parts in fresh.components.items():
+            if len(parts) > 1:
+                problems.append(Message(PROBLEM_SPLIT, {"group": group, "parts": len(parts)}))
+    return problems
+
+
+def _pair_problems(plan: AssignmentPlan, entries: Sequence[EntryInfo], judges: Sequence[JudgeInfo],
+                   conflicts: Mapping[Pair, str], exclude_same_district: bool) -> list[Message]:
+    """Duplicate pairs, unknown judges or entries, hard exclusions."""
     problems: list[Message] = []
     e_by_id = {e.entry_id: e for e in entries}
     j_by_id = {j.judge_id: j for j in judges}
@@ -706,8 +728,13 @@ def check_plan(
         if reason:
             problems.append(Message(PROBLEM_CONFLICT,
                                     {"judge": judge_id, "entry": entry_id, "reason": reason}))
-    fresh = build_plan(plan.assignments, entries, judges, conflicts, k=k,
-                       exclude_same_district=exclude_same_district)
+    return problems
+
+
+def _summary_problems(plan: AssignmentPlan, fresh: AssignmentPlan, judges: Sequence[JudgeInfo],
+                      k: int) -> list[Message]:
+    """Capacities, shortfalls and summary fields against the plan rebuilt from its pairs."""
+    problems: list[Message] = []
     for judge in judges:
         if judge.capacity is not None and fresh.loads[judge.judge_id] > judge.capacity:
             problems.append(Message(PROBLEM_CAPACITY,
@@ -722,15 +749,6 @@ def check_plan(
     for name in ("loads", "load_spread", "judges_per_entry", "components"):
         if getattr(plan, name) != getattr(fresh, name):
             problems.append(Message(PROBLEM_SUMMARY, {"name": name}))
-    if max_spread is not None:
-        for pool, spread in fresh.load_spread.items():
-            if spread > max_spread:
-                problems.append(Message(PROBLEM_SPREAD,
-                                        {"pool": pool, "spread": spread, "limit": max_spread}))
-    if require_connected:
-        for group, parts in fresh.components.items():
-            if len(parts) > 1:
-                problems.append(Message(PROBLEM_SPLIT, {"group": group, "parts": len(parts)}))
     return problems
 
 

@@ -78,7 +78,7 @@ class TieBreak:
             return getattr(result, self.key)
         return self.key.get(result.entry_id)
 
-    def sort_key(self, result: Any) -> tuple:
+    def sort_key(self, result: Any) -> tuple[bool, Any]:
         """Missing values (None) come last whichever the direction."""
         v = self.value(result)
         return (v is not None, v) if self.descending else (v is None, v)
@@ -215,98 +215,134 @@ def assign_awards(
     spans = _classes(ordered, tie_break)
     span_of = [span for span in spans for _ in range(span[0], span[1])]
     ranks = _score_ranks(ordered)
-
-    above: dict[str, set[int]] = {}  # positions (0-based) above each line
-    pending: dict[str, set[int]] = {}
-    decided: dict[str, set[int]] = {}
-    ties: list[CutTie] = []
-    placed_below: dict[int, int] = {}  # position -> places the organizer put above it in its tie
-    prev_above: set[int] = set()
-    for name in names:
-        c = cuts[name]
-        now, wait = set(range(c)) | prev_above, set()
-        if 0 < c < n and span_of[c - 1] == span_of[c]:
-            s, e = span_of[c]
-            members = range(s, e)
-            floor = min_scores.get(name, -math.inf)
-            now = set(range(s)) | prev_above
-            if any(ordered[p].score >= floor for p in members) and not _members_in(prev_above, members):
-                ids = tuple(ordered[p].entry_id for p in members)
-                if name in tie_decisions:
-                    chosen = set(tie_decisions[name])
-                    if not chosen <= set(ids):
-                        raise ValueError(f"decision for {name} names entries not in the tie: {sorted(map(str, chosen - set(ids)))}")
-                    picked = {p for p in members if ordered[p].entry_id in chosen}
-                    now |= picked
-                    decided[name] = set(members)
-                    for q in set(members) - picked:  # placed below the chosen ones
-                        placed_below[q] = max(placed_below.get(q, 0), len(picked))
-                else:
-                    ties.append(CutTie(name, c, ids, c - s, ordered[s].score))
-                    wait = set(members) - now
-        above[name], pending[name] = now, wait
-        prev_above = now
-
-    stale = set(tie_decisions) - set(decided)
+    lines = _draw_lines(ordered, span_of, names, cuts, min_scores, tie_decisions)
+    stale = set(tie_decisions) - set(lines.decided)
     if stale:
         raise ValueError(f"no tie at these levels' lines for a decision to apply to: {sorted(stale)}")
 
+    rules = _Levels(names, cuts, quotas, min_scores, remainder, cuts[names[-1]] if names else 0)
     awards = []
     chain = Names(tb.label for tb in tie_break)
-    total = cuts[names[-1]] if names else 0
     for p, r in enumerate(ordered):
         s, _ = span_of[p]
-        s += placed_below.get(p, 0)
+        s += lines.placed_below.get(p, 0)
         where = {"position": s + 1, "n": n}
         if ranks[p] != s + 1 and tie_break:
             notes = [Message(N_("rank %(position)d of %(n)d in the group (tied on score for rank %(rank)d, "
                                 "ordered by %(chain)s)"), {**where, "rank": ranks[p], "chain": chain})]
         else:
             notes = [Message(N_("rank %(position)d of %(n)d in the group"), where)]
-        level, is_pending = None, False
-        for name in names:
-            if p in decided.get(name, ()) and p not in above[name]:
-                notes.append(Message(
-                    N_("tied at the %(level)s line: not awarded %(level)s by the organizer's decision"),
-                    {"level": name}))
-        for name in names:
-            if p in pending[name]:
-                others = [ordered[q].entry_id for q in range(*span_of[p]) if q != p]
-                notes.append(Message(
-                    N_("tied with %(others)s at the %(level)s line (%(left)d places left): "
-                       "waits for the organizer's decision"),
-                    {"others": _names(others, labels), "level": name, "left": cuts[name] - s},
-                ))
-                is_pending = True
-                break
-            if p not in above[name]:
-                continue
-            if r.score < min_scores.get(name, -math.inf):
-                notes.append(Message(N_("score %(score).2f is below the %(level)s minimum of %(min).2f"),
-                                     {"score": r.score, "level": name, "min": min_scores[name]}))
-                continue
-            level = name
-            if p in decided.get(name, ()):
-                notes.append(Message(N_("tied at the %(level)s line: awarded %(level)s by the organizer's decision"),
-                                     {"level": name}))
-            else:
-                notes.append(Message(N_("%(quota)d places for %(level)s: awarded %(level)s"),
-                                     {"quota": quotas[name], "level": name}))
-            break
-        if level is None and not is_pending:
-            if remainder and r.score >= min_scores.get(remainder, -math.inf):
-                level = remainder
-                notes.append(Message(N_("outside the %(total)d places of the levels above: awarded %(level)s"),
-                                     {"total": total, "level": remainder}))
-            else:
-                if remainder:
-                    notes.append(Message(N_("score %(score).2f is below the %(level)s minimum of %(min).2f"),
-                                         {"score": r.score, "level": remainder, "min": min_scores[remainder]}))
-                notes.append(Message(N_("%(total)d award places in all: no award"), {"total": total}))
+        others = [ordered[q].entry_id for q in range(*span_of[p]) if q != p]
+        level, is_pending = _level_of(p, r.score, s, rules, lines, _names(others, labels), notes)
         awards.append(
             Award(r.entry_id, level, s + 1, ranks[p], n, is_pending, tuple(notes), group)
         )
-    return AwardOutcome(awards, ties, cuts, group, quotas)
+    return AwardOutcome(awards, ties=lines.ties, cuts=cuts, group=group, quotas=quotas)
+
+
+@dataclass
+class _Lines:
+    """Where each level's line fell: the positions (0-based) above it and those waiting on a tie there."""
+
+    above: dict[str, set[int]] = field(default_factory=dict)
+    pending: dict[str, set[int]] = field(default_factory=dict)
+    decided: dict[str, set[int]] = field(default_factory=dict)  # the tie at the line the organizer settled
+    ties: list[CutTie] = field(default_factory=list)
+    placed_below: dict[int, int] = field(default_factory=dict)  # position -> places put above it in its tie
+
+
+@dataclass(frozen=True)
+class _Levels:
+    names: list[str]
+    cuts: dict[str, int]
+    quotas: dict[str, int]
+    min_scores: dict[str, float]
+    remainder: str | None
+    total: int  # award places of all the levels
+
+
+def _draw_lines(ordered: list[Any], span_of: list[tuple[int, int]], names: list[str], cuts: dict[str, int],
+                min_scores: Mapping[str, float], tie_decisions: Mapping[str, Collection[Hashable]]) -> _Lines:
+    lines = _Lines()
+    n = len(ordered)
+    prev_above: set[int] = set()
+    for name in names:
+        c = cuts[name]
+        now: set[int] = set(range(c)) | prev_above
+        wait: set[int] = set()
+        if 0 < c < n and span_of[c - 1] == span_of[c]:
+            now, wait = _line_in_tie(lines, name, c, span_of[c], ordered, prev_above, min_scores, tie_decisions)
+        lines.above[name], lines.pending[name] = now, wait
+        prev_above = now
+    return lines
+
+
+def _line_in_tie(lines: _Lines, name: str, c: int, span: tuple[int, int], ordered: list[Any], prev_above: set[int],
+                 min_scores: Mapping[str, float],
+                 tie_decisions: Mapping[str, Collection[Hashable]]) -> tuple[set[int], set[int]]:
+    """A tie straddles the line of level ``name``: (positions above the line, positions waiting)."""
+    s, e = span
+    members = range(s, e)
+    floor = min_scores.get(name, -math.inf)
+    now = set(range(s)) | prev_above
+    wait: set[int] = set()
+    if not any(ordered[p].score >= floor for p in members) or _members_in(prev_above, members):
+        return now, wait
+    ids = tuple(ordered[p].entry_id for p in members)
+    if name in tie_decisions:
+        chosen = set(tie_decisions[name])
+        if not chosen <= set(ids):
+            raise ValueError(f"decision for {name} names entries not in the tie: {sorted(map(str, chosen - set(ids)))}")
+        picked = {p for p in members if ordered[p].entry_id in chosen}
+        now |= picked
+        lines.decided[name] = set(members)
+        for q in set(members) - picked:  # placed below the chosen ones
+            lines.placed_below[q] = max(lines.placed_below.get(q, 0), len(picked))
+    else:
+        lines.ties.append(CutTie(name, c, ids, c - s, ordered[s].score))
+        wait = set(members) - now
+    return now, wait
+
+
+def _level_of(p: int, score: float, s: int, levels: _Levels, lines: _Lines, others: Names,
+              notes: list[Message]) -> tuple[str | None, bool]:
+    """(level, pending) of the entry at position ``p`` (place ``s``, 0-based); its reasons go to ``notes``."""
+    for name in levels.names:
+        if p in lines.decided.get(name, ()) and p not in lines.above[name]:
+            notes.append(Message(
+                N_("tied at the %(level)s line: not awarded %(level)s by the organizer's decision"),
+                {"level": name}))
+    for name in levels.names:
+        if p in lines.pending[name]:
+            notes.append(Message(
+                N_("tied with %(others)s at the %(level)s line (%(left)d places left): "
+                   "waits for the organizer's decision"),
+                {"others": others, "level": name, "left": levels.cuts[name] - s},
+            ))
+            return None, True
+        if p not in lines.above[name]:
+            continue
+        if score < levels.min_scores.get(name, -math.inf):
+            notes.append(Message(N_("score %(score).2f is below the %(level)s minimum of %(min).2f"),
+                                 {"score": score, "level": name, "min": levels.min_scores[name]}))
+            continue
+        if p in lines.decided.get(name, ()):
+            notes.append(Message(N_("tied at the %(level)s line: awarded %(level)s by the organizer's decision"),
+                                 {"level": name}))
+        else:
+            notes.append(Message(N_("%(quota)d places for %(level)s: awarded %(level)s"),
+                                 {"quota": levels.quotas[name], "level": name}))
+        return name, False
+    remainder = levels.remainder
+    if remainder and score >= levels.min_scores.get(remainder, -math.inf):
+        notes.append(Message(N_("outside the %(total)d places of the levels above: awarded %(level)s"),
+                             {"total": levels.total, "level": remainder}))
+        return remainder, False
+    if remainder:
+        notes.append(Message(N_("score %(score).2f is below the %(level)s minimum of %(min).2f"),
+                             {"score": score, "level": remainder, "min": levels.min_scores[remainder]}))
+    notes.append(Message(N_("%(total)d award places in all: no award"), {"total": levels.total}))
+    return None, False
 
 
 def _members_in(positions: set[int], members: range) -> bool:

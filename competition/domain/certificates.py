@@ -30,6 +30,7 @@ import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .characters import identity, printable, text_width
 from .numbering import format_number
@@ -79,7 +80,7 @@ class Options:
     unit_min_awards: int = 3
 
     @classmethod
-    def from_setting(cls, setting: Mapping | None) -> Options:
+    def from_setting(cls, setting: Mapping[str, Any] | None) -> Options:
         setting = setting or {}
         units = setting.get("schools", False)
         if units is True:
@@ -103,11 +104,11 @@ class Planned:
     entry_id: int | None
     section_code: str
     stage: str | None
-    sort_key: tuple
-    data: dict = field(default_factory=dict)
+    sort_key: tuple[int | str, ...]
+    data: dict[str, object] = field(default_factory=dict)
 
 
-def _entry_data(e: AwardedEntry) -> dict:
+def _entry_data(e: AwardedEntry) -> dict[str, object]:
     return {
         "title": e.title,
         "award": e.award,
@@ -125,32 +126,39 @@ def plan(entries: Iterable[AwardedEntry], options: Options) -> list[Planned]:
     out: list[Planned] = []
     awarded: list[AwardedEntry] = [e for e in entries if e.award]
     for e in awarded:
-        base = (e.section_order, e.section_code, e.award_order, e.stage or "", e.entry_number or "", e.entry_id)
-        common = _entry_data(e)
-
-        def add(kind: str, key: str, pos: int, **data) -> None:
-            out.append(Planned(kind, key, e.entry_id, e.section_code, e.stage, base + (pos,),
-                               {**common, "kind": kind, **data}))
-
-        if e.group_name and not e.students:
-            add("group", f"group:{e.entry_id}", 0, name=e.group_name)
-        elif not e.students:
-            if e.author_name:
-                add("author", f"author:{e.entry_id}", 0, name=e.author_name)
-        elif options.per_team_member or len(e.students) == 1:
-            for i, s in enumerate(e.students):
-                add("student", f"student:{s.id}", i, name=s.name, school=s.school_name or e.school_name,
-                    grade=s.grade or "")
-        else:
-            add("team", f"team:{e.entry_id}", 0, name="、".join(s.name for s in e.students),
-                members=[s.name for s in e.students])
-        if options.advisers:
-            for i, a in enumerate(e.advisers):
-                add("adviser", f"adviser:{a.id}", 100 + i, name=a.name, school=a.unit or e.school_name,
-                members=[s.name for s in e.students] or ([e.group_name] if e.group_name else []))
+        out.extend(_entry_certificates(e, options))
     if options.units:
         out.extend(_unit_certificates(awarded, options))
     out.sort(key=lambda p: p.sort_key)
+    return out
+
+
+def _entry_certificates(e: AwardedEntry, options: Options) -> list[Planned]:
+    """The certificates of one awarded entry: its students (or team, group, author) and advisers."""
+    out: list[Planned] = []
+    base = (e.section_order, e.section_code, e.award_order, e.stage or "", e.entry_number or "", e.entry_id)
+    common = _entry_data(e)
+
+    def add(kind: str, key: str, pos: int, **data: object) -> None:
+        out.append(Planned(kind, key, e.entry_id, e.section_code, e.stage, base + (pos,),
+                           {**common, "kind": kind, **data}))
+
+    if e.group_name and not e.students:
+        add("group", f"group:{e.entry_id}", 0, name=e.group_name)
+    elif not e.students:
+        if e.author_name:
+            add("author", f"author:{e.entry_id}", 0, name=e.author_name)
+    elif options.per_team_member or len(e.students) == 1:
+        for i, s in enumerate(e.students):
+            add("student", f"student:{s.id}", i, name=s.name, school=s.school_name or e.school_name,
+                grade=s.grade or "")
+    else:
+        add("team", f"team:{e.entry_id}", 0, name="、".join(s.name for s in e.students),
+            members=[s.name for s in e.students])
+    if options.advisers:
+        for i, a in enumerate(e.advisers):
+            add("adviser", f"adviser:{a.id}", 100 + i, name=a.name, school=a.unit or e.school_name,
+            members=[s.name for s in e.students] or ([e.group_name] if e.group_name else []))
     return out
 
 
@@ -218,9 +226,9 @@ def assign_numbers(planned: Sequence[Planned], existing: Mapping[str, Existing],
         used_numbers.add(ex.number)
     out: list[Numbered] = []
     for p in planned:
-        ex = existing.get(p.recipient_key)
-        if ex is not None and not ex.revoked:
-            out.append(Numbered(p, ex.number, ex.seq, ex.scope, False))
+        current = existing.get(p.recipient_key)
+        if current is not None and not current.revoked:
+            out.append(Numbered(p, current.number, current.seq, current.scope, False))
             continue
         fields = {"year": year, "contest": contest, "section": p.section_code, "stage": p.stage or "",
                   "kind": p.kind}
@@ -240,7 +248,7 @@ PRINTED_FIELDS = ("kind", "name", "school", "grade", "title", "award", "section"
                   "advisers", "members")
 
 
-def printed_changes(old: Mapping, new: Mapping) -> dict[str, tuple]:
+def printed_changes(old: Mapping[str, object], new: Mapping[str, object]) -> dict[str, tuple[object, object]]:
     """Printed fields that differ (old, new): a non-empty result means a new revision."""
     return {k: (old.get(k), new.get(k)) for k in PRINTED_FIELDS
             if (old.get(k) or None) != (new.get(k) or None)}

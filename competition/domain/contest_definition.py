@@ -5,9 +5,11 @@ problem found, each naming where it is (e.g. "sections[1].materials[0]").
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, overload
 
 from .certificates import KINDS as CERTIFICATE_KINDS
 from .characters import describe, first_illegal, printable
@@ -17,12 +19,14 @@ from .text import N_, Message
 STAGES = ("小学", "初中", "高中")
 SECTION_KINDS = ("student", "counselor", "practice", "painting", "invention", "film", "other")
 TEAM_KINDS = ("student", "invention", "film")  # sections that take team entries unless they say otherwise
+# A mapping read from YAML: its values can be anything until they are checked.
+Data = Mapping[str, Any]
 FILE_KINDS = ("pdf", "jpg", "png", "mp4", "docx", "xlsx", "zip")
 METHODS = ("calibrated", "mean", "trimmed_mean", "zscore")
 
 
 class DefinitionError(ValueError):
-    def __init__(self, problems: list[Message]):
+    def __init__(self, problems: list[Message]) -> None:
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
 
@@ -99,7 +103,7 @@ class ContestDefinition:
     blind_judging: bool = True
     judges_per_entry: int = 5
     ranking_method: str = "calibrated"
-    settings: dict = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
     sections: list[SectionDef] = field(default_factory=list)
     rounds: list[RoundDef] = field(default_factory=list)
 
@@ -107,13 +111,13 @@ class ContestDefinition:
 class _Reader:
     """Collects every problem instead of stopping at the first."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.problems: list[Message] = []
 
-    def problem(self, where: str, template: str, **params) -> None:
+    def problem(self, where: str, template: str, **params: object) -> None:
         self.problems.append(Message(template, params, where=where))
 
-    def text(self, data: dict, key: str, where: str, required: bool = True, max_len: int = 200):
+    def text(self, data: Data, key: str, where: str, required: bool = True, max_len: int = 200) -> str | None:
         value = data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -124,28 +128,56 @@ class _Reader:
             self.problem(f"{where}.{key}", N_("longer than %(n)d characters"), n=max_len)
         return value
 
-    def number(self, data, key, where, kind=int, default=None, low=None, high=None):
-        value = data.get(key, default)
+    def _number(self, data: Data, key: str, where: str, whole: bool, low: float | None,
+                high: float | None) -> float | None:
+        """The number at ``key``, or None when it is missing (or null) or not a number."""
+        value = data.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        # YAML's .inf and .nan are floats: int() of them raises
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             self.problem(f"{where}.{key}", N_("must be a number"))
-            return default
-        if kind is int and value != int(value):
+            return None
+        if whole and value != int(value):
             self.problem(f"{where}.{key}", N_("must be a whole number"))
-            return default
+            return None
         if (low is not None and value < low) or (high is not None and value > high):
             self.problem(f"{where}.{key}", N_("must be between %(low)s and %(high)s"), low=low, high=high)
-        return kind(value)
+        return value
 
-    def flag(self, data, key, where, default):
+    # A null in the YAML means "the default", as a missing key does (not None where a number is needed).
+    @overload
+    def number(self, data: Data, key: str, where: str, *, default: int,
+               low: float | None = None, high: float | None = None) -> int: ...
+    @overload
+    def number(self, data: Data, key: str, where: str, *, default: None = None,
+               low: float | None = None, high: float | None = None) -> int | None: ...
+    def number(self, data: Data, key: str, where: str, *, default: int | None = None,
+               low: float | None = None, high: float | None = None) -> int | None:
+        """A whole number."""
+        value = self._number(data, key, where, True, low, high)
+        return default if value is None else int(value)
+
+    @overload
+    def real(self, data: Data, key: str, where: str, *, default: float,
+             low: float | None = None, high: float | None = None) -> float: ...
+    @overload
+    def real(self, data: Data, key: str, where: str, *, default: None = None,
+             low: float | None = None, high: float | None = None) -> float | None: ...
+    def real(self, data: Data, key: str, where: str, *, default: float | None = None,
+             low: float | None = None, high: float | None = None) -> float | None:
+        """A number that may have decimals."""
+        value = self._number(data, key, where, False, low, high)
+        return default if value is None else float(value)
+
+    def flag(self, data: Data, key: str, where: str, default: bool) -> bool:
         value = data.get(key, default)
         if not isinstance(value, bool):
             self.problem(f"{where}.{key}", N_("must be true or false"))
             return default
         return value
 
-    def when(self, data, key, where):
+    def when(self, data: Data, key: str, where: str) -> datetime | None:
         value = data.get(key)
         if value is None or isinstance(value, datetime):
             return value
@@ -158,13 +190,13 @@ class _Reader:
             return None
 
 
-def number_values(year: int, code: str, section_codes: Sequence[str]) -> dict[str, list]:
+def number_values(year: int, code: str, section_codes: Sequence[str]) -> dict[str, list[object]]:
     """What a number pattern's fields can hold in this contest (see numbering.longest_number)."""
     return {"year": [year], "contest": [code], "section": list(section_codes) or [""],
             "stage": ["", *STAGES], "kind": [*SECTION_KINDS, *CERTIFICATE_KINDS]}
 
 
-def parse_definition(data: dict, number_limits: Mapping[str, int] | None = None) -> ContestDefinition:
+def parse_definition(data: Data, number_limits: Mapping[str, int] | None = None) -> ContestDefinition:
     """``number_limits``: the longest number each *number_pattern setting may produce (the
     database column's length)."""
     r = _Reader()
@@ -197,6 +229,25 @@ def parse_definition(data: dict, number_limits: Mapping[str, int] | None = None)
         ranking_method=data.get("ranking_method", "calibrated"),
         settings=dict(data.get("settings") or {}),
     )
+    _check_contest(r, data, definition)
+    seen_codes: set[str] = set()
+    for i, raw in enumerate(data.get("sections") or []):
+        definition.sections.append(_section(r, raw, f"sections[{i}]", seen_codes))
+    if not definition.sections:
+        r.problem("contest.sections", N_("a contest needs at least one section"))
+    _check_number_patterns(r, definition, number_limits or {})
+    for i, raw in enumerate(data.get("rounds") or []):
+        definition.rounds.append(_round(r, raw, f"rounds[{i}]", seen_codes))
+    numbers = [rd.number for rd in definition.rounds]
+    if len(numbers) != len(set(numbers)):
+        r.problem("rounds", N_("round numbers must be unique"))
+    if r.problems:
+        raise DefinitionError(r.problems)
+    return definition
+
+
+def _check_contest(r: _Reader, data: Data, definition: ContestDefinition) -> None:
+    """The contest's own fields that need more than their type: year, method, windows, award shares."""
     if data.get("year") is None:
         r.problem("contest.year", N_("this field is required"))
     if definition.ranking_method not in METHODS:
@@ -216,30 +267,20 @@ def parse_definition(data: dict, number_limits: Mapping[str, int] | None = None)
         except (TypeError, ValueError):
             r.problem("settings.award_levels", N_("write each level as [name, share], e.g. [一等奖, 0.1]"))
 
-    seen_codes: set[str] = set()
-    for i, raw in enumerate(data.get("sections") or []):
-        definition.sections.append(_section(r, raw, f"sections[{i}]", seen_codes))
-    if not definition.sections:
-        r.problem("contest.sections", N_("a contest needs at least one section"))
+
+def _check_number_patterns(r: _Reader, definition: ContestDefinition, number_limits: Mapping[str, int]) -> None:
+    """Both number patterns format, and their longest numbers fit their columns."""
     values = number_values(definition.year, definition.code, [sd.code for sd in definition.sections])
     for key in ("number_pattern", "entry_number_pattern"):
         pattern = definition.settings.get(key)
         if pattern is not None:
             err = pattern_error(str(pattern), values=values, setting=key,
-                                limit=(number_limits or {}).get(key))
+                                limit=number_limits.get(key))
             if err:
                 r.problems.append(Message(err.template, err.params, where=f"settings.{key}"))
-    for i, raw in enumerate(data.get("rounds") or []):
-        definition.rounds.append(_round(r, raw, f"rounds[{i}]", seen_codes))
-    numbers = [rd.number for rd in definition.rounds]
-    if len(numbers) != len(set(numbers)):
-        r.problem("rounds", N_("round numbers must be unique"))
-    if r.problems:
-        raise DefinitionError(r.problems)
-    return definition
 
 
-def _refuse_illegal(r: _Reader, value, where: str) -> None:
+def _refuse_illegal(r: _Reader, value: object, where: str) -> None:
     """Every text value and key of the tree (YAML escapes like "\\e" or "\\uFFFF" reach here) without
     controls, noncharacters or lone surrogates: names and titles print on certificates."""
     if isinstance(value, str):
@@ -254,7 +295,7 @@ def _refuse_illegal(r: _Reader, value, where: str) -> None:
             _refuse_illegal(r, item, f"{where}[{i}]")
 
 
-def _child(r: _Reader, where: str | None, key, value) -> str:
+def _child(r: _Reader, where: str | None, key: object, value: object) -> str:
     """The path of ``key`` under ``where`` (top-level fields are "contest.<key>"), its key checked."""
     name = printable(str(key), multiline=False)
     path = f"{where}.{name}" if where else (name if isinstance(value, (dict, list)) else f"contest.{name}")
@@ -264,7 +305,7 @@ def _child(r: _Reader, where: str | None, key, value) -> str:
     return path
 
 
-def _section(r: _Reader, raw: dict, where: str, seen: set[str]) -> SectionDef:
+def _section(r: _Reader, raw: Data | None, where: str, seen: set[str]) -> SectionDef:
     raw = raw or {}
     code = r.text(raw, "code", where, max_len=20) or ""
     if code in seen:
@@ -329,12 +370,12 @@ def _section(r: _Reader, raw: dict, where: str, seen: set[str]) -> SectionDef:
     return section
 
 
-def _round(r: _Reader, raw: dict, where: str, section_codes: set[str]) -> RoundDef:
+def _round(r: _Reader, raw: Data | None, where: str, section_codes: set[str]) -> RoundDef:
     raw = raw or {}
     rd = RoundDef(
         number=r.number(raw, "number", where, low=1, high=10) or 1,
         name=r.text(raw, "name", where, max_len=50) or "",
-        weight=r.number(raw, "weight", where, kind=float, default=1.0, low=0, high=100),
+        weight=r.real(raw, "weight", where, default=1.0, low=0, high=100),
         judges_per_entry=r.number(raw, "judges_per_entry", where, low=1, high=30),
     )
     for i, rub in enumerate(raw.get("rubrics") or []):
@@ -345,7 +386,7 @@ def _round(r: _Reader, raw: dict, where: str, section_codes: set[str]) -> RoundD
             section = None
         elif section not in section_codes:
             r.problem(f"{rwhere}.section", N_("no section has the code %(code)s"), code=section)
-        criteria = []
+        criteria: list[CriterionDef] = []
         codes: set[str] = set()
         for j, c in enumerate(rub.get("criteria") or []):
             c = c or {}
@@ -358,8 +399,8 @@ def _round(r: _Reader, raw: dict, where: str, section_codes: set[str]) -> RoundD
                 CriterionDef(
                     code=ccode,
                     name=r.text(c, "name", cwhere, max_len=50) or "",
-                    max_score=r.number(c, "max", cwhere, kind=float, default=None, low=0.5, high=1000) or 0,
-                    weight=r.number(c, "weight", cwhere, kind=float, default=1.0, low=0, high=100),
+                    max_score=r.real(c, "max", cwhere, low=0.5, high=1000) or 0,
+                    weight=r.real(c, "weight", cwhere, default=1.0, low=0, high=100),
                     descriptors=r.text(c, "descriptors", cwhere, required=False, max_len=5000),
                 )
             )

@@ -9,7 +9,9 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 DEFAULT_CERTIFICATE: dict[str, Any] = {
     "page_size": "A4",
@@ -21,14 +23,14 @@ DEFAULT_CERTIFICATE: dict[str, Any] = {
 }
 
 
-def _default(value):
+def _default(value: T) -> T:
     return field(default_factory=lambda: copy.deepcopy(value))
 
 
 @dataclass
 class ContestSettings:
     # [name, share] best first, e.g. ["一等奖", 0.10]
-    award_levels: list[list] = _default([["一等奖", 0.10], ["二等奖", 0.20], ["三等奖", 0.30]])
+    award_levels: list[list[Any]] = _default([["一等奖", 0.10], ["二等奖", 0.20], ["三等奖", 0.30]])
     award_min_scores: dict[str, float] = _default({})
     # 优秀奖 for every ranked entry below the levels (its minimum score applies)
     excellence_award: bool = False
@@ -58,7 +60,7 @@ class ContestSettings:
         return tuple(f.name for f in fields(cls) if f.name != "extra")
 
     @classmethod
-    def from_mapping(cls, data: Mapping | None) -> ContestSettings:
+    def from_mapping(cls, data: Mapping[str, Any] | None) -> ContestSettings:
         """The settings with defaults for what `data` leaves out or stores as None; the
         certificate's stored keys are merged over DEFAULT_CERTIFICATE."""
         data = dict(data or {})
@@ -69,7 +71,7 @@ class ContestSettings:
         extra = {k: copy.deepcopy(v) for k, v in data.items() if k not in known}
         return cls(**values, extra=extra)
 
-    def get(self, key: str):
+    def get(self, key: str) -> Any:
         """One setting by its key (unknown keys from `extra`, else None)."""
         if key in self.keys():
             return copy.deepcopy(getattr(self, key))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -48,7 +49,7 @@ class SectionRules:
     name: str
     kind: str = "student"
     stages: tuple[str, ...] = ("小学", "初中", "高中")
-    subjects: dict = field(default_factory=dict)  # stage (or "*") -> [学科]
+    subjects: dict[str, list[str]] = field(default_factory=dict)  # stage (or "*") -> [学科]
     individual_allowed: bool = True
     team_allowed: bool = True
     max_team_size: int = 3
@@ -112,7 +113,7 @@ class EntryData:
     data_confirmed: bool = False
     students: tuple[PersonData, ...] = ()
     advisers: tuple[AdviserData, ...] = ()
-    files_per_material: dict = field(default_factory=dict)  # material id -> number of files
+    files_per_material: dict[int, int] = field(default_factory=dict)  # material id -> number of files
     id: int | None = None
     author_id: int | None = None  # the teacher who created it (the author of counselor work)
 
@@ -154,7 +155,7 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def blank(value) -> bool:
+def blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -165,6 +166,17 @@ def draft_problems(entry: EntryData, section: SectionRules) -> list[Message]:
     problems: list[Message] = []
     if blank(entry.title):
         problems.append(Message(N_("The title is required."), field="title"))
+    problems += _section_bounds(entry, section)
+    problems += _people_details(entry)
+    if entry.contact_phone and not phone_valid(entry.contact_phone):
+        problems.append(Message(N_("The contact phone %(phone)s is not valid."),
+                                {"phone": excerpt(entry.contact_phone)}, field="contact_phone"))
+    return problems
+
+
+def _section_bounds(entry: EntryData, section: SectionRules) -> list[Message]:
+    """The stage, subject and head counts the section allows."""
+    problems: list[Message] = []
     if entry.stage and entry.stage not in section.stages:
         problems.append(Message(N_("The stage %(stage)s is not open in the section %(section)s."),
                                 {"stage": entry.stage, "section": section.name}, field="stage"))
@@ -184,6 +196,12 @@ def draft_problems(entry: EntryData, section: SectionRules) -> list[Message]:
         else:
             problems.append(Message(N_("At most %(n)d advisers may be entered in this section."),
                                     {"n": section.adviser_limit}, field="advisers"))
+    return problems
+
+
+def _people_details(entry: EntryData) -> list[Message]:
+    """Each student's and adviser's own fields: names, genders, grades, phones."""
+    problems: list[Message] = []
     for i, person in enumerate(entry.students, 1):
         if blank(person.name):
             problems.append(Message(N_("Student %(n)d: the name is required."), {"n": i}, field="students"))
@@ -198,9 +216,6 @@ def draft_problems(entry: EntryData, section: SectionRules) -> list[Message]:
         if adviser.phone and not phone_valid(adviser.phone):
             problems.append(Message(N_("Adviser %(n)d: the phone number %(phone)s is not valid."),
                                     {"n": i, "phone": excerpt(adviser.phone)}, field="advisers"))
-    if entry.contact_phone and not phone_valid(entry.contact_phone):
-        problems.append(Message(N_("The contact phone %(phone)s is not valid."),
-                                {"phone": excerpt(entry.contact_phone)}, field="contact_phone"))
     return problems
 
 
@@ -223,7 +238,8 @@ def submission_problems(
     problems += _uniqueness(entry, section, others)
     if not entry.data_confirmed:
         problems.append(Message(
-            N_("Confirm that names, genders, grades and school names are exactly as they must be printed on certificates."),
+            N_("Confirm that names, genders, grades and school names are exactly as they must be printed "
+               "on certificates."),
             field="data_confirmed"))
     return _dedupe(problems)
 
@@ -246,7 +262,7 @@ def _missing_information(entry: EntryData, section: SectionRules) -> list[Messag
 
 
 def _team_rules(entry: EntryData, section: SectionRules) -> list[Message]:
-    out = []
+    out: list[Message] = []
     if not section.has_students:
         return out
     n = len(entry.students)
@@ -309,7 +325,8 @@ def _dates(entry: EntryData, section: SectionRules, year: int, within_years: int
             start, end = work_window(year, within_years)
             if not (start <= entry.completed_on < end):
                 out.append(Message(
-                    N_("The work must have been completed between %(start)s and %(end)s (within %(n)d years before 1 July %(year)d)."),
+                    N_("The work must have been completed between %(start)s and %(end)s "
+                       "(within %(n)d years before 1 July %(year)d)."),
                     {"start": start.isoformat(), "end": end.isoformat(), "n": within_years, "year": year},
                     field="completed_on"))
     if section.has_students and (section.age_min is not None or section.age_max is not None):
@@ -324,7 +341,8 @@ def _dates(entry: EntryData, section: SectionRules, year: int, within_years: int
             high = section.age_max if section.age_max is not None else 200
             if not low <= age <= high:
                 out.append(Message(
-                    N_("Student %(n)d (%(name)s) is %(age)d on 1 July %(year)d; this section is for ages %(low)d to %(high)d."),
+                    N_("Student %(n)d (%(name)s) is %(age)d on 1 July %(year)d; "
+                       "this section is for ages %(low)d to %(high)d."),
                     {"n": i, "name": person.name, "age": age, "year": year, "low": low, "high": high},
                     field="students"))
     return out
@@ -343,8 +361,8 @@ def _materials(entry: EntryData, section: SectionRules) -> list[Message]:
     return out
 
 
-def _uniqueness(entry: EntryData, section: SectionRules, others) -> list[Message]:
-    out = []
+def _uniqueness(entry: EntryData, section: SectionRules, others: Iterable[OtherEntry]) -> list[Message]:
+    out: list[Message] = []
     live = [o for o in others if o.id != entry.id and o.state in NON_DRAFT]
     if section.kind == "counselor" and entry.author_id is not None:
         for other in live:
@@ -353,17 +371,18 @@ def _uniqueness(entry: EntryData, section: SectionRules, others) -> list[Message
                     N_("A teacher may enter only one counselor project per contest; you already entered %(title)s."),
                     {"title": other.title}, field="section"))
                 break
-    taken = {}
+    taken: dict[tuple[str, str, str], OtherEntry] = {}
     for other in live:
         for person in other.students:
             taken.setdefault(student_identity(person), other)
     for person in entry.students:
-        other = taken.get(student_identity(person))
-        if other is not None and not blank(person.name):
+        holder = taken.get(student_identity(person))
+        if holder is not None and not blank(person.name):
             out.append(Message(
-                N_("%(name)s (%(school)s, %(grade)s) is already an author of %(title)s; a student may be in only one entry per contest."),
+                N_("%(name)s (%(school)s, %(grade)s) is already an author of %(title)s; "
+                   "a student may be in only one entry per contest."),
                 {"name": person.name, "school": person.school_name or "", "grade": person.grade or "",
-                 "title": other.title}, field="students"))
+                 "title": holder.title}, field="students"))
     return out
 
 

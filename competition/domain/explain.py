@@ -18,7 +18,7 @@ from .text import Message
 __all__ = ["Names", "decode", "encode", "text"]
 
 
-class Names(tuple):
+class Names(tuple[object, ...]):
     """A list of names inside a message parameter; English text joins them with ", "."""
 
     def __str__(self) -> str:
@@ -45,12 +45,12 @@ def _dec(value: Any) -> Any:
     return value
 
 
-def encode(parts: Iterable[Message]) -> list[dict]:
+def encode(parts: Iterable[Message]) -> list[dict[str, Any]]:
     """Parts as JSON-ready dicts ``{"t": template, "p": params}``."""
     return [_enc(p) for p in parts]
 
 
-def decode(data: Iterable[dict] | None) -> tuple[Message, ...]:
+def decode(data: Iterable[dict[str, Any]] | None) -> tuple[Message, ...]:
     return tuple(_dec(d) for d in (data or ()))
 
 

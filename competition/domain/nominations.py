@@ -25,7 +25,7 @@ Pure module.  Rules (all per-contest settings passed in by the caller):
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .explain import Names
@@ -92,8 +92,9 @@ def stage_quotas(quota: int, shares: Mapping[str, float] | None) -> tuple[dict[s
 class _Caps:
     """Counts per group / school / district against their limits."""
 
-    def __init__(self, group_quota, school_cap, district_cap) -> None:
-        self.limits = [
+    def __init__(self, group_quota: int | Mapping[Hashable, int] | None, school_cap: int | None,
+                 district_cap: int | None) -> None:
+        self.limits: list[tuple[str, str, int | Mapping[Hashable, int] | None, Callable[[Candidate], Hashable]]] = [
             ("group", N_("group quota of %(cap)d reached by entries %(by)s"), group_quota, lambda c: c.group),
             ("school", N_("school cap of %(cap)d reached by entries %(by)s"), school_cap, lambda c: c.school_id),
             ("district", N_("district cap of %(cap)d reached by entries %(by)s"), district_cap,
@@ -101,7 +102,7 @@ class _Caps:
         ]
         self.taken: dict[tuple[str, Hashable], list[Candidate]] = {}
 
-    def limit(self, kind: str, value, key: Hashable) -> int | None:
+    def limit(self, kind: str, value: int | Mapping[Hashable, int] | None, key: Hashable) -> int | None:
         if value is None:
             return None
         return value.get(key) if isinstance(value, Mapping) else value
@@ -137,36 +138,10 @@ def nominate(
     """Decide nominations greedily in rank order (see the module docstring)."""
     cands = list(candidates)
     fixed, free = stage_quotas(quota, stage_shares)
-    decided = set(tie_decisions)
     eligible = sorted(
         (c for c in cands if c.award in eligible_awards), key=lambda c: (c.rank, -c.score)
     )
-    # Classes of equal (rank, score): ties.
-    classes: list[list[Candidate]] = []
-    for c in eligible:
-        if classes and (classes[-1][0].rank, classes[-1][0].score) == (c.rank, c.score):
-            classes[-1].append(c)
-        else:
-            classes.append([c])
-    place: dict[Hashable, int] = {}  # place in the order; tied entries share it
-    pos = 1
-    for cls in classes:
-        for c in cls:
-            place[c.entry_id] = pos
-        pos += len(cls)
-
-    caps = _Caps(group_quota, school_cap, district_cap)
-    reasons: dict[Hashable, list[str]] = {}
-    result: dict[Hashable, Decision] = {}
-    ties: list[QuotaTie] = []
-    carried: dict[int, int] = {}  # class index -> stage places carried into the free pool
-
-    def at(c: Candidate) -> Message:
-        return Message(N_("place %(place)d among the eligible entries"), {"place": place[c.entry_id]})
-
-    def full(label: Message, size: int) -> Message:
-        return Message(N_("%(pool)s of %(size)d is full"), {"pool": label, "size": size})
-
+    run = _Nomination(_tie_classes(eligible), _Caps(group_quota, school_cap, district_cap), set(tie_decisions))
     pools: list[tuple[str, Message, int, str | None]] = [
         (f"stage:{stage}", Message(N_("%(stage)s stage quota"), {"stage": stage}), n, stage)
         for stage, n in fixed.items()
@@ -174,81 +149,133 @@ def nominate(
     pools.append(("free", Message(N_("free quota")), free, None) if fixed
                  else ("quota", Message(N_("quota")), free, None))
     for pool_key, pool_name, size, stage in pools:
-        left = size
-        for ci, cls in enumerate(classes):
-            members = [c for c in cls if c.entry_id not in result and (stage is None or c.stage == stage)]
-            if not members:
-                continue
-            room = left + (carried.pop(ci, 0) if stage is None else 0)
-            fit: list[Candidate] = []
-            for c in members:
-                blocked = caps.block(c)
-                if blocked:
-                    reasons.setdefault(c.entry_id, []).append(blocked[1])
-                    continue
-                fit.append(c)
-            if not fit:
-                continue
-            # Cap conflicts inside the tie (two tied entries, one school place left).
-            clash = [c for c in fit if caps.block(c, [x for x in fit if x is not c])]
-            if not clash and len(fit) <= room:
-                for c in fit:
-                    caps.take(c)
-                    result[c.entry_id] = Decision(c.entry_id, True, (
-                        at(c), Message(N_("nominated within the %(pool)s"), {"pool": pool_name})))
-                left = room - len(fit)
-                continue
-            if not clash and room == 0:
-                for c in fit:
-                    reasons.setdefault(c.entry_id, []).append(full(pool_name, size))
-                continue
-            tied = clash or fit
-            chosen = [c for c in tied if c.entry_id in decided]
-            if stage is not None and not clash and room > 0 and not any(c.entry_id in decided for c in tied):
-                carried[ci] = carried.get(ci, 0) + room  # let the free pool try first
-                left = 0
-                for c in tied:
-                    reasons.setdefault(c.entry_id, []).append(full(pool_name, size))
-                continue
-            if any(c.entry_id in decided for c in tied):
-                for c in tied:
-                    if c in chosen:
-                        caps.take(c)
-                        result[c.entry_id] = Decision(c.entry_id, True, (
-                            at(c), Message(N_("tied: nominated by the organizer's decision"))))
-                    else:
-                        result[c.entry_id] = Decision(c.entry_id, False, (
-                            at(c), Message(N_("tied: not nominated by the organizer's decision"))))
-                left = max(room - len(chosen), 0)
-                continue
-            if clash:
-                kind, where = caps.block(clash[0], [x for x in clash if x is not clash[0]])
-                ties.append(QuotaTie(kind, tuple(c.entry_id for c in tied), 0, where))
-            else:
-                where = pool_name
-                ties.append(QuotaTie(pool_key, tuple(c.entry_id for c in tied), room, pool_name))
-            for c in tied:
-                others = Names(x.label for x in tied if x is not c)
-                result[c.entry_id] = Decision(c.entry_id, False, (at(c), Message(
-                    N_("tied with entries %(others)s at the line (%(where)s): waits for the organizer's decision"),
-                    {"others": others, "where": where})), True)
-            if not clash:
-                left = 0  # the open places wait for the decision
+        run.fill(pool_key, pool_name, size, stage)
+    decisions = [run.decision(c, eligible_awards) for c in cands]
+    return NominationOutcome(decisions, run.ties, fixed, free)
 
-    decisions = []
-    for c in cands:
-        if c.entry_id in result:
-            decisions.append(result[c.entry_id])
-        elif c.award not in eligible_awards:
+
+def _tie_classes(eligible: list[Candidate]) -> list[list[Candidate]]:
+    """Runs of equal (rank, score) in the order: each run is a tie."""
+    classes: list[list[Candidate]] = []
+    for c in eligible:
+        if classes and (classes[-1][0].rank, classes[-1][0].score) == (c.rank, c.score):
+            classes[-1].append(c)
+        else:
+            classes.append([c])
+    return classes
+
+
+class _Nomination:
+    """One run of :func:`nominate`: the pools are filled in turn, class by class of the order."""
+
+    def __init__(self, classes: list[list[Candidate]], caps: _Caps, decided: set[Hashable]) -> None:
+        self.classes = classes
+        self.caps = caps
+        self.decided = decided
+        self.place: dict[Hashable, int] = {}  # place in the order; tied entries share it
+        pos = 1
+        for cls in classes:
+            for c in cls:
+                self.place[c.entry_id] = pos
+            pos += len(cls)
+        self.reasons: dict[Hashable, list[Message]] = {}
+        self.result: dict[Hashable, Decision] = {}
+        self.ties: list[QuotaTie] = []
+        self.carried: dict[int, int] = {}  # class index -> stage places carried into the free pool
+
+    def at(self, c: Candidate) -> Message:
+        return Message(N_("place %(place)d among the eligible entries"), {"place": self.place[c.entry_id]})
+
+    @staticmethod
+    def full(label: Message, size: int) -> Message:
+        return Message(N_("%(pool)s of %(size)d is full"), {"pool": label, "size": size})
+
+    def fill(self, pool_key: str, pool_name: Message, size: int, stage: str | None) -> None:
+        """Take the classes in order into one pool (a stage's, or the free pool when stage is None)."""
+        left = size
+        for ci, cls in enumerate(self.classes):
+            members = [c for c in cls if c.entry_id not in self.result and (stage is None or c.stage == stage)]
+            if members:
+                left = self._settle(ci, members, pool_key, pool_name, size, stage, left)
+
+    def _settle(self, ci: int, members: list[Candidate], pool_key: str, pool_name: Message, size: int,
+                stage: str | None, left: int) -> int:
+        """Decide one class's members in one pool; returns the places left in the pool."""
+        room = left + (self.carried.pop(ci, 0) if stage is None else 0)
+        fit: list[Candidate] = []
+        for c in members:
+            blocked = self.caps.block(c)
+            if blocked:
+                self.reasons.setdefault(c.entry_id, []).append(blocked[1])
+                continue
+            fit.append(c)
+        if not fit:
+            return left
+        # Cap conflicts inside the tie (two tied entries, one school place left).
+        clash = [c for c in fit if self.caps.block(c, [x for x in fit if x is not c])]
+        if not clash and len(fit) <= room:
+            for c in fit:
+                self.caps.take(c)
+                self.result[c.entry_id] = Decision(c.entry_id, True, (
+                    self.at(c), Message(N_("nominated within the %(pool)s"), {"pool": pool_name})))
+            return room - len(fit)
+        if not clash and room == 0:
+            for c in fit:
+                self.reasons.setdefault(c.entry_id, []).append(self.full(pool_name, size))
+            return left
+        tied = clash or fit
+        if any(c.entry_id in self.decided for c in tied):
+            return self._by_decision(tied, room)
+        if stage is not None and not clash and room > 0:
+            self.carried[ci] = self.carried.get(ci, 0) + room  # let the free pool try first
+            for c in tied:
+                self.reasons.setdefault(c.entry_id, []).append(self.full(pool_name, size))
+            return 0
+        self._pending(tied, clash, pool_key, pool_name, room)
+        return left if clash else 0  # without a cap clash the open places wait for the decision
+
+    def _by_decision(self, tied: list[Candidate], room: int) -> int:
+        """The organizer chose among the tied entries; returns the places left."""
+        chosen = [c for c in tied if c.entry_id in self.decided]
+        for c in tied:
+            if c in chosen:
+                self.caps.take(c)
+                self.result[c.entry_id] = Decision(c.entry_id, True, (
+                    self.at(c), Message(N_("tied: nominated by the organizer's decision"))))
+            else:
+                self.result[c.entry_id] = Decision(c.entry_id, False, (
+                    self.at(c), Message(N_("tied: not nominated by the organizer's decision"))))
+        return max(room - len(chosen), 0)
+
+    def _pending(self, tied: list[Candidate], clash: list[Candidate], pool_key: str, pool_name: Message,
+                 room: int) -> None:
+        """A tie the places or a cap cannot split: it waits for the organizer."""
+        if clash:
+            blocked = self.caps.block(clash[0], [x for x in clash if x is not clash[0]])
+            # every member of a clash shares the full cap with another member, so this is never None
+            assert blocked is not None
+            kind, where = blocked
+            self.ties.append(QuotaTie(kind, tuple(c.entry_id for c in tied), 0, where))
+        else:
+            where = pool_name
+            self.ties.append(QuotaTie(pool_key, tuple(c.entry_id for c in tied), room, pool_name))
+        for c in tied:
+            others = Names(x.label for x in tied if x is not c)
+            self.result[c.entry_id] = Decision(c.entry_id, False, (self.at(c), Message(
+                N_("tied with entries %(others)s at the line (%(where)s): waits for the organizer's decision"),
+                {"others": others, "where": where})), True)
+
+    def decision(self, c: Candidate, eligible_awards: Collection[str]) -> Decision:
+        if c.entry_id in self.result:
+            return self.result[c.entry_id]
+        if c.award not in eligible_awards:
             # Without an award the award line has already said so: do not repeat "no award".
-            decisions.append(Decision(c.entry_id, False, (Message(
+            return Decision(c.entry_id, False, (Message(
                 N_("%(award)s: not eligible for nomination (only %(allowed)s)"),
                 {"award": c.award, "allowed": Names(eligible_awards)}) if c.award else Message(
-                N_("not eligible for nomination (only %(allowed)s)"), {"allowed": Names(eligible_awards)}),)))
-        else:
-            why: list[Message] = []
-            for m in reasons.get(c.entry_id, []):
-                if m not in why:
-                    why.append(m)
-            decisions.append(Decision(c.entry_id, False, (at(c), *why)))
-    return NominationOutcome(decisions, ties, fixed, free)
+                N_("not eligible for nomination (only %(allowed)s)"), {"allowed": Names(eligible_awards)}),))
+        why: list[Message] = []
+        for m in self.reasons.get(c.entry_id, []):
+            if m not in why:
+                why.append(m)
+        return Decision(c.entry_id, False, (self.at(c), *why))

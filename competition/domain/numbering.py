@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from .text import N_, Message
 
@@ -14,9 +14,11 @@ MAX_SEQ = 99999  # the longest sequence number a pattern is checked against
 _SPEC = re.compile(r"(?P<head>(?:.?[<>=^])?[+\- ]?z?#?0?)(?P<width>\d*)(?P<tail>[_,]?(?:\.\d+)?[a-zA-Z%]?)")
 ERR_TOO_LONG = N_("%(setting)s: the longest number it can produce has %(length)s characters, "
                   "more than the %(limit)s that can be stored")
+# str.format's !r, !a and !s
+_CONVERSIONS: dict[str, Callable[[object], object]] = {"r": repr, "a": ascii, "s": str}
 
 
-def _specs(pattern: str) -> list[tuple[str, str, str | None, str | None]]:
+def _specs(pattern: str) -> list[tuple[str, str | None, str | None, str | None]]:
     return list(string.Formatter().parse(pattern))
 
 
@@ -30,13 +32,14 @@ def longest_number(pattern: str, values: Mapping[str, Iterable[object]]) -> int:
         if name is None:
             continue
         m = _SPEC.fullmatch(spec or "")
+        assert m is not None, "the pattern must have passed pattern_error"
         width = int(m["width"] or 0)
         narrow = m["head"] + m["tail"]
         candidates = [MAX_SEQ] if name == "seq" else list(values.get(name) or [""])
         longest = 0
         for value in candidates:
-            value = {"r": repr, "a": ascii, "s": str}.get(conversion or "", lambda v: v)(value)
-            longest = max(longest, len(format(value, narrow)))
+            shown = _CONVERSIONS[conversion](value) if conversion in _CONVERSIONS else value
+            longest = max(longest, len(format(shown, narrow)))
         total += max(width, longest)
     return total
 
@@ -73,8 +76,8 @@ def pattern_error(pattern: str, *, values: Mapping[str, Iterable[object]] | None
     return None
 
 
-def format_number(pattern: str, *, seq: int, **fields) -> str:
-    values = {"year": "", "contest": "", "section": "", "stage": "", "kind": ""}
+def format_number(pattern: str, *, seq: int, **fields: object) -> str:
+    values: dict[str, object] = {"year": "", "contest": "", "section": "", "stage": "", "kind": ""}
     values.update({k: v for k, v in fields.items() if v is not None})
     return pattern.format(seq=seq, **values)
 

@@ -53,7 +53,7 @@ Conventions that callers rely on:
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -211,7 +211,7 @@ class RankingOutcome:
     method: str
     results: list[EntryResult]
     judges: list[JudgeEffect]
-    components: list[frozenset]
+    components: list[frozenset[Hashable]]
     options: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -219,7 +219,7 @@ class RankingOutcome:
         """True when every entry can be compared with every other (one component)."""
         return len(self.components) <= 1
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[EntryResult]:
         return iter(self.results)
 
     def __len__(self) -> int:
@@ -238,7 +238,7 @@ class RankingOutcome:
 # ---------------------------------------------------------------- input ----
 
 
-def _sort_key(value: Hashable) -> tuple:
+def _sort_key(value: Hashable) -> tuple[str, Any]:
     # Canonical order for ids of mixed types (ints and strings): by type then value.
     return (type(value).__name__, value)
 
@@ -313,7 +313,7 @@ def _components(d: _Data) -> np.ndarray:
 
     # One union per distinct (entry, judge) edge; runs once, outside the fit.
     edges = np.unique(d.e * n_j + d.j) if d.e.size else np.empty(0, np.int64)
-    for ei, ji in zip((edges // max(n_j, 1)).tolist(), (edges % max(n_j, 1)).tolist()):
+    for ei, ji in zip((edges // max(n_j, 1)).tolist(), (edges % max(n_j, 1)).tolist(), strict=True):
         ra, rb = find(ei), find(n_e + ji)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
@@ -383,7 +383,8 @@ def _trim_weights(d: _Data, trim_min_judges: int) -> np.ndarray:
     keep[order[starts[trimmed]]] = False  # lowest
     keep[order[starts[trimmed] + counts[trimmed] - 1]] = False  # highest
     kept = np.bincount(d.e, keep, minlength=n).astype(float)
-    return keep / kept[d.e]
+    weights: np.ndarray = keep / kept[d.e]
+    return weights
 
 
 def _fit_trimmed(d: _Data, trim_min_judges: int = 5, **_: Any) -> _Fit:
@@ -404,7 +405,7 @@ def _judge_moments(d: _Data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _fit_zscore(d: _Data, **_: Any) -> _Fit:
     n = d.n_entries
-    _, jmean, jsd = _judge_moments(d)
+    _nj, jmean, jsd = _judge_moments(d)
     ok = jsd > 1e-9
     # A judge with a single score or constant scores carries no ranking information.
     z = np.where(ok[d.j], (d.x - jmean[d.j]) / np.where(ok, jsd, 1.0)[d.j], 0.0)
@@ -437,7 +438,7 @@ def _fit_calibrated(
     """
     n_e, n_j = d.n_entries, d.n_judges
     e, j, x = d.e, d.j, d.x
-    nj, jmean, _ = _judge_moments(d)
+    nj, jmean, _jsd = _judge_moments(d)
     # Scale units: overall mean M and the pooled within-judge sd S.  S is
     # unchanged by shifting one judge, which keeps the fit shift-invariant.
     big_m = float(x.mean())
@@ -557,11 +558,12 @@ def _describe_judges(d: _Data, fit: _Fit) -> list[JudgeEffect]:
         mean_sd = float(np.mean(jsd)) or 1.0
         spread = jsd / mean_sd
     else:
+        assert fit.spread is not None and fit.noise is not None  # a model method sets all three
         severity, spread, noise = fit.severity, fit.spread, fit.noise
     return [
         JudgeEffect(jid, float(sv), float(sp), float(no), int(c))
         for jid, sv, sp, no, c in zip(
-            d.judge_ids, severity.tolist(), spread.tolist(), noise.tolist(), nj.tolist()
+            d.judge_ids, severity.tolist(), spread.tolist(), noise.tolist(), nj.tolist(), strict=True
         )
     ]
 
@@ -606,16 +608,16 @@ def rank(scores: Iterable[Any], method: str = "calibrated", **options: Any) -> R
             (fit.adjusted - d.x).tolist(),
             fit.scale.tolist(),
             fit.weight.tolist(),
-            fit.robust.tolist(),
+            fit.robust.tolist(), strict=True,
         )
     )
-    raw_pairs = list(zip(jid, d.x.tolist()))
+    raw_pairs = list(zip(jid, d.x.tolist(), strict=True))
     starts_l, counts_l = starts.tolist(), counts.tolist()
     score_l, se_l = rounded.tolist(), fit.se.tolist()
     raw_l, trim_l, comp_l = raw_mean.tolist(), trimmed.tolist(), comp.tolist()
     new_adj = tuple.__new__  # NamedTuple construction without per-field checks: fast
     results = []
-    for i, rk in zip(order.tolist(), ranks.tolist()):
+    for i, rk in zip(order.tolist(), ranks.tolist(), strict=True):
         s0, c = starts_l[i], counts_l[i]
         results.append(
             EntryResult(
@@ -683,7 +685,7 @@ def combine_rounds(
     # Components: union of (round, component) nodes linked through shared entries.
     parent: dict[tuple[int, int], tuple[int, int]] = {}
 
-    def find(a):
+    def find(a: tuple[int, int]) -> tuple[int, int]:
         parent.setdefault(a, a)
         while parent[a] != a:
             parent[a] = parent[parent[a]]
@@ -743,7 +745,7 @@ def combine_rounds(
             adjustments=combined[i]["adjustments"],
             method=method,
         )
-        for i, rk in zip(order_idx.tolist(), ranks.tolist())
+        for i, rk in zip(order_idx.tolist(), ranks.tolist(), strict=True)
     ]
     members: list[list[Hashable]] = [[] for _ in range(int(comp.max()) + 1)]
     for e in entry_ids:

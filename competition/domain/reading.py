@@ -11,10 +11,16 @@ from functools import lru_cache
 from pypinyin import Style, lazy_pinyin
 
 
+def _as_themselves(chars: str) -> list[str]:
+    """Characters without a reading, one item each."""
+    return list(chars)
+
+
 @lru_cache(maxsize=8192)
 def reading(text: str) -> tuple[str, ...]:
     """One toneless syllable per character: 邮箱 -> ("you", "xiang")."""
-    return tuple(lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars)))
+    # pypinyin documents a list from `errors` (one item each); its type stubs allow only a str
+    return tuple(lazy_pinyin(text, style=Style.NORMAL, errors=_as_themselves))  # type: ignore[arg-type]
 
 
 def reads_the_same(a: str, b: str) -> bool:

@@ -90,7 +90,7 @@ def compact(name: str) -> str:
 @lru_cache(maxsize=4096)
 def parts(name: str) -> NameParts:
     text = re.sub(r"\d+", lambda m: _chinese_number(m.group()), compact(name))
-    found = []
+    found: list[str | None] = []  # province, city, district
     for pattern in (_PROVINCE, _CITY, _DISTRICT):
         m = pattern.match(text)
         if m and len(text) > len(m.group(1)) + 1:  # something must be left of the name
@@ -98,7 +98,8 @@ def parts(name: str) -> NameParts:
             text = text[len(m.group(1)):]
         else:
             found.append(None)
-    return NameParts(*found, core=text, numbers=tuple(_NUMERAL.findall(text)),
+    province, city, district = found
+    return NameParts(province, city, district, core=text, numbers=tuple(_NUMERAL.findall(text)),
                      branches=tuple(sorted(set(_BRANCH.findall(text)))))
 
 
@@ -159,12 +160,12 @@ def compare(a: str, b: str, district_a: Hashable | None = None,
 class SchoolIndex:
     """The known schools, searched for the near matches of a name (by district when it is known)."""
 
-    def __init__(self, schools: Iterable[KnownSchool]):
+    def __init__(self, schools: Iterable[KnownSchool]) -> None:
         self.schools = list(schools)
-        self._by_district: dict = {}
+        self._by_district: dict[Hashable | None, list[KnownSchool]] = {}
         for school in self.schools:
             self._by_district.setdefault(school.district, []).append(school)
-        self._cache: dict = {}
+        self._cache: dict[tuple[str, Hashable | None, Hashable | None], list[NearMatch]] = {}
 
     def add(self, school: KnownSchool) -> None:
         self.schools.append(school)

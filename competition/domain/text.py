@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 # The one phone rule (entry form, accounts, schools, imports): a mainland mobile is 11 digits
 # starting with 1 and a second digit 3-9; a landline has a 3- or 4-digit area code starting with 0.
@@ -56,7 +57,7 @@ def N_(text: str) -> str:
 @dataclass(frozen=True)
 class Message:
     template: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
     field: str | None = None  # the form field the message is about, if any
     where: str | None = None  # a location shown before the text, e.g. "sections[1].code"
 

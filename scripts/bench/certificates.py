@@ -213,8 +213,8 @@ def main() -> int:
             for _ in range(args.rounds):
                 b_times, b_pages = bare(contest, ids)
                 p_times, p_pages = product(contest, ids, chunk)
-                best_b = tuple(min(x, y) for x, y in zip(best_b, b_times))
-                best_p = tuple(min(x, y) for x, y in zip(best_p, p_times))
+                best_b = tuple(min(x, y) for x, y in zip(best_b, b_times, strict=True))
+                best_p = tuple(min(x, y) for x, y in zip(best_p, p_times, strict=True))
             for label, (wall, cpu), pages in (("bare WeasyPrint, one document  ", best_b, b_pages),
                                               (f"product write_pdf, chunk {chunk:<5}", best_p, p_pages)):
                 print(f"{label}: {pages} pages; wall {wall:6.1f} s = {pages / wall:5.1f} pages/s; "
@@ -230,7 +230,7 @@ def main() -> int:
         big_chunk = args.chunk or (ZIP_CHUNK if args.format == "zip" else CHUNK)
         runs = big_runs(sizes, big_chunk, args.format)
         unit = "pages" if args.format == "pdf" else "files"
-        for n, (pages, elapsed, peak_mb) in zip(sizes, runs):
+        for n, (pages, elapsed, peak_mb) in zip(sizes, runs, strict=True):
             print(f"big run, {args.format}: {pages} {unit} in {elapsed:.1f} s ({pages / elapsed:.1f} {unit}/s); "
                   f"peak memory of the rendering process {peak_mb:.0f} MB (must be < {LIMIT_MB} MB) "
                   f"{'OK' if peak_mb < LIMIT_MB else 'TOO MUCH'}")

@@ -47,6 +47,7 @@ Everything runs on 127.0.0.1, bounded in time (and in requests by ``--max-reques
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import html
 import random
@@ -330,10 +331,8 @@ class Simulation:
             for browser, path in paths:
                 browser.run = run
                 tab = browser.tab()
-                try:
+                with contextlib.suppress(Stop):
                     tab.get("warm-up (templates)", path)
-                except Stop:
-                    pass
                 tab.close()
                 browser.run = self.run
 
@@ -397,7 +396,7 @@ def capacity(sim: Simulation, app_port: int, bare_port: int, args) -> Recorder:
                 tab.browser.run = run
             t0 = time.monotonic()
             workers = [threading.Thread(target=loop, args=(tab, kind, path), daemon=True)
-                       for tab, path in zip(tabs, paths)]
+                       for tab, path in zip(tabs, paths, strict=True)]
             for w in workers:
                 w.start()
             for w in workers:

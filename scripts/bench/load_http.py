@@ -61,10 +61,10 @@ class Server:
         if self.pythonpath:
             cmd += ["--pythonpath", str(self.pythonpath)]
         cmd.append(self.app_spec)
-        out = open(self.logdir / f"{self.name}-stdout.log", "ab")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-        out.close()
+        # gunicorn keeps its own copy of the descriptor: ours closes once it has started
+        with open(self.logdir / f"{self.name}-stdout.log", "ab") as out:
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -47,7 +47,7 @@ def generate(n_entries: int = 10_000, k: int = 5, n_judges: int = 200, seed: int
     wild = rng.random(x.size) < 0.01
     x[wild] = rng.uniform(0, 100, wild.sum())
     x = np.clip(np.round(x * 2) / 2, 0, 100)
-    return list(zip(entries.tolist(), judges.tolist(), x.tolist()))
+    return list(zip(entries.tolist(), judges.tolist(), x.tolist(), strict=True))
 
 
 def best_of(fn: Callable[[], object], repeat: int = 3, clock: Callable[[], float] = time.perf_counter) -> float:
@@ -80,7 +80,7 @@ def main(argv: list[str]) -> None:
     print(f"ranking benchmark: {n_entries} entries x {k} judges = {len(scores)} scores, {n_judges} judges")
     print(f"  baseline numpy bincount mean : {base:8.4f} s   1.0x")
     for method in METHODS:
-        t = best_of(lambda: rank(scores, method))
+        t = best_of(lambda method=method: rank(scores, method))
         print(f"  rank(method={method!r:15}): {t:8.4f} s   {t / base:,.0f}x baseline")
 
 

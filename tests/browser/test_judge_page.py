@@ -202,7 +202,7 @@ def test_logging_in_again_in_another_tab_does_not_cost_the_first_tab_its_saves(
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("text=已提交 · 已锁定")
     assert seen == {"refused": 2, "refreshed": 2}
-    assert stored_scores(assignment_id) == dict(zip(keys, ["30", "22", "15", "8"]))
+    assert stored_scores(assignment_id) == dict(zip(keys, ["30", "22", "15", "8"], strict=True))
     assert db.session.get(fj.Assignment, assignment_id).sheet.state == "final"
 
 

@@ -261,7 +261,7 @@ def test_clustered_group_is_repaired():
     loads = Counter(state.load.tolist())
     _connect(state)
     pairs = [(state.judges[j].judge_id, state.entries[e].entry_id)
-             for e, j in zip(*np.nonzero(state.assigned))]
+             for e, j in zip(*np.nonzero(state.assigned), strict=True)]
     plan = build_plan(pairs, entries, judges, k=2)
     assert plan.is_connected("G")
     assert Counter(state.load.tolist()) == loads  # spread kept at 1
@@ -460,7 +460,7 @@ def max_coverage(entries, judges, conflicts, k) -> int:
                           max_size=7))
 def test_property_pools_and_capacities(data, extras):
     ents, juds, conflicts, k, seed = data
-    juds = [replace(j, pool=p, capacity=c) for j, (p, c) in zip(juds, extras)]
+    juds = [replace(j, pool=p, capacity=c) for j, (p, c) in zip(juds, extras, strict=False)]
     plan = assign(ents, juds, conflicts, k=k, seed=seed)
     assert check_plan(plan, ents, juds, conflicts, k) == []
     assert len(plan.assignments) == max_coverage(ents, juds, conflicts, k)

@@ -72,3 +72,33 @@ def test_controls_and_noncharacters_in_text_values_are_refused_naming_the_key_pa
     assert ("settings.award_levels[0][0]: contains a character that is not allowed: control character U+0085"
             in problems)
     assert "sections[0].badkey: the key contains a character that is not allowed: control character U+0007" in problems
+
+
+def test_a_null_number_takes_its_default_as_a_missing_one_does() -> None:
+    # `judges_per_entry:` with nothing after it is a null in YAML; it gave None, not the default 5,
+    # and a section's None team size failed later when an entry was checked.
+    data = yaml.safe_load((CONTESTS / "film.yaml").read_text(encoding="utf-8"))
+    data["judges_per_entry"] = None
+    data["sections"][0]["max_team_size"] = None
+    data["sections"][0]["materials"] = [{"code": "M", "name": "作品", "max_files": None}]
+    data["rounds"][0]["weight"] = None
+    definition = parse_definition(data)
+    assert definition.judges_per_entry == 5
+    assert definition.sections[0].max_team_size == 3
+    assert definition.sections[0].materials[0].max_files == 1
+    assert definition.rounds[0].weight == 1.0
+
+
+def test_an_infinite_or_nan_number_is_refused_not_a_crash() -> None:
+    import pytest
+
+    from competition.domain.contest_definition import DefinitionError
+
+    data = yaml.safe_load((CONTESTS / "film.yaml").read_text(encoding="utf-8"))
+    data["judges_per_entry"] = float("inf")  # YAML .inf: int() of it raised OverflowError
+    data["sections"][0]["max_team_size"] = float("nan")
+    with pytest.raises(DefinitionError) as exc:
+        parse_definition(data)
+    problems = {str(p) for p in exc.value.problems}
+    assert "contest.judges_per_entry: must be a number" in problems
+    assert "sections[0].max_team_size: must be a number" in problems

@@ -40,8 +40,8 @@ def test_mean_and_competition_ranks() -> None:
 
 
 def test_trimmed_mean_drops_one_high_and_one_low_from_five() -> None:
-    five = [("X", j, s) for j, s in zip("abcde", [60, 70, 72, 74, 99])]
-    four = [("Y", j, s) for j, s in zip("abcd", [60, 70, 72, 99])]
+    five = [("X", j, s) for j, s in zip("abcde", [60, 70, 72, 74, 99], strict=True)]
+    four = [("Y", j, s) for j, s in zip("abcd", [60, 70, 72, 99], strict=True)]
     out = rank(five + four, "trimmed_mean").by_entry()
     assert out["X"].score == pytest.approx(72.0)
     assert out["Y"].score == pytest.approx(75.25)  # plain mean: fewer than 5 scores

@@ -8,7 +8,8 @@ from competition.models import Result
 from .. import factories
 
 RARE_NAMES = ["王㛃", "李堃", "张喆", "赵玥", "陈燚", "刘𠇔"]
-LONG_TITLE = "基于多源遥感数据与深度学习方法的淮北采煤沉陷区湿地生态系统演变监测及其修复对策的综合研究与实践探索——以相山南湖湿地为例"
+LONG_TITLE = ("基于多源遥感数据与深度学习方法的淮北采煤沉陷区湿地生态系统演变监测"
+              "及其修复对策的综合研究与实践探索——以相山南湖湿地为例")
 assert len(LONG_TITLE) == 60
 LONG_SCHOOL = "淮北市濉溪县临涣镇中心学校暨安徽省青少年科技教育示范基地附属九年一贯制实验学校"
 

@@ -173,7 +173,7 @@ def snapshot() -> tuple:
 def describe_change(before: tuple, after: tuple) -> str:
     """What differs between two snapshots, for a readable failure."""
     out = []
-    for (name, old), (_n, new) in zip(before[0], after[0]):
+    for (name, old), (_n, new) in zip(before[0], after[0], strict=True):
         if old != new:
             out.append(f"table {name}: {len(old)} -> {len(new)} rows; new/changed: "
                        f"{sorted(set(new) - set(old))[:3]}")

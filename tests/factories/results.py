@@ -53,7 +53,7 @@ def judged_contest(world, totals: list[list[float]], *, stage: str = "初中", s
                            contact_phone="13800000000",
                            students=[{"name": f"学生{i + 1:02d}", "gender": "女", "grade": "八年级"}] if students else [])
         c.entries.append(entry)
-        for judge, total in zip(c.judges, row):
+        for judge, total in zip(c.judges, row, strict=False):
             score(c.round, judge, entry, total, (novelty or {}).get(i))
     db.session.commit()
     return c

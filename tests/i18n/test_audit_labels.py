@@ -12,6 +12,20 @@ from competition.web.organizer.audit import FIELD_LABELS, OBJECT_LABELS, field_l
 SERVICES = Path(__file__).resolve().parent.parent.parent / "competition" / "services"
 
 
+def _collect(node: ast.AST, where: str, found: dict[str, str], prefix: str = "") -> None:
+    """The literal keys of a dict (nested dicts under "key.", ** spreads and | unions followed)."""
+    if isinstance(node, ast.Dict):
+        for k, v in zip(node.keys, node.values, strict=True):
+            if k is None:  # **spread
+                _collect(v, where, found, prefix)
+            elif isinstance(k, ast.Constant) and isinstance(k.value, str):
+                found.setdefault(prefix + k.value, f"{where}:{k.lineno}")
+                _collect(v, where, found, prefix + k.value + ".")
+    elif isinstance(node, ast.BinOp):  # {...} | {...}
+        _collect(node.left, where, found, prefix)
+        _collect(node.right, where, found, prefix)
+
+
 def _recorded_dicts(tree: ast.Module):
     """The before/after values of every audit.record(...) call, and what a service's snapshot
     function returns (those dicts go into before/after whole)."""
@@ -26,22 +40,9 @@ def _recorded_dicts(tree: ast.Module):
 def recorded_keys() -> dict[str, str]:
     """Literal keys of the before/after dicts of every audit.record(...) call: key -> where."""
     found: dict[str, str] = {}
-
-    def keys(node, where: str, prefix=""):
-        if isinstance(node, ast.Dict):
-            for k, v in zip(node.keys, node.values):
-                if k is None:  # **spread
-                    keys(v, where, prefix)
-                elif isinstance(k, ast.Constant) and isinstance(k.value, str):
-                    found.setdefault(prefix + k.value, f"{where}:{k.lineno}")
-                    keys(v, where, prefix + k.value + ".")
-        elif isinstance(node, ast.BinOp):  # {...} | {...}
-            keys(node.left, where, prefix)
-            keys(node.right, where, prefix)
-
     for path in sorted(SERVICES.rglob("*.py")):  # the service packages too (services/results/...)
         for value in _recorded_dicts(ast.parse(path.read_text(encoding="utf-8"))):
-            keys(value, path.relative_to(SERVICES).as_posix())
+            _collect(value, path.relative_to(SERVICES).as_posix(), found)
     for name in PRINTED_FIELDS:  # a certificate's printed data, recorded on reissue and correction
         found.setdefault(name, "domain/certificates.py:PRINTED_FIELDS")
     return found

@@ -219,7 +219,7 @@ def test_long_titles_rare_names_and_long_school_names_stay_inside_the_frame(issu
                                    "certificate": {"orientation": orientation, "issuers": ["淮北市科学技术协会", "淮北市教育局", "共青团淮北市委员会"]}}
         document = _layout(issued.contest, rows)
         assert len(document.pages) == len(rows)
-        for page, cert in zip(document.pages, rows):
+        for page, cert in zip(document.pages, rows, strict=True):
             width, height = page.width, page.height
             frame = 11 * MM
             texts = [b for b in _boxes(page._page_box) if isinstance(b, TextBox) and b.text.strip()]
@@ -428,7 +428,7 @@ def test_batch_pdf_across_chunks_keeps_order_fonts_and_metadata(dozens, tmp_path
     # Order: page i is certificate i (pdftotext separates pages with a form feed).
     texts = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                            check=True).stdout.split("\f")[:37]
-    for i, (cert, text) in enumerate(zip(rows, texts)):
+    for i, (cert, text) in enumerate(zip(rows, texts, strict=True)):
         flat = text.replace("\n", "").replace(" ", "")
         assert cert.recipient_name in flat and cert.number in flat, (i, cert.number)
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout

@@ -228,7 +228,7 @@ def test_declared_conflict_does_not_replace_an_organizer_row(world, jw):
 
 def _score_round(world, jw, offset_by_judge=None):
     offset_by_judge = offset_by_judge or {}
-    for i, a in enumerate(judging.round_assignments(jw.round1)):
+    for a in judging.round_assignments(jw.round1):
         base = (a.entry_id * 7) % 9
         fj.sheet(a, {"novelty": 20 + base + offset_by_judge.get(a.judge_id, 0), "science": 20,
                      "practical": 15, "selfmade": 8}, state="final")

@@ -220,7 +220,7 @@ def test_finalize_after_the_notice_needs_no_reason(world, db) -> None:
 def test_weighted_rounds(world, db) -> None:
     c = judged_contest(world, TEN[:4], settings={"round_combination": {"mode": "weighted"}})
     final = c.contest.rounds[1]
-    for e, total in zip(c.entries[2:], (99, 98)):
+    for e, total in zip(c.entries[2:], (99, 98), strict=True):
         for j in c.judges:
             score(final, j, e, total)
     svc.run_ranking(c.contest, actor=world.organizer)

@@ -69,7 +69,7 @@ def test_the_ranking_follows_the_saved_order(world, db):
     totals[1] = list(totals[0])  # 作品01 and 作品02 tie on the total; 作品01 scores more on science
     c = judged_contest(world, totals, novelty={0: 30, 1: 35})
     from competition.models import ScoreSheet
-    science = {e.id: v for e, v in zip(c.entries[:2], (28, 20))}
+    science = {e.id: v for e, v in zip(c.entries[:2], (28, 20), strict=True)}
     for sheet in db.session.scalars(select(ScoreSheet)):
         entry_id = sheet.assignment.entry_id
         if entry_id in science:

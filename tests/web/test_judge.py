@@ -66,7 +66,7 @@ def test_scoring_page_shows_rubric_and_hides_names_when_blind(world, jw, login_a
     client = login_as(world.judge2)
     html = client.get(f"/judge/a/{a.id}").get_data(as_text=True)
     assert "创新性" in html and "满分 40" in html and "选题新颖" in html
-    assert 'data-save-url="/judge/a/%d/sheet"' % a.id in html
+    assert f'data-save-url="/judge/a/{a.id}/sheet"' in html
     assert entry.students[0].name not in html
     assert entry.school.name not in html and "导师" not in html
     assert "?inline=1" in html and "<iframe" in html

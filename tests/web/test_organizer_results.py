@@ -240,7 +240,7 @@ def test_groups_in_the_contest_order(world, login_as, db) -> None:
     c = judged_contest(world, TEN[:3], stage="初中")
     for i, stage in enumerate(("高中", "小学")):
         e = make_entry(c.contest, world.s1, state="accepted", stage=stage, title=f"{stage}作品", number=f"CX-XS-2{i}")
-        for judge, total in zip(c.judges, (80, 81, 82)):
+        for judge, total in zip(c.judges, (80, 81, 82), strict=True):
             score(c.round, judge, e, total)
     db.session.commit()
     client = login_as(world.organizer)

@@ -382,14 +382,7 @@ def test_grid(grid, endpoint) -> None:
             url = url_of(rule, spec, grid.ids)
             where = f"{method} {url} ({endpoint})"
             before = snapshot() if _state["dirty"] else _state["baseline"]
-            for actor in refused:
-                resp = call(grid, actor, method, url, spec)
-                if actor == "anonymous":
-                    if not goes_to_login(resp):
-                        problems.append(f"{where}: anonymous got {resp.status_code}, not the login page")
-                elif resp.status_code != spec.expected_refusal(actor):
-                    problems.append(f"{where}: {actor} got {resp.status_code}, "
-                                    f"expected {spec.expected_refusal(actor)}")
+            problems += _refusals(grid, spec, refused, method, url, where)
             after = snapshot()
             if after != before:
                 _state["dirty"] = True
@@ -402,20 +395,41 @@ def test_grid(grid, endpoint) -> None:
                     _state["dirty"] = True
                     problems.append(f"{where}: {actor} got {resp.status_code} and changed "
                                     f"{describe_change(before, after)}")
-            for actor in allowed:
-                if method == "POST" and actor in spec.post_changes_nothing_for:
-                    continue
-                if method != "GET":
-                    _state["dirty"] = True
-                resp = call(grid, actor, method, url, spec)
-                status = resp.status_code
-                if status >= 500 or status == 403 or (goes_to_login(resp) and not spec.lands_on_login):
-                    problems.append(f"{where}: allowed {actor} got {status} {resp.headers.get('Location', '')}")
-                elif method == "GET" and status not in spec.ok:
-                    problems.append(f"{where}: allowed {actor} got {status}, expected one of {sorted(spec.ok)}")
+            problems += _admissions(grid, spec, allowed, method, url, where)
             if method == "GET" and snapshot() != before:
                 _state["dirty"] = True  # a GET that writes (e.g. takes a one-time download): rebuild
     assert not problems, "\n".join(problems)
+
+
+def _refusals(grid, spec, refused, method, url, where) -> list[str]:
+    """Each refused actor gets the login page (anonymous) or the rule's refusal status."""
+    problems = []
+    for actor in refused:
+        resp = call(grid, actor, method, url, spec)
+        if actor == "anonymous":
+            if not goes_to_login(resp):
+                problems.append(f"{where}: anonymous got {resp.status_code}, not the login page")
+        elif resp.status_code != spec.expected_refusal(actor):
+            problems.append(f"{where}: {actor} got {resp.status_code}, "
+                            f"expected {spec.expected_refusal(actor)}")
+    return problems
+
+
+def _admissions(grid, spec, allowed, method, url, where) -> list[str]:
+    """Each allowed actor is let in (neither an error, a 403 nor the login page) with an expected status."""
+    problems = []
+    for actor in allowed:
+        if method == "POST" and actor in spec.post_changes_nothing_for:
+            continue
+        if method != "GET":
+            _state["dirty"] = True
+        resp = call(grid, actor, method, url, spec)
+        status = resp.status_code
+        if status >= 500 or status == 403 or (goes_to_login(resp) and not spec.lands_on_login):
+            problems.append(f"{where}: allowed {actor} got {status} {resp.headers.get('Location', '')}")
+        elif method == "GET" and status not in spec.ok:
+            problems.append(f"{where}: allowed {actor} got {status}, expected one of {sorted(spec.ok)}")
+    return problems
 
 
 GUESSED = {"entry_id": "s1_entries", "attachment_id": "s1_attachments"}
