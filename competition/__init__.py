@@ -1,4 +1,5 @@
 """competition: youth science and technology contests for a city science association (市科协)."""
+
 from __future__ import annotations
 
 import os
@@ -36,9 +37,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import catalog
     from .jobs import maintenance
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     catalog.build_catalog()
     db.init_app(app)

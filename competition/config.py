@@ -1,4 +1,5 @@
 """Configuration layers: defaults here, then instance/config.py, then COMPETITION_* variables."""
+
 from __future__ import annotations
 
 import json
@@ -94,7 +95,7 @@ def configure(app, test_config: dict | None = None) -> None:
         app.config.from_pyfile("config.py", silent=True)
     for key, value in os.environ.items():
         if key.startswith(ENV_PREFIX):
-            app.config[key[len(ENV_PREFIX):]] = _coerce(value)
+            app.config[key[len(ENV_PREFIX) :]] = _coerce(value)
     if test_config:
         app.config.update(test_config)
     # Short aliases for the environment: COMPETITION_DATABASE_URL, COMPETITION_SECRET_KEY.
@@ -113,7 +114,7 @@ def configure(app, test_config: dict | None = None) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):
         # psycopg 3 is the driver we ship.
-        app.config["SQLALCHEMY_DATABASE_URI"] = uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
+        app.config["SQLALCHEMY_DATABASE_URI"] = uri = "postgresql+psycopg://" + uri[len("postgresql://") :]
     if uri.startswith("sqlite"):
         opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         opts.setdefault("connect_args", {}).setdefault("timeout", 30)

@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and initialised in create_app."""
+
 from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -23,8 +24,9 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 def global_limit(setting: str, scope: str, methods: list[str] | None = None):
     """A ceiling per minute over all addresses together (the setting ``setting``): the limits
     per address do not stop many addresses at once."""
-    return limiter.shared_limit(lambda: f"{int(current_app.config[setting])} per minute", scope=scope,
-                                key_func=lambda: "all", methods=methods)
+    return limiter.shared_limit(
+        lambda: f"{int(current_app.config[setting])} per minute", scope=scope, key_func=lambda: "all", methods=methods
+    )
 
 
 @event.listens_for(Engine, "connect")

@@ -5,6 +5,7 @@ own PostgreSQL database on 127.0.0.1:5432 (dropped at the end); if PostgreSQL ca
 the tests that need a database are skipped, unless COMPETITION_REQUIRE_POSTGRES=1 (set in CI),
 which makes that a failure. In the PostgreSQL pass only tests that use the database run.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -71,7 +72,7 @@ def database_url(tmp_root):
             pytest.fail(f"PostgreSQL is required but unreachable: {exc}")
         pytest.skip(f"PostgreSQL unreachable: {exc}")
     with conn:
-        conn.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     base = admin.rsplit("/", 1)[0]
     try:
         yield f"{base}/{name}"
@@ -96,7 +97,7 @@ def fresh_database_url(tmp_path):
             pytest.fail(f"PostgreSQL is required but unreachable: {exc}")
         pytest.skip(f"PostgreSQL unreachable: {exc}")
     with conn:
-        conn.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     try:
         yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
     finally:
@@ -169,11 +170,16 @@ def _empty_all_tables(db) -> None:
             return
         sql = _EMPTY_SQL.get(str(db.engine.url))
         if sql is None:
-            sequences = [row[0] for row in conn.exec_driver_sql(
-                "SELECT pg_get_serial_sequence(c.table_name, c.column_name) FROM information_schema.columns c "
-                "WHERE c.table_schema = current_schema() AND c.column_default LIKE 'nextval%%'")]
+            sequences = [
+                row[0]
+                for row in conn.exec_driver_sql(
+                    "SELECT pg_get_serial_sequence(c.table_name, c.column_name) FROM information_schema.columns c "
+                    "WHERE c.table_schema = current_schema() AND c.column_default LIKE 'nextval%%'"
+                )
+            ]
             sql = _EMPTY_SQL[str(db.engine.url)] = "; ".join(
-                [f'DELETE FROM "{t.name}"' for t in tables] + [f"SELECT setval('{q}', 1, false)" for q in sequences])
+                [f'DELETE FROM "{t.name}"' for t in tables] + [f"SELECT setval('{q}', 1, false)" for q in sequences]
+            )
         conn.exec_driver_sql(sql)
 
 

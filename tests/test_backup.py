@@ -1,6 +1,7 @@
 """Backup and restore: a populated instance comes back row for row and byte for byte, on SQLite
 and PostgreSQL and across them; a backup taken while others write is a consistent snapshot; a
 damaged or hostile archive restores nothing."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,10 +20,10 @@ import pytest
 from sqlalchemy import func, select
 
 from competition import create_app
+from competition.adapters.storage import get_storage
 from competition.extensions import db as _db
 from competition.models import Attachment, District, Job, School, utcnow
 from competition.services import audit
-from competition.adapters.storage import get_storage
 from tests import factories
 from tests.conftest import DB_KIND, PG_ADMIN_URL, make_test_config
 
@@ -35,18 +36,45 @@ def populate(db) -> factories.SimpleNamespace:
     for i, entry in enumerate([w.entry1, w.entry1, w.entry3]):
         data = os.urandom(5000 + i * 77) + f"材料{i}".encode()
         stored = storage.save_stream(io.BytesIO(data))
-        db.session.add(Attachment(
-            entry_id=entry.id, original_name=f"研究报告{i}.pdf", storage_key=stored.key, file_kind="pdf",
-            content_type="application/pdf", size=stored.size, sha256=stored.sha256,
-            uploaded_by_id=w.teacher1.id))
+        db.session.add(
+            Attachment(
+                entry_id=entry.id,
+                original_name=f"研究报告{i}.pdf",
+                storage_key=stored.key,
+                file_kind="pdf",
+                content_type="application/pdf",
+                size=stored.size,
+                sha256=stored.sha256,
+                uploaded_by_id=w.teacher1.id,
+            )
+        )
         w.blobs.append(data)
     w.entry1.students[0].birth_date = date(2011, 3, 14)
-    audit.record(w.organizer, "contest.state", w.contest, before={"state": "draft"}, after={"state": "open"},
-                 reason="按计划开放申报")
-    audit.record(w.teacher1, "entry.update", w.entry1, before={"title": "旧题目"},
-                 after={"title": "校园雨水回收装置", "students": [{"name": "张三", "grade": 8}]})
-    db.session.add(Job(kind="bundle", params={"entries": [1, 2], "_func": "x.y"}, state="done", progress=2,
-                       total=2, finished_at=utcnow()))
+    audit.record(
+        w.organizer,
+        "contest.state",
+        w.contest,
+        before={"state": "draft"},
+        after={"state": "open"},
+        reason="按计划开放申报",
+    )
+    audit.record(
+        w.teacher1,
+        "entry.update",
+        w.entry1,
+        before={"title": "旧题目"},
+        after={"title": "校园雨水回收装置", "students": [{"name": "张三", "grade": 8}]},
+    )
+    db.session.add(
+        Job(
+            kind="bundle",
+            params={"entries": [1, 2], "_func": "x.y"},
+            state="done",
+            progress=2,
+            total=2,
+            finished_at=utcnow(),
+        )
+    )
     db.session.commit()
     return w
 
@@ -54,13 +82,18 @@ def populate(db) -> factories.SimpleNamespace:
 def dump_rows(engine) -> dict[str, list[tuple]]:
     """Every row of every table, by primary key, read through the models' column types."""
     with engine.connect() as conn:
-        return {t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
-                for t in _db.metadata.sorted_tables}
+        return {
+            t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
+            for t in _db.metadata.sorted_tables
+        }
 
 
 def dump_files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".partial" not in p.parts}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".partial" not in p.parts
+    }
 
 
 def make_target(tmp_path: Path, url: str, name: str = "target", *, schema: str = "migrations"):
@@ -107,7 +140,7 @@ def other_database_url(tmp_path):
         pytest.skip(f"PostgreSQL unreachable: {exc}")
     name = f"competition_cross_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     with conn:
-        conn.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     try:
         yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
     finally:
@@ -168,8 +201,11 @@ def test_round_trip_across_databases(app, db, tmp_path, other_database_url):
 
 
 def messages(caplog, start: str) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "competition.services.backup"
-            and r.levelno == logging.INFO and r.getMessage().startswith(start)]
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "competition.services.backup" and r.levelno == logging.INFO and r.getMessage().startswith(start)
+    ]
 
 
 def test_backup_and_restore_are_logged_with_who_and_counts(app, db, tmp_path, fresh_database_url, caplog):
@@ -218,7 +254,9 @@ def test_restore_refuses_non_empty_instance_unless_forced(app, db, tmp_path, fre
         assert refused.exit_code != 0
         assert "--force" in refused.output
         with target.app_context():
-            assert _db.session.scalar(select(func.count()).select_from(District).where(District.name == "恢复后新增")) == 1
+            assert (
+                _db.session.scalar(select(func.count()).select_from(District).where(District.name == "恢复后新增")) == 1
+            )
         forced = restore_into(target, archive, "--force")
         assert forced.exit_code == 0, forced.output
         assert dump_rows(engine_of(target)) == dump_rows(db.engine)
@@ -248,11 +286,10 @@ def rewrite_archive(src: Path, dst: Path, change) -> None:
 
 
 def assert_nothing_restored(target):
-    with target.app_context():
-        with _db.engine.connect() as conn:
-            from competition.services.backup import _nonempty_tables
+    with target.app_context(), _db.engine.connect() as conn:
+        from competition.services.backup import _nonempty_tables
 
-            assert _nonempty_tables(conn) == []
+        assert _nonempty_tables(conn) == []
     root = Path(target.config["UPLOAD_FOLDER"])
     assert not root.exists() or dump_files(root) == {}
     assert not [p for p in root.parent.iterdir() if ".restore-" in p.name]

@@ -11,6 +11,7 @@ Deadline races (two tabs submitting at the same moment) are decided by the datab
 tests/services/test_submissions.py::test_two_tabs_submitting_at_the_same_moment. Here: a page
 loaded before the deadline cannot submit after it.
 """
+
 from __future__ import annotations
 
 import io
@@ -27,8 +28,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from competition.models import Attachment, AuditEvent, Entry, Student, utcnow
 from competition.adapters.storage import get_storage
+from competition.models import Attachment, AuditEvent, Entry, Student, utcnow
 from tests.factories.grid import png_bytes
 from tests.factories.judging import attach
 from tests.factories.teacher import REPORT_PDF, complete, files_on_disk
@@ -109,12 +110,17 @@ def run_and_kill(app, tmp_path, mode: str, entry, user, *extra: str) -> None:
     script = tmp_path / "work.py"
     script.write_text(SCRIPT, encoding="utf-8")
     marker = tmp_path / f"{mode}.reached"
-    config = {key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "UPLOAD_FOLDER", "EXPORT_FOLDER",
-                                               "SECRET_KEY")}
+    config = {
+        key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "UPLOAD_FOLDER", "EXPORT_FOLDER", "SECRET_KEY")
+    }
     config.update(TESTING=True, RATELIMIT_ENABLED=False)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COMPETITION_INSTANCE_PATH": str(tmp_path / "instance")}
-    proc = subprocess.Popen([sys.executable, str(script), json.dumps(config), mode, str(entry_id), str(user_id),
-                             str(marker), *extra], env=env, cwd=ROOT, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), json.dumps(config), mode, str(entry_id), str(user_id), str(marker), *extra],
+        env=env,
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 90
         while not marker.exists():
@@ -167,14 +173,12 @@ def crash_world(world, db):
 
     complete(world.entry1)
     world.kept = attach(world.entry1, data=REPORT_PDF.read_bytes())
-    certificates.save_asset(world.contest, "background", io.BytesIO(png_bytes(mode="RGB")),
-                            "背景.png", world.organizer)
+    certificates.save_asset(world.contest, "background", io.BytesIO(png_bytes(mode="RGB")), "背景.png", world.organizer)
     db.session.commit()
     return world
 
 
-def test_killed_while_the_file_is_copied_leaves_only_a_partial_that_the_sweep_removes(app, db, crash_world,
-                                                                                         tmp_path):
+def test_killed_while_the_file_is_copied_leaves_only_a_partial_that_the_sweep_removes(app, db, crash_world, tmp_path):
     w = crash_world
     attachments, kept_key = count(db, Attachment), w.kept.storage_key
     run_and_kill(app, tmp_path, "copying", w.entry1, w.teacher1)
@@ -192,7 +196,8 @@ def test_killed_while_the_file_is_copied_leaves_only_a_partial_that_the_sweep_re
 
 
 def test_killed_after_the_file_is_stored_but_before_the_commit_leaves_no_row_and_the_orphan_is_swept(
-        app, db, crash_world, tmp_path):
+    app, db, crash_world, tmp_path
+):
     w = crash_world
     attachments = count(db, Attachment)
     before = {p.name for p in files_on_disk()}
@@ -210,8 +215,7 @@ def test_killed_after_the_file_is_stored_but_before_the_commit_leaves_no_row_and
 
 def test_killed_in_the_middle_of_a_submission_leaves_the_draft_as_it_was(app, db, crash_world, tmp_path):
     w = crash_world
-    attach(w.entry1, name="申报书.png", kind="png", content_type="image/png", data=png_bytes(),
-           requirement_code="form")
+    attach(w.entry1, name="申报书.png", kind="png", content_type="image/png", data=png_bytes(), requirement_code="form")
     db.session.commit()
     entry_id = w.entry1.id
     run_and_kill(app, tmp_path, "submit", w.entry1, w.teacher1)

@@ -1,4 +1,5 @@
 """scripts/demo as a newcomer runs it: on another port, the certificates lead to that port."""
+
 from __future__ import annotations
 
 import http.cookiejar
@@ -28,8 +29,14 @@ def test_demo_on_another_port_prints_certificates_for_that_port(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMPETITION_")}
     env.update(PORT=str(port), COMPETITION_INSTANCE_PATH=str(tmp_path / "instance"))
     log = (tmp_path / "demo.log").open("w+")
-    proc = subprocess.Popen([str(ROOT / "scripts" / "demo")], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(ROOT / "scripts" / "demo")],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))

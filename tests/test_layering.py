@@ -1,5 +1,6 @@
 """Services take configuration and request data as arguments from the edge (views, commands,
 jobs) and never roll back: the caller owns the transaction (see competition/cli/doorway.py)."""
+
 from __future__ import annotations
 
 import ast
@@ -79,6 +80,7 @@ def test_the_checks_look_inside_service_packages(tmp_path):
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
     (package / "ranking.py").write_text(
-        "from flask import request\n\n\ndef run():\n    db.session.rollback()\n", encoding="utf-8")
+        "from flask import request\n\n\ndef run():\n    db.session.rollback()\n", encoding="utf-8"
+    )
     assert _flask_problems(tmp_path) == {"results/ranking.py": ["request"]}
     assert _rollbacks(tmp_path) == {"results/ranking.py": 1}

@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models describe, and undo cleanly, on both databases."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade

@@ -1,5 +1,6 @@
 """The package root is the ground floor: the app factory, its configuration and its extensions; every
 other module lives in a package (adapters, cli, domain, i18n, jobs, models, services, web)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Production settings: Secure cookies, and forwarded headers trusted only when PROXY_FIX says so."""
+
 from __future__ import annotations
 
 import json
@@ -78,18 +79,31 @@ log.debug("ranking details: contest=PROBE-DEBUG")
 
 
 def gunicorn_worker_output(tmp_path, *args: str) -> str:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "COMPETITION_ENV": "production",
-           "COMPETITION_INSTANCE_PATH": str(tmp_path / "instance"),
-           "COMPETITION_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "COMPETITION_SWEEP_INTERVAL_SECONDS": "0"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "COMPETITION_ENV": "production",
+        "COMPETITION_INSTANCE_PATH": str(tmp_path / "instance"),
+        "COMPETITION_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
+        "COMPETITION_SWEEP_INTERVAL_SECONDS": "0",
+    }
     env.pop("COMPETITION_LOG_LEVEL", None)
-    done = subprocess.run([sys.executable, "-c", GUNICORN_WORKER, *args], cwd=REPO, env=env, check=False,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", GUNICORN_WORKER, *args],
+        cwd=REPO,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("logconfig", [None, {"root": {"level": "INFO", "handlers": ["console"]}}],
-                         ids=["gunicorn-defaults", "root-handler"])
+@pytest.mark.parametrize(
+    "logconfig", [None, {"root": {"level": "INFO", "handlers": ["console"]}}], ids=["gunicorn-defaults", "root-handler"]
+)
 def test_production_logs_info_of_competition_loggers_once_under_gunicorn(tmp_path, logconfig):
     out = gunicorn_worker_output(tmp_path, *([json.dumps(logconfig)] if logconfig else []))
     assert out.count("ranking run: contest=PROBE-INFO") == 1, out

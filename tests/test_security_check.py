@@ -1,5 +1,6 @@
 """The PyPI fallback of scripts/security-check: its decisions on project JSON shaped exactly like
 the index's project JSON (<index>/pypi/<name>/json), and once on PyPI's real answer."""
+
 from __future__ import annotations
 
 import importlib.machinery
@@ -26,8 +27,9 @@ def _load_script():
 check = _load_script()
 
 
-def pypi_file(name: str, version: str, requires_python: str | None, yanked: bool = False,
-              kind: str = "bdist_wheel") -> dict:
+def pypi_file(
+    name: str, version: str, requires_python: str | None, yanked: bool = False, kind: str = "bdist_wheel"
+) -> dict:
     """One entry of `releases[version]` / `urls`, with every key PyPI sends."""
     filename = f"{name}-{version}-py3-none-any.whl" if kind == "bdist_wheel" else f"{name}-{version}.tar.gz"
     return {
@@ -50,17 +52,22 @@ def pypi_file(name: str, version: str, requires_python: str | None, yanked: bool
     }
 
 
-def pypi_project(name: str, latest: str, releases: dict[str, list[dict]],
-                 vulnerabilities: list[dict] | None = None) -> dict:
+def pypi_project(
+    name: str, latest: str, releases: dict[str, list[dict]], vulnerabilities: list[dict] | None = None
+) -> dict:
     """PyPI's project JSON: `info` of the latest release, every release's files, and the latest
     release's advisories."""
     latest_files = releases[latest]
     return {
         "info": {
-            "name": name, "version": latest, "summary": f"The {name} project.",
+            "name": name,
+            "version": latest,
+            "summary": f"The {name} project.",
             "requires_python": latest_files[0]["requires_python"] if latest_files else None,
             "release_url": f"https://index.example.invalid/project/{name}/{latest}/",
-            "project_url": f"https://index.example.invalid/project/{name}/", "yanked": False, "yanked_reason": None,
+            "project_url": f"https://index.example.invalid/project/{name}/",
+            "yanked": False,
+            "yanked_reason": None,
         },
         "last_serial": 31415926,
         "releases": releases,
@@ -69,12 +76,13 @@ def pypi_project(name: str, latest: str, releases: dict[str, list[dict]],
     }
 
 
-def advisory(ident: str, aliases: list[str], fixed_in: list[str], withdrawn: str | None = None,
-             summary: str | None = None) -> dict:
+def advisory(
+    ident: str, aliases: list[str], fixed_in: list[str], withdrawn: str | None = None, summary: str | None = None
+) -> dict:
     return {
         "aliases": aliases,
         "details": "python-ecdsa has been found to be subject to a Minerva timing attack on the P-256 curve.\n"
-                   "ECDSA signature verification is unaffected.",
+        "ECDSA signature verification is unaffected.",
         "fixed_in": fixed_in,
         "id": ident,
         "link": f"https://osv.dev/vulnerability/{ident}",
@@ -85,8 +93,7 @@ def advisory(ident: str, aliases: list[str], fixed_in: list[str], withdrawn: str
 
 
 def ecdsa(vulnerabilities: list[dict]) -> dict:
-    releases = {v: [pypi_file("ecdsa", v, "!=3.0.*,!=3.1.*,!=3.2.*,>=2.6")]
-                for v in ("0.19.0", "0.19.1", "0.19.2")}
+    releases = {v: [pypi_file("ecdsa", v, "!=3.0.*,!=3.1.*,!=3.2.*,>=2.6")] for v in ("0.19.0", "0.19.1", "0.19.2")}
     return pypi_project("ecdsa", "0.19.2", releases, vulnerabilities)
 
 
@@ -125,23 +132,32 @@ def test_an_advisory_allowlisted_by_an_alias_passes(tmp_path):
 
 
 def test_an_allowlist_entry_for_another_package_or_id_does_not_apply(tmp_path):
-    entries = allowlist(tmp_path, "pip-audit CVE-2024-23342 pyjwt  another package",
-                        "pip-audit CVE-2099-0001 ecdsa  another advisory")
+    entries = allowlist(
+        tmp_path, "pip-audit CVE-2024-23342 pyjwt  another package", "pip-audit CVE-2099-0001 ecdsa  another advisory"
+    )
     verdict = check.judge_package("ecdsa", "0.19.2", ecdsa(MINERVA), entries, python=PY311)
     assert verdict["failures"] == 1
     assert not any(entry["used"] for entry in entries)
 
 
 def test_withdrawn_advisories_are_ignored():
-    withdrawn = [advisory("PYSEC-2022-42969", ["CVE-2022-42969"], [], withdrawn="2023-01-17T12:00:00Z",
-                          summary="ReDoS in the SVN support (disputed)")]
+    withdrawn = [
+        advisory(
+            "PYSEC-2022-42969",
+            ["CVE-2022-42969"],
+            [],
+            withdrawn="2023-01-17T12:00:00Z",
+            summary="ReDoS in the SVN support (disputed)",
+        )
+    ]
     verdict = check.judge_package("ecdsa", "0.19.2", ecdsa(withdrawn), [], python=PY311)
     assert (verdict["outcome"], verdict["failures"], verdict["lines"]) == ("audited", 0, [])
     fixed = [*withdrawn, advisory("GHSA-aaaa-bbbb-cccc", [], ["0.19.3"], summary="Signature malleability")]
     verdict = check.judge_package("ecdsa", "0.19.2", ecdsa(fixed), [], python=PY311)
     assert verdict["failures"] == 1
     assert verdict["lines"] == [
-        "  VULNERABLE ecdsa 0.19.2: GHSA-aaaa-bbbb-cccc, fixed in 0.19.3: Signature malleability"]
+        "  VULNERABLE ecdsa 0.19.2: GHSA-aaaa-bbbb-cccc, fixed in 0.19.3: Signature malleability"
+    ]
 
 
 def test_an_outdated_package_fails_with_the_upgrade_message():
@@ -155,8 +171,9 @@ def test_an_outdated_package_fails_with_the_upgrade_message():
     releases = {v: [pypi_file("flask", v, ">=3.9")] for v in ("3.1.2", "3.2.0")}
     verdict = check.judge_package("Flask", "3.1.2", pypi_project("flask", "3.2.0", releases), [], python=PY311)
     assert (verdict["outcome"], verdict["failures"]) == ("upgrade", 1)
-    assert verdict["lines"][0].endswith("upgrade flask to 3.2.0 (.venv/bin/python -m pip install --upgrade "
-                                        "'flask==3.2.0')")
+    assert verdict["lines"][0].endswith(
+        "upgrade flask to 3.2.0 (.venv/bin/python -m pip install --upgrade 'flask==3.2.0')"
+    )
 
 
 def deprecated_like() -> dict:
@@ -164,8 +181,10 @@ def deprecated_like() -> dict:
     old = "!=3.0.*,!=3.1.*,!=3.2.*,!=3.3.*,>=2.7"
     releases = {
         "1.2.18": [pypi_file("deprecated", "1.2.18", old), pypi_file("deprecated", "1.2.18", old, kind="sdist")],
-        "1.3.0": [pypi_file("deprecated", "1.3.0", old, yanked=True),
-                  pypi_file("deprecated", "1.3.0", old, yanked=True, kind="sdist")],
+        "1.3.0": [
+            pypi_file("deprecated", "1.3.0", old, yanked=True),
+            pypi_file("deprecated", "1.3.0", old, yanked=True, kind="sdist"),
+        ],
         "1.3.1": [pypi_file("deprecated", "1.3.1", old)],
         "1.4.0rc1": [pypi_file("deprecated", "1.4.0rc1", ">=3.8")],
         "3.0.0": [pypi_file("deprecated", "3.0.0", ">=3.12")],
@@ -212,11 +231,15 @@ def test_the_projects_own_requirement_bounds_the_upgrade():
     releases = {v: [pypi_file("weasyprint", v, ">=3.10")] for v in ("70.0", "70.1", "71.0")}
     project = pypi_project("weasyprint", "71.0", releases)
     verdict = check.judge_package("weasyprint", "70.0", project, [], python=PY311, wanted=SpecifierSet("<71,>=70"))
-    assert verdict["lines"][0].endswith("upgrade weasyprint to 70.1 (.venv/bin/python -m pip install --upgrade "
-                                        "'weasyprint==70.1')")
+    assert verdict["lines"][0].endswith(
+        "upgrade weasyprint to 70.1 (.venv/bin/python -m pip install --upgrade 'weasyprint==70.1')"
+    )
     verdict = check.judge_package("weasyprint", "70.1", project, [], python=PY311, wanted=SpecifierSet("<71,>=70"))
     assert verdict["outcome"] == "unauditable"
-    assert "its latest release 71.0 is outside what the installed packages require (weasyprint<71,>=70)" in verdict["lines"][0]
+    assert (
+        "its latest release 71.0 is outside what the installed packages require (weasyprint<71,>=70)"
+        in verdict["lines"][0]
+    )
 
 
 def test_a_package_pypi_does_not_know_is_unauditable():

@@ -5,6 +5,7 @@ blocks); for photos of students that is often a home address. Uploaded JPEGs and
 without those. Everything else stays as it was: the orientation and other EXIF tags, and the
 compressed image itself byte for byte (nothing is decoded or re-encoded).
 """
+
 from __future__ import annotations
 
 import io
@@ -23,8 +24,13 @@ STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RSTn carry no length
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Text chunks that hold XMP, or EXIF/IPTC the way ImageMagick writes them.
-PNG_METADATA_KEYWORDS = (b"XML:com.adobe.xmp", b"Raw profile type exif", b"Raw profile type xmp",
-                         b"Raw profile type iptc", b"Raw profile type APP1")
+PNG_METADATA_KEYWORDS = (
+    b"XML:com.adobe.xmp",
+    b"Raw profile type exif",
+    b"Raw profile type xmp",
+    b"Raw profile type iptc",
+    b"Raw profile type APP1",
+)
 
 
 class NotRewritable(ValueError):
@@ -105,7 +111,8 @@ def _jpeg_header(src: BinaryIO) -> tuple[list[bytes], bool, int]:
                 changed = True
                 continue
         elif (marker == APP1 and payload.startswith(XMP_HEADERS)) or (
-                marker == APP13 and payload.startswith(IPTC_HEADER)):
+            marker == APP13 and payload.startswith(IPTC_HEADER)
+        ):
             changed = True
             continue
         kept.append(segment)
@@ -149,7 +156,7 @@ def _png_header(src: BinaryIO) -> tuple[list[bytes], bool, int]:
         if kind == b"eXIf":
             block = _exif_without_gps(EXIF_HEADER + data)
             if block is not None:
-                kept.append(_png_chunk(b"eXIf", block[len(EXIF_HEADER):]))
+                kept.append(_png_chunk(b"eXIf", block[len(EXIF_HEADER) :]))
                 changed = True
                 continue
         elif kind in (b"iTXt", b"tEXt", b"zTXt") and data.split(b"\x00", 1)[0] in PNG_METADATA_KEYWORDS:

@@ -5,12 +5,13 @@ Templates refer to images and styles as `static:path` (files under competition/s
 Everything else (http, https, file, ftp ...) is refused, so a certificate or form can never
 reach the network or read arbitrary files.
 """
+
 from __future__ import annotations
 
 import functools
 import io
-import re
 import mimetypes
+import re
 import secrets
 import subprocess
 from array import array
@@ -18,8 +19,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..domain.characters import printable, without_direction_marks
 
@@ -30,11 +31,21 @@ STATIC = Path(__file__).parent.parent / "static"
 # before the generic family. U+FE0F/U+200D are in the ranges so sequences stay in one font.
 EMOJI_FAMILY = "competition-emoji"
 EMOJI_FONT = "Noto Color Emoji"
-EMOJI_RANGES = ((0x200D, 0x200D), (0x20E3, 0x20E3), (0x2300, 0x23FF), (0x2600, 0x27BF), (0x2B00, 0x2BFF),
-                (0xFE0F, 0xFE0F), (0x1F000, 0x1F2FF), (0x1F300, 0x1FAFF), (0xE0020, 0xE007F))
+EMOJI_RANGES = (
+    (0x200D, 0x200D),
+    (0x20E3, 0x20E3),
+    (0x2300, 0x23FF),
+    (0x2600, 0x27BF),
+    (0x2B00, 0x2BFF),
+    (0xFE0F, 0xFE0F),
+    (0x1F000, 0x1F2FF),
+    (0x1F300, 0x1FAFF),
+    (0xE0020, 0xE007F),
+)
 EMOJI_CSS = (
     f'@font-face {{ font-family: "{EMOJI_FAMILY}"; src: local("{EMOJI_FONT}"); unicode-range: '
-    + ", ".join(f"U+{lo:X}" if lo == hi else f"U+{lo:X}-{hi:X}" for lo, hi in EMOJI_RANGES) + "; }"
+    + ", ".join(f"U+{lo:X}" if lo == hi else f"U+{lo:X}-{hi:X}" for lo, hi in EMOJI_RANGES)
+    + "; }"
 )
 # Loading the 11 MB font costs every document; only documents with emoji pay it.
 _EMOJI = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in EMOJI_RANGES) + "]")
@@ -43,8 +54,9 @@ _EMOJI = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in EMOJI_RAN
 def _font_file(family: str) -> str | None:
     """The file fontconfig holds for `family` (only if that family is really installed)."""
     try:
-        out = subprocess.run(["fc-match", "-f", "%{family}\n%{file}", family],
-                             capture_output=True, text=True, check=True, timeout=10).stdout
+        out = subprocess.run(
+            ["fc-match", "-f", "%{family}\n%{file}", family], capture_output=True, text=True, check=True, timeout=10
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     families, _, file = out.partition("\n")
@@ -71,7 +83,7 @@ class SafeFetcher(URLFetcher):
         if url.startswith("data:"):
             return super().fetch(url, headers)
         if url.startswith("static:"):
-            path = (STATIC / url[len("static:"):]).resolve()
+            path = (STATIC / url[len("static:") :]).resolve()
             if STATIC.resolve() not in path.parents or not path.is_file():
                 raise FetchRefused(url)
             return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _mime(path.name)})
@@ -79,7 +91,7 @@ class SafeFetcher(URLFetcher):
             # src: local() of EMOJI_CSS resolves to this file; no other file is readable
             return URLFetcherResponse(url, Path(font).read_bytes(), {"Content-Type": "font/ttf"})
         if url.startswith("upload:") and self._upload_reader is not None:
-            key = url[len("upload:"):]
+            key = url[len("upload:") :]
             return URLFetcherResponse(url, self._upload_reader(key), {"Content-Type": _mime(key, "image/png")})
         raise FetchRefused(f"refused to fetch {url!r}")
 
@@ -96,8 +108,7 @@ def make_url_fetcher(upload_reader=None) -> SafeFetcher:
 _fonts = FontConfiguration()
 
 
-def render_pdf(html: str, *, stylesheets: list[str] | None = None, target=None, upload_reader=None,
-               zoom: float = 1):
+def render_pdf(html: str, *, stylesheets: list[str] | None = None, target=None, upload_reader=None, zoom: float = 1):
     """Render an HTML string; returns bytes, or writes to `target` (path or file) when given.
     `zoom` scales everything, page size included (a layout designed for one paper size printed
     on another of the same proportions).
@@ -105,10 +116,13 @@ def render_pdf(html: str, *, stylesheets: list[str] | None = None, target=None, 
     Control and noncharacter code points (in text stored before the input checks) are removed:
     WeasyPrint would print each as an empty box. So are direction marks, overrides and isolates:
     a U+202E in a name would print the rest of its line backwards (templates set no direction)."""
-    document = HTML(string=without_direction_marks(printable(html)), base_url="static:",
-                    url_fetcher=make_url_fetcher(upload_reader))
-    css = [CSS(string=s, font_config=_fonts, url_fetcher=document.url_fetcher)
-           for s in [*([EMOJI_CSS] if _EMOJI.search(html) else []), *(stylesheets or [])]]
+    document = HTML(
+        string=without_direction_marks(printable(html)), base_url="static:", url_fetcher=make_url_fetcher(upload_reader)
+    )
+    css = [
+        CSS(string=s, font_config=_fonts, url_fetcher=document.url_fetcher)
+        for s in [*([EMOJI_CSS] if _EMOJI.search(html) else []), *(stylesheets or [])]
+    ]
     return document.write_pdf(target=target, stylesheets=css, font_config=_fonts, zoom=zoom)
 
 
@@ -199,8 +213,9 @@ class PdfJoiner:
                 elif isinstance(obj, (dict, list)):
                     relink(obj)
                 self._object(numbers[old], obj)
-        self._object(node, self._dict(Type=NameObject("/Pages"), Parent=self._ref(group),
-                                      Kids=self._refs(kids), Count=len(kids)))
+        self._object(
+            node, self._dict(Type=NameObject("/Pages"), Parent=self._ref(group), Kids=self._refs(kids), Count=len(kids))
+        )
         parts.append((node, len(kids)))
         self.pages += len(kids)
 
@@ -233,20 +248,30 @@ class PdfJoiner:
         if not self._groups:
             raise ValueError("PdfJoiner.close() before any add()")
         for group, parts in self._groups:
-            self._object(group, self._dict(Type=NameObject("/Pages"), Parent=self._ref(self.PAGES),
-                                           Kids=self._refs(n for n, _count in parts),
-                                           Count=sum(count for _n, count in parts)))
-        self._object(self.PAGES, self._dict(Type=NameObject("/Pages"), Kids=self._refs(g for g, _p in self._groups),
-                                            Count=self.pages))
-        self._object(self.CATALOG, self._dict(Type=NameObject("/Catalog"), Pages=self._ref(self.PAGES),
-                                              Lang=self._lang))
+            self._object(
+                group,
+                self._dict(
+                    Type=NameObject("/Pages"),
+                    Parent=self._ref(self.PAGES),
+                    Kids=self._refs(n for n, _count in parts),
+                    Count=sum(count for _n, count in parts),
+                ),
+            )
+        self._object(
+            self.PAGES,
+            self._dict(Type=NameObject("/Pages"), Kids=self._refs(g for g, _p in self._groups), Count=self.pages),
+        )
+        self._object(
+            self.CATALOG, self._dict(Type=NameObject("/Catalog"), Pages=self._ref(self.PAGES), Lang=self._lang)
+        )
         self._object(self.INFO, self._dict(Title=title, Creator=creator, Producer=self._producer))
         start, size = self._pos, len(self._offsets)
         self.write(b"xref\n0 %d\n0000000000 65535 f \n" % size)
         for first in range(1, size, 4096):  # in slices, so the table is never one big string
-            self.write(b"".join(b"%010d 00000 n \n" % self._offsets[n]
-                                for n in range(first, min(first + 4096, size))))
+            self.write(b"".join(b"%010d 00000 n \n" % self._offsets[n] for n in range(first, min(first + 4096, size))))
         file_id = secrets.token_hex(16).encode()
-        self.write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>] >>\n"
-                   % (size, self.CATALOG, self.INFO, file_id, file_id))
+        self.write(
+            b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>] >>\n"
+            % (size, self.CATALOG, self.INFO, file_id, file_id)
+        )
         self.write(b"startxref\n%d\n%%%%EOF\n" % start)

@@ -8,6 +8,7 @@ are read by qpdf) and a PDF is refused when it has:
 - a /JavaScript name tree under the catalog's /Names.
 Stream data (page text) is not looked at, so a report about JavaScript is accepted.
 """
+
 from __future__ import annotations
 
 from typing import BinaryIO

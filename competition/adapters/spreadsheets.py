@@ -21,6 +21,7 @@ Values are cleaned per column kind (see `clean_value`): names lose inner spaces 
 characters but keep rare characters (喆, 堃) untouched; phone, e-mail and code columns are
 NFKC-normalised (full-width digits and letters become ASCII).
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,10 +32,10 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
+from defusedxml.ElementTree import iterparse  # refuses entity tricks (a dependency; openpyxl uses it too)
+
 from ..domain.reading import reads_the_same
 from ..domain.text import MOBILE, N_, Message, clean_phone
-
-from defusedxml.ElementTree import iterparse  # refuses entity tricks (a dependency; openpyxl uses it too)
 
 HEADER_SEARCH_ROWS = 10
 MAX_ROWS = 20_000
@@ -327,28 +328,50 @@ def _rename_hints(best: _Candidate, columns: list[Column]) -> list[Message]:
             continue
         found = suggest(raw, columns)
         if found and found.column.key in missing:
-            hints.append(Message(
-                N_("Column %(letter)s is headed “%(header)s”: did you mean “%(name)s”? If it holds that, "
-                   "rename the header to “%(name)s” and upload the file again."),
-                {"letter": column_letter(index), "header": header_text(raw), "name": found.alias}))
+            hints.append(
+                Message(
+                    N_(
+                        "Column %(letter)s is headed “%(header)s”: did you mean “%(name)s”? If it holds that, "
+                        "rename the header to “%(name)s” and upload the file again."
+                    ),
+                    {"letter": column_letter(index), "header": header_text(raw), "name": found.alias},
+                )
+            )
     return hints
 
 
 def _no_header_error(best: _Candidate | None, columns: list[Column]) -> SheetError:
     if best is None:
         names = "、".join(c.aliases[0] for c in columns if c.required)
-        return SheetError(Message(
-            N_("No header row with the expected columns was found in the first %(n)d rows "
-               "(expected columns such as %(names)s)."), {"n": HEADER_SEARCH_ROWS, "names": names}))
+        return SheetError(
+            Message(
+                N_(
+                    "No header row with the expected columns was found in the first %(n)d rows "
+                    "(expected columns such as %(names)s)."
+                ),
+                {"n": HEADER_SEARCH_ROWS, "names": names},
+            )
+        )
     names = "、".join(_missing_required(best, columns))
     hints = _rename_hints(best, columns)
     matched = len(best.positions) + len(hints)
     if best.sheet is None:
-        return SheetError(Message(N_("The header row (row %(line)d) lacks the required columns: %(names)s."),
-                                  {"line": best.line, "names": names}), hints, matched)
-    return SheetError(Message(
-        N_("The header row (sheet %(sheet)s, row %(line)d) lacks the required columns: %(names)s."),
-        {"sheet": best.sheet, "line": best.line, "names": names}), hints, matched)
+        return SheetError(
+            Message(
+                N_("The header row (row %(line)d) lacks the required columns: %(names)s."),
+                {"line": best.line, "names": names},
+            ),
+            hints,
+            matched,
+        )
+    return SheetError(
+        Message(
+            N_("The header row (sheet %(sheet)s, row %(line)d) lacks the required columns: %(names)s."),
+            {"sheet": best.sheet, "line": best.line, "names": names},
+        ),
+        hints,
+        matched,
+    )
 
 
 # ---------------------------------------------------------------- file kinds
@@ -383,22 +406,43 @@ def sniff(data: bytes, filename: str = "") -> str:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return "xlsx"
     if head.startswith(b"%PDF"):
-        raise SheetError(Message(N_("This file is a PDF document, not a spreadsheet. "
-                                    "Please upload an .xlsx or .csv file.")))
+        raise SheetError(
+            Message(N_("This file is a PDF document, not a spreadsheet. Please upload an .xlsx or .csv file."))
+        )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SheetError(Message(N_("This is an old Excel 97-2003 (.xls) file or another Office "
-                                    "binary file. Please open it and save it as .xlsx, then upload again.")))
+        raise SheetError(
+            Message(
+                N_(
+                    "This is an old Excel 97-2003 (.xls) file or another Office "
+                    "binary file. Please open it and save it as .xlsx, then upload again."
+                )
+            )
+        )
     if name.endswith((".xlsx", ".xlsm")):
-        raise SheetError(Message(N_("This file is named .xlsx but is not an Excel workbook "
-                                    "(it may be damaged or renamed). Please upload an .xlsx or .csv file.")))
+        raise SheetError(
+            Message(
+                N_(
+                    "This file is named .xlsx but is not an Excel workbook "
+                    "(it may be damaged or renamed). Please upload an .xlsx or .csv file."
+                )
+            )
+        )
     if _utf16(data):
-        raise SheetError(Message(N_("The file is encoded as UTF-16. Please save it as UTF-8 CSV or as an Excel (.xlsx) workbook.")))
+        raise SheetError(
+            Message(N_("The file is encoded as UTF-16. Please save it as UTF-8 CSV or as an Excel (.xlsx) workbook."))
+        )
     start = data[:4096]
     if not name.endswith((".csv", ".txt")) or (b"\x00" in start and not _text_but_nul(start)):
         raise SheetError(Message(N_("This file is not a spreadsheet. Please upload an .xlsx or .csv file.")))
     if b"\x00" in start:
-        raise SheetError(Message(N_("The file contains NUL characters, so it is not a text table. "
-                                    "Please upload an .xlsx or a UTF-8 .csv file.")))
+        raise SheetError(
+            Message(
+                N_(
+                    "The file contains NUL characters, so it is not a text table. "
+                    "Please upload an .xlsx or a UTF-8 .csv file."
+                )
+            )
+        )
     return "csv"
 
 
@@ -412,24 +456,31 @@ def check_zip(data: bytes) -> zipfile.ZipFile:
     if len(infos) > MAX_MEMBERS:
         raise SheetError(Message(N_("The workbook contains too many parts to be a normal spreadsheet.")))
     total = sum(i.file_size for i in infos)
-    too_dense = any(i.file_size > 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1)
-                    for i in infos)
+    too_dense = any(i.file_size > 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos)
     if total > MAX_UNCOMPRESSED or too_dense:
-        raise SheetError(Message(
-            N_("The workbook would unpack to %(mb)d MB, which is far more than a list of this kind "
-               "needs (a possible zip bomb). It was not opened."), {"mb": total // (1024 * 1024)}))
+        raise SheetError(
+            Message(
+                N_(
+                    "The workbook would unpack to %(mb)d MB, which is far more than a list of this kind "
+                    "needs (a possible zip bomb). It was not opened."
+                ),
+                {"mb": total // (1024 * 1024)},
+            )
+        )
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
-            raise SheetError(Message(N_("This file is a Word document, not a spreadsheet. "
-                                        "Please upload an .xlsx or .csv file.")))
+            raise SheetError(
+                Message(N_("This file is a Word document, not a spreadsheet. Please upload an .xlsx or .csv file."))
+            )
         raise SheetError(Message(N_("This zip file is not an Excel workbook. Please upload an .xlsx or .csv file.")))
     return archive
 
 
 def _too_many_rows(limit: int) -> SheetError:
-    return SheetError(Message(
-        N_("The sheet has more than %(n)d data rows. Please split it into smaller files."), {"n": limit}))
+    return SheetError(
+        Message(N_("The sheet has more than %(n)d data rows. Please split it into smaller files."), {"n": limit})
+    )
 
 
 # ---------------------------------------------------------------- xlsx
@@ -457,8 +508,14 @@ def _rows_of(ws):
 
 
 def _damaged() -> SheetError:
-    return SheetError(Message(N_("The workbook is damaged (it cannot be opened as an .xlsx file). "
-                                 "Please save it again from Excel or WPS and upload it again.")))
+    return SheetError(
+        Message(
+            N_(
+                "The workbook is damaged (it cannot be opened as an .xlsx file). "
+                "Please save it again from Excel or WPS and upload it again."
+            )
+        )
+    )
 
 
 def _open_xlsx(data: bytes):
@@ -545,10 +602,19 @@ def _read_xlsx(data: bytes, columns: list[Column], max_rows: int) -> Table:
                 if line in by_line and by_line[line][k] is None:
                     by_line[line][k] = top
                     filled[key] = filled.get(key, 0) + 1
-    rows = [Row(line, {key: clean_value(vals[k], kinds[key]) for k, key in enumerate(keys)})
-            for line, vals in sorted(by_line.items())]
-    return Table(sheet=ws.title, header_line=cand.line, columns=cand.headers, rows=rows,
-                 sheets=sheets, filled_down=filled, header_cells=_header_cells(cand, columns, unread))
+    rows = [
+        Row(line, {key: clean_value(vals[k], kinds[key]) for k, key in enumerate(keys)})
+        for line, vals in sorted(by_line.items())
+    ]
+    return Table(
+        sheet=ws.title,
+        header_line=cand.line,
+        columns=cand.headers,
+        rows=rows,
+        sheets=sheets,
+        filled_down=filled,
+        header_cells=_header_cells(cand, columns, unread),
+    )
 
 
 # ---------------------------------------------------------------- csv
@@ -561,8 +627,14 @@ def decode_text(data: bytes) -> tuple[str, str]:
             return data.decode(encoding), ("utf-8" if encoding == "utf-8-sig" else encoding)
         except UnicodeDecodeError:
             continue
-    raise SheetError(Message(N_("The text encoding of this CSV file is not recognised. "
-                                "Please save it as UTF-8 or as 'CSV (comma delimited)' from Excel.")))
+    raise SheetError(
+        Message(
+            N_(
+                "The text encoding of this CSV file is not recognised. "
+                "Please save it as UTF-8 or as 'CSV (comma delimited)' from Excel."
+            )
+        )
+    )
 
 
 def _read_csv(data: bytes, columns: list[Column], max_rows: int, header_only: bool = False) -> Table:
@@ -588,8 +660,14 @@ def _read_csv(data: bytes, columns: list[Column], max_rows: int, header_only: bo
     if cand is None or _missing_required(cand, columns):
         raise _no_header_error(cand, columns)
     if header_only:
-        return Table(sheet=None, header_line=cand.line, columns=cand.headers, rows=[], encoding=encoding,
-                     header_cells=_header_cells(cand, columns, {}))
+        return Table(
+            sheet=None,
+            header_line=cand.line,
+            columns=cand.headers,
+            rows=[],
+            encoding=encoding,
+            header_cells=_header_cells(cand, columns, {}),
+        )
     kinds = {c.key: c.kind for c in columns}
     rows: list[Row] = []
     read = set(cand.positions.values())
@@ -613,8 +691,14 @@ def _read_csv(data: bytes, columns: list[Column], max_rows: int, header_only: bo
             take(line, cells)
     except csv.Error:
         raise SheetError(Message(N_("The CSV file is malformed (unbalanced quotes).")))  # noqa: B904
-    return Table(sheet=None, header_line=cand.line, columns=cand.headers, rows=rows, encoding=encoding,
-                 header_cells=_header_cells(cand, columns, unread))
+    return Table(
+        sheet=None,
+        header_line=cand.line,
+        columns=cand.headers,
+        rows=rows,
+        encoding=encoding,
+        header_cells=_header_cells(cand, columns, unread),
+    )
 
 
 def read_table(data: bytes, filename: str, columns: list[Column], *, max_rows: int = MAX_ROWS) -> Table:

@@ -14,10 +14,10 @@ upload leaves no file under a real key.
 parts) and checks that it really opens: a PDF must parse with a sane page count, an image must
 open within a pixel limit, an MP4 must have a sound box structure.
 """
+
 from __future__ import annotations
 
 import hashlib
-from abc import ABC, abstractmethod
 import importlib
 import os
 import re
@@ -28,6 +28,7 @@ import time
 import unicodedata
 import warnings
 import zipfile
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 from struct import error as struct_error
@@ -250,12 +251,13 @@ def display_name(raw: str | None, fallback: str = "file") -> str:
         return fallback
     if len(name) > 200:
         stem, dot, ext = name.rpartition(".")
-        name = (stem[: 190] + dot + ext[:9]) if dot and len(ext) <= 9 else name[:200]
+        name = (stem[:190] + dot + ext[:9]) if dot and len(ext) <= 9 else name[:200]
     return name
 
 
 # ---------------------------------------------------------------------------------------------
 # What a file really is
+
 
 def sniff_kind(fh: BinaryIO) -> str | None:
     """pdf, jpg, png, mp4, docx, xlsx, zip or None, judged from the bytes only."""
@@ -289,8 +291,9 @@ def sniff_kind(fh: BinaryIO) -> str | None:
 _IMAGE_BRANDS = {b"heic", b"heix", b"hevc", b"mif1", b"msf1", b"avif", b"avis", b"crx "}
 
 
-def inspect_file(fh: BinaryIO, *, max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
-                 max_pdf_pages: int = DEFAULT_MAX_PDF_PAGES) -> str:
+def inspect_file(
+    fh: BinaryIO, *, max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS, max_pdf_pages: int = DEFAULT_MAX_PDF_PAGES
+) -> str:
     """Return the file's kind after checking it opens; raise BadContent otherwise."""
     kind = sniff_kind(fh)
     if kind is None:
@@ -336,8 +339,18 @@ def _check_pdf(fh: BinaryIO, max_pages: int) -> None:
                     raise BadContent("page_size")
     except BadContent:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            RecursionError, OSError, AssertionError, ZeroDivisionError) as exc:
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        OSError,
+        AssertionError,
+        ZeroDivisionError,
+    ) as exc:
         raise BadContent("damaged", repr(exc)) from None
     _refuse_javascript(fh)
 

@@ -12,12 +12,14 @@ Nothing is held whole in memory: uploads go through boto3's transfer manager in 
 `PART_SIZE`, and `open` returns a seekable reader that streams ranged GETs (the file checks seek
 around in a PDF or an MP4).
 """
+
 from __future__ import annotations
 
 import hashlib
 import io
 import time
-from typing import BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from .storage import CHUNK, KEY_RE, Storage, StoredFile, TooLarge
 
@@ -115,8 +117,7 @@ class S3Storage(Storage):
             aws_secret_access_key=setting("S3_SECRET_ACCESS_KEY"),
         )
         # A few parts in memory at once, whatever the file's size.
-        self.transfer = TransferConfig(multipart_threshold=PART_SIZE, multipart_chunksize=PART_SIZE,
-                                       max_concurrency=2)
+        self.transfer = TransferConfig(multipart_threshold=PART_SIZE, multipart_chunksize=PART_SIZE, max_concurrency=2)
         self.transfer.max_in_memory_upload_chunks = 2  # s3transfer's setting; boto3's init lacks it
 
     def _name(self, key: str) -> str:
@@ -163,7 +164,7 @@ class S3Storage(Storage):
         pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix)
         for page in pages:
             for item in page.get("Contents", []):
-                key = item["Key"][len(self.prefix):]
+                key = item["Key"][len(self.prefix) :]
                 if KEY_RE.match(key):
                     yield key, item["LastModified"].timestamp()
 
@@ -178,8 +179,9 @@ class S3Storage(Storage):
         for page in pages:
             for upload in page.get("Uploads", []):
                 if upload["Initiated"].timestamp() < cutoff:
-                    self.client.abort_multipart_upload(Bucket=self.bucket, Key=upload["Key"],
-                                                       UploadId=upload["UploadId"])
+                    self.client.abort_multipart_upload(
+                        Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+                    )
                     removed += 1
         return removed
 

@@ -12,6 +12,7 @@ Row heights: a spreadsheet program does not grow a row for wrapped text stored i
 when printed). `workbook_bytes`, which every writer ends with, sets each row's height from the
 line count of its wrapped cells (`fit_row_heights`).
 """
+
 from __future__ import annotations
 
 import csv
@@ -55,7 +56,7 @@ def new_workbook() -> tuple[Workbook, Worksheet]:
 
 def sheet_title(text: str, used: set[str] | None = None) -> str:
     """A valid, unique worksheet name: at most 31 characters, none of []:*?/\\ ."""
-    name = "".join("_" if ch in '[]:*?/\\' else ch for ch in printable(text, multiline=False)).strip("'") or "Sheet"
+    name = "".join("_" if ch in "[]:*?/\\" else ch for ch in printable(text, multiline=False)).strip("'") or "Sheet"
     name = name[:31]
     if used is not None:
         base, n = name, 2
@@ -67,8 +68,7 @@ def sheet_title(text: str, used: set[str] | None = None) -> str:
     return name
 
 
-def write_title(ws: Worksheet, row: int, text: str, ncols: int, *, size: float = 16,
-                height: float = 32) -> None:
+def write_title(ws: Worksheet, row: int, text: str, ncols: int, *, size: float = 16, height: float = 32) -> None:
     """A merged title row across the table."""
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
     cell = ws.cell(row=row, column=1, value=safe_text(text))
@@ -91,8 +91,14 @@ def style_header(cell) -> None:
     cell.border = BORDER
 
 
-def write_rows(ws: Worksheet, first_row: int, rows: Iterable[Sequence[Any]], *,
-               left_columns: Iterable[int] = (), number_formats: dict[int, str] | None = None) -> int:
+def write_rows(
+    ws: Worksheet,
+    first_row: int,
+    rows: Iterable[Sequence[Any]],
+    *,
+    left_columns: Iterable[int] = (),
+    number_formats: dict[int, str] | None = None,
+) -> int:
     """Body rows with borders and wrapped text; returns the row after the last one written.
 
     `left_columns` (1-based) are aligned left (long texts), the others centred;
@@ -119,8 +125,9 @@ def set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
-def print_setup(ws: Worksheet, *, landscape: bool = True, title_rows: str | None = None,
-                fit_width: bool = True) -> None:
+def print_setup(
+    ws: Worksheet, *, landscape: bool = True, title_rows: str | None = None, fit_width: bool = True
+) -> None:
     """A4, landscape by default, header rows repeated on every page, fitted to the page width."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"

@@ -3,6 +3,7 @@
 Every command that writes runs in one transaction (:func:`doorway.transaction`): it commits
 once at the end, or rolls back and ends with the service's message.
 """
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """Certificate command: `flask --app competition certificates CONTEST --out FILE.pdf`."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,13 +18,17 @@ from .doorway import contest_by_code, transaction
 def register(app: Flask) -> None:
     @app.cli.command("certificates")
     @click.argument("contest_code")
-    @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-                  help="Output file: FILE.pdf (one PDF for the printer) or FILE.zip (one PDF per person).")
+    @click.option(
+        "--out",
+        "out",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Output file: FILE.pdf (one PDF for the printer) or FILE.zip (one PDF per person).",
+    )
     @click.option("--section", "section_code", help="Only this section (its code, e.g. XS).")
     @click.option("--school", "school_id", type=int, help="Only this school (its id).")
     @click.option("--no-issue", is_flag=True, help="Print the certificates as issued; do not update them first.")
-    def certificates(contest_code: str, out: Path, section_code: str | None, school_id: int | None,
-                     no_issue: bool):
+    def certificates(contest_code: str, out: Path, section_code: str | None, school_id: int | None, no_issue: bool):
         """Issue (or update) a contest's certificates and render them to one PDF or a zip."""
         contest = contest_by_code(contest_code)
         section_id = _section_id(contest, section_code)
@@ -37,13 +42,22 @@ def register(app: Flask) -> None:
             with transaction():
                 if not no_issue:
                     summary = service.issue(contest, None)
-                    click.echo(_("Certificates: %(created)d new, %(revised)d reissued, %(revoked)d revoked, "
-                                 "%(unchanged)d unchanged.", created=summary.created, revised=summary.revised,
-                                 revoked=summary.revoked, unchanged=summary.unchanged))
+                    click.echo(
+                        _(
+                            "Certificates: %(created)d new, %(revised)d reissued, %(revoked)d revoked, "
+                            "%(unchanged)d unchanged.",
+                            created=summary.created,
+                            revised=summary.revised,
+                            revoked=summary.revoked,
+                            unchanged=summary.unchanged,
+                        )
+                    )
                 ids = service.select_ids(contest.id, section_id=section_id, school_id=school_id)
                 writer = service.write_pdf if fmt == "pdf" else service.write_zip
-                with click.progressbar(length=len(ids), label=_("Making certificates"), show_pos=True) as bar, \
-                        open(tmp, "wb") as fh:
+                with (
+                    click.progressbar(length=len(ids), label=_("Making certificates"), show_pos=True) as bar,
+                    open(tmp, "wb") as fh,
+                ):
                     count = writer(contest, ids, fh, progress=_progress(bar))
                 tmp.replace(out)
         finally:
@@ -57,8 +71,13 @@ def _section_id(contest, code: str | None) -> int | None:
         return None
     section = db.session.scalar(select(Section).where(Section.contest_id == contest.id, Section.code == code))
     if section is None:
-        raise click.ClickException(_("This contest has no section %(code)s (there are: %(codes)s).", code=code,
-                                     codes=_(", ").join(s.code for s in contest.sections)))
+        raise click.ClickException(
+            _(
+                "This contest has no section %(code)s (there are: %(codes)s).",
+                code=code,
+                codes=_(", ").join(s.code for s in contest.sections),
+            )
+        )
     return section.id
 
 

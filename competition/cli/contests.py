@@ -1,4 +1,5 @@
 """Contest commands: import-contest."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,5 +20,12 @@ def register(app: Flask) -> None:
         """Create a contest from a YAML definition (see competition/contests/)."""
         with transaction():
             contest = save_definition(load_definition_text(file.read_text(encoding="utf-8")), update=update)
-        click.echo(_("%(code)s %(name)s: %(sections)d sections, %(rounds)d judging rounds", code=contest.code,
-                     name=contest.name, sections=len(contest.sections), rounds=len(contest.rounds)))
+        click.echo(
+            _(
+                "%(code)s %(name)s: %(sections)d sections, %(rounds)d judging rounds",
+                code=contest.code,
+                name=contest.name,
+                sections=len(contest.sections),
+                rounds=len(contest.rounds),
+            )
+        )

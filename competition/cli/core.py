@@ -1,4 +1,5 @@
 """Setting up an installation: init-db, create-organizer, contests."""
+
 from __future__ import annotations
 
 import click
@@ -42,4 +43,3 @@ def register(app: Flask) -> None:
             click.echo(_("(no contests)"))
         for c in rows:
             click.echo(f"{c.code:<24} {c.year}  {c.state:<10} {c.name}")
-

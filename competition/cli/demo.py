@@ -1,4 +1,5 @@
 """`flask --app competition seed-demo`: load the demo data (once) and print the demo accounts."""
+
 from __future__ import annotations
 
 import time
@@ -7,10 +8,9 @@ import unicodedata
 import click
 from flask import Flask
 
-from ..services.demo import DEMO_PASSWORD, demo_accounts, demo_present, seed_demo
 from ..i18n.labels import ROLE_LABELS
+from ..services.demo import DEMO_PASSWORD, demo_accounts, demo_present, seed_demo
 from .doorway import transaction
-
 
 
 def _pad(text: str, width: int) -> str:

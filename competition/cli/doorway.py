@@ -1,6 +1,7 @@
 """What every command shares: one transaction, service errors as command-line errors, and
 finding a contest by its code. The web's requests follow the same rule: commit once at the end
 of what succeeded, roll back everything else."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -2,6 +2,7 @@
 
 They only read; nothing is committed. CONTEST is the contest's short code.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,8 +34,12 @@ def _suffix(out: Path, allowed: tuple[str, ...]) -> str:
 def register(app: Flask) -> None:
     @app.cli.command("export-nominations")
     @click.argument("contest")
-    @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-                  help="推荐汇总表: .xlsx or .csv (UTF-8 with BOM)")
+    @click.option(
+        "--out",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="推荐汇总表: .xlsx or .csv (UTF-8 with BOM)",
+    )
     def export_nominations(contest: str, out: Path):
         """The provincial nomination list (推荐汇总表) as .xlsx or .csv, chosen by the extension."""
         c = contest_by_code(contest)
@@ -54,8 +59,12 @@ def register(app: Flask) -> None:
 
     @app.cli.command("export-scores")
     @click.argument("contest")
-    @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-                  help=".xlsx (one sheet per round and rubric) or .pdf (one part per judge, signed)")
+    @click.option(
+        "--out",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=".xlsx (one sheet per round and rubric) or .pdf (one part per judge, signed)",
+    )
     def export_scores(contest: str, out: Path):
         """Judges' score sheets for the archive as .xlsx or a printable .pdf."""
         c = contest_by_code(contest)
@@ -83,7 +92,14 @@ def register(app: Flask) -> None:
 
             with app.test_request_context():
                 summary = exports.write_bundle(c, out, progress=progress)
-        click.echo(_("Written %(path)s: %(entries)d entries, %(files)d files, %(forms)d application forms", path=out,
-                     entries=summary.entries, files=summary.files, forms=summary.forms))
+        click.echo(
+            _(
+                "Written %(path)s: %(entries)d entries, %(files)d files, %(forms)d application forms",
+                path=out,
+                entries=summary.entries,
+                files=summary.files,
+                forms=summary.forms,
+            )
+        )
         for missing in summary.missing:
             click.echo(_("Missing file: %(name)s", name=missing), err=True)

@@ -1,4 +1,5 @@
 """Judging commands: assign-judges."""
+
 from __future__ import annotations
 
 import click
@@ -13,8 +14,7 @@ from .doorway import contest_by_code, transaction
 def register(app) -> None:
     @app.cli.command("assign-judges")
     @click.argument("contest_code")
-    @click.option("--round", "round_number", type=int, default=None,
-                  help="Round number (default: the first round).")
+    @click.option("--round", "round_number", type=int, default=None, help="Round number (default: the first round).")
     @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the plan (same seed, same plan).")
     @click.option("--publish", is_flag=True, help="Publish the plan to the judges at once.")
     def assign_judges(contest_code: str, round_number: int | None, seed: int, publish: bool):
@@ -29,18 +29,32 @@ STEPS = (_l("entries of the round"), _l("conflicts"), _l("planning"), _l("saving
 def _assign(contest_code: str, round_number: int | None, seed: int, publish: bool) -> None:
     contest = contest_by_code(contest_code)
     if not contest.rounds:
-        raise click.ClickException(_("This contest has no judging rounds. Add rounds and rubrics in the "
-                                     "contest definition."))
-    rnd = (judging.get_round(contest, round_number) if round_number is not None
-           else min(contest.rounds, key=lambda r: r.number))
+        raise click.ClickException(
+            _("This contest has no judging rounds. Add rounds and rubrics in the contest definition.")
+        )
+    rnd = (
+        judging.get_round(contest, round_number)
+        if round_number is not None
+        else min(contest.rounds, key=lambda r: r.number)
+    )
     if rnd is None:
         numbers = ", ".join(str(r.number) for r in contest.rounds)
-        raise click.ClickException(_("There is no round %(n)s (rounds of this contest: %(numbers)s).",
-                                     n=round_number, numbers=numbers))
-    click.echo(_("%(contest)s · round %(n)s %(name)s · %(k)s judges per entry · seed %(seed)s",
-                 contest=contest.name, n=rnd.number, name=rnd.name, k=judging.round_k(rnd), seed=seed))
-    with click.progressbar(length=len(STEPS), label=_("Assigning judges"), show_pos=True,
-                           item_show_func=lambda s: str(s) if s else None) as bar:
+        raise click.ClickException(
+            _("There is no round %(n)s (rounds of this contest: %(numbers)s).", n=round_number, numbers=numbers)
+        )
+    click.echo(
+        _(
+            "%(contest)s · round %(n)s %(name)s · %(k)s judges per entry · seed %(seed)s",
+            contest=contest.name,
+            n=rnd.number,
+            name=rnd.name,
+            k=judging.round_k(rnd),
+            seed=seed,
+        )
+    )
+    with click.progressbar(
+        length=len(STEPS), label=_("Assigning judges"), show_pos=True, item_show_func=lambda s: str(s) if s else None
+    ) as bar:
         shown = [0]
 
         def report(done: int, total: int) -> None:
@@ -62,12 +76,17 @@ def _summary(rnd, plan, published: int, publish: bool) -> None:
     loads = sorted(plan.loads.values())
     echo = click.echo
     echo("")
-    echo(_("%(a)s assignments; %(e)s entries; %(j)s judges", a=len(plan.assignments),
-           e=len(plan.judges_per_entry), j=len(plan.loads)))
+    echo(
+        _(
+            "%(a)s assignments; %(e)s entries; %(j)s judges",
+            a=len(plan.assignments),
+            e=len(plan.judges_per_entry),
+            j=len(plan.loads),
+        )
+    )
     if loads:
         mean = "%.1f" % (sum(loads) / len(loads))
-        echo(_("Load per judge: least %(lo)s, most %(hi)s, mean %(mean)s", lo=loads[0], hi=loads[-1],
-               mean=mean))
+        echo(_("Load per judge: least %(lo)s, most %(hi)s, mean %(mean)s", lo=loads[0], hi=loads[-1], mean=mean))
     for pool, spread in sorted(plan.load_spread.items(), key=lambda kv: str(kv[0])):
         line = _("pool %(pool)s: load spread %(spread)s", pool=pool or _("(default)"), spread=spread)
         echo("  " + line + ("  " + _("<- not balanced") if spread > 1 else ""))
@@ -96,5 +115,4 @@ def _summary(rnd, plan, published: int, publish: bool) -> None:
     if publish:
         echo(_("%(n)s assignments published; the judges see them now.", n=published))
     else:
-        echo(_("The plan is not published yet: check it and publish it on the web page, or run again "
-               "with --publish."))
+        echo(_("The plan is not published yet: check it and publish it on the web page, or run again with --publish."))

@@ -1,4 +1,5 @@
 """Operations commands: backup, restore, worker, sweep-uploads."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,18 +16,35 @@ from .doorway import outside_transaction
 
 def register(app: Flask) -> None:
     @app.cli.command("backup")
-    @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-                  help="The archive to write (.tar.gz).")
+    @click.option(
+        "--out",
+        "out",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The archive to write (.tar.gz).",
+    )
     def backup(out: Path):
         """Write one archive with the database (a consistent snapshot) and every uploaded file."""
         with outside_transaction():
             manifest = create_backup(out, progress=click.echo)
         rows = sum(t["count"] for t in manifest["tables"])
-        click.echo(_("Backup written to %(path)s: %(rows)d rows in %(tables)d tables, %(files)d files.",
-                     path=out, rows=rows, tables=len(manifest["tables"]), files=len(manifest["files"])))
+        click.echo(
+            _(
+                "Backup written to %(path)s: %(rows)d rows in %(tables)d tables, %(files)d files.",
+                path=out,
+                rows=rows,
+                tables=len(manifest["tables"]),
+                files=len(manifest["files"]),
+            )
+        )
         if manifest["vanished_files"]:
-            click.echo(_("Deleted while the backup ran (not in the archive): %(names)s",
-                         names=", ".join(manifest["vanished_files"])), err=True)
+            click.echo(
+                _(
+                    "Deleted while the backup ran (not in the archive): %(names)s",
+                    names=", ".join(manifest["vanished_files"]),
+                ),
+                err=True,
+            )
 
     @app.cli.command("restore")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -37,16 +55,27 @@ def register(app: Flask) -> None:
             restore_backup(file, force=force, progress=click.echo)
 
     @app.cli.command("sweep-uploads")
-    @click.option("--older-than", "older_than", type=int, default=MIN_AGE_SECONDS, show_default=True,
-                  help="Seconds: younger files are left alone (their upload may still be running).")
+    @click.option(
+        "--older-than",
+        "older_than",
+        type=int,
+        default=MIN_AGE_SECONDS,
+        show_default=True,
+        help="Seconds: younger files are left alone (their upload may still be running).",
+    )
     def sweep_uploads(older_than: int):
         """Remove what interrupted uploads left behind: partial files, and stored files that no
         database row refers to (the process died before its transaction committed). The web
         processes and the worker also do this by themselves every SWEEP_INTERVAL_SECONDS."""
         with outside_transaction():
             result = sweep(older_than)
-        click.echo(_("Removed %(partials)d partial uploads and %(orphans)d stored files no record refers to.",
-                     partials=result.partials, orphans=result.orphans))
+        click.echo(
+            _(
+                "Removed %(partials)d partial uploads and %(orphans)d stored files no record refers to.",
+                partials=result.partials,
+                orphans=result.orphans,
+            )
+        )
 
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
@@ -55,8 +84,9 @@ def register(app: Flask) -> None:
         left by crashes when SWEEP_INTERVAL_SECONDS have passed."""
         url = app.config.get("REDIS_URL")
         if not url:
-            raise click.ClickException(_("REDIS_URL is not set: long jobs run inside the web process, "
-                                         "no worker is needed."))
+            raise click.ClickException(
+                _("REDIS_URL is not set: long jobs run inside the web process, no worker is needed.")
+            )
         from redis import Redis
         from rq import Queue, Worker
 

@@ -25,8 +25,8 @@ variance); then moves and swaps that keep loads balanced join split groups.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -147,8 +147,7 @@ def conflict_reason(
     declared = (conflicts or {}).get((judge.judge_id, entry.entry_id))
     if declared is not None:
         return Message(REASON_DECLARED, {"reason": declared})
-    if (exclude_same_district and judge.district_id is not None
-            and judge.district_id == entry.district_id):
+    if exclude_same_district and judge.district_id is not None and judge.district_id == entry.district_id:
         return Message(REASON_SAME_DISTRICT)
     return None
 
@@ -187,9 +186,7 @@ class _State:
         self.fixed = np.zeros((ne, nj), dtype=bool)  # kept from `existing`: never moved
         self.load = np.zeros(nj, dtype=np.int64)
         big = ne + 1  # "no limit" as a number larger than any load
-        self.capacity = np.array(
-            [big if j.capacity is None else j.capacity for j in self.judges], dtype=np.int64
-        )
+        self.capacity = np.array([big if j.capacity is None else j.capacity for j in self.judges], dtype=np.int64)
         pools = sorted({j.pool for j in self.judges}, key=_key)
         self.pool_of = np.array([pools.index(j.pool) for j in self.judges], dtype=np.int64)
         self.pool_keys = pools
@@ -247,8 +244,7 @@ class _State:
         return open_
 
     # -- augmenting paths ----------------------------------------------------
-    def reach(self, start: dict[int, tuple[int, int]], source: int = -1
-              ) -> dict[int, tuple[int, int]]:
+    def reach(self, start: dict[int, tuple[int, int]], source: int = -1) -> dict[int, tuple[int, int]]:
         """Breadth-first search over "judge w hands one of its entries to judge v".
 
         ``start`` maps first-reached judges to (entry, giver); the result maps every
@@ -334,10 +330,7 @@ def _fill(state: _State, k: int) -> None:
     """Give short entries more judges through full judges (capacity limits only)."""
     for e in range(len(state.entries)):
         while state.assigned[e].sum() < k:
-            start = {
-                int(j): (e, -1)
-                for j in np.flatnonzero(state.eligible[e] & ~state.assigned[e])
-            }
+            start = {int(j): (e, -1) for j in np.flatnonzero(state.eligible[e] & ~state.assigned[e])}
             if not start:
                 break
             parent = state.reach(start)
@@ -387,9 +380,7 @@ def _balance(state: _State) -> None:
             targets = [
                 (d, int(state.load[y]), y)
                 for y in parent
-                if y != x
-                and state.load[y] < state.capacity[y]
-                and (d := _delta(state, x, y, sums)) < -1e-9
+                if y != x and state.load[y] < state.capacity[y] and (d := _delta(state, x, y, sums)) < -1e-9
             ]
             if targets:
                 state.apply(_State.path(parent, min(targets)[2]))
@@ -420,8 +411,7 @@ def _improve_subjects(state: _State, budget: int = 100_000) -> None:
                 if budget < 0:
                     return
                 rows = np.flatnonzero(movable[:, b])
-                ok = (state.eligible[rows, a] & ~state.assigned[rows, a]
-                      & (state.match[rows, a] | ~state.match[rows, b]))
+                ok = state.eligible[rows, a] & ~state.assigned[rows, a] & (state.match[rows, a] | ~state.match[rows, b])
                 if not ok.any():
                     continue
                 # prefer an e2 that a fits, so the swap gains twice
@@ -507,8 +497,7 @@ def _connect(state: _State, max_joins: int = 10_000, paths_per_move: int = 4) ->
             joins += 1
 
 
-def _join_once(state: _State, g: int, parts: list[list[int]], limits: np.ndarray,
-               paths_per_move: int) -> bool:
+def _join_once(state: _State, g: int, parts: list[list[int]], limits: np.ndarray, paths_per_move: int) -> bool:
     """Try one join of ``parts`` of group g; True when the parts were reduced."""
     judges_of = [np.flatnonzero(state.assigned[p].any(axis=0)) for p in parts]
     for i, part in enumerate(parts):
@@ -530,26 +519,23 @@ def _join_once(state: _State, g: int, parts: list[list[int]], limits: np.ndarray
     return False
 
 
-def _rebalancing_paths(state: _State, move: list[tuple[int, int, int]],
-                       limit: int) -> list[list[tuple[int, int, int]]]:
+def _rebalancing_paths(state: _State, move: list[tuple[int, int, int]], limit: int) -> list[list[tuple[int, int, int]]]:
     """Paths on which the gainer of ``move`` passes one entry on to a light judge.
 
     The moved entry itself stays put; lightest targets first.
     """
-    (e2, _, a), = move
+    ((e2, _, a),) = move
     state.apply(move)
     state.fixed[e2, a] = True  # the new link must survive the path
     parent = state.reach(state.hand_off(a), source=a)
     state.fixed[e2, a] = False
-    targets = sorted((int(state.load[y]), y) for y in parent
-                     if state.load[y] < state.capacity[y])
+    targets = sorted((int(state.load[y]), y) for y in parent if state.load[y] < state.capacity[y])
     paths = [_State.path(parent, y) for _, y in targets[:limit]]
     state.apply([(e, v, u) for e, u, v in reversed(move)])
     return paths
 
 
-def _try(state: _State, g: int, n_parts: int, moves: list[tuple[int, int, int]],
-         limits: np.ndarray) -> bool:
+def _try(state: _State, g: int, n_parts: int, moves: list[tuple[int, int, int]], limits: np.ndarray) -> bool:
     """Apply ``moves``; keep them if loads stay within limits and parts drop.
 
     The cheap load checks run before the component count.
@@ -602,8 +588,7 @@ def assign(
         if e is None or j is None:
             dropped.append((judge_id, entry_id, Message(REASON_UNKNOWN)))
         elif not state.eligible[e, j]:
-            reason = conflict_reason(state.judges[j], state.entries[e], conflicts,
-                                     exclude_same_district)
+            reason = conflict_reason(state.judges[j], state.entries[e], conflicts, exclude_same_district)
             dropped.append((judge_id, entry_id, reason or Message(REASON_UNKNOWN)))
         else:
             state.add(e, j)
@@ -616,11 +601,11 @@ def assign(
     _improve_subjects(state)
     _connect(state)
     pairs = [
-        (state.judges[j].judge_id, state.entries[e].entry_id)
-        for e, j in zip(*np.nonzero(state.assigned), strict=True)
+        (state.judges[j].judge_id, state.entries[e].entry_id) for e, j in zip(*np.nonzero(state.assigned), strict=True)
     ]
-    return build_plan(pairs, entries, judges, conflicts, k=k,
-                      exclude_same_district=exclude_same_district, dropped=dropped)
+    return build_plan(
+        pairs, entries, judges, conflicts, k=k, exclude_same_district=exclude_same_district, dropped=dropped
+    )
 
 
 def build_plan(
@@ -655,8 +640,11 @@ def build_plan(
         got = len(per_entry[entry.entry_id])
         if got < k:
             n_ok = int((state.eligible[e] | state.assigned[e]).sum())
-            reason = (Message(REASON_TOO_FEW, {"eligible": n_ok, "needed": k}) if n_ok < k
-                      else Message(REASON_CAPACITY, {"got": got, "needed": k}))
+            reason = (
+                Message(REASON_TOO_FEW, {"eligible": n_ok, "needed": k})
+                if n_ok < k
+                else Message(REASON_CAPACITY, {"got": got, "needed": k})
+            )
             infeasible.append(Shortfall(entry.entry_id, k, got, reason))
     spreads = _reported_spreads(state) if state.judges else np.zeros(0, dtype=np.int64)
     total = int(state.assigned.sum())
@@ -667,8 +655,7 @@ def build_plan(
         judges_per_entry=per_entry,
         infeasible=infeasible,
         components={
-            key: [frozenset(state.entries[e].entry_id for e in part)
-                  for part in _components(state, g)]
+            key: [frozenset(state.entries[e].entry_id for e in part) for part in _components(state, g)]
             for g, key in enumerate(state.group_keys)
         },
         subject_match_rate=float((state.assigned & state.match).sum() / total) if total else 0.0,
@@ -696,14 +683,12 @@ def check_plan(
     """
     conflicts = conflicts or {}
     problems = _pair_problems(plan, entries, judges, conflicts, exclude_same_district)
-    fresh = build_plan(plan.assignments, entries, judges, conflicts, k=k,
-                       exclude_same_district=exclude_same_district)
+    fresh = build_plan(plan.assignments, entries, judges, conflicts, k=k, exclude_same_district=exclude_same_district)
     problems += _summary_problems(plan, fresh, judges, k)
     if max_spread is not None:
         for pool, spread in fresh.load_spread.items():
             if spread > max_spread:
-                problems.append(Message(PROBLEM_SPREAD,
-                                        {"pool": pool, "spread": spread, "limit": max_spread}))
+                problems.append(Message(PROBLEM_SPREAD, {"pool": pool, "spread": spread, "limit": max_spread}))
     if require_connected:
         for group, parts in fresh.components.items():
             if len(parts) > 1:
@@ -711,8 +696,13 @@ def check_plan(
     return problems
 
 
-def _pair_problems(plan: AssignmentPlan, entries: Sequence[EntryInfo], judges: Sequence[JudgeInfo],
-                   conflicts: Mapping[Pair, str], exclude_same_district: bool) -> list[Message]:
+def _pair_problems(
+    plan: AssignmentPlan,
+    entries: Sequence[EntryInfo],
+    judges: Sequence[JudgeInfo],
+    conflicts: Mapping[Pair, str],
+    exclude_same_district: bool,
+) -> list[Message]:
     """Duplicate pairs, unknown judges or entries, hard exclusions."""
     problems: list[Message] = []
     e_by_id = {e.entry_id: e for e in entries}
@@ -726,24 +716,22 @@ def _pair_problems(plan: AssignmentPlan, entries: Sequence[EntryInfo], judges: S
             continue
         reason = conflict_reason(judge, entry, conflicts, exclude_same_district)
         if reason:
-            problems.append(Message(PROBLEM_CONFLICT,
-                                    {"judge": judge_id, "entry": entry_id, "reason": reason}))
+            problems.append(Message(PROBLEM_CONFLICT, {"judge": judge_id, "entry": entry_id, "reason": reason}))
     return problems
 
 
-def _summary_problems(plan: AssignmentPlan, fresh: AssignmentPlan, judges: Sequence[JudgeInfo],
-                      k: int) -> list[Message]:
+def _summary_problems(
+    plan: AssignmentPlan, fresh: AssignmentPlan, judges: Sequence[JudgeInfo], k: int
+) -> list[Message]:
     """Capacities, shortfalls and summary fields against the plan rebuilt from its pairs."""
     problems: list[Message] = []
     for judge in judges:
         if judge.capacity is not None and fresh.loads[judge.judge_id] > judge.capacity:
-            problems.append(Message(PROBLEM_CAPACITY,
-                                    {"judge": judge.judge_id, "capacity": judge.capacity}))
+            problems.append(Message(PROBLEM_CAPACITY, {"judge": judge.judge_id, "capacity": judge.capacity}))
     listed = {s.entry_id: s for s in plan.infeasible}
     for shortfall in fresh.infeasible:
-        if listed.get(shortfall.entry_id, None) is None:
-            problems.append(Message(PROBLEM_UNLISTED, {"entry": shortfall.entry_id,
-                                                       "got": shortfall.got, "needed": k}))
+        if listed.get(shortfall.entry_id) is None:
+            problems.append(Message(PROBLEM_UNLISTED, {"entry": shortfall.entry_id, "got": shortfall.got, "needed": k}))
         elif listed[shortfall.entry_id].got != shortfall.got:
             problems.append(Message(PROBLEM_SHORT_MISMATCH, {"entry": shortfall.entry_id}))
     for name in ("loads", "load_spread", "judges_per_entry", "components"):

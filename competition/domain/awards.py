@@ -31,6 +31,7 @@ settings passed in by the caller):
   group left without a level (and not waiting on a tie) gets it, if it meets
   that level's minimum score (``min_scores={"优秀奖": 60}``).
 """
+
 from __future__ import annotations
 
 import math
@@ -228,15 +229,20 @@ def assign_awards(
         s += lines.placed_below.get(p, 0)
         where = {"position": s + 1, "n": n}
         if ranks[p] != s + 1 and tie_break:
-            notes = [Message(N_("rank %(position)d of %(n)d in the group (tied on score for rank %(rank)d, "
-                                "ordered by %(chain)s)"), {**where, "rank": ranks[p], "chain": chain})]
+            notes = [
+                Message(
+                    N_(
+                        "rank %(position)d of %(n)d in the group (tied on score for rank %(rank)d, "
+                        "ordered by %(chain)s)"
+                    ),
+                    {**where, "rank": ranks[p], "chain": chain},
+                )
+            ]
         else:
             notes = [Message(N_("rank %(position)d of %(n)d in the group"), where)]
         others = [ordered[q].entry_id for q in range(*span_of[p]) if q != p]
         level, is_pending = _level_of(p, r.score, s, rules, lines, _names(others, labels), notes)
-        awards.append(
-            Award(r.entry_id, level, s + 1, ranks[p], n, is_pending, tuple(notes), group)
-        )
+        awards.append(Award(r.entry_id, level, s + 1, ranks[p], n, is_pending, tuple(notes), group))
     return AwardOutcome(awards, ties=lines.ties, cuts=cuts, group=group, quotas=quotas)
 
 
@@ -261,8 +267,14 @@ class _Levels:
     total: int  # award places of all the levels
 
 
-def _draw_lines(ordered: list[Any], span_of: list[tuple[int, int]], names: list[str], cuts: dict[str, int],
-                min_scores: Mapping[str, float], tie_decisions: Mapping[str, Collection[Hashable]]) -> _Lines:
+def _draw_lines(
+    ordered: list[Any],
+    span_of: list[tuple[int, int]],
+    names: list[str],
+    cuts: dict[str, int],
+    min_scores: Mapping[str, float],
+    tie_decisions: Mapping[str, Collection[Hashable]],
+) -> _Lines:
     lines = _Lines()
     n = len(ordered)
     prev_above: set[int] = set()
@@ -277,9 +289,16 @@ def _draw_lines(ordered: list[Any], span_of: list[tuple[int, int]], names: list[
     return lines
 
 
-def _line_in_tie(lines: _Lines, name: str, c: int, span: tuple[int, int], ordered: list[Any], prev_above: set[int],
-                 min_scores: Mapping[str, float],
-                 tie_decisions: Mapping[str, Collection[Hashable]]) -> tuple[set[int], set[int]]:
+def _line_in_tie(
+    lines: _Lines,
+    name: str,
+    c: int,
+    span: tuple[int, int],
+    ordered: list[Any],
+    prev_above: set[int],
+    min_scores: Mapping[str, float],
+    tie_decisions: Mapping[str, Collection[Hashable]],
+) -> tuple[set[int], set[int]]:
     """A tie straddles the line of level ``name``: (positions above the line, positions waiting)."""
     s, e = span
     members = range(s, e)
@@ -304,43 +323,69 @@ def _line_in_tie(lines: _Lines, name: str, c: int, span: tuple[int, int], ordere
     return now, wait
 
 
-def _level_of(p: int, score: float, s: int, levels: _Levels, lines: _Lines, others: Names,
-              notes: list[Message]) -> tuple[str | None, bool]:
+def _level_of(
+    p: int, score: float, s: int, levels: _Levels, lines: _Lines, others: Names, notes: list[Message]
+) -> tuple[str | None, bool]:
     """(level, pending) of the entry at position ``p`` (place ``s``, 0-based); its reasons go to ``notes``."""
     for name in levels.names:
         if p in lines.decided.get(name, ()) and p not in lines.above[name]:
-            notes.append(Message(
-                N_("tied at the %(level)s line: not awarded %(level)s by the organizer's decision"),
-                {"level": name}))
+            notes.append(
+                Message(
+                    N_("tied at the %(level)s line: not awarded %(level)s by the organizer's decision"), {"level": name}
+                )
+            )
     for name in levels.names:
         if p in lines.pending[name]:
-            notes.append(Message(
-                N_("tied with %(others)s at the %(level)s line (%(left)d places left): "
-                   "waits for the organizer's decision"),
-                {"others": others, "level": name, "left": levels.cuts[name] - s},
-            ))
+            notes.append(
+                Message(
+                    N_(
+                        "tied with %(others)s at the %(level)s line (%(left)d places left): "
+                        "waits for the organizer's decision"
+                    ),
+                    {"others": others, "level": name, "left": levels.cuts[name] - s},
+                )
+            )
             return None, True
         if p not in lines.above[name]:
             continue
         if score < levels.min_scores.get(name, -math.inf):
-            notes.append(Message(N_("score %(score).2f is below the %(level)s minimum of %(min).2f"),
-                                 {"score": score, "level": name, "min": levels.min_scores[name]}))
+            notes.append(
+                Message(
+                    N_("score %(score).2f is below the %(level)s minimum of %(min).2f"),
+                    {"score": score, "level": name, "min": levels.min_scores[name]},
+                )
+            )
             continue
         if p in lines.decided.get(name, ()):
-            notes.append(Message(N_("tied at the %(level)s line: awarded %(level)s by the organizer's decision"),
-                                 {"level": name}))
+            notes.append(
+                Message(
+                    N_("tied at the %(level)s line: awarded %(level)s by the organizer's decision"), {"level": name}
+                )
+            )
         else:
-            notes.append(Message(N_("%(quota)d places for %(level)s: awarded %(level)s"),
-                                 {"quota": levels.quotas[name], "level": name}))
+            notes.append(
+                Message(
+                    N_("%(quota)d places for %(level)s: awarded %(level)s"),
+                    {"quota": levels.quotas[name], "level": name},
+                )
+            )
         return name, False
     remainder = levels.remainder
     if remainder and score >= levels.min_scores.get(remainder, -math.inf):
-        notes.append(Message(N_("outside the %(total)d places of the levels above: awarded %(level)s"),
-                             {"total": levels.total, "level": remainder}))
+        notes.append(
+            Message(
+                N_("outside the %(total)d places of the levels above: awarded %(level)s"),
+                {"total": levels.total, "level": remainder},
+            )
+        )
         return remainder, False
     if remainder:
-        notes.append(Message(N_("score %(score).2f is below the %(level)s minimum of %(min).2f"),
-                             {"score": score, "level": remainder, "min": levels.min_scores[remainder]}))
+        notes.append(
+            Message(
+                N_("score %(score).2f is below the %(level)s minimum of %(min).2f"),
+                {"score": score, "level": remainder, "min": levels.min_scores[remainder]},
+            )
+        )
     notes.append(Message(N_("%(total)d award places in all: no award"), {"total": levels.total}))
     return None, False
 

@@ -22,6 +22,7 @@ Pure module: plain dataclasses in, plain data out; the service loads rows and st
 * **Layout rules.**  :func:`fit_step` picks a smaller type size for long titles, names and
   school names so they stay inside their box (and wrap only as a last resort).
 """
+
 from __future__ import annotations
 
 import math
@@ -140,8 +141,9 @@ def _entry_certificates(e: AwardedEntry, options: Options) -> list[Planned]:
     common = _entry_data(e)
 
     def add(kind: str, key: str, pos: int, **data: object) -> None:
-        out.append(Planned(kind, key, e.entry_id, e.section_code, e.stage, base + (pos,),
-                           {**common, "kind": kind, **data}))
+        out.append(
+            Planned(kind, key, e.entry_id, e.section_code, e.stage, base + (pos,), {**common, "kind": kind, **data})
+        )
 
     if e.group_name and not e.students:
         add("group", f"group:{e.entry_id}", 0, name=e.group_name)
@@ -150,15 +152,27 @@ def _entry_certificates(e: AwardedEntry, options: Options) -> list[Planned]:
             add("author", f"author:{e.entry_id}", 0, name=e.author_name)
     elif options.per_team_member or len(e.students) == 1:
         for i, s in enumerate(e.students):
-            add("student", f"student:{s.id}", i, name=s.name, school=s.school_name or e.school_name,
-                grade=s.grade or "")
+            add(
+                "student", f"student:{s.id}", i, name=s.name, school=s.school_name or e.school_name, grade=s.grade or ""
+            )
     else:
-        add("team", f"team:{e.entry_id}", 0, name="、".join(s.name for s in e.students),
-            members=[s.name for s in e.students])
+        add(
+            "team",
+            f"team:{e.entry_id}",
+            0,
+            name="、".join(s.name for s in e.students),
+            members=[s.name for s in e.students],
+        )
     if options.advisers:
         for i, a in enumerate(e.advisers):
-            add("adviser", f"adviser:{a.id}", 100 + i, name=a.name, school=a.unit or e.school_name,
-            members=[s.name for s in e.students] or ([e.group_name] if e.group_name else []))
+            add(
+                "adviser",
+                f"adviser:{a.id}",
+                100 + i,
+                name=a.name,
+                school=a.unit or e.school_name,
+                members=[s.name for s in e.students] or ([e.group_name] if e.group_name else []),
+            )
     return out
 
 
@@ -176,15 +190,28 @@ def _unit_certificates(awarded: Sequence[AwardedEntry], options: Options) -> lis
         names[uid] = name
     kind = "district" if options.units == "district" else "school"
     return [
-        Planned(kind, f"{kind}:{uid}", None, UNIT_SECTION_CODE, None, (10**6, names[uid], uid),
-                {"kind": kind, "name": names[uid], "school": names[uid], "award": "优秀组织单位",
-                 "awarded_entries": counts[uid]})
+        Planned(
+            kind,
+            f"{kind}:{uid}",
+            None,
+            UNIT_SECTION_CODE,
+            None,
+            (10**6, names[uid], uid),
+            {
+                "kind": kind,
+                "name": names[uid],
+                "school": names[uid],
+                "award": "优秀组织单位",
+                "awarded_entries": counts[uid],
+            },
+        )
         for uid in sorted(counts, key=lambda u: (-counts[u], names[u]))
         if counts[uid] >= options.unit_min_awards
     ]
 
 
 # --- numbers -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Existing:
@@ -212,8 +239,15 @@ def number_scope(pattern: str, fields: Mapping[str, object]) -> str:
     return "|".join(f"{n}={fields.get(n) or ''}" for n in pattern_fields(pattern) if n != "seq")
 
 
-def assign_numbers(planned: Sequence[Planned], existing: Mapping[str, Existing], pattern: str, *,
-                   year: int, contest: str, taken: Iterable[Existing] = ()) -> list[Numbered]:
+def assign_numbers(
+    planned: Sequence[Planned],
+    existing: Mapping[str, Existing],
+    pattern: str,
+    *,
+    year: int,
+    contest: str,
+    taken: Iterable[Existing] = (),
+) -> list[Numbered]:
     """Keep the number of every recipient that already has a valid certificate; number the rest.
 
     `existing` maps recipient keys to their current (latest) certificate; `taken` lists every
@@ -230,8 +264,7 @@ def assign_numbers(planned: Sequence[Planned], existing: Mapping[str, Existing],
         if current is not None and not current.revoked:
             out.append(Numbered(p, current.number, current.seq, current.scope, False))
             continue
-        fields = {"year": year, "contest": contest, "section": p.section_code, "stage": p.stage or "",
-                  "kind": p.kind}
+        fields = {"year": year, "contest": contest, "section": p.section_code, "stage": p.stage or "", "kind": p.kind}
         scope = number_scope(pattern, fields)
         seq = high.get(scope, 0) + 1
         number = format_number(pattern, seq=seq, **fields)
@@ -244,14 +277,24 @@ def assign_numbers(planned: Sequence[Planned], existing: Mapping[str, Existing],
     return out
 
 
-PRINTED_FIELDS = ("kind", "name", "school", "grade", "title", "award", "section", "stage", "subject",
-                  "advisers", "members")
+PRINTED_FIELDS = (
+    "kind",
+    "name",
+    "school",
+    "grade",
+    "title",
+    "award",
+    "section",
+    "stage",
+    "subject",
+    "advisers",
+    "members",
+)
 
 
 def printed_changes(old: Mapping[str, object], new: Mapping[str, object]) -> dict[str, tuple[object, object]]:
     """Printed fields that differ (old, new): a non-empty result means a new revision."""
-    return {k: (old.get(k), new.get(k)) for k in PRINTED_FIELDS
-            if (old.get(k) or None) != (new.get(k) or None)}
+    return {k: (old.get(k), new.get(k)) for k in PRINTED_FIELDS if (old.get(k) or None) != (new.get(k) or None)}
 
 
 # --- Chinese dates and numerals ------------------------------------------------------------
@@ -293,6 +336,7 @@ def contest_heading(full_name: str, edition: int | None) -> str:
 
 # --- fitting text into its box -------------------------------------------------------------
 
+
 def fit_step(text: str, *, em_per_line: float, max_lines: int, scales: Sequence[float]) -> int:
     """The first of `scales` (largest first) at which `text` fits in `max_lines` lines of
     `em_per_line` em (measured at scale 1); the last scale (wrapping further) when none does."""
@@ -311,7 +355,6 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 def file_name(number: str, name: str, award: str) -> str:
     """`<number>_<name>_<award>.pdf`, safe on Windows and in zip files: no control, line
     break, noncharacter, invisible or direction mark (old stored names may hold them)."""
-    parts = [_UNSAFE.sub("-", identity(printable(p, multiline=False))).strip(" .")
-             for p in (number, name, award)]
+    parts = [_UNSAFE.sub("-", identity(printable(p, multiline=False))).strip(" .") for p in (number, name, award)]
     parts[1] = parts[1][:40].strip(" .")
     return "_".join(p for p in parts if p) + ".pdf"

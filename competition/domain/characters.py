@@ -12,6 +12,7 @@ existed).
   embeddings, overrides and isolates. They make 王\u200b芳 a different person from 王芳 and can
   reorder what a reviewer sees (U+202E), so identity fields are stored without them.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,8 @@ from .text import N_, Message
 _CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 _LINE_BREAKS = "\t\n\r"
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
-    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+)
 _SURROGATES = "\ud800-\udfff"
 
 ILLEGAL = re.compile(f"[{_CONTROLS}{_NONCHARACTERS}{_SURROGATES}]")

@@ -3,6 +3,7 @@
 `parse_definition(dict)` returns a `ContestDefinition` or raises `DefinitionError` with every
 problem found, each naming where it is (e.g. "sections[1].materials[0]").
 """
+
 from __future__ import annotations
 
 import math
@@ -128,8 +129,9 @@ class _Reader:
             self.problem(f"{where}.{key}", N_("longer than %(n)d characters"), n=max_len)
         return value
 
-    def _number(self, data: Data, key: str, where: str, whole: bool, low: float | None,
-                high: float | None) -> float | None:
+    def _number(
+        self, data: Data, key: str, where: str, whole: bool, low: float | None, high: float | None
+    ) -> float | None:
         """The number at ``key``, or None when it is missing (or null) or not a number."""
         value = data.get(key)
         if value is None:
@@ -147,25 +149,59 @@ class _Reader:
 
     # A null in the YAML means "the default", as a missing key does (not None where a number is needed).
     @overload
-    def number(self, data: Data, key: str, where: str, *, default: int,
-               low: float | None = None, high: float | None = None) -> int: ...
+    def number(
+        self, data: Data, key: str, where: str, *, default: int, low: float | None = None, high: float | None = None
+    ) -> int: ...
     @overload
-    def number(self, data: Data, key: str, where: str, *, default: None = None,
-               low: float | None = None, high: float | None = None) -> int | None: ...
-    def number(self, data: Data, key: str, where: str, *, default: int | None = None,
-               low: float | None = None, high: float | None = None) -> int | None:
+    def number(
+        self,
+        data: Data,
+        key: str,
+        where: str,
+        *,
+        default: None = None,
+        low: float | None = None,
+        high: float | None = None,
+    ) -> int | None: ...
+    def number(
+        self,
+        data: Data,
+        key: str,
+        where: str,
+        *,
+        default: int | None = None,
+        low: float | None = None,
+        high: float | None = None,
+    ) -> int | None:
         """A whole number."""
         value = self._number(data, key, where, True, low, high)
         return default if value is None else int(value)
 
     @overload
-    def real(self, data: Data, key: str, where: str, *, default: float,
-             low: float | None = None, high: float | None = None) -> float: ...
+    def real(
+        self, data: Data, key: str, where: str, *, default: float, low: float | None = None, high: float | None = None
+    ) -> float: ...
     @overload
-    def real(self, data: Data, key: str, where: str, *, default: None = None,
-             low: float | None = None, high: float | None = None) -> float | None: ...
-    def real(self, data: Data, key: str, where: str, *, default: float | None = None,
-             low: float | None = None, high: float | None = None) -> float | None:
+    def real(
+        self,
+        data: Data,
+        key: str,
+        where: str,
+        *,
+        default: None = None,
+        low: float | None = None,
+        high: float | None = None,
+    ) -> float | None: ...
+    def real(
+        self,
+        data: Data,
+        key: str,
+        where: str,
+        *,
+        default: float | None = None,
+        low: float | None = None,
+        high: float | None = None,
+    ) -> float | None:
         """A number that may have decimals."""
         value = self._number(data, key, where, False, low, high)
         return default if value is None else float(value)
@@ -192,8 +228,13 @@ class _Reader:
 
 def number_values(year: int, code: str, section_codes: Sequence[str]) -> dict[str, list[object]]:
     """What a number pattern's fields can hold in this contest (see numbering.longest_number)."""
-    return {"year": [year], "contest": [code], "section": list(section_codes) or [""],
-            "stage": ["", *STAGES], "kind": [*SECTION_KINDS, *CERTIFICATE_KINDS]}
+    return {
+        "year": [year],
+        "contest": [code],
+        "section": list(section_codes) or [""],
+        "stage": ["", *STAGES],
+        "kind": [*SECTION_KINDS, *CERTIFICATE_KINDS],
+    }
 
 
 def parse_definition(data: Data, number_limits: Mapping[str, int] | None = None) -> ContestDefinition:
@@ -274,8 +315,7 @@ def _check_number_patterns(r: _Reader, definition: ContestDefinition, number_lim
     for key in ("number_pattern", "entry_number_pattern"):
         pattern = definition.settings.get(key)
         if pattern is not None:
-            err = pattern_error(str(pattern), values=values, setting=key,
-                                limit=number_limits.get(key))
+            err = pattern_error(str(pattern), values=values, setting=key, limit=number_limits.get(key))
             if err:
                 r.problems.append(Message(err.template, err.params, where=f"settings.{key}"))
 
@@ -408,7 +448,9 @@ def _round(r: _Reader, raw: Data | None, where: str, section_codes: set[str]) ->
                 r.problem(f"{cwhere}.max", N_("this field is required"))
         if not criteria:
             r.problem(rwhere, N_("a rubric needs at least one criterion"))
-        rd.rubrics.append(RubricDef(section=section, name=r.text(rub, "name", rwhere, required=False) or rd.name, criteria=criteria))
+        rd.rubrics.append(
+            RubricDef(section=section, name=r.text(rub, "name", rwhere, required=False) or rd.name, criteria=criteria)
+        )
     if not rd.rubrics:
         r.problem(where, N_("a round needs a rubric"))
     return rd

@@ -4,6 +4,7 @@ A contest stores only its overrides in the `settings` JSON column; `ContestSetti
 fills in the rest. Keys this module does not know are kept in `extra` (contest definitions may
 carry them, and the column keeps them), so a round trip loses nothing.
 """
+
 from __future__ import annotations
 
 import copy

@@ -9,6 +9,7 @@ Students are identified across entries by normalised name + school + grade
 (`student_identity`), since the same child may be typed with a full-width space or a stray
 blank in one entry and not in another.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,14 +24,26 @@ from .text import N_, Message, excerpt, phone_valid
 
 # 年级 as printed on certificates, and the stage (学段) each belongs to; 中职 counts as 高中.
 GRADES: dict[str, str] = {
-    "一年级": "小学", "二年级": "小学", "三年级": "小学", "四年级": "小学", "五年级": "小学",
+    "一年级": "小学",
+    "二年级": "小学",
+    "三年级": "小学",
+    "四年级": "小学",
+    "五年级": "小学",
     "六年级": "小学",
-    "七年级": "初中", "八年级": "初中", "九年级": "初中",
-    "高一": "高中", "高二": "高中", "高三": "高中",
-    "中职一年级": "高中", "中职二年级": "高中", "中职三年级": "高中",
+    "七年级": "初中",
+    "八年级": "初中",
+    "九年级": "初中",
+    "高一": "高中",
+    "高二": "高中",
+    "高三": "高中",
+    "中职一年级": "高中",
+    "中职二年级": "高中",
+    "中职三年级": "高中",
 }
 GENDERS = ("男", "女")
-NON_DRAFT = frozenset({EntryState.SUBMITTED, EntryState.RETURNED, EntryState.ACCEPTED})  # states that hold a student's place
+NON_DRAFT = frozenset(
+    {EntryState.SUBMITTED, EntryState.RETURNED, EntryState.ACCEPTED}
+)  # states that hold a student's place
 
 
 @dataclass(frozen=True)
@@ -132,6 +145,7 @@ class OtherEntry:
 
 # ---------------------------------------------------------------------------------------------
 
+
 def normalise(text: str | None) -> str:
     """NFKC, no whitespace of any width: '王\u3000芳 ' and '王芳' are the same person's name."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", identity(text or ""))).lower()
@@ -161,6 +175,7 @@ def blank(value: object) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 
+
 def draft_problems(entry: EntryData, section: SectionRules) -> list[Message]:
     """What a draft must meet to be saved: a title, and nothing out of the section's bounds."""
     problems: list[Message] = []
@@ -169,8 +184,13 @@ def draft_problems(entry: EntryData, section: SectionRules) -> list[Message]:
     problems += _section_bounds(entry, section)
     problems += _people_details(entry)
     if entry.contact_phone and not phone_valid(entry.contact_phone):
-        problems.append(Message(N_("The contact phone %(phone)s is not valid."),
-                                {"phone": excerpt(entry.contact_phone)}, field="contact_phone"))
+        problems.append(
+            Message(
+                N_("The contact phone %(phone)s is not valid."),
+                {"phone": excerpt(entry.contact_phone)},
+                field="contact_phone",
+            )
+        )
     return problems
 
 
@@ -178,24 +198,44 @@ def _section_bounds(entry: EntryData, section: SectionRules) -> list[Message]:
     """The stage, subject and head counts the section allows."""
     problems: list[Message] = []
     if entry.stage and entry.stage not in section.stages:
-        problems.append(Message(N_("The stage %(stage)s is not open in the section %(section)s."),
-                                {"stage": entry.stage, "section": section.name}, field="stage"))
+        problems.append(
+            Message(
+                N_("The stage %(stage)s is not open in the section %(section)s."),
+                {"stage": entry.stage, "section": section.name},
+                field="stage",
+            )
+        )
     subjects = section.subjects_for(entry.stage)
     if entry.subject and subjects and entry.subject not in subjects:
-        problems.append(Message(N_("The subject %(subject)s is not offered for this section and stage."),
-                                {"subject": entry.subject}, field="subject"))
+        problems.append(
+            Message(
+                N_("The subject %(subject)s is not offered for this section and stage."),
+                {"subject": entry.subject},
+                field="subject",
+            )
+        )
     if len(entry.students) > section.student_limit:
         if section.student_limit == 0:
             problems.append(Message(N_("This section takes no student authors."), field="students"))
         else:
-            problems.append(Message(N_("At most %(n)d students may be entered in this section."),
-                                    {"n": section.student_limit}, field="students"))
+            problems.append(
+                Message(
+                    N_("At most %(n)d students may be entered in this section."),
+                    {"n": section.student_limit},
+                    field="students",
+                )
+            )
     if len(entry.advisers) > section.adviser_limit:
         if section.adviser_limit == 0:
             problems.append(Message(N_("This section takes no advisers."), field="advisers"))
         else:
-            problems.append(Message(N_("At most %(n)d advisers may be entered in this section."),
-                                    {"n": section.adviser_limit}, field="advisers"))
+            problems.append(
+                Message(
+                    N_("At most %(n)d advisers may be entered in this section."),
+                    {"n": section.adviser_limit},
+                    field="advisers",
+                )
+            )
     return problems
 
 
@@ -208,14 +248,22 @@ def _people_details(entry: EntryData) -> list[Message]:
         if person.gender and person.gender not in GENDERS:
             problems.append(Message(N_("Student %(n)d: choose 男 or 女."), {"n": i}, field="students"))
         if person.grade and person.grade not in GRADES:
-            problems.append(Message(N_("Student %(n)d: unknown grade %(grade)s."),
-                                    {"n": i, "grade": person.grade}, field="students"))
+            problems.append(
+                Message(
+                    N_("Student %(n)d: unknown grade %(grade)s."), {"n": i, "grade": person.grade}, field="students"
+                )
+            )
     for i, adviser in enumerate(entry.advisers, 1):
         if blank(adviser.name):
             problems.append(Message(N_("Adviser %(n)d: the name is required."), {"n": i}, field="advisers"))
         if adviser.phone and not phone_valid(adviser.phone):
-            problems.append(Message(N_("Adviser %(n)d: the phone number %(phone)s is not valid."),
-                                    {"n": i, "phone": excerpt(adviser.phone)}, field="advisers"))
+            problems.append(
+                Message(
+                    N_("Adviser %(n)d: the phone number %(phone)s is not valid."),
+                    {"n": i, "phone": excerpt(adviser.phone)},
+                    field="advisers",
+                )
+            )
     return problems
 
 
@@ -237,10 +285,15 @@ def submission_problems(
     problems += _materials(entry, section)
     problems += _uniqueness(entry, section, others)
     if not entry.data_confirmed:
-        problems.append(Message(
-            N_("Confirm that names, genders, grades and school names are exactly as they must be printed "
-               "on certificates."),
-            field="data_confirmed"))
+        problems.append(
+            Message(
+                N_(
+                    "Confirm that names, genders, grades and school names are exactly as they must be printed "
+                    "on certificates."
+                ),
+                field="data_confirmed",
+            )
+        )
     return _dedupe(problems)
 
 
@@ -267,16 +320,25 @@ def _team_rules(entry: EntryData, section: SectionRules) -> list[Message]:
         return out
     n = len(entry.students)
     if entry.is_team and not section.team_allowed:
-        out.append(Message(N_("The section %(section)s takes individual entries only."),
-                           {"section": section.name}, field="is_team"))
+        out.append(
+            Message(
+                N_("The section %(section)s takes individual entries only."), {"section": section.name}, field="is_team"
+            )
+        )
     if not entry.is_team and not section.individual_allowed:
-        out.append(Message(N_("The section %(section)s takes team entries only."),
-                           {"section": section.name}, field="is_team"))
+        out.append(
+            Message(N_("The section %(section)s takes team entries only."), {"section": section.name}, field="is_team")
+        )
     if n == 0:
         out.append(Message(N_("Add the student author."), field="students"))
     elif not entry.is_team and n > 1:
-        out.append(Message(N_("An individual entry has exactly one student; choose team for %(n)d students."),
-                           {"n": n}, field="students"))
+        out.append(
+            Message(
+                N_("An individual entry has exactly one student; choose team for %(n)d students."),
+                {"n": n},
+                field="students",
+            )
+        )
     elif entry.is_team and n < 2:
         out.append(Message(N_("A team entry needs at least two students."), field="students"))
     for i, person in enumerate(entry.students, 1):
@@ -289,9 +351,13 @@ def _team_rules(entry: EntryData, section: SectionRules) -> list[Message]:
             out.append(Message(N_("Student %(n)d (%(name)s): the school is missing."), params, field="students"))
         stage = stage_of_grade(person.grade)
         if stage and entry.stage and stage != entry.stage:
-            out.append(Message(N_("Student %(n)d (%(name)s) is in %(grade)s, not in the stage %(stage)s of the entry."),
-                               {"n": i, "name": person.name, "grade": person.grade, "stage": entry.stage},
-                               field="students"))
+            out.append(
+                Message(
+                    N_("Student %(n)d (%(name)s) is in %(grade)s, not in the stage %(stage)s of the entry."),
+                    {"n": i, "name": person.name, "grade": person.grade, "stage": entry.stage},
+                    field="students",
+                )
+            )
     stages = {stage_of_grade(p.grade) for p in entry.students if stage_of_grade(p.grade)}
     if len(stages) > 1:
         out.append(Message(N_("All team members must be in the same stage (小学, 初中 or 高中)."), field="students"))
@@ -310,13 +376,11 @@ def _advisers(entry: EntryData, section: SectionRules) -> list[Message]:
         if blank(adviser.unit):
             out.append(Message(N_("Adviser %(n)d (%(name)s): the work unit is missing."), params, field="advisers"))
         if blank(adviser.phone):
-            out.append(Message(N_("Adviser %(n)d (%(name)s): the phone number is missing."), params,
-                               field="advisers"))
+            out.append(Message(N_("Adviser %(n)d (%(name)s): the phone number is missing."), params, field="advisers"))
     return out
 
 
-def _dates(entry: EntryData, section: SectionRules, year: int, within_years: int | None,
-           today: date) -> list[Message]:
+def _dates(entry: EntryData, section: SectionRules, year: int, within_years: int | None, today: date) -> list[Message]:
     out = []
     if entry.completed_on is not None:
         if entry.completed_on > today:
@@ -324,27 +388,42 @@ def _dates(entry: EntryData, section: SectionRules, year: int, within_years: int
         elif within_years:
             start, end = work_window(year, within_years)
             if not (start <= entry.completed_on < end):
-                out.append(Message(
-                    N_("The work must have been completed between %(start)s and %(end)s "
-                       "(within %(n)d years before 1 July %(year)d)."),
-                    {"start": start.isoformat(), "end": end.isoformat(), "n": within_years, "year": year},
-                    field="completed_on"))
+                out.append(
+                    Message(
+                        N_(
+                            "The work must have been completed between %(start)s and %(end)s "
+                            "(within %(n)d years before 1 July %(year)d)."
+                        ),
+                        {"start": start.isoformat(), "end": end.isoformat(), "n": within_years, "year": year},
+                        field="completed_on",
+                    )
+                )
     if section.has_students and (section.age_min is not None or section.age_max is not None):
         reference = date(year, 7, 1)
         for i, person in enumerate(entry.students, 1):
             if person.birth_date is None:
-                out.append(Message(N_("Student %(n)d (%(name)s): the date of birth is missing."),
-                                   {"n": i, "name": person.name}, field="students"))
+                out.append(
+                    Message(
+                        N_("Student %(n)d (%(name)s): the date of birth is missing."),
+                        {"n": i, "name": person.name},
+                        field="students",
+                    )
+                )
                 continue
             age = age_on(person.birth_date, reference)
             low = section.age_min if section.age_min is not None else 0
             high = section.age_max if section.age_max is not None else 200
             if not low <= age <= high:
-                out.append(Message(
-                    N_("Student %(n)d (%(name)s) is %(age)d on 1 July %(year)d; "
-                       "this section is for ages %(low)d to %(high)d."),
-                    {"n": i, "name": person.name, "age": age, "year": year, "low": low, "high": high},
-                    field="students"))
+                out.append(
+                    Message(
+                        N_(
+                            "Student %(n)d (%(name)s) is %(age)d on 1 July %(year)d; "
+                            "this section is for ages %(low)d to %(high)d."
+                        ),
+                        {"n": i, "name": person.name, "age": age, "year": year, "low": low, "high": high},
+                        field="students",
+                    )
+                )
     return out
 
 
@@ -355,9 +434,13 @@ def _materials(entry: EntryData, section: SectionRules) -> list[Message]:
         if material.required and count == 0:
             out.append(Message(N_("Material missing: %(name)s."), {"name": material.name}, field="materials"))
         if count > material.max_files:
-            out.append(Message(N_("%(name)s: at most %(n)d files, %(count)d uploaded."),
-                               {"name": material.name, "n": material.max_files, "count": count},
-                               field="materials"))
+            out.append(
+                Message(
+                    N_("%(name)s: at most %(n)d files, %(count)d uploaded."),
+                    {"name": material.name, "n": material.max_files, "count": count},
+                    field="materials",
+                )
+            )
     return out
 
 
@@ -367,9 +450,15 @@ def _uniqueness(entry: EntryData, section: SectionRules, others: Iterable[OtherE
     if section.kind == "counselor" and entry.author_id is not None:
         for other in live:
             if other.section_kind == "counselor" and other.author_id == entry.author_id:
-                out.append(Message(
-                    N_("A teacher may enter only one counselor project per contest; you already entered %(title)s."),
-                    {"title": other.title}, field="section"))
+                out.append(
+                    Message(
+                        N_(
+                            "A teacher may enter only one counselor project per contest; you already entered %(title)s."
+                        ),
+                        {"title": other.title},
+                        field="section",
+                    )
+                )
                 break
     taken: dict[tuple[str, str, str], OtherEntry] = {}
     for other in live:
@@ -378,11 +467,21 @@ def _uniqueness(entry: EntryData, section: SectionRules, others: Iterable[OtherE
     for person in entry.students:
         holder = taken.get(student_identity(person))
         if holder is not None and not blank(person.name):
-            out.append(Message(
-                N_("%(name)s (%(school)s, %(grade)s) is already an author of %(title)s; "
-                   "a student may be in only one entry per contest."),
-                {"name": person.name, "school": person.school_name or "", "grade": person.grade or "",
-                 "title": holder.title}, field="students"))
+            out.append(
+                Message(
+                    N_(
+                        "%(name)s (%(school)s, %(grade)s) is already an author of %(title)s; "
+                        "a student may be in only one entry per contest."
+                    ),
+                    {
+                        "name": person.name,
+                        "school": person.school_name or "",
+                        "grade": person.grade or "",
+                        "title": holder.title,
+                    },
+                    field="students",
+                )
+            )
     return out
 
 
@@ -399,8 +498,10 @@ def _dedupe(problems: list[Message]) -> list[Message]:
 # ---------------------------------------------------------------------------------------------
 # When an entry may still change
 
-def can_still_submit(state: str, now: datetime, *, contest_open: bool, contest_state: str,
-                     resubmit_by: datetime | None) -> bool:
+
+def can_still_submit(
+    state: str, now: datetime, *, contest_open: bool, contest_state: str, resubmit_by: datetime | None
+) -> bool:
     """A draft goes in while the contest takes submissions (`contest_open`); a returned entry
     until the resubmission date the reviewer set, or without one, until the contest's deadline."""
     if state == EntryState.RETURNED and resubmit_by is not None:

@@ -8,6 +8,7 @@ language's separator. ``encode`` / ``decode`` turn parts into JSON for storage (
 keeps the English templates; the page translates them when it shows them). ``text`` gives the
 untranslated English, for logs and tests.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -30,8 +31,10 @@ _NESTED = (Message, tuple, list)
 
 def _enc(value: Any) -> Any:
     if isinstance(value, Message):
-        return {"t": value.template,
-                "p": {k: _enc(v) if isinstance(v, _NESTED) else v for k, v in value.params.items()}}
+        return {
+            "t": value.template,
+            "p": {k: _enc(v) if isinstance(v, _NESTED) else v for k, v in value.params.items()},
+        }
     if isinstance(value, tuple | list):
         return [_enc(v) if isinstance(v, _NESTED) else v for v in value]
     return value

@@ -4,6 +4,7 @@ them, the username a new account gets, and why a column of the header row is not
 Problems are ``Message`` objects, translated at the edge (``services.imports``). Cells and header
 cells are the reader's (``competition/sheets.py``), taken here by their attributes only.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,8 +18,22 @@ USERNAME_PREFIX = {"teachers": "t", "reviewers": "r", "judges": "j"}
 
 # Cells naming a person, a school, a place or an account: stored and matched as the forms store
 # them (characters.identity), so 王\u200b芳 in a cell is the 王芳 already there.
-IDENTITY_CELLS = frozenset({"name", "contact_name", "school", "district", "affiliation", "phone", "contact_phone",
-                            "email", "username", *(f"author{i}" for i in range(1, 6)), "adviser1", "adviser2"})
+IDENTITY_CELLS = frozenset(
+    {
+        "name",
+        "contact_name",
+        "school",
+        "district",
+        "affiliation",
+        "phone",
+        "contact_phone",
+        "email",
+        "username",
+        *(f"author{i}" for i in range(1, 6)),
+        "adviser1",
+        "adviser2",
+    }
+)
 
 
 # ------------------------------------------------------------------ cleaning a cell
@@ -41,9 +56,12 @@ def illegal_cells(values: Mapping[str, Any], labels: Mapping[str, str], line: in
     for key, value in values.items():
         bad = first_illegal(value) if isinstance(value, str) else None
         if bad:
-            problems.append(Message(N_("Column %(column)s of row %(line)d contains a character that is not allowed: "
-                                       "%(char)s"), {"column": labels.get(key, key), "line": line,
-                                                     "char": describe(bad)}))
+            problems.append(
+                Message(
+                    N_("Column %(column)s of row %(line)d contains a character that is not allowed: %(char)s"),
+                    {"column": labels.get(key, key), "line": line, "char": describe(bad)},
+                )
+            )
     return problems
 
 
@@ -69,23 +87,38 @@ def title_problems(title: str | None) -> list[Message]:
     return []
 
 
-def entry_problems(section: Any, *, stage_text: str | None, stage: str | None, subject: str | None,
-                   is_team: bool | None, authors: list[str], advisers: list[str]) -> list[Message]:
+def entry_problems(
+    section: Any,
+    *,
+    stage_text: str | None,
+    stage: str | None,
+    subject: str | None,
+    is_team: bool | None,
+    authors: list[str],
+    advisers: list[str],
+) -> list[Message]:
     """An entry row against the rules of its section (stages, subjects, team or individual, authors,
     advisers). ``stage``: the section's stage ``stage_text`` names, or None."""
     problems = []
     if not stage_text:
         problems.append(Message(N_("The stage (学段) is missing.")))
     elif stage is None:
-        problems.append(Message(N_("The stage “%(stage)s” is not open in %(section)s (allowed: %(names)s)."), {
-            "stage": stage_text, "section": section.name, "names": "、".join(section.stages or [])}))
+        problems.append(
+            Message(
+                N_("The stage “%(stage)s” is not open in %(section)s (allowed: %(names)s)."),
+                {"stage": stage_text, "section": section.name, "names": "、".join(section.stages or [])},
+            )
+        )
     allowed = section.subjects_for(stage) if stage else []
     if allowed and not subject:
         problems.append(Message(N_("The subject (学科) is missing.")))
     elif allowed and subject not in allowed:
-        problems.append(Message(N_("Unknown subject “%(subject)s” for %(stage)s in %(section)s (allowed: %(names)s)."),
-                                {"subject": subject, "stage": stage, "section": section.name,
-                                 "names": "、".join(allowed)}))
+        problems.append(
+            Message(
+                N_("Unknown subject “%(subject)s” for %(stage)s in %(section)s (allowed: %(names)s)."),
+                {"subject": subject, "stage": stage, "section": section.name, "names": "、".join(allowed)},
+            )
+        )
     problems += _team_problems(section, is_team, authors)
     if advisers and not section.advisers_allowed:
         problems.append(Message(N_("%(section)s has no advisers; leave 指导教师 empty."), {"section": section.name}))
@@ -146,16 +179,22 @@ def username_for(kind: str, values: Mapping[str, Any], where: str, taken: set[st
 # ------------------------------------------------------------------ matching a header
 
 
-def unread_note(cell: Any, by_key: Mapping[str, Any], read_from: Mapping[str, Any], *,
-                close: float) -> tuple[Message, bool]:
+def unread_note(
+    cell: Any, by_key: Mapping[str, Any], read_from: Mapping[str, Any], *, close: float
+) -> tuple[Message, bool]:
     """Why a column is not read and what to do about it; True when data we need is probably left out.
 
     ``by_key``: the columns of the list by key; ``read_from``: the header cell each read column
     is read from; ``close``: the similarity from which an unread header is taken for a field."""
     n: int = cell.filled
     if not cell.text:
-        return Message(N_("This column has no header, so its %(n)d filled cells are not read. If it holds data to "
-                          "import, give it one of the recognised column names."), {"n": n}), True
+        return Message(
+            N_(
+                "This column has no header, so its %(n)d filled cells are not read. If it holds data to "
+                "import, give it one of the recognised column names."
+            ),
+            {"n": n},
+        ), True
     if cell.same_as:
         return _second_column(read_from[cell.same_as], by_key[cell.same_as].aliases[0], n)
     hint = cell.suggestion
@@ -165,27 +204,46 @@ def unread_note(cell: Any, by_key: Mapping[str, Any], read_from: Mapping[str, An
     first = read_from.get(hint.column.key)
     if first is not None:
         if n and hint.ratio >= close:  # 联系电活 beside 联系电话, 指导教师3 beside 指导教师1
-            return Message(N_("It looks like %(field)s, which is read from column %(letter)s “%(header)s”: its %(n)d "
-                              "filled cells are left out. If they are needed, move them into column %(letter)s."),
-                           {"field": name, "letter": first.letter, "header": first.text, "n": n}), True
-        return Message(N_("It resembles %(field)s, which is read from column %(letter)s “%(header)s”."),
-                       {"field": name, "letter": first.letter, "header": first.text}), False
+            return Message(
+                N_(
+                    "It looks like %(field)s, which is read from column %(letter)s “%(header)s”: its %(n)d "
+                    "filled cells are left out. If they are needed, move them into column %(letter)s."
+                ),
+                {"field": name, "letter": first.letter, "header": first.text, "n": n},
+            ), True
+        return Message(
+            N_("It resembles %(field)s, which is read from column %(letter)s “%(header)s”."),
+            {"field": name, "letter": first.letter, "header": first.text},
+        ), False
     if n:
-        return Message(N_("Did you mean “%(alias)s”? If this column holds %(field)s, rename its header to “%(alias)s” "
-                          "and upload the file again; otherwise its %(n)d filled cells are left out."),
-                       {"alias": hint.alias, "field": name, "n": n}), True
+        return Message(
+            N_(
+                "Did you mean “%(alias)s”? If this column holds %(field)s, rename its header to “%(alias)s” "
+                "and upload the file again; otherwise its %(n)d filled cells are left out."
+            ),
+            {"alias": hint.alias, "field": name, "n": n},
+        ), True
     return Message(N_("Did you mean “%(alias)s”? (The column is empty.)"), {"alias": hint.alias}), False
 
 
 def _second_column(first: Any, name: str, n: int) -> tuple[Message, bool]:
     """A second column for a field already read from ``first``."""
     if n:
-        return Message(N_("Also a name for %(field)s, which is read from column %(letter)s “%(header)s”: only the "
-                          "first such column is read, so the %(n)d filled cells here are left out. Merge the two "
-                          "columns or rename this one."),
-                       {"field": name, "letter": first.letter, "header": first.text, "n": n}), True
-    return Message(N_("Also a name for %(field)s, which is read from column %(letter)s “%(header)s”; this empty "
-                      "column is not read."), {"field": name, "letter": first.letter, "header": first.text}), False
+        return Message(
+            N_(
+                "Also a name for %(field)s, which is read from column %(letter)s “%(header)s”: only the "
+                "first such column is read, so the %(n)d filled cells here are left out. Merge the two "
+                "columns or rename this one."
+            ),
+            {"field": name, "letter": first.letter, "header": first.text, "n": n},
+        ), True
+    return Message(
+        N_(
+            "Also a name for %(field)s, which is read from column %(letter)s “%(header)s”; this empty "
+            "column is not read."
+        ),
+        {"field": name, "letter": first.letter, "header": first.text},
+    ), False
 
 
 # ------------------------------------------------------------------ text

@@ -1,4 +1,5 @@
 """Growing delays after failed logins of one (account name, client address) pair."""
+
 from __future__ import annotations
 
 
@@ -10,4 +11,4 @@ def delay_seconds(failures: int, *, free: int, base: float, cap: float) -> float
     steps = failures - free
     if steps >= 64:  # 2**64 * base is past any cap
         return float(cap)
-    return float(min(cap, base * 2 ** steps))
+    return float(min(cap, base * 2**steps))

@@ -22,6 +22,7 @@ Pure module.  Rules (all per-contest settings passed in by the caller):
   stage line carries its places into the free pool first: if the free pool
   takes the rest of the tie, there is nothing to decide.
 """
+
 from __future__ import annotations
 
 import math
@@ -92,13 +93,18 @@ def stage_quotas(quota: int, shares: Mapping[str, float] | None) -> tuple[dict[s
 class _Caps:
     """Counts per group / school / district against their limits."""
 
-    def __init__(self, group_quota: int | Mapping[Hashable, int] | None, school_cap: int | None,
-                 district_cap: int | None) -> None:
+    def __init__(
+        self, group_quota: int | Mapping[Hashable, int] | None, school_cap: int | None, district_cap: int | None
+    ) -> None:
         self.limits: list[tuple[str, str, int | Mapping[Hashable, int] | None, Callable[[Candidate], Hashable]]] = [
             ("group", N_("group quota of %(cap)d reached by entries %(by)s"), group_quota, lambda c: c.group),
             ("school", N_("school cap of %(cap)d reached by entries %(by)s"), school_cap, lambda c: c.school_id),
-            ("district", N_("district cap of %(cap)d reached by entries %(by)s"), district_cap,
-             lambda c: c.district_id),
+            (
+                "district",
+                N_("district cap of %(cap)d reached by entries %(by)s"),
+                district_cap,
+                lambda c: c.district_id,
+            ),
         ]
         self.taken: dict[tuple[str, Hashable], list[Candidate]] = {}
 
@@ -138,16 +144,15 @@ def nominate(
     """Decide nominations greedily in rank order (see the module docstring)."""
     cands = list(candidates)
     fixed, free = stage_quotas(quota, stage_shares)
-    eligible = sorted(
-        (c for c in cands if c.award in eligible_awards), key=lambda c: (c.rank, -c.score)
-    )
+    eligible = sorted((c for c in cands if c.award in eligible_awards), key=lambda c: (c.rank, -c.score))
     run = _Nomination(_tie_classes(eligible), _Caps(group_quota, school_cap, district_cap), set(tie_decisions))
     pools: list[tuple[str, Message, int, str | None]] = [
         (f"stage:{stage}", Message(N_("%(stage)s stage quota"), {"stage": stage}), n, stage)
         for stage, n in fixed.items()
     ]
-    pools.append(("free", Message(N_("free quota")), free, None) if fixed
-                 else ("quota", Message(N_("quota")), free, None))
+    pools.append(
+        ("free", Message(N_("free quota")), free, None) if fixed else ("quota", Message(N_("quota")), free, None)
+    )
     for pool_key, pool_name, size, stage in pools:
         run.fill(pool_key, pool_name, size, stage)
     decisions = [run.decision(c, eligible_awards) for c in cands]
@@ -198,8 +203,16 @@ class _Nomination:
             if members:
                 left = self._settle(ci, members, pool_key, pool_name, size, stage, left)
 
-    def _settle(self, ci: int, members: list[Candidate], pool_key: str, pool_name: Message, size: int,
-                stage: str | None, left: int) -> int:
+    def _settle(
+        self,
+        ci: int,
+        members: list[Candidate],
+        pool_key: str,
+        pool_name: Message,
+        size: int,
+        stage: str | None,
+        left: int,
+    ) -> int:
         """Decide one class's members in one pool; returns the places left in the pool."""
         room = left + (self.carried.pop(ci, 0) if stage is None else 0)
         fit: list[Candidate] = []
@@ -216,8 +229,9 @@ class _Nomination:
         if not clash and len(fit) <= room:
             for c in fit:
                 self.caps.take(c)
-                self.result[c.entry_id] = Decision(c.entry_id, True, (
-                    self.at(c), Message(N_("nominated within the %(pool)s"), {"pool": pool_name})))
+                self.result[c.entry_id] = Decision(
+                    c.entry_id, True, (self.at(c), Message(N_("nominated within the %(pool)s"), {"pool": pool_name}))
+                )
             return room - len(fit)
         if not clash and room == 0:
             for c in fit:
@@ -240,15 +254,18 @@ class _Nomination:
         for c in tied:
             if c in chosen:
                 self.caps.take(c)
-                self.result[c.entry_id] = Decision(c.entry_id, True, (
-                    self.at(c), Message(N_("tied: nominated by the organizer's decision"))))
+                self.result[c.entry_id] = Decision(
+                    c.entry_id, True, (self.at(c), Message(N_("tied: nominated by the organizer's decision")))
+                )
             else:
-                self.result[c.entry_id] = Decision(c.entry_id, False, (
-                    self.at(c), Message(N_("tied: not nominated by the organizer's decision"))))
+                self.result[c.entry_id] = Decision(
+                    c.entry_id, False, (self.at(c), Message(N_("tied: not nominated by the organizer's decision")))
+                )
         return max(room - len(chosen), 0)
 
-    def _pending(self, tied: list[Candidate], clash: list[Candidate], pool_key: str, pool_name: Message,
-                 room: int) -> None:
+    def _pending(
+        self, tied: list[Candidate], clash: list[Candidate], pool_key: str, pool_name: Message, room: int
+    ) -> None:
         """A tie the places or a cap cannot split: it waits for the organizer."""
         if clash:
             blocked = self.caps.block(clash[0], [x for x in clash if x is not clash[0]])
@@ -261,19 +278,38 @@ class _Nomination:
             self.ties.append(QuotaTie(pool_key, tuple(c.entry_id for c in tied), room, pool_name))
         for c in tied:
             others = Names(x.label for x in tied if x is not c)
-            self.result[c.entry_id] = Decision(c.entry_id, False, (self.at(c), Message(
-                N_("tied with entries %(others)s at the line (%(where)s): waits for the organizer's decision"),
-                {"others": others, "where": where})), True)
+            self.result[c.entry_id] = Decision(
+                c.entry_id,
+                False,
+                (
+                    self.at(c),
+                    Message(
+                        N_("tied with entries %(others)s at the line (%(where)s): waits for the organizer's decision"),
+                        {"others": others, "where": where},
+                    ),
+                ),
+                True,
+            )
 
     def decision(self, c: Candidate, eligible_awards: Collection[str]) -> Decision:
         if c.entry_id in self.result:
             return self.result[c.entry_id]
         if c.award not in eligible_awards:
             # Without an award the award line has already said so: do not repeat "no award".
-            return Decision(c.entry_id, False, (Message(
-                N_("%(award)s: not eligible for nomination (only %(allowed)s)"),
-                {"award": c.award, "allowed": Names(eligible_awards)}) if c.award else Message(
-                N_("not eligible for nomination (only %(allowed)s)"), {"allowed": Names(eligible_awards)}),))
+            return Decision(
+                c.entry_id,
+                False,
+                (
+                    Message(
+                        N_("%(award)s: not eligible for nomination (only %(allowed)s)"),
+                        {"award": c.award, "allowed": Names(eligible_awards)},
+                    )
+                    if c.award
+                    else Message(
+                        N_("not eligible for nomination (only %(allowed)s)"), {"allowed": Names(eligible_awards)}
+                    ),
+                ),
+            )
         why: list[Message] = []
         for m in self.reasons.get(c.entry_id, []):
             if m not in why:

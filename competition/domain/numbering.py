@@ -1,4 +1,5 @@
 """Numbers for entries (编号) and certificates (证书编号) from a contest's pattern."""
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,10 @@ MAX_WIDTH = 9  # a field's width or precision; a pattern with width 300,000,000 
 MAX_SEQ = 99999  # the longest sequence number a pattern is checked against
 # A standard format spec, its width (group "width") taken out so it is never formatted.
 _SPEC = re.compile(r"(?P<head>(?:.?[<>=^])?[+\- ]?z?#?0?)(?P<width>\d*)(?P<tail>[_,]?(?:\.\d+)?[a-zA-Z%]?)")
-ERR_TOO_LONG = N_("%(setting)s: the longest number it can produce has %(length)s characters, "
-                  "more than the %(limit)s that can be stored")
+ERR_TOO_LONG = N_(
+    "%(setting)s: the longest number it can produce has %(length)s characters, "
+    "more than the %(limit)s that can be stored"
+)
 # str.format's !r, !a and !s
 _CONVERSIONS: dict[str, Callable[[object], object]] = {"r": repr, "a": ascii, "s": str}
 
@@ -44,8 +47,9 @@ def longest_number(pattern: str, values: Mapping[str, Iterable[object]]) -> int:
     return total
 
 
-def pattern_error(pattern: str, *, values: Mapping[str, Iterable[object]] | None = None,
-                  limit: int | None = None, setting: str = "") -> Message | None:
+def pattern_error(
+    pattern: str, *, values: Mapping[str, Iterable[object]] | None = None, limit: int | None = None, setting: str = ""
+) -> Message | None:
     """Check a pattern such as "{year}-{contest}-{section}-{seq:04d}" before it is saved; with
     ``limit`` (the column's length) its longest number (see longest_number) must fit."""
     try:
@@ -57,8 +61,7 @@ def pattern_error(pattern: str, *, values: Mapping[str, Iterable[object]] | None
         m = _SPEC.fullmatch(spec or "") if name is not None else None
         if name is not None and m is None:
             return Message(N_("The number pattern cannot be formatted."))
-        if m is not None and any(int(n.lstrip("0")[:2] or 0) > MAX_WIDTH
-                              for n in re.findall(r"\d+", spec or "")):
+        if m is not None and any(int(n.lstrip("0")[:2] or 0) > MAX_WIDTH for n in re.findall(r"\d+", spec or "")):
             return Message(N_("A width in the number pattern can be at most %(max)s."), {"max": MAX_WIDTH})
     unknown = [n for n in names if n not in FIELDS]
     if unknown:

@@ -51,6 +51,7 @@ Conventions that callers rely on:
   first, so the result does not depend on the input order.
 * ``uncertainty`` is a standard error on the 0-100 scale.
 """
+
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
@@ -173,33 +174,47 @@ class EntryResult:
     @property
     def explanation(self) -> tuple[Message, ...]:
         """Plain-language explanation for the UI, as translatable parts."""
-        parts = [Message(N_("raw mean %(raw_mean).2f (%(n)d judges)"),
-                         {"raw_mean": self.raw_mean, "n": self.n_judges})]
+        parts = [Message(N_("raw mean %(raw_mean).2f (%(n)d judges)"), {"raw_mean": self.raw_mean, "n": self.n_judges})]
         if self.method == "mean":
             parts.append(Message(N_("the score is the mean, %(score).2f"), {"score": self.score}))
         elif self.method == "trimmed_mean":
             if self.n_judges and any(a.weight == 0 for a in self.adjustments):
-                parts.append(Message(N_("highest and lowest score dropped, mean of the rest %(score).2f"),
-                                     {"score": self.score}))
+                parts.append(
+                    Message(N_("highest and lowest score dropped, mean of the rest %(score).2f"), {"score": self.score})
+                )
             else:
-                parts.append(Message(N_("too few judges to drop the highest and lowest score, score %(score).2f"),
-                                     {"score": self.score}))
+                parts.append(
+                    Message(
+                        N_("too few judges to drop the highest and lowest score, score %(score).2f"),
+                        {"score": self.score},
+                    )
+                )
         else:
-            label = (N_("standardised score %(score).2f (±%(se).2f)") if self.method == "zscore"
-                     else N_("calibrated score %(score).2f (±%(se).2f)"))
+            label = (
+                N_("standardised score %(score).2f (±%(se).2f)")
+                if self.method == "zscore"
+                else N_("calibrated score %(score).2f (±%(se).2f)")
+            )
             parts.append(Message(label, {"score": self.score, "se": self.uncertainty}))
             notable = sorted(
                 (a for a in self.adjustments if abs(a.offset) >= NOTABLE_OFFSET),
                 key=lambda a: -abs(a.offset),
             )
             for a in notable[:3]:
-                kind = (N_("judge %(judge)s scores harshly: raised by %(points).1f points") if a.offset > 0
-                        else N_("judge %(judge)s scores leniently: lowered by %(points).1f points"))
+                kind = (
+                    N_("judge %(judge)s scores harshly: raised by %(points).1f points")
+                    if a.offset > 0
+                    else N_("judge %(judge)s scores leniently: lowered by %(points).1f points")
+                )
                 parts.append(Message(kind, {"judge": a.judge_id, "points": abs(a.offset)}))
             for a in self.adjustments:
                 if a.robust_weight < 0.5:
-                    parts.append(Message(N_("judge %(judge)s's score %(raw)g is far from the others and counts less"),
-                                         {"judge": a.judge_id, "raw": a.raw}))
+                    parts.append(
+                        Message(
+                            N_("judge %(judge)s's score %(raw)g is far from the others and counts less"),
+                            {"judge": a.judge_id, "raw": a.raw},
+                        )
+                    )
         parts.append(Message(N_("rank %(rank)d"), {"rank": self.rank}))
         return tuple(parts)
 
@@ -551,10 +566,7 @@ def _describe_judges(d: _Data, fit: _Fit) -> list[JudgeEffect]:
         shared = counts[d.e] > 1
         ns = np.bincount(d.j, shared, minlength=d.n_judges).astype(float)
         severity = np.bincount(d.j, dev * shared, minlength=d.n_judges) / np.maximum(ns, 1)
-        noise = np.sqrt(
-            np.bincount(d.j, shared * (dev - severity[d.j]) ** 2, minlength=d.n_judges)
-            / np.maximum(ns, 1)
-        )
+        noise = np.sqrt(np.bincount(d.j, shared * (dev - severity[d.j]) ** 2, minlength=d.n_judges) / np.maximum(ns, 1))
         mean_sd = float(np.mean(jsd)) or 1.0
         spread = jsd / mean_sd
     else:
@@ -593,9 +605,7 @@ def rank(scores: Iterable[Any], method: str = "calibrated", **options: Any) -> R
     n = d.n_entries
     counts, starts = _segments(d.e, n)
     raw_mean = np.bincount(d.e, d.x, minlength=n) / counts
-    trim_w = fit.weight if method == "trimmed_mean" else _trim_weights(
-        d, options.get("trim_min_judges", 5)
-    )
+    trim_w = fit.weight if method == "trimmed_mean" else _trim_weights(d, options.get("trim_min_judges", 5))
     trimmed = np.bincount(d.e, trim_w * d.x, minlength=n)
 
     # Per-score columns as Python lists once; entries slice them (no per-score numpy).
@@ -608,7 +618,8 @@ def rank(scores: Iterable[Any], method: str = "calibrated", **options: Any) -> R
             (fit.adjusted - d.x).tolist(),
             fit.scale.tolist(),
             fit.weight.tolist(),
-            fit.robust.tolist(), strict=True,
+            fit.robust.tolist(),
+            strict=True,
         )
     )
     raw_pairs = list(zip(jid, d.x.tolist(), strict=True))
@@ -651,9 +662,7 @@ def rank(scores: Iterable[Any], method: str = "calibrated", **options: Any) -> R
 COMBINATION_MODES = ("last", "weighted")
 
 
-def combine_rounds(
-    rounds: Sequence[tuple[float, RankingOutcome]], mode: str = "last"
-) -> RankingOutcome:
+def combine_rounds(rounds: Sequence[tuple[float, RankingOutcome]], mode: str = "last") -> RankingOutcome:
     """Combine the outcomes of several judging rounds (多轮成绩合成), oldest first.
 
     Same rules as :func:`competition.domain.scoring.combine_rounds`:
@@ -720,15 +729,17 @@ def combine_rounds(
             items = [(1.0, r) for _, r in items]
             total = float(len(items))
         share = [(w / total, r) for w, r in items]
-        combined.append(dict(
-            score=round(sum(s * r.score for s, r in share), ROUND_DECIMALS),
-            raw_mean=sum(s * r.raw_mean for s, r in share),
-            trimmed_mean=sum(s * r.trimmed_mean for s, r in share),
-            uncertainty=float(np.sqrt(sum((s * r.uncertainty) ** 2 for s, r in share))),
-            n_judges=sum(r.n_judges for _, r in items),
-            raw_scores=tuple(p for _, r in items for p in r.raw_scores),
-            adjustments=tuple(a for _, r in items for a in r.adjustments),
-        ))
+        combined.append(
+            dict(
+                score=round(sum(s * r.score for s, r in share), ROUND_DECIMALS),
+                raw_mean=sum(s * r.raw_mean for s, r in share),
+                trimmed_mean=sum(s * r.trimmed_mean for s, r in share),
+                uncertainty=float(np.sqrt(sum((s * r.uncertainty) ** 2 for s, r in share))),
+                n_judges=sum(r.n_judges for _, r in items),
+                raw_scores=tuple(p for _, r in items for p in r.raw_scores),
+                adjustments=tuple(a for _, r in items for a in r.adjustments),
+            )
+        )
     scores = np.array([c["score"] for c in combined])
     order_idx, ranks = _competition_ranks(comp, scores)
     results = [

@@ -4,6 +4,7 @@ No Flask. An organizer typing with a pinyin input method picks a wrong character
 sound (油箱 for 邮箱, 西圆 for 西园); comparing readings finds those where comparing characters
 cannot. Characters without a reading (Latin letters, digits) read as themselves.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

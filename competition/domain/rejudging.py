@@ -10,6 +10,7 @@ ones) and its estimate moves by a normal amount of variance
 se^2 - se_m^2 (preposterior), so the gain of each further score shrinks and
 an entry right on the line gets several scores but not all of them.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -78,9 +79,7 @@ def select_for_rejudging(
         return []
     outcome = rank(scores, method, **options)
     cut = cut_score(outcome, cut_position)
-    state = [
-        (r.score - cut, max(r.uncertainty, 1e-9), max(r.n_judges, 1)) for r in outcome.results
-    ]
+    state = [(r.score - cut, max(r.uncertainty, 1e-9), max(r.n_judges, 1)) for r in outcome.results]
 
     def gain(pos: int, m: int) -> float:
         d, se, n = state[pos]

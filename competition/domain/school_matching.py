@@ -24,13 +24,14 @@ Two names are a *near match* when all of these hold:
 
 `SchoolIndex.near(name, district)` lists the near matches among known schools, best first.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Hashable, Iterable
 
 from .reading import reads_the_same
 
@@ -95,12 +96,18 @@ def parts(name: str) -> NameParts:
         m = pattern.match(text)
         if m and len(text) > len(m.group(1)) + 1:  # something must be left of the name
             found.append(m.group(1))
-            text = text[len(m.group(1)):]
+            text = text[len(m.group(1)) :]
         else:
             found.append(None)
     province, city, district = found
-    return NameParts(province, city, district, core=text, numbers=tuple(_NUMERAL.findall(text)),
-                     branches=tuple(sorted(set(_BRANCH.findall(text)))))
+    return NameParts(
+        province,
+        city,
+        district,
+        core=text,
+        numbers=tuple(_NUMERAL.findall(text)),
+        branches=tuple(sorted(set(_BRANCH.findall(text)))),
+    )
 
 
 def levenshtein(a: str, b: str, limit: int | None = None) -> int:
@@ -124,8 +131,9 @@ def _compatible(x: str | None, y: str | None) -> bool:
     return x is None or y is None or x == y
 
 
-def compare(a: str, b: str, district_a: Hashable | None = None,
-            district_b: Hashable | None = None) -> tuple[str, int] | None:
+def compare(
+    a: str, b: str, district_a: Hashable | None = None, district_b: Hashable | None = None
+) -> tuple[str, int] | None:
     """(reason, distance) when `a` and `b` are probably the same school, else None.
 
     Names equal as `compact` keys are not "near": they are the same name (imports match them
@@ -136,8 +144,11 @@ def compare(a: str, b: str, district_a: Hashable | None = None,
     pa, pb = parts(a), parts(b)
     if not (pa.core and pb.core):
         return None
-    if not (_compatible(pa.province, pb.province) and _compatible(pa.city, pb.city)
-            and _compatible(pa.district, pb.district)):
+    if not (
+        _compatible(pa.province, pb.province)
+        and _compatible(pa.city, pb.city)
+        and _compatible(pa.district, pb.district)
+    ):
         return None
     if pa.numbers != pb.numbers or pa.branches != pb.branches:
         return None

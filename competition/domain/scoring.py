@@ -26,6 +26,7 @@ not promoted (the ``final_round`` tie-break), and the per-round ``parts``.
 Which sheets count is :func:`counts`, written once here; ``services.judging.counted_sheets``
 is its SQL form.
 """
+
 from __future__ import annotations
 
 import math
@@ -72,7 +73,7 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
 def parse_score_text(text: str) -> Decimal:
-    """"12", "12.5", " ３７．５ " -> Decimal; anything else (signs, exponents, "1_0", other
+    """ "12", "12.5", " ３７．５ " -> Decimal; anything else (signs, exponents, "1_0", other
     scripts' digits) raises ScoreTextError. "0.0" gives 0."""
     plain = text.strip().translate(_FULL_WIDTH)
     if not _SCORE_TEXT.fullmatch(plain):
@@ -107,15 +108,15 @@ def check_score(value: object, criterion: CriterionSpec) -> tuple[float | None, 
     if number < 0:
         return None, Message(ERR_TOO_LOW, {"name": criterion.name})
     if number > Decimal(repr(float(criterion.max_score))):
-        return None, Message(ERR_TOO_HIGH, {"name": criterion.name,
-                                            "max": format_score(criterion.max_score)})
+        return None, Message(ERR_TOO_HIGH, {"name": criterion.name, "max": format_score(criterion.max_score)})
     if number != number.quantize(Decimal(1).scaleb(-DECIMALS)):
         return None, Message(ERR_DECIMALS, {"name": criterion.name})
     return float(number) + 0.0, None  # + 0.0: a JSON -0.0 is stored as 0
 
 
-def parse_sheet(raw: Mapping[str, object], criteria: Sequence[CriterionSpec]
-                ) -> tuple[dict[str, float], dict[str, Message]]:
+def parse_sheet(
+    raw: Mapping[str, object], criteria: Sequence[CriterionSpec]
+) -> tuple[dict[str, float], dict[str, Message]]:
     """Check every value of a sheet: (valid scores by key, problems by key).
 
     Keys that are not criteria of the rubric are problems too, so nothing is

@@ -1,6 +1,7 @@
 """State machines of entries, contests, judging rounds, score sheets and jobs: the states as
 StrEnums (members equal their stored strings, so the database keeps the plain values), which
 transitions exist and the predicates the code asks of them."""
+
 from __future__ import annotations
 
 from enum import StrEnum

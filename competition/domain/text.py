@@ -4,6 +4,7 @@ Domain modules cannot call Flask-Babel, so they return a `Message`: an English t
 with `N_` (extracted into the catalog) and its parameters. The web layer translates it with
 `competition.i18n.messages.translate`; `str(message)` gives the untranslated text for logs and tests.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ A step is ``criterion:<code>`` (the mean of that rubric criterion), or one of ST
 settings may name a criterion by its name (``criterion:创新性``); ``normalise`` turns that into
 its code, so a later rename does not break the chain.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -22,7 +23,7 @@ ALIASES = {"total": "raw_sum"}
 
 def criterion_ref(step: str) -> str | None:
     """The code or name a ``criterion:`` step names, else None."""
-    return step[len(CRITERION):] if isinstance(step, str) and step.startswith(CRITERION) else None
+    return step[len(CRITERION) :] if isinstance(step, str) and step.startswith(CRITERION) else None
 
 
 def label(step: str, names: Mapping[str, str]) -> Message:
@@ -55,17 +56,28 @@ def check(steps: Sequence[str], names: Mapping[str, str]) -> tuple[list[str], li
         ref = criterion_ref(step)
         if ref is not None:
             if ref not in names:
-                problems.append(Message(N_("Step %(n)d: that criterion is not in any rubric of this contest; "
-                                           "choose one from the list."), {"n": n}))
+                problems.append(
+                    Message(
+                        N_(
+                            "Step %(n)d: that criterion is not in any rubric of this contest; choose one from the list."
+                        ),
+                        {"n": n},
+                    )
+                )
                 continue
         elif ALIASES.get(step, step) not in STEPS:
-            problems.append(Message(N_("Step %(n)d: this is not a tie-break the system knows; choose one "
-                                       "from the list."), {"n": n}))
+            problems.append(
+                Message(N_("Step %(n)d: this is not a tie-break the system knows; choose one from the list."), {"n": n})
+            )
             continue
         step = ALIASES.get(step, step)
         if step in seen:
-            problems.append(Message(N_("Step %(n)d repeats step %(first)d; each tie-break can be used once."),
-                                    {"n": n, "first": seen[step]}))
+            problems.append(
+                Message(
+                    N_("Step %(n)d repeats step %(first)d; each tie-break can be used once."),
+                    {"n": n, "first": seen[step]},
+                )
+            )
             continue
         seen[step] = n
         out.append(step)

@@ -17,6 +17,7 @@ A new kind of write gets a row here; tests/services/test_write_rules.py drives e
 through the services, and tests/web/test_write_rules_routes.py requires every POST route to name
 its kind.
 """
+
 from __future__ import annotations
 
 from .states import ContestState, results_public
@@ -62,12 +63,18 @@ WRITES: dict[str, frozenset[str]] = {
 
 _REFUSALS = {
     "ranking": N_("The contest is in the results stage: entries and their review can no longer change."),
-    "locked": N_("The results are locked: scores, score sheets, assignments and results can no longer "
-                 "change. To change them, unlock the results first (a reason is required)."),
-    "published": N_("The results are in the public notice: they change only through a recorded decision "
-                    "(withdrawing an award, settling an objection)."),
-    "final": N_("The results of this contest are final: nothing they depend on can change. A wrong "
-                "certificate is put right by a certificate correction, which is recorded with its reason."),
+    "locked": N_(
+        "The results are locked: scores, score sheets, assignments and results can no longer "
+        "change. To change them, unlock the results first (a reason is required)."
+    ),
+    "published": N_(
+        "The results are in the public notice: they change only through a recorded decision "
+        "(withdrawing an award, settling an objection)."
+    ),
+    "final": N_(
+        "The results of this contest are final: nothing they depend on can change. A wrong "
+        "certificate is put right by a certificate correction, which is recorded with its reason."
+    ),
 }
 
 
@@ -76,8 +83,7 @@ _NOT_YET = {
     "objection": N_("Objections are recorded while the results are in the public notice."),
     "award_withdrawal": N_("An award can be withdrawn once the results are locked or published."),
     "certificate": N_("Certificates are issued once the results are published."),
-    "certificate_correction": N_("Certificates are corrected once they are issued, after the results are "
-                                 "published."),
+    "certificate_correction": N_("Certificates are corrected once they are issued, after the results are published."),
     "provincial_outcome": N_("Provincial outcomes are recorded once the results of this contest are final."),
 }
 

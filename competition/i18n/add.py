@@ -4,6 +4,7 @@
 
 Each input line is `English msgid<TAB>中文 msgstr`. Lines starting with # are skipped.
 """
+
 from __future__ import annotations
 
 import sys

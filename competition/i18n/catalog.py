@@ -3,10 +3,10 @@
 Parts let each area own its translations; `build_catalog` merges them. A msgid translated
 differently in two parts is an error, so the merged catalog is unambiguous.
 """
+
 from __future__ import annotations
 
 import os
-
 from pathlib import Path
 
 from babel import Locale
@@ -39,9 +39,7 @@ def merged_catalog(locale: str = LOCALE) -> Catalog:
             key = message.id if isinstance(message.id, str) else message.id[0]
             existing = merged.get(message.id)
             if existing is not None and existing.string != message.string:
-                raise ValueError(
-                    f"msgid {key!r} is translated differently in {origin[key]} and {part.name}"
-                )
+                raise ValueError(f"msgid {key!r} is translated differently in {origin[key]} and {part.name}")
             merged.add(message.id, message.string, flags=message.flags)
             origin[key] = part.name
     return merged

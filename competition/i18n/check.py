@@ -1,4 +1,5 @@
 """Which source strings the zh_CN catalog lacks: `python -m competition.i18n.check` prints them."""
+
 from __future__ import annotations
 
 import re
@@ -19,12 +20,20 @@ def source_messages() -> dict[str, list[str]]:
     """msgid -> where it is used."""
     found: dict[str, list[str]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map=METHOD_MAP, keywords=KEYWORDS,
+        str(ROOT),
+        method_map=METHOD_MAP,
+        keywords=KEYWORDS,
         # Babel skips folders starting with "_" by default, which would leave templates/_macros out.
         directory_filter=lambda path: not Path(path).name.startswith("."),
     ):
-        if filename.startswith(("competition/migrations", "competition/i18n/catalog.py", "competition/i18n/add.py",
-                                "competition/i18n/check.py")):  # the translators' tools
+        if filename.startswith(
+            (
+                "competition/migrations",
+                "competition/i18n/catalog.py",
+                "competition/i18n/add.py",
+                "competition/i18n/check.py",
+            )
+        ):  # the translators' tools
             continue
         ids = message if isinstance(message, tuple) else (message,)
         for msgid in ids:
@@ -66,7 +75,7 @@ _NOT_PROSE = re.compile(r"%\(\w+\)[sd]|%[sd]|\{[^}]*\}|[a-z]+://\S+|\[[^\]]*\]")
 def ascii_punctuation(msgstr: str) -> list[str]:
     """The ASCII punctuation marks of `msgstr` that touch Chinese text (with their neighbours)."""
     text = _NOT_PROSE.sub("\x00", msgstr)
-    return [text[max(m.start() - 2, 0):m.end() + 2].replace("\x00", "…") for m in _ASCII_PUNCT.finditer(text)]
+    return [text[max(m.start() - 2, 0) : m.end() + 2].replace("\x00", "…") for m in _ASCII_PUNCT.finditer(text)]
 
 
 def bad_punctuation(catalog=None) -> dict[str, list[str]]:

@@ -2,6 +2,7 @@
 (张 U+5F20 comes before 阿 U+963F). Plain functions, no Flask, no database: a database's own
 collation differs between SQLite and PostgreSQL and is seldom a Chinese one, so lists sorted by a
 person's name are sorted here."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable

@@ -1,4 +1,5 @@
 """Display labels for stored codes (states, roles, kinds), translated at render time."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -1,4 +1,5 @@
 """Translate domain messages at the edge (views, CLI)."""
+
 from __future__ import annotations
 
 from flask_babel import gettext

@@ -1,9 +1,10 @@
 """Conversions between stored naive UTC and the time people read and type: the zone named by the
 DISPLAY_TIMEZONE setting (Beijing time by default). Inside an app context the zone comes from the
 app's config; outside one, or when the caller passes `zone`, from the argument or the default."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -21,10 +22,10 @@ def local_to_utc(value: datetime | None, zone: tzinfo | None = None) -> datetime
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone or display_zone())
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def utc_to_local(value: datetime | None, zone: tzinfo | None = None) -> datetime | None:
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc).astimezone(zone or display_zone())
+    return value.replace(tzinfo=UTC).astimezone(zone or display_zone())

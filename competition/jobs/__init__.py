@@ -7,6 +7,7 @@ A job function is a plain function `fn(job_id: int, **params)` registered by nam
 table.JOBS; the row stores the name. It runs inside an app context, reports progress with
 `report(job_id, done, total)`, and returns (relative result path, download name) or None. Progress and outcome live in the `job` table.
 """
+
 from __future__ import annotations
 
 import threading
@@ -29,8 +30,9 @@ def enqueue(kind: str, name: str, *, params: dict, actor=None, contest_id: int |
 
     if name not in JOBS:
         raise ValueError(f"no job named {name!r} in competition.jobs.table.JOBS")
-    job = Job(kind=kind, params={**params, "_func": name}, created_by_id=getattr(actor, "id", None),
-              contest_id=contest_id)
+    job = Job(
+        kind=kind, params={**params, "_func": name}, created_by_id=getattr(actor, "id", None), contest_id=contest_id
+    )
     db.session.add(job)
     db.session.flush()
     return job

@@ -15,6 +15,7 @@ check in RQ's own maintenance step, in its main process (no thread: the worker f
 The lock and the stamp live in `.partial/`, the folder backups skip, so they are neither backed up
 nor taken for uploaded files; they are never removed (the sweep only removes `*.part` there).
 """
+
 from __future__ import annotations
 
 import errno
@@ -91,14 +92,15 @@ class Sweeper:
         return self.outcome
 
     def _sweep_once(self) -> str:
-        from ..services import uploads_sweep
         from ..adapters.storage import get_storage
+        from ..services import uploads_sweep
 
         storage = get_storage(self.app)
         if not uploads_sweep.sweepable(storage):
             self.due = math.inf
-            self.app.logger.info("storage backend %s cannot be swept here: automatic upload sweeping is off",
-                                 type(storage).__name__)
+            self.app.logger.info(
+                "storage backend %s cannot be swept here: automatic upload sweeping is off", type(storage).__name__
+            )
             return "unsupported"
         # LocalStorage's partial folder: the one place every host shares that backups skip. With an
         # object store it is each host's own, so each host sweeps on its own: harmless, deletes are idempotent.
@@ -125,8 +127,12 @@ class Sweeper:
             result = uploads_sweep.sweep(uploads_sweep.MIN_AGE_SECONDS)
             # Leftovers mean a process died mid-upload: worth a line in a log kept at WARNING.
             level = logging.WARNING if result.partials or result.orphans else logging.INFO
-            self.app.logger.log(level, "swept uploads: removed %d partial uploads and %d stored files no record "
-                                "refers to", result.partials, result.orphans)
+            self.app.logger.log(
+                level,
+                "swept uploads: removed %d partial uploads and %d stored files no record refers to",
+                result.partials,
+                result.orphans,
+            )
             return "swept"
         finally:
             os.close(fd)  # releases the lock

@@ -1,4 +1,5 @@
 """Every background job by name: the Job row stores the name, the runner looks it up here."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

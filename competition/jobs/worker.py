@@ -3,6 +3,7 @@
 Kept apart from the runner (jobs/__init__.py) so it does not depend on the app factory. RQ finds
 it by name, `competition.jobs.worker.run_job` (it was `competition.worker`
 before the package: jobs queued under that name need the old version to run them)."""
+
 from __future__ import annotations
 
 from .. import create_app, jobs

@@ -1,4 +1,5 @@
 """All tables; importing this module registers them on the metadata."""
+
 from .accounts import PasswordReset
 from .audit import AuditEvent
 from .base import Base, utcnow
@@ -21,9 +22,39 @@ from .results import Certificate, Objection, Result
 from .review import EntryNumberCounter
 
 __all__ = [
-    "Adviser", "Assignment", "Attachment", "AuditEvent", "Base", "CONTEST_STATES", "Certificate",
-    "CertificateAsset", "CertificateRevision", "EntryNumberCounter", "PasswordReset",
-    "Conflict", "Contest", "Job", "Criterion", "DEFAULT_SETTINGS", "District", "ENTRY_STATES", "Entry",
-    "MaterialRequirement", "Objection", "ROLES", "Result", "Round", "RoundEntry", "RoundJudge",
-    "LoginThrottle", "Rubric", "School", "ScoreSheet", "Section", "Student", "User", "UserRole", "utcnow",
+    "Adviser",
+    "Assignment",
+    "Attachment",
+    "AuditEvent",
+    "Base",
+    "CONTEST_STATES",
+    "Certificate",
+    "CertificateAsset",
+    "CertificateRevision",
+    "EntryNumberCounter",
+    "PasswordReset",
+    "Conflict",
+    "Contest",
+    "Job",
+    "Criterion",
+    "DEFAULT_SETTINGS",
+    "District",
+    "ENTRY_STATES",
+    "Entry",
+    "MaterialRequirement",
+    "Objection",
+    "ROLES",
+    "Result",
+    "Round",
+    "RoundEntry",
+    "RoundJudge",
+    "LoginThrottle",
+    "Rubric",
+    "School",
+    "ScoreSheet",
+    "Section",
+    "Student",
+    "User",
+    "UserRole",
+    "utcnow",
 ]

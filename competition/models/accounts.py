@@ -1,4 +1,5 @@
 """One-time password reset links. Only a SHA-256 of the token is stored."""
+
 from __future__ import annotations
 
 from datetime import datetime

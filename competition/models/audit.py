@@ -1,4 +1,5 @@
 """Audit trail (审计日志): append-only; the app offers no way to edit it."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,7 +1,8 @@
 """Declarative base with a constraint naming convention, so migrations are stable on every database."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -21,4 +22,4 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     """Naive UTC: both SQLite and PostgreSQL give back exactly what was stored."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)

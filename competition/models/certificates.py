@@ -1,4 +1,5 @@
 """Certificate history and the organizer's certificate images (seals, signatures, background)."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Contests, their sections (类别), material requirements, rounds and rubrics."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,6 +14,7 @@ from .base import Base, utcnow
 CONTEST_STATES = tuple(ContestState)
 CONTEST_KINDS = ("innovation", "invention", "film", "other")
 EXCELLENCE_AWARD = "优秀奖"
+
 
 class Contest(Base):
     """赛事: one edition of a contest in one year."""

@@ -1,4 +1,5 @@
 """Entries (申报项目), their students, advisers and uploaded materials."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

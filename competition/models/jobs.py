@@ -1,5 +1,6 @@
 """Long jobs (certificate batches, material bundles, imports): progress kept in the database,
 so any worker or host can show it."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Judging: who judges which entry in which round, conflicts, and score sheets."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -87,9 +88,7 @@ class ScoreSheet(Base):
 
     __tablename__ = "score_sheet"
     id: Mapped[int] = mapped_column(primary_key=True)
-    assignment_id: Mapped[int] = mapped_column(
-        ForeignKey("assignment.id", ondelete="CASCADE"), unique=True
-    )
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), unique=True)
     state: Mapped[str] = mapped_column(String(10), default=SheetState.DRAFT)
     scores: Mapped[dict] = mapped_column(JSON, default=dict)  # criterion id (str) -> score
     total: Mapped[float | None]  # weighted total on 0-100 when complete

@@ -1,4 +1,5 @@
 """Districts, schools and user accounts (one account, several roles)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -104,6 +105,7 @@ class User(UserMixin, Base):
 
 class LoginThrottle(Base):
     """Failed logins of one (account name, client address) pair; the name need not exist."""
+
     __tablename__ = "login_throttle"
     __table_args__ = (UniqueConstraint("username", "address"),)
 

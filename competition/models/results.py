@@ -1,4 +1,5 @@
 """Results of ranking, objections during the public notice, and certificates."""
+
 from __future__ import annotations
 
 from datetime import datetime

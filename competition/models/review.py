@@ -4,6 +4,7 @@ Numbers are never reused: the counter only grows, even when an accepted entry is
 returned or withdrawn. The row is locked while a number is drawn, so two reviewers accepting
 at once get different numbers.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, UniqueConstraint

@@ -1,4 +1,5 @@
 """Accounts: creating users, checking passwords, throttling failed logins, changing passwords."""
+
 from __future__ import annotations
 
 import secrets
@@ -12,8 +13,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..extensions import db
 from ..domain.login_throttle import delay_seconds
+from ..extensions import db
 from ..models import LoginThrottle, User, utcnow
 from . import ServiceError, audit
 
@@ -26,17 +27,20 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 class Throttle:
     """LOGIN_THROTTLE_* settings (defaults in config.py): free failures, first delay, cap, when a
     quiet pair is forgotten."""
+
     free: int
     base_seconds: float
     max_seconds: float
     forget_seconds: float
 
     @classmethod
-    def from_config(cls, config) -> "Throttle":
-        return cls(free=int(config["LOGIN_THROTTLE_FREE_FAILURES"]),
-                   base_seconds=float(config["LOGIN_THROTTLE_BASE_SECONDS"]),
-                   max_seconds=float(config["LOGIN_THROTTLE_MAX_SECONDS"]),
-                   forget_seconds=float(config["LOGIN_THROTTLE_FORGET_SECONDS"]))
+    def from_config(cls, config) -> Throttle:
+        return cls(
+            free=int(config["LOGIN_THROTTLE_FREE_FAILURES"]),
+            base_seconds=float(config["LOGIN_THROTTLE_BASE_SECONDS"]),
+            max_seconds=float(config["LOGIN_THROTTLE_MAX_SECONDS"]),
+            forget_seconds=float(config["LOGIN_THROTTLE_FORGET_SECONDS"]),
+        )
 
 
 def hash_password(password: str) -> str:
@@ -64,8 +68,13 @@ def find_user(username: str) -> User | None:
 def user_for_session(user_id: int) -> User | None:
     """The account a session names, with its roles and its school (every page's menu shows them),
     in one query: the login manager asks on every request of a logged-in user."""
-    return db.session.scalars(select(User).where(User.id == user_id)
-                              .options(joinedload(User.role_rows), joinedload(User.school))).unique().first()
+    return (
+        db.session.scalars(
+            select(User).where(User.id == user_id).options(joinedload(User.role_rows), joinedload(User.school))
+        )
+        .unique()
+        .first()
+    )
 
 
 def create_user(*, username: str, password: str, name: str, roles, actor=None, **fields) -> User:
@@ -89,8 +98,9 @@ def create_user(*, username: str, password: str, name: str, roles, actor=None, *
 
 
 def _throttle_row(name: str, address: str) -> LoginThrottle | None:
-    return db.session.scalar(select(LoginThrottle).where(
-        LoginThrottle.username == name, LoginThrottle.address == address))
+    return db.session.scalar(
+        select(LoginThrottle).where(LoginThrottle.username == name, LoginThrottle.address == address)
+    )
 
 
 def _record_failure(name: str, address: str, now, throttle: Throttle) -> None:
@@ -109,8 +119,9 @@ def _record_failure(name: str, address: str, now, throttle: Throttle) -> None:
     wait = delay_seconds(row.failures, free=throttle.free, base=throttle.base_seconds, cap=throttle.max_seconds)
     row.blocked_until = now + timedelta(seconds=wait) if wait else None
     # Pairs quiet for a long time are forgotten, so guessed names do not pile up.
-    db.session.execute(delete(LoginThrottle).where(
-        LoginThrottle.last_failure_at < now - timedelta(seconds=throttle.forget_seconds)))
+    db.session.execute(
+        delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - timedelta(seconds=throttle.forget_seconds))
+    )
     db.session.flush()
 
 

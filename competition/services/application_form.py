@@ -3,14 +3,15 @@ stamped by the school and uploaded back as a scan.
 
 `render_application_form(entry)` is also used by the exports for bundles.
 """
+
 from __future__ import annotations
 
 from flask import render_template
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from ..models import Entry, utcnow
 from ..adapters.pdf import render_pdf
+from ..models import Entry, utcnow
 
 
 def application_form_html(entry: Entry, *, gaps: list[str] | None = None) -> str:
@@ -28,8 +29,12 @@ def application_form_html(entry: Entry, *, gaps: list[str] | None = None) -> str
         generated_at=utcnow(),
         gaps=gaps or [],
         # "Page {page} of {pages}" as CSS content, with the page counters in place.
-        page_counter=Markup(str(escape(_("Page {page} of {pages}"))).replace("&#34;", "").replace(
-            "{page}", '" counter(page) "').replace("{pages}", '" counter(pages) "')),
+        page_counter=Markup(
+            str(escape(_("Page {page} of {pages}")))
+            .replace("&#34;", "")
+            .replace("{page}", '" counter(page) "')
+            .replace("{pages}", '" counter(pages) "')
+        ),
     )
 
 

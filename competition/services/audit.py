@@ -1,6 +1,7 @@
 """Recording audit events, called by services next to the change they describe; and reading
 them for the organizer's audit log (newest first, paged by keyset on (at, id), so a page costs
 the same at any depth and uses the index on `at`)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,8 +11,8 @@ from flask import has_request_context, request
 from sqlalchemy import and_, or_, select
 
 from ..extensions import db
-from ..models import AuditEvent, Contest, User
 from ..i18n.timeutil import local_to_utc
+from ..models import AuditEvent, Contest, User
 
 
 def who(actor) -> str:
@@ -104,8 +105,13 @@ def _filtered(filters: Filters):
     return query
 
 
-def read_page(filters: Filters, *, before: tuple[datetime, int] | None = None,
-              after: tuple[datetime, int] | None = None, size: int = 50) -> Page:
+def read_page(
+    filters: Filters,
+    *,
+    before: tuple[datetime, int] | None = None,
+    after: tuple[datetime, int] | None = None,
+    size: int = 50,
+) -> Page:
     """The `size` events the filters find just older than the (at, id) `before`, or just newer
     than `after`, or else the newest ones."""
     query = _filtered(filters)
@@ -122,13 +128,16 @@ def read_page(filters: Filters, *, before: tuple[datetime, int] | None = None,
 
 
 def filter_choices() -> Choices:
-    contests = db.session.execute(select(Contest.id, Contest.name, Contest.year)
-                                  .order_by(Contest.year.desc(), Contest.id.desc())).all()
+    contests = db.session.execute(
+        select(Contest.id, Contest.name, Contest.year).order_by(Contest.year.desc(), Contest.id.desc())
+    ).all()
     return Choices(
         contests=[(c.id, c.name, c.year) for c in contests],
         actions=list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))),
-        object_types=list(db.session.scalars(
-            select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type))))
+        object_types=list(
+            db.session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type))
+        ),
+    )
 
 
 def contest_names() -> dict[int, str]:

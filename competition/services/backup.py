@@ -19,6 +19,7 @@ A restore unpacks into a staging folder and checks every sha256 first, then inse
 ONE transaction, checks the counts against the manifest, moves the files into place and only
 then commits; any failure rolls the database back and puts the old upload folder back.
 """
+
 from __future__ import annotations
 
 import base64
@@ -42,9 +43,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from ..adapters.storage import LocalStorage, get_storage
 from ..extensions import db
 from ..models import Job, User, utcnow
-from ..adapters.storage import LocalStorage, get_storage
 from . import ServiceError, audit
 
 log = logging.getLogger(__name__)
@@ -128,8 +129,12 @@ def _export_tables(conn, workdir: Path) -> tuple[list[dict], str | None]:
     existing = set(sa.inspect(conn).get_table_names())
     missing = [t.name for t in _model_tables() if t.name not in existing]
     if missing:
-        raise ServiceError(_("The database lacks the tables %(names)s: run `flask --app competition init-db` "
-                             "first.", names=", ".join(missing)))
+        raise ServiceError(
+            _(
+                "The database lacks the tables %(names)s: run `flask --app competition init-db` first.",
+                names=", ".join(missing),
+            )
+        )
     tables = []
     for table in _model_tables():
         path = workdir / f"{table.name}.jsonl"
@@ -144,8 +149,15 @@ def _export_tables(conn, workdir: Path) -> tuple[list[dict], str | None]:
                 fh.write(line)
                 digest.update(line)
                 count += 1
-        tables.append({"name": table.name, "columns": columns, "count": count, "sha256": digest.hexdigest(),
-                       "member": f"db/{table.name}.jsonl"})
+        tables.append(
+            {
+                "name": table.name,
+                "columns": columns,
+                "count": count,
+                "sha256": digest.hexdigest(),
+                "member": f"db/{table.name}.jsonl",
+            }
+        )
     return tables, _alembic_revision(conn)
 
 
@@ -173,9 +185,8 @@ def _snapshot(workdir: Path) -> tuple[list[dict], str | None]:
     options = {"isolation_level": "REPEATABLE READ"}
     if engine.dialect.name == "postgresql":
         options["postgresql_readonly"] = True
-    with engine.connect().execution_options(**options) as conn:
-        with conn.begin():
-            return _export_tables(conn, workdir)
+    with engine.connect().execution_options(**options) as conn, conn.begin():
+        return _export_tables(conn, workdir)
 
 
 def _upload_files(root: Path):
@@ -234,14 +245,20 @@ def create_backup(out: Path, *, progress=None, actor=None) -> dict:
     upload_root = Path(current_app.config["UPLOAD_FOLDER"])
     storage = get_storage()
     if not isinstance(storage, LocalStorage) and not hasattr(storage, "keys"):
-        raise ServiceError(_("This storage backend cannot list its files, so they cannot be backed up from here; "
-                             "nothing was written."))
+        raise ServiceError(
+            _("This storage backend cannot list its files, so they cannot be backed up from here; nothing was written.")
+        )
     partial = out.with_name(out.name + ".partial")
     with tempfile.TemporaryDirectory(prefix=".backup-", dir=out.parent) as tmp:
         workdir = Path(tmp)
         tables, revision = _snapshot(workdir)
-        say(_("Database snapshot: %(tables)d tables, %(rows)d rows.", tables=len(tables),
-              rows=sum(t["count"] for t in tables)))
+        say(
+            _(
+                "Database snapshot: %(tables)d tables, %(rows)d rows.",
+                tables=len(tables),
+                rows=sum(t["count"] for t in tables),
+            )
+        )
         files, vanished = [], []
         try:
             with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
@@ -278,8 +295,15 @@ def create_backup(out: Path, *, progress=None, actor=None) -> dict:
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
-    log.info("backup written: by=%s file=%s tables=%d rows=%d files=%d vanished=%d", audit.who(actor), out.name,
-             len(tables), sum(t["count"] for t in tables), len(files), len(vanished))
+    log.info(
+        "backup written: by=%s file=%s tables=%d rows=%d files=%d vanished=%d",
+        audit.who(actor),
+        out.name,
+        len(tables),
+        sum(t["count"] for t in tables),
+        len(files),
+        len(vanished),
+    )
     return manifest
 
 
@@ -324,15 +348,17 @@ def _unpack(archive: Path, staging: Path) -> dict:
                 if member.isdir() and path is not None:
                     continue
                 if path is None or not member.isfile():
-                    raise ServiceError(_("The archive holds an unexpected entry %(name)s; nothing was restored.",
-                                         name=member.name))
+                    raise ServiceError(
+                        _("The archive holds an unexpected entry %(name)s; nothing was restored.", name=member.name)
+                    )
                 source = tar.extractfile(member)
                 if path.as_posix() == MANIFEST:
                     manifest = json.loads(source.read(64 * 1024 * 1024).decode("utf-8"))
                     continue
                 if path.parts[0] not in ("db", "uploads") or len(path.parts) < 2:
-                    raise ServiceError(_("The archive holds an unexpected entry %(name)s; nothing was restored.",
-                                         name=member.name))
+                    raise ServiceError(
+                        _("The archive holds an unexpected entry %(name)s; nothing was restored.", name=member.name)
+                    )
                 target = staging.joinpath(*path.parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 digest, size = hashlib.sha256(), 0
@@ -356,22 +382,31 @@ def _unpack(archive: Path, staging: Path) -> dict:
         if got is None:
             raise ServiceError(_("The archive lacks %(name)s; nothing was restored.", name=name))
         if got[0] != sha or (size is not None and got[1] != size):
-            raise ServiceError(_("%(name)s does not match its checksum in the manifest; nothing was restored.",
-                                 name=name))
+            raise ServiceError(
+                _("%(name)s does not match its checksum in the manifest; nothing was restored.", name=name)
+            )
     if hashes:
-        raise ServiceError(_("The archive holds files the manifest does not list (%(names)s); nothing was "
-                             "restored.", names=", ".join(sorted(hashes)[:5])))
+        raise ServiceError(
+            _(
+                "The archive holds files the manifest does not list (%(names)s); nothing was restored.",
+                names=", ".join(sorted(hashes)[:5]),
+            )
+        )
     for table in manifest["tables"]:
         if not _TABLE_NAME.match(table["name"]) or table["member"] != f"db/{table['name']}.jsonl":
-            raise ServiceError(_("The archive holds an unexpected entry %(name)s; nothing was restored.",
-                                 name=table["name"]))
+            raise ServiceError(
+                _("The archive holds an unexpected entry %(name)s; nothing was restored.", name=table["name"])
+            )
     return manifest
 
 
 def _nonempty_tables(conn) -> list[str]:
     existing = set(sa.inspect(conn).get_table_names())
-    return [t.name for t in _model_tables()
-            if t.name in existing and conn.execute(sa.select(sa.literal(1)).select_from(t).limit(1)).first()]
+    return [
+        t.name
+        for t in _model_tables()
+        if t.name in existing and conn.execute(sa.select(sa.literal(1)).select_from(t).limit(1)).first()
+    ]
 
 
 def _has_files(root: Path) -> bool:
@@ -393,8 +428,12 @@ def _prepare_schema(revision: str | None) -> None:
         try:
             script.get_revision(revision)
         except Exception:  # alembic raises several kinds for an unknown id
-            raise ServiceError(_("The backup was made by a newer version of the program (schema %(rev)s); "
-                                 "update the program first.", rev=revision)) from None
+            raise ServiceError(
+                _(
+                    "The backup was made by a newer version of the program (schema %(rev)s); update the program first.",
+                    rev=revision,
+                )
+            ) from None
     _upgrade(revision or "head")
 
 
@@ -405,8 +444,9 @@ def _upgrade(revision: str) -> None:
         upgrade(revision=revision)
     except Exception as exc:  # alembic's CommandError and the database's own errors alike
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ServiceError(_("The database schema could not be brought to revision %(rev)s (%(error)s).",
-                             rev=revision, error=first)) from None
+        raise ServiceError(
+            _("The database schema could not be brought to revision %(rev)s (%(error)s).", rev=revision, error=first)
+        ) from None
 
 
 def _target_tables(conn, manifest: dict) -> list[sa.Table]:
@@ -420,8 +460,13 @@ def _target_tables(conn, manifest: dict) -> list[sa.Table]:
         table = sa.Table(entry["name"], meta, autoload_with=conn)
         unknown = [c for c in entry["columns"] if c not in table.c]
         if unknown:
-            raise ServiceError(_("Table %(name)s has no columns %(columns)s that the backup holds.",
-                                 name=entry["name"], columns=", ".join(unknown)))
+            raise ServiceError(
+                _(
+                    "Table %(name)s has no columns %(columns)s that the backup holds.",
+                    name=entry["name"],
+                    columns=", ".join(unknown),
+                )
+            )
         tables.append(table)
     return tables
 
@@ -483,20 +528,33 @@ def restore_backup(archive: Path, *, force: bool = False, progress=None, actor=N
     say = progress or (lambda message: None)
     upload_root = Path(current_app.config["UPLOAD_FOLDER"]).resolve()
     if not isinstance(get_storage(), LocalStorage):
-        raise ServiceError(_("A backup can be restored only into the local upload folder (STORAGE_BACKEND=local): "
-                             "restore there, then copy the folder's files into the object store. Nothing was restored."))
+        raise ServiceError(
+            _(
+                "A backup can be restored only into the local upload folder (STORAGE_BACKEND=local): "
+                "restore there, then copy the folder's files into the object store. Nothing was restored."
+            )
+        )
     with db.engine.connect() as conn:
         busy = _nonempty_tables(conn)
     if not force and (busy or _has_files(upload_root)):
-        raise ServiceError(_("This instance already holds data (%(what)s); restore only into a fresh instance, "
-                             "or add --force to replace everything.",
-                             what=", ".join(busy[:5]) or _("uploaded files")))
+        raise ServiceError(
+            _(
+                "This instance already holds data (%(what)s); restore only into a fresh instance, "
+                "or add --force to replace everything.",
+                what=", ".join(busy[:5]) or _("uploaded files"),
+            )
+        )
     upload_root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{upload_root.name}.restore-", dir=upload_root.parent))
     try:
         manifest = _unpack(Path(archive), staging)
-        say(_("Archive checked: %(tables)d tables, %(files)d files.", tables=len(manifest["tables"]),
-              files=len(manifest["files"])))
+        say(
+            _(
+                "Archive checked: %(tables)d tables, %(files)d files.",
+                tables=len(manifest["tables"]),
+                files=len(manifest["files"]),
+            )
+        )
         _prepare_schema(manifest.get("alembic_revision"))
         db.session.remove()
         conn = db.engine.connect()
@@ -514,9 +572,15 @@ def restore_backup(archive: Path, *, force: bool = False, progress=None, actor=N
             for table, entry in zip(tables, manifest["tables"]):
                 count = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
                 if count != entry["count"]:
-                    raise ServiceError(_("Table %(name)s has %(got)d rows after the restore, the manifest says "
-                                         "%(want)d; nothing was restored.", name=entry["name"], got=count,
-                                         want=entry["count"]))
+                    raise ServiceError(
+                        _(
+                            "Table %(name)s has %(got)d rows after the restore, the manifest says "
+                            "%(want)d; nothing was restored.",
+                            name=entry["name"],
+                            got=count,
+                            want=entry["count"],
+                        )
+                    )
             old = _swap_in(staging / "uploads", upload_root)
             swapped = True
             trans.commit()
@@ -525,8 +589,12 @@ def restore_backup(archive: Path, *, force: bool = False, progress=None, actor=N
             if swapped:
                 _swap_back(upload_root, old)
             if isinstance(exc, sa.exc.DBAPIError):
-                raise ServiceError(_("The database refused the backup's rows (%(error)s); nothing was restored.",
-                                     error=str(exc.orig).strip().splitlines()[0])) from None
+                raise ServiceError(
+                    _(
+                        "The database refused the backup's rows (%(error)s); nothing was restored.",
+                        error=str(exc.orig).strip().splitlines()[0],
+                    )
+                ) from None
             raise
         finally:
             conn.close()
@@ -538,7 +606,14 @@ def restore_backup(archive: Path, *, force: bool = False, progress=None, actor=N
         _upgrade("head")  # a backup from an older schema is brought up to this version's
     rows = sum(t["count"] for t in manifest["tables"])
     say(_("Restored %(rows)d rows and %(files)d files.", rows=rows, files=len(manifest["files"])))
-    log.info("backup restored: by=%s file=%s made=%s tables=%d rows=%d files=%d replaced=%s", by,
-             Path(archive).name, manifest.get("created_at"), len(manifest["tables"]), rows, len(manifest["files"]),
-             "yes" if force else "no")
+    log.info(
+        "backup restored: by=%s file=%s made=%s tables=%d rows=%d files=%d replaced=%s",
+        by,
+        Path(archive).name,
+        manifest.get("created_at"),
+        len(manifest["tables"]),
+        rows,
+        len(manifest["files"]),
+        "yes" if force else "no",
+    )
     return manifest

@@ -12,6 +12,7 @@
 
 Services flush only; the caller commits.
 """
+
 from __future__ import annotations
 
 import io
@@ -31,10 +32,9 @@ from sqlalchemy.orm import selectinload
 
 from ..domain import certificates as rules
 from ..extensions import db
-from ..models import (Adviser, Certificate, Contest, Entry, Job, Result, School,
-                      Section, Student, User, utcnow)
-from ..models.certificates import CertificateAsset, CertificateRevision
 from ..i18n.timeutil import utc_to_local
+from ..models import Adviser, Certificate, Contest, Entry, Job, Result, School, Section, Student, User, utcnow
+from ..models.certificates import CertificateAsset, CertificateRevision
 from . import ServiceError, audit, write_guard
 
 CHUNK = 100  # certificates per WeasyPrint document (see scripts/bench/certificates.py)
@@ -42,12 +42,13 @@ ZIP_CHUNK = 25  # smaller chunks for one-PDF-per-person: each file carries its c
 MAX_ASSET_BYTES = 8 * 1024 * 1024
 ISSUER_SLOTS = 4
 
-NAME_SCALES = (1.0, .875, .75, .65, .56)
-TEXT_SCALES = (1.0, .9, .8, .7, .6)
-SCHOOL_SCALES = (1.0, .91, .83, .74, .74)
+NAME_SCALES = (1.0, 0.875, 0.75, 0.65, 0.56)
+TEXT_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6)
+SCHOOL_SCALES = (1.0, 0.91, 0.83, 0.74, 0.74)
 
 
 # --- settings ------------------------------------------------------------------------------
+
 
 def settings_of(contest: Contest) -> dict:
     """The certificate setting with every key present (a contest stores only its overrides)."""
@@ -70,17 +71,27 @@ def page_setup(setting: dict) -> dict:
     design_w, design_h = PAPER_MM["A4"] if orientation == "landscape" else PAPER_MM["A4"][::-1]
     zoom = min(width / design_w, height / design_h)
     w, h = f"{width / zoom:.3f}mm", f"{height / zoom:.3f}mm"
-    return {"size": f"{w} {h}", "paper": paper, "orientation": orientation, "width": w, "height": h,
-            "zoom": zoom, "paper_mm": (width, height)}
+    return {
+        "size": f"{w} {h}",
+        "paper": paper,
+        "orientation": orientation,
+        "width": w,
+        "height": h,
+        "zoom": zoom,
+        "paper_mm": (width, height),
+    }
 
 
 # --- who gets a certificate ----------------------------------------------------------------
+
 
 def awarded_entries(contest: Contest) -> list[rules.AwardedEntry]:
     """Results with an award (after overrides and withdrawal), as plain domain data."""
     levels = contest.award_names()
     results = db.session.scalars(
-        select(Result).where(Result.contest_id == contest.id).options(
+        select(Result)
+        .where(Result.contest_id == contest.id)
+        .options(
             selectinload(Result.entry).selectinload(Entry.students),
             selectinload(Result.entry).selectinload(Entry.advisers),
             selectinload(Result.entry).selectinload(Entry.school).selectinload(School.district),
@@ -94,18 +105,29 @@ def awarded_entries(contest: Contest) -> list[rules.AwardedEntry]:
         e = r.entry
         if not award or e is None:
             continue
-        out.append(rules.AwardedEntry(
-            entry_id=e.id, award=award, title=e.title, section_code=e.section.code,
-            section_name=e.section.name, section_kind=e.section.kind, section_order=e.section.sort_order,
-            award_order=levels.index(award) if award in levels else len(levels),
-            school_id=e.school_id, school_name=e.school.name, stage=e.stage, subject=e.subject,
-            district_id=e.school.district_id, district_name=e.school.district.name if e.school.district else None,
-            students=tuple(rules.Person(s.id, s.name, s.gender, s.grade, s.school_name) for s in e.students),
-            advisers=tuple(rules.Person(a.id, a.name, a.gender, unit=a.unit) for a in e.advisers),
-            group_name=e.group_name if e.section.group_entry else None,
-            author_name=e.created_by.name if e.section.kind == "counselor" and e.created_by else None,
-            entry_number=e.number,
-        ))
+        out.append(
+            rules.AwardedEntry(
+                entry_id=e.id,
+                award=award,
+                title=e.title,
+                section_code=e.section.code,
+                section_name=e.section.name,
+                section_kind=e.section.kind,
+                section_order=e.section.sort_order,
+                award_order=levels.index(award) if award in levels else len(levels),
+                school_id=e.school_id,
+                school_name=e.school.name,
+                stage=e.stage,
+                subject=e.subject,
+                district_id=e.school.district_id,
+                district_name=e.school.district.name if e.school.district else None,
+                students=tuple(rules.Person(s.id, s.name, s.gender, s.grade, s.school_name) for s in e.students),
+                advisers=tuple(rules.Person(a.id, a.name, a.gender, unit=a.unit) for a in e.advisers),
+                group_name=e.group_name if e.section.group_entry else None,
+                author_name=e.created_by.name if e.section.kind == "counselor" and e.created_by else None,
+                entry_number=e.number,
+            )
+        )
     return out
 
 
@@ -122,8 +144,9 @@ def new_code() -> str:
     return secrets.token_urlsafe(16)
 
 
-def issue(contest: Contest, actor: User | None, *, entry_id: int | None = None,
-          reason: str | None = None) -> IssueSummary:
+def issue(
+    contest: Contest, actor: User | None, *, entry_id: int | None = None, reason: str | None = None
+) -> IssueSummary:
     """Create, re-issue and revoke certificates so they match the results; keeps numbers."""
     write_guard.check(contest, "certificate")
     setting = settings_of(contest)
@@ -139,24 +162,39 @@ def issue(contest: Contest, actor: User | None, *, entry_id: int | None = None,
         current = {k: c for k, c in current.items() if c.entry_id == entry_id}
     existing = {k: rules.Existing(c.number, c.seq, c.seq_scope, c.revoked) for k, c in current.items()}
     taken = [rules.Existing(c.number, c.seq, c.seq_scope, c.revoked) for c in all_certs]
-    numbered = rules.assign_numbers(planned, existing, contest.settings_view.number_pattern,
-                                    year=contest.year, contest=contest.code, taken=taken)
+    numbered = rules.assign_numbers(
+        planned, existing, contest.settings_view.number_pattern, year=contest.year, contest=contest.code, taken=taken
+    )
     sections = {s.code: s.id for s in contest.sections}
-    entry_schools = dict(db.session.execute(
-        select(Entry.id, Entry.school_id).where(Entry.contest_id == contest.id)).all())
+    entry_schools = dict(
+        db.session.execute(select(Entry.id, Entry.school_id).where(Entry.contest_id == contest.id)).all()
+    )
     summary = IssueSummary()
     seen: set[str] = set()
     for n in numbered:
         p = n.planned
         seen.add(p.recipient_key)
         if n.is_new:
-            school_id = entry_schools.get(p.entry_id) if p.entry_id else (
-                int(p.recipient_key.split(":")[1]) if p.kind == "school" else None)
+            school_id = (
+                entry_schools.get(p.entry_id)
+                if p.entry_id
+                else (int(p.recipient_key.split(":")[1]) if p.kind == "school" else None)
+            )
             cert = Certificate(
-                contest_id=contest.id, entry_id=p.entry_id, kind=p.kind, recipient_key=p.recipient_key,
-                number=n.number, seq=n.seq, seq_scope=n.scope, revision=1, verification_code=new_code(),
-                data=p.data, recipient_name=p.data.get("name", ""), award=p.data.get("award"),
-                section_id=sections.get(p.section_code), school_id=school_id,
+                contest_id=contest.id,
+                entry_id=p.entry_id,
+                kind=p.kind,
+                recipient_key=p.recipient_key,
+                number=n.number,
+                seq=n.seq,
+                seq_scope=n.scope,
+                revision=1,
+                verification_code=new_code(),
+                data=p.data,
+                recipient_name=p.data.get("name", ""),
+                award=p.data.get("award"),
+                section_id=sections.get(p.section_code),
+                school_id=school_id,
             )
             set_qr(cert)
             db.session.add(cert)
@@ -176,17 +214,29 @@ def issue(contest: Contest, actor: User | None, *, entry_id: int | None = None,
             revoke(cert, actor, _("The award was withdrawn or changed to no award."))
             summary.revoked += 1
     if summary.created or summary.revised or summary.revoked:
-        audit.record(actor, "certificates.issue", contest, contest_id=contest.id,
-                     after={"created": summary.created, "revised": summary.revised,
-                            "revoked": summary.revoked}, reason=reason)
+        audit.record(
+            actor,
+            "certificates.issue",
+            contest,
+            contest_id=contest.id,
+            after={"created": summary.created, "revised": summary.revised, "revoked": summary.revoked},
+            reason=reason,
+        )
     db.session.flush()
     return summary
 
 
 def _add_revision(cert: Certificate, actor, reason: str | None) -> None:
-    db.session.add(CertificateRevision(
-        certificate_id=cert.id, revision=cert.revision, verification_code=cert.verification_code,
-        data=dict(cert.data or {}), reason=reason, actor_id=getattr(actor, "id", None)))
+    db.session.add(
+        CertificateRevision(
+            certificate_id=cert.id,
+            revision=cert.revision,
+            verification_code=cert.verification_code,
+            data=dict(cert.data or {}),
+            reason=reason,
+            actor_id=getattr(actor, "id", None),
+        )
+    )
 
 
 def reissue(cert: Certificate, data: dict, actor, reason: str) -> None:
@@ -202,9 +252,14 @@ def reissue(cert: Certificate, data: dict, actor, reason: str) -> None:
     cert.revised_at = utcnow()
     db.session.flush()
     _add_revision(cert, actor, reason)
-    audit.record(actor, "certificate.reissue", cert, before=before,
-                 after={k: data.get(k) for k in rules.PRINTED_FIELDS} | {"revision": cert.revision},
-                 reason=reason)
+    audit.record(
+        actor,
+        "certificate.reissue",
+        cert,
+        before=before,
+        after={k: data.get(k) for k in rules.PRINTED_FIELDS} | {"revision": cert.revision},
+        reason=reason,
+    )
 
 
 def revoke(cert: Certificate, actor, reason: str) -> None:
@@ -218,12 +273,23 @@ def revoke(cert: Certificate, actor, reason: str) -> None:
     cert.revoked_at = utcnow()
     cert.revoked_by_id = getattr(actor, "id", None)
     db.session.flush()
-    audit.record(actor, "certificate.revoke", cert, before={"revoked": False, "number": cert.number},
-                 after={"revoked": True}, reason=reason.strip())
+    audit.record(
+        actor,
+        "certificate.revoke",
+        cert,
+        before={"revoked": False, "number": cert.number},
+        after={"revoked": True},
+        reason=reason.strip(),
+    )
 
 
-CORRECTABLE = {"student": ("name", "school", "grade", "title"), "adviser": ("name", "school", "title"),
-               "group": ("name", "title"), "team": ("title",), "author": ("title",)}
+CORRECTABLE = {
+    "student": ("name", "school", "grade", "title"),
+    "adviser": ("name", "school", "title"),
+    "group": ("name", "title"),
+    "team": ("title",),
+    "author": ("title",),
+}
 
 
 def correct(cert: Certificate, actor, *, reason: str, **values: str) -> IssueSummary:
@@ -286,7 +352,6 @@ def find_by_code(code: str) -> tuple[Certificate | None, CertificateRevision | N
     return db.session.get(Certificate, rev.certificate_id), rev
 
 
-
 # --- looking a certificate up by its number and name (查验证书) -----------------------------
 
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−ーｰ─"), "-")
@@ -327,19 +392,31 @@ def replacement_of(cert: Certificate) -> Certificate | None:
     """The valid certificate a revoked one was replaced by (same contest and recipient, issued later)."""
     if not cert.revoked:
         return None
-    return db.session.scalar(select(Certificate).where(
-        Certificate.contest_id == cert.contest_id, Certificate.recipient_key == cert.recipient_key,
-        Certificate.id > cert.id, Certificate.revoked.is_(False)).order_by(Certificate.id.desc()).limit(1))
+    return db.session.scalar(
+        select(Certificate)
+        .where(
+            Certificate.contest_id == cert.contest_id,
+            Certificate.recipient_key == cert.recipient_key,
+            Certificate.id > cert.id,
+            Certificate.revoked.is_(False),
+        )
+        .order_by(Certificate.id.desc())
+        .limit(1)
+    )
 
 
-def public_view(cert: Certificate, old_revision: CertificateRevision | None = None,
-                replaced_by: Certificate | None = None) -> dict:
+def public_view(
+    cert: Certificate, old_revision: CertificateRevision | None = None, replaced_by: Certificate | None = None
+) -> dict:
     """What the public verification page shows of one certificate: only what it prints (of the
     revision looked up, when that is an older one), and its state."""
     contest = db.session.get(Contest, cert.contest_id)
     data = old_revision.data if old_revision is not None else cert.data
     return {
-        "cert": cert, "contest": contest, "data": data or {}, "old_revision": old_revision,
+        "cert": cert,
+        "contest": contest,
+        "data": data or {},
+        "old_revision": old_revision,
         "replaced_by": replaced_by,
         "heading": rules.contest_heading(contest.full_name, contest.edition),
         "issuers": settings_of(contest).get("issuers") or [],
@@ -359,8 +436,11 @@ def lookup(number: str, name: str) -> list[Lookup]:
     if not key or not forms:
         return []
     found = []
-    certs = db.session.scalars(select(Certificate).where(Certificate.number.in_(sorted(forms)))
-                               .order_by(Certificate.issued_at.desc(), Certificate.id.desc())).all()
+    certs = db.session.scalars(
+        select(Certificate)
+        .where(Certificate.number.in_(sorted(forms)))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    ).all()
     for cert in certs:
         data = cert.data or {}
         names = {cert.recipient_name, data.get("name", "")}
@@ -370,9 +450,11 @@ def lookup(number: str, name: str) -> list[Lookup]:
             found.append(Lookup(cert, None, replacement_of(cert)))
             continue
         if cert.revision > 1:
-            older = db.session.scalars(select(CertificateRevision).where(
-                CertificateRevision.certificate_id == cert.id, CertificateRevision.revision < cert.revision)
-                .order_by(CertificateRevision.revision.desc())).all()
+            older = db.session.scalars(
+                select(CertificateRevision)
+                .where(CertificateRevision.certificate_id == cert.id, CertificateRevision.revision < cert.revision)
+                .order_by(CertificateRevision.revision.desc())
+            ).all()
             for rev in older:
                 rdata = rev.data or {}
                 rnames = {rdata.get("name", "")} | (set(rdata.get("members") or []) if cert.kind == "team" else set())
@@ -381,10 +463,13 @@ def lookup(number: str, name: str) -> list[Lookup]:
                     break
     return found
 
+
 # --- selecting what to print ---------------------------------------------------------------
 
-def select_ids(contest_id: int, *, section_id: int | None = None, school_id: int | None = None,
-               include_revoked: bool = False) -> list[int]:
+
+def select_ids(
+    contest_id: int, *, section_id: int | None = None, school_id: int | None = None, include_revoked: bool = False
+) -> list[int]:
     q = select(Certificate.id).where(Certificate.contest_id == contest_id)
     if section_id:
         q = q.where(Certificate.section_id == section_id)
@@ -397,8 +482,10 @@ def select_ids(contest_id: int, *, section_id: int | None = None, school_id: int
 
 # --- what a school sees (the teacher's pages) ----------------------------------------------
 
+
 class SchoolCertificates(NamedTuple):
     """One contest's valid certificates of a school, in number order."""
+
     contest: Contest
     certificates: list[Certificate]
 
@@ -406,8 +493,10 @@ class SchoolCertificates(NamedTuple):
 def school_certificates(school_id: int) -> list[SchoolCertificates]:
     """The school's valid certificates grouped by contest, the newest contest first."""
     rows = db.session.scalars(
-        select(Certificate).where(Certificate.school_id == school_id, Certificate.revoked.is_(False))
-        .order_by(Certificate.contest_id.desc(), Certificate.number)).all()
+        select(Certificate)
+        .where(Certificate.school_id == school_id, Certificate.revoked.is_(False))
+        .order_by(Certificate.contest_id.desc(), Certificate.number)
+    ).all()
     contest_ids = sorted({c.contest_id for c in rows}, reverse=True)
     contests = {c.id: c for c in db.session.scalars(select(Contest).where(Contest.id.in_(contest_ids)))}
     return [SchoolCertificates(contests[cid], [c for c in rows if c.contest_id == cid]) for cid in contest_ids]
@@ -416,13 +505,21 @@ def school_certificates(school_id: int) -> list[SchoolCertificates]:
 def entry_certificates(entry: Entry) -> list[Certificate]:
     """The valid certificates of one of the school's entries (its students', its advisers'), in
     number order: what the entry's page offers once the results are final."""
-    return list(db.session.scalars(
-        select(Certificate).where(Certificate.entry_id == entry.id, Certificate.school_id == entry.school_id,
-                                  Certificate.revoked.is_(False))
-        .order_by(Certificate.number)))
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(
+                Certificate.entry_id == entry.id,
+                Certificate.school_id == entry.school_id,
+                Certificate.revoked.is_(False),
+            )
+            .order_by(Certificate.number)
+        )
+    )
 
 
 # --- rendering -----------------------------------------------------------------------------
+
 
 def lookup_address() -> str:
     """Where a certificate can be checked by its number (printed under the QR code for scans and
@@ -497,17 +594,28 @@ def page_context(cert: Certificate, heading: str, date_text: str) -> dict:
     text = f"{you}的作品《{d.get('title', '')}》（{category}）在{heading}中荣获"
     members = d.get("members") or []
     return {
-        "kind": cert.kind, "number": cert.number, "revision": cert.revision,
-        "cert_title": "荣誉证书", "subtitle": _SUBTITLE.get(cert.kind, ""),
-        "name": name, "salutation": _SALUTATION.get(cert.kind, ""),
+        "kind": cert.kind,
+        "number": cert.number,
+        "revision": cert.revision,
+        "cert_title": "荣誉证书",
+        "subtitle": _SUBTITLE.get(cert.kind, ""),
+        "name": name,
+        "salutation": _SALUTATION.get(cert.kind, ""),
         "name_step": rules.fit_step(name, em_per_line=24, max_lines=1, scales=NAME_SCALES),
         "text_step": rules.fit_step(text, em_per_line=37, max_lines=3, scales=TEXT_SCALES),
-        "you": you, "title": d.get("title", ""), "category": category, "heading": heading,
-        "award": award, "award_text": award, "award_long": len(award) > 4,
+        "you": you,
+        "title": d.get("title", ""),
+        "category": category,
+        "heading": heading,
+        "award": award,
+        "award_text": award,
+        "award_long": len(award) > 4,
         "school": d.get("school", ""),
         "school_step": rules.fit_step(d.get("school", ""), em_per_line=44, max_lines=1, scales=SCHOOL_SCALES),
         "members_line": "、".join(members) if cert.kind in ("adviser", "group") and members else "",
-        "advisers_line": "、".join(d.get("advisers") or []) if cert.kind not in ("adviser", "school", "district") else "",
+        "advisers_line": "、".join(d.get("advisers") or [])
+        if cert.kind not in ("adviser", "school", "district")
+        else "",
         "qr": qr_of(cert),
         "date_text": date_text,
     }
@@ -521,11 +629,18 @@ def assets_of(contest_id: int) -> dict[str, str]:
 def document_context(contest: Contest) -> dict:
     setting = settings_of(contest)
     assets = assets_of(contest.id)
-    issuers = [{"name": name, "seal": assets.get(f"seal-{i}"), "signature": assets.get(f"signature-{i}")}
-               for i, name in enumerate((setting.get("issuers") or [])[:ISSUER_SLOTS])]
-    return {"page": page_setup(setting), "assets": {"background": assets.get("background")},
-            "issuers": issuers, "heading": rules.contest_heading(contest.full_name, contest.edition),
-            "doc_title": contest.full_name, "lookup_address": lookup_address()}
+    issuers = [
+        {"name": name, "seal": assets.get(f"seal-{i}"), "signature": assets.get(f"signature-{i}")}
+        for i, name in enumerate((setting.get("issuers") or [])[:ISSUER_SLOTS])
+    ]
+    return {
+        "page": page_setup(setting),
+        "assets": {"background": assets.get("background")},
+        "issuers": issuers,
+        "heading": rules.contest_heading(contest.full_name, contest.edition),
+        "doc_title": contest.full_name,
+        "lookup_address": lookup_address(),
+    }
 
 
 def render_html(contest: Contest, certs: Sequence[Certificate], doc: dict | None = None) -> str:
@@ -558,13 +673,12 @@ Progress = Callable[[int, int], None] | None
 
 def _chunks(ids: Sequence[int], size: int) -> Iterable[list[Certificate]]:
     for start in range(0, len(ids), size):
-        part = ids[start:start + size]
+        part = ids[start : start + size]
         rows = {c.id: c for c in db.session.scalars(select(Certificate).where(Certificate.id.in_(part)))}
         yield [rows[i] for i in part if i in rows]
 
 
-def write_pdf(contest: Contest, ids: Sequence[int], target, *, progress: Progress = None,
-              chunk: int = CHUNK) -> int:
+def write_pdf(contest: Contest, ids: Sequence[int], target, *, progress: Progress = None, chunk: int = CHUNK) -> int:
     """All certificates `ids` as one PDF for the printer; returns the page count.
 
     Each chunk is rendered, copied into `target` at once and dropped (PdfJoiner), so memory stays
@@ -585,8 +699,9 @@ def write_pdf(contest: Contest, ids: Sequence[int], target, *, progress: Progres
     return joiner.pages
 
 
-def write_zip(contest: Contest, ids: Sequence[int], target, *, progress: Progress = None,
-              chunk: int = ZIP_CHUNK) -> int:
+def write_zip(
+    contest: Contest, ids: Sequence[int], target, *, progress: Progress = None, chunk: int = ZIP_CHUNK
+) -> int:
     """One PDF per certificate, `<number>_<name>_<award>.pdf`, in a zip; returns the file count."""
     from pypdf import PdfReader, PdfWriter
 
@@ -618,28 +733,51 @@ def sample_pdf(contest: Contest) -> bytes:
     """A preview with sample data (long title, rare characters) before anything is printed."""
     heading = rules.contest_heading(contest.full_name, contest.edition)
     sample = Certificate(
-        contest_id=contest.id, kind="student", recipient_key="sample:0", number=rules.format_number(
-            contest.settings_view.number_pattern, seq=1, year=contest.year,
-            contest=contest.code, section=contest.sections[0].code if contest.sections else "XS"),
-        seq=1, revision=1, verification_code="SAMPLE-PREVIEW", issued_at=utcnow(),
-        data={"kind": "student", "name": "李喆堃", "school": "淮北市第一中学", "grade": "八年级",
-              "title": "基于物联网的校园雨水收集与智能灌溉系统的设计与实践研究", "award": "一等奖",
-              "section": "学生科技创新成果", "stage": "初中", "subject": "工程学",
-              "advisers": ["张玥", "王燚"], "members": ["李喆堃"]},
+        contest_id=contest.id,
+        kind="student",
+        recipient_key="sample:0",
+        number=rules.format_number(
+            contest.settings_view.number_pattern,
+            seq=1,
+            year=contest.year,
+            contest=contest.code,
+            section=contest.sections[0].code if contest.sections else "XS",
+        ),
+        seq=1,
+        revision=1,
+        verification_code="SAMPLE-PREVIEW",
+        issued_at=utcnow(),
+        data={
+            "kind": "student",
+            "name": "李喆堃",
+            "school": "淮北市第一中学",
+            "grade": "八年级",
+            "title": "基于物联网的校园雨水收集与智能灌溉系统的设计与实践研究",
+            "award": "一等奖",
+            "section": "学生科技创新成果",
+            "stage": "初中",
+            "subject": "工程学",
+            "advisers": ["张玥", "王燚"],
+            "members": ["李喆堃"],
+        },
     )
     doc = document_context(contest)
     from ..adapters.pdf import render_pdf
 
-    html = render_template("certificates/certificate.html",
-                           pages=[page_context(sample, heading, rules.chinese_date(certificate_date(contest)))],
-                           **doc)
+    html = render_template(
+        "certificates/certificate.html",
+        pages=[page_context(sample, heading, rules.chinese_date(certificate_date(contest)))],
+        **doc,
+    )
     return render_pdf(html, upload_reader=upload_reader, zoom=doc["page"]["zoom"])
 
 
 # --- batch jobs ----------------------------------------------------------------------------
 
-def start_batch(contest: Contest, actor, *, fmt: str, section_id: int | None = None,
-                school_id: int | None = None) -> Job:
+
+def start_batch(
+    contest: Contest, actor, *, fmt: str, section_id: int | None = None, school_id: int | None = None
+) -> Job:
     """Queue a batch; the caller commits and then calls jobs.start(job)."""
     from .. import jobs
 
@@ -647,13 +785,16 @@ def start_batch(contest: Contest, actor, *, fmt: str, section_id: int | None = N
         raise ServiceError(_("Choose PDF or ZIP."), "fmt")
     if not select_ids(contest.id, section_id=section_id, school_id=school_id):
         raise ServiceError(_("There are no certificates to print for this choice."))
-    return jobs.enqueue("certificates", "certificates.batch",
-                        params={"contest_id": contest.id, "fmt": fmt, "section_id": section_id,
-                                "school_id": school_id}, actor=actor, contest_id=contest.id)
+    return jobs.enqueue(
+        "certificates",
+        "certificates.batch",
+        params={"contest_id": contest.id, "fmt": fmt, "section_id": section_id, "school_id": school_id},
+        actor=actor,
+        contest_id=contest.id,
+    )
 
 
-def batch_job(job_id: int, contest_id: int, fmt: str, section_id: int | None = None,
-              school_id: int | None = None):
+def batch_job(job_id: int, contest_id: int, fmt: str, section_id: int | None = None, school_id: int | None = None):
     from .. import jobs
 
     contest = db.session.get(Contest, contest_id)
@@ -688,6 +829,7 @@ def download_name(contest: Contest, fmt: str, *, section_id=None, school_id=None
 
 # --- the organizer's pages (read only) -----------------------------------------------------
 
+
 @dataclass
 class Listing:
     """One page of a contest's certificates, with what the certificates page shows beside it."""
@@ -701,8 +843,16 @@ class Listing:
     assets: dict[str, CertificateAsset]  # slot -> uploaded image
 
 
-def listing(contest: Contest, *, q: str = "", kind: str | None = None, status: str = "", page: int = 1,
-            per_page: int = 50, job_kind: str = "certificates") -> Listing:
+def listing(
+    contest: Contest,
+    *,
+    q: str = "",
+    kind: str | None = None,
+    status: str = "",
+    page: int = 1,
+    per_page: int = 50,
+    job_kind: str = "certificates",
+) -> Listing:
     """The certificates of `contest` whose name or number contains `q`, of one `kind`, valid or
     revoked (`status`), by number; page `page` of `per_page`."""
     query = select(Certificate).where(Certificate.contest_id == contest.id)
@@ -717,40 +867,74 @@ def listing(contest: Contest, *, q: str = "", kind: str | None = None, status: s
         query = query.where(Certificate.revoked.is_(False))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = list(db.session.scalars(query.order_by(Certificate.number).limit(per_page).offset((page - 1) * per_page)))
-    counts = dict(db.session.execute(
-        select(Certificate.revoked, func.count()).where(Certificate.contest_id == contest.id)
-        .group_by(Certificate.revoked)).all())
-    schools = dict(db.session.execute(select(School.id, School.name).where(
-        School.id.in_({c.school_id for c in rows if c.school_id}))).all())
-    jobs = list(db.session.scalars(
-        select(Job).where(Job.contest_id == contest.id, Job.kind == job_kind)
-        .order_by(Job.created_at.desc()).limit(5)))
-    assets = {a.slot: a for a in db.session.scalars(
-        select(CertificateAsset).where(CertificateAsset.contest_id == contest.id))}
-    return Listing(rows=rows, total=total, valid=counts.get(False, 0), revoked=counts.get(True, 0),
-                   schools=schools, jobs=jobs, assets=assets)
+    counts = dict(
+        db.session.execute(
+            select(Certificate.revoked, func.count())
+            .where(Certificate.contest_id == contest.id)
+            .group_by(Certificate.revoked)
+        ).all()
+    )
+    schools = dict(
+        db.session.execute(
+            select(School.id, School.name).where(School.id.in_({c.school_id for c in rows if c.school_id}))
+        ).all()
+    )
+    jobs = list(
+        db.session.scalars(
+            select(Job)
+            .where(Job.contest_id == contest.id, Job.kind == job_kind)
+            .order_by(Job.created_at.desc())
+            .limit(5)
+        )
+    )
+    assets = {
+        a.slot: a for a in db.session.scalars(select(CertificateAsset).where(CertificateAsset.contest_id == contest.id))
+    }
+    return Listing(
+        rows=rows,
+        total=total,
+        valid=counts.get(False, 0),
+        revoked=counts.get(True, 0),
+        schools=schools,
+        jobs=jobs,
+        assets=assets,
+    )
 
 
 def schools_with_certificates(contest: Contest) -> list[tuple[int, str]]:
     """(id, name) of the schools that have a certificate of `contest`, by name: a batch's choices."""
-    return [(sid, name) for sid, name in db.session.execute(
-        select(School.id, School.name).join(Certificate, Certificate.school_id == School.id)
-        .where(Certificate.contest_id == contest.id).group_by(School.id, School.name).order_by(School.name))]
+    return [
+        (sid, name)
+        for sid, name in db.session.execute(
+            select(School.id, School.name)
+            .join(Certificate, Certificate.school_id == School.id)
+            .where(Certificate.contest_id == contest.id)
+            .group_by(School.id, School.name)
+            .order_by(School.name)
+        )
+    ]
 
 
 def revisions_of(cert: Certificate) -> list[CertificateRevision]:
     """The certificate's revisions, the newest first."""
-    return list(db.session.scalars(select(CertificateRevision).where(
-        CertificateRevision.certificate_id == cert.id).order_by(CertificateRevision.revision.desc())))
+    return list(
+        db.session.scalars(
+            select(CertificateRevision)
+            .where(CertificateRevision.certificate_id == cert.id)
+            .order_by(CertificateRevision.revision.desc())
+        )
+    )
 
 
 def asset_of(contest_id: int, slot: str) -> CertificateAsset | None:
     """The image uploaded for `slot` of the contest's certificates, if any."""
-    return db.session.scalar(select(CertificateAsset).where(
-        CertificateAsset.contest_id == contest_id, CertificateAsset.slot == slot))
+    return db.session.scalar(
+        select(CertificateAsset).where(CertificateAsset.contest_id == contest_id, CertificateAsset.slot == slot)
+    )
 
 
 # --- organizer images ----------------------------------------------------------------------
+
 
 def asset_slots(contest: Contest) -> list[tuple[str, str]]:
     """(slot, label) for the upload form: background, then a seal and a signature per issuer."""
@@ -781,8 +965,13 @@ def save_asset(contest: Contest, slot: str, fileobj, filename: str, actor) -> Ce
         has_alpha = im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info
     fileobj.seek(0)
     if slot.startswith(("seal-", "signature-")) and not (kind == "png" and has_alpha):
-        raise ServiceError(_("Seals and signatures must be PNG images with a transparent background, "
-                             "so the text under them stays visible."), "file")
+        raise ServiceError(
+            _(
+                "Seals and signatures must be PNG images with a transparent background, "
+                "so the text under them stays visible."
+            ),
+            "file",
+        )
     if min(width, height) < 100:
         raise ServiceError(_("The image is too small to print sharply (at least 100 pixels a side)."), "file")
     storage = get_storage()
@@ -790,8 +979,9 @@ def save_asset(contest: Contest, slot: str, fileobj, filename: str, actor) -> Ce
         stored = storage.save_stream(fileobj, max_size=MAX_ASSET_BYTES)
     except TooLarge:
         raise ServiceError(_("The image is larger than 8 MB."), "file") from None
-    asset = db.session.scalar(select(CertificateAsset).where(
-        CertificateAsset.contest_id == contest.id, CertificateAsset.slot == slot))
+    asset = db.session.scalar(
+        select(CertificateAsset).where(CertificateAsset.contest_id == contest.id, CertificateAsset.slot == slot)
+    )
     old_key = asset.storage_key if asset else None
     if asset is None:
         asset = CertificateAsset(contest_id=contest.id, slot=slot)
@@ -802,17 +992,29 @@ def save_asset(contest: Contest, slot: str, fileobj, filename: str, actor) -> Ce
     asset.uploaded_by_id = getattr(actor, "id", None)
     asset.uploaded_at = utcnow()
     db.session.flush()
-    audit.record(actor, "certificate.asset", asset, contest_id=contest.id,
-                 before={"key": old_key}, after={"slot": slot, "key": stored.key})
+    audit.record(
+        actor,
+        "certificate.asset",
+        asset,
+        contest_id=contest.id,
+        before={"key": old_key},
+        after={"slot": slot, "key": stored.key},
+    )
     return asset
 
 
 def remove_asset(contest: Contest, slot: str, actor) -> None:
-    asset = db.session.scalar(select(CertificateAsset).where(
-        CertificateAsset.contest_id == contest.id, CertificateAsset.slot == slot))
+    asset = db.session.scalar(
+        select(CertificateAsset).where(CertificateAsset.contest_id == contest.id, CertificateAsset.slot == slot)
+    )
     if asset is None:
         raise ServiceError(_("There is no image in this slot."))
-    audit.record(actor, "certificate.asset_removed", asset, contest_id=contest.id,
-                 before={"slot": slot, "key": asset.storage_key})
+    audit.record(
+        actor,
+        "certificate.asset_removed",
+        asset,
+        contest_id=contest.id,
+        before={"slot": slot, "key": asset.storage_key},
+    )
     db.session.delete(asset)
     db.session.flush()

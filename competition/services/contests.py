@@ -1,4 +1,5 @@
 """Creating and updating contests from a full definition, and moving a contest through its states."""
+
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -15,6 +16,7 @@ from ..domain.numbering import pattern_error
 from ..domain.states import ContestState, contest_transition_error
 from ..extensions import db
 from ..i18n.messages import translate
+from ..i18n.timeutil import local_to_utc, utc_to_local
 from ..models import (
     Assignment,
     Certificate,
@@ -28,14 +30,15 @@ from ..models import (
     ScoreSheet,
     Section,
 )
-from ..i18n.timeutil import local_to_utc, utc_to_local
 from . import ServiceError, audit, write_guard
 
 
 def number_limits() -> dict[str, int]:
     """The length of the column each number pattern fills (a longer number cannot be stored)."""
-    return {"number_pattern": Certificate.__table__.c.number.type.length,
-            "entry_number_pattern": Entry.__table__.c.number.type.length}
+    return {
+        "number_pattern": Certificate.__table__.c.number.type.length,
+        "entry_number_pattern": Entry.__table__.c.number.type.length,
+    }
 
 
 def load_definition_text(text: str) -> ContestDefinition:
@@ -44,9 +47,13 @@ def load_definition_text(text: str) -> ContestDefinition:
         data = yaml.safe_load(text)
     except yaml.reader.ReaderError as exc:  # a raw control or noncharacter in the text itself
         char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
-        raise ServiceError(_("Line %(line)d contains a character that is not allowed: %(char)s",
-                             line=text[:exc.position].count("\n") + 1,
-                             char=translate(characters.describe(char)))) from None
+        raise ServiceError(
+            _(
+                "Line %(line)d contains a character that is not allowed: %(char)s",
+                line=text[: exc.position].count("\n") + 1,
+                char=translate(characters.describe(char)),
+            )
+        ) from None
     except (yaml.YAMLError, ValueError, RecursionError) as exc:  # a date like 0000-00-00, [[[[... nested
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else "?"
@@ -101,9 +108,21 @@ def save_definition(defn: ContestDefinition, *, actor=None, update: bool = False
         if section is None:
             section = Section(code=sdef.code)
             contest.sections.append(section)
-        for name in ("name", "kind", "stages", "subjects", "individual_allowed", "team_allowed",
-                     "max_team_size", "max_advisers", "advisers_allowed", "group_entry", "age_min",
-                     "age_max", "description"):
+        for name in (
+            "name",
+            "kind",
+            "stages",
+            "subjects",
+            "individual_allowed",
+            "team_allowed",
+            "max_team_size",
+            "max_advisers",
+            "advisers_allowed",
+            "group_entry",
+            "age_min",
+            "age_max",
+            "description",
+        ):
             setattr(section, name, getattr(sdef, name))
         section.sort_order = order
         materials = {m.code: m for m in section.materials}
@@ -124,9 +143,7 @@ def save_definition(defn: ContestDefinition, *, actor=None, update: bool = False
             section.materials.remove(stale)
     for stale in sections.values():
         if db.session.scalar(select(func.count()).select_from(Entry).where(Entry.section_id == stale.id)):
-            raise ServiceError(
-                _("Section %(code)s already has entries and cannot be removed.", code=stale.code)
-            )
+            raise ServiceError(_("Section %(code)s already has entries and cannot be removed.", code=stale.code))
         contest.sections.remove(stale)
     db.session.flush()
 
@@ -149,8 +166,14 @@ def save_definition(defn: ContestDefinition, *, actor=None, update: bool = False
             rubric = Rubric(name=rubdef.name, section_id=by_code[rubdef.section].id if rubdef.section else None)
             for corder, cdef in enumerate(rubdef.criteria):
                 rubric.criteria.append(
-                    Criterion(code=cdef.code, name=cdef.name, max_score=cdef.max_score, weight=cdef.weight,
-                              descriptors=cdef.descriptors, sort_order=corder)
+                    Criterion(
+                        code=cdef.code,
+                        name=cdef.name,
+                        max_score=cdef.max_score,
+                        weight=cdef.weight,
+                        descriptors=cdef.descriptors,
+                        sort_order=corder,
+                    )
                 )
             rnd.rubrics.append(rubric)
     for stale in rounds.values():
@@ -159,7 +182,9 @@ def save_definition(defn: ContestDefinition, *, actor=None, update: bool = False
         contest.rounds.remove(stale)
     db.session.flush()
     audit.record(
-        actor, "contest.create" if created else "contest.update", contest,
+        actor,
+        "contest.create" if created else "contest.update",
+        contest,
         after={"code": contest.code, "definition": _jsonable(asdict(defn))},
     )
     return contest
@@ -203,25 +228,45 @@ def _jsonable(value):
 
 SHIPPED = Path(__file__).resolve().parent.parent / "contests"
 SETTINGS_FORM_KEYS = (
-    "award_levels", "award_min_scores", "excellence_award", "nomination_quota", "nomination_levels",
-    "nomination_stage_shares", "nomination_school_cap", "nomination_district_cap",
-    "number_pattern", "entry_number_pattern", "notice_days", "notice_contact", "notice_show_names",
+    "award_levels",
+    "award_min_scores",
+    "excellence_award",
+    "nomination_quota",
+    "nomination_levels",
+    "nomination_stage_shares",
+    "nomination_school_cap",
+    "nomination_district_cap",
+    "number_pattern",
+    "entry_number_pattern",
+    "notice_days",
+    "notice_contact",
+    "notice_show_names",
 )
 # The settings the results are made by: once the results are locked they change no more
 # (domain/write_rules.py, "contest_rules"); names, windows and the notice's wording still may.
 RESULT_RULE_KEYS = (
-    "award_levels", "award_min_scores", "excellence_award", "nomination_quota", "nomination_levels",
-    "nomination_stage_shares", "nomination_school_cap", "nomination_district_cap",
-    "ranking_method", "judges_per_entry",
+    "award_levels",
+    "award_min_scores",
+    "excellence_award",
+    "nomination_quota",
+    "nomination_levels",
+    "nomination_stage_shares",
+    "nomination_school_cap",
+    "nomination_district_cap",
+    "ranking_method",
+    "judges_per_entry",
 )
 
 
 def _rule_changes(contest: Contest, values: dict) -> list[str]:
     """The result rules that `values` would change."""
+
     def current(key):
         return contest.setting(key) if key in SETTINGS_FORM_KEYS else getattr(contest, key)
-    return [k for k in RESULT_RULE_KEYS if k in values
-            and _jsonable(_lists(values[k])) != _jsonable(_lists(current(k)))]
+
+    return [
+        k for k in RESULT_RULE_KEYS if k in values and _jsonable(_lists(values[k])) != _jsonable(_lists(current(k)))
+    ]
 
 
 def _lists(value):
@@ -274,50 +319,92 @@ def definition_problems(text: str) -> list[str]:
 
 def definition_data(contest: Contest) -> dict:
     """The contest as the plain data of a definition file (windows in Beijing time)."""
+
     def when(value):
         local = utc_to_local(value)
         return local.strftime("%Y-%m-%d %H:%M") if local else None
 
     data: dict = {
-        "code": contest.code, "name": contest.name, "full_name": contest.full_name, "year": contest.year,
-        "edition": contest.edition, "kind": contest.kind, "description": contest.description,
+        "code": contest.code,
+        "name": contest.name,
+        "full_name": contest.full_name,
+        "year": contest.year,
+        "edition": contest.edition,
+        "kind": contest.kind,
+        "description": contest.description,
         "windows": {
             "submission_opens": when(contest.submission_opens_at),
             "submission_closes": when(contest.submission_closes_at),
             "judging_opens": when(contest.judging_opens_at),
             "judging_closes": when(contest.judging_closes_at),
         },
-        "blind_judging": contest.blind_judging, "judges_per_entry": contest.judges_per_entry,
-        "ranking_method": contest.ranking_method, "settings": dict(contest.settings or {}),
-        "sections": [], "rounds": [],
+        "blind_judging": contest.blind_judging,
+        "judges_per_entry": contest.judges_per_entry,
+        "ranking_method": contest.ranking_method,
+        "settings": dict(contest.settings or {}),
+        "sections": [],
+        "rounds": [],
     }
     data["windows"] = {k: v for k, v in data["windows"].items() if v}
     codes = {}
     for s in contest.sections:
         codes[s.id] = s.code
         section = {
-            "code": s.code, "name": s.name, "kind": s.kind, "stages": list(s.stages or []),
-            "subjects": dict(s.subjects or {}), "individual": s.individual_allowed, "team": s.team_allowed,
-            "max_team_size": s.max_team_size, "max_advisers": s.max_advisers, "advisers": s.advisers_allowed,
-            "group_entry": s.group_entry, "age_min": s.age_min, "age_max": s.age_max,
-            "description": s.description, "materials": [],
+            "code": s.code,
+            "name": s.name,
+            "kind": s.kind,
+            "stages": list(s.stages or []),
+            "subjects": dict(s.subjects or {}),
+            "individual": s.individual_allowed,
+            "team": s.team_allowed,
+            "max_team_size": s.max_team_size,
+            "max_advisers": s.max_advisers,
+            "advisers": s.advisers_allowed,
+            "group_entry": s.group_entry,
+            "age_min": s.age_min,
+            "age_max": s.age_max,
+            "description": s.description,
+            "materials": [],
         }
         for m in s.materials:
-            section["materials"].append({
-                "code": m.code, "name": m.name, "kinds": list(m.file_kinds or []), "required": m.required,
-                "max_size_mb": m.max_size_mb, "max_files": m.max_files,
-                "application_form": m.is_application_form, "description": m.description,
-            })
+            section["materials"].append(
+                {
+                    "code": m.code,
+                    "name": m.name,
+                    "kinds": list(m.file_kinds or []),
+                    "required": m.required,
+                    "max_size_mb": m.max_size_mb,
+                    "max_files": m.max_files,
+                    "application_form": m.is_application_form,
+                    "description": m.description,
+                }
+            )
         data["sections"].append(section)
     for r in contest.rounds:
-        rnd = {"number": r.number, "name": r.name, "weight": r.weight,
-               "judges_per_entry": r.judges_per_entry, "rubrics": []}
+        rnd = {
+            "number": r.number,
+            "name": r.name,
+            "weight": r.weight,
+            "judges_per_entry": r.judges_per_entry,
+            "rubrics": [],
+        }
         for rub in sorted(r.rubrics, key=lambda x: (x.section_id is None, x.section_id or 0)):
-            rnd["rubrics"].append({
-                "section": codes.get(rub.section_id, "*"), "name": rub.name,
-                "criteria": [{"code": c.code, "name": c.name, "max": c.max_score, "weight": c.weight,
-                              "descriptors": c.descriptors} for c in rub.criteria],
-            })
+            rnd["rubrics"].append(
+                {
+                    "section": codes.get(rub.section_id, "*"),
+                    "name": rub.name,
+                    "criteria": [
+                        {
+                            "code": c.code,
+                            "name": c.name,
+                            "max": c.max_score,
+                            "weight": c.weight,
+                            "descriptors": c.descriptors,
+                        }
+                        for c in rub.criteria
+                    ],
+                }
+            )
         data["rounds"].append(rnd)
     return _drop_empty(data)
 
@@ -345,8 +432,14 @@ def update_from_definition(contest: Contest, defn: ContestDefinition, *, actor=N
     """Bring a contest in line with an edited definition; refuses rubric changes once scored."""
     write_guard.check(contest, "contest_rules")
     if defn.code != contest.code:
-        raise ServiceError(_("The code in the definition (%(new)s) differs from this contest's code (%(old)s). "
-                             "Import it as a new contest instead.", new=defn.code, old=contest.code))
+        raise ServiceError(
+            _(
+                "The code in the definition (%(new)s) differs from this contest's code (%(old)s). "
+                "Import it as a new contest instead.",
+                new=defn.code,
+                old=contest.code,
+            )
+        )
     codes = {s.id: s.code for s in contest.sections}
     for rnd in contest.rounds:
         new = next((r for r in defn.rounds if r.number == rnd.number), None)
@@ -354,12 +447,19 @@ def update_from_definition(contest: Contest, defn: ContestDefinition, *, actor=N
             continue
         old_sig = _rubric_signature((codes.get(rub.section_id), rub.criteria) for rub in rnd.rubrics)
         new_sig = _rubric_signature(
-            (rub.section, [Criterion(code=c.code, name=c.name, max_score=c.max_score, weight=c.weight)
-                           for c in rub.criteria]) for rub in new.rubrics
+            (
+                rub.section,
+                [Criterion(code=c.code, name=c.name, max_score=c.max_score, weight=c.weight) for c in rub.criteria],
+            )
+            for rub in new.rubrics
         )
         if old_sig != new_sig:
-            raise ServiceError(_("Round %(n)s already has scores, so its rubric can no longer change. "
-                                 "Nothing was saved.", n=rnd.number))
+            raise ServiceError(
+                _(
+                    "Round %(n)s already has scores, so its rubric can no longer change. Nothing was saved.",
+                    n=rnd.number,
+                )
+            )
     return save_definition(defn, actor=actor, update=True)
 
 
@@ -378,9 +478,15 @@ def window_problems(values: dict) -> list[tuple[str, str]]:
     if j_open and j_close and j_open >= j_close:
         problems.append(("judging_closes_at", _("Judging must open before it closes.")))
     if j_open and sub_close and j_open < sub_close:
-        problems.append(("judging_opens_at", _(
-            "Judging cannot open before submissions close (%(when)s): the format review comes in between.",
-            when=sub_close.strftime("%Y-%m-%d %H:%M"))))
+        problems.append(
+            (
+                "judging_opens_at",
+                _(
+                    "Judging cannot open before submissions close (%(when)s): the format review comes in between.",
+                    when=sub_close.strftime("%Y-%m-%d %H:%M"),
+                ),
+            )
+        )
     return problems
 
 
@@ -400,8 +506,7 @@ def update_settings(contest: Contest, values: dict, *, actor=None) -> Contest:
     labels = {"number_pattern": _("Certificate number pattern"), "entry_number_pattern": _("Entry number pattern")}
     for key in ("number_pattern", "entry_number_pattern"):
         if key in settings:
-            err = pattern_error(str(settings[key]), values=values_of, limit=number_limits()[key],
-                                setting=labels[key])
+            err = pattern_error(str(settings[key]), values=values_of, limit=number_limits()[key], setting=labels[key])
             if err:
                 problems.append((key, translate(err)))
     if "award_levels" in settings:
@@ -418,9 +523,16 @@ def update_settings(contest: Contest, values: dict, *, actor=None) -> Contest:
     names = [n for n, _s in settings.get("award_levels", contest.settings_view.award_levels)]
     unknown = [n for n in nominated if n not in names]
     if unknown and names:
-        problems.append(("nomination_levels", _(
-            "%(names)s is not one of the award levels (%(levels)s); no entry could be nominated from it.",
-            names="、".join(unknown), levels="、".join(names))))
+        problems.append(
+            (
+                "nomination_levels",
+                _(
+                    "%(names)s is not one of the award levels (%(levels)s); no entry could be nominated from it.",
+                    names="、".join(unknown),
+                    levels="、".join(names),
+                ),
+            )
+        )
     if problems:
         error = ServiceError("\n".join(p for _f, p in problems), problems[0][0])
         error.problems = problems
@@ -443,8 +555,16 @@ def update_settings(contest: Contest, values: dict, *, actor=None) -> Contest:
     contest.settings = merged
     db.session.flush()
     # Windows as stored (UTC), like `before`, so an unchanged window does not show as changed.
-    after = {k: (getattr(contest, k).isoformat() if k.endswith("_at") and getattr(contest, k) else
-                 None if k.endswith("_at") else v) for k, v in columns.items()}
+    after = {
+        k: (
+            getattr(contest, k).isoformat()
+            if k.endswith("_at") and getattr(contest, k)
+            else None
+            if k.endswith("_at")
+            else v
+        )
+        for k, v in columns.items()
+    }
     after["settings"] = merged
     audit.record(actor, "contest.settings", contest, before=_jsonable(before), after=_jsonable(after))
     return contest
@@ -459,7 +579,8 @@ def entry_counts(contest_ids) -> dict[int, dict[str, int]]:
     """contest id -> {entry state: count}."""
     counts: dict[int, dict[str, int]] = {cid: {} for cid in contest_ids}
     rows = db.session.execute(
-        select(Entry.contest_id, Entry.state, func.count()).where(Entry.contest_id.in_(list(contest_ids)))
+        select(Entry.contest_id, Entry.state, func.count())
+        .where(Entry.contest_id.in_(list(contest_ids)))
         .group_by(Entry.contest_id, Entry.state)
     ).all()
     for cid, state, n in rows:

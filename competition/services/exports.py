@@ -4,6 +4,7 @@ bundle of the nominated entries (a zip written to disk entry by entry).
 
 Read-only: nothing here changes a row (the bundle job records only its progress).
 """
+
 from __future__ import annotations
 
 import csv
@@ -45,12 +46,44 @@ from ..models import (
 )
 
 STAGE_ORDER = {"小学": 0, "初中": 1, "高中": 2}
-NOMINATION_HEADERS = ["序号", "类别", "组别", "学科", "个人/集体", "项目名称", "作者", None, None,
-                      "学校全称", "指导教师", "市赛奖项", "得分", "排名", "联系电话", "备注"]
+NOMINATION_HEADERS = [
+    "序号",
+    "类别",
+    "组别",
+    "学科",
+    "个人/集体",
+    "项目名称",
+    "作者",
+    None,
+    None,
+    "学校全称",
+    "指导教师",
+    "市赛奖项",
+    "得分",
+    "排名",
+    "联系电话",
+    "备注",
+]
 AUTHOR_SUBHEADERS = ["姓名", "性别", "年级"]
 NOMINATION_WIDTHS = [6, 14, 7, 12, 8, 30, 9, 6, 9, 24, 12, 9, 8, 6, 14, 18]
-CSV_HEADERS = ["序号", "类别", "组别", "学科", "个人/集体", "项目名称", "作者姓名", "作者性别", "作者年级",
-               "学校全称", "指导教师", "市赛奖项", "得分", "排名", "联系电话", "备注"]
+CSV_HEADERS = [
+    "序号",
+    "类别",
+    "组别",
+    "学科",
+    "个人/集体",
+    "项目名称",
+    "作者姓名",
+    "作者性别",
+    "作者年级",
+    "学校全称",
+    "指导教师",
+    "市赛奖项",
+    "得分",
+    "排名",
+    "联系电话",
+    "备注",
+]
 # Already compressed: stored as they are in the zip (deflating them costs time for nothing).
 STORED_KINDS = frozenset({"pdf", "jpg", "jpeg", "png", "mp4", "docx", "xlsx", "zip", "mov", "gif"})
 
@@ -60,14 +93,22 @@ STORED_KINDS = frozenset({"pdf", "jpg", "jpeg", "png", "mp4", "docx", "xlsx", "z
 
 
 def _sort_key(entry: Entry, result: Result | None):
-    return (entry.section.sort_order, entry.section.code, STAGE_ORDER.get(entry.stage or "", 9),
-            result.rank if result and result.rank is not None else 10**9,
-            -(result.score or 0) if result else 0, entry.number or "", entry.id)
+    return (
+        entry.section.sort_order,
+        entry.section.code,
+        STAGE_ORDER.get(entry.stage or "", 9),
+        result.rank if result and result.rank is not None else 10**9,
+        -(result.score or 0) if result else 0,
+        entry.number or "",
+        entry.id,
+    )
 
 
 def _results(contest: Contest) -> list[Result]:
     rows = db.session.scalars(
-        select(Result).where(Result.contest_id == contest.id).options(
+        select(Result)
+        .where(Result.contest_id == contest.id)
+        .options(
             selectinload(Result.entry).selectinload(Entry.students),
             selectinload(Result.entry).selectinload(Entry.advisers),
             selectinload(Result.entry).selectinload(Entry.school),
@@ -124,13 +165,26 @@ def nomination_table(contest: Contest, results: list[Result] | None = None) -> l
     for i, result in enumerate(results, start=1):
         e = result.entry
         people = authors(e)
-        rows.append([
-            i, e.section.name, e.stage or "", e.subject or "", _team_label(e), e.title,
-            "\n".join(p[0] for p in people), "\n".join(p[1] for p in people),
-            "\n".join(p[2] for p in people), e.school.name,
-            "\n".join(a.name for a in e.advisers), result.final_award or "", _score(result.score),
-            result.rank, contact_phone(e), f"市赛编号 {e.number}" if e.number else "",
-        ])
+        rows.append(
+            [
+                i,
+                e.section.name,
+                e.stage or "",
+                e.subject or "",
+                _team_label(e),
+                e.title,
+                "\n".join(p[0] for p in people),
+                "\n".join(p[1] for p in people),
+                "\n".join(p[2] for p in people),
+                e.school.name,
+                "\n".join(a.name for a in e.advisers),
+                result.final_award or "",
+                _score(result.score),
+                result.rank,
+                contact_phone(e),
+                f"市赛编号 {e.number}" if e.number else "",
+            ]
+        )
     return rows
 
 
@@ -240,9 +294,27 @@ def nomination_csv(contest: Contest) -> bytes:
 # Full results
 
 
-RESULT_HEADERS = ["编号", "类别", "组别", "学科", "个人/集体", "项目名称", "学校", "区县", "排名分组",
-                  "评委人数", "原始平均分", "去掉最高最低分后平均分", "最终得分", "组内排名", "奖项",
-                  "推荐", "推荐说明", "调整说明", "备注"]
+RESULT_HEADERS = [
+    "编号",
+    "类别",
+    "组别",
+    "学科",
+    "个人/集体",
+    "项目名称",
+    "学校",
+    "区县",
+    "排名分组",
+    "评委人数",
+    "原始平均分",
+    "去掉最高最低分后平均分",
+    "最终得分",
+    "组内排名",
+    "奖项",
+    "推荐",
+    "推荐说明",
+    "调整说明",
+    "备注",
+]
 RESULT_WIDTHS = [16, 14, 7, 12, 8, 30, 22, 10, 18, 7, 9, 11, 9, 7, 9, 6, 30, 24, 16]
 
 
@@ -250,8 +322,9 @@ def results_table(contest: Contest) -> list[list]:
     """Every accepted or ranked entry, ranked ones first in group and rank order."""
     results = {r.entry_id: r for r in _results(contest)}
     entries = db.session.scalars(
-        select(Entry).where(Entry.contest_id == contest.id).options(
-            selectinload(Entry.school).selectinload(School.district), selectinload(Entry.section))
+        select(Entry)
+        .where(Entry.contest_id == contest.id)
+        .options(selectinload(Entry.school).selectinload(School.district), selectinload(Entry.section))
     ).all()
     wanted = [e for e in entries if e.id in results or e.state == EntryState.ACCEPTED]
     wanted.sort(key=lambda e: _sort_key(e, results.get(e.id)))
@@ -265,15 +338,29 @@ def results_table(contest: Contest) -> list[list]:
             note = "尚未排名"
         elif r.withdrawn:
             note = f"已撤销：{r.withdrawn_reason or ''}".rstrip("：")
-        rows.append([
-            e.number or "", e.section.name, e.stage or "", e.subject or "", _team_label(e), e.title,
-            e.school.name, e.school.district.name if e.school.district else "",
-            group_label(contest, r.group_key) if r else "", r.n_judges if r else None,
-            _score(r.raw_mean) if r else None, _score(r.trimmed_mean) if r else None,
-            _score(r.score) if r else None, r.rank if r else None,
-            (r.final_award or "") if r else "", ("是" if r.final_nominated else "否") if r else "",
-            (r.nomination_reason or "") if r else "", (r.override_reason or "") if r else "", note,
-        ])
+        rows.append(
+            [
+                e.number or "",
+                e.section.name,
+                e.stage or "",
+                e.subject or "",
+                _team_label(e),
+                e.title,
+                e.school.name,
+                e.school.district.name if e.school.district else "",
+                group_label(contest, r.group_key) if r else "",
+                r.n_judges if r else None,
+                _score(r.raw_mean) if r else None,
+                _score(r.trimmed_mean) if r else None,
+                _score(r.score) if r else None,
+                r.rank if r else None,
+                (r.final_award or "") if r else "",
+                ("是" if r.final_nominated else "否") if r else "",
+                (r.nomination_reason or "") if r else "",
+                (r.override_reason or "") if r else "",
+                note,
+            ]
+        )
     return rows
 
 
@@ -284,8 +371,7 @@ def results_workbook(contest: Contest) -> bytes:
     ncols = len(RESULT_HEADERS)
     xlsx.write_title(ws, 1, f"{contest.full_name}评审结果", ncols)
     xlsx.write_header(ws, 2, RESULT_HEADERS)
-    xlsx.write_rows(ws, 3, table, left_columns=(6, 7, 17, 18, 19),
-                    number_formats={11: "0.00", 12: "0.00", 13: "0.00"})
+    xlsx.write_rows(ws, 3, table, left_columns=(6, 7, 17, 18, 19), number_formats={11: "0.00", 12: "0.00", 13: "0.00"})
     ws.freeze_panes = "C3"
     ws.auto_filter.ref = f"A2:{get_column_letter(ncols)}{max(2, len(table) + 2)}"
     xlsx.set_widths(ws, RESULT_WIDTHS)
@@ -329,28 +415,37 @@ def score_sheet_groups(contest: Contest) -> list[SheetGroup]:
     rounds = db.session.scalars(select(Round).where(Round.contest_id == contest.id).order_by(Round.number)).all()
     for rnd in rounds:
         assignments = db.session.scalars(
-            select(Assignment).where(Assignment.round_id == rnd.id).options(
-                selectinload(Assignment.sheet), selectinload(Assignment.judge),
-                selectinload(Assignment.entry).selectinload(Entry.section))
+            select(Assignment)
+            .where(Assignment.round_id == rnd.id)
+            .options(
+                selectinload(Assignment.sheet),
+                selectinload(Assignment.judge),
+                selectinload(Assignment.entry).selectinload(Entry.section),
+            )
         ).all()
         assignments.sort(key=lambda a: (a.judge.name, a.judge.id, a.entry.number or "", a.entry.id))
         for a in assignments:
             rubric = rnd.rubric_for(a.entry.section_id)
             key = (rnd.id, rubric.id if rubric else None)
             if key not in groups:
-                groups[key] = SheetGroup(rnd, rubric.name if rubric else rnd.name,
-                                         list(rubric.criteria) if rubric else [])
+                groups[key] = SheetGroup(
+                    rnd, rubric.name if rubric else rnd.name, list(rubric.criteria) if rubric else []
+                )
             group = groups[key]
             sheet = a.sheet
             values = (sheet.scores or {}) if sheet else {}
-            group.rows.append(SheetRow(
-                judge=a.judge, entry=a.entry,
-                scores=[_number(values.get(str(c.id), values.get(c.id))) for c in group.criteria],
-                total=_score(sheet.total) if sheet else None, comment=(sheet.comment or "") if sheet else "",
-                state=SHEET_STATE_LABELS.get(sheet.state if sheet else None, sheet.state if sheet else ""),
-                submitted_at=sheet.submitted_at if sheet else None,
-                counts=sheet is not None and scoring.counts(sheet.state, sheet.total),
-            ))
+            group.rows.append(
+                SheetRow(
+                    judge=a.judge,
+                    entry=a.entry,
+                    scores=[_number(values.get(str(c.id), values.get(c.id))) for c in group.criteria],
+                    total=_score(sheet.total) if sheet else None,
+                    comment=(sheet.comment or "") if sheet else "",
+                    state=SHEET_STATE_LABELS.get(sheet.state if sheet else None, sheet.state if sheet else ""),
+                    submitted_at=sheet.submitted_at if sheet else None,
+                    counts=sheet is not None and scoring.counts(sheet.state, sheet.total),
+                )
+            )
     return list(groups.values())
 
 
@@ -377,17 +472,29 @@ def score_sheets_workbook(contest: Contest, to_local: Callable[[datetime], str] 
     for i, group in enumerate(groups):
         ws = first if i == 0 else wb.create_sheet()
         ws.title = xlsx.sheet_title(f"{group.round.name}-{group.rubric_name}", used)
-        headers = (["评委", "工作单位", "项目编号", "项目名称"]
-                   + [f"{c.name}（{_number(c.max_score)}分）" for c in group.criteria]
-                   + ["总分", "评语", "状态", "提交时间"])
+        headers = (
+            ["评委", "工作单位", "项目编号", "项目名称"]
+            + [f"{c.name}（{_number(c.max_score)}分）" for c in group.criteria]
+            + ["总分", "评语", "状态", "提交时间"]
+        )
         ncols = len(headers)
-        xlsx.write_title(ws, 1, f"{contest.full_name} {group.round.name}评分表（{group.rubric_name}）", ncols,
-                         size=14)
+        xlsx.write_title(ws, 1, f"{contest.full_name} {group.round.name}评分表（{group.rubric_name}）", ncols, size=14)
         xlsx.write_header(ws, 2, headers)
         n = len(group.criteria)
-        body = [[r.judge.name, r.judge.affiliation or "", r.entry.number or "", r.entry.title, *r.scores,
-                 r.total, r.comment, r.state, to_local(r.submitted_at) if (to_local and r.submitted_at) else ""]
-                for r in group.rows]
+        body = [
+            [
+                r.judge.name,
+                r.judge.affiliation or "",
+                r.entry.number or "",
+                r.entry.title,
+                *r.scores,
+                r.total,
+                r.comment,
+                r.state,
+                to_local(r.submitted_at) if (to_local and r.submitted_at) else "",
+            ]
+            for r in group.rows
+        ]
         xlsx.write_rows(ws, 3, body, left_columns=(2, 4, 6 + n), number_formats={5 + n: "0.00"})
         ws.freeze_panes = "C3"
         xlsx.set_widths(ws, [10, 18, 16, 30] + [10] * n + [8, 40, 8, 17])
@@ -412,8 +519,9 @@ def score_sheets_by_judge(contest: Contest) -> list[dict]:
 def score_sheets_pdf(contest: Contest) -> bytes:
     from ..adapters.pdf import render_pdf
 
-    html = render_template("documents/score_sheets.html", contest=contest,
-                           judges=score_sheets_by_judge(contest), printed_at=utcnow())
+    html = render_template(
+        "documents/score_sheets.html", contest=contest, judges=score_sheets_by_judge(contest), printed_at=utcnow()
+    )
     return render_pdf(html)
 
 
@@ -498,8 +606,9 @@ class BundleSummary:
     forms: int = 0
 
 
-def write_bundle(contest: Contest, target: str | os.PathLike,
-                 progress: Callable[[int, int], None] | None = None) -> BundleSummary:
+def write_bundle(
+    contest: Contest, target: str | os.PathLike, progress: Callable[[int, int], None] | None = None
+) -> BundleSummary:
     """Write the zip of the nominated entries' materials to `target`, entry by entry.
 
     Files are copied from storage in chunks (never read whole); the zip is written to a
@@ -520,8 +629,9 @@ def write_bundle(contest: Contest, target: str | os.PathLike,
     os.close(fd)
     try:
         with zipfile.ZipFile(tmp_name, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
-            zf.writestr(_info(f"{safe_name(nomination_title(contest), 80)}.xlsx", stored=True),
-                        nomination_workbook(contest))
+            zf.writestr(
+                _info(f"{safe_name(nomination_title(contest), 80)}.xlsx", stored=True), nomination_workbook(contest)
+            )
             for i, result in enumerate(results, start=1):
                 entry = result.entry
                 for bf in plan_entry_files(entry):
@@ -531,23 +641,39 @@ def write_bundle(contest: Contest, target: str | os.PathLike,
                         src = storage.open(att.storage_key)
                     except (FileNotFoundError, ValueError):
                         summary.missing.append(f"{entry.number or entry.id} {att.original_name}")
-                        writer.writerow([i, entry.number, xlsx.safe_text(entry.title), bf.arcname,
-                                         xlsx.safe_text(att.original_name), "", "缺失"])
+                        writer.writerow(
+                            [
+                                i,
+                                entry.number,
+                                xlsx.safe_text(entry.title),
+                                bf.arcname,
+                                xlsx.safe_text(att.original_name),
+                                "",
+                                "缺失",
+                            ]
+                        )
                         continue
-                    with src, zf.open(_info(bf.arcname, stored=kind in STORED_KINDS), "w",
-                                      force_zip64=True) as dst:
+                    with src, zf.open(_info(bf.arcname, stored=kind in STORED_KINDS), "w", force_zip64=True) as dst:
                         shutil.copyfileobj(src, dst, CHUNK)
                     summary.files += 1
                     summary.bytes += att.size or 0
-                    writer.writerow([i, entry.number, xlsx.safe_text(entry.title), bf.arcname,
-                                     xlsx.safe_text(att.original_name), att.size, att.sha256])
+                    writer.writerow(
+                        [
+                            i,
+                            entry.number,
+                            xlsx.safe_text(entry.title),
+                            bf.arcname,
+                            xlsx.safe_text(att.original_name),
+                            att.size,
+                            att.sha256,
+                        ]
+                    )
                 form = application_form_pdf(entry)
                 if form is not None:
                     name = f"{entry_folder(entry)}/{safe_name(entry.number or f'ID{entry.id}', 40)}_申报书.pdf"
                     zf.writestr(_info(name, stored=True), form)
                     summary.forms += 1
-                    writer.writerow([i, entry.number, xlsx.safe_text(entry.title), name, "（系统生成）",
-                                     len(form), ""])
+                    writer.writerow([i, entry.number, xlsx.safe_text(entry.title), name, "（系统生成）", len(form), ""])
                 summary.entries += 1
                 if progress:
                     progress(i, len(results))
@@ -561,8 +687,7 @@ def write_bundle(contest: Contest, target: str | os.PathLike,
 
 def _info(name: str, *, stored: bool) -> zipfile.ZipInfo:
     now = utc_to_local(utcnow())  # people read Beijing time in their file manager
-    info = zipfile.ZipInfo(name, date_time=(max(now.year, 1980), now.month, now.day,
-                                            now.hour, now.minute, now.second))
+    info = zipfile.ZipInfo(name, date_time=(max(now.year, 1980), now.month, now.day, now.hour, now.minute, now.second))
     info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     return info
@@ -592,16 +717,20 @@ BUNDLE_JOB = "exports.bundle"
 
 def recent_bundle_jobs(contest: Contest, limit: int = 5) -> list[Job]:
     """The contest's latest bundle jobs, newest first, for the exports page."""
-    return list(db.session.scalars(
-        select(Job).where(Job.contest_id == contest.id, Job.kind == BUNDLE_JOB)
-        .order_by(Job.created_at.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(Job)
+            .where(Job.contest_id == contest.id, Job.kind == BUNDLE_JOB)
+            .order_by(Job.created_at.desc())
+            .limit(limit)
+        )
+    )
 
 
 def start_bundle(contest: Contest, actor):
     """Enqueue the bundle job (the request commits it; only then may jobs.start hand it on)."""
     from .. import jobs
 
-    return jobs.enqueue(BUNDLE_JOB, "exports.bundle",
-                        params={"contest_id": contest.id}, actor=actor, contest_id=contest.id)
-
-
+    return jobs.enqueue(
+        BUNDLE_JOB, "exports.bundle", params={"contest_id": contest.id}, actor=actor, contest_id=contest.id
+    )

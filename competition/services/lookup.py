@@ -1,4 +1,5 @@
 """Rows by primary key, for the web's loaders (competition/web/loaders.py): pages never query."""
+
 from __future__ import annotations
 
 from typing import TypeVar

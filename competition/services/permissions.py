@@ -1,6 +1,7 @@
 """Every permission rule in one place, as plain functions of the user and the row (no Flask): views
 apply them through competition/web/permissions.py before loading anything for display, and services
 that act for a user check them too."""
+
 from __future__ import annotations
 
 from ..domain.states import ContestState, EntryState
@@ -36,12 +37,7 @@ def can_view_entry(user: User, entry: Entry) -> bool:
 
 def can_score(user: User, assignment: Assignment) -> bool:
     """A judge sees and scores only their own published assignments."""
-    return (
-        user.is_authenticated
-        and user.has_role("judge")
-        and assignment.judge_id == user.id
-        and assignment.published
-    )
+    return user.is_authenticated and user.has_role("judge") and assignment.judge_id == user.id and assignment.published
 
 
 def entry_is_gone(user: User, entry: Entry) -> bool:
@@ -58,10 +54,14 @@ def judge_sees_entry(user: User, entry: Entry) -> bool:
 
     if not user.is_authenticated or not user.has_role("judge"):
         return False
-    return db.session.scalar(
-        select(Assignment.id).where(Assignment.entry_id == entry.id, Assignment.judge_id == user.id,
-                                    Assignment.published.is_(True)).limit(1)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(Assignment.id)
+            .where(Assignment.entry_id == entry.id, Assignment.judge_id == user.id, Assignment.published.is_(True))
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def can_download_attachment(user: User, attachment) -> bool:
@@ -76,5 +76,4 @@ def can_download_certificate(user: User, certificate, contest) -> bool:
         return True
     if not user.is_authenticated or not user.has_role("teacher") or user.school_id is None:
         return False
-    return (contest.state == ContestState.FINAL and certificate.school_id == user.school_id
-            and not certificate.revoked)
+    return contest.state == ContestState.FINAL and certificate.school_id == user.school_id and not certificate.revoked

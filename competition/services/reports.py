@@ -4,6 +4,7 @@ outcome of each nominated entry (recorded when the province's results come back)
 Counts are plain data (lists of (label, number...) tuples) so the same numbers feed the page's
 charts, its tables and the PDF.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -73,8 +74,9 @@ def provincial_won(outcome: str | None) -> bool:
 def contest_report(contest: Contest) -> ContestReport:
     rep = ContestReport(contest=contest)
     entries = db.session.execute(
-        select(Entry.id, Entry.state, Entry.section_id, Entry.stage, Entry.school_id,
-               Entry.provincial_outcome).where(Entry.contest_id == contest.id)
+        select(Entry.id, Entry.state, Entry.section_id, Entry.stage, Entry.school_id, Entry.provincial_outcome).where(
+            Entry.contest_id == contest.id
+        )
     ).all()
     results = {r.entry_id: r for r in db.session.scalars(select(Result).where(Result.contest_id == contest.id))}
     schools = {s.id: s for s in db.session.scalars(select(School))}
@@ -118,23 +120,32 @@ def contest_report(contest: Contest) -> ContestReport:
             rep.provincial_won += won
 
     order = list(EntryState)
-    rep.by_state = [(s, states[s]) for s in order if states[s]] + \
-        [(s, n) for s, n in states.items() if s not in order]
-    rep.by_section = [(s.name, per_section[s.id]) for s in contest.sections] + \
-        [(f"#{sid}", n) for sid, n in per_section.items() if sid not in sections]
-    rep.by_stage = [(st, per_stage[st]) for st in STAGES if per_stage[st]] + \
-        [(st or _("(none)"), n) for st, n in per_stage.items() if st not in STAGES]
-    rep.by_district = sorted(((name or _("(none)"), *v) for name, v in per_district.items()),
-                             key=lambda row: (-row[1], row[0]))
+    rep.by_state = [(s, states[s]) for s in order if states[s]] + [(s, n) for s, n in states.items() if s not in order]
+    rep.by_section = [(s.name, per_section[s.id]) for s in contest.sections] + [
+        (f"#{sid}", n) for sid, n in per_section.items() if sid not in sections
+    ]
+    rep.by_stage = [(st, per_stage[st]) for st in STAGES if per_stage[st]] + [
+        (st or _("(none)"), n) for st, n in per_stage.items() if st not in STAGES
+    ]
+    rep.by_district = sorted(
+        ((name or _("(none)"), *v) for name, v in per_district.items()), key=lambda row: (-row[1], row[0])
+    )
     rep.by_school = sorted(
-        ((schools[sid].name if sid in schools else str(sid),
-          districts.get(schools[sid].district_id, "") if sid in schools else "", *v)
-         for sid, v in per_school.items()),
-        key=lambda row: (-row[2], -row[4], row[0]))
+        (
+            (
+                schools[sid].name if sid in schools else str(sid),
+                districts.get(schools[sid].district_id, "") if sid in schools else "",
+                *v,
+            )
+            for sid, v in per_school.items()
+        ),
+        key=lambda row: (-row[2], -row[4], row[0]),
+    )
     levels = contest.award_names()
     rep.awards = [(lv, awards[lv]) for lv in levels] + [(lv, n) for lv, n in awards.items() if lv not in levels]
-    rep.provincial = [(o, provincial[o]) for o in PROVINCIAL_OUTCOMES if provincial[o]] + \
-        [(o, n) for o, n in provincial.items() if o not in PROVINCIAL_OUTCOMES]
+    rep.provincial = [(o, provincial[o]) for o in PROVINCIAL_OUTCOMES if provincial[o]] + [
+        (o, n) for o, n in provincial.items() if o not in PROVINCIAL_OUTCOMES
+    ]
     rep.rounds, rep.judges = judging_progress(contest)
     return rep
 
@@ -145,7 +156,8 @@ def judging_progress(contest: Contest) -> tuple[list[JudgingRound], list[tuple[s
         select(Round.id, Round.name, Round.state, Assignment.judge_id, ScoreSheet.state)
         .join(Assignment, Assignment.round_id == Round.id, isouter=True)
         .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id, isouter=True)
-        .where(Round.contest_id == contest.id).order_by(Round.number)
+        .where(Round.contest_id == contest.id)
+        .order_by(Round.number)
     ).all()
     rounds: dict[int, JudgingRound] = {}
     judges: dict[int, list[int]] = defaultdict(lambda: [0, 0])
@@ -160,10 +172,13 @@ def judging_progress(contest: Contest) -> tuple[list[JudgingRound], list[tuple[s
             judges[judge_id][1] += 1
         elif sheet_state is not None:
             jr.draft += 1
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(list(judges)))).all()) \
-        if judges else {}
-    judge_rows = sorted(((names.get(j, str(j)), a, s) for j, (a, s) in judges.items()),
-                        key=lambda row: (row[2] / row[1] if row[1] else 1, row[0]))
+    names = (
+        dict(db.session.execute(select(User.id, User.name).where(User.id.in_(list(judges)))).all()) if judges else {}
+    )
+    judge_rows = sorted(
+        ((names.get(j, str(j)), a, s) for j, (a, s) in judges.items()),
+        key=lambda row: (row[2] / row[1] if row[1] else 1, row[0]),
+    )
     return list(rounds.values()), judge_rows
 
 
@@ -207,8 +222,13 @@ def record_provincial_outcomes(contest: Contest, outcomes: dict[int, str], actor
             continue
         before = entry.provincial_outcome
         entry.provincial_outcome = new
-        audit.record(actor, "entry.provincial_outcome", entry, before={"provincial_outcome": before},
-                     after={"provincial_outcome": new})
+        audit.record(
+            actor,
+            "entry.provincial_outcome",
+            entry,
+            before={"provincial_outcome": before},
+            after={"provincial_outcome": new},
+        )
         changed += 1
     db.session.flush()
     return changed

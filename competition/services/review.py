@@ -5,6 +5,7 @@ with a conditional UPDATE, so when two reviewers act on the same entry at once t
 gets a clear message and nothing is done twice. Numbers come from the contest's
 `entry_number_pattern` and a per-section counter that only grows (numbers are never reused).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,16 +16,16 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..domain.numbering import format_number, next_seq
 from ..domain import states
+from ..domain.numbering import format_number, next_seq
 from ..domain.states import EntryState, entry_transition_error
 from ..extensions import db
 from ..i18n.labels import ENTRY_STATE_LABELS
+from ..i18n.timeutil import local_to_utc, utc_to_local
 from ..models import AuditEvent, Contest, District, Entry, School, Section, Student, User, utcnow
 from ..models.review import EntryNumberCounter
-from .permissions import can_review_entry, is_organizer
-from ..i18n.timeutil import local_to_utc, utc_to_local
 from . import ServiceError, audit, write_guard
+from .permissions import can_review_entry, is_organizer
 
 # Format review happens while a contest takes entries and after it closes, before judging.
 REVIEW_CONTEST_STATES = states.REVIEW_CONTEST_STATES
@@ -75,11 +76,15 @@ def _base_query(user: User, filters: QueueFilters, *, with_state: bool = True):
         q = q.where(Entry.state == filters.state)
     for word in (filters.q or "").split()[:5]:
         like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        q = q.where(or_(
-            Entry.title.ilike(like, escape="\\"), Entry.number.ilike(like, escape="\\"),
-            Entry.group_name.ilike(like, escape="\\"), School.name.ilike(like, escape="\\"),
-            Entry.students.any(Student.name.ilike(like, escape="\\")),
-        ))
+        q = q.where(
+            or_(
+                Entry.title.ilike(like, escape="\\"),
+                Entry.number.ilike(like, escape="\\"),
+                Entry.group_name.ilike(like, escape="\\"),
+                School.name.ilike(like, escape="\\"),
+                Entry.students.any(Student.name.ilike(like, escape="\\")),
+            )
+        )
     return q
 
 
@@ -87,13 +92,21 @@ def queue(user: User, filters: QueueFilters, *, page: int = 1, per_page: int = 5
     """Entries to review, oldest submission first; returns (entries, total, counts by state)."""
     q = _base_query(user, filters)
     total = db.session.scalar(select(func.count()).select_from(q.subquery()))
-    rows = db.session.scalars(
-        q.options(joinedload(Entry.school), joinedload(Entry.section), joinedload(Entry.contest),
-                  selectinload(Entry.students))
-        .order_by(Entry.submitted_at.asc().nulls_last(), Entry.id)
-        .limit(per_page)
-        .offset(max(page - 1, 0) * per_page)
-    ).unique().all()
+    rows = (
+        db.session.scalars(
+            q.options(
+                joinedload(Entry.school),
+                joinedload(Entry.section),
+                joinedload(Entry.contest),
+                selectinload(Entry.students),
+            )
+            .order_by(Entry.submitted_at.asc().nulls_last(), Entry.id)
+            .limit(per_page)
+            .offset(max(page - 1, 0) * per_page)
+        )
+        .unique()
+        .all()
+    )
     counted = _base_query(user, filters, with_state=False).subquery()
     counts = dict(db.session.execute(select(counted.c.state, func.count()).group_by(counted.c.state)).all())
     return rows, total, {state: counts.get(state, 0) for state in QUEUE_STATES}
@@ -157,8 +170,9 @@ def accept(entry_id: int, *, actor: User, expected_version: int | None = None) -
     return entry
 
 
-def return_entry(entry_id: int, *, actor: User, reason: str, resubmit_by_local: datetime | None,
-                 expected_version: int | None = None) -> Entry:
+def return_entry(
+    entry_id: int, *, actor: User, reason: str, resubmit_by_local: datetime | None, expected_version: int | None = None
+) -> Entry:
     """退回修改: the reason is shown to the teacher; resubmit_by is Beijing time, in the future."""
     reason = _clean_reason(reason)
     if resubmit_by_local is None:
@@ -222,15 +236,20 @@ def _conflict(entry: Entry) -> ServiceError:
     who = reviewed and entry.reviewed_by_id and db.session.get(User, entry.reviewed_by_id)
     when = utc_to_local(entry.reviewed_at)
     if who and when:
-        return ServiceError(_(
-            "This entry is already “%(state)s” (by %(name)s at %(time)s). Nothing was changed.",
-            state=ENTRY_STATE_LABELS.get(entry.state, entry.state), name=who.name,
-            time=when.strftime("%Y-%m-%d %H:%M"),
-        ))
-    return ServiceError(_(
-        "This entry is now “%(state)s”; it was changed in the meantime. Nothing was changed.",
-        state=ENTRY_STATE_LABELS.get(entry.state, entry.state),
-    ))
+        return ServiceError(
+            _(
+                "This entry is already “%(state)s” (by %(name)s at %(time)s). Nothing was changed.",
+                state=ENTRY_STATE_LABELS.get(entry.state, entry.state),
+                name=who.name,
+                time=when.strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+    return ServiceError(
+        _(
+            "This entry is now “%(state)s”; it was changed in the meantime. Nothing was changed.",
+            state=ENTRY_STATE_LABELS.get(entry.state, entry.state),
+        )
+    )
 
 
 def _lock_for_action(entry_id: int, target: str, actor: User, expected_version: int | None) -> Entry:
@@ -250,8 +269,9 @@ def _lock_for_action(entry_id: int, target: str, actor: User, expected_version: 
     if entry.state == EntryState.ACCEPTED and not is_organizer(actor):
         raise ServiceError(_("Only an organizer can take back an accepted entry."))
     if expected_version is not None and entry.version != expected_version:
-        raise ServiceError(_("Someone else changed this entry while you were looking at it. "
-                             "Reload the page to see its current state."))
+        raise ServiceError(
+            _("Someone else changed this entry while you were looking at it. Reload the page to see its current state.")
+        )
     claimed = db.session.execute(
         update(Entry)
         .where(Entry.id == entry.id, Entry.version == entry.version)
@@ -259,8 +279,9 @@ def _lock_for_action(entry_id: int, target: str, actor: User, expected_version: 
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
-        raise ServiceError(_("Someone else changed this entry while you were looking at it. "
-                             "Reload the page to see its current state."))
+        raise ServiceError(
+            _("Someone else changed this entry while you were looking at it. Reload the page to see its current state.")
+        )
     entry.version = entry.version + 1
     return entry
 
@@ -310,8 +331,15 @@ def _draw_number(entry: Entry) -> tuple[int, str]:
     seq = counter.last_seq
     while True:
         seq = next_seq({seq})
-        number = format_number(pattern, seq=seq, year=contest.year, contest=contest.code,
-                               section=section.code, stage=entry.stage, kind=section.kind)
+        number = format_number(
+            pattern,
+            seq=seq,
+            year=contest.year,
+            contest=contest.code,
+            section=section.code,
+            stage=entry.stage,
+            kind=section.kind,
+        )
         taken = db.session.scalar(
             select(func.count()).select_from(Entry).where(Entry.contest_id == contest.id, Entry.number == number)
         )

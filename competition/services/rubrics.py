@@ -21,6 +21,7 @@ change; new criteria get a fresh code (``c1``, ``c2``... unused anywhere in the 
 
 Flushes only; the request (web/doorway.py) commits.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -67,8 +68,11 @@ def sheet_count(rnd: Round, section_ids: list[int]) -> int:
         select(ScoreSheet.state, ScoreSheet.scores)
         .join(Assignment, ScoreSheet.assignment_id == Assignment.id)
         .join(Entry, Assignment.entry_id == Entry.id)
-        .where(Assignment.round_id == rnd.id, Entry.section_id.in_(section_ids))).all()
-    return sum(1 for state, scores in rows if state == SheetState.FINAL or any(v is not None for v in (scores or {}).values()))
+        .where(Assignment.round_id == rnd.id, Entry.section_id.in_(section_ids))
+    ).all()
+    return sum(
+        1 for state, scores in rows if state == SheetState.FINAL or any(v is not None for v in (scores or {}).values())
+    )
 
 
 def rubric_sheet_count(rnd: Round, section_id: int | None) -> int:
@@ -91,8 +95,11 @@ def full_scale(rows) -> float:
 
 def tie_break_refs(contest: Contest) -> list[str]:
     """What the ``tie_break`` setting names after ``criterion:`` (codes or names)."""
-    return [key.split(":", 1)[1] for key in contest.settings_view.tie_break
-            if isinstance(key, str) and key.startswith("criterion:")]
+    return [
+        key.split(":", 1)[1]
+        for key in contest.settings_view.tie_break
+        if isinstance(key, str) and key.startswith("criterion:")
+    ]
 
 
 def tie_break_criteria(contest: Contest) -> list[tuple[str, str | None]]:
@@ -100,7 +107,9 @@ def tie_break_criteria(contest: Contest) -> list[tuple[str, str | None]]:
     crit = [c for rnd in contest.rounds for rub in rnd.rubrics for c in rub.criteria]
     out = []
     for ref in tie_break_refs(contest):
-        found = next((c.name for c in crit if c.code == ref), None) or next((c.name for c in crit if c.name == ref), None)
+        found = next((c.name for c in crit if c.code == ref), None) or next(
+            (c.name for c in crit if c.name == ref), None
+        )
         out.append((ref, found))
     return out
 
@@ -109,8 +118,10 @@ def fingerprint(rubric: Rubric | None) -> str:
     """A short hash of what is stored, so a save based on an older page is noticed."""
     if rubric is None:
         return "new"
-    data = [rubric.name] + [[c.id, c.code, c.name, float(c.max_score), float(c.weight or 0), c.descriptors or "",
-                             c.sort_order] for c in rubric.criteria]
+    data = [rubric.name] + [
+        [c.id, c.code, c.name, float(c.max_score), float(c.weight or 0), c.descriptors or "", c.sort_order]
+        for c in rubric.criteria
+    ]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
@@ -146,8 +157,11 @@ def overview(contest: Contest) -> list[RoundOverview]:
 def copy_sources(contest: Contest) -> list[Rubric]:
     """Every rubric of the contest, by round and section order (to start a new one from)."""
     order = {s.id: i for i, s in enumerate(contest.sections)}
-    return [rub for rnd in contest.rounds
-            for rub in sorted(rnd.rubrics, key=lambda r: (r.section_id is None, order.get(r.section_id, 0)))]
+    return [
+        rub
+        for rnd in contest.rounds
+        for rub in sorted(rnd.rubrics, key=lambda r: (r.section_id is None, order.get(r.section_id, 0)))
+    ]
 
 
 # --------------------------------------------------------------------------- the editor's form
@@ -170,24 +184,42 @@ class EditorRow:
 
     def as_input(self) -> RowInput:
         # a stored criterion keeps its code whatever the form says: codes never change
-        return RowInput(id=self.id, code=self.code if self.new else "", name=self.name, max_score=self.max_score,
-                        weight=self.weight, descriptors=self.descriptors, order=self.order, remove=self.remove)
+        return RowInput(
+            id=self.id,
+            code=self.code if self.new else "",
+            name=self.name,
+            max_score=self.max_score,
+            weight=self.weight,
+            descriptors=self.descriptors,
+            order=self.order,
+            remove=self.remove,
+        )
 
 
 def editor_rows(criteria, *, copied: bool = False) -> list[EditorRow]:
     """Rows for stored criteria; `copied`: as new rows of another rubric."""
-    return [EditorRow(id=None if copied else c.id, code=c.code, name=c.name, max_score=format_score(c.max_score),
-                      weight=format_score(c.weight or 1.0), descriptors=c.descriptors or "", order=str(i + 1),
-                      new=copied)
-            for i, c in enumerate(criteria)]
+    return [
+        EditorRow(
+            id=None if copied else c.id,
+            code=c.code,
+            name=c.name,
+            max_score=format_score(c.max_score),
+            weight=format_score(c.weight or 1.0),
+            descriptors=c.descriptors or "",
+            order=str(i + 1),
+            new=copied,
+        )
+        for i, c in enumerate(criteria)
+    ]
 
 
 def blank_row(position: int) -> EditorRow:
     return EditorRow(order=str(position))
 
 
-def editor_start(rnd: Round, section: Section | None, rubric: Rubric | None,
-                 source: Rubric | None) -> tuple[list[EditorRow], str]:
+def editor_start(
+    rnd: Round, section: Section | None, rubric: Rubric | None, source: Rubric | None
+) -> tuple[list[EditorRow], str]:
     """The rows and the rubric name of a first visit: the rubric's own, else a copy of `source`,
     else one blank row named after the section and round."""
     if rubric is not None:
@@ -295,8 +327,9 @@ def contest_codes(contest: Contest) -> set[str]:
     return {c.code for rnd in contest.rounds for rub in rnd.rubrics for c in rub.criteria}
 
 
-def check(contest: Contest, rnd: Round, section: Section | None, rubric: Rubric | None, name: str,
-          rows: list[RowInput]) -> tuple[list[dict], dict, list[str]]:
+def check(
+    contest: Contest, rnd: Round, section: Section | None, rubric: Rubric | None, name: str, rows: list[RowInput]
+) -> tuple[list[dict], dict, list[str]]:
     """Check a rubric form: (the criteria to store in order, field problems, general problems).
 
     Every problem is collected; the criteria are dicts with id (None for new), code, name,
@@ -304,8 +337,11 @@ def check(contest: Contest, rnd: Round, section: Section | None, rubric: Rubric 
     problems: dict = {}
     general: list[str] = []
     existing = {c.id: c for c in rubric.criteria} if rubric is not None else {}
-    locked_sheets = rubric_sheet_count(rnd, section.id if section else None) if rubric is not None else \
-        sheet_count(rnd, [section.id] if section else covered_sections(rnd, None))
+    locked_sheets = (
+        rubric_sheet_count(rnd, section.id if section else None)
+        if rubric is not None
+        else sheet_count(rnd, [section.id] if section else covered_sections(rnd, None))
+    )
     locked = locked_sheets > 0
     why = _("%(n)d score sheets already hold scores from this rubric, so", n=locked_sheets)
 
@@ -317,10 +353,15 @@ def check(contest: Contest, rnd: Round, section: Section | None, rubric: Rubric 
 
     if rubric is None and locked:
         where = section.name if section else _("the sections without their own rubric")
-        general.append(_("Judges have already scored %(n)d sheets of %(where)s in this round with the rubric that "
-                         "applies now; a new rubric would leave those scores without their criteria. Edit the "
-                         "rubric that applies instead (wording and order can still change).",
-                         n=locked_sheets, where=where))
+        general.append(
+            _(
+                "Judges have already scored %(n)d sheets of %(where)s in this round with the rubric that "
+                "applies now; a new rubric would leave those scores without their criteria. Edit the "
+                "rubric that applies instead (wording and order can still change).",
+                n=locked_sheets,
+                where=where,
+            )
+        )
 
     refs = set(tie_break_refs(contest))
     kept: list[tuple[float, int, dict]] = []
@@ -332,35 +373,48 @@ def check(contest: Contest, rnd: Round, section: Section | None, rubric: Rubric 
             continue
         old = existing.get(row.id) if row.id is not None else None
         if row.id is not None and old is None:
-            general.append(_("A criterion of the form is no longer part of this rubric (changed elsewhere). "
-                             "Open the rubric again."))
+            general.append(
+                _(
+                    "A criterion of the form is no longer part of this rubric (changed elsewhere). "
+                    "Open the rubric again."
+                )
+            )
             continue
         if row.remove:
             if old is None:
                 continue  # a new row marked for removal: just not added
             if locked:
-                problems[(i, "remove")] = _("%(why)s %(name)s cannot be removed: those sheets hold a score for it "
-                                            "and their totals count it.", why=why, name=old.name)
+                problems[(i, "remove")] = _(
+                    "%(why)s %(name)s cannot be removed: those sheets hold a score for it and their totals count it.",
+                    why=why,
+                    name=old.name,
+                )
             else:
                 continue
         if old is None and locked:
-            problems[(i, "name")] = _("%(why)s no criterion can be added: submitted sheets would lack its "
-                                      "score and their totals would no longer match.", why=why)
+            problems[(i, "name")] = _(
+                "%(why)s no criterion can be added: submitted sheets would lack its "
+                "score and their totals would no longer match.",
+                why=why,
+            )
         cname = (row.name or "").strip()
         if not cname:
             problems[(i, "name")] = _("Give the criterion a name.")
         elif len(cname) > NAME_LEN:
             problems[(i, "name")] = _("A criterion name can be at most %(n)d characters.", n=NAME_LEN)
         elif _norm(cname) in seen_names:
-            problems[(i, "name")] = _("Another criterion of this rubric is already called %(name)s; each needs "
-                                      "its own name.", name=cname)
+            problems[(i, "name")] = _(
+                "Another criterion of this rubric is already called %(name)s; each needs its own name.", name=cname
+            )
         else:
             seen_names[_norm(cname)] = i
         if old is not None and cname and cname != old.name and old.name in refs and old.code not in refs:
             problems[(i, "name")] = _(
                 "The tie-break rule names this criterion by its name (%(old)s); renamed, the tie-break would "
                 "no longer find it. Save the tie-break rule once in the contest settings (it then keeps the "
-                "criterion whatever its name), then rename.", old=old.name)
+                "criterion whatever its name), then rename.",
+                old=old.name,
+            )
 
         max_score, err = _number(row.max_score, low_exclusive=0, high=MAX_SCORE)
         if err:
@@ -372,8 +426,11 @@ def check(contest: Contest, rnd: Round, section: Section | None, rubric: Rubric 
                 "decimals": _("The maximum score can have at most two decimals."),
             }[err]
         elif old is not None and locked and abs(max_score - float(old.max_score)) > 1e-9:
-            problems[(i, "max_score")] = _("%(why)s the maximum cannot change from %(old)s: the stored totals "
-                                           "were computed with it.", why=why, old=format_score(old.max_score))
+            problems[(i, "max_score")] = _(
+                "%(why)s the maximum cannot change from %(old)s: the stored totals were computed with it.",
+                why=why,
+                old=format_score(old.max_score),
+            )
         weight_text = row.weight if (row.weight or "").strip() else "1"
         weight, err = _number(weight_text, low_exclusive=0, high=MAX_WEIGHT)
         if err:
@@ -384,8 +441,11 @@ def check(contest: Contest, rnd: Round, section: Section | None, rubric: Rubric 
                 "decimals": _("The weight can have at most two decimals."),
             }[err]
         elif old is not None and locked and abs(weight - float(old.weight or 0)) > 1e-9:
-            problems[(i, "weight")] = _("%(why)s the weight cannot change from %(old)s: the stored totals were "
-                                        "computed with it.", why=why, old=format_score(old.weight))
+            problems[(i, "weight")] = _(
+                "%(why)s the weight cannot change from %(old)s: the stored totals were computed with it.",
+                why=why,
+                old=format_score(old.weight),
+            )
         descriptors = (row.descriptors or "").strip()
         if len(descriptors) > DESCRIPTORS_LEN:
             problems[(i, "descriptors")] = _("The descriptors can be at most %(n)d characters.", n=DESCRIPTORS_LEN)
@@ -401,13 +461,27 @@ def check(contest: Contest, rnd: Round, section: Section | None, rubric: Rubric 
         code = old.code if old is not None else (row.code or "").strip()
         if old is None and code:
             if not CODE_RE.match(code):
-                problems[(i, "code")] = _("A code starts with a letter and has only letters, digits, - and _ "
-                                          "(at most 30).")
+                problems[(i, "code")] = _(
+                    "A code starts with a letter and has only letters, digits, - and _ (at most 30)."
+                )
             elif code in taken_codes or code in new_codes:
                 problems[(i, "code")] = _("The code %(code)s is already used in this rubric.", code=code)
             new_codes.add(code)
-        kept.append((order, i, {"id": row.id, "code": code, "name": cname, "max_score": max_score,
-                                "weight": weight, "descriptors": descriptors or None, "row": i}))
+        kept.append(
+            (
+                order,
+                i,
+                {
+                    "id": row.id,
+                    "code": code,
+                    "name": cname,
+                    "max_score": max_score,
+                    "weight": weight,
+                    "descriptors": descriptors or None,
+                    "row": i,
+                },
+            )
+        )
 
     if not kept:
         general.append(_("A rubric needs at least one criterion."))
@@ -422,16 +496,35 @@ def check(contest: Contest, rnd: Round, section: Section | None, rubric: Rubric 
 
 def _snapshot(rubric: Rubric, rnd: Round, section: Section | None) -> dict:
     return {
-        "round": rnd.number, "section": section.code if section else "*", "name": rubric.name,
-        "criteria": {c.code: {"name": c.name, "max_score": float(c.max_score), "weight": float(c.weight or 0),
-                              "descriptors": c.descriptors, "sort_order": c.sort_order + 1}
-                     for c in rubric.criteria},
+        "round": rnd.number,
+        "section": section.code if section else "*",
+        "name": rubric.name,
+        "criteria": {
+            c.code: {
+                "name": c.name,
+                "max_score": float(c.max_score),
+                "weight": float(c.weight or 0),
+                "descriptors": c.descriptors,
+                "sort_order": c.sort_order + 1,
+            }
+            for c in rubric.criteria
+        },
         "full_scale": full_scale(rubric.criteria),
     }
 
 
-def save(contest: Contest, rnd: Round, section: Section | None, name: str, rows: list[RowInput], *,
-         actor, expected: str, confirm_remove: bool = False, note: str | None = None) -> Rubric:
+def save(
+    contest: Contest,
+    rnd: Round,
+    section: Section | None,
+    name: str,
+    rows: list[RowInput],
+    *,
+    actor,
+    expected: str,
+    confirm_remove: bool = False,
+    note: str | None = None,
+) -> Rubric:
     """Create or change the rubric of (round, section); every problem at once, nothing half-saved.
 
     ``expected`` is the fingerprint the form was based on; a rubric changed since is refused.
@@ -479,8 +572,15 @@ def save(contest: Contest, rnd: Round, section: Section | None, name: str, rows:
     db.session.refresh(rubric, ["criteria"])
     after = _snapshot(rubric, rnd, section)
     if before != after:
-        audit.record(actor, "rubric.create" if created else "rubric.update", rubric,
-                     before=before, after=after, reason=note, contest_id=contest.id)
+        audit.record(
+            actor,
+            "rubric.create" if created else "rubric.update",
+            rubric,
+            before=before,
+            after=after,
+            reason=note,
+            contest_id=contest.id,
+        )
     return rubric
 
 
@@ -497,22 +597,28 @@ def delete(contest: Contest, rnd: Round, section: Section | None, *, actor, note
     rubric_id = rubric.id
     rnd.rubrics.remove(rubric)
     db.session.flush()
-    event = audit.record(actor, "rubric.delete", rubric, before=before, reason=(note or "").strip()[:500] or None,
-                         contest_id=contest.id)
+    event = audit.record(
+        actor, "rubric.delete", rubric, before=before, reason=(note or "").strip()[:500] or None, contest_id=contest.id
+    )
     event.object_id = rubric_id
     db.session.flush()
 
 
 class StaleRubric(ServiceError):
     def __init__(self, rubric: Rubric | None):
-        super().__init__(_("Someone changed this rubric after you opened it. What is stored now is shown above "
-                           "the form; your edits are kept below. Save again to replace the stored rubric with "
-                           "yours."))
+        super().__init__(
+            _(
+                "Someone changed this rubric after you opened it. What is stored now is shown above "
+                "the form; your edits are kept below. Save again to replace the stored rubric with "
+                "yours."
+            )
+        )
         self.rubric = rubric
 
 
 class NeedsConfirmation(ServiceError):
     def __init__(self, removed: list[Criterion]):
-        super().__init__(_("Remove %(names)s? Confirm below; nothing was saved yet.",
-                           names="、".join(c.name for c in removed)))
+        super().__init__(
+            _("Remove %(names)s? Confirm below; nothing was saved yet.", names="、".join(c.name for c in removed))
+        )
         self.removed = removed

@@ -4,6 +4,7 @@ Rows are turned into the plain data of `domain.eligibility`, whose rules decide;
 only loads, changes, flushes and audits. Uploaded files follow the transaction (see
 `storage.keep_if_committed`): if the request does not commit, the file is gone too.
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,18 +18,35 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
-from ..domain.characters import identity
+from ..adapters import images
+from ..adapters import storage as files
 from ..domain import eligibility as rules
-from ..domain.states import (EDITABLE_ENTRY_STATES, ContestState, EntryState, entry_transition_error, is_final,
-                             results_public)
+from ..domain.characters import identity
+from ..domain.states import (
+    EDITABLE_ENTRY_STATES,
+    ContestState,
+    EntryState,
+    entry_transition_error,
+    is_final,
+    results_public,
+)
 from ..domain.text import N_, Message
 from ..extensions import db
 from ..i18n.messages import translate
-from ..models import (Adviser, Attachment, AuditEvent, Contest, Entry, MaterialRequirement, Result, School,
-                      Section, Student, utcnow)
-from ..adapters import images
-from ..adapters import storage as files
 from ..i18n.timeutil import utc_to_local
+from ..models import (
+    Adviser,
+    Attachment,
+    AuditEvent,
+    Contest,
+    Entry,
+    MaterialRequirement,
+    Result,
+    School,
+    Section,
+    Student,
+    utcnow,
+)
 from . import ServiceError, audit, write_guard
 from .certificates import entry_certificates
 
@@ -36,8 +54,17 @@ log = logging.getLogger(__name__)
 
 # Which part of the entry page a problem belongs to (the progress checklist).
 PARTS = {
-    "basic": ("title", "abstract", "section", "stage", "subject", "is_team", "group_name", "completed_on",
-              "contact_phone"),
+    "basic": (
+        "title",
+        "abstract",
+        "section",
+        "stage",
+        "subject",
+        "is_team",
+        "group_name",
+        "completed_on",
+        "contact_phone",
+    ),
     "authors": ("students",),
     "advisers": ("advisers",),
     "materials": ("materials",),
@@ -57,25 +84,40 @@ class EntryProblems(ServiceError):
 # ---------------------------------------------------------------------------------------------
 # Rows -> plain data
 
+
 def section_rules(section: Section) -> rules.SectionRules:
     return rules.SectionRules(
-        name=section.name, kind=section.kind, stages=tuple(section.stages or ()),
-        subjects=dict(section.subjects or {}), individual_allowed=section.individual_allowed,
-        team_allowed=section.team_allowed, max_team_size=section.max_team_size,
-        max_advisers=section.max_advisers, advisers_allowed=section.advisers_allowed,
-        group_entry=section.group_entry, age_min=section.age_min, age_max=section.age_max,
+        name=section.name,
+        kind=section.kind,
+        stages=tuple(section.stages or ()),
+        subjects=dict(section.subjects or {}),
+        individual_allowed=section.individual_allowed,
+        team_allowed=section.team_allowed,
+        max_team_size=section.max_team_size,
+        max_advisers=section.max_advisers,
+        advisers_allowed=section.advisers_allowed,
+        group_entry=section.group_entry,
+        age_min=section.age_min,
+        age_max=section.age_max,
         materials=tuple(
-            rules.MaterialRule(id=m.id, name=m.name, required=m.required, file_kinds=tuple(m.file_kinds or ()),
-                               max_size_mb=m.max_size_mb, max_files=m.max_files,
-                               application_form=m.is_application_form)
+            rules.MaterialRule(
+                id=m.id,
+                name=m.name,
+                required=m.required,
+                file_kinds=tuple(m.file_kinds or ()),
+                max_size_mb=m.max_size_mb,
+                max_files=m.max_files,
+                application_form=m.is_application_form,
+            )
             for m in section.materials
         ),
     )
 
 
 def _person(s: Student) -> rules.PersonData:
-    return rules.PersonData(name=s.name, gender=s.gender, grade=s.grade, school_name=s.school_name,
-                            birth_date=s.birth_date)
+    return rules.PersonData(
+        name=s.name, gender=s.gender, grade=s.grade, school_name=s.school_name, birth_date=s.birth_date
+    )
 
 
 def entry_data(entry: Entry) -> rules.EntryData:
@@ -84,13 +126,22 @@ def entry_data(entry: Entry) -> rules.EntryData:
         if a.requirement_id is not None:
             counts[a.requirement_id] = counts.get(a.requirement_id, 0) + 1
     return rules.EntryData(
-        id=entry.id, title=entry.title, abstract=entry.abstract, stage=entry.stage, subject=entry.subject,
-        is_team=entry.is_team, group_name=entry.group_name, completed_on=entry.completed_on,
-        contact_phone=entry.contact_phone, data_confirmed=entry.data_confirmed,
+        id=entry.id,
+        title=entry.title,
+        abstract=entry.abstract,
+        stage=entry.stage,
+        subject=entry.subject,
+        is_team=entry.is_team,
+        group_name=entry.group_name,
+        completed_on=entry.completed_on,
+        contact_phone=entry.contact_phone,
+        data_confirmed=entry.data_confirmed,
         students=tuple(_person(s) for s in entry.students),
-        advisers=tuple(rules.AdviserData(name=a.name, gender=a.gender, unit=a.unit, phone=a.phone)
-                       for a in entry.advisers),
-        files_per_material=counts, author_id=entry.created_by_id,
+        advisers=tuple(
+            rules.AdviserData(name=a.name, gender=a.gender, unit=a.unit, phone=a.phone) for a in entry.advisers
+        ),
+        files_per_material=counts,
+        author_id=entry.created_by_id,
     )
 
 
@@ -100,23 +151,33 @@ def other_entries(entry: Entry) -> list[rules.OtherEntry]:
 
 
 def contest_entries(contest_id: int) -> list[rules.OtherEntry]:
-    query = (select(Entry).where(Entry.contest_id == contest_id, Entry.state.in_(rules.NON_DRAFT))
-             .options(selectinload(Entry.students), selectinload(Entry.section)))
+    query = (
+        select(Entry)
+        .where(Entry.contest_id == contest_id, Entry.state.in_(rules.NON_DRAFT))
+        .options(selectinload(Entry.students), selectinload(Entry.section))
+    )
     rows = db.session.scalars(query)
     return [
-        rules.OtherEntry(id=e.id, state=e.state, title=e.title, section_kind=e.section.kind,
-                         author_id=e.created_by_id, students=tuple(_person(s) for s in e.students))
+        rules.OtherEntry(
+            id=e.id,
+            state=e.state,
+            title=e.title,
+            section_kind=e.section.kind,
+            author_id=e.created_by_id,
+            students=tuple(_person(s) for s in e.students),
+        )
         for e in rows
     ]
 
 
-def problems(entry: Entry, *, today: date | None = None, others: list[rules.OtherEntry] | None = None
-             ) -> list[Message]:
+def problems(entry: Entry, *, today: date | None = None, others: list[rules.OtherEntry] | None = None) -> list[Message]:
     """Everything that still blocks submission (the teacher's "still missing" list)."""
     contest = entry.contest
     return rules.submission_problems(
-        entry_data(entry), section_rules(entry.section),
-        contest_year=contest.year, within_years=contest.settings_view.work_completed_within_years,
+        entry_data(entry),
+        section_rules(entry.section),
+        contest_year=contest.year,
+        within_years=contest.settings_view.work_completed_within_years,
         today=today or utc_to_local(utcnow()).date(),
         others=other_entries(entry) if others is None else others,
     )
@@ -144,6 +205,7 @@ def checklist(found: list[Message]) -> list[tuple[str, bool]]:
 # ---------------------------------------------------------------------------------------------
 # Time windows
 
+
 def submit_deadline(entry: Entry) -> datetime | None:
     if entry.state == EntryState.RETURNED and entry.resubmit_by is not None:
         return entry.resubmit_by
@@ -153,8 +215,13 @@ def submit_deadline(entry: Entry) -> datetime | None:
 def can_still_submit(entry: Entry, now: datetime | None = None) -> bool:
     now = now or utcnow()
     contest = entry.contest
-    return rules.can_still_submit(entry.state, now, contest_open=contest.is_submission_open(now),
-                                  contest_state=contest.state, resubmit_by=entry.resubmit_by)
+    return rules.can_still_submit(
+        entry.state,
+        now,
+        contest_open=contest.is_submission_open(now),
+        contest_state=contest.state,
+        resubmit_by=entry.resubmit_by,
+    )
 
 
 def is_editable(entry: Entry, now: datetime | None = None) -> bool:
@@ -163,15 +230,18 @@ def is_editable(entry: Entry, now: datetime | None = None) -> bool:
 
 def can_withdraw(entry: Entry, now: datetime | None = None) -> bool:
     now = now or utcnow()
-    return (entry.state == EntryState.SUBMITTED and entry.reviewed_at is None
-            and entry.contest.is_submission_open(now))
+    return entry.state == EntryState.SUBMITTED and entry.reviewed_at is None and entry.contest.is_submission_open(now)
 
 
 def _require_editable(entry: Entry) -> None:
     write_guard.check(entry.contest, "entry")
     if entry.state not in EDITABLE_ENTRY_STATES:
-        raise ServiceError(_("This entry has been submitted and cannot be changed now. Withdraw it first, "
-                             "if the deadline has not passed."))
+        raise ServiceError(
+            _(
+                "This entry has been submitted and cannot be changed now. Withdraw it first, "
+                "if the deadline has not passed."
+            )
+        )
     if not can_still_submit(entry):
         raise ServiceError(_("The deadline has passed; this entry can no longer be changed."))
 
@@ -179,20 +249,24 @@ def _require_editable(entry: Entry) -> None:
 # ---------------------------------------------------------------------------------------------
 # Drafts
 
+
 def open_contests(now: datetime | None = None) -> list[Contest]:
     now = now or utcnow()
-    contests = db.session.scalars(select(Contest).where(Contest.state == ContestState.OPEN).order_by(
-        Contest.year.desc(),
-                                                                                          Contest.id))
+    contests = db.session.scalars(
+        select(Contest).where(Contest.state == ContestState.OPEN).order_by(Contest.year.desc(), Contest.id)
+    )
     return [c for c in contests if c.is_submission_open(now)]
 
 
 def school_entries(school_id: int) -> list[Entry]:
-    return list(db.session.scalars(
-        select(Entry).where(Entry.school_id == school_id, Entry.state != EntryState.WITHDRAWN)
-        .options(selectinload(Entry.students), selectinload(Entry.attachments), selectinload(Entry.section))
-        .order_by(Entry.contest_id.desc(), Entry.created_at.desc(), Entry.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Entry)
+            .where(Entry.school_id == school_id, Entry.state != EntryState.WITHDRAWN)
+            .options(selectinload(Entry.students), selectinload(Entry.attachments), selectinload(Entry.section))
+            .order_by(Entry.contest_id.desc(), Entry.created_at.desc(), Entry.id.desc())
+        )
+    )
 
 
 def published_awards(entries: list[Entry]) -> dict[int, str]:
@@ -214,24 +288,48 @@ def _clean(value: str | None) -> str | None:
 def _cleaned(data: rules.EntryData, section: Section) -> rules.EntryData:
     """What the teacher typed, trimmed and fitted to the section (no students where it takes none)."""
     sec_rules = section_rules(section)
-    students = [
-        rules.PersonData(name=identity(p.name or "").strip(), gender=_clean(p.gender), grade=_clean(p.grade),
-                         school_name=_clean(identity(p.school_name or "")), birth_date=p.birth_date)
-        for p in data.students
-    ] if sec_rules.has_students else []
-    advisers = [
-        rules.AdviserData(name=identity(a.name or "").strip(), gender=_clean(a.gender), unit=_clean(a.unit),
-                          phone=_clean(identity(a.phone or "")))
-        for a in data.advisers
-    ] if sec_rules.adviser_limit else []
+    students = (
+        [
+            rules.PersonData(
+                name=identity(p.name or "").strip(),
+                gender=_clean(p.gender),
+                grade=_clean(p.grade),
+                school_name=_clean(identity(p.school_name or "")),
+                birth_date=p.birth_date,
+            )
+            for p in data.students
+        ]
+        if sec_rules.has_students
+        else []
+    )
+    advisers = (
+        [
+            rules.AdviserData(
+                name=identity(a.name or "").strip(),
+                gender=_clean(a.gender),
+                unit=_clean(a.unit),
+                phone=_clean(identity(a.phone or "")),
+            )
+            for a in data.advisers
+        ]
+        if sec_rules.adviser_limit
+        else []
+    )
     is_team = bool(data.is_team) and sec_rules.has_students and section.team_allowed
     if sec_rules.has_students and not section.individual_allowed:
         is_team = True
     return rules.EntryData(
-        title=(data.title or "").strip(), abstract=_clean(data.abstract), stage=_clean(data.stage),
-        subject=_clean(data.subject), is_team=is_team, group_name=_clean(data.group_name),
-        completed_on=data.completed_on, contact_phone=_clean(identity(data.contact_phone or "")),
-        data_confirmed=bool(data.data_confirmed), students=tuple(students), advisers=tuple(advisers),
+        title=(data.title or "").strip(),
+        abstract=_clean(data.abstract),
+        stage=_clean(data.stage),
+        subject=_clean(data.subject),
+        is_team=is_team,
+        group_name=_clean(data.group_name),
+        completed_on=data.completed_on,
+        contact_phone=_clean(identity(data.contact_phone or "")),
+        data_confirmed=bool(data.data_confirmed),
+        students=tuple(students),
+        advisers=tuple(advisers),
     )
 
 
@@ -241,8 +339,15 @@ def draft_problems(data: rules.EntryData, section: Section) -> list[Message]:
     return rules.draft_problems(_cleaned(data, section), section_rules(section))
 
 
-def save_draft(entry: Entry | None, data: rules.EntryData, *, section_id: int, school: School, actor,
-               contest: Contest | None = None) -> Entry:
+def save_draft(
+    entry: Entry | None,
+    data: rules.EntryData,
+    *,
+    section_id: int,
+    school: School,
+    actor,
+    contest: Contest | None = None,
+) -> Entry:
     """Create (entry None) or update a draft or returned entry from what the teacher typed.
     Only a title is required."""
     if entry is None:
@@ -256,9 +361,16 @@ def save_draft(entry: Entry | None, data: rules.EntryData, *, section_id: int, s
     if section is None or section.contest_id != contest.id:
         raise EntryProblems([Message(N_("Choose a section of this contest."), field="section")])
     if entry is not None and section.id != entry.section_id and entry.attachments:
-        raise EntryProblems([Message(
-            N_("Delete the uploaded materials before changing the section; they belong to the old section's list."),
-            field="section")])
+        raise EntryProblems(
+            [
+                Message(
+                    N_(
+                        "Delete the uploaded materials before changing the section; they belong to the old section's list."
+                    ),
+                    field="section",
+                )
+            ]
+        )
     draft = _cleaned(data, section)
     students, advisers = draft.students, draft.advisers
     found = rules.draft_problems(draft, section_rules(section))
@@ -282,13 +394,19 @@ def save_draft(entry: Entry | None, data: rules.EntryData, *, section_id: int, s
     entry.contact_phone = draft.contact_phone
     entry.data_confirmed = draft.data_confirmed
     entry.students = [
-        Student(position=i, name=p.name, gender=p.gender, grade=p.grade, school_name=p.school_name,
-                stage=rules.stage_of_grade(p.grade), birth_date=p.birth_date)
+        Student(
+            position=i,
+            name=p.name,
+            gender=p.gender,
+            grade=p.grade,
+            school_name=p.school_name,
+            stage=rules.stage_of_grade(p.grade),
+            birth_date=p.birth_date,
+        )
         for i, p in enumerate(students)
     ]
     entry.advisers = [
-        Adviser(position=i, name=a.name, gender=a.gender, unit=a.unit, phone=a.phone)
-        for i, a in enumerate(advisers)
+        Adviser(position=i, name=a.name, gender=a.gender, unit=a.unit, phone=a.phone) for i, a in enumerate(advisers)
     ]
     db.session.flush()
     after = _snapshot(entry)
@@ -296,17 +414,28 @@ def save_draft(entry: Entry | None, data: rules.EntryData, *, section_id: int, s
         audit.record(actor, "entry.create", entry, after=after)
     elif after != before:
         changed = {k for k in after if after[k] != before.get(k)}
-        audit.record(actor, "entry.update", entry, before={k: before.get(k) for k in changed},
-                     after={k: after[k] for k in changed})
+        audit.record(
+            actor,
+            "entry.update",
+            entry,
+            before={k: before.get(k) for k in changed},
+            after={k: after[k] for k in changed},
+        )
     return entry
 
 
 def _snapshot(entry: Entry) -> dict:
     return {
-        "title": entry.title, "section_id": entry.section_id, "stage": entry.stage, "subject": entry.subject,
-        "is_team": entry.is_team, "group_name": entry.group_name, "abstract": entry.abstract,
+        "title": entry.title,
+        "section_id": entry.section_id,
+        "stage": entry.stage,
+        "subject": entry.subject,
+        "is_team": entry.is_team,
+        "group_name": entry.group_name,
+        "abstract": entry.abstract,
         "completed_on": entry.completed_on.isoformat() if entry.completed_on else None,
-        "contact_phone": entry.contact_phone, "data_confirmed": entry.data_confirmed,
+        "contact_phone": entry.contact_phone,
+        "data_confirmed": entry.data_confirmed,
         "students": [[s.name, s.gender, s.grade, s.school_name] for s in entry.students],
         "advisers": [[a.name, a.gender, a.unit, a.phone] for a in entry.advisers],
     }
@@ -315,12 +444,20 @@ def _snapshot(entry: Entry) -> dict:
 # ---------------------------------------------------------------------------------------------
 # Materials
 
+
 def kinds_label(kinds) -> str:
     return "、".join(k.upper() for k in kinds)
 
 
-_EXTENSIONS = {"jpg": ("jpg", "jpeg"), "pdf": ("pdf",), "png": ("png",), "mp4": ("mp4", "m4v"),
-               "docx": ("docx",), "xlsx": ("xlsx",), "zip": ("zip",)}
+_EXTENSIONS = {
+    "jpg": ("jpg", "jpeg"),
+    "pdf": ("pdf",),
+    "png": ("png",),
+    "mp4": ("mp4", "m4v"),
+    "docx": ("docx",),
+    "xlsx": ("xlsx",),
+    "zip": ("zip",),
+}
 
 
 def _name_with_kind(name: str, kind: str) -> str:
@@ -334,17 +471,27 @@ def _name_with_kind(name: str, kind: str) -> str:
 @dataclass(frozen=True)
 class ContentLimits:
     """UPLOAD_MAX_* settings: how large an image or how long a PDF an upload may be inside."""
+
     max_image_pixels: int = files.DEFAULT_MAX_IMAGE_PIXELS
     max_pdf_pages: int = files.DEFAULT_MAX_PDF_PAGES
 
     @classmethod
-    def from_config(cls, config) -> "ContentLimits":
-        return cls(max_image_pixels=config.get("UPLOAD_MAX_IMAGE_PIXELS", files.DEFAULT_MAX_IMAGE_PIXELS),
-                   max_pdf_pages=config.get("UPLOAD_MAX_PDF_PAGES", files.DEFAULT_MAX_PDF_PAGES))
+    def from_config(cls, config) -> ContentLimits:
+        return cls(
+            max_image_pixels=config.get("UPLOAD_MAX_IMAGE_PIXELS", files.DEFAULT_MAX_IMAGE_PIXELS),
+            max_pdf_pages=config.get("UPLOAD_MAX_PDF_PAGES", files.DEFAULT_MAX_PDF_PAGES),
+        )
 
 
-def store_upload(entry: Entry, requirement: MaterialRequirement, fileobj: BinaryIO, filename: str | None, *,
-                 actor, limits: ContentLimits = ContentLimits()) -> Attachment:
+def store_upload(
+    entry: Entry,
+    requirement: MaterialRequirement,
+    fileobj: BinaryIO,
+    filename: str | None,
+    *,
+    actor,
+    limits: ContentLimits = ContentLimits(),
+) -> Attachment:
     """Check one uploaded file by its content and keep it; refuse it with nothing left behind."""
     _require_editable(entry)
     if requirement.section_id != entry.section_id:
@@ -352,11 +499,19 @@ def store_upload(entry: Entry, requirement: MaterialRequirement, fileobj: Binary
     name = files.display_name(filename or "", fallback=requirement.name)
     if not filename:
         raise ServiceError(_("Choose a file to upload."))
-    count = db.session.scalar(select(func.count()).select_from(Attachment).where(
-        Attachment.entry_id == entry.id, Attachment.requirement_id == requirement.id))
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(Attachment)
+        .where(Attachment.entry_id == entry.id, Attachment.requirement_id == requirement.id)
+    )
     if count >= requirement.max_files:
-        raise ServiceError(_("%(material)s takes at most %(n)d file(s). Delete one before uploading another.",
-                             material=requirement.name, n=requirement.max_files))
+        raise ServiceError(
+            _(
+                "%(material)s takes at most %(n)d file(s). Delete one before uploading another.",
+                material=requirement.name,
+                n=requirement.max_files,
+            )
+        )
     limit_mb = requirement.max_size_mb
     allowed = kinds_label(requirement.file_kinds)
     params = {"file": name, "material": requirement.name, "kinds": allowed, "limit": limit_mb}
@@ -364,23 +519,39 @@ def store_upload(entry: Entry, requirement: MaterialRequirement, fileobj: Binary
     try:
         saved = store.save_stream(fileobj, max_size=limit_mb * 1024 * 1024)
     except files.TooLarge:
-        raise ServiceError(_("“%(file)s” is larger than %(limit)d MB, the limit for %(material)s "
-                             "(allowed: %(kinds)s). Nothing was saved.", **params)) from None
+        raise ServiceError(
+            _(
+                "“%(file)s” is larger than %(limit)d MB, the limit for %(material)s "
+                "(allowed: %(kinds)s). Nothing was saved.",
+                **params,
+            )
+        ) from None
     keep = False
     try:
         if saved.size == 0:
             raise ServiceError(_("“%(file)s” is empty. Nothing was saved.", file=name))
         kind = _inspect(store, saved.key, params, limits)
         if kind not in requirement.file_kinds:
-            raise ServiceError(_("“%(file)s” is really a %(actual)s file, but %(material)s accepts only "
-                                 "%(kinds)s (at most %(limit)d MB each). Nothing was saved.",
-                                 actual=kind.upper(), **params))
+            raise ServiceError(
+                _(
+                    "“%(file)s” is really a %(actual)s file, but %(material)s accepts only "
+                    "%(kinds)s (at most %(limit)d MB each). Nothing was saved.",
+                    actual=kind.upper(),
+                    **params,
+                )
+            )
         if kind in ("jpg", "png"):
             saved = _without_location(store, saved)
         attachment = Attachment(
-            entry_id=entry.id, requirement_id=requirement.id, original_name=_name_with_kind(name, kind),
-            storage_key=saved.key, file_kind=kind, content_type=files.CONTENT_TYPES[kind], size=saved.size,
-            sha256=saved.sha256, uploaded_by_id=actor.id,
+            entry_id=entry.id,
+            requirement_id=requirement.id,
+            original_name=_name_with_kind(name, kind),
+            storage_key=saved.key,
+            file_kind=kind,
+            content_type=files.CONTENT_TYPES[kind],
+            size=saved.size,
+            sha256=saved.sha256,
+            uploaded_by_id=actor.id,
         )
         entry.attachments.append(attachment)
         files.keep_if_committed(db.session, store, saved.key)
@@ -389,9 +560,19 @@ def store_upload(entry: Entry, requirement: MaterialRequirement, fileobj: Binary
         if not keep:
             store.delete(saved.key)
     db.session.flush()
-    audit.record(actor, "attachment.upload", entry,
-                 after={"attachment_id": attachment.id, "material": requirement.code, "name": attachment.original_name,
-                        "kind": kind, "size": saved.size, "sha256": saved.sha256})
+    audit.record(
+        actor,
+        "attachment.upload",
+        entry,
+        after={
+            "attachment_id": attachment.id,
+            "material": requirement.code,
+            "name": attachment.original_name,
+            "kind": kind,
+            "size": saved.size,
+            "sha256": saved.sha256,
+        },
+    )
     return attachment
 
 
@@ -417,33 +598,50 @@ def _without_location(store, saved):
 def _inspect(store, key: str, params: dict, limits: ContentLimits) -> str:
     try:
         with store.open(key) as fh:
-            return files.inspect_file(fh, max_image_pixels=limits.max_image_pixels,
-                                      max_pdf_pages=limits.max_pdf_pages)
+            return files.inspect_file(fh, max_image_pixels=limits.max_image_pixels, max_pdf_pages=limits.max_pdf_pages)
     except files.BadContent as exc:
         reasons = {
-            "unknown": _("“%(file)s” is not a file type we can accept; %(material)s accepts only %(kinds)s "
-                         "(at most %(limit)d MB each). Nothing was saved.", **params),
-            "encrypted": _("“%(file)s” is protected by a password, so judges could not open it. "
-                           "Save it without a password and upload again.", **params),
-            "too_many_pages": _("“%(file)s” has too many pages to be a contest document. Nothing was saved.",
-                                **params),
+            "unknown": _(
+                "“%(file)s” is not a file type we can accept; %(material)s accepts only %(kinds)s "
+                "(at most %(limit)d MB each). Nothing was saved.",
+                **params,
+            ),
+            "encrypted": _(
+                "“%(file)s” is protected by a password, so judges could not open it. "
+                "Save it without a password and upload again.",
+                **params,
+            ),
+            "too_many_pages": _("“%(file)s” has too many pages to be a contest document. Nothing was saved.", **params),
             "page_size": _("“%(file)s” has pages of an impossible size. Nothing was saved.", **params),
-            "javascript": _("“%(file)s” contains JavaScript, which contest files may not carry. Print it to "
-                            "PDF again (or export it without scripts) and upload that file. Nothing was saved.",
-                            **params),
-            "too_many_pixels": _("“%(file)s” is an image with too many pixels. Reduce it (for example to "
-                                 "4000 × 3000) and upload again.", **params),
+            "javascript": _(
+                "“%(file)s” contains JavaScript, which contest files may not carry. Print it to "
+                "PDF again (or export it without scripts) and upload that file. Nothing was saved.",
+                **params,
+            ),
+            "too_many_pixels": _(
+                "“%(file)s” is an image with too many pixels. Reduce it (for example to 4000 × 3000) and upload again.",
+                **params,
+            ),
         }
         suffix = PurePosixPath(params["file"]).suffix.lower().lstrip(".")
         named_as = next((k for k, names in _EXTENSIONS.items() if suffix in names), None)
         if exc.reason == "unknown" and named_as:
-            raise ServiceError(_(
-                "“%(file)s” is named .%(suffix)s but is not really a %(kind)s file (renaming a file does not "
-                "convert it). Open it in the program that made it, save or export it as %(kind)s, and upload "
-                "that file. Nothing was saved.", suffix=suffix, kind=named_as.upper(), **params)) from None
-        raise ServiceError(reasons.get(exc.reason) or _(
-            "“%(file)s” could not be opened; it may be damaged. Export it again and upload the new file.",
-            **params)) from None
+            raise ServiceError(
+                _(
+                    "“%(file)s” is named .%(suffix)s but is not really a %(kind)s file (renaming a file does not "
+                    "convert it). Open it in the program that made it, save or export it as %(kind)s, and upload "
+                    "that file. Nothing was saved.",
+                    suffix=suffix,
+                    kind=named_as.upper(),
+                    **params,
+                )
+            ) from None
+        raise ServiceError(
+            reasons.get(exc.reason)
+            or _(
+                "“%(file)s” could not be opened; it may be damaged. Export it again and upload the new file.", **params
+            )
+        ) from None
 
 
 def delete_attachment(attachment: Attachment, *, actor) -> None:
@@ -460,11 +658,11 @@ def delete_attachment(attachment: Attachment, *, actor) -> None:
 # ---------------------------------------------------------------------------------------------
 # State changes
 
+
 def _lock(entry: Entry) -> Entry:
     """Lock the entry's row (PostgreSQL: SELECT ... FOR UPDATE) and reload it."""
     locked = db.session.scalar(
-        select(Entry).where(Entry.id == entry.id).with_for_update()
-        .execution_options(populate_existing=True)
+        select(Entry).where(Entry.id == entry.id).with_for_update().execution_options(populate_existing=True)
     )
     if locked is None:
         raise ServiceError(_("The page or item was not found."))
@@ -476,15 +674,22 @@ def _move(entry: Entry, target: str, *, actor, action: str, reason: str | None =
     write_guard.check(entry.contest, "entry")
     before = entry.state
     result = db.session.execute(
-        update(Entry).where(Entry.id == entry.id, Entry.version == entry.version, Entry.state == before)
+        update(Entry)
+        .where(Entry.id == entry.id, Entry.version == entry.version, Entry.state == before)
         .values(state=target, version=entry.version + 1, updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise ServiceError(_("Someone else changed this in the meantime. Reload and try again."))
     db.session.refresh(entry)
-    audit.record(actor, action, entry, before={"state": before}, after={"state": target, **{
-        k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in values.items()}}, reason=reason)
+    audit.record(
+        actor,
+        action,
+        entry,
+        before={"state": before},
+        after={"state": target, **{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in values.items()}},
+        reason=reason,
+    )
 
 
 def submit(entry: Entry, *, actor) -> Entry:
@@ -493,8 +698,9 @@ def submit(entry: Entry, *, actor) -> Entry:
     target_action = "entry.resubmit" if entry.state == EntryState.RETURNED else "entry.submit"
     error = entry_transition_error(entry.state, EntryState.SUBMITTED)
     if error:
-        raise ServiceError(_("This entry has already been submitted.") if entry.state == EntryState.SUBMITTED
-                           else translate(error))
+        raise ServiceError(
+            _("This entry has already been submitted.") if entry.state == EntryState.SUBMITTED else translate(error)
+        )
     found = problems(entry)
     if not can_still_submit(entry):
         raise ServiceError(_("The deadline has passed; submissions are no longer accepted."))
@@ -511,12 +717,19 @@ def changed_since_review(entry: Entry) -> bool:
     """Whether the school changed the entry's data or materials after the reviewer's decision."""
     if entry.reviewed_at is None:
         return True
-    return db.session.scalar(
-        select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.object_type == "entry", AuditEvent.object_id == entry.id,
-            AuditEvent.action.in_(("entry.update", "attachment.upload", "attachment.delete")),
-            AuditEvent.at > entry.reviewed_at)
-    ) > 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(
+                AuditEvent.object_type == "entry",
+                AuditEvent.object_id == entry.id,
+                AuditEvent.action.in_(("entry.update", "attachment.upload", "attachment.delete")),
+                AuditEvent.at > entry.reviewed_at,
+            )
+        )
+        > 0
+    )
 
 
 def can_discard(entry: Entry, now: datetime | None = None) -> bool:
@@ -529,8 +742,9 @@ def discard(entry: Entry, *, actor) -> Entry:
     student's place. The row, its files and the audit trail stay, so an organizer can still see it."""
     entry = _lock(entry)
     if entry_transition_error(entry.state, EntryState.WITHDRAWN) is not None:
-        raise ServiceError(_("Only a draft or an entry returned for correction can be deleted. "
-                             "Withdraw a submitted entry first."))
+        raise ServiceError(
+            _("Only a draft or an entry returned for correction can be deleted. Withdraw a submitted entry first.")
+        )
     if not can_still_submit(entry):
         raise ServiceError(_("The deadline has passed; this entry can no longer be changed."))
     _move(entry, EntryState.WITHDRAWN, actor=actor, action="entry.discard")
@@ -553,6 +767,7 @@ def withdraw(entry: Entry, *, actor) -> Entry:
 # ---------------------------------------------------------------------------------------------
 # The teacher's entry page (a read model: the view adds the links and the words)
 
+
 @dataclass(frozen=True)
 class EntryPage:
     entry: Entry
@@ -574,9 +789,14 @@ def entry_page(entry: Entry) -> EntryPage:
         by_requirement.setdefault(a.requirement_id, []).append(a)
     award = published_awards([entry]).get(entry.id)
     return EntryPage(
-        entry=entry, editable=is_editable(entry), problems=found, by_requirement=by_requirement,
-        deadline=submit_deadline(entry), award=award,
+        entry=entry,
+        editable=is_editable(entry),
+        problems=found,
+        by_requirement=by_requirement,
+        deadline=submit_deadline(entry),
+        award=award,
         certificates=entry_certificates(entry) if award and is_final(entry.contest.state) else [],
-        can_withdraw=can_withdraw(entry), can_discard=can_discard(entry),
+        can_withdraw=can_withdraw(entry),
+        can_discard=can_discard(entry),
         unchanged_since_return=entry.state == EntryState.RETURNED and not changed_since_review(entry),
     )

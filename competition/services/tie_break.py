@@ -1,6 +1,7 @@
 """The organizer's tie-break setting (决胜规则): which steps, in which order (domain/tie_break.py).
 
 Flushes only; the view commits."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -28,8 +29,9 @@ def criterion_names(contest: Contest) -> dict[str, str]:
 def options(contest: Contest) -> list[tuple[str, str]]:
     """(step, Chinese label) of every step the organizer may choose."""
     names = criterion_names(contest)
-    return [(rules.CRITERION + code, translate(rules.label(rules.CRITERION + code, names))) for code in names] + \
-        [(step, translate(rules.label(step, names))) for step in rules.STEPS]
+    return [(rules.CRITERION + code, translate(rules.label(rules.CRITERION + code, names))) for code in names] + [
+        (step, translate(rules.label(step, names))) for step in rules.STEPS
+    ]
 
 
 def current(contest: Contest) -> list[str]:
@@ -58,7 +60,12 @@ def save(contest: Contest, steps: list[str], *, actor) -> list[str]:
         return chain
     contest.settings = {**(contest.settings or {}), "tie_break": chain}
     db.session.flush()
-    audit.record(actor, "contest.tie_break", contest, contest_id=contest.id,
-                 before={"tie_break": before, "steps": [translate(rules.label(s, names)) for s in before]},
-                 after={"tie_break": chain, "steps": [translate(rules.label(s, names)) for s in chain]})
+    audit.record(
+        actor,
+        "contest.tie_break",
+        contest,
+        contest_id=contest.id,
+        before={"tie_break": before, "steps": [translate(rules.label(s, names)) for s in before]},
+        after={"tie_break": chain, "steps": [translate(rules.label(s, names)) for s in chain]},
+    )
     return chain

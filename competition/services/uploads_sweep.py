@@ -6,6 +6,7 @@ Both are removed here once they are older than `older_than_seconds`: a younger f
 an upload or a transaction still running. Called by `flask sweep-uploads` and by
 `competition.maintenance` (automatically); it deletes files and only reads rows (no commit).
 """
+
 from __future__ import annotations
 
 import time
@@ -14,8 +15,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..extensions import db
 from ..adapters.storage import Storage, get_storage
+from ..extensions import db
 from . import ServiceError
 
 MIN_AGE_SECONDS = 3600  # a younger file may still be uploading or waiting for its commit

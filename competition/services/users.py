@@ -4,24 +4,25 @@ Builds on services/accounts.py (create_user, hash_password, password_problem, se
 Accounts are never deleted (they carry history: entries, reviews, scores, audit events);
 they are deactivated, which also ends their sessions.
 """
+
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
-from ..i18n.collation import sort_by_pinyin
+from ..adapters.spreadsheets import ascii_text, clean_text, email_ok, is_mobile, match_key
 from ..domain.characters import identity
 from ..domain.text import clean_phone, excerpt, phone_valid
 from ..extensions import db
+from ..i18n.collation import sort_by_pinyin
 from ..models import ROLES, District, School, User, UserRole, utcnow
 from ..models.accounts import PasswordReset
-from ..adapters.spreadsheets import ascii_text, clean_text, email_ok, is_mobile, match_key
 from . import ServiceError, accounts, audit
 
 RESET_HOURS = 24
@@ -67,8 +68,13 @@ class AccountData:
     subjects: str | None = None  # as typed; stored joined by 、
 
 
-def _clean(data: AccountData, *, username: str | None = None, user: User | None = None,
-           problems: list[tuple[str, str]] | None = None) -> dict:
+def _clean(
+    data: AccountData,
+    *,
+    username: str | None = None,
+    user: User | None = None,
+    problems: list[tuple[str, str]] | None = None,
+) -> dict:
     """The account's fields, cleaned; every problem of the form at once (ServiceError.problems).
 
     `username` is checked too when given (new accounts); `user` is the account being edited, so
@@ -96,8 +102,17 @@ def _clean(data: AccountData, *, username: str | None = None, user: User | None 
         # ambiguous. (A landline may be a shared office number.)
         other = db.session.scalar(select(User).where(User.phone == phone, User.id != (user.id if user else 0)))
         if other is not None:
-            problems.append(("phone", _("The mobile number %(phone)s already belongs to the account %(user)s (%(name)s).",
-                                        phone=phone, user=other.username, name=other.name)))
+            problems.append(
+                (
+                    "phone",
+                    _(
+                        "The mobile number %(phone)s already belongs to the account %(user)s (%(name)s).",
+                        phone=phone,
+                        user=other.username,
+                        name=other.name,
+                    ),
+                )
+            )
     email = (ascii_text(data.email) or "").replace(" ", "").lower() or None
     if not email_ok(email):
         problems.append(("email", _("%(email)s is not a valid e-mail address.", email=email)))
@@ -115,23 +130,43 @@ def _clean(data: AccountData, *, username: str | None = None, user: User | None 
         raise error
     subjects = "、".join(split_subjects(data.subjects)) or None
     return {
-        "name": name, "roles": roles, "gender": data.gender or None, "phone": phone, "email": email,
-        "school_id": data.school_id or None, "district_id": data.district_id or None,
-        "affiliation": clean_text(data.affiliation), "title": clean_text(data.title), "subjects": subjects,
+        "name": name,
+        "roles": roles,
+        "gender": data.gender or None,
+        "phone": phone,
+        "email": email,
+        "school_id": data.school_id or None,
+        "district_id": data.district_id or None,
+        "affiliation": clean_text(data.affiliation),
+        "title": clean_text(data.title),
+        "subjects": subjects,
     }
 
 
 def _snapshot(user: User) -> dict:
     return {
-        "name": user.name, "roles": sorted(user.roles), "gender": user.gender, "phone": user.phone,
-        "email": user.email, "school_id": user.school_id, "district_id": user.district_id,
-        "affiliation": user.affiliation, "title": user.title, "subjects": user.subjects,
+        "name": user.name,
+        "roles": sorted(user.roles),
+        "gender": user.gender,
+        "phone": user.phone,
+        "email": user.email,
+        "school_id": user.school_id,
+        "district_id": user.district_id,
+        "affiliation": user.affiliation,
+        "title": user.title,
+        "subjects": user.subjects,
         "active": user.active,
     }
 
 
-def create_account(data: AccountData, *, actor: User, password: str | None = None,
-                   min_length: int = 8, must_change_password: bool = True) -> tuple[User, str | None]:
+def create_account(
+    data: AccountData,
+    *,
+    actor: User,
+    password: str | None = None,
+    min_length: int = 8,
+    must_change_password: bool = True,
+) -> tuple[User, str | None]:
     """Create one account. Without a password one is generated and returned (to show once)."""
     username = unicodedata.normalize("NFKC", data.username or "").strip()
     problem = accounts.password_problem(password, min_length) if password else None
@@ -148,7 +183,9 @@ def create_account(data: AccountData, *, actor: User, password: str | None = Non
 
 def update_account(user: User, data: AccountData, *, actor: User) -> User:
     own = user.id == actor.id and "organizer" not in data.roles
-    fields = _clean(data, user=user, problems=[("roles", _("You cannot remove your own organizer role."))] if own else None)
+    fields = _clean(
+        data, user=user, problems=[("roles", _("You cannot remove your own organizer role."))] if own else None
+    )
     before = _snapshot(user)
     user.set_roles(fields.pop("roles"))
     for key, value in fields.items():
@@ -172,8 +209,13 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
         accounts.end_sessions(user)
         _revoke_resets(user)
     db.session.flush()
-    audit.record(actor, "user.activate" if active else "user.deactivate", user,
-                 before={"active": not active}, after={"active": active})
+    audit.record(
+        actor,
+        "user.activate" if active else "user.deactivate",
+        user,
+        before={"active": not active},
+        after={"active": active},
+    )
 
 
 @dataclass
@@ -195,8 +237,9 @@ def users_query(filters: UserFilters):
         stmt = stmt.where(User.school_id == filters.school_id)
     if filters.q:
         like = f"%{filters.q.strip()}%"
-        stmt = stmt.where(or_(User.name.like(like), User.username.like(like), User.phone.like(like),
-                              User.affiliation.like(like)))
+        stmt = stmt.where(
+            or_(User.name.like(like), User.username.like(like), User.phone.like(like), User.affiliation.like(like))
+        )
     if filters.active == "yes":
         stmt = stmt.where(User.active.is_(True))
     elif filters.active == "no":
@@ -214,7 +257,7 @@ def users_page(filters: UserFilters, page: int, per_page: int) -> list[User]:
     found = users_query(filters).order_by(None).subquery()
     pairs = db.session.execute(select(found.c.id, found.c.name).order_by(found.c.id)).all()
     ids = [uid for uid, _name in sort_by_pinyin(pairs, key=lambda pair: pair[1])]
-    ids = ids[(page - 1) * per_page:page * per_page]
+    ids = ids[(page - 1) * per_page : page * per_page]
     by_id = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
     return [by_id[uid] for uid in ids]
 
@@ -237,8 +280,9 @@ def schools(district_id: int | None = None) -> list[School]:
 
 def school_labels() -> list[tuple[int, str]]:
     """(id, "name（district）") of every school, by district and name: the choices of a school."""
-    rows = db.session.execute(select(School.id, School.name, District.name).join(District)
-                              .order_by(District.name, School.name)).all()
+    rows = db.session.execute(
+        select(School.id, School.name, District.name).join(District).order_by(District.name, School.name)
+    ).all()
     return [(sid, f"{name}（{dname}）") for sid, name, dname in rows]
 
 
@@ -262,8 +306,16 @@ def find_district(name: str | None) -> District | None:
     return None
 
 
-def save_school(school: School | None, *, name: str, district_id: int | None, stage_kind: str | None = None,
-                contact_name: str | None = None, contact_phone: str | None = None, actor: User) -> School:
+def save_school(
+    school: School | None,
+    *,
+    name: str,
+    district_id: int | None,
+    stage_kind: str | None = None,
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
+    actor: User,
+) -> School:
     name = clean_text(identity(name or "")) or ""
     if not name:
         raise ServiceError(_("The full name of the school is required."), "name")
@@ -276,9 +328,16 @@ def save_school(school: School | None, *, name: str, district_id: int | None, st
         raise ServiceError(_("A school named %(name)s already exists.", name=same.name), "name")
     phone = clean_phone(identity(contact_phone)) if contact_phone else None
     if not phone_valid(phone):
-        raise ServiceError(_("%(phone)s is not a valid mobile or landline number.", phone=excerpt(phone)), "contact_phone")
-    values = {"name": name, "district_id": district_id, "stage_kind": clean_text(stage_kind),
-              "contact_name": clean_text(contact_name), "contact_phone": phone}
+        raise ServiceError(
+            _("%(phone)s is not a valid mobile or landline number.", phone=excerpt(phone)), "contact_phone"
+        )
+    values = {
+        "name": name,
+        "district_id": district_id,
+        "stage_kind": clean_text(stage_kind),
+        "contact_name": clean_text(contact_name),
+        "contact_phone": phone,
+    }
     if school is None:
         school = School(**values)
         db.session.add(school)
@@ -303,8 +362,9 @@ def save_district(district: District | None, *, name: str, code: str | None = No
     same = find_district(name)
     if same is not None and same is not district:
         raise ServiceError(_("A district named %(name)s already exists.", name=same.name), "name")
-    if code and db.session.scalar(select(District).where(District.code == code,
-                                                         District.id != (district.id if district else -1))):
+    if code and db.session.scalar(
+        select(District).where(District.code == code, District.id != (district.id if district else -1))
+    ):
         raise ServiceError(_("The code %(code)s is already used.", code=code), "code")
     if district is None:
         district = District(name=name, code=code)
@@ -329,8 +389,7 @@ def _token_hash(token: str) -> str:
 def _revoke_resets(user: User) -> None:
     db.session.execute(
         update(PasswordReset)
-        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None),
-               PasswordReset.revoked_at.is_(None))
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None), PasswordReset.revoked_at.is_(None))
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
     )
@@ -342,8 +401,14 @@ def create_reset_link(user: User, *, actor: User, hours: int = RESET_HOURS) -> s
         raise ServiceError(_("This account is deactivated; reactivate it first."))
     _revoke_resets(user)
     token = secrets.token_urlsafe(32)
-    db.session.add(PasswordReset(user_id=user.id, token_hash=_token_hash(token), created_by_id=actor.id,
-                                 expires_at=utcnow() + timedelta(hours=hours)))
+    db.session.add(
+        PasswordReset(
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            created_by_id=actor.id,
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
     db.session.flush()
     audit.record(actor, "user.reset_link", user, after={"expires_in_hours": hours})
     return token
@@ -363,9 +428,13 @@ def valid_reset(token: str | None) -> PasswordReset | None:
 
 def use_reset(token: str, new_password: str, *, min_length: int = 8) -> User:
     """Set the password through a link: the link is spent and every session of the account ends."""
-    reset = db.session.scalar(
-        select(PasswordReset).where(PasswordReset.token_hash == _token_hash(token or "")).with_for_update()
-    ) if token and len(token) <= 200 else None
+    reset = (
+        db.session.scalar(
+            select(PasswordReset).where(PasswordReset.token_hash == _token_hash(token or "")).with_for_update()
+        )
+        if token and len(token) <= 200
+        else None
+    )
     if reset is None or valid_reset(token) is None:
         raise ServiceError(_("This link is invalid, already used or expired. Ask the organizer for a new one."))
     user = reset.user

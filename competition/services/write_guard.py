@@ -1,4 +1,5 @@
 """The server's check that a contest's phase allows a write (see domain/write_rules.py)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -16,8 +17,9 @@ class PhaseClosed(ServiceError):
 
 
 def results_locked(contest: Contest) -> bool:
-    locked_at = db.session.scalar(select(RankingRun.locked_at).where(RankingRun.contest_id == contest.id)
-                                  .order_by(RankingRun.id.desc()).limit(1))
+    locked_at = db.session.scalar(
+        select(RankingRun.locked_at).where(RankingRun.contest_id == contest.id).order_by(RankingRun.id.desc()).limit(1)
+    )
     return locked_at is not None
 
 

@@ -1,4 +1,5 @@
 """One blueprint per area of the product; templates/<area>/ mirrors each."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -13,6 +13,7 @@ Every view of every area is registered through `AreaBlueprint`, which wraps it s
 Views therefore never call commit or rollback, and never catch ServiceError themselves; the
 CLI's commands follow the same rule through `competition.cli.doorway.transaction`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -47,9 +48,15 @@ def _current() -> _Request:
     return state
 
 
-def on_refusal(*, respond: Respond | None = None, redirect_to: str | None = None, form: Any = None,
-               render: Callable[[], ResponseReturnValue] | None = None, status: int = 400,
-               keep_changes: bool = False) -> None:
+def on_refusal(
+    *,
+    respond: Respond | None = None,
+    redirect_to: str | None = None,
+    form: Any = None,
+    render: Callable[[], ResponseReturnValue] | None = None,
+    status: int = 400,
+    keep_changes: bool = False,
+) -> None:
     """How this request answers a ServiceError raised after this call. One of:
 
     - `form` and `render`: the message goes on the form's field the error names (or, when it
@@ -162,13 +169,18 @@ def through_doorway(view: Callable[..., ResponseReturnValue]) -> Callable[..., R
 class AreaBlueprint(Blueprint):
     """A blueprint whose every view goes through the doorway."""
 
-    def add_url_rule(self, rule: str, endpoint: str | None = None, view_func: Callable[..., Any] | None = None,
-                     provide_automatic_options: bool | None = None, **options: Any) -> None:
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: Callable[..., Any] | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: Any,
+    ) -> None:
         if view_func is not None and not getattr(view_func, "through_doorway", False):
             # The same function under two rules must stay one function for Flask's endpoint check.
             wrapped = view_func.__dict__.get("_doorway_wrapper")
             if wrapped is None:
                 wrapped = view_func.__dict__["_doorway_wrapper"] = through_doorway(view_func)
             view_func = wrapped
-        super().add_url_rule(rule, endpoint, view_func, provide_automatic_options=provide_automatic_options,
-                             **options)
+        super().add_url_rule(rule, endpoint, view_func, provide_automatic_options=provide_automatic_options, **options)

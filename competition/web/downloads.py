@@ -3,6 +3,7 @@
 A name made from stored text (a contest name with a newline, a slash or a bidi override, a
 teacher's file name) would otherwise break the Content-Disposition header (Werkzeug refuses a
 newline with a 500) or save under a name Windows refuses."""
+
 from __future__ import annotations
 
 import io
@@ -16,5 +17,6 @@ def send_download(source, name: str, mimetype: str, *, as_attachment: bool = Tru
     """`source` is bytes, a path or a file object; `options` go to Flask's send_file."""
     if isinstance(source, bytes):
         source = io.BytesIO(source)
-    return send_file(source, mimetype=mimetype, as_attachment=as_attachment,
-                     download_name=download_name(name), **options)
+    return send_file(
+        source, mimetype=mimetype, as_attachment=as_attachment, download_name=download_name(name), **options
+    )

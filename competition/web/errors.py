@@ -1,4 +1,5 @@
 """Error pages in Chinese; JSON for API-style requests."""
+
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request, url_for

@@ -1,4 +1,5 @@
 """Small helpers shared by the forms of every area."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -68,11 +69,19 @@ class _Characters:
         self.multiline = multiline
 
     def __call__(self, form, field):
-        found = characters.first_illegal(field.data or "", multiline=self.multiline) \
-            if isinstance(field.data, str) else None
+        found = (
+            characters.first_illegal(field.data or "", multiline=self.multiline)
+            if isinstance(field.data, str)
+            else None
+        )
         if found:
-            raise StopValidation(_("%(field)s contains a character that is not allowed: %(char)s",
-                                   field=field.label.text, char=translate(characters.describe(found))))
+            raise StopValidation(
+                _(
+                    "%(field)s contains a character that is not allowed: %(char)s",
+                    field=field.label.text,
+                    char=translate(characters.describe(found)),
+                )
+            )
 
 
 class _Length(Length):
@@ -81,11 +90,18 @@ class _Length(Length):
     def __call__(self, form, field):
         length = len(field.data or "")
         if self.max != -1 and length > self.max:
-            raise ValidationError(_("%(field)s may have at most %(max)d characters; this has %(length)d.",
-                                    field=field.label.text, max=self.max, length=length))
+            raise ValidationError(
+                _(
+                    "%(field)s may have at most %(max)d characters; this has %(length)d.",
+                    field=field.label.text,
+                    max=self.max,
+                    length=length,
+                )
+            )
         if length < self.min:
-            raise ValidationError(_("%(field)s needs at least %(min)d characters.", field=field.label.text,
-                                    min=self.min))
+            raise ValidationError(
+                _("%(field)s needs at least %(min)d characters.", field=field.label.text, min=self.min)
+            )
 
 
 class _FileChosen:
@@ -110,8 +126,10 @@ def bind_checked(form, unbound_field, options):
     validators = list(kwargs.get("validators") or ())
     if issubclass(cls, StringField) and not issubclass(cls, (PasswordField, CSRFTokenField)):
         kwargs["filters"] = [_nfc, *kwargs.get("filters", ())]
-        validators = [_Characters(multiline=issubclass(cls, TextAreaField)), *(
-            _Length(min=v.min, max=v.max) if type(v) is Length and v.message is None else v for v in validators)]
+        validators = [
+            _Characters(multiline=issubclass(cls, TextAreaField)),
+            *(_Length(min=v.min, max=v.max) if type(v) is Length and v.message is None else v for v in validators),
+        ]
     elif issubclass(cls, FileField):
         validators = [_FileChosen(), *validators]
     else:

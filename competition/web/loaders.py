@@ -1,5 +1,6 @@
 """Loaders (flaskr's `get_post(id, check_author)`, Indico's `SpecificAbstractMixin`): a view
 fetches the rows of its URL once, here, and gets 404 for an id that does not exist."""
+
 from __future__ import annotations
 
 from typing import TypeVar

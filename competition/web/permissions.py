@@ -1,6 +1,7 @@
 """The permission rules as views apply them: `role_required` on a route, `entry_or_403` to load an
 entry under a rule. The rules themselves live in competition/services/permissions.py (services check
 them too); they are named here as well, so a view finds every rule in one module."""
+
 from __future__ import annotations
 
 from functools import wraps

@@ -1,8 +1,10 @@
 """Security headers, the login manager's loader and session hardening."""
+
 from __future__ import annotations
 
 from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
+
 from ..extensions import login_manager
 from ..services import accounts
 

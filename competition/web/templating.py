@@ -1,4 +1,5 @@
 """Template filters and globals shared by every blueprint."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,9 +7,9 @@ from datetime import datetime
 from flask import Flask, g, has_app_context
 from flask_babel import get_locale, get_translations
 
-from ..i18n import labels
-from ..domain import states
 from ..adapters.storage import display_name
+from ..domain import states
+from ..i18n import labels
 from ..i18n.timeutil import utc_to_local
 from .forms import error_items
 

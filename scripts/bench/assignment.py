@@ -27,8 +27,17 @@ from competition.domain.assignment import (  # noqa: E402
     conflict_reason,
 )
 
-SUBJECTS = ("数学", "物理与天文学", "化学", "生命科学", "计算机科学", "工程学",
-            "环境科学与工程", "行为与社会科学", "医学与健康")
+SUBJECTS = (
+    "数学",
+    "物理与天文学",
+    "化学",
+    "生命科学",
+    "计算机科学",
+    "工程学",
+    "环境科学与工程",
+    "行为与社会科学",
+    "医学与健康",
+)
 
 
 def generate(
@@ -48,28 +57,29 @@ def generate(
     judges = []
     for j in range(n_judges):
         school = rnd.randrange(n_schools) if rnd.random() < 0.7 else n_schools + j
-        judges.append(JudgeInfo(
-            judge_id=f"J{j:04d}",
-            school_id=school,
-            district_id=district_of.get(school, school % n_districts),
-            subjects=frozenset(rnd.sample(SUBJECTS, rnd.randint(1, 3))),
-        ))
+        judges.append(
+            JudgeInfo(
+                judge_id=f"J{j:04d}",
+                school_id=school,
+                district_id=district_of.get(school, school % n_districts),
+                subjects=frozenset(rnd.sample(SUBJECTS, rnd.randint(1, 3))),
+            )
+        )
     entries = []
     for e in range(n_entries):
         school = rnd.randrange(n_schools)
         advisers = frozenset({rnd.choice(judges).judge_id}) if rnd.random() < 0.02 else frozenset()
-        entries.append(EntryInfo(
-            entry_id=f"E{e:05d}",
-            group=f"G{rnd.randrange(n_groups):02d}",
-            school_id=school,
-            district_id=district_of[school],
-            subject=rnd.choice(SUBJECTS),
-            adviser_ids=advisers,
-        ))
-    conflicts = {
-        (rnd.choice(judges).judge_id, rnd.choice(entries).entry_id): "亲属关系"
-        for _ in range(n_conflicts)
-    }
+        entries.append(
+            EntryInfo(
+                entry_id=f"E{e:05d}",
+                group=f"G{rnd.randrange(n_groups):02d}",
+                school_id=school,
+                district_id=district_of[school],
+                subject=rnd.choice(SUBJECTS),
+                adviser_ids=advisers,
+            )
+        )
+    conflicts = {(rnd.choice(judges).judge_id, rnd.choice(entries).entry_id): "亲属关系" for _ in range(n_conflicts)}
     return entries, judges, conflicts
 
 
@@ -92,10 +102,12 @@ def round_robin(entries, judges, conflicts, k: int = 5) -> AssignmentPlan:
 
 def summary(name: str, plan: AssignmentPlan, seconds: float) -> str:
     connected = sum(plan.is_connected(g) for g in plan.components)
-    return (f"{name:12s} {seconds:7.3f} s  spread={max(plan.load_spread.values())}  "
-            f"subject_match={plan.subject_match_rate:.3f}  "
-            f"connected_groups={connected}/{len(plan.components)}  "
-            f"shortfalls={len(plan.infeasible)}")
+    return (
+        f"{name:12s} {seconds:7.3f} s  spread={max(plan.load_spread.values())}  "
+        f"subject_match={plan.subject_match_rate:.3f}  "
+        f"connected_groups={connected}/{len(plan.components)}  "
+        f"shortfalls={len(plan.infeasible)}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,10 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    entries, judges, conflicts = generate(args.entries, args.judges, n_groups=args.groups,
-                                          seed=args.seed)
-    print(f"{args.entries} entries, {args.judges} judges, k={args.k}, "
-          f"{len(conflicts)} declared conflicts, {args.groups} groups")
+    entries, judges, conflicts = generate(args.entries, args.judges, n_groups=args.groups, seed=args.seed)
+    print(
+        f"{args.entries} entries, {args.judges} judges, k={args.k}, "
+        f"{len(conflicts)} declared conflicts, {args.groups} groups"
+    )
 
     t0 = time.perf_counter()
     base = round_robin(entries, judges, conflicts, args.k)
@@ -120,8 +133,10 @@ def main(argv: list[str] | None = None) -> int:
 
     print(summary("round-robin", base, t_base))
     print(summary("assign", plan, t_plan))
-    print(f"ratio assign/round-robin time: {t_plan / t_base:.2f}x  "
-          f"(subject match {plan.subject_match_rate / max(base.subject_match_rate, 1e-9):.2f}x)")
+    print(
+        f"ratio assign/round-robin time: {t_plan / t_base:.2f}x  "
+        f"(subject match {plan.subject_match_rate / max(base.subject_match_rate, 1e-9):.2f}x)"
+    )
     problems = check_plan(plan, entries, judges, conflicts, args.k)
     print("check_plan:", "ok" if not problems else problems[:5])
     return 0 if not problems and t_plan < 5 else 1

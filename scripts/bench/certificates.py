@@ -19,6 +19,7 @@ Run: ``.venv/bin/python scripts/bench/certificates.py [--n 1000] [--big 5000] [-
    10,000 pages alone takes five and a half minutes on a 2-core machine, the whole --huge run
    about nine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,16 +79,29 @@ def build(tmp: Path, n: int):
     levels = ["一等奖", "二等奖", "三等奖"]
     for i in range(n // 2):
         school = schools[i % len(schools)]
-        entry = Entry(contest_id=contest.id, section_id=section.id, school_id=school.id, state="accepted",
-                      title=f"关于校园环境与{given[i % 10:i % 10 + 4]}的第{i + 1}项探究" + ("及其推广应用研究" * (i % 3)),
-                      stage="初中", subject="环境科学与工程", number=f"CX-XS-{i + 1:04d}")
-        entry.students.append(Student(name=surnames[i % 20] + given[(i * 7) % 20] + given[(i * 3) % 20],
-                                      school_name=school.name, grade="八年级"))
+        entry = Entry(
+            contest_id=contest.id,
+            section_id=section.id,
+            school_id=school.id,
+            state="accepted",
+            title=f"关于校园环境与{given[i % 10 : i % 10 + 4]}的第{i + 1}项探究" + ("及其推广应用研究" * (i % 3)),
+            stage="初中",
+            subject="环境科学与工程",
+            number=f"CX-XS-{i + 1:04d}",
+        )
+        entry.students.append(
+            Student(
+                name=surnames[i % 20] + given[(i * 7) % 20] + given[(i * 3) % 20],
+                school_name=school.name,
+                grade="八年级",
+            )
+        )
         entry.advisers.append(Adviser(name=surnames[(i + 5) % 20] + given[(i * 11) % 20], unit=school.name))
         db.session.add(entry)
         db.session.flush()
-        db.session.add(Result(contest_id=contest.id, entry_id=entry.id, group_key="XS|初中", method="mean",
-                              award=levels[i % 3]))
+        db.session.add(
+            Result(contest_id=contest.id, entry_id=entry.id, group_key="XS|初中", method="mean", award=levels[i % 3])
+        )
     db.session.flush()
     service.issue(contest, organizer)
     db.session.commit()
@@ -106,16 +120,17 @@ def _since(start) -> tuple[float, float]:
 def bare(contest, ids) -> tuple[tuple[float, float], int]:
     from weasyprint import HTML
 
-    from competition.models import Certificate
-    from competition.extensions import db
     from competition.adapters.pdf import _fonts, make_url_fetcher
+    from competition.extensions import db
+    from competition.models import Certificate
     from competition.services import certificates as service
 
     certs = [db.session.get(Certificate, i) for i in ids]
     html = service.render_html(contest, certs)
     t0 = _clock()
     pdf = HTML(string=html, base_url="static:", url_fetcher=make_url_fetcher(service.upload_reader)).write_pdf(
-        font_config=_fonts)
+        font_config=_fonts
+    )
     elapsed = _since(t0)
     from pypdf import PdfReader
 
@@ -162,8 +177,23 @@ def big_runs(sizes: list[int], chunk: int, fmt: str) -> list[tuple[int, float, f
     with tempfile.TemporaryDirectory(prefix="cert-bench-big-") as tmp:
         subprocess.run([sys.executable, __file__, "--build-only", str(max(sizes)), "--dir", tmp], check=True)
         for n in sizes:
-            out = subprocess.run([sys.executable, __file__, "--render-only", "--dir", tmp, "--chunk", str(chunk),
-                                  "--limit", str(n), "--format", fmt], capture_output=True, text=True)
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--render-only",
+                    "--dir",
+                    tmp,
+                    "--chunk",
+                    str(chunk),
+                    "--limit",
+                    str(n),
+                    "--format",
+                    fmt,
+                ],
+                capture_output=True,
+                text=True,
+            )
             if out.returncode != 0:
                 raise SystemExit(out.stderr[-3000:])
             pages, elapsed, peak = out.stdout.split()[-3:]
@@ -182,8 +212,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--big", type=int, default=5000, help="certificates of the memory run (0: none)")
-    parser.add_argument("--huge", type=int, default=0,
-                        help="also render this many (e.g. 10000) and compare the peak with --big's")
+    parser.add_argument(
+        "--huge", type=int, default=0, help="also render this many (e.g. 10000) and compare the peak with --big's"
+    )
     parser.add_argument("--format", choices=("pdf", "zip"), default="pdf", help="what the memory runs write")
     parser.add_argument("--chunk", type=int, default=None)
     parser.add_argument("--rounds", type=int, default=2)
@@ -215,14 +246,20 @@ def main() -> int:
                 p_times, p_pages = product(contest, ids, chunk)
                 best_b = tuple(min(x, y) for x, y in zip(best_b, b_times, strict=True))
                 best_p = tuple(min(x, y) for x, y in zip(best_p, p_times, strict=True))
-            for label, (wall, cpu), pages in (("bare WeasyPrint, one document  ", best_b, b_pages),
-                                              (f"product write_pdf, chunk {chunk:<5}", best_p, p_pages)):
-                print(f"{label}: {pages} pages; wall {wall:6.1f} s = {pages / wall:5.1f} pages/s; "
-                      f"cpu {cpu:6.1f} s = {pages / cpu:5.1f} pages/s")
+            for label, (wall, cpu), pages in (
+                ("bare WeasyPrint, one document  ", best_b, b_pages),
+                (f"product write_pdf, chunk {chunk:<5}", best_p, p_pages),
+            ):
+                print(
+                    f"{label}: {pages} pages; wall {wall:6.1f} s = {pages / wall:5.1f} pages/s; "
+                    f"cpu {cpu:6.1f} s = {pages / cpu:5.1f} pages/s"
+                )
             ratio = (p_pages / best_p[1]) / (b_pages / best_b[1])
             wall_ratio = (p_pages / best_p[0]) / (b_pages / best_b[0])
-            print(f"ratio product/bare: {ratio:.2f} by CPU time, {wall_ratio:.2f} by wall clock "
-                  f"(must be >= 0.80) {'OK' if ratio >= 0.8 else 'TOO SLOW'}")
+            print(
+                f"ratio product/bare: {ratio:.2f} by CPU time, {wall_ratio:.2f} by wall clock "
+                f"(must be >= 0.80) {'OK' if ratio >= 0.8 else 'TOO SLOW'}"
+            )
             ok &= ratio >= 0.8 and p_pages == len(ids)
     if args.big:
         sizes = [args.big] + ([args.huge] if args.huge else [])
@@ -231,14 +268,18 @@ def main() -> int:
         runs = big_runs(sizes, big_chunk, args.format)
         unit = "pages" if args.format == "pdf" else "files"
         for n, (pages, elapsed, peak_mb) in zip(sizes, runs, strict=True):
-            print(f"big run, {args.format}: {pages} {unit} in {elapsed:.1f} s ({pages / elapsed:.1f} {unit}/s); "
-                  f"peak memory of the rendering process {peak_mb:.0f} MB (must be < {LIMIT_MB} MB) "
-                  f"{'OK' if peak_mb < LIMIT_MB else 'TOO MUCH'}")
+            print(
+                f"big run, {args.format}: {pages} {unit} in {elapsed:.1f} s ({pages / elapsed:.1f} {unit}/s); "
+                f"peak memory of the rendering process {peak_mb:.0f} MB (must be < {LIMIT_MB} MB) "
+                f"{'OK' if peak_mb < LIMIT_MB else 'TOO MUCH'}"
+            )
             ok &= peak_mb < LIMIT_MB and pages == n
         if args.huge:
             growth = runs[-1][2] - runs[0][2]
-            print(f"memory growth from {sizes[0]} to {sizes[-1]} certificates: {growth:+.0f} MB "
-                  f"(must be < {HUGE_SLACK_MB} MB) {'OK' if growth < HUGE_SLACK_MB else 'GROWS'}")
+            print(
+                f"memory growth from {sizes[0]} to {sizes[-1]} certificates: {growth:+.0f} MB "
+                f"(must be < {HUGE_SLACK_MB} MB) {'OK' if growth < HUGE_SLACK_MB else 'GROWS'}"
+            )
             ok &= growth < HUGE_SLACK_MB
         print(f"memory runs took {time.perf_counter() - t0:.0f} s (build and render)")
     return 0 if ok else 1

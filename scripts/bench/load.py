@@ -44,6 +44,7 @@ judges' requests (list, scoring page, autosave, submit, next; not the login, nor
 uploads, whose figures are printed too), scoring-page capacity >= half the bare route's.
 Everything runs on 127.0.0.1, bounded in time (and in requests by ``--max-requests``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,20 +67,46 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from load_data import (  # noqa: E402
-    Ack, Judge, Seeded, Teacher, ack, check_saves, check_uploads, database, open_app, seed,
+    Ack,
+    Judge,
+    Seeded,
+    Teacher,
+    ack,
+    check_saves,
+    check_uploads,
+    database,
+    open_app,
+    seed,
 )
 from load_files import pdf_bytes  # noqa: E402
 from load_http import (  # noqa: E402
-    CSRF_INPUT, CSRF_META, Browser, Recorder, Run, Server, Stop, Tab, client_address, cpu_seconds, login,
-    machine_cpu, percentile, random_secret,
+    CSRF_INPUT,
+    CSRF_META,
+    Browser,
+    Recorder,
+    Run,
+    Server,
+    Stop,
+    Tab,
+    client_address,
+    cpu_seconds,
+    login,
+    machine_cpu,
+    percentile,
+    random_secret,
 )
 
 P99_TARGET_MS = 100.0
 RATIO_TARGET = 0.5
 JUDGE_KINDS = ("judge list", "scoring page", "autosave", "submit", "next unscored")
 KIND_ORDER = ("login form", "login", *JUDGE_KINDS, "teacher page", "delete file", "upload 1-5 MB", "bare route")
-COMMENTS = ["选题贴近生活，数据较完整。", "创新点明确，建议加强对照实验。", "研究过程规范，结论需进一步验证。",
-            "实用价值较高，报告表述清楚。", ""]
+COMMENTS = [
+    "选题贴近生活，数据较完整。",
+    "创新点明确，建议加强对照实验。",
+    "研究过程规范，结论需进一步验证。",
+    "实用价值较高，报告表述清楚。",
+    "",
+]
 
 SCORE_INPUT = re.compile(r"<input[^>]*\bclass=\"form-control form-control-lg score\"[^>]*>", re.S)
 COMMENT_AREA = re.compile(r'<textarea[^>]*id="comment"[^>]*>(.*?)</textarea>', re.S)
@@ -108,7 +135,8 @@ def parse_sheet_page(text: str) -> SheetPage | None:
     tags = SCORE_INPUT.findall(text)
     comment = COMMENT_AREA.search(text)
     return SheetPage(
-        csrf=token.group(1), version=int(_attr(form.group(0), "data-version") or 0),
+        csrf=token.group(1),
+        version=int(_attr(form.group(0), "data-version") or 0),
         locked=_attr(form.group(0), "data-locked") == "true",
         criteria=[(_attr(t, "data-key"), float(_attr(t, "data-max"))) for t in tags],
         values={_attr(t, "data-key"): _attr(t, "value") for t in tags},
@@ -224,8 +252,13 @@ class Simulation:
             values[key] = a_score(rng, maximum)
             if rng.random() < 0.2:
                 comment = rng.choice(COMMENTS)
-            resp = tab.post_json("autosave", f"{url}/sheet", {"version": version, "scores": values,
-                                                              "comment": comment}, sheet.csrf, expect=(200, 409))
+            resp = tab.post_json(
+                "autosave",
+                f"{url}/sheet",
+                {"version": version, "scores": values, "comment": comment},
+                sheet.csrf,
+                expect=(200, 409),
+            )
             if resp is None:
                 continue  # recorded as an error; the page would retry with the same values
             if resp.status == 200:
@@ -238,8 +271,13 @@ class Simulation:
             for key, maximum in sheet.criteria:
                 if not values.get(key):
                     values[key] = a_score(rng, maximum)
-            resp = tab.post_json("submit", f"{url}/submit", {"version": version, "scores": values,
-                                                             "comment": comment}, sheet.csrf, expect=(200, 409))
+            resp = tab.post_json(
+                "submit",
+                f"{url}/submit",
+                {"version": version, "scores": values, "comment": comment},
+                sheet.csrf,
+                expect=(200, 409),
+            )
             if resp is None:
                 return
             if resp.status == 200:
@@ -250,8 +288,9 @@ class Simulation:
 
     # ---- teachers
 
-    def teacher(self, browser: Browser, teacher: Teacher, logged_in: threading.Event, start_delay: float,
-                seed: int) -> None:
+    def teacher(
+        self, browser: Browser, teacher: Teacher, logged_in: threading.Event, start_delay: float, seed: int
+    ) -> None:
         """A teacher replacing the report of their draft: open it, delete the old file, upload."""
         rng = random.Random(seed)
         tab = browser.tab()
@@ -271,9 +310,16 @@ class Simulation:
                         self.last_upload[eid] = None
                 data, sha = rng.choice(self.pdfs)
                 upload = f"/teacher/entries/{eid}/materials/{teacher.requirements['report']}"
-                resp = tab.post_file("upload 1-5 MB", upload,
-                                     {"csrf_token": csrf}, "file", "研究报告.pdf", data, "application/pdf",
-                                     expect=(302,))
+                resp = tab.post_file(
+                    "upload 1-5 MB",
+                    upload,
+                    {"csrf_token": csrf},
+                    "file",
+                    "研究报告.pdf",
+                    data,
+                    "application/pdf",
+                    expect=(302,),
+                )
                 if resp is not None:
                     self.last_upload[eid] = (sha, len(data))
                 self.run.sleep(rng.uniform(2.0, 4.0))
@@ -301,15 +347,18 @@ class Simulation:
         """Everyone logs in, spread over ``ramp`` seconds (argon2 is slow on purpose, so a
         login storm is measured on its own, before the paced load)."""
         rng = random.Random(3)
-        self.teacher_browsers = [(Browser(login_run, client_address(1000 + n)), t, threading.Event())
-                                 for n, t in enumerate(self.seeded.teachers)]
+        self.teacher_browsers = [
+            (Browser(login_run, client_address(1000 + n)), t, threading.Event())
+            for n, t in enumerate(self.seeded.teachers)
+        ]
         jobs = [(state.browser, state.judge.username, state.logged_in) for state in self.judges]
         jobs += [(b, t.username, done) for b, t, done in self.teacher_browsers]
         threads = []
         for browser, username, done in jobs:
             browser.run = login_run
-            threads.append(threading.Thread(target=self.log_in, args=(browser, username, rng.uniform(0, ramp), done),
-                                            daemon=True))
+            threads.append(
+                threading.Thread(target=self.log_in, args=(browser, username, rng.uniform(0, ramp), done), daemon=True)
+            )
         for t in threads:
             t.start()
         for t in threads:
@@ -349,8 +398,9 @@ class Simulation:
             delay = rng.uniform(0, args.spread)
             tabs = 2 if args.two_tabs_every and i % args.two_tabs_every == 0 else 1
             for t in range(tabs):
-                threads.append(threading.Thread(target=self.judge_tab, args=(state, t, delay, rng.random()),
-                                                daemon=True))
+                threads.append(
+                    threading.Thread(target=self.judge_tab, args=(state, t, delay, rng.random()), daemon=True)
+                )
         for browser, teacher, done in self.teacher_browsers:
             args_ = (browser, teacher, done, rng.uniform(0, args.spread), rng.random())
             threads.append(threading.Thread(target=self.teacher, args=args_, daemon=True))
@@ -376,8 +426,11 @@ def capacity(sim: Simulation, app_port: int, bare_port: int, args) -> Recorder:
     n = len(ready)
     groups = {
         "scoring page": (app_port, [s.browser.tab() for s in ready], [f"/judge/a/{s.last_assignment}" for s in ready]),
-        "login form (anonymous)": (app_port, [Browser(sim.run, client_address(3000 + i)).tab() for i in range(n)],
-                                   ["/login"] * n),
+        "login form (anonymous)": (
+            app_port,
+            [Browser(sim.run, client_address(3000 + i)).tab() for i in range(n)],
+            ["/login"] * n,
+        ),
         "bare route": (bare_port, [Browser(sim.run, client_address(4000 + i)).tab() for i in range(n)], ["/bare"] * n),
     }
 
@@ -395,8 +448,10 @@ def capacity(sim: Simulation, app_port: int, bare_port: int, args) -> Recorder:
             for tab in tabs:
                 tab.browser.run = run
             t0 = time.monotonic()
-            workers = [threading.Thread(target=loop, args=(tab, kind, path), daemon=True)
-                       for tab, path in zip(tabs, paths, strict=True)]
+            workers = [
+                threading.Thread(target=loop, args=(tab, kind, path), daemon=True)
+                for tab, path in zip(tabs, paths, strict=True)
+            ]
             for w in workers:
                 w.start()
             for w in workers:
@@ -455,8 +510,9 @@ class CpuMeter(threading.Thread):
         parts.append(f"this client {100 * own / wall / cpus:.0f}%")
         other = busy - self.busy - sum(by_name.values()) - own
         parts.append(f"everything else {100 * max(0.0, other) / wall / cpus:.0f}%")
-        return (f"machine: {cpus:.0f} CPUs {100 * (busy - self.busy) / (total - self.total):.0f}% busy "
-                f"({', '.join(parts)})")
+        return (
+            f"machine: {cpus:.0f} CPUs {100 * (busy - self.busy) / (total - self.total):.0f}% busy ({', '.join(parts)})"
+        )
 
 
 def served(meter: CpuMeter, judges: int, teachers: int, busy: float = 0.8) -> str:
@@ -467,9 +523,11 @@ def served(meter: CpuMeter, judges: int, teachers: int, busy: float = 0.8) -> st
     if cores <= 0:
         return "headroom: the app's workers used no measurable CPU"
     per_person = cores / people
-    return (f"headroom: the app's workers used {cores:.2f} of {meter.cpus:.0f} CPUs for {judges} judges and "
-            f"{teachers} teachers ({100 * per_person:.1f}% of a CPU each); at {100 * busy:.0f}% busy this machine "
-            f"would serve about {int(meter.cpus * busy / per_person)} people working at this pace")
+    return (
+        f"headroom: the app's workers used {cores:.2f} of {meter.cpus:.0f} CPUs for {judges} judges and "
+        f"{teachers} teachers ({100 * per_person:.1f}% of a CPU each); at {100 * busy:.0f}% busy this machine "
+        f"would serve about {int(meter.cpus * busy / per_person)} people working at this pace"
+    )
 
 
 # --------------------------------------------------------------------------- reporting
@@ -478,8 +536,10 @@ def served(meter: CpuMeter, judges: int, teachers: int, busy: float = 0.8) -> st
 def row(kind: str, values: list[float], seconds: float, errors: int) -> str:
     if not values:
         return f"  {kind:<24}{0:>7}{'':>9}{'':>9}{'':>9}{'':>9}{errors:>8}"
-    return (f"  {kind:<24}{len(values):>7}{len(values) / seconds:>9.1f}{percentile(values, 50):>9.1f}"
-            f"{percentile(values, 99):>9.1f}{max(values):>9.1f}{errors:>8}")
+    return (
+        f"  {kind:<24}{len(values):>7}{len(values) / seconds:>9.1f}{percentile(values, 50):>9.1f}"
+        f"{percentile(values, 99):>9.1f}{max(values):>9.1f}{errors:>8}"
+    )
 
 
 def header() -> str:
@@ -516,14 +576,19 @@ def run_one(kind: str, args, pdfs) -> dict:
             }
             app_server = Server("app", "competition:create_app()", env, tmp)
             servers.append(app_server.start())
-            bare = Server("bare", "load_bare:app", {"GUNICORN_LOGLEVEL": "warning"}, tmp, pythonpath=HERE,
-                          ready_path="/bare")
+            bare = Server(
+                "bare", "load_bare:app", {"GUNICORN_LOGLEVEL": "warning"}, tmp, pythonpath=HERE, ready_path="/bare"
+            )
             servers.append(bare.start())
-            print(f"\n== {label}: {seeded.n_entries} entries, {len(seeded.judges)} judges x "
-                  f"{args.per_judge} assignments ({seeded.n_assignments}), {len(seeded.teachers)} teachers "
-                  f"with drafts; set up in {setup_s:.1f} s")
-            print(f"   gunicorn (gunicorn.conf.py): {app_server.settings()}, app on :{app_server.port}, "
-                  f"bare route on :{bare.port}")
+            print(
+                f"\n== {label}: {seeded.n_entries} entries, {len(seeded.judges)} judges x "
+                f"{args.per_judge} assignments ({seeded.n_assignments}), {len(seeded.teachers)} teachers "
+                f"with drafts; set up in {setup_s:.1f} s"
+            )
+            print(
+                f"   gunicorn (gunicorn.conf.py): {app_server.settings()}, app on :{app_server.port}, "
+                f"bare route on :{bare.port}"
+            )
 
             logins = Recorder()
             rec = Recorder()
@@ -604,20 +669,37 @@ def _slow(rec: Recorder, bucket: float = 5.0) -> None:
     print("   requests >= 100 ms by time: " + "; ".join(parts))
 
 
-def report(label, logins: Recorder, login_s: float, rec: Recorder, cap: Recorder, elapsed: float, saves, uploads,
-           hung, server_errors, args) -> dict:
-    print(f"   login phase: everyone logs in within {args.ramp:g} s ({login_s:.1f} s until the last answer), "
-          f"then a warm-up")
+def report(
+    label,
+    logins: Recorder,
+    login_s: float,
+    rec: Recorder,
+    cap: Recorder,
+    elapsed: float,
+    saves,
+    uploads,
+    hung,
+    server_errors,
+    args,
+) -> dict:
+    print(
+        f"   login phase: everyone logs in within {args.ramp:g} s ({login_s:.1f} s until the last answer), "
+        f"then a warm-up"
+    )
     _table(logins, login_s)
     print(f"   paced load: {elapsed:.1f} s, {rec.total()} requests")
     _table(rec, elapsed)
     _slow(rec)
     print(f"   {rec.notes['cpu']}")
     print(f"   {rec.notes['served']}")
-    print(f"   409 conflicts followed: {rec.counters.get('409 followed', 0)}; connections reopened after the "
-          f"server closed an idle one: {rec.counters.get('reconnects', 0)}")
-    print(f"   capacity, closed loop, {args.capacity_clients} clients, {args.capacity_rounds} x "
-          f"{args.capacity_window:g} s windows per kind, alternating:")
+    print(
+        f"   409 conflicts followed: {rec.counters.get('409 followed', 0)}; connections reopened after the "
+        f"server closed an idle one: {rec.counters.get('reconnects', 0)}"
+    )
+    print(
+        f"   capacity, closed loop, {args.capacity_clients} clients, {args.capacity_rounds} x "
+        f"{args.capacity_window:g} s windows per kind, alternating:"
+    )
     _table(cap, 1.0, list(CAPACITY_KINDS))
     print(f"   {cap.notes['cpu']}")
     rps = {k: len(cap.latencies.get(k, [])) / (cap.counters.get(f"ms {k}", 0) / 1000 or 1) for k in CAPACITY_KINDS}
@@ -630,16 +712,24 @@ def report(label, logins: Recorder, login_s: float, rec: Recorder, cap: Recorder
     n_errors = len(logins.errors) + len(rec.errors) + cap_errors + hung
     lost = len(saves.lost) + len(saves.overwritten)
     print("   targets:")
-    print(f"     errors                       {n_errors:>8}   target 0                 {verdict(n_errors == 0)}"
-          + (f" ({hung} simulated people did not stop)" if hung else ""))
-    print(f"     lost or overwritten saves    {lost:>8}   target 0                 {verdict(lost == 0)}"
-          f"   ({saves.acknowledged} acknowledged saves on {saves.sheets} sheets checked; "
-          f"{len(saves.unacknowledged)} sheets hold a newer unacknowledged write)")
+    print(
+        f"     errors                       {n_errors:>8}   target 0                 {verdict(n_errors == 0)}"
+        + (f" ({hung} simulated people did not stop)" if hung else "")
+    )
+    print(
+        f"     lost or overwritten saves    {lost:>8}   target 0                 {verdict(lost == 0)}"
+        f"   ({saves.acknowledged} acknowledged saves on {saves.sheets} sheets checked; "
+        f"{len(saves.unacknowledged)} sheets hold a newer unacknowledged write)"
+    )
     print(f"     lost uploads                 {len(uploads):>8}   target 0                 {verdict(not uploads)}")
-    print(f"     p99 judges' requests (ms)    {p99_all:>8.1f}   target < {P99_TARGET_MS:g}             "
-          f"{verdict(p99_all < P99_TARGET_MS)}   (worst kind: {p99_worst[1]} {p99_worst[0]:.1f} ms)")
-    print(f"     scoring page / bare route    {ratio:>8.2f}   target >= {RATIO_TARGET:g}            "
-          f"{verdict(ratio >= RATIO_TARGET)}   ({page_rps:.0f} vs {bare_rps:.0f} req/s)")
+    print(
+        f"     p99 judges' requests (ms)    {p99_all:>8.1f}   target < {P99_TARGET_MS:g}             "
+        f"{verdict(p99_all < P99_TARGET_MS)}   (worst kind: {p99_worst[1]} {p99_worst[0]:.1f} ms)"
+    )
+    print(
+        f"     scoring page / bare route    {ratio:>8.2f}   target >= {RATIO_TARGET:g}            "
+        f"{verdict(ratio >= RATIO_TARGET)}   ({page_rps:.0f} vs {bare_rps:.0f} req/s)"
+    )
     for kind, text in (logins.errors + rec.errors + cap.errors)[:10]:
         print(f"     error: {kind}: {text}")
     for text in (saves.lost + saves.overwritten + uploads)[:10]:
@@ -677,10 +767,13 @@ def main(argv: list[str] | None = None) -> int:
     results = [run_one(kind, args, pdfs) for kind in kinds]
     print(f"\nsummary ({time.perf_counter() - t0:.0f} s in all):")
     for r in results:
-        print(f"  {r['label']:<40} errors {r['errors']}, lost {r['lost']}, p99 {r['p99']:.1f} ms, "
-              f"page/bare {r['ratio']:.2f}")
-    ok = all(r["errors"] == 0 and r["lost"] == 0 and r["p99"] < P99_TARGET_MS and r["ratio"] >= RATIO_TARGET
-             for r in results)
+        print(
+            f"  {r['label']:<40} errors {r['errors']}, lost {r['lost']}, p99 {r['p99']:.1f} ms, "
+            f"page/bare {r['ratio']:.2f}"
+        )
+    ok = all(
+        r["errors"] == 0 and r["lost"] == 0 and r["p99"] < P99_TARGET_MS and r["ratio"] >= RATIO_TARGET for r in results
+    )
     print("all targets met" if ok else "some targets missed")
     return 0 if ok else 1
 

@@ -1,6 +1,7 @@
 """Data of the load benchmark: the database (an SQLite file, or a fresh PostgreSQL database that
 is dropped afterwards), the contest with judges and published assignments, teachers with draft
 entries, and the check afterwards that every acknowledged save is in the database."""
+
 from __future__ import annotations
 
 import contextlib
@@ -23,7 +24,7 @@ def database(kind: str, tmp: Path):
 
     name = f"competition_load_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     try:
         yield f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
     finally:
@@ -82,21 +83,37 @@ def seed(n_judges: int, per_judge: int, n_teachers: int, judges_per_entry: int =
     n_entries = max(per_judge, -(-n_judges * per_judge // judges_per_entry))
     entries = []
     for i in range(n_entries):
-        entry = f.make_entry(judging, schools[i % len(schools)], title=f"校园节水装置的设计与测试{i + 1}",
-                             state="accepted", number=f"CX-XS-{i + 1:04d}",
-                             advisers=[{"name": f"导师{i + 1}", "unit": schools[i % len(schools)].name}])
+        entry = f.make_entry(
+            judging,
+            schools[i % len(schools)],
+            title=f"校园节水装置的设计与测试{i + 1}",
+            state="accepted",
+            number=f"CX-XS-{i + 1:04d}",
+            advisers=[{"name": f"导师{i + 1}", "unit": schools[i % len(schools)].name}],
+        )
         fj.attach(entry, name=f"研究报告{i + 1}.pdf")
         entries.append(entry)
-    judges = [f.make_user("judge", username=f"loadjudge{j + 1:02d}", name=f"评委{j + 1}",
-                          affiliation="淮北师范大学", subjects="物理与天文学") for j in range(n_judges)]
+    judges = [
+        f.make_user(
+            "judge",
+            username=f"loadjudge{j + 1:02d}",
+            name=f"评委{j + 1}",
+            affiliation="淮北师范大学",
+            subjects="物理与天文学",
+        )
+        for j in range(n_judges)
+    ]
     fj.add_judges(round1, judges)
     stride = max(1, n_entries // n_judges)
     rows = []
     for j, judge in enumerate(judges):
         for k in range(per_judge):
             entry = entries[(j * stride + k) % n_entries]
-            rows.append(Assignment(round_id=round1.id, judge_id=judge.id, entry_id=entry.id, published=True,
-                                   published_at=utcnow()))
+            rows.append(
+                Assignment(
+                    round_id=round1.id, judge_id=judge.id, entry_id=entry.id, published=True, published_at=utcnow()
+                )
+            )
     db.session.add_all(rows)
 
     open_contest = f.make_contest("innovation", state="open", code="LOAD-SB")
@@ -113,8 +130,9 @@ def seed(n_judges: int, per_judge: int, n_teachers: int, judges_per_entry: int =
     by_judge: dict[int, list[int]] = {}
     for a in rows:
         by_judge.setdefault(a.judge_id, []).append(a.id)
-    return Seeded(f.PASSWORD, [Judge(u.username, by_judge[u.id]) for u in judges], teachers, judging.id,
-                  n_entries, len(rows))
+    return Seeded(
+        f.PASSWORD, [Judge(u.username, by_judge[u.id]) for u in judges], teachers, judging.id, n_entries, len(rows)
+    )
 
 
 # --------------------------------------------------------------------------- checking
@@ -141,7 +159,7 @@ def ack(assignment_id: int, version: int, state: str, scores: dict, comment: str
 class SaveCheck:
     acknowledged: int = 0
     sheets: int = 0
-    lost: list[str] = field(default_factory=list)         # an acknowledged save is missing
+    lost: list[str] = field(default_factory=list)  # an acknowledged save is missing
     overwritten: list[str] = field(default_factory=list)  # two different saves acknowledged at one version
     unacknowledged: list[str] = field(default_factory=list)  # the database holds a newer, unacknowledged write
 
@@ -157,9 +175,14 @@ def check_saves(acks: list[Ack]) -> SaveCheck:
     by_assignment: dict[int, list[Ack]] = {}
     for a in acks:
         by_assignment.setdefault(a.assignment_id, []).append(a)
-    rows = {r.assignment_id: r for r in db.session.execute(
-        select(ScoreSheet.assignment_id, ScoreSheet.version, ScoreSheet.state, ScoreSheet.scores,
-               ScoreSheet.comment).where(ScoreSheet.assignment_id.in_(list(by_assignment))))}
+    rows = {
+        r.assignment_id: r
+        for r in db.session.execute(
+            select(
+                ScoreSheet.assignment_id, ScoreSheet.version, ScoreSheet.state, ScoreSheet.scores, ScoreSheet.comment
+            ).where(ScoreSheet.assignment_id.in_(list(by_assignment)))
+        )
+    }
     result.sheets = len(by_assignment)
     for assignment_id, mine in by_assignment.items():
         at_version: dict[int, Ack] = {}
@@ -176,8 +199,9 @@ def check_saves(acks: list[Ack]) -> SaveCheck:
         if row.version < last.version:
             result.lost.append(f"assignment {assignment_id}: stored {stored}, acknowledged {last}")
         elif row.version > last.version:
-            result.unacknowledged.append(f"assignment {assignment_id}: stored v{row.version}, "
-                                         f"last acknowledged v{last.version}")
+            result.unacknowledged.append(
+                f"assignment {assignment_id}: stored v{row.version}, last acknowledged v{last.version}"
+            )
         elif stored != last:
             result.lost.append(f"assignment {assignment_id}: stored {stored}, acknowledged {last}")
     return result
@@ -189,9 +213,9 @@ def check_uploads(last_upload: dict[int, tuple[str, int] | None]) -> list[str]:
     deletion."""
     from sqlalchemy import select
 
+    from competition.adapters.storage import get_storage
     from competition.extensions import db
     from competition.models import Attachment
-    from competition.adapters.storage import get_storage
 
     problems = []
     storage = get_storage()

@@ -1,6 +1,7 @@
 """Files the load benchmarks upload: PDFs of a given size that the upload checks accept (one page
 showing one large image), and an MP4 stream of a given size (ftyp, moov, mdat boxes) written to
 disk in chunks, so even 500 MB never sits in memory."""
+
 from __future__ import annotations
 
 import os
@@ -46,10 +47,19 @@ def write_mp4(path: Path, size: int) -> Path:
     """An MP4 stream of exactly ``size`` bytes: ftyp, a moov holding a movie header, and an mdat
     box filling the rest with random data (a 1 MB random block repeated)."""
     ftyp = _box(b"ftyp", b"isom" + (512).to_bytes(4, "big") + b"isomiso2avc1mp41")
-    mvhd = _box(b"mvhd", bytes(4) + bytes(8) + (1000).to_bytes(4, "big") + (60_000).to_bytes(4, "big")
-                + (0x00010000).to_bytes(4, "big") + (0x0100).to_bytes(2, "big") + bytes(10)
-                + b"".join(v.to_bytes(4, "big") for v in (0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000))
-                + bytes(24) + (2).to_bytes(4, "big"))
+    mvhd = _box(
+        b"mvhd",
+        bytes(4)
+        + bytes(8)
+        + (1000).to_bytes(4, "big")
+        + (60_000).to_bytes(4, "big")
+        + (0x00010000).to_bytes(4, "big")
+        + (0x0100).to_bytes(2, "big")
+        + bytes(10)
+        + b"".join(v.to_bytes(4, "big") for v in (0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000))
+        + bytes(24)
+        + (2).to_bytes(4, "big"),
+    )
     moov = _box(b"moov", mvhd)
     head = ftyp + moov
     mdat_size = size - len(head)

@@ -4,6 +4,7 @@ client with a cookie jar, and a thread-safe recorder of latencies and errors.
 Traffic goes only to 127.0.0.1. The client is plain ``http.client`` (one connection per browser
 tab, kept alive), so its own cost stays small next to the server's on a shared machine.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -41,8 +42,15 @@ class Server:
     """One gunicorn (the repo's gunicorn.conf.py, settings from GUNICORN_* variables) serving
     ``app_spec`` on a free loopback port, its logs in ``logdir``."""
 
-    def __init__(self, name: str, app_spec: str, env: dict[str, str], logdir: Path,
-                 pythonpath: Path | None = None, ready_path: str = "/login"):
+    def __init__(
+        self,
+        name: str,
+        app_spec: str,
+        env: dict[str, str],
+        logdir: Path,
+        pythonpath: Path | None = None,
+        ready_path: str = "/login",
+    ):
         self.name, self.app_spec, self.logdir = name, app_spec, logdir
         self.extra_env, self.pythonpath, self.ready_path = env, pythonpath, ready_path
         self.port = 0
@@ -52,19 +60,22 @@ class Server:
         self.port = free_port()
         env = dict(os.environ)
         env.update(self.extra_env)
-        env.update({
-            "GUNICORN_BIND": f"{HOST}:{self.port}",
-            "GUNICORN_ACCESSLOG": str(self.logdir / f"{self.name}-access.log"),
-            "GUNICORN_ERRORLOG": str(self.logdir / f"{self.name}-error.log"),
-        })
+        env.update(
+            {
+                "GUNICORN_BIND": f"{HOST}:{self.port}",
+                "GUNICORN_ACCESSLOG": str(self.logdir / f"{self.name}-access.log"),
+                "GUNICORN_ERRORLOG": str(self.logdir / f"{self.name}-error.log"),
+            }
+        )
         cmd = [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")]
         if self.pythonpath:
             cmd += ["--pythonpath", str(self.pythonpath)]
         cmd.append(self.app_spec)
         # gunicorn keeps its own copy of the descriptor: ours closes once it has started
         with open(self.logdir / f"{self.name}-stdout.log", "ab") as out:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
+            self.proc = subprocess.Popen(
+                cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -223,8 +234,14 @@ class Response:
 class Run:
     """What every simulated person shares: the port, the deadline, the budget, the recorder."""
 
-    def __init__(self, port: int, seconds: float, recorder: Recorder, max_requests: int = 200_000,
-                 stopped: threading.Event | None = None):
+    def __init__(
+        self,
+        port: int,
+        seconds: float,
+        recorder: Recorder,
+        max_requests: int = 200_000,
+        stopped: threading.Event | None = None,
+    ):
         self.port = port
         self.deadline = time.monotonic() + seconds
         self.recorder = recorder
@@ -238,8 +255,7 @@ class Run:
         return other
 
     def over(self) -> bool:
-        return (self.stopped.is_set() or time.monotonic() >= self.deadline
-                or self.recorder.total() >= self.max_requests)
+        return self.stopped.is_set() or time.monotonic() >= self.deadline or self.recorder.total() >= self.max_requests
 
     def sleep(self, seconds: float) -> None:
         """Think time; raises Stop when the run ends meanwhile."""
@@ -290,9 +306,17 @@ class Tab:
             self.close()
         return Response(resp.status, resp.headers, data)
 
-    def request(self, kind: str, method: str, path: str, *, body: bytes | None = None,
-                content_type: str | None = None, expect: tuple[int, ...] = (200,),
-                headers: dict | None = None) -> Response | None:
+    def request(
+        self,
+        kind: str,
+        method: str,
+        path: str,
+        *,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        expect: tuple[int, ...] = (200,),
+        headers: dict | None = None,
+    ) -> Response | None:
         """Send one request and record its latency under ``kind``; an unexpected status or a
         failure is recorded as an error and answers None."""
         if self.run.over():
@@ -338,28 +362,41 @@ class Tab:
         return self.request(kind, "GET", path, **kw)
 
     def post_form(self, kind: str, path: str, fields: dict, **kw) -> Response | None:
-        return self.request(kind, "POST", path, body=urlencode(fields).encode(),
-                            content_type="application/x-www-form-urlencoded", **kw)
+        return self.request(
+            kind, "POST", path, body=urlencode(fields).encode(), content_type="application/x-www-form-urlencoded", **kw
+        )
 
     def post_json(self, kind: str, path: str, payload: dict, csrf: str, **kw) -> Response | None:
         import json
 
-        return self.request(kind, "POST", path, body=json.dumps(payload).encode(),
-                            content_type="application/json",
-                            headers={"Accept": "application/json", "X-CSRFToken": csrf}, **kw)
+        return self.request(
+            kind,
+            "POST",
+            path,
+            body=json.dumps(payload).encode(),
+            content_type="application/json",
+            headers={"Accept": "application/json", "X-CSRFToken": csrf},
+            **kw,
+        )
 
-    def post_file(self, kind: str, path: str, fields: dict, file_field: str, filename: str,
-                  data: bytes, file_type: str, **kw) -> Response | None:
+    def post_file(
+        self, kind: str, path: str, fields: dict, file_field: str, filename: str, data: bytes, file_type: str, **kw
+    ) -> Response | None:
         boundary = "----bench" + uuid.uuid4().hex
         parts = []
         for k, v in fields.items():
             parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode())
-        parts.append((f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
-                      f'filename="{filename}"\r\nContent-Type: {file_type}\r\n\r\n').encode())
+        parts.append(
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+                f'filename="{filename}"\r\nContent-Type: {file_type}\r\n\r\n'
+            ).encode()
+        )
         parts.append(data)
         parts.append(f"\r\n--{boundary}--\r\n".encode())
-        return self.request(kind, "POST", path, body=b"".join(parts),
-                            content_type=f"multipart/form-data; boundary={boundary}", **kw)
+        return self.request(
+            kind, "POST", path, body=b"".join(parts), content_type=f"multipart/form-data; boundary={boundary}", **kw
+        )
 
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -372,9 +409,12 @@ def login(tab: Tab, username: str, password: str) -> bool:
     if page is None:
         return False
     token = CSRF_INPUT.search(page.text)
-    resp = tab.post_form("login", "/login", {"csrf_token": token.group(1) if token else "",
-                                             "username": username, "password": password},
-                         expect=(302,))
+    resp = tab.post_form(
+        "login",
+        "/login",
+        {"csrf_token": token.group(1) if token else "", "username": username, "password": password},
+        expect=(302,),
+    )
     if resp is None:
         return False
     if resp.location.startswith("/login"):

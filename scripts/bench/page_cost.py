@@ -16,6 +16,7 @@ counts little), each step from a bare Flask route up to the judge's scoring page
 Prints milliseconds per request and the ratio to the baseline. The extra routes are added to this
 process's app only, for the measurement.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,8 +55,7 @@ def measure(kind: str, n: int) -> list[tuple[str, float]]:
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-page-cost-"))
     with database(kind, tmp) as url:
-        app = create_app(make_test_config(tmp, url, TESTING=False, WTF_CSRF_ENABLED=True,
-                                          RATELIMIT_ENABLED=True))
+        app = create_app(make_test_config(tmp, url, TESTING=False, WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=True))
 
         @app.route("/bench-trivial")
         def trivial():
@@ -88,9 +88,12 @@ def measure(kind: str, n: int) -> list[tuple[str, float]]:
 
         def autosave():
             state["value"] = 10 if state["value"] == 11 else 11
-            resp = client.post(f"/judge/a/{assignment_id}/sheet", data=json.dumps(
-                {"version": state["version"], "scores": {key: str(state["value"])}, "comment": ""}),
-                content_type="application/json", headers={"X-CSRFToken": csrf})
+            resp = client.post(
+                f"/judge/a/{assignment_id}/sheet",
+                data=json.dumps({"version": state["version"], "scores": {key: str(state["value"])}, "comment": ""}),
+                content_type="application/json",
+                headers={"X-CSRFToken": csrf},
+            )
             assert resp.status_code == 200, resp.status_code
             state["version"] = resp.get_json()["version"]
 

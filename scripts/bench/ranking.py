@@ -13,6 +13,7 @@ default method on the selected rows, and the whole pipeline from the
 database to stored Result rows (``services.results.run_ranking`` and the
 commit), each with its ratio to the bare SELECT (target: pipeline < 3 s).
 """
+
 from __future__ import annotations
 
 import os
@@ -72,7 +73,7 @@ def wall_and_cpu(fn: Callable[[], object], repeat: int = 2) -> tuple[float, floa
 
 
 def main(argv: list[str]) -> None:
-    n_entries, k, n_judges = (int(a) for a in (argv + ["10000", "5", "200"][len(argv):])[:3])
+    n_entries, k, n_judges = (int(a) for a in (argv + ["10000", "5", "200"][len(argv) :])[:3])
     scores = generate(n_entries, k, n_judges, seed=0)
     e = np.fromiter((s[0] for s in scores), dtype=np.int64, count=len(scores))
     x = np.fromiter((s[2] for s in scores), dtype=float, count=len(scores))
@@ -91,7 +92,7 @@ def _fill(db, scores, n_judges: int):
     """Bulk-insert a contest in judging with the scores as final sheets; returns the contest."""
     from sqlalchemy import insert, select
 
-    from competition.models import (Assignment, District, Entry, School, ScoreSheet, User, utcnow)
+    from competition.models import Assignment, District, Entry, School, ScoreSheet, User, utcnow
     from competition.services.contests import load_definition_text, save_definition
 
     text = (Path(__file__).resolve().parents[2] / "competition" / "contests" / "innovation.yaml").read_text("utf-8")
@@ -104,28 +105,70 @@ def _fill(db, scores, n_judges: int):
     db.session.flush()
     db.session.execute(insert(School), [{"district_id": district.id, "name": f"基准学校{i}"} for i in range(50)])
     schools = db.session.scalars(select(School.id)).all()
-    db.session.execute(insert(User), [
-        {"username": f"bench-judge-{j}", "password_hash": "-", "name": f"评委{j}", "session_token": uuid.uuid4().hex}
-        for j in range(n_judges)])
+    db.session.execute(
+        insert(User),
+        [
+            {
+                "username": f"bench-judge-{j}",
+                "password_hash": "-",
+                "name": f"评委{j}",
+                "session_token": uuid.uuid4().hex,
+            }
+            for j in range(n_judges)
+        ],
+    )
     judges = db.session.scalars(select(User.id).order_by(User.id)).all()
     section = contest.sections[0]
     stages = section.stages
     n_entries = 1 + max(e for e, _, _ in scores)
     now = utcnow()
-    db.session.execute(insert(Entry), [
-        {"contest_id": contest.id, "section_id": section.id, "school_id": schools[i % len(schools)],
-         "title": f"作品{i}", "stage": stages[i % len(stages)], "state": "accepted", "number": f"B-{i:05d}",
-         "created_at": now, "updated_at": now} for i in range(n_entries)])
+    db.session.execute(
+        insert(Entry),
+        [
+            {
+                "contest_id": contest.id,
+                "section_id": section.id,
+                "school_id": schools[i % len(schools)],
+                "title": f"作品{i}",
+                "stage": stages[i % len(stages)],
+                "state": "accepted",
+                "number": f"B-{i:05d}",
+                "created_at": now,
+                "updated_at": now,
+            }
+            for i in range(n_entries)
+        ],
+    )
     entries = db.session.scalars(select(Entry.id).where(Entry.contest_id == contest.id).order_by(Entry.id)).all()
     rnd = contest.rounds[0]
-    db.session.execute(insert(Assignment), [
-        {"round_id": rnd.id, "judge_id": judges[j], "entry_id": entries[e], "published": True, "created_at": now}
-        for e, j, _ in scores])
-    ids = dict(((a, b), i) for i, a, b in db.session.execute(
-        select(Assignment.id, Assignment.entry_id, Assignment.judge_id).where(Assignment.round_id == rnd.id)))
-    db.session.execute(insert(ScoreSheet), [
-        {"assignment_id": ids[(entries[e], judges[j])], "state": "final", "total": x, "scores": {},
-         "version": 1, "updated_at": now, "submitted_at": now} for e, j, x in scores])
+    db.session.execute(
+        insert(Assignment),
+        [
+            {"round_id": rnd.id, "judge_id": judges[j], "entry_id": entries[e], "published": True, "created_at": now}
+            for e, j, _ in scores
+        ],
+    )
+    ids = dict(
+        ((a, b), i)
+        for i, a, b in db.session.execute(
+            select(Assignment.id, Assignment.entry_id, Assignment.judge_id).where(Assignment.round_id == rnd.id)
+        )
+    )
+    db.session.execute(
+        insert(ScoreSheet),
+        [
+            {
+                "assignment_id": ids[(entries[e], judges[j])],
+                "state": "final",
+                "total": x,
+                "scores": {},
+                "version": 1,
+                "updated_at": now,
+                "submitted_at": now,
+            }
+            for e, j, x in scores
+        ],
+    )
     db.session.commit()
     return contest
 
@@ -138,8 +181,15 @@ def _pipeline(label: str, url: str, scores, n_judges: int) -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-ranking-"))
     os.environ["COMPETITION_INSTANCE_PATH"] = str(tmp / "instance")
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "UPLOAD_FOLDER": str(tmp / "uploads"), "EXPORT_FOLDER": str(tmp / "exports")})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "UPLOAD_FOLDER": str(tmp / "uploads"),
+            "EXPORT_FOLDER": str(tmp / "exports"),
+        }
+    )
     with app.app_context():
         db.create_all()
         t = time.perf_counter()
@@ -159,12 +209,17 @@ def _pipeline(label: str, url: str, scores, n_judges: int) -> None:
         print(f"\n  {label}: {len(rows)} score rows, {stored} Result rows stored (bulk insert {fill:.1f} s)")
         print("                                           wall          CPU of this process")
         print(f"    bare SELECT of the score rows       : {select_t:7.3f} s  1.0x   {select_c:7.3f} s  1.0x")
-        print(f"    default method (calibrated)          : {rank_t:7.3f} s {rank_t / select_t:4.1f}x   "
-              f"{rank_c:7.3f} s {rank_c / select_c:4.1f}x")
-        verdict = ("wall " + ("ok" if pipe_t < 3 else "over (a busy machine?)") + ", CPU "
-                   + ("ok" if pipe_c < 3 else "over"))
-        print(f"    pipeline DB -> stored Results        : {pipe_t:7.3f} s {pipe_t / select_t:4.1f}x   "
-              f"{pipe_c:7.3f} s {pipe_c / select_c:4.1f}x   target < 3 s: {verdict}")
+        print(
+            f"    default method (calibrated)          : {rank_t:7.3f} s {rank_t / select_t:4.1f}x   "
+            f"{rank_c:7.3f} s {rank_c / select_c:4.1f}x"
+        )
+        verdict = (
+            "wall " + ("ok" if pipe_t < 3 else "over (a busy machine?)") + ", CPU " + ("ok" if pipe_c < 3 else "over")
+        )
+        print(
+            f"    pipeline DB -> stored Results        : {pipe_t:7.3f} s {pipe_t / select_t:4.1f}x   "
+            f"{pipe_c:7.3f} s {pipe_c / select_c:4.1f}x   target < 3 s: {verdict}"
+        )
         db.session.remove()
         db.engine.dispose()
 
@@ -183,7 +238,7 @@ def pipelines(scores, n_judges: int) -> None:
         return
     name = f"competition_bench_{uuid.uuid4().hex[:8]}"
     with conn:
-        conn.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     try:
         _pipeline("PostgreSQL", f"{admin.rsplit('/', 1)[0]}/{name}", scores, n_judges)
     finally:
@@ -194,5 +249,5 @@ def pipelines(scores, n_judges: int) -> None:
 if __name__ == "__main__":
     main(sys.argv[1:])
     args = sys.argv[1:]
-    n_e, k_, n_j = (int(a) for a in (args + ["10000", "5", "200"][len(args):])[:3])
+    n_e, k_, n_j = (int(a) for a in (args + ["10000", "5", "200"][len(args) :])[:3])
     pipelines(generate(n_e, k_, n_j, seed=0), n_j)

@@ -19,6 +19,7 @@ Run: ``.venv/bin/python scripts/bench/upload_memory.py [--mb 500] [--db sqlite|p
 
 The big file and the instance are deleted afterwards. Traffic goes only to 127.0.0.1.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,7 +42,15 @@ sys.path.insert(0, str(HERE))
 from load_data import database, open_app, seed  # noqa: E402
 from load_files import CHUNK, write_mp4  # noqa: E402
 from load_http import (  # noqa: E402
-    CSRF_INPUT, HOST, Browser, Recorder, Run, Server, login, random_secret, status_kb,
+    CSRF_INPUT,
+    HOST,
+    Browser,
+    Recorder,
+    Run,
+    Server,
+    login,
+    random_secret,
+    status_kb,
 )
 
 TARGET_MB = 50.0
@@ -70,9 +79,11 @@ def stream_upload(tab, path: str, csrf: str, file: Path, filename: str) -> tuple
     """POST ``file`` as multipart/form-data, sending it from disk in 1 MiB pieces on the tab's
     keep-alive connection; returns (status, location, seconds)."""
     boundary = "----bench" + uuid.uuid4().hex
-    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{csrf}\r\n'
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-            f"Content-Type: video/mp4\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{csrf}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+        f"Content-Type: video/mp4\r\n\r\n"
+    ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
     length = len(head) + file.stat().st_size + len(tail)
     if tab.conn is None:
@@ -80,9 +91,12 @@ def stream_upload(tab, path: str, csrf: str, file: Path, filename: str) -> tuple
     conn = tab.conn
     t0 = time.perf_counter()
     conn.putrequest("POST", path)
-    for k, v in {"Content-Type": f"multipart/form-data; boundary={boundary}", "Content-Length": str(length),
-                 "X-Forwarded-For": tab.browser.address,
-                 "Cookie": "; ".join(f"{k}={v}" for k, v in tab.browser.cookies.items())}.items():
+    for k, v in {
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "Content-Length": str(length),
+        "X-Forwarded-For": tab.browser.address,
+        "Cookie": "; ".join(f"{k}={v}" for k, v in tab.browser.cookies.items()),
+    }.items():
         conn.putheader(k, v)
     conn.endheaders()
     conn.send(head)
@@ -132,16 +146,29 @@ def main(argv: list[str] | None = None) -> int:
             write_mp4(big, size)
             write_mp4(small, MIB)
             sha = sha256_of(big)
-            print(f"file: {big} ({size:,} bytes = {size / MIB:g} MiB, MP4: ftyp, moov, mdat), "
-                  f"written in {time.perf_counter() - t0:.1f} s")
+            print(
+                f"file: {big} ({size:,} bytes = {size / MIB:g} MiB, MP4: ftyp, moov, mdat), "
+                f"written in {time.perf_counter() - t0:.1f} s"
+            )
 
-            server = Server("app", "competition:create_app()", {
-                "COMPETITION_INSTANCE_PATH": str(tmp / "instance"), "COMPETITION_DATABASE_URL": url,
-                "COMPETITION_SECRET_KEY": random_secret(), "COMPETITION_UPLOAD_FOLDER": str(tmp / "uploads"),
-                "COMPETITION_EXPORT_FOLDER": str(tmp / "exports"), "COMPETITION_PROXY_FIX": "1",
-                "GUNICORN_LOGLEVEL": "warning"}, tmp).start()
-            print(f"gunicorn (gunicorn.conf.py): {server.settings()} on :{server.port}; "
-                  f"{args.db}; uploads in {tmp / 'uploads'}")
+            server = Server(
+                "app",
+                "competition:create_app()",
+                {
+                    "COMPETITION_INSTANCE_PATH": str(tmp / "instance"),
+                    "COMPETITION_DATABASE_URL": url,
+                    "COMPETITION_SECRET_KEY": random_secret(),
+                    "COMPETITION_UPLOAD_FOLDER": str(tmp / "uploads"),
+                    "COMPETITION_EXPORT_FOLDER": str(tmp / "exports"),
+                    "COMPETITION_PROXY_FIX": "1",
+                    "GUNICORN_LOGLEVEL": "warning",
+                },
+                tmp,
+            ).start()
+            print(
+                f"gunicorn (gunicorn.conf.py): {server.settings()} on :{server.port}; "
+                f"{args.db}; uploads in {tmp / 'uploads'}"
+            )
 
             rec = Recorder()
             tab = Browser(Run(server.port, 3600, rec), "10.0.0.2").tab()
@@ -181,13 +208,21 @@ def main(argv: list[str] | None = None) -> int:
             db.engine.dispose()
             ctx.pop()
 
-            print(f"upload: HTTP {status} -> {location or '-'} in {seconds:.1f} s "
-                  f"({size / MIB / seconds:.0f} MiB/s, through multipart parsing, a temporary file, "
-                  f"hashing, fsync and the MP4 check)")
-            print(f"stored: {len(stored)} attachment(s)"
-                  + (f", {stored[0].size:,} bytes, kind {stored[0].file_kind}, SHA-256 "
-                     f"{'matches' if stored[0].sha256 == sha else 'DIFFERS'}" if stored else "")
-                  + f"  {'OK' if ok_stored else 'MISSED'}")
+            print(
+                f"upload: HTTP {status} -> {location or '-'} in {seconds:.1f} s "
+                f"({size / MIB / seconds:.0f} MiB/s, through multipart parsing, a temporary file, "
+                f"hashing, fsync and the MP4 check)"
+            )
+            print(
+                f"stored: {len(stored)} attachment(s)"
+                + (
+                    f", {stored[0].size:,} bytes, kind {stored[0].file_kind}, SHA-256 "
+                    f"{'matches' if stored[0].sha256 == sha else 'DIFFERS'}"
+                    if stored
+                    else ""
+                )
+                + f"  {'OK' if ok_stored else 'MISSED'}"
+            )
             print(f"worker memory ({len(workers)} workers, {sampler.samples} samples of each every 10 ms):")
             print(f"  {'pid':>8}{'RSS before':>13}{'peak':>10}{'growth':>10}")
             growths = {}
@@ -198,8 +233,10 @@ def main(argv: list[str] | None = None) -> int:
                 growths[pid] = (peak - before[pid]) / 1024
                 print(f"  {pid:>8}{before[pid] / 1024:>10.1f} MB{peak / 1024:>7.1f} MB{growths[pid]:>7.1f} MB")
             worst = max(growths.values())
-            print(f"largest growth of a worker: {worst:.1f} MB   target < {TARGET_MB:g} MB   "
-                  f"{'OK' if worst < TARGET_MB else 'MISSED'}")
+            print(
+                f"largest growth of a worker: {worst:.1f} MB   target < {TARGET_MB:g} MB   "
+                f"{'OK' if worst < TARGET_MB else 'MISSED'}"
+            )
             return 0 if ok_stored and worst < TARGET_MB else 1
     finally:
         if server is not None:

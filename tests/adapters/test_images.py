@@ -1,4 +1,5 @@
 """Uploaded photos lose the place they were taken and nothing else (competition.adapters.images)."""
+
 from __future__ import annotations
 
 import io
@@ -10,8 +11,7 @@ from PIL import ExifTags, Image, ImageChops
 from competition.adapters import images
 from tests.factories.teacher import PHOTO_JPG
 
-XMP = (b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta><rdf:Description exif:GPSLatitude=\"33,57.2N\"/>"
-       b"</x:xmpmeta>")
+XMP = b'http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta><rdf:Description exif:GPSLatitude="33,57.2N"/></x:xmpmeta>'
 
 
 def phone_photo(with_xmp: bool = True) -> bytes:
@@ -20,8 +20,11 @@ def phone_photo(with_xmp: bool = True) -> bytes:
     with Image.open(PHOTO_JPG) as im:
         exif = im.getexif()
         exif[ExifTags.IFD.GPSInfo] = {
-            ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (33.0, 57.0, 12.5),
-            ExifTags.GPS.GPSLongitudeRef: "E", ExifTags.GPS.GPSLongitude: (116.0, 47.0, 30.0)}
+            ExifTags.GPS.GPSLatitudeRef: "N",
+            ExifTags.GPS.GPSLatitude: (33.0, 57.0, 12.5),
+            ExifTags.GPS.GPSLongitudeRef: "E",
+            ExifTags.GPS.GPSLongitude: (116.0, 47.0, 30.0),
+        }
         buf = io.BytesIO()
         im.save(buf, "JPEG", exif=exif, quality=90)
     data = buf.getvalue()
@@ -32,7 +35,7 @@ def phone_photo(with_xmp: bool = True) -> bytes:
 
 def scan(data: bytes) -> bytes:
     """The compressed image data: everything from the start-of-scan marker on."""
-    return data[data.index(b"\xff\xda"):]
+    return data[data.index(b"\xff\xda") :]
 
 
 def test_location_goes_everything_else_stays():
@@ -64,8 +67,18 @@ def test_xmp_alone_is_removed():
     assert cleaned is not None and XMP[:20] not in cleaned and scan(cleaned) == scan(data)
 
 
-@pytest.mark.parametrize("data", [b"", b"\xff\xd8", b"\x89PNG\r\n\x1a\n\x00\x00", b"\xff\xd8\xff\xe1\x00", b"\xff\xd8\x00\x00\x00\x00",
-                                  b"\xff\xd8\xff\xe1\xff\xff" + b"x" * 10, b"%PDF-1.4 not a jpeg"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\xff\xd8",
+        b"\x89PNG\r\n\x1a\n\x00\x00",
+        b"\xff\xd8\xff\xe1\x00",
+        b"\xff\xd8\x00\x00\x00\x00",
+        b"\xff\xd8\xff\xe1\xff\xff" + b"x" * 10,
+        b"%PDF-1.4 not a jpeg",
+    ],
+)
 def test_broken_bytes_are_refused_not_mangled(data):
     with pytest.raises(images.NotRewritable):
         images.without_location(data)
@@ -91,8 +104,8 @@ def test_a_large_photo_is_copied_in_chunks(tmp_path):
     tracemalloc.stop()
     assert peak < 4 * 1024 * 1024, peak
     cleaned = out.read_bytes()
-    assert cleaned[cleaned.index(b"\xff\xda"):] == big.read_bytes()[scan_at:]
-    assert b"GPSLatitude" not in cleaned[:cleaned.index(b"\xff\xda")]
+    assert cleaned[cleaned.index(b"\xff\xda") :] == big.read_bytes()[scan_at:]
+    assert b"GPSLatitude" not in cleaned[: cleaned.index(b"\xff\xda")]
 
 
 def png_with_location() -> bytes:
@@ -119,7 +132,7 @@ def test_png_loses_its_location_and_keeps_the_rest():
     cleaned = images.without_location(original)
     assert cleaned is not None and images.location_of(cleaned) == {}
     idat = original.index(b"IDAT") - 4
-    assert cleaned[cleaned.index(b"IDAT") - 4:] == original[idat:]  # image data untouched
+    assert cleaned[cleaned.index(b"IDAT") - 4 :] == original[idat:]  # image data untouched
     with Image.open(io.BytesIO(cleaned)) as im:
         assert im.getexif()[ExifTags.Base.Orientation] == 6 and im.info["Comment"] == "实验装置示意图"
         assert "XML:com.adobe.xmp" not in im.info

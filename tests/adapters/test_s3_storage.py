@@ -1,5 +1,6 @@
 """The S3 backend against a real S3-speaking server (moto's, in this process), and the same
 behaviour tests for the local backend beside it."""
+
 import hashlib
 import io
 import socket
@@ -11,9 +12,9 @@ from moto.server import ThreadedMotoServer
 
 from competition import create_app
 from competition.adapters import storage as st
+from competition.adapters.storage_s3 import PART_SIZE, S3Storage
 from competition.extensions import db as _db
 from competition.models import Attachment
-from competition.adapters.storage_s3 import PART_SIZE, S3Storage
 from tests.conftest import IsolatedClient, make_test_config
 from tests.factories.teacher import PHOTO_JPG, REPORT_PDF, files_on_disk, requirement, upload
 
@@ -38,8 +39,15 @@ def s3_endpoint():
 
 
 def s3_settings(endpoint: str, prefix: str) -> dict:
-    return {"STORAGE_BACKEND": "s3", "S3_BUCKET": BUCKET, "S3_PREFIX": prefix, "S3_ENDPOINT_URL": endpoint,
-            "S3_REGION": "us-east-1", "S3_ACCESS_KEY_ID": "test-key", "S3_SECRET_ACCESS_KEY": "test-secret"}
+    return {
+        "STORAGE_BACKEND": "s3",
+        "S3_BUCKET": BUCKET,
+        "S3_PREFIX": prefix,
+        "S3_ENDPOINT_URL": endpoint,
+        "S3_REGION": "us-east-1",
+        "S3_ACCESS_KEY_ID": "test-key",
+        "S3_SECRET_ACCESS_KEY": "test-secret",
+    }
 
 
 @pytest.fixture()

@@ -1,4 +1,5 @@
 """The sheet reader on the office-made samples and on broken files (no database)."""
+
 import io
 import zipfile
 from pathlib import Path
@@ -77,7 +78,9 @@ def test_school_csv_encodings(name, encoding):
 
 
 def test_header_variants_full_width_and_marks():
-    text = "名单\n所属区县 ,＊学校全称,名字（必填）,联系电话\n相山区,淮北市第一中学,张　三,１３９０００００００１\n,,,\n"
+    text = (
+        "名单\n所属区县 ,＊学校全称,名字（必填）,联系电话\n相山区,淮北市第一中学,张　三,１３９０００００００１\n,,,\n"
+    )
     t = sheets.read_table(text.encode("utf-8"), "t.csv", TEACHERS)
     assert t.header_line == 2 and set(t.columns) == {"district", "school", "name", "phone"}
     assert t.rows[0].values["name"] == "张三" and t.rows[0].values["phone"] == "13900000001"
@@ -116,16 +119,19 @@ def test_missing_required_column_is_named():
     assert "姓名" in str(exc.value.message) and "lacks" in exc.value.message.template
 
 
-@pytest.mark.parametrize("data,name,words", [
-    (lambda: fa.pdf_renamed(), "a.xlsx", "PDF"),
-    (lambda: fa.truncated(), "a.xlsx", "damaged"),
-    (lambda: fa.zip_bomb(), "a.xlsx", "zip bomb"),
-    (lambda: fa.sample("research_report_sample.docx"), "a.xlsx", "Word"),
-    (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "a.xls", ".xls"),
-    (lambda: b"just text", "a.xlsx", "not an Excel workbook"),
-    (lambda: fa.sample("photo_sample.jpg"), "a.csv", "not a spreadsheet"),
-    (lambda: b"", "a.csv", "empty"),
-])
+@pytest.mark.parametrize(
+    "data,name,words",
+    [
+        (lambda: fa.pdf_renamed(), "a.xlsx", "PDF"),
+        (lambda: fa.truncated(), "a.xlsx", "damaged"),
+        (lambda: fa.zip_bomb(), "a.xlsx", "zip bomb"),
+        (lambda: fa.sample("research_report_sample.docx"), "a.xlsx", "Word"),
+        (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "a.xls", ".xls"),
+        (lambda: b"just text", "a.xlsx", "not an Excel workbook"),
+        (lambda: fa.sample("photo_sample.jpg"), "a.csv", "not a spreadsheet"),
+        (lambda: b"", "a.csv", "empty"),
+    ],
+)
 def test_broken_files(data, name, words):
     with pytest.raises(sheets.SheetError) as exc:
         sheets.read_table(data(), name, TEACHERS)
@@ -155,8 +161,13 @@ def test_fifty_thousand_rows_are_refused_quickly_in_little_memory(tmp_path):
         "except sheets.SheetError:\n    pass\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, check=True,
-                         cwd=str(Path(__file__).resolve().parent.parent.parent))
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=str(Path(__file__).resolve().parent.parent.parent),
+    )
     grown_kb = int(out.stdout.strip().splitlines()[-1])
     assert grown_kb < 50 * 1024, f"reading grew the process by {grown_kb} KB"
     print(f"50,000 rows: refused; resident memory grew by {grown_kb // 1024} MB")
@@ -167,22 +178,25 @@ def test_within_the_cap_is_read():
     assert len(t.rows) == 300 and t.rows[0].values["phone"] == "13800000002"
 
 
-@pytest.mark.parametrize("raw,kind,expected", [
-    (13805610231, "phone", "13805610231"),
-    (13805610231.0, "phone", "13805610231"),
-    ("139 5610 8876", "phone", "13956108876"),
-    ("+86 139-5610-8876", "phone", "13956108876"),
-    ("05613098765", "phone", "0561-3098765"),
-    ("０５６１－３０９８７６５", "phone", "0561-3098765"),
-    (" SunHaoran@163.COM ", "email", "sunhaoran@163.com"),
-    ("王\u3000芳", "name", "王芳"),
-    ("李明  ", "name", "李明"),
-    ("John  Smith", "name", "John Smith"),
-    ("陈堃", "name", "陈堃"),
-    (None, "name", None),
-    ("   ", "text", None),
-    (3.5, "text", "3.5"),
-])
+@pytest.mark.parametrize(
+    "raw,kind,expected",
+    [
+        (13805610231, "phone", "13805610231"),
+        (13805610231.0, "phone", "13805610231"),
+        ("139 5610 8876", "phone", "13956108876"),
+        ("+86 139-5610-8876", "phone", "13956108876"),
+        ("05613098765", "phone", "0561-3098765"),
+        ("０５６１－３０９８７６５", "phone", "0561-3098765"),
+        (" SunHaoran@163.COM ", "email", "sunhaoran@163.com"),
+        ("王\u3000芳", "name", "王芳"),
+        ("李明  ", "name", "李明"),
+        ("John  Smith", "name", "John Smith"),
+        ("陈堃", "name", "陈堃"),
+        (None, "name", None),
+        ("   ", "text", None),
+        (3.5, "text", "3.5"),
+    ],
+)
 def test_clean_value(raw, kind, expected):
     assert sheets.clean_value(raw, kind) == expected
 
@@ -237,38 +251,45 @@ def test_samples_report_every_column_read_or_not():
         assert all(c.key for c in s.header_cells) and len(s.header_cells) == 5
 
 
-@pytest.mark.parametrize("header,kind,alias", [
-    ("联系电活", "teachers", "联系电话"),
-    ("学校名", "teachers", "学校名称"),
-    ("学校名", "schools", "学校名称"),
-    ("电子油箱", "teachers", "电子邮箱"),
-    ("教师姓命", "teachers", "教师姓名"),
-    ("手机号吗", "judges", "手机号码"),  # 吗 for 码: the same pinyin
-    ("联系人电话", "schools", "联系电话"),  # a phone, not 联系人
-    ("所属学校", "entries", "学校"),  # contains 学校: not 所属学科
-    ("指导教师3", "entries", "指导教师"),
-    ("办公电话", "judges", "电话"),
-    ("Ｅ－ｍａｉｌ地址", "teachers", "e-mail"),
-])
+@pytest.mark.parametrize(
+    "header,kind,alias",
+    [
+        ("联系电活", "teachers", "联系电话"),
+        ("学校名", "teachers", "学校名称"),
+        ("学校名", "schools", "学校名称"),
+        ("电子油箱", "teachers", "电子邮箱"),
+        ("教师姓命", "teachers", "教师姓名"),
+        ("手机号吗", "judges", "手机号码"),  # 吗 for 码: the same pinyin
+        ("联系人电话", "schools", "联系电话"),  # a phone, not 联系人
+        ("所属学校", "entries", "学校"),  # contains 学校: not 所属学科
+        ("指导教师3", "entries", "指导教师"),
+        ("办公电话", "judges", "电话"),
+        ("Ｅ－ｍａｉｌ地址", "teachers", "e-mail"),
+    ],
+)
 def test_a_header_close_to_a_known_name_is_suggested(header, kind, alias):
     found = sheets.suggest(header, COLUMNS[kind])
     assert found is not None and found.alias == alias
 
 
-@pytest.mark.parametrize("header", ["序号", "备注", "身份证号码", "微信号", "QQ号", "出生年月", "民族", "学号",
-                                    "区", "", "年级"])
+@pytest.mark.parametrize(
+    "header", ["序号", "备注", "身份证号码", "微信号", "QQ号", "出生年月", "民族", "学号", "区", "", "年级"]
+)
 def test_unrelated_headers_get_no_suggestion(header):
     assert sheets.suggest(header, COLUMNS["teachers"]) is None
 
 
 def test_retyped_headers_in_a_libreoffice_workbook():
     """Alt+Enter inside a header cell, spaces, full-width brackets, a misspelt and a duplicate column."""
-    data = relabel(fa.sample("teachers_libreoffice.xlsx"), {
-        "教师姓名": " 教师\n姓名 ",  # Alt+Enter and stray spaces
-        "学校名称": "学校名称（全称）",  # full-width brackets around a note
-        "手机": "联系电活",  # misspelt: not read
-        "邮箱": "手机号码",  # a second phone column? no: the first phone-like header is read
-    })
+    data = relabel(
+        fa.sample("teachers_libreoffice.xlsx"),
+        {
+            "教师姓名": " 教师\n姓名 ",  # Alt+Enter and stray spaces
+            "学校名称": "学校名称（全称）",  # full-width brackets around a note
+            "手机": "联系电活",  # misspelt: not read
+            "邮箱": "手机号码",  # a second phone column? no: the first phone-like header is read
+        },
+    )
     t = sheets.read_table(data, "t.xlsx", TEACHERS)
     assert t.header_line == 2 and t.filled_down == {"district": 36}  # the merged title and 区县 still work
     cells = cells_of(t)
@@ -305,12 +326,15 @@ def test_missing_required_column_names_the_header_that_looks_like_it():
     assert [h.params["header"] for h in exc.value.hints] == ["学校名"]
 
 
-@pytest.mark.parametrize("header,kind,alias", [
-    ("油箱", "teachers", "邮箱"),  # same pinyin (you xiang): an input-method slip
-    ("油箱", "judges", "邮箱"),
-    ("电子油箱", "teachers", "电子邮箱"),
-    ("联细电话", "schools", "联系电话"),
-])
+@pytest.mark.parametrize(
+    "header,kind,alias",
+    [
+        ("油箱", "teachers", "邮箱"),  # same pinyin (you xiang): an input-method slip
+        ("油箱", "judges", "邮箱"),
+        ("电子油箱", "teachers", "电子邮箱"),
+        ("联细电话", "schools", "联系电话"),
+    ],
+)
 def test_a_header_that_reads_the_same_in_pinyin_is_suggested(header, kind, alias):
     found = sheets.suggest(header, COLUMNS[kind])
     assert found is not None and found.alias == alias and found.ratio >= sheets.SUGGEST_CUTOFF

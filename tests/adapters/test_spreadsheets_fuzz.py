@@ -4,6 +4,7 @@ random CSV text in several encodings, damaged and hand-made zips, real workbooks
 Whatever the input, `read_table` either returns a Table or raises the module's own `SheetError`
 (with a message that renders), never anything else; what it returns is well formed.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,11 +23,13 @@ from competition.services.imports import COLUMNS, column_report
 from tests.factories import SAMPLES
 
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")  # hand-made zips repeat names
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                       HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 KINDS = st.sampled_from(sorted(COLUMNS))
-NAMES = st.one_of(st.sampled_from(["a.csv", "a.xlsx", "a.txt", "a.CSV", "a.xls", "a", "", "a.xlsm", "名单.csv"]),
-                  st.text(max_size=30))
+NAMES = st.one_of(
+    st.sampled_from(["a.csv", "a.xlsx", "a.txt", "a.CSV", "a.xls", "a", "", "a.xlsm", "名单.csv"]), st.text(max_size=30)
+)
 XLSX_SAMPLES = ["teachers_libreoffice.xlsx", "judges_libreoffice.xlsx", "entries_libreoffice.xlsx"]
 CSV_SAMPLES = ["schools_gbk.csv", "schools_utf8_bom.csv"]
 ALIASES = sorted({alias for cols in COLUMNS.values() for c in cols for alias in c.aliases})
@@ -76,15 +79,23 @@ def test_random_bytes(data, name, kind) -> None:
     read(data, name, kind)
 
 
-CELL = st.one_of(st.sampled_from(ALIASES), st.text(max_size=12), st.sampled_from(["", " ", "\"", "\"\"", "a\"b",
-                                                                               "=1+1", "13800000000", "１３８"]))
+CELL = st.one_of(
+    st.sampled_from(ALIASES),
+    st.text(max_size=12),
+    st.sampled_from(["", " ", '"', '""', 'a"b', "=1+1", "13800000000", "１３８"]),
+)
 ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "gbk", "big5", "latin-1", "utf-16", "shift_jis"]
 
 
 @FUZZ
-@given(rows=st.lists(st.lists(CELL, max_size=8), max_size=15), delimiter=st.sampled_from([",", "\t", ";", "|"]),
-       newline=st.sampled_from(["\n", "\r\n", "\r"]), encoding=st.sampled_from(ENCODINGS), kind=KINDS,
-       max_rows=st.integers(1, 20))
+@given(
+    rows=st.lists(st.lists(CELL, max_size=8), max_size=15),
+    delimiter=st.sampled_from([",", "\t", ";", "|"]),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+    encoding=st.sampled_from(ENCODINGS),
+    kind=KINDS,
+    max_rows=st.integers(1, 20),
+)
 def test_random_csv_text(rows, delimiter, newline, encoding, kind, max_rows) -> None:
     text = newline.join(delimiter.join(cells) for cells in rows)
     read(text.encode(encoding, errors="ignore"), "名单.csv", kind, max_rows=max_rows)
@@ -112,18 +123,39 @@ def test_damaged_workbooks(sample, data) -> None:
     for _ in range(data.draw(st.integers(0, 12))):
         raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
     if data.draw(st.booleans()):
-        raw = raw[:data.draw(st.integers(0, len(raw)))]
+        raw = raw[: data.draw(st.integers(0, len(raw)))]
     read(bytes(raw), sample, data.draw(KINDS))
 
 
-MEMBER_NAMES = st.one_of(st.sampled_from(["[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml",
-                                          "xl/_rels/workbook.xml.rels", "_rels/.rels", "word/document.xml",
-                                          "xl/sharedStrings.xml", "../evil", "/abs"]),
-                         st.text(min_size=1, max_size=20).filter(lambda n: "\x00" not in n))  # zipfile cuts at NUL
-XMLISH = st.one_of(st.binary(max_size=300),
-                   st.sampled_from([b"", b"<a/>", b"<?xml version='1.0'?><workbook/>", b"<x>&lol;</x>",
-                                    b"<!DOCTYPE x [<!ENTITY a 'aaaa'><!ENTITY b '&a;&a;&a;'>]><x>&b;</x>",
-                                    b"<worksheet><mergeCells><mergeCell ref='1:3'/></mergeCells></worksheet>"]))
+MEMBER_NAMES = st.one_of(
+    st.sampled_from(
+        [
+            "[Content_Types].xml",
+            "xl/workbook.xml",
+            "xl/worksheets/sheet1.xml",
+            "xl/_rels/workbook.xml.rels",
+            "_rels/.rels",
+            "word/document.xml",
+            "xl/sharedStrings.xml",
+            "../evil",
+            "/abs",
+        ]
+    ),
+    st.text(min_size=1, max_size=20).filter(lambda n: "\x00" not in n),
+)  # zipfile cuts at NUL
+XMLISH = st.one_of(
+    st.binary(max_size=300),
+    st.sampled_from(
+        [
+            b"",
+            b"<a/>",
+            b"<?xml version='1.0'?><workbook/>",
+            b"<x>&lol;</x>",
+            b"<!DOCTYPE x [<!ENTITY a 'aaaa'><!ENTITY b '&a;&a;&a;'>]><x>&b;</x>",
+            b"<worksheet><mergeCells><mergeCell ref='1:3'/></mergeCells></worksheet>",
+        ]
+    ),
+)
 
 
 @FUZZ
@@ -156,9 +188,30 @@ def _replace_member(data: bytes, member: str, change) -> bytes:
     return out.getvalue()
 
 
-REFS = st.one_of(st.sampled_from(["A1:A3", "A3:A40", "1:3", "3:5", "4:40", "A:A", "A1", "B2:A1", "XFD1048576:A1", "A0:B0",
-                                  "ZZZZ1:A2", "", ":", "A1:", "$A$1:$A$9", "A1:B3 C4:D5"]),
-                 st.text(alphabet="AB12:$ ", max_size=10), st.text(max_size=10))
+REFS = st.one_of(
+    st.sampled_from(
+        [
+            "A1:A3",
+            "A3:A40",
+            "1:3",
+            "3:5",
+            "4:40",
+            "A:A",
+            "A1",
+            "B2:A1",
+            "XFD1048576:A1",
+            "A0:B0",
+            "ZZZZ1:A2",
+            "",
+            ":",
+            "A1:",
+            "$A$1:$A$9",
+            "A1:B3 C4:D5",
+        ]
+    ),
+    st.text(alphabet="AB12:$ ", max_size=10),
+    st.text(max_size=10),
+)
 
 
 @FUZZ
@@ -186,10 +239,18 @@ def _xml_attr(text: str) -> str:
 
 
 @FUZZ
-@given(header=st.lists(CELL, min_size=1, max_size=8),
-       rows=st.lists(st.lists(st.one_of(CELL, st.integers(), st.floats(allow_nan=True), st.booleans(),
-                                        st.dates(), st.none()), max_size=8), max_size=12),
-       title_rows=st.integers(0, 12), kind=KINDS, max_rows=st.integers(1, 20))
+@given(
+    header=st.lists(CELL, min_size=1, max_size=8),
+    rows=st.lists(
+        st.lists(
+            st.one_of(CELL, st.integers(), st.floats(allow_nan=True), st.booleans(), st.dates(), st.none()), max_size=8
+        ),
+        max_size=12,
+    ),
+    title_rows=st.integers(0, 12),
+    kind=KINDS,
+    max_rows=st.integers(1, 20),
+)
 def test_generated_workbooks(header, rows, title_rows, kind, max_rows) -> None:
     """Workbooks written by openpyxl: any cell values, the header anywhere in the first rows."""
     wb = openpyxl.Workbook()
@@ -209,9 +270,12 @@ def test_generated_workbooks(header, rows, title_rows, kind, max_rows) -> None:
 
 
 @FUZZ
-@given(value=st.one_of(st.none(), st.text(), st.integers(), st.floats(allow_nan=True), st.booleans(), st.dates(),
-                       st.datetimes()),
-       kind=st.sampled_from(sheets.KINDS))
+@given(
+    value=st.one_of(
+        st.none(), st.text(), st.integers(), st.floats(allow_nan=True), st.booleans(), st.dates(), st.datetimes()
+    ),
+    kind=st.sampled_from(sheets.KINDS),
+)
 def test_clean_value_never_fails(value, kind) -> None:
     cleaned = sheets.clean_value(value, kind)
     assert cleaned is None or isinstance(cleaned, str)

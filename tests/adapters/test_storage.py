@@ -1,4 +1,5 @@
 """The storage interface, content sniffing and the file checks, on real sample files."""
+
 import hashlib
 import io
 import struct
@@ -20,16 +21,20 @@ PNG = SAMPLES / "diagram_sample.png"
 def mp4_bytes(payload: bytes = b"\0" * 64) -> bytes:
     def box(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", 8 + len(body)) + kind + body
+
     return box(b"ftyp", b"isom\0\0\x02\0isomiso2mp41") + box(b"moov", box(b"mvhd", b"\0" * 100)) + box(b"mdat", payload)
 
 
 def png_bomb(width: int, height: int) -> bytes:
     """A tiny PNG that claims a huge canvas (a decompression bomb)."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 1000))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b"")
+    )
 
 
 def every_file(root):
@@ -113,9 +118,18 @@ class MemoryStorage(st.Storage):
         return key in self.blobs
 
 
-@pytest.mark.parametrize("path,kind", [(PDF, "pdf"), (DOCX, "docx"), (XLSX, "xlsx"), (JPG, "jpg"), (PNG, "png"),
-                                       (SAMPLES / "shared-mime-info-spec.pdf", "pdf"),
-                                       (SAMPLES / "cups-default-testpage.pdf", "pdf")])
+@pytest.mark.parametrize(
+    "path,kind",
+    [
+        (PDF, "pdf"),
+        (DOCX, "docx"),
+        (XLSX, "xlsx"),
+        (JPG, "jpg"),
+        (PNG, "png"),
+        (SAMPLES / "shared-mime-info-spec.pdf", "pdf"),
+        (SAMPLES / "cups-default-testpage.pdf", "pdf"),
+    ],
+)
 def test_real_files_are_recognised_by_content(path, kind):
     with open(path, "rb") as fh:
         assert st.inspect_file(fh) == kind
@@ -129,24 +143,28 @@ def test_a_renamed_file_is_what_its_bytes_say():
 def test_plain_zip_and_mp4():
     buf = io.BytesIO()
     import zipfile
+
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("a.txt", "hello")
     assert st.inspect_file(io.BytesIO(buf.getvalue())) == "zip"
     assert st.inspect_file(io.BytesIO(mp4_bytes())) == "mp4"
 
 
-@pytest.mark.parametrize("data,reason", [
-    (b"MZ\x90\0 this is an exe", "unknown"),
-    (b"<html><script>alert(1)</script></html>", "unknown"),
-    (b"%PDF-1.7\n garbage that is not a pdf", "damaged"),
-    (PDF.read_bytes()[:5000], "damaged"),
-    (mp4_bytes()[:-10], "damaged"),
-    (mp4_bytes()[:40], "damaged"),
-    (b"PK\x03\x04 broken zip", "unknown"),
-    (png_bomb(100_000, 100_000), "too_many_pixels"),
-    (png_bomb(12_000, 11_000), "too_many_pixels"),
-    (b"\xff\xd8\xff\xe0 not really a jpeg", "damaged"),
-])
+@pytest.mark.parametrize(
+    "data,reason",
+    [
+        (b"MZ\x90\0 this is an exe", "unknown"),
+        (b"<html><script>alert(1)</script></html>", "unknown"),
+        (b"%PDF-1.7\n garbage that is not a pdf", "damaged"),
+        (PDF.read_bytes()[:5000], "damaged"),
+        (mp4_bytes()[:-10], "damaged"),
+        (mp4_bytes()[:40], "damaged"),
+        (b"PK\x03\x04 broken zip", "unknown"),
+        (png_bomb(100_000, 100_000), "too_many_pixels"),
+        (png_bomb(12_000, 11_000), "too_many_pixels"),
+        (b"\xff\xd8\xff\xe0 not really a jpeg", "damaged"),
+    ],
+)
 def test_bad_contents_are_refused(data, reason):
     with pytest.raises(st.BadContent) as err:
         st.inspect_file(io.BytesIO(data))
@@ -176,17 +194,18 @@ def test_image_pixel_limit_is_a_setting():
             st.inspect_file(fh, max_image_pixels=1000)
 
 
-@pytest.mark.parametrize("raw,shown", [
-    ("../../etc/passwd", "passwd"),
-    ("..\\..\\windows\\system.ini", "system.ini"),
-    ("C:\\Users\\王芳\\研究报告.pdf", "研究报告.pdf"),
-    ("<script>x</script>.pdf", "script_.pdf"),
-    ("a\x00b\r\n.pdf", "a_b__.pdf"),
-    ("..", "file"),
-    ("", "file"),
-    (None, "file"),
-])
+@pytest.mark.parametrize(
+    "raw,shown",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\windows\\system.ini", "system.ini"),
+        ("C:\\Users\\王芳\\研究报告.pdf", "研究报告.pdf"),
+        ("<script>x</script>.pdf", "script_.pdf"),
+        ("a\x00b\r\n.pdf", "a_b__.pdf"),
+        ("..", "file"),
+        ("", "file"),
+        (None, "file"),
+    ],
+)
 def test_display_names_carry_no_path(raw, shown):
     assert st.display_name(raw) == shown
-
-

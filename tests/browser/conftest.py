@@ -1,6 +1,7 @@
 """The browser tests' shared pieces: the app served by werkzeug in a thread on a free port, and
 Debian's chromium through Playwright (scripts/install installs it: a machine without it fails
 here, never skips)."""
+
 from __future__ import annotations
 
 import threading
@@ -9,8 +10,14 @@ from contextlib import contextmanager
 import pytest
 from werkzeug.serving import make_server
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @contextmanager

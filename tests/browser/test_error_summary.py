@@ -1,5 +1,6 @@
 """Issue #13 in a real (headless) chromium: after a refused account edit and a refused contest
 settings form the error summary has the focus, and clicking an item puts the focus on its field."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """A judge scores an entry with the keyboard only in a real (headless) chromium: autosave,
 reload, submit, locked, and saves that survive a stale CSRF token. The app is served by
 werkzeug in a thread on a free port."""
+
 from __future__ import annotations
 
 import re
@@ -9,9 +10,9 @@ import pytest
 
 from competition.extensions import db
 from competition.services.judging import sheets as judging_sheets
-from tests.factories import judging as fj
 from tests.browser.conftest import chromium, new_tab, served
 from tests.factories import PASSWORD, SAMPLES
+from tests.factories import judging as fj
 
 pytestmark = pytest.mark.browser
 
@@ -21,8 +22,7 @@ def scored_world(world):
     j = fj.judging_world(world)
     fj.planned(world, j)
     first = judging_sheets.judge_assignments(world.judge2)[0]
-    fj.attach(first.entry, name="王小明的研究报告.pdf",
-              data=(SAMPLES / "research_report_sample.pdf").read_bytes())
+    fj.attach(first.entry, name="王小明的研究报告.pdf", data=(SAMPLES / "research_report_sample.pdf").read_bytes())
     db.session.commit()
     return world, first.id
 
@@ -109,8 +109,7 @@ def test_failed_saves_are_retried_and_a_stale_save_shows_the_newer_values(live_s
     # the same judge on another laptop saves a newer version meanwhile
     a = db.session.get(fj.Assignment, assignment_id)
     key = {c.code: str(c.id) for c in judging_sheets.criteria_of(a)}
-    judging_sheets.save_draft(a, scores={key["novelty"]: "12"}, comment="另一台电脑", version=1,
-                              actor=world.judge2)
+    judging_sheets.save_draft(a, scores={key["novelty"]: "12"}, comment="另一台电脑", version=1, actor=world.judge2)
     db.session.commit()
     page.keyboard.press("Enter")
     page.keyboard.type("20")
@@ -165,7 +164,8 @@ def test_a_broken_page_token_is_refreshed_and_the_autosave_goes_through(live_ser
 
 
 def test_logging_in_again_in_another_tab_does_not_cost_the_first_tab_its_saves(
-        live_server, scored_world, page, csrf_on):
+    live_server, scored_world, page, csrf_on
+):
     world, assignment_id = scored_world
     log_in(page, live_server, world.judge2)
     page.goto(f"{live_server}/judge/a/{assignment_id}")
@@ -216,8 +216,7 @@ def test_locked_results_turn_the_open_page_read_only_and_times_are_beijing_time(
     from competition.services import results
 
     world, assignment_id = scored_world
-    context = page.context.browser.new_context(viewport={"width": 1400, "height": 900},
-                                               timezone_id="America/New_York")
+    context = page.context.browser.new_context(viewport={"width": 1400, "height": 900}, timezone_id="America/New_York")
     page = new_tab(context)
     log_in(page, live_server, world.judge2)
     page.goto(f"{live_server}/judge/a/{assignment_id}")
@@ -233,8 +232,9 @@ def test_locked_results_turn_the_open_page_read_only_and_times_are_beijing_time(
     # another sheet is submitted, the ranking run and the results locked with the open sheet
     other = next(a for a in judging_sheets.judge_assignments(world.judge2) if a.id != assignment_id)
     key = {c.code: str(c.id) for c in judging_sheets.criteria_of(other)}
-    judging_sheets.submit(other, scores={key[k]: str(v) for k, v in fj.full_scores().items()}, comment=None,
-                          version=0, actor=world.judge2)
+    judging_sheets.submit(
+        other, scores={key[k]: str(v) for k, v in fj.full_scores().items()}, comment=None, version=0, actor=world.judge2
+    )
     db.session.commit()
     results.run_ranking(world.contest, actor=world.organizer)
     results.lock(world.contest, actor=world.organizer, reason="截止时间已到")

@@ -1,5 +1,6 @@
 """In a real (headless) chromium: the phone menu of a public page opens with its links, and a
 refused entry form puts the focus on its error summary, whose links put it on the fields."""
+
 from __future__ import annotations
 
 import pytest

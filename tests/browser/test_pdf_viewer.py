@@ -1,5 +1,6 @@
 """The judges' viewer still shows a PDF in Debian's chromium although every file is served with
 `Content-Security-Policy: sandbox` (and nosniff)."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Commands run through Flask's CLI runner against the test app and its database."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """`flask assign-judges CONTEST [--round N] [--seed S] [--publish]`."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

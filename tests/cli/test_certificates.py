@@ -1,4 +1,5 @@
 """`flask --app competition certificates CONTEST --out FILE` issues and prints certificates."""
+
 from __future__ import annotations
 
 import zipfile
@@ -25,8 +26,9 @@ def test_cli_writes_one_pdf_with_a_page_per_certificate(runner, world, tmp_path)
 def test_cli_section_school_and_zip(runner, world, tmp_path):
     w = awarded_world(world)
     out = tmp_path / "s3.zip"
-    result = runner.invoke(args=["certificates", w.contest.code, "--out", str(out), "--section", "XS",
-                                                "--school", str(w.s3.id)])
+    result = runner.invoke(
+        args=["certificates", w.contest.code, "--out", str(out), "--section", "XS", "--school", str(w.s3.id)]
+    )
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(out) as zf:
         assert [n.split("_", 1)[1] for n in zf.namelist()] == ["陈燚_三等奖.pdf"]
@@ -35,7 +37,9 @@ def test_cli_section_school_and_zip(runner, world, tmp_path):
 def test_cli_errors_are_clear(runner, world, tmp_path):
     result = runner.invoke(args=["certificates", "NOPE", "--out", str(tmp_path / "x.pdf")])
     assert result.exit_code != 0 and "没有代码为 NOPE 的赛事" in result.output
-    result = runner.invoke(args=["certificates", world.contest.code, "--out", str(tmp_path / "x.pdf"), "--section", "ZZ"])
+    result = runner.invoke(
+        args=["certificates", world.contest.code, "--out", str(tmp_path / "x.pdf"), "--section", "ZZ"]
+    )
     assert result.exit_code != 0 and "没有类别 ZZ" in result.output
     # results not published yet: no certificates are issued
     result = runner.invoke(args=["certificates", world.contest.code, "--out", str(tmp_path / "x.pdf")])

@@ -4,6 +4,7 @@ Used by the ranking simulation tests: judges with different severity
 (harsh / lenient), spread and noise, occasional wild outlier scores, missing
 scores, balanced or clustered (panel) assignments that stay connected.
 """
+
 from __future__ import annotations
 
 import math
@@ -45,8 +46,7 @@ class Competition:
 
     def draw(self, entry: int, judge: int) -> float:
         """One more score for ``entry`` by ``judge`` (same model, same rng stream)."""
-        return _score(self.rng, self.quality[entry], self.severity[judge], self.spread[judge],
-                      self.noise[judge], 0.0)
+        return _score(self.rng, self.quality[entry], self.severity[judge], self.spread[judge], self.noise[judge], 0.0)
 
 
 def top_count(n: int, share: float) -> int:
@@ -93,8 +93,7 @@ def simulate(s: Scenario, seed: int) -> Competition:
         kept = [jj for jj in js if rng.random() >= s.missing_rate] or js[:1]
         judges_of[i] = kept
         for jj in kept:
-            scores.append((i, jj, _score(rng, quality[i], severity[jj], spread[jj], noise[jj],
-                                         s.outlier_rate)))
+            scores.append((i, jj, _score(rng, quality[i], severity[jj], spread[jj], noise[jj], s.outlier_rate)))
     return Competition(scores, quality, severity, spread, noise, judges_of, rng)
 
 

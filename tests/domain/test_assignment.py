@@ -10,8 +10,6 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from competition.domain.text import Message
-
 from competition.domain import assignment as A
 from competition.domain.assignment import (
     AssignmentPlan,
@@ -19,13 +17,14 @@ from competition.domain.assignment import (
     JudgeInfo,
     Shortfall,
     _connect,
-    add_judges,
     _State,
+    add_judges,
     assign,
     build_plan,
     check_plan,
     conflict_reason,
 )
+from competition.domain.text import Message
 
 
 def entry(eid, school, group="G", subject="数学", district=0, advisers=()):
@@ -56,8 +55,7 @@ def test_conflict_reasons_are_messages():
     assert conflict_reason(near, e) is None
     assert conflict_reason(near, e, exclude_same_district=True) == Message(A.REASON_SAME_DISTRICT)
     # an unknown school or district (a judge from a university) conflicts with nothing
-    assert conflict_reason(judge("j4", school=None, district=None), e,
-                           exclude_same_district=True) is None
+    assert conflict_reason(judge("j4", school=None, district=None), e, exclude_same_district=True) is None
 
 
 def test_reasons_are_translated_in_the_catalog(app):
@@ -66,7 +64,8 @@ def test_reasons_are_translated_in_the_catalog(app):
     with app.test_request_context():
         assert translate(Message(A.REASON_SAME_SCHOOL)) == "评委与该作品同校"
         assert translate(Message(A.REASON_TOO_FEW, {"eligible": 3, "needed": 5})) == (
-            "仅有3名无回避冲突的评委，需要5名")
+            "仅有3名无回避冲突的评委，需要5名"
+        )
 
 
 def test_add_judges_gives_extra_judges_without_conflicts_lowest_load_first():
@@ -80,7 +79,8 @@ def test_add_judges_gives_extra_judges_without_conflicts_lowest_load_first():
     assert sorted(p for p in pairs if p[1] == "e2") == [("j1", "e2"), ("j4", "e2")]
     assert short == [Shortfall("e2", 3, 2, Message(A.REASON_NO_JUDGE_LEFT))]
     assert add_judges({"e1": 2}, entries, judges, existing=existing) == add_judges(
-        {"e1": 2}, entries, judges, existing=list(reversed(existing)))
+        {"e1": 2}, entries, judges, existing=list(reversed(existing))
+    )
 
 
 # --------------------------------------------------------------------------
@@ -104,11 +104,9 @@ def test_simple_round_is_full_balanced_and_valid():
 def test_shortfall_reported_with_reason_and_partial_assignment():
     entries = [entry("e1", school=1), entry("e2", school=2)]
     # only three judges are not from school 1
-    judges = [judge(f"a{i}", school=1) for i in range(4)] + [judge(f"b{i}", school=3)
-                                                             for i in range(3)]
+    judges = [judge(f"a{i}", school=1) for i in range(4)] + [judge(f"b{i}", school=3) for i in range(3)]
     plan = assign(entries, judges, k=5)
-    assert plan.infeasible == [
-        Shortfall("e1", 5, 3, Message(A.REASON_TOO_FEW, {"eligible": 3, "needed": 5}))]
+    assert plan.infeasible == [Shortfall("e1", 5, 3, Message(A.REASON_TOO_FEW, {"eligible": 3, "needed": 5}))]
     assert plan.judges_per_entry["e1"] == ("b0", "b1", "b2")
     assert len(plan.judges_per_entry["e2"]) == 5
     assert check_plan(plan, entries, judges, {}, 5) == []
@@ -134,8 +132,7 @@ def test_capacity_fill_goes_through_full_judges():
 
 
 def test_declared_conflicts_and_advisers_and_district_never_assigned():
-    entries = [entry(f"e{i}", school=i, district=i % 2, advisers={"j0"} if i == 3 else ())
-               for i in range(6)]
+    entries = [entry(f"e{i}", school=i, district=i % 2, advisers={"j0"} if i == 3 else ()) for i in range(6)]
     judges = [judge(f"j{i}", school=10 + i, district=i % 2) for i in range(6)]
     conflicts = {("j1", "e0"): "亲属关系", ("j2", "e5"): "组织者设置"}
     plan = assign(entries, judges, conflicts, k=2, exclude_same_district=True)
@@ -154,8 +151,7 @@ def test_existing_kept_and_conflicting_existing_dropped():
     plan = assign(entries, judges, k=2, existing=existing)
     assert ("j1", "e0") in plan.assignments
     assert ("j0", "e0") not in plan.assignments
-    assert plan.dropped == (("j0", "e0", Message(A.REASON_SAME_SCHOOL)),
-                            ("jX", "e1", Message(A.REASON_UNKNOWN)))
+    assert plan.dropped == (("j0", "e0", Message(A.REASON_SAME_SCHOOL)), ("jX", "e1", Message(A.REASON_UNKNOWN)))
     assert check_plan(plan, entries, judges, {}, 2) == []
 
 
@@ -163,8 +159,7 @@ def test_subject_expertise_preferred():
     subjects = ["数学", "化学"]
     judges = [judge(f"j{i}", school=100 + i, subjects=(subjects[i % 2],)) for i in range(10)]
     # ranked by subject: every judge can stay on subject
-    by_subject = [entry(f"e{i}", i, group=subjects[i % 2], subject=subjects[i % 2])
-                  for i in range(20)]
+    by_subject = [entry(f"e{i}", i, group=subjects[i % 2], subject=subjects[i % 2]) for i in range(20)]
     assert assign(by_subject, judges, k=3).subject_match_rate == 1.0
     for seed in range(5):  # pairwise swaps only: a rare 3-way rotation may be missed
         plan = assign(by_subject, judges, k=3, seed=seed)
@@ -179,8 +174,9 @@ def test_subject_expertise_preferred():
 
 def test_pools_balanced_separately():
     entries = [entry(f"e{i}", school=i) for i in range(12)]
-    judges = ([judge(f"x{i}", 100 + i, pool="专家") for i in range(3)]
-              + [judge(f"y{i}", 200 + i, pool="教师") for i in range(6)])
+    judges = [judge(f"x{i}", 100 + i, pool="专家") for i in range(3)] + [
+        judge(f"y{i}", 200 + i, pool="教师") for i in range(6)
+    ]
     plan = assign(entries, judges, k=3)
     assert set(plan.load_spread) == {"专家", "教师"}
     assert all(s <= 1 for s in plan.load_spread.values())
@@ -204,11 +200,13 @@ def test_check_plan_reports_tampering():
     plan = assign(entries, judges, k=2)
     bad = replace(plan, assignments=tuple(sorted(plan.assignments + (("j0", "e0"),))))
     problems = check_plan(bad, entries, judges, {}, 2)
-    assert any(p.template == A.PROBLEM_CONFLICT and p.params["reason"].template
-               == A.REASON_SAME_SCHOOL for p in problems)
+    assert any(
+        p.template == A.PROBLEM_CONFLICT and p.params["reason"].template == A.REASON_SAME_SCHOOL for p in problems
+    )
     short = build_plan(plan.assignments[1:], entries, judges, k=2)
-    assert any(p.template == A.PROBLEM_UNLISTED for p in check_plan(
-        replace(short, infeasible=[]), entries, judges, {}, 2))
+    assert any(
+        p.template == A.PROBLEM_UNLISTED for p in check_plan(replace(short, infeasible=[]), entries, judges, {}, 2)
+    )
     assert check_plan(short, entries, judges, {}, 2) == []
 
 
@@ -219,12 +217,12 @@ def test_check_plan_reports_tampering():
 
 def _round(seed=5):
     rnd = random.Random(seed)
-    entries = [entry(f"e{i:03d}", rnd.randrange(12), group=f"G{rnd.randrange(3)}",
-                     subject=rnd.choice("ABC")) for i in range(120)]
-    judges = [judge(f"j{i:02d}", rnd.randrange(15), subjects=rnd.sample("ABC", 2))
-              for i in range(25)]
-    conflicts = {(rnd.choice(judges).judge_id, rnd.choice(entries).entry_id): "亲属"
-                 for _ in range(30)}
+    entries = [
+        entry(f"e{i:03d}", rnd.randrange(12), group=f"G{rnd.randrange(3)}", subject=rnd.choice("ABC"))
+        for i in range(120)
+    ]
+    judges = [judge(f"j{i:02d}", rnd.randrange(15), subjects=rnd.sample("ABC", 2)) for i in range(25)]
+    conflicts = {(rnd.choice(judges).judge_id, rnd.choice(entries).entry_id): "亲属" for _ in range(30)}
     return entries, judges, conflicts
 
 
@@ -251,8 +249,7 @@ def test_clustered_group_is_repaired():
     # Two schools' entries, each school's own judges cannot score it; only z can
     # bridge, so the graph joins only if z scores entries of both schools.
     entries = [entry(f"a{i}", "X") for i in range(2)] + [entry(f"b{i}", "Y") for i in range(2)]
-    judges = [judge("x1", "X"), judge("x2", "X"), judge("y1", "Y"), judge("y2", "Y"),
-              judge("z", "Z")]
+    judges = [judge("x1", "X"), judge("x2", "X"), judge("y1", "Y"), judge("y2", "Y"), judge("z", "Z")]
     state = _State(entries, judges, {}, False)
     clustered = {"a0": "y1 y2", "a1": "y1 y2", "b0": "x1 x2", "b1": "x1 z"}
     for eid, names in clustered.items():
@@ -260,8 +257,9 @@ def test_clustered_group_is_repaired():
             state.add(state.e_index[eid], state.j_index[name])
     loads = Counter(state.load.tolist())
     _connect(state)
-    pairs = [(state.judges[j].judge_id, state.entries[e].entry_id)
-             for e, j in zip(*np.nonzero(state.assigned), strict=True)]
+    pairs = [
+        (state.judges[j].judge_id, state.entries[e].entry_id) for e, j in zip(*np.nonzero(state.assigned), strict=True)
+    ]
     plan = build_plan(pairs, entries, judges, k=2)
     assert plan.is_connected("G")
     assert Counter(state.load.tolist()) == loads  # spread kept at 1
@@ -273,8 +271,7 @@ def test_clustered_group_is_repaired():
 
 def test_clustered_groups_with_cross_section_judges():
     # per school cluster in each of two groups; repair must still connect both
-    entries = [entry(f"{g}{s}{i}", f"S{s}", group=g) for g in "PQ" for s in range(3)
-               for i in range(2)]
+    entries = [entry(f"{g}{s}{i}", f"S{s}", group=g) for g in "PQ" for s in range(3) for i in range(2)]
     judges = [judge(f"j{s}{i}", f"S{s}") for s in range(3) for i in range(3)]
     for seed in range(5):
         plan = assign(entries, judges, k=3, seed=seed)
@@ -366,23 +363,42 @@ def rounds(draw):
     n_schools = draw(st.integers(1, 4))
     n_e = draw(st.integers(1, 9))
     n_j = draw(st.integers(1, 7))
-    ents = [entry(f"e{i}", draw(st.integers(0, n_schools - 1)),
-                  group=draw(st.sampled_from("GH")), subject=draw(st.sampled_from("AB")),
-                  district=draw(st.integers(0, 1)))
-            for i in range(n_e)]
-    juds = [judge(f"j{i}", draw(st.integers(0, n_schools)), district=draw(st.integers(0, 1)),
-                  subjects=draw(st.sets(st.sampled_from("AB"), max_size=2)))
-            for i in range(n_j)]
-    pairs = draw(st.sets(st.tuples(st.sampled_from([j.judge_id for j in juds]),
-                                   st.sampled_from([e.entry_id for e in ents])), max_size=6))
+    ents = [
+        entry(
+            f"e{i}",
+            draw(st.integers(0, n_schools - 1)),
+            group=draw(st.sampled_from("GH")),
+            subject=draw(st.sampled_from("AB")),
+            district=draw(st.integers(0, 1)),
+        )
+        for i in range(n_e)
+    ]
+    juds = [
+        judge(
+            f"j{i}",
+            draw(st.integers(0, n_schools)),
+            district=draw(st.integers(0, 1)),
+            subjects=draw(st.sets(st.sampled_from("AB"), max_size=2)),
+        )
+        for i in range(n_j)
+    ]
+    pairs = draw(
+        st.sets(
+            st.tuples(st.sampled_from([j.judge_id for j in juds]), st.sampled_from([e.entry_id for e in ents])),
+            max_size=6,
+        )
+    )
     conflicts = {p: "亲属" for p in pairs}
     k = draw(st.integers(1, 4))
     seed = draw(st.integers(0, 2**16))
     return ents, juds, conflicts, k, seed
 
 
-PROPS = settings(max_examples=int(__import__("os").environ.get("ASSIGN_EXAMPLES", 150)), deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow])
+PROPS = settings(
+    max_examples=int(__import__("os").environ.get("ASSIGN_EXAMPLES", 150)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @PROPS
@@ -455,9 +471,10 @@ def max_coverage(entries, judges, conflicts, k) -> int:
 
 
 @PROPS
-@given(rounds(), st.lists(st.tuples(st.sampled_from([None, "P"]),
-                                    st.sampled_from([None, 0, 1, 2, 3, 5])), min_size=7,
-                          max_size=7))
+@given(
+    rounds(),
+    st.lists(st.tuples(st.sampled_from([None, "P"]), st.sampled_from([None, 0, 1, 2, 3, 5])), min_size=7, max_size=7),
+)
 def test_property_pools_and_capacities(data, extras):
     ents, juds, conflicts, k, seed = data
     juds = [replace(j, pool=p, capacity=c) for j, (p, c) in zip(juds, extras, strict=False)]

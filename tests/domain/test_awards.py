@@ -1,12 +1,13 @@
 """Tests of award levels, cut lines and ties (评奖)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pytest
 
-from competition.domain.explain import text
 from competition.domain.awards import CutTie, TieBreak, assign_awards, award_groups, cut_positions
+from competition.domain.explain import text
 from competition.domain.ranking import rank
 
 
@@ -27,24 +28,37 @@ def levels_of(outcome) -> dict:
 
 
 def test_cut_positions_round_half_up_cumulatively() -> None:
-    assert cut_positions(40, [("一等奖", .1), ("二等奖", .2), ("三等奖", .3)]) == {
-        "一等奖": 4, "二等奖": 12, "三等奖": 24}
-    assert cut_positions(25, [("一等奖", .1), ("二等奖", .2)]) == {"一等奖": 3, "二等奖": 8}  # 2.5 -> 3
-    assert cut_positions(25, [("一等奖", .1)], "floor") == {"一等奖": 2}
+    assert cut_positions(40, [("一等奖", 0.1), ("二等奖", 0.2), ("三等奖", 0.3)]) == {
+        "一等奖": 4,
+        "二等奖": 12,
+        "三等奖": 24,
+    }
+    assert cut_positions(25, [("一等奖", 0.1), ("二等奖", 0.2)]) == {"一等奖": 3, "二等奖": 8}  # 2.5 -> 3
+    assert cut_positions(25, [("一等奖", 0.1)], "floor") == {"一等奖": 2}
     # At least one place per level in a small group, never past the end.
-    assert cut_positions(3, [("一等奖", .1), ("二等奖", .2), ("三等奖", .3)]) == {
-        "一等奖": 1, "二等奖": 2, "三等奖": 3}
-    assert cut_positions(1, [("一等奖", .1), ("二等奖", .2)]) == {"一等奖": 1, "二等奖": 1}
-    assert cut_positions(0, [("一等奖", .1)]) == {"一等奖": 0}
+    assert cut_positions(3, [("一等奖", 0.1), ("二等奖", 0.2), ("三等奖", 0.3)]) == {
+        "一等奖": 1,
+        "二等奖": 2,
+        "三等奖": 3,
+    }
+    assert cut_positions(1, [("一等奖", 0.1), ("二等奖", 0.2)]) == {"一等奖": 1, "二等奖": 1}
+    assert cut_positions(0, [("一等奖", 0.1)]) == {"一等奖": 0}
     with pytest.raises(ValueError):
-        cut_positions(10, [("一等奖", .7), ("二等奖", .5)])
+        cut_positions(10, [("一等奖", 0.7), ("二等奖", 0.5)])
 
 
 def test_levels_and_chinese_explanations() -> None:
     out = assign_awards(group([100 - i for i in range(40)]))
     lv = levels_of(out)
     assert [lv[f"E{i}"] for i in (1, 4, 5, 12, 13, 24, 25)] == [
-        "一等奖", "一等奖", "二等奖", "二等奖", "三等奖", "三等奖", None]
+        "一等奖",
+        "一等奖",
+        "二等奖",
+        "二等奖",
+        "三等奖",
+        "三等奖",
+        None,
+    ]
     third = out.by_entry()["E3"]
     assert text(third.explanation) == "rank 3 of 40 in the group; 4 places for 一等奖: awarded 一等奖"
     assert text(out.by_entry()["E30"].explanation) == "rank 30 of 40 in the group; 24 award places in all: no award"
@@ -52,66 +66,98 @@ def test_levels_and_chinese_explanations() -> None:
 
 
 def test_minimum_score_drops_to_the_next_level_without_promoting_others() -> None:
-    out = assign_awards(group([95, 90, 84, 80, 70, 60, 50, 40, 30, 20]),
-                        [("一等奖", .2), ("二等奖", .3)], min_scores={"一等奖": 92, "二等奖": 75})
+    out = assign_awards(
+        group([95, 90, 84, 80, 70, 60, 50, 40, 30, 20]),
+        [("一等奖", 0.2), ("二等奖", 0.3)],
+        min_scores={"一等奖": 92, "二等奖": 75},
+    )
     lv = levels_of(out)
-    assert lv == {"E1": "一等奖", "E2": "二等奖", "E3": "二等奖", "E4": "二等奖", "E5": None,
-                  "E6": None, "E7": None, "E8": None, "E9": None, "E10": None}
+    assert lv == {
+        "E1": "一等奖",
+        "E2": "二等奖",
+        "E3": "二等奖",
+        "E4": "二等奖",
+        "E5": None,
+        "E6": None,
+        "E7": None,
+        "E8": None,
+        "E9": None,
+        "E10": None,
+    }
     assert "below the 一等奖 minimum of 92.00" in text(out.by_entry()["E2"].explanation)
 
 
 def test_honourable_mention_goes_to_the_rest_above_its_minimum() -> None:
-    out = assign_awards(group([95, 90, 80, 70, 60, 50]), [("一等奖", .2), ("二等奖", .2)],
-                        min_scores={"优秀奖": 55}, remainder="优秀奖")
-    assert levels_of(out) == {"E1": "一等奖", "E2": "二等奖", "E3": "优秀奖", "E4": "优秀奖", "E5": "优秀奖",
-                              "E6": None}
+    out = assign_awards(
+        group([95, 90, 80, 70, 60, 50]),
+        [("一等奖", 0.2), ("二等奖", 0.2)],
+        min_scores={"优秀奖": 55},
+        remainder="优秀奖",
+    )
+    assert levels_of(out) == {
+        "E1": "一等奖",
+        "E2": "二等奖",
+        "E3": "优秀奖",
+        "E4": "优秀奖",
+        "E5": "优秀奖",
+        "E6": None,
+    }
     assert text(out.by_entry()["E4"].explanation) == (
-        "rank 4 of 6 in the group; outside the 2 places of the levels above: awarded 优秀奖")
+        "rank 4 of 6 in the group; outside the 2 places of the levels above: awarded 优秀奖"
+    )
     assert "below the 优秀奖 minimum of 55.00" in text(out.by_entry()["E6"].explanation)
     # Without the setting nothing below the levels is awarded.
-    assert levels_of(assign_awards(group([95, 90, 80]), [("一等奖", .3)]))["E3"] is None
+    assert levels_of(assign_awards(group([95, 90, 80]), [("一等奖", 0.3)]))["E3"] is None
 
 
 def test_honourable_mention_waits_for_a_tie_at_the_line_above() -> None:
-    out = assign_awards(group([90, 80, 80, 70]), [("一等奖", .5)], remainder="优秀奖",
-                        tie_break=[TieBreak("n", lambda r: 0)])
+    out = assign_awards(
+        group([90, 80, 80, 70]), [("一等奖", 0.5)], remainder="优秀奖", tie_break=[TieBreak("n", lambda r: 0)]
+    )
     lv = levels_of(out)
     assert lv["E1"] == "一等奖" and lv["E4"] == "优秀奖"
     assert lv["E2"] is None and lv["E3"] is None and all(out.by_entry()[e].pending for e in ("E2", "E3"))
 
 
 def test_tie_at_the_line_is_reported_not_broken() -> None:
-    out = assign_awards(group([99, 98, 97, 97, 90, 80, 70, 60, 50, 40]), [("一等奖", .3)])
+    out = assign_awards(group([99, 98, 97, 97, 90, 80, 70, 60, 50, 40]), [("一等奖", 0.3)])
     assert out.ties == [CutTie("一等奖", 3, ("E3", "E4"), 1, 97)]
     a = out.by_entry()
     assert a["E1"].level == a["E2"].level == "一等奖"
     assert a["E3"].pending and a["E4"].pending and a["E3"].level is None
-    assert "tied with E4 at the 一等奖 line (1 places left): waits for the organizer's decision" in text(a["E3"].explanation)
+    assert "tied with E4 at the 一等奖 line (1 places left): waits for the organizer's decision" in text(
+        a["E3"].explanation
+    )
     assert a["E5"].level is None and not a["E5"].pending
     # The organizer settles it (here: both get the award).
-    settled = assign_awards(group([99, 98, 97, 97, 90, 80, 70, 60, 50, 40]), [("一等奖", .3)],
-                            tie_decisions={"一等奖": ["E3", "E4"]})
+    settled = assign_awards(
+        group([99, 98, 97, 97, 90, 80, 70, 60, 50, 40]), [("一等奖", 0.3)], tie_decisions={"一等奖": ["E3", "E4"]}
+    )
     assert settled.resolved
     assert levels_of(settled)["E4"] == "一等奖"
     assert "awarded 一等奖 by the organizer's decision" in text(settled.by_entry()["E4"].explanation)
     # Or only E4: E3 is placed below it and told why it missed the line.
-    one = assign_awards(group([99, 98, 97, 97, 90, 80, 70, 60, 50, 40]), [("一等奖", .3), ("二等奖", .2)],
-                        tie_decisions={"一等奖": ["E4"]}).by_entry()
+    one = assign_awards(
+        group([99, 98, 97, 97, 90, 80, 70, 60, 50, 40]),
+        [("一等奖", 0.3), ("二等奖", 0.2)],
+        tie_decisions={"一等奖": ["E4"]},
+    ).by_entry()
     assert (one["E4"].position, one["E3"].position) == (3, 4) and one["E3"].level == "二等奖"
     assert text(one["E3"].explanation) == (
         "rank 4 of 10 in the group; tied at the 一等奖 line: not awarded 一等奖 by the organizer's decision; "
-        "2 places for 二等奖: awarded 二等奖")
+        "2 places for 二等奖: awarded 二等奖"
+    )
     with pytest.raises(ValueError):
-        assign_awards(group([99, 98, 97, 97]), [("一等奖", .75)], tie_decisions={"一等奖": ["E1"]})
+        assign_awards(group([99, 98, 97, 97]), [("一等奖", 0.75)], tie_decisions={"一等奖": ["E1"]})
     with pytest.raises(ValueError):  # no tie on that line: a stale decision is refused
-        assign_awards(group([99, 98, 97, 97]), [("一等奖", .5)], tie_decisions={"一等奖": ["E3"]})
+        assign_awards(group([99, 98, 97, 97]), [("一等奖", 0.5)], tie_decisions={"一等奖": ["E3"]})
 
 
 def test_tie_break_chain_resolves_before_reporting() -> None:
     res = group([99, 98, 97, 97, 97, 90, 80, 70, 60, 50])
     novelty = {"E3": 30, "E4": 36, "E5": 30}
     chain = [TieBreak("创新性", novelty), TieBreak("评委人数", "n_judges")]
-    out = assign_awards(res, [("一等奖", .3), ("二等奖", .3)], tie_break=chain)
+    out = assign_awards(res, [("一等奖", 0.3), ("二等奖", 0.3)], tie_break=chain)
     assert out.resolved
     a = out.by_entry()
     assert a["E4"].level == "一等奖" and a["E4"].position == 3 and a["E4"].rank == 3

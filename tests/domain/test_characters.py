@@ -1,5 +1,6 @@
 """The character classes on the input side: describe names controls, identity drops invisible
 marks, file names lose direction overrides; and the one phone rule."""
+
 from competition.domain import characters
 from competition.domain.text import excerpt, phone_valid
 

@@ -1,4 +1,5 @@
 """Contest definitions (赛事定义): defaults a section takes when the YAML does not say."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,8 +31,11 @@ def test_a_section_can_refuse_teams_and_other_kinds_default_to_individual() -> N
     data = yaml.safe_load((CONTESTS / "film.yaml").read_text(encoding="utf-8"))
     first = data["sections"][0]
     first["team"] = False
-    data["sections"] = [first, {"code": "HH", "name": "科幻画", "kind": "painting"},
-                        {"code": "QT", "name": "其他", "kind": "other", "max_team_size": 2}]
+    data["sections"] = [
+        first,
+        {"code": "HH", "name": "科幻画", "kind": "painting"},
+        {"code": "QT", "name": "其他", "kind": "other", "max_team_size": 2},
+    ]
     parsed = {s.code: s for s in parse_definition(data).sections}
     assert not parsed[first["code"]].team_allowed
     assert not parsed["HH"].team_allowed
@@ -43,6 +47,7 @@ def test_a_number_pattern_longer_than_its_column_is_refused_when_loading() -> No
 
     from competition.domain.contest_definition import DefinitionError
     from competition.domain.numbering import ERR_TOO_LONG
+
     data = yaml.safe_load((CONTESTS / "film.yaml").read_text(encoding="utf-8"))
     data.setdefault("settings", {})["number_pattern"] = "{year}-{seq:09d}{seq:09d}{seq:09d}{seq:09d}{seq:09d}{seq:09d}"
     assert parse_definition(data, {"number_pattern": 60}).settings["number_pattern"]  # 4 + 1 + 6 x 9 = 59
@@ -69,8 +74,7 @@ def test_controls_and_noncharacters_in_text_values_are_refused_naming_the_key_pa
     problems = {str(p) for p in exc.value.problems}
     assert "sections[2].name: contains a character that is not allowed: control character U+001B" in problems
     assert "contest.full_name: contains a character that is not allowed: noncharacter U+FFFF" in problems
-    assert ("settings.award_levels[0][0]: contains a character that is not allowed: control character U+0085"
-            in problems)
+    assert "settings.award_levels[0][0]: contains a character that is not allowed: control character U+0085" in problems
     assert "sections[0].badkey: the key contains a character that is not allowed: control character U+0007" in problems
 
 

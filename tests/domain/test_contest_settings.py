@@ -1,4 +1,5 @@
 """ContestSettings: each setting's one default, overrides, and keys it does not know."""
+
 from competition.domain.contest_settings import DEFAULT_CERTIFICATE, DEFAULT_SETTINGS, ContestSettings
 
 
@@ -26,8 +27,15 @@ def test_every_key_has_one_default():
 
 
 def test_overrides_win_and_none_means_the_default():
-    s = ContestSettings.from_mapping({"notice_days": 10, "nomination_quota": 20, "notice_contact": None,
-                                      "ranking_group_by": ["section"], "award_levels": []})
+    s = ContestSettings.from_mapping(
+        {
+            "notice_days": 10,
+            "nomination_quota": 20,
+            "notice_contact": None,
+            "ranking_group_by": ["section"],
+            "award_levels": [],
+        }
+    )
     assert s.notice_days == 10 and s.nomination_quota == 20
     assert s.notice_contact == ""
     assert s.ranking_group_by == ["section"]

@@ -1,4 +1,5 @@
 """Eligibility rules as plain functions: one test (at least) per rule."""
+
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -24,12 +25,23 @@ REPORT = MaterialRule(id=1, name="研究报告", required=True, file_kinds=("pdf
 FORM = MaterialRule(id=2, name="申报书", required=True, file_kinds=("pdf", "jpg"), application_form=True)
 PHOTOS = MaterialRule(id=3, name="照片", required=False, file_kinds=("jpg",), max_files=3)
 SECTION = SectionRules(
-    name="学生科技创新成果", kind="student", stages=("小学", "初中", "高中"),
+    name="学生科技创新成果",
+    kind="student",
+    stages=("小学", "初中", "高中"),
     subjects={"初中": ["物理与天文学", "化学"], "小学": ["物质科学"]},
-    max_team_size=3, max_advisers=2, materials=(REPORT, FORM, PHOTOS),
+    max_team_size=3,
+    max_advisers=2,
+    materials=(REPORT, FORM, PHOTOS),
 )
-COUNSELOR = SectionRules(name="科技辅导员", kind="counselor", subjects={"*": ["科教方案类"]},
-                         team_allowed=False, advisers_allowed=False, max_advisers=0, materials=(REPORT,))
+COUNSELOR = SectionRules(
+    name="科技辅导员",
+    kind="counselor",
+    subjects={"*": ["科教方案类"]},
+    team_allowed=False,
+    advisers_allowed=False,
+    max_advisers=0,
+    materials=(REPORT,),
+)
 PRACTICE = SectionRules(name="科技实践活动", kind="practice", group_entry=True, materials=())
 PAINTING = SectionRules(name="科幻画", kind="painting", team_allowed=False, age_min=5, age_max=14, materials=())
 
@@ -43,17 +55,25 @@ TODAY = date(2026, 3, 20)
 
 def good(**changes) -> EntryData:
     base = EntryData(
-        id=10, title="雨水回收装置", abstract="摘要", stage="初中", subject="物理与天文学",
-        is_team=False, completed_on=date(2025, 12, 1), contact_phone="0561-3098765",
-        data_confirmed=True, students=(ALICE,), advisers=(ADVISER,), files_per_material={1: 1, 2: 1},
+        id=10,
+        title="雨水回收装置",
+        abstract="摘要",
+        stage="初中",
+        subject="物理与天文学",
+        is_team=False,
+        completed_on=date(2025, 12, 1),
+        contact_phone="0561-3098765",
+        data_confirmed=True,
+        students=(ALICE,),
+        advisers=(ADVISER,),
+        files_per_material={1: 1, 2: 1},
         author_id=7,
     )
     return replace(base, **changes)
 
 
 def check(entry, section=SECTION, others=(), year=2026, within=2, today=TODAY):
-    return submission_problems(entry, section, contest_year=year, within_years=within, today=today,
-                               others=others)
+    return submission_problems(entry, section, contest_year=year, within_years=within, today=today, others=others)
 
 
 def texts(problems):
@@ -77,7 +97,8 @@ def test_a_team_of_three_is_eligible_and_four_is_not():
 def test_the_team_limit_is_the_sections_setting():
     two = replace(SECTION, max_team_size=2)
     assert "At most 2 students may be entered in this section." in texts(
-        check(good(is_team=True, students=(ALICE, BOB, CAROL)), section=two))
+        check(good(is_team=True, students=(ALICE, BOB, CAROL)), section=two)
+    )
 
 
 def test_adviser_count_is_limited():
@@ -141,7 +162,8 @@ def test_same_name_in_another_school_or_grade_is_another_student():
 
 def test_a_student_listed_twice_in_one_team():
     assert "The same student is listed twice." in texts(
-        check(good(is_team=True, students=(ALICE, replace(ALICE, name="王 芳")))))
+        check(good(is_team=True, students=(ALICE, replace(ALICE, name="王 芳"))))
+    )
 
 
 def test_one_counselor_entry_per_teacher_per_contest():
@@ -201,14 +223,17 @@ def test_completion_date_cannot_be_in_the_future():
 
 
 def test_age_limits_need_a_birth_date_and_are_checked_on_1_july():
-    kid = PersonData(name="小明", gender="男", grade="三年级", school_name="淮北市实验小学",
-                     birth_date=date(2017, 7, 2))  # 8 on 1 July 2026
+    kid = PersonData(
+        name="小明", gender="男", grade="三年级", school_name="淮北市实验小学", birth_date=date(2017, 7, 2)
+    )  # 8 on 1 July 2026
     entry = good(stage="小学", subject=None, students=(kid,), files_per_material={})
     assert check(entry, section=PAINTING) == []
     young = replace(kid, birth_date=date(2021, 7, 2))  # 4
     assert any("is 4 on 1 July 2026" in t for t in texts(check(replace(entry, students=(young,)), section=PAINTING)))
-    assert any("date of birth is missing" in t
-               for t in texts(check(replace(entry, students=(replace(kid, birth_date=None),)), section=PAINTING)))
+    assert any(
+        "date of birth is missing" in t
+        for t in texts(check(replace(entry, students=(replace(kid, birth_date=None),)), section=PAINTING))
+    )
 
 
 def test_certificate_data_must_be_confirmed():
@@ -219,8 +244,9 @@ def test_certificate_data_must_be_confirmed():
 def test_missing_information_is_listed_field_by_field():
     bare = EntryData(title="只有标题")
     problems = check(bare)
-    assert {"abstract", "stage", "completed_on", "contact_phone", "students", "materials",
-            "data_confirmed"} <= fields(problems)
+    assert {"abstract", "stage", "completed_on", "contact_phone", "students", "materials", "data_confirmed"} <= fields(
+        problems
+    )
 
 
 def test_missing_student_and_adviser_details_are_named():
@@ -236,8 +262,12 @@ def test_a_draft_needs_only_a_title():
 
 
 def test_bad_values_in_a_draft():
-    entry = EntryData(title="t", contact_phone="call me", students=(PersonData(name="", gender="x", grade="大一"),),
-                      advisers=(AdviserData(name="张", phone="abc"),))
+    entry = EntryData(
+        title="t",
+        contact_phone="call me",
+        students=(PersonData(name="", gender="x", grade="大一"),),
+        advisers=(AdviserData(name="张", phone="abc"),),
+    )
     problems = texts(draft_problems(entry, SECTION))
     assert "Student 1: the name is required." in problems
     assert "Student 1: choose 男 or 女." in problems
@@ -254,20 +284,25 @@ def test_normalisation_and_grades():
     assert stage_of_grade("大一") is None
 
 
-@pytest.mark.parametrize("state,contest_open,contest_state,resubmit_by,expected", [
-    ("draft", True, "open", None, True),
-    ("draft", False, "open", None, False),
-    ("returned", False, "closed", datetime(2026, 5, 1), True),
-    ("returned", False, "closed", datetime(2026, 4, 1), False),
-    ("returned", False, "judging", datetime(2026, 5, 1), False),
-    ("returned", True, "open", None, True),
-    ("returned", False, "closed", None, False),
-    ("accepted", True, "open", None, False),
-])
+@pytest.mark.parametrize(
+    "state,contest_open,contest_state,resubmit_by,expected",
+    [
+        ("draft", True, "open", None, True),
+        ("draft", False, "open", None, False),
+        ("returned", False, "closed", datetime(2026, 5, 1), True),
+        ("returned", False, "closed", datetime(2026, 4, 1), False),
+        ("returned", False, "judging", datetime(2026, 5, 1), False),
+        ("returned", True, "open", None, True),
+        ("returned", False, "closed", None, False),
+        ("accepted", True, "open", None, False),
+    ],
+)
 def test_when_an_entry_can_still_be_submitted(state, contest_open, contest_state, resubmit_by, expected):
     now = datetime(2026, 4, 10)
-    assert can_still_submit(state, now, contest_open=contest_open, contest_state=contest_state,
-                            resubmit_by=resubmit_by) is expected
+    assert (
+        can_still_submit(state, now, contest_open=contest_open, contest_state=contest_state, resubmit_by=resubmit_by)
+        is expected
+    )
 
 
 def test_an_invisible_character_does_not_make_another_student():

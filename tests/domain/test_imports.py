@@ -1,5 +1,6 @@
 """The rules of one imported row, without a database: cleaning cells, checking a row, the username
 of a new account, and why a header column is not read."""
+
 from types import SimpleNamespace
 
 from competition.domain import imports as rules
@@ -35,9 +36,17 @@ def test_title_is_required_and_at_most_200_characters():
 
 
 def section(**overrides):
-    values = dict(name="科技创新", stages=["小学", "初中"], team_allowed=True, individual_allowed=True,
-                  group_entry=False, max_team_size=3, advisers_allowed=True, max_advisers=2,
-                  subjects_for=lambda stage: ["物理", "化学"])
+    values = dict(
+        name="科技创新",
+        stages=["小学", "初中"],
+        team_allowed=True,
+        individual_allowed=True,
+        group_entry=False,
+        max_team_size=3,
+        advisers_allowed=True,
+        max_advisers=2,
+        subjects_for=lambda stage: ["物理", "化学"],
+    )
     values.update(overrides)
     return SimpleNamespace(**values)
 
@@ -55,10 +64,10 @@ def test_a_clean_entry_row_has_no_problems():
 def test_stage_and_subject_must_be_open_in_the_section():
     assert entry(stage_text=None, stage=None) == ["The stage (学段) is missing."]
     assert entry(stage_text="高中", stage=None) == [
-        "The stage “%(stage)s” is not open in %(section)s (allowed: %(names)s)."]
+        "The stage “%(stage)s” is not open in %(section)s (allowed: %(names)s)."
+    ]
     assert entry(subject=None) == ["The subject (学科) is missing."]
-    assert entry(subject="生物") == [
-        "Unknown subject “%(subject)s” for %(stage)s in %(section)s (allowed: %(names)s)."]
+    assert entry(subject="生物") == ["Unknown subject “%(subject)s” for %(stage)s in %(section)s (allowed: %(names)s)."]
 
 
 def test_team_authors_and_advisers_follow_the_section():
@@ -66,7 +75,8 @@ def test_team_authors_and_advisers_follow_the_section():
     assert entry(is_team=True, authors=["李明"]) == ["A team entry needs at least two authors."]
     assert entry(is_team=True, authors=["甲", "乙", "丙", "丁"]) == ["A team may have at most %(n)d members."]
     assert entry(section(team_allowed=False), is_team=True, authors=["甲", "乙"]) == [
-        "%(section)s accepts individual entries only."]
+        "%(section)s accepts individual entries only."
+    ]
     assert entry(authors=[]) == ["No author is given."]
     assert entry(section(group_entry=True), authors=[]) == []
     assert entry(section(advisers_allowed=False)) == ["%(section)s has no advisers; leave 指导教师 empty."]
@@ -109,7 +119,9 @@ def test_why_a_header_is_not_read():
     assert rules.unread_note(header("联系电活", filled=4, suggestion=close), by_key, {}, close=0.7)[1] is True
     assert rules.unread_note(header("联系电活", suggestion=close), by_key, {}, close=0.7)[1] is False
     assert rules.unread_note(header("序号", filled=9), by_key, read, close=0.7) == (
-        rules.unread_note(header("备注"), by_key, read, close=0.7)[0], False)
+        rules.unread_note(header("备注"), by_key, read, close=0.7)[0],
+        False,
+    )
 
 
 def test_sentences_join_as_the_language_wants():

@@ -1,4 +1,5 @@
 """Growing delays after failed logins."""
+
 from competition.domain.login_throttle import delay_seconds
 
 

@@ -1,4 +1,5 @@
 """Tests of nominations under quotas and caps (推荐名额)."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,10 +8,20 @@ from competition.domain.explain import text
 from competition.domain.nominations import Candidate, nominate, stage_quotas
 
 
-def cand(i: int, *, stage="高中", school=None, district="D1", award="一等奖", score=None, rank=None,
-         group="G") -> Candidate:
-    return Candidate(i, f"P{i}", group, stage, school if school is not None else f"S{i}", district,
-                     award, 100 - i if score is None else score, i if rank is None else rank)
+def cand(
+    i: int, *, stage="高中", school=None, district="D1", award="一等奖", score=None, rank=None, group="G"
+) -> Candidate:
+    return Candidate(
+        i,
+        f"P{i}",
+        group,
+        stage,
+        school if school is not None else f"S{i}",
+        district,
+        award,
+        100 - i if score is None else score,
+        i if rank is None else rank,
+    )
 
 
 def test_quota_in_rank_order_with_reasons() -> None:
@@ -26,12 +37,20 @@ def test_only_eligible_awards() -> None:
     d = out.by_entry()
     assert out.nominated == [1]
     assert text(d[2].reason) == "二等奖: not eligible for nomination (only 一等奖)"
-    assert text(d[3].reason) == "not eligible for nomination (only 一等奖)"  # "no award" is said once, by the award line
+    assert (
+        text(d[3].reason) == "not eligible for nomination (only 一等奖)"
+    )  # "no award" is said once, by the award line
 
 
 def test_school_and_district_caps() -> None:
-    cands = [cand(1, school="S"), cand(2, school="S"), cand(3, school="S"), cand(4),
-             cand(5, district="D2"), cand(6, district="D2")]
+    cands = [
+        cand(1, school="S"),
+        cand(2, school="S"),
+        cand(3, school="S"),
+        cand(4),
+        cand(5, district="D2"),
+        cand(6, district="D2"),
+    ]
     out = nominate(cands, 5, school_cap=2, district_cap=3)
     d = out.by_entry()
     assert out.nominated == [1, 2, 4, 5, 6]
@@ -42,15 +61,18 @@ def test_school_and_district_caps() -> None:
 
 
 def test_stage_shares_and_free_pool() -> None:
-    assert stage_quotas(30, {"小学": .1, "初中": .2, "高中": .5}) == ({"小学": 3, "初中": 6, "高中": 15}, 6)
+    assert stage_quotas(30, {"小学": 0.1, "初中": 0.2, "高中": 0.5}) == ({"小学": 3, "初中": 6, "高中": 15}, 6)
     cands = [cand(i, stage="高中") for i in range(1, 6)] + [cand(i, stage="小学") for i in range(6, 9)]
-    out = nominate(cands, 4, stage_shares={"小学": .25, "高中": .25})  # 1 + 1 fixed, 2 free
+    out = nominate(cands, 4, stage_shares={"小学": 0.25, "高中": 0.25})  # 1 + 1 fixed, 2 free
     assert out.stage_quotas == {"小学": 1, "高中": 1} and out.free_quota == 2
     assert out.nominated == [1, 2, 3, 6]
     d = out.by_entry()
     assert text(d[6].reason) == "place 6 among the eligible entries; nominated within the 小学 stage quota"
     assert text(d[2].reason) == "place 2 among the eligible entries; nominated within the free quota"
-    assert text(d[7].reason) == "place 7 among the eligible entries; 小学 stage quota of 1 is full; free quota of 2 is full"
+    assert (
+        text(d[7].reason)
+        == "place 7 among the eligible entries; 小学 stage quota of 1 is full; free quota of 2 is full"
+    )
 
 
 def test_tie_at_the_quota_line_is_reported_then_settled() -> None:
@@ -67,8 +89,12 @@ def test_tie_at_the_quota_line_is_reported_then_settled() -> None:
 
 
 def test_stage_line_tie_absorbed_by_the_free_pool() -> None:
-    cands = [cand(1, stage="高中", rank=1, score=90), cand(2, stage="高中", rank=1, score=90),
-             cand(3, stage="小学"), cand(4, stage="高中")]
+    cands = [
+        cand(1, stage="高中", rank=1, score=90),
+        cand(2, stage="高中", rank=1, score=90),
+        cand(3, stage="小学"),
+        cand(4, stage="高中"),
+    ]
     out = nominate(cands, 3, stage_shares={"高中": 1 / 3, "小学": 1 / 3})
     assert not out.ties
     assert out.nominated == [1, 2, 3]
@@ -78,6 +104,9 @@ def test_group_quota() -> None:
     cands = [cand(i, group="A") for i in range(1, 4)] + [cand(i, group="B") for i in range(4, 6)]
     out = nominate(cands, 10, group_quota={"A": 2, "B": 5})
     assert out.nominated == [1, 2, 4, 5]
-    assert text(out.by_entry()[3].reason) == "place 3 among the eligible entries; group quota of 2 reached by entries P1, P2"
+    assert (
+        text(out.by_entry()[3].reason)
+        == "place 3 among the eligible entries; group quota of 2 reached by entries P1, P2"
+    )
     with pytest.raises(ValueError):
-        stage_quotas(10, {"小学": .6, "初中": .6})
+        stage_quotas(10, {"小学": 0.6, "初中": 0.6})

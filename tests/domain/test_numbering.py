@@ -1,4 +1,5 @@
 """Number patterns: the checks before a pattern is saved, and the longest number it can give."""
+
 from __future__ import annotations
 
 import tracemalloc
@@ -7,20 +8,28 @@ import pytest
 
 from competition.domain import numbering as N
 
-VALUES = {"year": [2026], "contest": ["CX2026"], "section": ["XS", "FD01"], "stage": ["", "小学", "初中"],
-          "kind": ["student", "adviser"]}
+VALUES = {
+    "year": [2026],
+    "contest": ["CX2026"],
+    "section": ["XS", "FD01"],
+    "stage": ["", "小学", "初中"],
+    "kind": ["student", "adviser"],
+}
 
 
-@pytest.mark.parametrize("pattern,length", [
-    ("{year}-{contest}-{section}-{seq:04d}", 4 + 1 + 6 + 1 + 4 + 1 + 5),  # seq up to 99999: 5 > width 4
-    ("{seq:09d}", 9),
-    ("{seq}", 5),
-    ("N{seq:,}", 1 + 6),  # 99,999
-    ("{kind}/{stage}{seq:07d}", 7 + 1 + 2 + 7),
-    ("{contest!r}{seq}", 8 + 5),  # 'CX2026'
-    ("{section:>9}{{x}}{seq}", 9 + 3 + 5),  # {{x}} prints {x}
-    ("{contest:.2}{seq:03}", 2 + 5),
-])
+@pytest.mark.parametrize(
+    "pattern,length",
+    [
+        ("{year}-{contest}-{section}-{seq:04d}", 4 + 1 + 6 + 1 + 4 + 1 + 5),  # seq up to 99999: 5 > width 4
+        ("{seq:09d}", 9),
+        ("{seq}", 5),
+        ("N{seq:,}", 1 + 6),  # 99,999
+        ("{kind}/{stage}{seq:07d}", 7 + 1 + 2 + 7),
+        ("{contest!r}{seq}", 8 + 5),  # 'CX2026'
+        ("{section:>9}{{x}}{seq}", 9 + 3 + 5),  # {{x}} prints {x}
+        ("{contest:.2}{seq:03}", 2 + 5),
+    ],
+)
 def test_longest_number_worked_out_by_hand(pattern, length):
     assert N.pattern_error(pattern) is None
     assert N.longest_number(pattern, VALUES) == length

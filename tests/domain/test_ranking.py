@@ -1,4 +1,5 @@
 """Unit and property tests of the ranking engine (排名引擎)."""
+
 from __future__ import annotations
 
 import math
@@ -28,11 +29,18 @@ def test_accepts_records_and_tuples_alike() -> None:
 
 
 def test_mean_and_competition_ranks() -> None:
-    scores = [(1, "a", 80), (1, "b", 90), (2, "a", 85), (2, "b", 85), (3, "a", 90), (3, "b", 80),
-              (4, "a", 70), (4, "b", 70)]
+    scores = [
+        (1, "a", 80),
+        (1, "b", 90),
+        (2, "a", 85),
+        (2, "b", 85),
+        (3, "a", 90),
+        (3, "b", 80),
+        (4, "a", 70),
+        (4, "b", 70),
+    ]
     out = rank(scores, "mean")
-    assert [(r.entry_id, r.score, r.rank) for r in out] == [
-        (1, 85.0, 1), (2, 85.0, 1), (3, 85.0, 1), (4, 70.0, 4)]
+    assert [(r.entry_id, r.score, r.rank) for r in out] == [(1, 85.0, 1), (2, 85.0, 1), (3, 85.0, 1), (4, 70.0, 4)]
     first = out.results[0]
     assert first.raw_scores == (("a", 80.0), ("b", 90.0))
     assert first.n_judges == 2 and first.raw_mean == 85.0
@@ -98,8 +106,7 @@ def test_disconnected_panels_are_ranked_per_component() -> None:
     out = rank(panel1 + panel2)
     assert not out.is_connected
     assert out.components == [frozenset({1, 2, 3}), frozenset({10, 11})]
-    assert [(r.entry_id, r.component, r.rank) for r in out] == [
-        (3, 0, 1), (2, 0, 2), (1, 0, 3), (11, 1, 1), (10, 1, 2)]
+    assert [(r.entry_id, r.component, r.rank) for r in out] == [(3, 0, 1), (2, 0, 2), (1, 0, 3), (11, 1, 1), (10, 1, 2)]
 
 
 def test_mixed_id_types_and_judge_effects_for_descriptive_methods() -> None:
@@ -132,6 +139,7 @@ def test_result_fields() -> None:
 
 
 # ----------------------------------------------------------- properties ----
+
 
 @st.composite
 def competitions(draw):

@@ -4,6 +4,7 @@ Fixed seeds; averaged over several simulated competitions.  Measured values
 (at the time of writing) are noted beside each scenario; the assertions keep
 a margin below them.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,20 +17,42 @@ METHODS = ("mean", "trimmed_mean", "calibrated")
 
 UNBIASED = Scenario(n_entries=300, k=4, n_judges=20, noise=(4.0, 4.0))
 BIASED = Scenario(
-    n_entries=300, k=5, n_judges=25, severity_sd=6.0, spread_sd=0.3, noise=(2.0, 8.0),
-    outlier_rate=0.02, missing_rate=0.05,
+    n_entries=300,
+    k=5,
+    n_judges=25,
+    severity_sd=6.0,
+    spread_sd=0.3,
+    noise=(2.0, 8.0),
+    outlier_rate=0.02,
+    missing_rate=0.05,
 )
 CLUSTERED = Scenario(
-    n_entries=300, k=4, n_judges=24, severity_sd=4.0, spread_sd=0.3, noise=(2.0, 8.0),
-    outlier_rate=0.02, missing_rate=0.05, assignment="clustered", panel_quality_sd=0.5,
+    n_entries=300,
+    k=4,
+    n_judges=24,
+    severity_sd=4.0,
+    spread_sd=0.3,
+    noise=(2.0, 8.0),
+    outlier_rate=0.02,
+    missing_rate=0.05,
+    assignment="clustered",
+    panel_quality_sd=0.5,
     panel_severity_sd=5.0,
 )
-SMALL = Scenario(n_entries=50, k=5, n_judges=10, severity_sd=6.0, spread_sd=0.3, noise=(2.0, 8.0),
-                 outlier_rate=0.02)
+SMALL = Scenario(n_entries=50, k=5, n_judges=10, severity_sd=6.0, spread_sd=0.3, noise=(2.0, 8.0), outlier_rate=0.02)
 LARGE = Scenario(
-    n_entries=5000, k=5, n_judges=100, severity_sd=5.0, spread_sd=0.25, noise=(2.0, 8.0),
-    outlier_rate=0.01, missing_rate=0.03, assignment="clustered", panel_size=8,
-    panel_quality_sd=0.4, panel_severity_sd=4.0,
+    n_entries=5000,
+    k=5,
+    n_judges=100,
+    severity_sd=5.0,
+    spread_sd=0.25,
+    noise=(2.0, 8.0),
+    outlier_rate=0.01,
+    missing_rate=0.03,
+    assignment="clustered",
+    panel_size=8,
+    panel_quality_sd=0.4,
+    panel_severity_sd=4.0,
 )
 
 

@@ -1,4 +1,5 @@
 """Tests of choosing borderline entries for extra judging (复评)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -55,8 +56,9 @@ def _add_scores(comp, entries, rng) -> list:
 
 
 def test_targeted_extra_scores_beat_evenly_spread_ones() -> None:
-    scenario = Scenario(n_entries=200, k=3, n_judges=20, severity_sd=4.0, spread_sd=0.2,
-                        noise=(4.0, 10.0), outlier_rate=0.01)
+    scenario = Scenario(
+        n_entries=200, k=3, n_judges=20, severity_sd=4.0, spread_sd=0.2, noise=(4.0, 10.0), outlier_rate=0.01
+    )
     targeted, even = [], []
     for seed in range(12):
         cut = top_count(scenario.n_entries, 0.10)

@@ -1,4 +1,5 @@
 """Near-duplicate school names (no app, no database)."""
+
 import pytest
 
 from competition.domain.school_matching import KnownSchool, SchoolIndex, compare, levenshtein, parts
@@ -16,35 +17,41 @@ def test_prefixes_are_taken_off_only_for_comparing():
     assert parts("烈山区").core == "烈山区"  # nothing would be left: not a prefix
 
 
-@pytest.mark.parametrize("a,b,reason", [
-    ("杜集区实验学校", "淮北市杜集区实验学校", "same"),
-    ("濉溪中学", "安徽省濉溪中学", "same"),
-    ("淮北市第1中学", "淮北市第一中学", "same"),
-    ("濉溪第二中学", "濉溪县第二中学", "contained"),
-    ("淮北第一中学", "淮北市第一中学", "contained"),
-    ("淮北市西圆中学", "淮北市西园中学", "sound"),  # an input-method slip
-    ("濉溪县城关中心校", "濉溪县城关中心学校", "typo"),
-    ("淮北市人民路学校", "淮北市人民路小学校", "typo"),
-])
+@pytest.mark.parametrize(
+    "a,b,reason",
+    [
+        ("杜集区实验学校", "淮北市杜集区实验学校", "same"),
+        ("濉溪中学", "安徽省濉溪中学", "same"),
+        ("淮北市第1中学", "淮北市第一中学", "same"),
+        ("濉溪第二中学", "濉溪县第二中学", "contained"),
+        ("淮北第一中学", "淮北市第一中学", "contained"),
+        ("淮北市西圆中学", "淮北市西园中学", "sound"),  # an input-method slip
+        ("濉溪县城关中心校", "濉溪县城关中心学校", "typo"),
+        ("淮北市人民路学校", "淮北市人民路小学校", "typo"),
+    ],
+)
 def test_near_matches(a, b, reason):
     assert compare(a, b) is not None and compare(a, b)[0] == reason
     assert compare(b, a)[0] == reason
     assert compare(a, b, "杜集区", "杜集区")[0] == reason  # same district: still near
 
 
-@pytest.mark.parametrize("a,b", [
-    ("淮北市第一中学", "淮北市第二中学"),  # one edit, but another number
-    ("淮北市第一中学", "淮北市第十二中学"),
-    ("濉溪县第二中学", "濉溪中学"),
-    ("淮北市第二实验小学", "淮北市实验小学"),  # contained, but a number more
-    ("杜集区实验学校", "烈山区实验学校"),  # other district prefix
-    ("濉溪县孙疃中学", "烈山区宋疃中学"),
-    ("杜集区朔里中学", "杜集区朔西中学"),  # one character of a short name: another place
-    ("濉溪县城关中心学校", "濉溪县城南中心学校"),  # the place name differs
-    ("淮北市第一中学", "淮北市第一中学分校"),  # a branch is not the school
-    ("淮北市实验高级中学", "淮北市实验中学"),
-    ("相山区实验学校", "相山区实验学校幼儿园"),
-])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("淮北市第一中学", "淮北市第二中学"),  # one edit, but another number
+        ("淮北市第一中学", "淮北市第十二中学"),
+        ("濉溪县第二中学", "濉溪中学"),
+        ("淮北市第二实验小学", "淮北市实验小学"),  # contained, but a number more
+        ("杜集区实验学校", "烈山区实验学校"),  # other district prefix
+        ("濉溪县孙疃中学", "烈山区宋疃中学"),
+        ("杜集区朔里中学", "杜集区朔西中学"),  # one character of a short name: another place
+        ("濉溪县城关中心学校", "濉溪县城南中心学校"),  # the place name differs
+        ("淮北市第一中学", "淮北市第一中学分校"),  # a branch is not the school
+        ("淮北市实验高级中学", "淮北市实验中学"),
+        ("相山区实验学校", "相山区实验学校幼儿园"),
+    ],
+)
 def test_different_schools_are_not_near(a, b):
     assert compare(a, b) is None, (a, b, compare(a, b))
 
@@ -57,8 +64,12 @@ def test_districts_must_agree_where_both_are_known():
 
 
 def test_index_lists_the_best_match_first_and_never_the_name_itself():
-    schools = [KnownSchool(1, "淮北市杜集区实验学校", "杜集区"), KnownSchool(2, "烈山区实验学校", "烈山区"),
-               KnownSchool(3, "安徽省濉溪中学", "濉溪县"), KnownSchool(4, "杜集区实验学校", "杜集区")]
+    schools = [
+        KnownSchool(1, "淮北市杜集区实验学校", "杜集区"),
+        KnownSchool(2, "烈山区实验学校", "烈山区"),
+        KnownSchool(3, "安徽省濉溪中学", "濉溪县"),
+        KnownSchool(4, "杜集区实验学校", "杜集区"),
+    ]
     index = SchoolIndex(schools)
     assert [m.school.id for m in index.near("杜集区实验学校", "杜集区")] == [1]
     assert [m.school.id for m in index.near("杜集区实验学校")] == [1]  # 烈山区 prefix differs

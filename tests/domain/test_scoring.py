@@ -1,4 +1,5 @@
 """Score sheets: bounds, weighted totals, round combination (pure)."""
+
 from __future__ import annotations
 
 import pytest
@@ -54,8 +55,7 @@ def test_weights_and_maxima_scale_to_100():
     assert S.weighted_total({"a": 10, "b": 0}, uneven) == 75.0
 
 
-@given(st.lists(st.tuples(st.integers(1, 60), st.floats(0.1, 5)), min_size=1, max_size=6),
-       st.data())
+@given(st.lists(st.tuples(st.integers(1, 60), st.floats(0.1, 5)), min_size=1, max_size=6), st.data())
 def test_total_always_within_0_100(spec, data):
     rubric = [CriterionSpec(str(i), f"c{i}", m, w) for i, (m, w) in enumerate(spec)]
     scores = {c.key: data.draw(st.integers(0, int(c.max_score))) for c in rubric}
@@ -95,8 +95,7 @@ def test_combination_mode_from_setting():
 
 def test_distribution_five_numbers():
     d = S.distribution([60, 70, 80, 90, 100])
-    assert d == {"n": 5, "min": 60, "q1": 70, "median": 80, "q3": 90, "max": 100,
-                 "mean": 80, "sd": 15.81}
+    assert d == {"n": 5, "min": 60, "q1": 70, "median": 80, "q3": 90, "max": 100, "mean": 80, "sd": 15.81}
     assert S.distribution([]) is None
     assert S.distribution([75])["sd"] == 0
 
@@ -107,19 +106,54 @@ def test_format_score():
     assert S.format_score(None) == ""
 
 
-@pytest.mark.parametrize("text", ["-0", "1e-400", "1_0", "1e1", "+20", "٣", "३", "𝟑", "12.", ".5", "1。5",
-                                  "nan", "inf", "0x1", "1 0", "", "-", "1.2.3", "12.5\x00"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-0",
+        "1e-400",
+        "1_0",
+        "1e1",
+        "+20",
+        "٣",
+        "३",
+        "𝟑",
+        "12.",
+        ".5",
+        "1。5",
+        "nan",
+        "inf",
+        "0x1",
+        "1 0",
+        "",
+        "-",
+        "1.2.3",
+        "12.5\x00",
+    ],
+)
 def test_parse_score_text_refuses_anything_but_plain_decimal_digits(text):
     with pytest.raises(S.ScoreTextError):
         S.parse_score_text(text)
     assert issubclass(S.ScoreTextError, ValueError)
 
 
-@pytest.mark.parametrize("text,expected", [("12", "12"), ("12.5", "12.5"), ("0.5", "0.5"), (" 37.5\n", "37.5"),
-                                           ("０", "0"), ("３７．５", "37.5"), ("\u3000２０\u3000", "20"),
-                                           ("0.0", "0"), ("00", "0"), ("007", "7")])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("12", "12"),
+        ("12.5", "12.5"),
+        ("0.5", "0.5"),
+        (" 37.5\n", "37.5"),
+        ("０", "0"),
+        ("３７．５", "37.5"),
+        ("\u3000２０\u3000", "20"),
+        ("0.0", "0"),
+        ("00", "0"),
+        ("007", "7"),
+    ],
+)
 def test_parse_score_text_accepts_ascii_and_full_width_digits(text, expected):
     from decimal import Decimal
+
     number = S.parse_score_text(text)
     assert number == Decimal(expected) and str(number) == expected
 
@@ -136,13 +170,16 @@ def test_check_score_stores_minus_zero_as_zero():
     assert S.check_score("-5", RUBRIC[0])[1] == Message(S.ERR_TOO_LOW, {"name": "创新性"})
 
 
-@pytest.mark.parametrize("state, total, expected", [
-    ("final", 72.5, True),     # submitted with a total
-    ("final", 0.0, True),      # a total of 0 is a total
-    ("final", None, False),    # submitted under a rubric without criteria: nothing to rank
-    ("draft", 72.5, False),    # a complete draft still does not count
-    ("draft", None, False),
-    (None, None, False),       # no sheet yet
-])
+@pytest.mark.parametrize(
+    "state, total, expected",
+    [
+        ("final", 72.5, True),  # submitted with a total
+        ("final", 0.0, True),  # a total of 0 is a total
+        ("final", None, False),  # submitted under a rubric without criteria: nothing to rank
+        ("draft", 72.5, False),  # a complete draft still does not count
+        ("draft", None, False),
+        (None, None, False),  # no sheet yet
+    ],
+)
 def test_which_sheets_count(state, total, expected):
     assert S.counts(state, total) is expected

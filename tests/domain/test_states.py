@@ -1,4 +1,5 @@
 """The states as StrEnums: the stored strings stay as they were, and the predicates."""
+
 import json
 
 from competition.domain import states
@@ -6,8 +7,7 @@ from competition.domain.states import ContestState, EntryState, JobState, RoundS
 
 
 def test_members_are_the_stored_strings():
-    assert [s.value for s in EntryState] == ["draft", "submitted", "returned", "accepted", "rejected",
-                                             "withdrawn"]
+    assert [s.value for s in EntryState] == ["draft", "submitted", "returned", "accepted", "rejected", "withdrawn"]
     assert states.CONTEST_ORDER == ("draft", "open", "closed", "judging", "results", "published", "final")
     assert list(RoundState) == ["planning", "published", "closed"]
     assert list(SheetState) == ["draft", "final"]

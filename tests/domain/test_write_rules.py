@@ -1,4 +1,5 @@
 """The write rules (domain/write_rules.py): which kind of write each phase of a contest allows."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,10 +10,29 @@ from competition.domain import write_rules as rules
 # once locked nothing the scores depend on moves; once final only the audited correction paths
 # and the provincial outcome.
 ALLOWED = {
-    "preparing": {"entry", "review", "contest_rules", "tie_break", "rubric", "round", "assignment", "score", "ranking",
-                  "result_decision"},
-    "ranking": {"contest_rules", "tie_break", "rubric", "round", "assignment", "score", "ranking", "result_decision",
-                "award_withdrawal"},
+    "preparing": {
+        "entry",
+        "review",
+        "contest_rules",
+        "tie_break",
+        "rubric",
+        "round",
+        "assignment",
+        "score",
+        "ranking",
+        "result_decision",
+    },
+    "ranking": {
+        "contest_rules",
+        "tie_break",
+        "rubric",
+        "round",
+        "assignment",
+        "score",
+        "ranking",
+        "result_decision",
+        "award_withdrawal",
+    },
     "locked": {"result_decision", "award_withdrawal"},
     "published": {"objection", "award_withdrawal", "certificate", "certificate_correction"},
     "final": {"certificate", "certificate_correction", "provincial_outcome"},
@@ -33,11 +53,20 @@ def test_the_table_names_every_kind_the_phases_allow():
     assert set().union(*ALLOWED.values()) == set(rules.WRITES)
 
 
-@pytest.mark.parametrize("state,locked,expected", [
-    ("draft", False, "preparing"), ("open", False, "preparing"), ("closed", False, "preparing"),
-    ("judging", False, "preparing"), ("judging", True, "locked"), ("results", False, "ranking"),
-    ("results", True, "locked"), ("published", True, "published"), ("final", True, "final"),
-])
+@pytest.mark.parametrize(
+    "state,locked,expected",
+    [
+        ("draft", False, "preparing"),
+        ("open", False, "preparing"),
+        ("closed", False, "preparing"),
+        ("judging", False, "preparing"),
+        ("judging", True, "locked"),
+        ("results", False, "ranking"),
+        ("results", True, "locked"),
+        ("published", True, "published"),
+        ("final", True, "final"),
+    ],
+)
 def test_phase_of_a_contest(state, locked, expected):
     assert rules.phase(state, locked) == expected
 

@@ -1,4 +1,5 @@
 """Rows for tests, made through the real models (and the real contest loader)."""
+
 from __future__ import annotations
 
 import itertools
@@ -36,8 +37,14 @@ def make_school(district: District, name: str | None = None) -> School:
 _HASH: list[str] = []
 
 
-def make_user(*roles: str, school: School | None = None, district: District | None = None,
-              username: str | None = None, name: str | None = None, **fields) -> User:
+def make_user(
+    *roles: str,
+    school: School | None = None,
+    district: District | None = None,
+    username: str | None = None,
+    name: str | None = None,
+    **fields,
+) -> User:
     if not _HASH:
         _HASH.append(account_service.hash_password(PASSWORD))
     user = User(
@@ -55,8 +62,14 @@ def make_user(*roles: str, school: School | None = None, district: District | No
     return user
 
 
-def make_contest(definition: str = "innovation", *, state: str = "open", code: str | None = None,
-                 closes_in: timedelta = timedelta(days=10), **fields):
+def make_contest(
+    definition: str = "innovation",
+    *,
+    state: str = "open",
+    code: str | None = None,
+    closes_in: timedelta = timedelta(days=10),
+    **fields,
+):
     """A shipped contest definition, open now (opened a day ago, closing after `closes_in`)."""
     text = (CONTESTS / f"{definition}.yaml").read_text(encoding="utf-8")
     defn = load_definition_text(text)
@@ -77,20 +90,42 @@ def section(contest, code: str):
     return next(s for s in contest.sections if s.code == code)
 
 
-def make_entry(contest, school: School, *, section_code: str = "XS", teacher: User | None = None,
-               title: str | None = None, state: str = "draft", stage: str = "初中",
-               subject: str | None = "物理与天文学", students: list[dict] | None = None,
-               advisers: list[dict] | None = None, number: str | None = None, **fields) -> Entry:
+def make_entry(
+    contest,
+    school: School,
+    *,
+    section_code: str = "XS",
+    teacher: User | None = None,
+    title: str | None = None,
+    state: str = "draft",
+    stage: str = "初中",
+    subject: str | None = "物理与天文学",
+    students: list[dict] | None = None,
+    advisers: list[dict] | None = None,
+    number: str | None = None,
+    **fields,
+) -> Entry:
     sec = section(contest, section_code)
     if students is None:
-        students = [] if sec.kind == "counselor" else [
-            {"name": f"学生{next(_seq)}", "gender": "男", "grade": "八年级", "school_name": school.name}
-        ]
+        students = (
+            []
+            if sec.kind == "counselor"
+            else [{"name": f"学生{next(_seq)}", "gender": "男", "grade": "八年级", "school_name": school.name}]
+        )
     entry = Entry(
-        contest_id=contest.id, section_id=sec.id, school_id=school.id,
+        contest_id=contest.id,
+        section_id=sec.id,
+        school_id=school.id,
         created_by_id=teacher.id if teacher else None,
-        title=title or f"项目{next(_seq)}", abstract="研究摘要", stage=stage, subject=subject,
-        is_team=len(students) > 1, state=state, number=number, data_confirmed=True, **fields,
+        title=title or f"项目{next(_seq)}",
+        abstract="研究摘要",
+        stage=stage,
+        subject=subject,
+        is_team=len(students) > 1,
+        state=state,
+        number=number,
+        data_confirmed=True,
+        **fields,
     )
     if state != "draft":
         entry.submitted_at = utcnow()

@@ -1,4 +1,5 @@
 """Rows and files for the accounts and import tests."""
+
 from __future__ import annotations
 
 import io
@@ -91,15 +92,20 @@ def zip_bomb(size_mb: int = 120) -> bytes:
 
 def big_xlsx(rows: int) -> bytes:
     """An .xlsx of `rows` teacher rows, written as raw SpreadsheetML (fast) with inline strings."""
+
     def cell(ref: str, text: str) -> str:
         return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
-    body = ["<row r=\"1\">" + cell("A1", "学校名称") + cell("B1", "教师姓名") + cell("C1", "手机") + "</row>"]
+    body = ['<row r="1">' + cell("A1", "学校名称") + cell("B1", "教师姓名") + cell("C1", "手机") + "</row>"]
     for i in range(2, rows + 2):
-        body.append(f'<row r="{i}">{cell(f"A{i}", "淮北市第一中学")}{cell(f"B{i}", f"教师{i}")}'
-                    f'<c r="C{i}"><v>{13800000000 + i}</v></c></row>')
-    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-             'spreadsheetml/2006/main"><sheetData>' + "".join(body) + "</sheetData></worksheet>")
+        body.append(
+            f'<row r="{i}">{cell(f"A{i}", "淮北市第一中学")}{cell(f"B{i}", f"教师{i}")}'
+            f'<c r="C{i}"><v>{13800000000 + i}</v></c></row>'
+        )
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main"><sheetData>' + "".join(body) + "</sheetData></worksheet>"
+    )
     parts = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -107,19 +113,23 @@ def big_xlsx(rows: int) -> bytes:
             'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
             '"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
             'main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
-            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
         "_rels/.rels": (
             '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
             'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-            'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+            'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
         "xl/workbook.xml": (
             '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
             'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships"><sheets><sheet name="教师" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+            'relationships"><sheets><sheet name="教师" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
         "xl/_rels/workbook.xml.rels": (
             '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
             'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-            'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
+            'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
         "xl/worksheets/sheet1.xml": sheet,
     }
     out = io.BytesIO()
@@ -136,5 +146,3 @@ def truncated(name: str = "teachers_libreoffice.xlsx") -> bytes:
 
 def pdf_renamed() -> bytes:
     return sample("research_report_sample.pdf")
-
-

@@ -1,5 +1,6 @@
 """Rows for certificate tests: awarded results on top of tests/factories (the ranking workflow
 is built elsewhere; these tests only need Result rows with an award)."""
+
 from __future__ import annotations
 
 from competition.extensions import db
@@ -8,15 +9,26 @@ from competition.models import Result
 from .. import factories
 
 RARE_NAMES = ["王㛃", "李堃", "张喆", "赵玥", "陈燚", "刘𠇔"]
-LONG_TITLE = ("基于多源遥感数据与深度学习方法的淮北采煤沉陷区湿地生态系统演变监测"
-              "及其修复对策的综合研究与实践探索——以相山南湖湿地为例")
+LONG_TITLE = (
+    "基于多源遥感数据与深度学习方法的淮北采煤沉陷区湿地生态系统演变监测"
+    "及其修复对策的综合研究与实践探索——以相山南湖湿地为例"
+)
 assert len(LONG_TITLE) == 60
 LONG_SCHOOL = "淮北市濉溪县临涣镇中心学校暨安徽省青少年科技教育示范基地附属九年一贯制实验学校"
 
 
 def make_result(contest, entry, award: str | None, **fields) -> Result:
-    result = Result(contest_id=contest.id, entry_id=entry.id, group_key=f"{entry.section_id}|{entry.stage}",
-                    method="mean", n_judges=5, score=90.0, rank=1, award=award, **fields)
+    result = Result(
+        contest_id=contest.id,
+        entry_id=entry.id,
+        group_key=f"{entry.section_id}|{entry.stage}",
+        method="mean",
+        n_judges=5,
+        score=90.0,
+        rank=1,
+        award=award,
+        **fields,
+    )
     db.session.add(result)
     db.session.flush()
     return result
@@ -29,18 +41,36 @@ def awarded_world(world, *, state: str = "published"):
     c = world.contest
     c.state = state
     world.team = factories.make_entry(
-        c, world.s1, teacher=world.teacher1, title="校园雨水回收装置", state="accepted",
-        students=[{"name": "周子涵", "gender": "女", "grade": "八年级", "school_name": world.s1.name},
-                  {"name": "吴浩然", "gender": "男", "grade": "八年级", "school_name": world.s1.name}],
-        advisers=[{"name": "张明", "unit": world.s1.name}, {"name": "李红", "unit": world.s1.name}])
+        c,
+        world.s1,
+        teacher=world.teacher1,
+        title="校园雨水回收装置",
+        state="accepted",
+        students=[
+            {"name": "周子涵", "gender": "女", "grade": "八年级", "school_name": world.s1.name},
+            {"name": "吴浩然", "gender": "男", "grade": "八年级", "school_name": world.s1.name},
+        ],
+        advisers=[{"name": "张明", "unit": world.s1.name}, {"name": "李红", "unit": world.s1.name}],
+    )
     world.rare = factories.make_entry(
-        c, world.s2, teacher=world.teacher2, title=LONG_TITLE, state="accepted", stage="高中",
+        c,
+        world.s2,
+        teacher=world.teacher2,
+        title=LONG_TITLE,
+        state="accepted",
+        stage="高中",
         subject="环境科学与工程",
         students=[{"name": "刘𠇔", "gender": "男", "grade": "高二", "school_name": LONG_SCHOOL}],
-        advisers=[{"name": "王㛃", "unit": world.s2.name}])
+        advisers=[{"name": "王㛃", "unit": world.s2.name}],
+    )
     world.single = factories.make_entry(
-        c, world.s3, teacher=world.teacher3, title="濉溪土壤重金属调查", state="accepted",
-        students=[{"name": "陈燚", "gender": "男", "grade": "九年级", "school_name": world.s3.name}])
+        c,
+        world.s3,
+        teacher=world.teacher3,
+        title="濉溪土壤重金属调查",
+        state="accepted",
+        students=[{"name": "陈燚", "gender": "男", "grade": "九年级", "school_name": world.s3.name}],
+    )
     world.loser = factories.make_entry(c, world.s1, teacher=world.teacher1, title="未获奖项目", state="accepted")
     world.r_team = make_result(c, world.team, "一等奖")
     world.r_rare = make_result(c, world.rare, "二等奖")

@@ -14,6 +14,7 @@ s3):
 
 ACTORS maps the grid's actor names to the world's users.
 """
+
 from __future__ import annotations
 
 import io
@@ -31,14 +32,13 @@ from competition.models import Assignment, AuditEvent, Certificate, Conflict, Jo
 from competition.services import certificates, imports, users
 from competition.services import results as results_svc
 from competition.services.exports import BUNDLE_JOB
-from tests.factories import accounts as fa
 from tests.factories import SAMPLES, build_world, make_entry, make_user
+from tests.factories import accounts as fa
 from tests.factories.judging import attach
 from tests.factories.results import judged_contest
 
 PDF = (SAMPLES / "research_report_sample.pdf").read_bytes()
-ACTORS = ("anonymous", "teacher", "teacher_other", "reviewer", "reviewer_other", "judge", "judge_other",
-          "organizer")
+ACTORS = ("anonymous", "teacher", "teacher_other", "reviewer", "reviewer_other", "judge", "judge_other", "organizer")
 # Ten entries, three judges each: distinct means, so no ties.
 TOTALS = [[90 - 3 * i + d for d in (-1, 0, 1)] for i in range(10)]
 
@@ -53,22 +53,36 @@ def _job_with_file(kind: str, contest, organizer, name: str) -> Job:
     root = Path(current_app.config["EXPORT_FOLDER"])
     (root / "grid").mkdir(parents=True, exist_ok=True)
     (root / "grid" / name).write_bytes(PDF)
-    job = Job(kind=kind, state="done", params={}, progress=1, total=1, result_path=f"grid/{name}",
-              result_name=name, created_by_id=organizer.id, contest_id=contest.id, finished_at=utcnow())
+    job = Job(
+        kind=kind,
+        state="done",
+        params={},
+        progress=1,
+        total=1,
+        result_path=f"grid/{name}",
+        result_name=name,
+        created_by_id=organizer.id,
+        contest_id=contest.id,
+        finished_at=utcnow(),
+    )
     db.session.add(job)
     db.session.flush()
     return job
 
 
 def _assignment(rnd, judge, entry) -> Assignment:
-    return db.session.scalar(select(Assignment).where(Assignment.round_id == rnd.id, Assignment.judge_id == judge.id,
-                                                      Assignment.entry_id == entry.id))
+    return db.session.scalar(
+        select(Assignment).where(
+            Assignment.round_id == rnd.id, Assignment.judge_id == judge.id, Assignment.entry_id == entry.id
+        )
+    )
 
 
 def grid_world() -> SimpleNamespace:
     w = build_world()
-    w.judge_free = make_user("judge", username="judge_free", name="孙评委", affiliation="淮北师范大学",
-                             subjects="物理与天文学")
+    w.judge_free = make_user(
+        "judge", username="judge_free", name="孙评委", affiliation="淮北师范大学", subjects="物理与天文学"
+    )
     w.spare = make_user("teacher", school=w.s2, username="spare", name="备用老师")
     w.att_draft = attach(w.entry1, data=PDF)
     w.entry_sub = make_entry(w.contest, w.s1, teacher=w.teacher1, title="提交待审项目", state="submitted")
@@ -85,10 +99,17 @@ def grid_world() -> SimpleNamespace:
     for judge in c.judges + [w.judge_free]:
         db.session.add(RoundJudge(round_id=w.round.id, judge_id=judge.id))
     db.session.flush()
-    w.round_judge = db.session.scalar(select(RoundJudge).where(RoundJudge.round_id == w.round.id,
-                                                               RoundJudge.judge_id == w.judge_free.id))
-    w.conflict = Conflict(judge_id=w.judge_free.id, entry_id=w.entry_a.id, kind="other", source="organizer",
-                          reason="亲属", created_by_id=w.organizer.id)
+    w.round_judge = db.session.scalar(
+        select(RoundJudge).where(RoundJudge.round_id == w.round.id, RoundJudge.judge_id == w.judge_free.id)
+    )
+    w.conflict = Conflict(
+        judge_id=w.judge_free.id,
+        entry_id=w.entry_a.id,
+        kind="other",
+        source="organizer",
+        reason="亲属",
+        created_by_id=w.organizer.id,
+    )
     db.session.add(w.conflict)
     db.session.commit()
 
@@ -96,29 +117,46 @@ def grid_world() -> SimpleNamespace:
     results_svc.lock(w.final, actor=w.organizer)
     results_svc.publish(w.final, actor=w.organizer)
     w.objection = results_svc.record_objection(
-        w.final, actor=w.organizer, entry_id=w.entry_a.id, submitter_name="匿名家长", submitter_contact="13800000001",
-        content="成绩有疑问", evidence=None, received_on=date.today())
+        w.final,
+        actor=w.organizer,
+        entry_id=w.entry_a.id,
+        submitter_name="匿名家长",
+        submitter_contact="13800000001",
+        content="成绩有疑问",
+        evidence=None,
+        received_on=date.today(),
+    )
     results_svc.settle_objection(w.objection, actor=w.organizer, outcome="dismissed", resolution="复核无误")
     results_svc.finalize(w.final, actor=w.organizer, now=utcnow() + timedelta(days=60))
     certificates.issue(w.final, w.organizer)
     db.session.commit()
-    w.result = db.session.scalar(select(Result).where(Result.contest_id == w.final.id,
-                                                      Result.entry_id == w.entry_a.id))
-    w.cert = db.session.scalar(select(Certificate).where(Certificate.contest_id == w.final.id,
-                                                         Certificate.school_id == w.s1.id)
-                               .order_by(Certificate.id))
+    w.result = db.session.scalar(select(Result).where(Result.contest_id == w.final.id, Result.entry_id == w.entry_a.id))
+    w.cert = db.session.scalar(
+        select(Certificate)
+        .where(Certificate.contest_id == w.final.id, Certificate.school_id == w.s1.id)
+        .order_by(Certificate.id)
+    )
     certificates.save_asset(w.final, "background", io.BytesIO(png_bytes(mode="RGB")), "背景.png", w.organizer)
     w.cert_job = _job_with_file("certificates", w.final, w.organizer, "certs.pdf")
     w.bundle_job = _job_with_file(BUNDLE_JOB, w.final, w.organizer, "bundle.zip")
     w.reset_token = users.create_reset_link(w.spare, actor=w.organizer)
     w.event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id))
     db.session.commit()
-    w.import_token = imports.stash_upload(current_app.config["EXPORT_FOLDER"], user_id=w.organizer.id,
-                                          kind="judges", filename="judges.xlsx",
-                                          data=fa.sample("judges_libreoffice.xlsx"))
+    w.import_token = imports.stash_upload(
+        current_app.config["EXPORT_FOLDER"],
+        user_id=w.organizer.id,
+        kind="judges",
+        filename="judges.xlsx",
+        data=fa.sample("judges_libreoffice.xlsx"),
+    )
     w.actors = {
-        "teacher": w.teacher1, "teacher_other": w.teacher2, "reviewer": w.reviewer1, "reviewer_other": w.reviewer2,
-        "judge": w.judge2, "judge_other": w.judge_free, "organizer": w.organizer,
+        "teacher": w.teacher1,
+        "teacher_other": w.teacher2,
+        "reviewer": w.reviewer1,
+        "reviewer_other": w.reviewer2,
+        "judge": w.judge2,
+        "judge_other": w.judge_free,
+        "organizer": w.organizer,
     }
     return w
 
@@ -166,8 +204,11 @@ def snapshot() -> tuple:
         for table in db.metadata.sorted_tables:
             rows.append((table.name, sorted(repr(tuple(r)) for r in conn.execute(table.select()))))
     db.session.expire_all()
-    return (tuple(rows), tuple(_files_under(current_app.config["UPLOAD_FOLDER"])),
-            tuple(_files_under(current_app.config["EXPORT_FOLDER"])))
+    return (
+        tuple(rows),
+        tuple(_files_under(current_app.config["UPLOAD_FOLDER"])),
+        tuple(_files_under(current_app.config["EXPORT_FOLDER"])),
+    )
 
 
 def describe_change(before: tuple, after: tuple) -> str:
@@ -175,8 +216,7 @@ def describe_change(before: tuple, after: tuple) -> str:
     out = []
     for (name, old), (_n, new) in zip(before[0], after[0], strict=True):
         if old != new:
-            out.append(f"table {name}: {len(old)} -> {len(new)} rows; new/changed: "
-                       f"{sorted(set(new) - set(old))[:3]}")
+            out.append(f"table {name}: {len(old)} -> {len(new)} rows; new/changed: {sorted(set(new) - set(old))[:3]}")
     if before[1] != after[1]:
         out.append(f"uploads: {sorted(set(after[1]) ^ set(before[1]))[:5]}")
     if before[2] != after[2]:
@@ -193,8 +233,7 @@ class SavedWorld:
 
         db.session.commit()
         with db.engine.connect() as conn:
-            self.tables = [(t, [dict(r._mapping) for r in conn.execute(t.select())])
-                           for t in db.metadata.sorted_tables]
+            self.tables = [(t, [dict(r._mapping) for r in conn.execute(t.select())]) for t in db.metadata.sorted_tables]
         self.folder = Path(tempfile.mkdtemp(prefix="grid-world-"))
         self.dirs = {}
         for key in ("UPLOAD_FOLDER", "EXPORT_FOLDER"):
@@ -215,7 +254,8 @@ class SavedWorld:
                     if rows and "id" in table.c and table.c.id.autoincrement is not False:
                         conn.exec_driver_sql(
                             f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                            f"(SELECT max(id) FROM \"{table.name}\"))")
+                            f'(SELECT max(id) FROM "{table.name}"))'
+                        )
         for key in ("UPLOAD_FOLDER", "EXPORT_FOLDER"):
             target = Path(current_app.config[key])
             shutil.rmtree(target, ignore_errors=True)

@@ -1,4 +1,5 @@
 """Rows for judging tests: a contest in judging with accepted entries, judges and a planned round."""
+
 from __future__ import annotations
 
 import itertools
@@ -30,8 +31,13 @@ def add_judges(rnd, judges, pool=None):
 
 
 def assign(rnd, judge, entry, published=True):
-    a = Assignment(round_id=rnd.id, judge_id=judge.id, entry_id=entry.id, published=published,
-                   published_at=utcnow() if published else None)
+    a = Assignment(
+        round_id=rnd.id,
+        judge_id=judge.id,
+        entry_id=entry.id,
+        published=published,
+        published_at=utcnow() if published else None,
+    )
     db.session.add(a)
     db.session.flush()
     return a
@@ -39,14 +45,19 @@ def assign(rnd, judge, entry, published=True):
 
 def sheet(assignment, scores: dict, state="draft", comment=None):
     """A sheet with scores given by criterion code, e.g. {"novelty": 30, ...}."""
-    from competition.services.judging.sheets import criteria_of, specs
     from competition.domain import scoring
+    from competition.services.judging.sheets import criteria_of, specs
 
     crit = {c.code: c for c in criteria_of(assignment)}
     values = {str(crit[code].id): float(v) for code, v in scores.items()}
-    s = ScoreSheet(assignment_id=assignment.id, scores=values, state=state, comment=comment,
-                   total=scoring.weighted_total(values, specs(list(crit.values()))),
-                   submitted_at=utcnow() if state == "final" else None)
+    s = ScoreSheet(
+        assignment_id=assignment.id,
+        scores=values,
+        state=state,
+        comment=comment,
+        total=scoring.weighted_total(values, specs(list(crit.values()))),
+        submitted_at=utcnow() if state == "final" else None,
+    )
     db.session.add(s)
     db.session.flush()
     db.session.refresh(assignment)
@@ -58,8 +69,14 @@ def full_scores(total_offset: float = 0) -> dict:
     return {"novelty": 30 + total_offset, "science": 22, "practical": 15, "selfmade": 8}
 
 
-def attach(entry, name="张三的研究报告.pdf", kind="pdf", content_type="application/pdf",
-           data: bytes | None = None, requirement_code: str | None = "report"):
+def attach(
+    entry,
+    name="张三的研究报告.pdf",
+    kind="pdf",
+    content_type="application/pdf",
+    data: bytes | None = None,
+    requirement_code: str | None = "report",
+):
     """An attachment; with ``data`` the file is really stored (kept when the test commits)."""
     import io
     import secrets
@@ -73,9 +90,16 @@ def attach(entry, name="张三的研究报告.pdf", kind="pdf", content_type="ap
         keep_if_committed(db.session, storage, stored.key)
         key, size = stored.key, stored.size
     requirement = next((m for m in entry.section.materials if m.code == requirement_code), None)
-    att = Attachment(entry_id=entry.id, original_name=name, storage_key=key,
-                     requirement_id=requirement.id if requirement else None,
-                     file_kind=kind, content_type=content_type, size=size, sha256="0" * 64)
+    att = Attachment(
+        entry_id=entry.id,
+        original_name=name,
+        storage_key=key,
+        requirement_id=requirement.id if requirement else None,
+        file_kind=kind,
+        content_type=content_type,
+        size=size,
+        sha256="0" * 64,
+    )
     db.session.add(att)
     db.session.flush()
     return att
@@ -91,12 +115,22 @@ def judging_world(w, n_entries: int = 6, n_judges: int = 6):
     schools = [w.s1, w.s2, w.s3, make_school(w.d2, "濉溪县第二中学")]
     j.entries = [accept(w.entry3, "CX-XS-900")]
     for i in range(n_entries - 1):
-        j.entries.append(accept(make_entry(w.contest, schools[i % len(schools)], title=f"评审项目{i}",
-                                           state="accepted", stage="初中",
-                                           advisers=[{"name": f"导师{i}", "unit": "某校"}])))
+        j.entries.append(
+            accept(
+                make_entry(
+                    w.contest,
+                    schools[i % len(schools)],
+                    title=f"评审项目{i}",
+                    state="accepted",
+                    stage="初中",
+                    advisers=[{"name": f"导师{i}", "unit": "某校"}],
+                )
+            )
+        )
     j.judges = [w.judge1, w.judge2] + [
-        make_user("judge", username=f"judgex{i}", name=f"评委{i}", affiliation="淮北师范大学",
-                  subjects="物理与天文学") for i in range(n_judges - 2)]
+        make_user("judge", username=f"judgex{i}", name=f"评委{i}", affiliation="淮北师范大学", subjects="物理与天文学")
+        for i in range(n_judges - 2)
+    ]
     add_judges(j.round1, j.judges)
     db.session.commit()
     return j

@@ -1,4 +1,5 @@
 """Helpers for the teacher's workflow tests: complete entries, real sample uploads, files on disk."""
+
 from __future__ import annotations
 
 import io
@@ -38,8 +39,9 @@ def complete(entry, *, students=None, advisers=None) -> None:
 def attach(entry, code: str, path: Path = REPORT_PDF, *, actor=None, name: str | None = None):
     """Store a real sample file through the service, as an upload would."""
     with open(path, "rb") as fh:
-        attachment = submissions.store_upload(entry, requirement(entry, code), fh, name or path.name,
-                                              actor=actor or entry.created_by)
+        attachment = submissions.store_upload(
+            entry, requirement(entry, code), fh, name or path.name, actor=actor or entry.created_by
+        )
     db.session.flush()
     return attachment
 
@@ -57,8 +59,11 @@ def upload(client, entry_id: int, requirement_id: int, data: bytes | Path, filen
     if isinstance(data, Path):
         filename = filename or data.name
         data = data.read_bytes()
-    return client.post(f"/teacher/entries/{entry_id}/materials/{requirement_id}",
-                       data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+    return client.post(
+        f"/teacher/entries/{entry_id}/materials/{requirement_id}",
+        data={"file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def files_on_disk() -> list[Path]:

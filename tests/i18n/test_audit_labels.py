@@ -1,5 +1,6 @@
 """Every kind of object and every field the services record in the audit log has a Chinese label
 on the organizer's audit pages (English codes are shown only as small grey code next to it)."""
+
 from __future__ import annotations
 
 import ast
@@ -30,8 +31,13 @@ def _recorded_dicts(tree: ast.Module):
     """The before/after values of every audit.record(...) call, and what a service's snapshot
     function returns (those dicts go into before/after whole)."""
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "record"
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "audit"):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "record"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "audit"
+        ):
             yield from (kw.value for kw in node.keywords if kw.arg in ("before", "after"))
         if isinstance(node, ast.FunctionDef) and node.name in ("_snapshot", "snapshot"):
             yield from (ret.value for ret in ast.walk(node) if isinstance(ret, ast.Return) and ret.value is not None)

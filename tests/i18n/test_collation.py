@@ -1,4 +1,5 @@
 """Chinese names sort by pinyin, as people look them up, not by code point (no app needed)."""
+
 from competition.i18n.collation import pinyin_key, sort_by_pinyin
 
 
@@ -15,7 +16,13 @@ def test_same_syllables_by_tone_then_by_the_characters_and_the_next_syllable():
 
 def test_latin_letters_case_and_blanks():
     assert sorted(["zhao", "Admin", "李四", "", None, "  王五 "], key=pinyin_key) == [
-        "", None, "Admin", "李四", "  王五 ", "zhao"]
+        "",
+        None,
+        "Admin",
+        "李四",
+        "  王五 ",
+        "zhao",
+    ]
     assert pinyin_key("Admin") < pinyin_key("bob")
 
 

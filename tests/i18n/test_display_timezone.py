@@ -1,5 +1,6 @@
 """DISPLAY_TIMEZONE is the one setting for the zone people read: pages, command-line exports,
 Babel's format_datetime and form input all follow it (stored times stay UTC)."""
+
 from __future__ import annotations
 
 import contextvars
@@ -62,8 +63,9 @@ def test_a_command_line_export_shows_the_configured_zone(world, db, urumqi_app, 
     db.session.commit()
     out = tmp_path / "scores.xlsx"
     # A fresh context, as a real `flask export-scores` has: else the command finds the test's app.
-    result = contextvars.Context().run(urumqi_app.test_cli_runner().invoke,
-                                       args=["export-scores", ranked.contest.code, "--out", str(out)])
+    result = contextvars.Context().run(
+        urumqi_app.test_cli_runner().invoke, args=["export-scores", ranked.contest.code, "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     ws = load_workbook(out).active
     times = {row[11] for row in ws.iter_rows(min_row=3, values_only=True) if row[11]}

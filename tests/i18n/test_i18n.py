@@ -1,4 +1,5 @@
 """The zh_CN catalog is complete and unambiguous."""
+
 from competition.i18n.catalog import merged_catalog
 from competition.i18n.check import missing, source_messages, unused
 
@@ -13,7 +14,8 @@ def test_every_source_string_is_translated():
 def test_no_catalog_entry_is_left_over():
     stale = unused()
     assert not stale, "catalog entries no source uses (remove them):\n" + "\n".join(
-        f"{part}: {msgid!r}" for msgid, part in stale.items())
+        f"{part}: {msgid!r}" for msgid, part in stale.items()
+    )
 
 
 def test_macro_templates_are_checked_too():
@@ -51,8 +53,30 @@ def test_templates_follow_the_requests_locale_and_force_locale(app):
 
 # Names an organizer may meet in Chinese text; anything else in ASCII (setting names, commands,
 # English words) is for administrators and does not belong on the organizer's pages.
-ASCII_ALLOWED = {"PDF", "Excel", "CSV", "ZIP", "QR", "URL", "ID", "PNG", "JPEG", "JPG", "WPS", "LibreOffice",
-                 "Office", "Word", "UTF", "GBK", "BOM", "SHA", "Ctrl", "XLSX", "YAML", "XXXXXXX"}
+ASCII_ALLOWED = {
+    "PDF",
+    "Excel",
+    "CSV",
+    "ZIP",
+    "QR",
+    "URL",
+    "ID",
+    "PNG",
+    "JPEG",
+    "JPG",
+    "WPS",
+    "LibreOffice",
+    "Office",
+    "Word",
+    "UTF",
+    "GBK",
+    "BOM",
+    "SHA",
+    "Ctrl",
+    "XLSX",
+    "YAML",
+    "XXXXXXX",
+}
 # Pages that document a file format by its keys, and the {field} placeholders of number patterns.
 ASCII_REFERENCE_PAGES = ("templates/organizer/contest_definition.html",)
 
@@ -63,13 +87,19 @@ def organizer_ascii_words() -> dict[str, list[str]]:
     catalog = merged_catalog()
     found = {}
     for msgid, where in source_messages().items():
-        places = [w for w in where if w.startswith(("templates/organizer/", "competition/web/organizer/"))
-                  and not w.startswith(ASCII_REFERENCE_PAGES)]
+        places = [
+            w
+            for w in where
+            if w.startswith(("templates/organizer/", "competition/web/organizer/"))
+            and not w.startswith(ASCII_REFERENCE_PAGES)
+        ]
         if not places:
             continue
         msgstr = catalog.get(msgid).string
         text = re.sub(r"%\(\w+\)[sd]|\{[^}]*\}", "", msgstr if isinstance(msgstr, str) else msgstr[0])
-        words = [w for w in re.findall(r"[A-Za-z][A-Za-z_]{2,}", text) if w.upper() not in {a.upper() for a in ASCII_ALLOWED}]
+        words = [
+            w for w in re.findall(r"[A-Za-z][A-Za-z_]{2,}", text) if w.upper() not in {a.upper() for a in ASCII_ALLOWED}
+        ]
         if words:
             found[places[0]] = words
     return found
@@ -87,11 +117,22 @@ def test_chinese_text_uses_chinese_punctuation() -> None:
     from competition.i18n.check import bad_punctuation
 
     catalog = Catalog(locale="zh_CN")
-    bad = {"Judges: %(n)d": "评委: %(n)d", "a, b": "创新性,科学性", "(note)": "备注(可选)",
-           "Really?": "确定删除吗?", "Done!": "已保存!", "x; y": "已保存;请继续"}
-    good = {"Opens at %(time)s": "%(time)s 开始，10:30 截止", "Name: %(name)s, %(n)d": "姓名：%(name)s，%(n)d",
-            "See the link": "详见 https://example.org/a,b:c", "level": "例如 [一等奖, 0.1]",
-            "fields": "可用字段：{year}, {seq:04d}", "ascii": "PDF (A4, 300 dpi)"}
+    bad = {
+        "Judges: %(n)d": "评委: %(n)d",
+        "a, b": "创新性,科学性",
+        "(note)": "备注(可选)",
+        "Really?": "确定删除吗?",
+        "Done!": "已保存!",
+        "x; y": "已保存;请继续",
+    }
+    good = {
+        "Opens at %(time)s": "%(time)s 开始，10:30 截止",
+        "Name: %(name)s, %(n)d": "姓名：%(name)s，%(n)d",
+        "See the link": "详见 https://example.org/a,b:c",
+        "level": "例如 [一等奖, 0.1]",
+        "fields": "可用字段：{year}, {seq:04d}",
+        "ascii": "PDF (A4, 300 dpi)",
+    }
     for msgid, msgstr in {**bad, **good}.items():
         catalog.add(msgid, msgstr)
     assert set(bad_punctuation(catalog)) == set(bad)

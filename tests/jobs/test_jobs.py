@@ -1,12 +1,13 @@
 """The in-process job runner records progress, results and failures in the job table."""
+
 import ast
 from pathlib import Path
 
 import pytest
 
 from competition import jobs
-from competition.jobs import table as job_table
 from competition.extensions import db as _db
+from competition.jobs import table as job_table
 from competition.models import Job
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -59,8 +60,12 @@ def test_the_code_enqueues_only_names_in_the_table():
     names = []
     for path in (ROOT / "competition").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "enqueue" and getattr(node.func.value, "id", None) == "jobs"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "enqueue"
+                and getattr(node.func.value, "id", None) == "jobs"
+            ):
                 assert isinstance(node.args[1], ast.Constant), f"{path}: the job name must be a literal"
                 names.append(node.args[1].value)
     assert sorted(names) == ["certificates.batch", "exports.bundle"]

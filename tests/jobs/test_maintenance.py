@@ -5,6 +5,7 @@ SWEEP_INTERVAL_SECONDS set (the shared test app has it off), makes real requests
 the sweep thread with Sweeper.wait(). "Another process" is either another app instance (its own
 schedule in memory) or a real subprocess; the lock is a real flock held by a real subprocess.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from competition import create_app
-from competition.jobs import maintenance
 from competition.adapters.storage import LocalStorage, Storage
+from competition.jobs import maintenance
 from tests.conftest import make_test_config, redis_url_of_pass
 from tests.factories.judging import attach
 
@@ -109,7 +110,8 @@ def test_a_request_sweeps_old_leftovers_and_keeps_files_in_use_and_young_ones(ma
     assert (folder_of(app) / ".partial" / ".last-sweep").is_file()
     swept = [r for r in caplog.records if r.getMessage().startswith("swept uploads")]
     assert [(r.levelno, r.getMessage()) for r in swept] == [
-        (logging.WARNING, "swept uploads: removed 1 partial uploads and 1 stored files no record refers to")]
+        (logging.WARNING, "swept uploads: removed 1 partial uploads and 1 stored files no record refers to")
+    ]
 
     # Within the interval a request only compares two numbers: no thread, not even a folder made.
     first = sweeper.thread
@@ -149,13 +151,13 @@ def test_another_process_within_the_interval_does_not_sweep_again(make_app, db):
     assert not orphan.exists()
 
 
-HOLD_LOCK = textwrap.dedent('''
+HOLD_LOCK = textwrap.dedent("""
     import fcntl, sys
     with open(sys.argv[1], "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         print("held", flush=True)
         sys.stdin.read()  # until the test closes our stdin
-''')
+""")
 
 
 def test_a_sweep_running_elsewhere_makes_this_process_skip(make_app, db):
@@ -163,8 +165,9 @@ def test_a_sweep_running_elsewhere_makes_this_process_skip(make_app, db):
     orphan = stored_file(app)
     lock = folder_of(app) / ".partial" / ".sweep.lock"
     lock.parent.mkdir(parents=True, exist_ok=True)
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(lock)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(lock)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         request(app)
@@ -182,7 +185,7 @@ def test_a_sweep_running_elsewhere_makes_this_process_skip(make_app, db):
     assert not orphan.exists()
 
 
-ONE_WORKER = textwrap.dedent('''
+ONE_WORKER = textwrap.dedent("""
     import json, sys
     from competition import create_app
     from competition.jobs import maintenance
@@ -191,7 +194,7 @@ ONE_WORKER = textwrap.dedent('''
     sys.stdin.readline()  # all start together
     assert app.test_client().get("/login").status_code == 200
     print(json.dumps(maintenance.sweeper_of(app).wait()), flush=True)
-''')
+""")
 
 
 def test_several_processes_at_once_sweep_once(make_app, db, tmp_path, database_url):
@@ -206,8 +209,18 @@ def test_several_processes_at_once_sweep_once(make_app, db, tmp_path, database_u
         "COMPETITION_UPLOAD_FOLDER": str(folder_of(app)),
         "COMPETITION_SWEEP_INTERVAL_SECONDS": str(HOUR),
     }
-    procs = [subprocess.Popen([sys.executable, "-c", ONE_WORKER], cwd=ROOT, env=env, stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", ONE_WORKER],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     try:
         for proc in procs:
             assert proc.stdout.readline().strip() == "ready", proc.stderr.read()[-3000:]

@@ -1,6 +1,7 @@
 """Several workers: rate limits counted in Redis hold across processes, and long jobs run on an RQ
 worker. Redis runs on 127.0.0.1:6379; when it is unreachable these tests skip, except in CI
 (CI=true), where Redis is required."""
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,15 @@ def second_instance(tmp_path: Path, database_url: str, storage_uri: str, posts: 
         "COMPETITION_RATELIMIT_STORAGE_URI": storage_uri,
         "COMPETITION_UPLOAD_FOLDER": str(tmp_path / "second-uploads"),
     }
-    proc = subprocess.run([sys.executable, "-c", SECOND_INSTANCE, str(posts)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", SECOND_INSTANCE, str(posts)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -75,8 +83,11 @@ def limited_app(app, tmp_path, database_url):
     made = []
 
     def _make(storage_uri: str):
-        instance = create_app(make_test_config(tmp_path / "first", database_url, RATELIMIT_ENABLED=True,
-                                               RATELIMIT_STORAGE_URI=storage_uri))
+        instance = create_app(
+            make_test_config(
+                tmp_path / "first", database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage_uri
+            )
+        )
         made.append(instance)
         return instance
 
@@ -93,8 +104,10 @@ def wait_for_a_fresh_window() -> None:
 
 def post_logins(instance, n: int) -> list[int]:
     client = instance.test_client()
-    return [client.post("/login", data={"username": "nobody-here", "password": "wrong-pass-1"}).status_code
-            for _ in range(n)]
+    return [
+        client.post("/login", data={"username": "nobody-here", "password": "wrong-pass-1"}).status_code
+        for _ in range(n)
+    ]
 
 
 def test_login_limit_holds_across_instances_sharing_redis(db, limited_app, tmp_path, database_url):

@@ -1,4 +1,5 @@
 """The application form (申报书): a Chinese A4 PDF with the entered data, checked with poppler."""
+
 import subprocess
 
 from competition.models import Adviser, Student
@@ -9,8 +10,7 @@ from tests import factories as f
 def pdf_text(tmp_path, pdf: bytes) -> str:
     path = tmp_path / "form.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def pdf_fonts(tmp_path, pdf: bytes) -> str:
@@ -35,9 +35,26 @@ def test_the_form_carries_the_entered_data(world, tmp_path):
     pdf = render_application_form(entry)
     assert pdf.startswith(b"%PDF")
     text = pdf_text(tmp_path, pdf)
-    for expected in (world.contest.full_name, "申报书", "学生科技创新成果", "初中", "物理与天文学",
-                     "校园雨水回收装置", "利用校园屋顶收集雨水", "李堃", "八年级", "淮北市第一中学", "张喆",
-                     "13900000000", "集体", "学校盖章", "每页均需签字", "第 1 页，共", "声明", "签名"):
+    for expected in (
+        world.contest.full_name,
+        "申报书",
+        "学生科技创新成果",
+        "初中",
+        "物理与天文学",
+        "校园雨水回收装置",
+        "利用校园屋顶收集雨水",
+        "李堃",
+        "八年级",
+        "淮北市第一中学",
+        "张喆",
+        "13900000000",
+        "集体",
+        "学校盖章",
+        "每页均需签字",
+        "第 1 页，共",
+        "声明",
+        "签名",
+    ):
         assert expected in text, expected
     assert text.count("签名：") >= 3  # one line for each student and adviser
     fonts = pdf_fonts(tmp_path, pdf)
@@ -46,8 +63,9 @@ def test_the_form_carries_the_entered_data(world, tmp_path):
 
 
 def test_counselor_form_names_the_teacher_as_author(world, tmp_path):
-    entry = f.make_entry(world.contest, world.s1, section_code="FD", teacher=world.teacher1, subject="科教方案类",
-                         title="科学课教学方案")
+    entry = f.make_entry(
+        world.contest, world.s1, section_code="FD", teacher=world.teacher1, subject="科教方案类", title="科学课教学方案"
+    )
     text = pdf_text(tmp_path, render_application_form(entry))
     assert "科技辅导员（个人）" in text and "张老师" in text and "科学课教学方案" in text
 

@@ -1,4 +1,5 @@
 """What the organizer's certificates page reads (services/certificates.py: listing and friends)."""
+
 from __future__ import annotations
 
 from competition.extensions import db

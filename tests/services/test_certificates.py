@@ -1,6 +1,7 @@
 """Certificates end to end on the real database and the real WeasyPrint: numbers, corrections,
 revocation, every page rendered with embedded fonts, QR codes that decode, rare characters and
 long titles that stay inside the page."""
+
 from __future__ import annotations
 
 import io
@@ -24,13 +25,13 @@ MM = 96 / 25.4  # WeasyPrint lays out in CSS px
 
 
 def certs(contest):
-    return db.session.scalars(select(Certificate).where(Certificate.contest_id == contest.id)
-                              .order_by(Certificate.number)).all()
+    return db.session.scalars(
+        select(Certificate).where(Certificate.contest_id == contest.id).order_by(Certificate.number)
+    ).all()
 
 
 def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 @pytest.fixture()
@@ -79,9 +80,17 @@ def test_correcting_a_typo_reissues_under_the_same_number(issued):
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert "certificate.correct" in actions and actions.count("certificate.reissue") == 3
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.correct"))
-    assert event.before == {"name": "周子涵"} and event.after == {"name": "周梓涵"} and event.reason == "家长反映姓名有误"
-    assert db.session.scalar(select(CertificateRevision).where(
-        CertificateRevision.certificate_id == cert.id, CertificateRevision.revision == 2)).data["name"] == "周梓涵"
+    assert (
+        event.before == {"name": "周子涵"} and event.after == {"name": "周梓涵"} and event.reason == "家长反映姓名有误"
+    )
+    assert (
+        db.session.scalar(
+            select(CertificateRevision).where(
+                CertificateRevision.certificate_id == cert.id, CertificateRevision.revision == 2
+            )
+        ).data["name"]
+        == "周梓涵"
+    )
 
 
 def test_correction_needs_a_reason_and_a_change(issued):
@@ -130,8 +139,16 @@ def test_every_certificate_renders_one_page_with_its_text_and_embedded_cjk_fonts
     assert pages == len(rows) == len(PdfReader(str(out)).pages)
     # One page per certificate, in order: each page carries its recipient's name, school and award.
     for i, cert in enumerate(rows):
-        page_text = subprocess.run(["pdftotext", "-f", str(i + 1), "-l", str(i + 1), str(out), "-"],
-                                   capture_output=True, text=True, check=True).stdout.replace("\n", "").replace(" ", "")
+        page_text = (
+            subprocess.run(
+                ["pdftotext", "-f", str(i + 1), "-l", str(i + 1), str(out), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            .stdout.replace("\n", "")
+            .replace(" ", "")
+        )
         assert cert.recipient_name in page_text
         assert cert.data["school"] in page_text
         assert "".join(cert.award) in page_text.replace(" ", "")
@@ -139,7 +156,8 @@ def test_every_certificate_renders_one_page_with_its_text_and_embedded_cjk_fonts
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
     font_rows = fonts.splitlines()[2:]
     assert any("Noto-Serif-CJK-SC-Bold" in r for r in font_rows) and any(
-        "Noto-Serif-CJK-SC " in r + " " for r in font_rows)
+        "Noto-Serif-CJK-SC " in r + " " for r in font_rows
+    )
     assert all(" yes " in r for r in font_rows), fonts  # every font embedded
 
 
@@ -148,8 +166,12 @@ def test_qr_code_decodes_to_the_verify_url(issued, tmp_path, app):
     pdf = tmp_path / "one.pdf"
     pdf.write_bytes(service.single_pdf(cert))
     subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
-    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(tmp_path / "page.png")],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    decoded = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(tmp_path / "page.png")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert decoded == f"{app.config['PUBLIC_BASE_URL']}/verify/{cert.verification_code}"
     # For photocopies whose code no longer reads: where to check by number, printed by the number.
     text = pdf_text(pdf).replace(" ", "")
@@ -169,8 +191,10 @@ def test_rare_characters_are_drawn_not_notdef(char, tmp_path, app):
     """A missing glyph still extracts as text, so compare what is drawn with the .notdef box."""
     from competition.adapters.pdf import render_pdf
 
-    css = ("@page { size: 60mm 60mm; margin: 5mm } body { font-family: 'Noto Serif CJK SC', 'HanaMinA', "
-           "'HanaMinB', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', serif; font-size: 100pt; font-weight: 700 }")
+    css = (
+        "@page { size: 60mm 60mm; margin: 5mm } body { font-family: 'Noto Serif CJK SC', 'HanaMinA', "
+        "'HanaMinB', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', serif; font-size: 100pt; font-weight: 700 }"
+    )
 
     def raster(text: str, name: str) -> Path:
         pdf = tmp_path / f"{name}.pdf"
@@ -178,7 +202,7 @@ def test_rare_characters_are_drawn_not_notdef(char, tmp_path, app):
         subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", str(pdf), str(tmp_path / name)], check=True)
         return tmp_path / f"{name}.png"
 
-    notdef = _dark_pixels(raster("\U0010FFFD", "notdef"))  # no font has this code point
+    notdef = _dark_pixels(raster("\U0010fffd", "notdef"))  # no font has this code point
     drawn = _dark_pixels(raster(char, "rare"))
     assert drawn > 200 and abs(drawn - notdef) > 50, (char, drawn, notdef)
     # The glyph comes from an embedded CJK font, never a fallback that is not embedded.
@@ -193,7 +217,8 @@ def _layout(contest, rows):
 
     html = service.render_html(contest, rows)
     return HTML(string=html, base_url="static:", url_fetcher=make_url_fetcher(service.upload_reader)).render(
-        font_config=_fonts)
+        font_config=_fonts
+    )
 
 
 def _boxes(box):
@@ -215,8 +240,13 @@ def test_long_titles_rare_names_and_long_school_names_stay_inside_the_frame(issu
     # Also a team certificate with three long names and a portrait page.
     rows = [r for r in certs(issued.contest)]
     for orientation in ("landscape", "portrait"):
-        issued.contest.settings = {**(issued.contest.settings or {}),
-                                   "certificate": {"orientation": orientation, "issuers": ["淮北市科学技术协会", "淮北市教育局", "共青团淮北市委员会"]}}
+        issued.contest.settings = {
+            **(issued.contest.settings or {}),
+            "certificate": {
+                "orientation": orientation,
+                "issuers": ["淮北市科学技术协会", "淮北市教育局", "共青团淮北市委员会"],
+            },
+        }
         document = _layout(issued.contest, rows)
         assert len(document.pages) == len(rows)
         for page, cert in zip(document.pages, rows, strict=True):
@@ -235,7 +265,10 @@ def test_long_titles_rare_names_and_long_school_names_stay_inside_the_frame(issu
             body_bottom = body.position_y + body.margin_height()
             assert body_bottom <= details.position_y + 0.5, (orientation, cert.number)
             details_bottom = details.position_y + details.margin_height()
-            assert details_bottom <= issue.position_y + 0.5 or details.position_x + details.margin_width() <= issue.position_x
+            assert (
+                details_bottom <= issue.position_y + 0.5
+                or details.position_x + details.margin_width() <= issue.position_x
+            )
             # the whole 60-character title is on the page, not cut
             drawn = "".join(t.text for t in texts)
             assert cert.data["title"] in drawn and cert.recipient_name in drawn
@@ -316,8 +349,10 @@ PAPER_PT = {"A4": (841.89, 595.28), "A3": (1190.55, 841.89), "B5": (708.66, 498.
 
 def _on_paper(issued, paper: str, orientation: str) -> bytes:
     contest = issued.contest
-    contest.settings = {**contest.settings, "certificate": {
-        **(contest.setting("certificate") or {}), "page_size": paper, "orientation": orientation}}
+    contest.settings = {
+        **contest.settings,
+        "certificate": {**(contest.setting("certificate") or {}), "page_size": paper, "orientation": orientation},
+    }
     db.session.flush()
     return service.single_pdf(certs(contest)[0])
 
@@ -337,16 +372,33 @@ def test_every_paper_size_gets_the_same_certificate_scaled(issued, tmp_path, app
         expected = (long_side, short_side) if orientation == "landscape" else (short_side, long_side)
         assert abs(float(box.width) - expected[0]) < 1 and abs(float(box.height) - expected[1]) < 1, paper
         size = (600, 424) if orientation == "landscape" else (424, 600)
-        subprocess.run(["pdftoppm", "-png", "-singlefile", "-scale-to-x", str(size[0]), "-scale-to-y",
-                        str(size[1]), str(pdf), str(tmp_path / paper)], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-singlefile",
+                "-scale-to-x",
+                str(size[0]),
+                "-scale-to-y",
+                str(size[1]),
+                str(pdf),
+                str(tmp_path / paper),
+            ],
+            check=True,
+        )
         drawn[paper] = Image.open(tmp_path / f"{paper}.png").convert("L")
     for paper in ("A3", "B5", "A5"):
         diff = ImageStat.Stat(ImageChops.difference(drawn["A4"], drawn[paper])).mean[0]
         assert diff < 6, (paper, diff)  # anti-aliasing only; A4-sized text on other paper gives 17
-    subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", str(tmp_path / "A5.pdf"),
-                    str(tmp_path / "a5-300")], check=True)
-    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable",
-                              str(tmp_path / "a5-300.png")], capture_output=True, text=True, check=True).stdout
+    subprocess.run(
+        ["pdftoppm", "-r", "300", "-png", "-singlefile", str(tmp_path / "A5.pdf"), str(tmp_path / "a5-300")], check=True
+    )
+    decoded = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(tmp_path / "a5-300.png")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert decoded.strip().startswith(f"{app.config['PUBLIC_BASE_URL']}/verify/")
 
 
@@ -381,9 +433,13 @@ def dozens(issued):
 
     for i in range(30):
         name = f"{SURNAMES[i % 10]}小{GIVEN[i // 10]}"
-        entry = factories.make_entry(issued.contest, issued.s2, title=f"批量打印测试项目{i + 1}", state="accepted",
-                                     students=[{"name": name, "gender": "女", "grade": "七年级",
-                                                "school_name": issued.s2.name}])
+        entry = factories.make_entry(
+            issued.contest,
+            issued.s2,
+            title=f"批量打印测试项目{i + 1}",
+            state="accepted",
+            students=[{"name": name, "gender": "女", "grade": "七年级", "school_name": issued.s2.name}],
+        )
         make_result(issued.contest, entry, ("一等奖", "二等奖", "三等奖")[i % 3])
     service.issue(issued.contest, issued.organizer)
     db.session.commit()
@@ -423,11 +479,14 @@ def test_batch_pdf_across_chunks_keeps_order_fonts_and_metadata(dozens, tmp_path
     assert len(reader.pages) == 37
     assert reader.metadata.title == f"{contest.full_name} 获奖证书"
     assert reader.metadata.creator == "competition"
-    assert "Pages:           37" in subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True,
-                                                   check=True).stdout
+    assert (
+        "Pages:           37"
+        in subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+    )
     # Order: page i is certificate i (pdftotext separates pages with a form feed).
-    texts = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
-                           check=True).stdout.split("\f")[:37]
+    texts = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout.split("\f")[
+        :37
+    ]
     for i, (cert, text) in enumerate(zip(rows, texts, strict=True)):
         flat = text.replace("\n", "").replace(" ", "")
         assert cert.recipient_name in flat and cert.number in flat, (i, cert.number)
@@ -440,7 +499,7 @@ def test_batch_pdf_across_chunks_keeps_order_fonts_and_metadata(dozens, tmp_path
     # those of its chunk rendered on its own.
     doc = service.document_context(contest)
     for start in range(0, 37, 4):
-        alone = PdfReader(io.BytesIO(service.render_chunk(contest, rows[start:start + 4], doc)))
+        alone = PdfReader(io.BytesIO(service.render_chunk(contest, rows[start : start + 4], doc)))
         for j, page in enumerate(alone.pages):
             joined = reader.pages[start + j]
             assert joined.get_contents().get_data() == page.get_contents().get_data()

@@ -1,5 +1,6 @@
 """A contest definition whose YAML writes a control or a noncharacter as an escape ("\\e",
 "\\uFFFF") is refused with a Chinese message naming the key path and the character."""
+
 from __future__ import annotations
 
 import pytest

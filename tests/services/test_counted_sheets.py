@@ -1,5 +1,6 @@
 """Which score sheets count (domain.scoring.counts, judging.counted_sheets): the ranking, the
 progress stats and the score-sheet export agree on one contest with one sheet of each kind."""
+
 from __future__ import annotations
 
 from competition.extensions import db
@@ -19,13 +20,13 @@ def test_ranking_progress_and_export_agree_on_which_sheets_count(world):
     def sheet(judge, entry, state):
         return fj.sheet(fj.assign(rnd, judge, entry), fj.full_scores(judge.id % 5), state=state)
 
-    sheet(a_, e[0], "final")        # submitted: counts
-    sheet(b_, e[0], "draft")        # a complete draft: does not count
-    sheet(c_, e[1], "final")        # submitted by a judge released later: still counts
-    sheet(c_, e[2], "draft")        # the released judge's draft: discarded
-    sheet(d_, e[3], "final")        # the organizer then sets a conflict: the sheet goes
-    sheet(a_, e[4], "final")        # counts, but its entry leaves the contest (below)
-    fj.assign(rnd, b_, e[5])        # assigned, not scored
+    sheet(a_, e[0], "final")  # submitted: counts
+    sheet(b_, e[0], "draft")  # a complete draft: does not count
+    sheet(c_, e[1], "final")  # submitted by a judge released later: still counts
+    sheet(c_, e[2], "draft")  # the released judge's draft: discarded
+    sheet(d_, e[3], "final")  # the organizer then sets a conflict: the sheet goes
+    sheet(a_, e[4], "final")  # counts, but its entry leaves the contest (below)
+    fj.assign(rnd, b_, e[5])  # assigned, not scored
     rj = next(r for r in judging.round_judges(rnd) if r.judge_id == c_.id)
     assert judging.release_round_judge(rj, actor=world.organizer, reason="生病") == 1
     judging.add_conflict(d_, e[3], kind="relative", reason="亲属", source="organizer", actor=world.organizer)
@@ -46,8 +47,7 @@ def test_ranking_progress_and_export_agree_on_which_sheets_count(world):
     # progress stats of the round and of the contest report
     stats = judging_stats.progress(rnd, utcnow())
     assert {(j.judge.id, j.final) for j in stats.judges if j.final} == {(a_.id, 2), (c_.id, 1)}
-    assert {(x.entry.id, x.final) for x in stats.entries if x.final} == \
-        {(e[0].id, 1), (e[1].id, 1), (e[4].id, 1)}
+    assert {(x.entry.id, x.final) for x in stats.entries if x.final} == {(e[0].id, 1), (e[1].id, 1), (e[4].id, 1)}
     assert {(d["judge_id"], d["n"]) for d in judging_stats.distributions(rnd)} == {(a_.id, 2), (c_.id, 1)}
     _rounds, judge_rows = reports.judging_progress(world.contest)
     assert sum(submitted for _name, _assigned, submitted in judge_rows) == len(counted)

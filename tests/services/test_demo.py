@@ -1,14 +1,26 @@
 """The demo data: loads on a fresh database, is idempotent, gives every role work, and is eligible."""
+
 from __future__ import annotations
 
 import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
-from competition.services.demo import DEMO_PASSWORD, demo_accounts, seed_demo, weighted_total
-from competition.models import Assignment, Attachment, Certificate, Contest, Result, District, Entry, School, ScoreSheet, User
-from competition.services import accounts, review
 from competition.adapters.storage import get_storage
+from competition.models import (
+    Assignment,
+    Attachment,
+    Certificate,
+    Contest,
+    District,
+    Entry,
+    Result,
+    School,
+    ScoreSheet,
+    User,
+)
+from competition.services import accounts, review
+from competition.services.demo import DEMO_PASSWORD, demo_accounts, seed_demo, weighted_total
 
 
 def test_demo(db):
@@ -16,10 +28,18 @@ def test_demo(db):
     seed_demo()
     db.session.commit()
     demo = {c.code: c for c in db.session.scalars(select(Contest))}
-    for check in (check_city_and_contests, check_every_role_has_work, check_scores_within_bounds,
-                  check_assignments_respect_recusal, check_entries_numbered_uniquely,
-                  check_non_draft_entries_pass_section_rules, check_attachments_are_real_files,
-                  check_a_past_contest_lives_in_its_year, check_titles_and_logins_read_true, check_idempotent):
+    for check in (
+        check_city_and_contests,
+        check_every_role_has_work,
+        check_scores_within_bounds,
+        check_assignments_respect_recusal,
+        check_entries_numbered_uniquely,
+        check_non_draft_entries_pass_section_rules,
+        check_attachments_are_real_files,
+        check_a_past_contest_lives_in_its_year,
+        check_titles_and_logins_read_true,
+        check_idempotent,
+    ):
         check(db, demo)
 
 
@@ -28,17 +48,30 @@ def count(db, stmt):
 
 
 def check_city_and_contests(db, demo):
-    assert [d.name for d in db.session.scalars(select(District).order_by(District.id))] == \
-        ["相山区", "杜集区", "烈山区", "濉溪县"]
+    assert [d.name for d in db.session.scalars(select(District).order_by(District.id))] == [
+        "相山区",
+        "杜集区",
+        "烈山区",
+        "濉溪县",
+    ]
     assert 38 <= count(db, select(School)) <= 45
     assert {code: c.state for code, c in demo.items()} == {
-        "HB2026-YX": "open", "HB2026-FM": "closed", "HB2026-CX": "judging", "HB2025-CX": "final"}
+        "HB2026-YX": "open",
+        "HB2026-FM": "closed",
+        "HB2026-CX": "judging",
+        "HB2025-CX": "final",
+    }
     assert 280 <= count(db, select(Entry)) <= 330
     judges = db.session.scalars(select(User).where(User.role_rows.any(role="judge"))).all()
     assert 22 <= len(judges) <= 28 and all(j.affiliation and j.title and j.subject_list for j in judges)
     assert any(j.school_id for j in judges)
     user = db.session.scalar(select(User).where(User.username == "teacher01"))
-    assert accounts.authenticate("teacher01", DEMO_PASSWORD, address="127.0.0.1", throttle=accounts.Throttle.from_config(current_app.config)).id == user.id
+    assert (
+        accounts.authenticate(
+            "teacher01", DEMO_PASSWORD, address="127.0.0.1", throttle=accounts.Throttle.from_config(current_app.config)
+        ).id
+        == user.id
+    )
 
 
 def check_idempotent(db, demo):
@@ -60,19 +93,28 @@ def check_every_role_has_work(db, demo):
         if reviewer.district_id:
             assert all(e.school.district_id == reviewer.district_id for e in rows)
     judging = demo["HB2026-CX"]
-    per_judge = dict(db.session.execute(
-        select(Assignment.judge_id, func.count()).join(Assignment.round)
-        .where(Assignment.published.is_(True)).where(Assignment.round.has(contest_id=judging.id))
-        .group_by(Assignment.judge_id)).all())
+    per_judge = dict(
+        db.session.execute(
+            select(Assignment.judge_id, func.count())
+            .join(Assignment.round)
+            .where(Assignment.published.is_(True))
+            .where(Assignment.round.has(contest_id=judging.id))
+            .group_by(Assignment.judge_id)
+        ).all()
+    )
     assert len(per_judge) >= 20 and min(per_judge.values()) > 0
-    sheets = db.session.scalars(select(ScoreSheet).join(Assignment).where(Assignment.round.has(contest_id=judging.id))).all()
+    sheets = db.session.scalars(
+        select(ScoreSheet).join(Assignment).where(Assignment.round.has(contest_id=judging.id))
+    ).all()
     finals = [s for s in sheets if s.state == "final"]
     assert 0.5 <= len(finals) / sum(per_judge.values()) <= 0.7
     assert any(s.state == "draft" for s in sheets)
     started = {s.assignment.judge_id for s in sheets}
     assert len(set(per_judge) - started) >= 2  # a couple of judges have not started
     finished = demo["HB2025-CX"]
-    fin = db.session.scalars(select(ScoreSheet).join(Assignment).where(Assignment.round.has(contest_id=finished.id))).all()
+    fin = db.session.scalars(
+        select(ScoreSheet).join(Assignment).where(Assignment.round.has(contest_id=finished.id))
+    ).all()
     n_assign = count(db, select(Assignment).where(Assignment.round.has(contest_id=finished.id)))
     assert fin and len(fin) == n_assign and all(s.state == "final" for s in fin)
     # ... and it went all the way through ranking, the public notice and certificates.
@@ -103,11 +145,13 @@ def check_assignments_respect_recusal(db, demo):
 
 def check_entries_numbered_uniquely(db, demo):
     for contest in demo.values():
-        numbers = db.session.scalars(select(Entry.number).where(Entry.contest_id == contest.id,
-                                                                 Entry.state == "accepted")).all()
+        numbers = db.session.scalars(
+            select(Entry.number).where(Entry.contest_id == contest.id, Entry.state == "accepted")
+        ).all()
         assert all(numbers) and len(numbers) == len(set(numbers))
-    assert db.session.scalar(select(Entry.number).where(Entry.contest_id == demo["HB2026-CX"].id,
-                                                        Entry.number.is_not(None))).startswith("CX2026-")
+    assert db.session.scalar(
+        select(Entry.number).where(Entry.contest_id == demo["HB2026-CX"].id, Entry.number.is_not(None))
+    ).startswith("CX2026-")
 
 
 def check_non_draft_entries_pass_section_rules(db, demo):
@@ -116,8 +160,9 @@ def check_non_draft_entries_pass_section_rules(db, demo):
 
     for contest in demo.values():
         others = submissions.contest_entries(contest.id)
-        entries = db.session.scalars(select(Entry).where(Entry.contest_id == contest.id,
-                                                         Entry.state.in_(rules.NON_DRAFT))).all()
+        entries = db.session.scalars(
+            select(Entry).where(Entry.contest_id == contest.id, Entry.state.in_(rules.NON_DRAFT))
+        ).all()
         for entry in entries:
             found = submissions.problems(entry, others=others)
             assert not found, (entry.title, [str(p) for p in found])
@@ -149,8 +194,9 @@ def check_a_past_contest_lives_in_its_year(db, demo):
     certs = db.session.scalars(select(Certificate).where(Certificate.contest_id == finished.id)).all()
     assert certs and {certificate_date(finished, c).year for c in certs} == {2025}
     assert all(c.issued_at > run.finalized_at for c in certs)
-    sheets = db.session.scalars(select(ScoreSheet).join(Assignment)
-                                .where(Assignment.round.has(contest_id=finished.id))).all()
+    sheets = db.session.scalars(
+        select(ScoreSheet).join(Assignment).where(Assignment.round.has(contest_id=finished.id))
+    ).all()
     assert all(finished.judging_opens_at <= s.updated_at <= finished.judging_closes_at for s in sheets)
 
 

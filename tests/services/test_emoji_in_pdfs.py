@@ -1,6 +1,7 @@
 """Emoji in a name or title (王芳🚀, 净水吸管💧) print in colour in the 申报书 and on certificates:
 the PDF embeds Noto Color Emoji for the emoji only, every other character keeps its font, and
 the layout ("2026年", no added space) is unchanged. Real WeasyPrint and poppler."""
+
 from __future__ import annotations
 
 import re
@@ -30,14 +31,13 @@ def _poppler(tmp_path: Path, pdf: bytes, stem: str) -> tuple[set[str], str, int]
     listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     fonts = {re.sub(r"^[A-Z]{6}\+", "", line.split()[0]) for line in listing.splitlines()[2:]}
     assert all(" yes " in line for line in listing.splitlines()[2:]), listing  # all embedded
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(path), str(tmp_path / stem)], check=True)
     coloured = 0
     for png in sorted(tmp_path.glob(f"{stem}*.png")):
         with Image.open(png) as im:
             px = im.convert("RGB").tobytes()
-            coloured += sum(1 for i in range(0, len(px), 3) if max(px[i:i + 3]) - min(px[i:i + 3]) > 90)
+            coloured += sum(1 for i in range(0, len(px), 3) if max(px[i : i + 3]) - min(px[i : i + 3]) > 90)
     return fonts, text, coloured
 
 
@@ -80,8 +80,7 @@ def test_a_certificate_prints_emoji_in_colour_and_keeps_its_fonts(world, tmp_pat
 
 
 def test_the_emoji_face_covers_emoji_but_not_digits_space_hash_or_star():
-    ranges = [(int(a, 16), int(b or a, 16)) for a, b in
-              re.findall(r"U\+([0-9A-F]+)(?:-([0-9A-F]+))?", pdf.EMOJI_CSS)]
+    ranges = [(int(a, 16), int(b or a, 16)) for a, b in re.findall(r"U\+([0-9A-F]+)(?:-([0-9A-F]+))?", pdf.EMOJI_CSS)]
     covered = lambda ch: any(lo <= ord(ch) <= hi for lo, hi in ranges)  # noqa: E731
     assert all(covered(ch) for ch in "🚀💧❤☀✨🇨🇳\u200d\ufe0f")
     assert not any(covered(ch) for ch in "0123456789 #*年，（）ABCabc")

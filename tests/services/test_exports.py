@@ -1,4 +1,5 @@
 """Exports: open every workbook with openpyxl, read the CSV back, unzip the bundle."""
+
 from __future__ import annotations
 
 import csv
@@ -9,10 +10,10 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from competition.models import Entry
-from competition.services import exports
 from competition.adapters import xlsx
 from competition.adapters.xlsx import safe_text
+from competition.models import Entry
+from competition.services import exports
 from tests.factories.exports import JPG_BYTES, PDF_BYTES, build_ranked
 
 
@@ -60,8 +61,24 @@ def test_nomination_workbook_layout(ranked):
     merges = {str(m) for m in ws.merged_cells.ranges}
     assert "A1:P1" in merges and "G2:I2" in merges and "A2:A3" in merges and "P2:P3" in merges
     headers = [ws.cell(row=2, column=c).value for c in range(1, 17)]
-    assert headers == ["序号", "类别", "组别", "学科", "个人/集体", "项目名称", "作者", None, None,
-                       "学校全称", "指导教师", "市赛奖项", "得分", "排名", "联系电话", "备注"]
+    assert headers == [
+        "序号",
+        "类别",
+        "组别",
+        "学科",
+        "个人/集体",
+        "项目名称",
+        "作者",
+        None,
+        None,
+        "学校全称",
+        "指导教师",
+        "市赛奖项",
+        "得分",
+        "排名",
+        "联系电话",
+        "备注",
+    ]
     assert [ws.cell(row=3, column=c).value for c in (7, 8, 9)] == ["姓名", "性别", "年级"]
     assert ws.freeze_panes == "A4"
     # Print setup: A4 landscape, header rows repeated, fitted to one page wide.
@@ -75,9 +92,24 @@ def test_nomination_workbook_layout(ranked):
 
     rows = [[ws.cell(row=r, column=c).value for c in range(1, 17)] for r in range(4, 7)]
     team, evil, counselor = rows
-    assert team == [1, "学生科技创新成果", "初中", "物理与天文学", "集体", "校园雨水回收与再利用装置",
-                    "张小明\n李小红", "男\n女", "八年级\n七年级", "淮北市第一中学", "张老师\n周老师",
-                    "一等奖", 91.24, 1, "13800000001", "市赛编号 CX2026-XS-001"]
+    assert team == [
+        1,
+        "学生科技创新成果",
+        "初中",
+        "物理与天文学",
+        "集体",
+        "校园雨水回收与再利用装置",
+        "张小明\n李小红",
+        "男\n女",
+        "八年级\n七年级",
+        "淮北市第一中学",
+        "张老师\n周老师",
+        "一等奖",
+        91.24,
+        1,
+        "13800000001",
+        "市赛编号 CX2026-XS-001",
+    ]
     assert ws.cell(row=4, column=13).number_format == "0.00"
     # Formula injection: text neutralised, the cell is a string, never a formula.
     assert evil[5] == '\'=HYPERLINK("http://x")' and ws.cell(row=5, column=6).data_type == "s"
@@ -158,13 +190,28 @@ def test_score_sheets_workbook(ranked):
     assert wb.sheetnames == ["初评-学生科技创新成果初评"]
     ws = wb.active
     headers = [c.value for c in ws[2]]
-    assert headers == ["评委", "工作单位", "项目编号", "项目名称", "创新性（40分）", "科学性（30分）",
-                       "实用性（20分）", "三自原则（10分）", "总分", "评语", "状态", "提交时间"]
+    assert headers == [
+        "评委",
+        "工作单位",
+        "项目编号",
+        "项目名称",
+        "创新性（40分）",
+        "科学性（30分）",
+        "实用性（20分）",
+        "三自原则（10分）",
+        "总分",
+        "评语",
+        "状态",
+        "提交时间",
+    ]
     rows = list(ws.iter_rows(min_row=3, values_only=True))
     # Ordered by judge name, then entry number.
     assert [(r[0], r[2], r[10]) for r in rows] == [
-        ("赵评委", "CX2026-XS-001", "未评分"), ("赵评委", "CX2026-XS-003", "草稿"),
-        ("钱评委", "CX2026-XS-001", "已提交"), ("钱评委", "CX2026-XS-002", "已提交")]
+        ("赵评委", "CX2026-XS-001", "未评分"),
+        ("赵评委", "CX2026-XS-003", "草稿"),
+        ("钱评委", "CX2026-XS-001", "已提交"),
+        ("钱评委", "CX2026-XS-002", "已提交"),
+    ]
     assert rows[2][4:10] == (36, 27, 18, 9, 90, "选题贴近生活，数据翔实。")
     assert rows[3][5] == 25.5 and rows[3][9] == "'=1+1 评语"
     assert rows[1][6] is None  # a criterion not yet scored stays empty
@@ -174,8 +221,7 @@ def test_score_sheets_workbook(ranked):
 def test_score_sheets_pdf_has_a_signature_line_per_judge(ranked, tmp_path):
     path = tmp_path / "sheets.pdf"
     path.write_bytes(exports.score_sheets_pdf(ranked.contest))
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     pages = text.split("\f")
     assert text.count("评委签名") == 2
     assert "钱评委" in text and "赵评委" in text and "淮北师范大学" in text
@@ -290,17 +336,26 @@ def _bundle_peak(contest, target) -> int:
 def test_bundle_streams_large_files(ranked, tmp_path, db):
     """A 96 MB video goes into the zip without being read into memory: the bundle's peak
     memory grows by far less than the file (rendering the 申报书 PDFs costs the same either way)."""
-    from competition.models import Attachment
     from competition.adapters.storage import get_storage
+    from competition.models import Attachment
 
     exports.write_bundle(ranked.contest, tmp_path / "warm.zip")  # fonts and templates loaded once
     baseline = _bundle_peak(ranked.contest, tmp_path / "small.zip")
     size = 96 * 1024 * 1024
     stored = get_storage().save_stream(io.BufferedReader(_Zeros(size)))
     video = next(m for m in ranked.team.section.materials if m.code == "video")
-    db.session.add(Attachment(entry_id=ranked.team.id, requirement_id=video.id, original_name="答辩.MP4",
-                              storage_key=stored.key, file_kind="mp4", content_type="video/mp4",
-                              size=stored.size, sha256=stored.sha256))
+    db.session.add(
+        Attachment(
+            entry_id=ranked.team.id,
+            requirement_id=video.id,
+            original_name="答辩.MP4",
+            storage_key=stored.key,
+            file_kind="mp4",
+            content_type="video/mp4",
+            size=stored.size,
+            sha256=stored.sha256,
+        )
+    )
     db.session.commit()
     db.session.expire_all()
     peak = _bundle_peak(ranked.contest, tmp_path / "big.zip")

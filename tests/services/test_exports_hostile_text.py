@@ -1,6 +1,7 @@
 """Every export writer on every kind of text already stored (old data, stored before the input
 checks): controls, noncharacters, direction and invisible marks, emoji, rare characters, line
 breaks. None fails, every workbook reloads, and no cell holds what Excel calls damage."""
+
 from __future__ import annotations
 
 import io
@@ -73,8 +74,11 @@ def test_every_writer_takes_every_stored_text(kind, world, db, tmp_path):
     plant(r, world, HOSTILE[kind])
     contest = r.contest
 
-    for workbook in (exports.nomination_workbook(contest), exports.results_workbook(contest),
-                     exports.score_sheets_workbook(contest)):
+    for workbook in (
+        exports.nomination_workbook(contest),
+        exports.results_workbook(contest),
+        exports.score_sheets_workbook(contest),
+    ):
         assert_clean_workbook(workbook)
     text = exports.nomination_csv(contest).decode("utf-8-sig")
     assert not ILLEGAL.search(text.replace("\r\n", "").replace("\n", ""))
@@ -83,8 +87,7 @@ def test_every_writer_takes_every_stored_text(kind, world, db, tmp_path):
         assert pdf[:5] == b"%PDF-"
         path = tmp_path / "out.pdf"
         path.write_bytes(pdf)
-        shown = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                               check=True).stdout
+        shown = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
         assert not ILLEGAL.search(shown.replace("\n", "").replace("\f", ""))
 
     summary = exports.write_bundle(contest, tmp_path / "bundle.zip")

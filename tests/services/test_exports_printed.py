@@ -1,6 +1,7 @@
 """Every exported workbook printed by a real spreadsheet program (LibreOffice Calc, headless):
 wrapped cells (three team members, two advisers, long 备注 and 类别, long comments) get rows
 tall enough, so no printed line runs over another."""
+
 from __future__ import annotations
 
 import itertools
@@ -50,8 +51,13 @@ def test_printed_workbooks_have_no_overlapping_text(world, db, tmp_path):
         "results": exports.results_workbook(r.contest),
         "scores": exports.score_sheets_workbook(r.contest),
         "passwords": imports.credentials_workbook(
-            [Credential(username="teacher01", password="x7Kp2mQ9", name="欧阳子涵", where=LONG_NOTE,
-                        phone="13800000001")], title="初始密码 · 教师名单.xlsx"),
+            [
+                Credential(
+                    username="teacher01", password="x7Kp2mQ9", name="欧阳子涵", where=LONG_NOTE, phone="13800000001"
+                )
+            ],
+            title="初始密码 · 教师名单.xlsx",
+        ),
     }
     files = []
     for kind, data in books.items():
@@ -59,9 +65,21 @@ def test_printed_workbooks_have_no_overlapping_text(world, db, tmp_path):
         path.write_bytes(data)
         files.append(str(path))
     out = tmp_path / "pdf"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(out), *files],
-                   check=True, capture_output=True, timeout=240)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *files,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
     for kind in books:
         with pdfplumber.open(out / f"{kind}.pdf") as pdf:
             text = "".join(page.extract_text() or "" for page in pdf.pages)

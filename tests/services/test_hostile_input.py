@@ -1,6 +1,7 @@
 """Hostile input at the service level: identity fields stored without invisible characters,
 a file name's direction override neutralised, UTF-16 and NUL CSVs named, and phone messages that
 quote only a short prefix."""
+
 import pytest
 
 from competition.adapters import spreadsheets as sheets
@@ -13,10 +14,14 @@ from tests.factories.teacher import REPORT_PDF, attach
 
 def test_student_and_adviser_names_are_stored_without_invisible_characters(world):
     section = f.section(world.contest, "XS")
-    data = EntryData(title="雨水回收", students=(PersonData(name="王\u200b芳", school_name="淮北市\u2060第一中学"),),
-                     advisers=(AdviserData(name="张\u00ad老师", phone="139\u200b00000000"),))
-    entry = submissions.save_draft(None, data, section_id=section.id, school=world.s1, actor=world.teacher1,
-                                   contest=world.contest)
+    data = EntryData(
+        title="雨水回收",
+        students=(PersonData(name="王\u200b芳", school_name="淮北市\u2060第一中学"),),
+        advisers=(AdviserData(name="张\u00ad老师", phone="139\u200b00000000"),),
+    )
+    entry = submissions.save_draft(
+        None, data, section_id=section.id, school=world.s1, actor=world.teacher1, contest=world.contest
+    )
     assert entry.students[0].name == "王芳"
     assert entry.students[0].school_name == "淮北市第一中学"
     assert entry.advisers[0].name == "张老师"
@@ -39,8 +44,9 @@ def test_utf16_and_nul_csvs_are_named():
 
 def test_a_school_phone_error_quotes_a_short_prefix_only(world):
     with pytest.raises(ServiceError) as exc:
-        users.save_school(None, name="新学校", district_id=world.d1.id, contact_phone="9" * 10000,
-                          actor=world.organizer)
+        users.save_school(
+            None, name="新学校", district_id=world.d1.id, contact_phone="9" * 10000, actor=world.organizer
+        )
     assert len(exc.value.message) < 100
 
 
@@ -66,9 +72,11 @@ def test_invisible_characters_in_identity_cells_are_removed_so_an_import_matches
 
     teacher = world.teacher1
     teacher.phone = "13900000001"
-    data = ("学校名称,姓名,手机,用户名\n"
-            "淮北市第一\u200b中学,张\u200d老\u00ad师,139\u200b0000\u20600001,\ufeffteacher1\n"
-            "淮北市第一中学,王\u200b芳,\u200e13900000002,\n").encode()
+    data = (
+        "学校名称,姓名,手机,用户名\n"
+        "淮北市第一\u200b中学,张\u200d老\u00ad师,139\u200b0000\u20600001,\ufeffteacher1\n"
+        "淮北市第一中学,王\u200b芳,\u200e13900000002,\n"
+    ).encode()
     plan = imports.preview("teachers", data, "teachers.csv")
     same, new = plan.rows
     assert not same.problems and not new.problems, (same.problems, new.problems)

@@ -1,11 +1,12 @@
 """Imports from the office-made sample files: preview writes nothing, apply writes all or nothing."""
+
 import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
+from competition.adapters.spreadsheets import read_table
 from competition.models import AuditEvent, Entry, School, User
 from competition.services import ServiceError, imports
-from competition.adapters.spreadsheets import read_table
 from tests.factories import accounts as fa
 from tests.factories import make_user
 
@@ -95,7 +96,15 @@ def test_teachers_sample(db, city):
     cred = next(c for c in out.credentials if c.username == first.username)
     from competition.services import accounts
 
-    assert accounts.authenticate(first.username, cred.password, address="127.0.0.1", throttle=accounts.Throttle.from_config(current_app.config)) == first
+    assert (
+        accounts.authenticate(
+            first.username,
+            cred.password,
+            address="127.0.0.1",
+            throttle=accounts.Throttle.from_config(current_app.config),
+        )
+        == first
+    )
     # The same sheet again: everybody is found (by phone), nothing is created twice.
     again = imports.preview("teachers", fa.sample("teachers_libreoffice.xlsx"), "teachers.xlsx")
     assert again.count("same") == 40
@@ -158,8 +167,9 @@ def test_judges_sample(db, city):
     assert ma.title == "高级教师" and ma.has_role("judge") and ma.username == "j13685613390"
     wu = db.session.scalar(select(User).where(User.name == "吴静"))
     assert wu.phone == "0561-3098765" and wu.username.startswith("j")
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.action == "import.judges")) == 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "import.judges")) == 1
+    )
 
 
 def test_credentials_workbook(db, city):
@@ -195,8 +205,14 @@ def test_entries_sample_imports_into_a_contest_registered_elsewhere(db, city):
     assert plan.ok, [(r.line, r.problems) for r in plan.problem_rows]
     title = next(r for r in plan.rows if r.line == 10).payload["title"]
     assert title == "基于图像识别的垃圾分类助手"  # Alt+Enter line break joined
-    out = imports.apply("entries", fa.sample("entries_libreoffice.xlsx"), "entries.xlsx", actor=boss,
-                        contest=contest, entry_state="accepted")
+    out = imports.apply(
+        "entries",
+        fa.sample("entries_libreoffice.xlsx"),
+        "entries.xlsx",
+        actor=boss,
+        contest=contest,
+        entry_state="accepted",
+    )
     assert out.created == 30
     entries = db.session.scalars(select(Entry).where(Entry.contest_id == contest.id)).all()
     assert len(entries) == 30 and all(e.state == "accepted" and e.number for e in entries)
@@ -213,13 +229,16 @@ def test_entries_sample_imports_into_a_contest_registered_elsewhere(db, city):
     assert again.count("same") == 30
 
 
-@pytest.mark.parametrize("maker,name,words", [
-    (fa.pdf_renamed, "teachers.xlsx", "PDF"),
-    (fa.truncated, "teachers.xlsx", "damaged"),
-    (fa.zip_bomb, "teachers.xlsx", "zip bomb"),
-    (lambda: fa.sample("research_report_sample.docx"), "teachers.xlsx", "Word"),
-    (lambda: b"", "teachers.csv", "empty"),
-])
+@pytest.mark.parametrize(
+    "maker,name,words",
+    [
+        (fa.pdf_renamed, "teachers.xlsx", "PDF"),
+        (fa.truncated, "teachers.xlsx", "damaged"),
+        (fa.zip_bomb, "teachers.xlsx", "zip bomb"),
+        (lambda: fa.sample("research_report_sample.docx"), "teachers.xlsx", "Word"),
+        (lambda: b"", "teachers.csv", "empty"),
+    ],
+)
 def test_broken_files_get_a_clear_message_and_nothing_is_written(db, city, maker, name, words):
     _, boss = city
     with pytest.raises(ServiceError) as exc:
@@ -303,7 +322,10 @@ def test_cli_bad_sheet_exits_with_the_rows(app, db, tmp_path):
 def test_samples_column_report_has_no_warnings(db, city):
     plan = imports.preview("judges", fa.sample("judges_libreoffice.xlsx"), "judges.xlsx")
     assert [(c.letter, c.header, c.field) for c in plan.columns[:3]] == [
-        ("A", "序号", None), ("B", "姓名", "姓名"), ("C", "性别", "性别")]
+        ("A", "序号", None),
+        ("B", "姓名", "姓名"),
+        ("C", "性别", "性别"),
+    ]
     assert plan.columns[1].required and not plan.columns[2].required
     assert [c.header for c in plan.unread_columns] == ["序号", "备注"]
     assert all(c.unused and not c.warn for c in plan.unread_columns)
@@ -311,8 +333,9 @@ def test_samples_column_report_has_no_warnings(db, city):
     teachers = imports.preview("teachers", fa.sample("teachers_libreoffice.xlsx"), "t.xlsx")
     assert [c.field for c in teachers.columns] == [None, "区县", "学校名称", "姓名", "性别", "手机", "邮箱"]
     assert teachers.column_warnings == [] and teachers.absent == ["用户名"]
-    entries_absent = imports.column_report("entries", read_table(
-        fa.sample("entries_libreoffice.xlsx"), "e.xlsx", imports.COLUMNS["entries"]))[1]
+    entries_absent = imports.column_report(
+        "entries", read_table(fa.sample("entries_libreoffice.xlsx"), "e.xlsx", imports.COLUMNS["entries"])
+    )[1]
     assert entries_absent == ["联系电话", "摘要"]  # not 作者4, 作者5
 
 
@@ -332,8 +355,10 @@ def test_misspelt_optional_column_is_a_warning_with_a_suggestion(db, city):
 
 
 def test_second_phone_column_and_a_look_alike_of_a_read_column(db, city):
-    text = ("区县,学校名称,姓名,手机,联系电话,学校地址,指导教师\n"
-            "相山区,淮北市第一中学,甲,13900000001,13900000002,人民路1号,\n").encode("gb18030")
+    text = (
+        "区县,学校名称,姓名,手机,联系电话,学校地址,指导教师\n"
+        "相山区,淮北市第一中学,甲,13900000001,13900000002,人民路1号,\n"
+    ).encode("gb18030")
     plan = imports.preview("teachers", text, "t.csv")
     notes = {c.header: c for c in plan.columns}
     assert notes["联系电话"].warn and "D" in notes["联系电话"].note  # the phone is read from column D

@@ -1,5 +1,6 @@
 """A school in a sheet written differently from an existing one is proposed as that school, never
 silently created a second time (杜集区实验学校 beside 淮北市杜集区实验学校)."""
+
 import pytest
 from sqlalchemy import func, select
 

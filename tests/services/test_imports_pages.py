@@ -1,4 +1,5 @@
 """services/imports/pages.py: what the import pages ask beyond services/imports.py."""
+
 import pytest
 from sqlalchemy.exc import IntegrityError
 

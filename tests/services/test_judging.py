@@ -1,4 +1,5 @@
 """Judging services: conflicts, plan, publish, sheets with versions, reopen, rounds, statistics."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -59,8 +60,9 @@ def test_adviser_account_link_is_a_conflict(world, jw):
 
 def test_plan_respects_all_conflicts_and_is_deterministic(world, jw):
     judge = jw.judges[4]
-    judging.add_conflict(judge, jw.entries[0], kind="relative", reason="亲属", source="organizer",
-                         actor=world.organizer)
+    judging.add_conflict(
+        judge, jw.entries[0], kind="relative", reason="亲属", source="organizer", actor=world.organizer
+    )
     plan = judging.run_plan(jw.round1, seed=7, actor=world.organizer)
     pairs = {(a.judge_id, a.entry_id) for a in db.session.scalars(select(Assignment))}
     assert pairs == set(plan.assignments)
@@ -76,8 +78,9 @@ def test_plan_respects_all_conflicts_and_is_deterministic(world, jw):
 
 def test_shortfall_reported_with_reason(world, jw):
     # 6 judges, k=5: entries of school s3 lose judge1, and an organizer conflict takes one more
-    judging.add_conflict(jw.judges[2], world.entry3, kind="other", reason="回避", source="organizer",
-                         actor=world.organizer)
+    judging.add_conflict(
+        jw.judges[2], world.entry3, kind="other", reason="回避", source="organizer", actor=world.organizer
+    )
     plan = judging.run_plan(jw.round1, seed=1, actor=world.organizer)
     short = {s.entry_id: s for s in plan.infeasible}
     assert world.entry3.id in short
@@ -116,8 +119,9 @@ def test_sheet_versions_refuse_stale_saves(world, jw):
     ids = crit_ids(a)
     s = judging_sheets.save_draft(a, scores={ids["novelty"]: "30"}, comment="好", version=0, actor=world.judge2)
     assert (s.version, s.total, s.state) == (1, None, "draft")
-    s = judging_sheets.save_draft(a, scores={ids["novelty"]: "31", ids["science"]: 20}, comment="",
-                                  version=1, actor=world.judge2)
+    s = judging_sheets.save_draft(
+        a, scores={ids["novelty"]: "31", ids["science"]: 20}, comment="", version=1, actor=world.judge2
+    )
     assert s.version == 2 and s.scores == {ids["novelty"]: 31.0, ids["science"]: 20.0}
     # a second laptop still at version 1
     with pytest.raises(StaleSheet) as exc:
@@ -140,8 +144,11 @@ def test_concurrent_update_detected_by_version_column(app, world, jw):
     sheet_id, aid = a.sheet.id, a.id
     # another request changes the row behind this session's back
     with db.engine.begin() as conn:
-        conn.execute(ScoreSheet.__table__.update().where(ScoreSheet.id == sheet_id)
-                     .values(version=2, scores={ids["novelty"]: 12.0}))
+        conn.execute(
+            ScoreSheet.__table__.update()
+            .where(ScoreSheet.id == sheet_id)
+            .values(version=2, scores={ids["novelty"]: 12.0})
+        )
     a = db.session.get(Assignment, aid)
     assert a.sheet.version == 1  # this session still has the old row
     with pytest.raises(StaleSheet) as exc:
@@ -155,8 +162,9 @@ def test_invalid_values_refuse_the_whole_save(world, jw):
     a = db.session.scalars(select(Assignment).where(Assignment.judge_id == world.judge2.id)).first()
     ids = crit_ids(a)
     with pytest.raises(InvalidSheet) as exc:
-        judging_sheets.save_draft(a, scores={ids["novelty"]: "41", ids["science"]: "20"}, comment="",
-                                  version=0, actor=world.judge2)
+        judging_sheets.save_draft(
+            a, scores={ids["novelty"]: "41", ids["science"]: "20"}, comment="", version=0, actor=world.judge2
+        )
     assert exc.value.problems == {ids["novelty"]: "创新性：分数不能超过40"}
     assert a.sheet is None
 
@@ -219,10 +227,12 @@ def test_declared_conflict_removes_entry_and_flags_replacement(world, jw):
 def test_declared_conflict_does_not_replace_an_organizer_row(world, jw):
     fj.planned(world, jw)
     a = judging_sheets.judge_assignments(world.judge2)[0]
-    judging.add_conflict(world.judge2, a.entry, kind="other", reason="组织者设置", source="organizer",
-                         actor=world.organizer)
-    row = judging.add_conflict(world.judge2, a.entry, kind="relative", reason="x", source="declared",
-                               actor=world.judge2)
+    judging.add_conflict(
+        world.judge2, a.entry, kind="other", reason="组织者设置", source="organizer", actor=world.organizer
+    )
+    row = judging.add_conflict(
+        world.judge2, a.entry, kind="relative", reason="x", source="declared", actor=world.judge2
+    )
     assert row.source == "organizer" and row.reason == "组织者设置"
 
 
@@ -230,8 +240,11 @@ def _score_round(world, jw, offset_by_judge=None):
     offset_by_judge = offset_by_judge or {}
     for a in judging.round_assignments(jw.round1):
         base = (a.entry_id * 7) % 9
-        fj.sheet(a, {"novelty": 20 + base + offset_by_judge.get(a.judge_id, 0), "science": 20,
-                     "practical": 15, "selfmade": 8}, state="final")
+        fj.sheet(
+            a,
+            {"novelty": 20 + base + offset_by_judge.get(a.judge_id, 0), "science": 20, "practical": 15, "selfmade": 8},
+            state="final",
+        )
     db.session.commit()
 
 
@@ -295,8 +308,7 @@ def test_rejudge_adds_conflict_free_judges_near_the_line(world, jw):
     extra_judges = [make_user("judge", name=f"加评{i}") for i in range(3)]
     fj.add_judges(jw.round1, extra_judges)
     for j in extra_judges:  # not in the first plan
-        db.session.delete(db.session.scalar(select(RoundJudge).where(
-            RoundJudge.judge_id == j.id)))
+        db.session.delete(db.session.scalar(select(RoundJudge).where(RoundJudge.judge_id == j.id)))
     db.session.flush()
     fj.planned(world, jw)
     _score_round(world, jw)
@@ -359,8 +371,9 @@ def test_submit_on_a_sheet_submitted_elsewhere_is_stale(world, jw):
     a = judging_sheets.judge_assignments(world.judge2)[0]
     ids = crit_ids(a)
     full = {ids[c]: v for c, v in fj.full_scores().items()}
-    seen = judging_sheets.save_draft(a, scores={ids["novelty"]: "30"}, comment="", version=0,
-                                     actor=world.judge2).version  # both tabs show version 1
+    seen = judging_sheets.save_draft(
+        a, scores={ids["novelty"]: "30"}, comment="", version=0, actor=world.judge2
+    ).version  # both tabs show version 1
     judging_sheets.submit(a, scores=full, comment="第一个标签页", version=seen, actor=world.judge2)
     other = dict(full, **{ids["novelty"]: 10})
     with pytest.raises(StaleSheet) as exc:
@@ -377,11 +390,19 @@ def test_contest_progress_matches_the_list(world, jw):
     fj.planned(world, jw)
     mine = judging_sheets.judge_assignments(world.judge2)
     fj.sheet(mine[0], fj.full_scores(), state="final")
-    fj.sheet(mine[1], fj.full_scores())           # a complete draft
-    fj.sheet(mine[2], {"novelty": 20})            # an incomplete draft
-    fj.sheet(mine[3], {})                         # opened but nothing entered: still to do
-    db.session.add(Conflict(judge_id=world.judge2.id, entry_id=mine[4].entry_id, kind="relative",
-                            source="declared", reason="亲属", created_by_id=world.judge2.id))
+    fj.sheet(mine[1], fj.full_scores())  # a complete draft
+    fj.sheet(mine[2], {"novelty": 20})  # an incomplete draft
+    fj.sheet(mine[3], {})  # opened but nothing entered: still to do
+    db.session.add(
+        Conflict(
+            judge_id=world.judge2.id,
+            entry_id=mine[4].entry_id,
+            kind="relative",
+            source="declared",
+            reason="亲属",
+            created_by_id=world.judge2.id,
+        )
+    )
     db.session.flush()
     expected = judging_sheets.progress(judging_sheets.judge_assignments(world.judge2, world.contest.id))
     got = judging_sheets.contest_progress(world.judge2, world.contest.id)
@@ -400,8 +421,10 @@ def test_criteria_of_picks_the_sections_own_rubric_else_the_shared_one(world, jw
     # the other section loses its own rubric and falls back to one shared by every section
     db.session.delete(rnd.rubric_for(other.id))
     shared = Rubric(round_id=rnd.id, section_id=None, name="通用标准")
-    shared.criteria = [Criterion(code="b", name="乙", max_score=40, sort_order=2),
-                       Criterion(code="a", name="甲", max_score=60, sort_order=1)]
+    shared.criteria = [
+        Criterion(code="b", name="乙", max_score=40, sort_order=2),
+        Criterion(code="a", name="甲", max_score=60, sort_order=1),
+    ]
     db.session.add(shared)
     db.session.flush()
     db.session.expire(rnd, ["rubrics"])

@@ -1,5 +1,6 @@
 """A direction override stored in a name (old data, or free text) must not print the rest of the
 line backwards in a PDF: the 申报书, the score sheets and the certificates, read back with poppler."""
+
 from __future__ import annotations
 
 import subprocess
@@ -27,8 +28,9 @@ def shown(tmp_path, pdf: bytes) -> str:
 def test_the_application_form_prints_text_after_an_override_in_order(world, tmp_path):
     entry = world.entry1
     entry.title = f"雨水{OVERRIDE}回收装置Alpha"
-    entry.students.append(Student(position=1, name=f"王{MARKS}甲乙丙", gender="男", grade="八年级",
-                                  school_name="淮北市第一中学"))
+    entry.students.append(
+        Student(position=1, name=f"王{MARKS}甲乙丙", gender="男", grade="八年级", school_name="淮北市第一中学")
+    )
     db.session.flush()
     text = shown(tmp_path, render_application_form(entry))
     assert "雨水回收装置Alpha" in text
@@ -52,8 +54,9 @@ def test_a_certificate_prints_a_name_with_an_override_in_order(world, tmp_path):
     w = awarded_world(world)
     certificates.issue(w.contest, w.organizer)
     db.session.commit()
-    cert = db.session.scalars(select(Certificate).where(Certificate.contest_id == w.contest.id)
-                              .order_by(Certificate.number)).first()
+    cert = db.session.scalars(
+        select(Certificate).where(Certificate.contest_id == w.contest.id).order_by(Certificate.number)
+    ).first()
     cert.data = {**cert.data, "name": f"李{OVERRIDE}甲乙丙", "title": f"雨水{OVERRIDE}回收装置Alpha"}
     db.session.commit()
     text = shown(tmp_path, certificates.single_pdf(cert))

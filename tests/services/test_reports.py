@@ -1,4 +1,5 @@
 """Statistics for the dashboard and the annual report; provincial outcomes."""
+
 from __future__ import annotations
 
 import pytest
@@ -34,8 +35,14 @@ def test_contest_report_counts(ranked, world):
 def test_judging_progress(ranked, world):
     rep = reports.contest_report(world.contest)
     first = rep.rounds[0]
-    assert (first.name, first.assignments, first.final, first.draft, first.not_started, first.percent) == \
-        ("初评", 4, 2, 1, 1, 50)
+    assert (first.name, first.assignments, first.final, first.draft, first.not_started, first.percent) == (
+        "初评",
+        4,
+        2,
+        1,
+        1,
+        50,
+    )
     assert rep.rounds[1].assignments == 0
     # Least finished judge first.
     assert rep.judges == [("赵评委", 2, 0), ("钱评委", 2, 2)]
@@ -51,8 +58,8 @@ def test_withdrawn_award_is_not_counted(ranked, world, db):
 def test_provincial_outcomes(ranked, world, db):
     world.contest.state = "final"
     changed = reports.record_provincial_outcomes(
-        world.contest, {ranked.team.id: "省一等奖", ranked.evil.id: "未获奖", ranked.counselor.id: ""},
-        world.organizer)
+        world.contest, {ranked.team.id: "省一等奖", ranked.evil.id: "未获奖", ranked.counselor.id: ""}, world.organizer
+    )
     db.session.commit()
     assert changed == 2
     rep = reports.contest_report(world.contest)
@@ -61,7 +68,9 @@ def test_provincial_outcomes(ranked, world, db):
     assert rep.by_district[0][5] == 1
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "entry.provincial_outcome")).all()
     assert {(e.object_id, e.before["provincial_outcome"], e.after["provincial_outcome"]) for e in events} == {
-        (ranked.team.id, None, "省一等奖"), (ranked.evil.id, None, "未获奖")}
+        (ranked.team.id, None, "省一等奖"),
+        (ranked.evil.id, None, "未获奖"),
+    }
     assert all(e.actor_id == world.organizer.id and e.contest_id == world.contest.id for e in events)
     # Saving the same values again changes nothing and writes no audit event.
     assert reports.record_provincial_outcomes(world.contest, {ranked.team.id: "省一等奖"}, world.organizer) == 0
@@ -80,8 +89,9 @@ def test_provincial_outcomes_wait_for_the_final_results(ranked, world, db):
 def test_provincial_outcome_refusals_change_nothing(ranked, world, db):
     world.contest.state = "final"
     with pytest.raises(ServiceError) as exc:
-        reports.record_provincial_outcomes(world.contest, {ranked.team.id: "省一等奖", ranked.plain.id: "省二等奖"},
-                                           world.organizer)
+        reports.record_provincial_outcomes(
+            world.contest, {ranked.team.id: "省一等奖", ranked.plain.id: "省二等奖"}, world.organizer
+        )
     assert str(ranked.plain.id) in exc.value.message
     with pytest.raises(ServiceError):
         reports.record_provincial_outcomes(world.contest, {ranked.team.id: "金奖"}, world.organizer)

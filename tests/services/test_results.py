@@ -1,4 +1,5 @@
 """Results workflow: ranking drafts, ties, overrides, publication, objections, finalizing."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -29,8 +30,15 @@ def test_ranking_stores_a_draft_with_explanations(world, db) -> None:
     first = r["作品01"]
     assert (first.raw_mean, first.trimmed_mean, first.score, first.rank) == (90, 90, 90, 1)
     assert first.group_key == "XS|初中" and first.n_judges == 3 and first.uncertainty > 0
-    assert [r[f"作品{i:02d}"].award for i in range(1, 8)] == ["一等奖", "二等奖", "二等奖", "三等奖", "三等奖",
-                                                              "三等奖", None]
+    assert [r[f"作品{i:02d}"].award for i in range(1, 8)] == [
+        "一等奖",
+        "二等奖",
+        "二等奖",
+        "三等奖",
+        "三等奖",
+        "三等奖",
+        None,
+    ]
     assert first.nominated and not r["作品02"].nominated
     text = svc.explanation_text(first)
     assert "组内第1名（共10项）" in text and "获一等奖" in text and "原始平均分 90.00（3位评委）" in text
@@ -60,8 +68,15 @@ def test_excellence_award_for_the_other_entries_counts_and_gets_certificates(wor
 
 
 def test_quota_reason_names_the_full_quota_and_school_cap(world, db) -> None:
-    c = judged_contest(world, TEN, settings={
-        "nomination_quota": 3, "nomination_levels": ["一等奖", "二等奖", "三等奖"], "nomination_school_cap": 1})
+    c = judged_contest(
+        world,
+        TEN,
+        settings={
+            "nomination_quota": 3,
+            "nomination_levels": ["一等奖", "二等奖", "三等奖"],
+            "nomination_school_cap": 1,
+        },
+    )
     svc.run_ranking(c.contest, actor=world.organizer)
     r = rows(c.contest)
     # Schools s1, s2, s3 in turn: 作品04 is s1 again.
@@ -175,11 +190,26 @@ def test_publish_objections_withdraw_and_finalize_then_frozen(world, db) -> None
     assert run.notice_ends_at - run.published_at == timedelta(days=7)
     first = rows(c.contest)["作品01"]
     with pytest.raises(ServiceError):
-        svc.record_objection(c.contest, actor=world.organizer, entry_id=first.entry_id, submitter_name="",
-                             submitter_contact="x", content="y", evidence=None, received_on=date.today())
-    obj = svc.record_objection(c.contest, actor=world.organizer, entry_id=first.entry_id, submitter_name="王某",
-                               submitter_contact="13900000000", content="该作品系抄袭", evidence="附原文链接",
-                               received_on=date.today())
+        svc.record_objection(
+            c.contest,
+            actor=world.organizer,
+            entry_id=first.entry_id,
+            submitter_name="",
+            submitter_contact="x",
+            content="y",
+            evidence=None,
+            received_on=date.today(),
+        )
+    obj = svc.record_objection(
+        c.contest,
+        actor=world.organizer,
+        entry_id=first.entry_id,
+        submitter_name="王某",
+        submitter_contact="13900000000",
+        content="该作品系抄袭",
+        evidence="附原文链接",
+        received_on=date.today(),
+    )
     with pytest.raises(ServiceError) as err:
         svc.finalize(c.contest, actor=world.organizer, now=run.notice_ends_at + timedelta(hours=1))
     assert "异议" in err.value.message
@@ -200,8 +230,10 @@ def test_publish_objections_withdraw_and_finalize_then_frozen(world, db) -> None
     with pytest.raises(ServiceError) as err:
         svc.run_ranking(c.contest, actor=world.organizer)
     assert "已定稿" in err.value.message
-    for act in (lambda r: svc.override_result(r, actor=world.organizer, award="一等奖", reason="x"),
-                lambda r: svc.withdraw_award(r, actor=world.organizer, reason="x")):
+    for act in (
+        lambda r: svc.override_result(r, actor=world.organizer, award="一等奖", reason="x"),
+        lambda r: svc.withdraw_award(r, actor=world.organizer, reason="x"),
+    ):
         with pytest.raises(ServiceError):
             act(svc.results_of(c.contest)[-1])
     db.session.expire_all()

@@ -1,4 +1,5 @@
 """Format review service: numbering, returning, rejecting, conflicts, scope, audit."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from competition.i18n.timeutil import utc_to_local
 from competition.models import AuditEvent, Entry, utcnow
 from competition.services import ServiceError, review
-from competition.i18n.timeutil import utc_to_local
 from tests import factories as f
 
 
@@ -65,8 +66,7 @@ def test_return_needs_reason_and_future_date(world, db):
         review.return_entry(e.id, actor=world.reviewer1, reason="  ", resubmit_by_local=_future_local())
     assert exc.value.field == "reason"
     with pytest.raises(ServiceError) as exc:
-        review.return_entry(e.id, actor=world.reviewer1, reason="照片不清晰",
-                            resubmit_by_local=_future_local(days=-1))
+        review.return_entry(e.id, actor=world.reviewer1, reason="照片不清晰", resubmit_by_local=_future_local(days=-1))
     assert exc.value.field == "resubmit_by"
     assert e.state == "submitted"
     when = _future_local(3)

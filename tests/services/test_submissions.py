@@ -1,32 +1,49 @@
 """The submission workflow's service: drafts, materials, submit, withdraw, resubmit, audit."""
+
 import io
 from datetime import timedelta
 
 import pytest
 
+from competition.adapters.storage import get_storage
 from competition.domain.eligibility import AdviserData, EntryData, PersonData
 from competition.extensions import db
 from competition.models import Attachment, AuditEvent, Entry, utcnow
 from competition.services import ServiceError, submissions
-from competition.adapters.storage import get_storage
 from tests import factories as f
 from tests.factories.teacher import (
-    DIAGRAM_PNG, PHOTO_JPG, REPORT_DOCX, REPORT_PDF, attach, complete, files_on_disk, ready_entry, requirement,
+    DIAGRAM_PNG,
+    PHOTO_JPG,
+    REPORT_DOCX,
+    REPORT_PDF,
+    attach,
+    complete,
+    files_on_disk,
+    ready_entry,
+    requirement,
 )
 
 
 def entry_input(**changes):
-    data = dict(title="雨水回收", abstract="摘要", stage="初中", subject="物理与天文学",
-                completed_on=None, contact_phone="0561-3098765", data_confirmed=True,
-                students=(PersonData(name="王芳", gender="女", grade="八年级", school_name="淮北市第一中学"),),
-                advisers=(AdviserData(name="张老师", gender="男", unit="淮北市第一中学", phone="13900000000"),))
+    data = dict(
+        title="雨水回收",
+        abstract="摘要",
+        stage="初中",
+        subject="物理与天文学",
+        completed_on=None,
+        contact_phone="0561-3098765",
+        data_confirmed=True,
+        students=(PersonData(name="王芳", gender="女", grade="八年级", school_name="淮北市第一中学"),),
+        advisers=(AdviserData(name="张老师", gender="男", unit="淮北市第一中学", phone="13900000000"),),
+    )
     data.update(changes)
     return EntryData(**data)
 
 
 def save(entry, section, *, world, contest=None, **changes):
-    return submissions.save_draft(entry, entry_input(**changes), section_id=section.id, school=world.s1,
-                                  actor=world.teacher1, contest=contest)
+    return submissions.save_draft(
+        entry, entry_input(**changes), section_id=section.id, school=world.s1, actor=world.teacher1, contest=contest
+    )
 
 
 def events(action):
@@ -35,8 +52,14 @@ def events(action):
 
 def test_create_a_draft_with_only_a_title(world):
     section = f.section(world.contest, "XS")
-    entry = submissions.save_draft(None, EntryData(title="只有标题"), section_id=section.id, school=world.s1,
-                                   actor=world.teacher1, contest=world.contest)
+    entry = submissions.save_draft(
+        None,
+        EntryData(title="只有标题"),
+        section_id=section.id,
+        school=world.s1,
+        actor=world.teacher1,
+        contest=world.contest,
+    )
     assert entry.state == "draft" and entry.created_by_id == world.teacher1.id
     assert events("entry.create")[0].after["title"] == "只有标题"
     found = {p.field for p in submissions.problems(entry)}
@@ -54,8 +77,10 @@ def test_a_draft_without_a_title_is_refused(world):
 def test_update_replaces_students_and_records_what_changed(world):
     entry = world.entry1
     section = entry.section
-    students = [PersonData(name="王芳", gender="女", grade="八年级", school_name="淮北市第一中学"),
-                PersonData(name="李明", gender="男", grade="八年级", school_name="淮北市第一中学")]
+    students = [
+        PersonData(name="王芳", gender="女", grade="八年级", school_name="淮北市第一中学"),
+        PersonData(name="李明", gender="男", grade="八年级", school_name="淮北市第一中学"),
+    ]
     save(entry, section, world=world, is_team=True, students=tuple(students))
     assert [s.name for s in entry.students] == ["王芳", "李明"]
     assert entry.is_team and entry.students[0].stage == "初中"
@@ -177,8 +202,19 @@ def test_submit_after_the_deadline_is_refused(world):
 def test_one_entry_per_student_per_contest(world):
     ready_entry(world.entry1)
     twin = world.entry1.students[0]
-    other = f.make_entry(world.contest, world.s1, teacher=world.teacher1, students=[
-        {"name": twin.name.replace("", " ").strip(), "gender": "男", "grade": twin.grade, "school_name": twin.school_name}])
+    other = f.make_entry(
+        world.contest,
+        world.s1,
+        teacher=world.teacher1,
+        students=[
+            {
+                "name": twin.name.replace("", " ").strip(),
+                "gender": "男",
+                "grade": twin.grade,
+                "school_name": twin.school_name,
+            }
+        ],
+    )
     submissions.submit(world.entry1, actor=world.teacher1)
     ready_entry(other)
     with pytest.raises(submissions.EntryProblems) as err:
@@ -188,8 +224,15 @@ def test_one_entry_per_student_per_contest(world):
 
 def test_one_counselor_entry_per_teacher(world):
     mine = f.make_entry(world.contest, world.s1, section_code="FD", teacher=world.teacher1, subject="科教方案类")
-    ready = f.make_entry(world.contest, world.s1, section_code="FD", teacher=world.teacher1, subject="科教方案类",
-                         state="submitted", title="已报的方案")
+    ready = f.make_entry(
+        world.contest,
+        world.s1,
+        section_code="FD",
+        teacher=world.teacher1,
+        subject="科教方案类",
+        state="submitted",
+        title="已报的方案",
+    )
     complete(mine)
     attach(mine, "report")
     attach(mine, "form", PHOTO_JPG)
@@ -288,8 +331,13 @@ def test_stream_is_read_in_chunks(world):
             assert n != -1, "the whole file was read at once"
             return super().read(n)
 
-    submissions.store_upload(world.entry1, requirement(world.entry1, "report"), Counting(REPORT_PDF.read_bytes()),
-                             "r.pdf", actor=world.teacher1)
+    submissions.store_upload(
+        world.entry1,
+        requirement(world.entry1, "report"),
+        Counting(REPORT_PDF.read_bytes()),
+        "r.pdf",
+        actor=world.teacher1,
+    )
     assert 0 < Counting.biggest <= 1024 * 1024
 
 
@@ -344,9 +392,20 @@ def test_discard_a_returned_entry_frees_its_students(world):
     entry.resubmit_by = utcnow() + timedelta(days=2)
     db.session.flush()
     name = entry.students[0].name
-    rival = f.make_entry(world.contest, world.s1, teacher=world.teacher1, students=[
-        {"name": name, "gender": entry.students[0].gender, "grade": entry.students[0].grade,
-         "school_name": entry.students[0].school_name}])
+    rival = f.make_entry(
+        world.contest,
+        world.s1,
+        teacher=world.teacher1,
+        students=[
+            {
+                "name": name,
+                "gender": entry.students[0].gender,
+                "grade": entry.students[0].grade,
+                "school_name": entry.students[0].school_name,
+            }
+        ],
+    )
+
     def holds_a_place(p):
         return p.field == "students" and "already an author" in p.template
 

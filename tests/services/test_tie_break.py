@@ -1,4 +1,5 @@
 """The organizer's tie-break setting (决胜规则): checked, audited, read-only once results are locked."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,22 +27,30 @@ def test_options_and_current_chain_are_in_chinese(world, db):
 
 def test_a_valid_chain_is_saved_and_audited(world, db):
     contest = world.contest
-    assert svc.save(contest, ["criterion:science", "raw_sum", "n_judges"], actor=world.organizer) == \
-        ["criterion:science", "raw_sum", "n_judges"]
+    assert svc.save(contest, ["criterion:science", "raw_sum", "n_judges"], actor=world.organizer) == [
+        "criterion:science",
+        "raw_sum",
+        "n_judges",
+    ]
     db.session.commit()
     assert contest.setting("tie_break") == ["criterion:science", "raw_sum", "n_judges"]
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contest.tie_break"))
     assert event.before["tie_break"] == ["criterion:novelty", "n_judges", "final_round"]
-    assert event.after == {"tie_break": ["criterion:science", "raw_sum", "n_judges"],
-                           "steps": ["科学性得分", "总分", "评委人数"]}
+    assert event.after == {
+        "tie_break": ["criterion:science", "raw_sum", "n_judges"],
+        "steps": ["科学性得分", "总分", "评委人数"],
+    }
     assert event.actor_id == world.organizer.id
 
 
-@pytest.mark.parametrize("steps,words", [
-    (["criterion:nosuch"], "第1步：所选评分项不在本赛事的评分标准中"),
-    (["n_judges", "coin_toss"], "第2步：不是系统支持的决胜方式"),
-    (["n_judges", "criterion:novelty", "n_judges"], "第3步与第1步重复"),
-])
+@pytest.mark.parametrize(
+    "steps,words",
+    [
+        (["criterion:nosuch"], "第1步：所选评分项不在本赛事的评分标准中"),
+        (["n_judges", "coin_toss"], "第2步：不是系统支持的决胜方式"),
+        (["n_judges", "criterion:novelty", "n_judges"], "第3步与第1步重复"),
+    ],
+)
 def test_unknown_or_repeated_steps_are_refused(world, db, steps, words):
     contest = world.contest
     with pytest.raises(ServiceError) as err:
@@ -69,6 +78,7 @@ def test_the_ranking_follows_the_saved_order(world, db):
     totals[1] = list(totals[0])  # 作品01 and 作品02 tie on the total; 作品01 scores more on science
     c = judged_contest(world, totals, novelty={0: 30, 1: 35})
     from competition.models import ScoreSheet
+
     science = {e.id: v for e, v in zip(c.entries[:2], (28, 20), strict=True)}
     for sheet in db.session.scalars(select(ScoreSheet)):
         entry_id = sheet.assignment.entry_id

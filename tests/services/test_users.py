@@ -1,4 +1,5 @@
 """Account management use cases."""
+
 import pytest
 from flask import current_app
 from sqlalchemy import select
@@ -22,22 +23,33 @@ def test_split_subjects():
 
 
 def test_create_account_generates_a_password_and_audits(db, world):
-    data = users.AccountData(name="王\u3000芳", roles=["judge"], username="j13956123456", phone="13956123456",
-                             subjects="生命科学")
+    data = users.AccountData(
+        name="王\u3000芳", roles=["judge"], username="j13956123456", phone="13956123456", subjects="生命科学"
+    )
     user, generated = users.create_account(data, actor=world.organizer)
     assert generated and user.name == "王芳" and user.must_change_password
-    assert accounts.authenticate("j13956123456", generated, address="127.0.0.1", throttle=accounts.Throttle.from_config(current_app.config)) is user
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create")).actor_id == world.organizer.id
+    assert (
+        accounts.authenticate(
+            "j13956123456", generated, address="127.0.0.1", throttle=accounts.Throttle.from_config(current_app.config)
+        )
+        is user
+    )
+    assert (
+        db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create")).actor_id == world.organizer.id
+    )
 
 
-@pytest.mark.parametrize("changes,field", [
-    ({"name": " "}, "name"),
-    ({"roles": []}, "roles"),
-    ({"roles": ["teacher"]}, "school_id"),
-    ({"phone": "12345"}, "phone"),
-    ({"email": "nope"}, "email"),
-    ({"username": "有空 格"}, "username"),
-])
+@pytest.mark.parametrize(
+    "changes,field",
+    [
+        ({"name": " "}, "name"),
+        ({"roles": []}, "roles"),
+        ({"roles": ["teacher"]}, "school_id"),
+        ({"phone": "12345"}, "phone"),
+        ({"email": "nope"}, "email"),
+        ({"username": "有空 格"}, "username"),
+    ],
+)
 def test_bad_account_data_is_refused(db, world, changes, field):
     values = {"name": "某人", "roles": ["judge"], "username": "someone"}
     values.update(changes)
@@ -48,8 +60,9 @@ def test_bad_account_data_is_refused(db, world, changes, field):
 
 def test_weak_chosen_password_is_refused(db, world):
     with pytest.raises(ServiceError) as exc:
-        users.create_account(users.AccountData(name="某人", roles=["judge"], username="x1"), actor=world.organizer,
-                             password="abcdefgh")
+        users.create_account(
+            users.AccountData(name="某人", roles=["judge"], username="x1"), actor=world.organizer, password="abcdefgh"
+        )
     assert exc.value.field == "password"
 
 
@@ -76,8 +89,14 @@ def test_deactivate_rotates_the_session_token(db, world):
 def test_school_names_are_unique_by_normalised_key(db, world):
     with pytest.raises(ServiceError):
         users.save_school(None, name="淮北市第一中学 ", district_id=world.d1.id, actor=world.organizer)
-    school = users.save_school(None, name="淮北市第三中学", district_id=world.d1.id, stage_kind="初中",
-                               contact_phone="0561 3021199", actor=world.organizer)
+    school = users.save_school(
+        None,
+        name="淮北市第三中学",
+        district_id=world.d1.id,
+        stage_kind="初中",
+        contact_phone="0561 3021199",
+        actor=world.organizer,
+    )
     assert school.contact_phone == "0561-3021199"
 
 

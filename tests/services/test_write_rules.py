@@ -1,5 +1,6 @@
 """The write rules in the services that check them themselves, beyond one route per kind
 (tests/web/test_write_rules_routes.py): a contest's result rules, and the phase a contest is in."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,11 @@ def test_result_rules_freeze_but_names_and_notice_wording_do_not(world, state):
     contest = world.contest
     contest.state = state
     db.session.commit()
-    contests.update_settings(contest, {"name": "淮北市青少年科技创新大赛（更正）", "notice_contact": "市科协 0561-1234567"},
-                             actor=world.organizer)
+    contests.update_settings(
+        contest,
+        {"name": "淮北市青少年科技创新大赛（更正）", "notice_contact": "市科协 0561-1234567"},
+        actor=world.organizer,
+    )
     assert contest.name == "淮北市青少年科技创新大赛（更正）"
     quota = contest.setting("nomination_quota")
     with pytest.raises(write_guard.PhaseClosed):

@@ -1,5 +1,6 @@
 """Reading rendered pages as a browser (and a screen reader) does: elements, their ids, labels,
 the form each field belongs to, and the element a toggle button opens. Standard library only."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -14,7 +15,7 @@ FIELDS = {"input", "select", "textarea", "button", "output", "meter", "progress"
 class Element:
     tag: str
     attrs: dict
-    parent: "Element | None" = None
+    parent: Element | None = None
     children: list = field(default_factory=list)
     text: str = ""
 
@@ -32,7 +33,7 @@ class Element:
             yield child
             yield from child.descendants()
 
-    def form(self) -> "Element | None":
+    def form(self) -> Element | None:
         return next((a for a in self.ancestors() if a.tag == "form"), None)
 
     def all_text(self) -> str:
@@ -77,8 +78,11 @@ class Page:
         self.elements = [e for e in tree.all if not any(a.tag == "template" for a in e.ancestors())]
 
     def find_all(self, tag: str | None = None, **attrs) -> list[Element]:
-        return [e for e in self.elements if (tag is None or e.tag == tag)
-                and all(e.get(k.rstrip("_")) == v for k, v in attrs.items())]
+        return [
+            e
+            for e in self.elements
+            if (tag is None or e.tag == tag) and all(e.get(k.rstrip("_")) == v for k, v in attrs.items())
+        ]
 
     def by_id(self, id_: str) -> Element | None:
         return next((e for e in self.elements if e.get("id") == id_), None)

@@ -1,4 +1,5 @@
 """The audit log viewer: organizers read and filter it; nobody can change it through the app."""
+
 from __future__ import annotations
 
 import re
@@ -12,10 +13,27 @@ from competition.services import audit
 from tests import factories
 
 
-def add_event(world, *, actor=None, action="entry.update", obj=None, at=None, before=None, after=None,
-              reason=None, contest_id=None):
-    event = audit.record(actor or world.teacher1, action, obj or world.entry1, before=before, after=after,
-                         reason=reason, contest_id=contest_id)
+def add_event(
+    world,
+    *,
+    actor=None,
+    action="entry.update",
+    obj=None,
+    at=None,
+    before=None,
+    after=None,
+    reason=None,
+    contest_id=None,
+):
+    event = audit.record(
+        actor or world.teacher1,
+        action,
+        obj or world.entry1,
+        before=before,
+        after=after,
+        reason=reason,
+        contest_id=contest_id,
+    )
     if at is not None:
         event.at = at
     return event
@@ -67,8 +85,12 @@ def test_anonymous_is_sent_to_login(client, world):
 
 
 def test_list_shows_a_readable_diff_and_details(client, login_as, world):
-    event = add_event(world, before={"title": "旧题目", "stage": "初中"}, after={"title": "新题目", "stage": "初中"},
-                      reason="教师更正题目")
+    event = add_event(
+        world,
+        before={"title": "旧题目", "stage": "初中"},
+        after={"title": "新题目", "stage": "初中"},
+        reason="教师更正题目",
+    )
     login_as(world.organizer)
     page = client.get("/organizer/audit")
     assert page.status_code == 200
@@ -86,11 +108,20 @@ def test_filters(client, login_as, world, db):
     other = factories.make_contest("innovation", code="OTHER-2025")
     only_these_events(db)
     now = datetime(2025, 5, 20, 4, 0)  # 12:00 Beijing time
-    add_event(world, actor=world.teacher1, action="entry.update", at=now - timedelta(days=10),
-              after={"title": "十天前"})
+    add_event(
+        world, actor=world.teacher1, action="entry.update", at=now - timedelta(days=10), after={"title": "十天前"}
+    )
     add_event(world, actor=world.teacher3, action="entry.create", obj=world.entry3, at=now, after={"title": "今天"})
-    add_event(world, actor=world.organizer, action="contest.state", obj=other, at=now,
-              before={"state": "draft"}, after={"state": "open"}, contest_id=other.id)
+    add_event(
+        world,
+        actor=world.organizer,
+        action="contest.state",
+        obj=other,
+        at=now,
+        before={"state": "draft"},
+        after={"state": "open"},
+        contest_id=other.id,
+    )
     db.session.commit()
     login_as(world.organizer)
 
@@ -153,11 +184,20 @@ def test_newer_link_returns_to_the_previous_page(client, login_as, world, db):
 
 
 def test_keys_get_chinese_labels_and_stored_times_show_in_beijing_time(client, login_as, world):
-    event = add_event(world, actor=world.organizer, action="contest.settings", obj=world.contest,
-                      before={"submission_closes_at": "2026-04-15T09:00:00",
-                              "settings": {"notice_days": 7, "nomination_stage_shares": {"初中": 0.2}}},
-                      after={"submission_closes_at": "2026-04-16T09:00:00",
-                             "settings": {"notice_days": 5, "nomination_stage_shares": {"初中": 0.3}}})
+    event = add_event(
+        world,
+        actor=world.organizer,
+        action="contest.settings",
+        obj=world.contest,
+        before={
+            "submission_closes_at": "2026-04-15T09:00:00",
+            "settings": {"notice_days": 7, "nomination_stage_shares": {"初中": 0.2}},
+        },
+        after={
+            "submission_closes_at": "2026-04-16T09:00:00",
+            "settings": {"notice_days": 5, "nomination_stage_shares": {"初中": 0.3}},
+        },
+    )
     login_as(world.organizer)
     detail = client.get(f"/organizer/audit/{event.id}").get_data(as_text=True)
     assert "申报截止" in detail and "2026-04-15 17:00" in detail and "2026-04-16 17:00" in detail
@@ -172,8 +212,11 @@ def test_an_import_by_the_logged_in_organizer_is_recorded_against_their_account(
 
     login_as(world.organizer)
     data = "区县,学校名称,学段\r\n相山区,淮北市第二实验小学,小学\r\n".encode("gb18030")
-    resp = client.post("/organizer/imports", data={"kind": "schools", "file": (io.BytesIO(data), "schools.csv")},
-                       content_type="multipart/form-data")
+    resp = client.post(
+        "/organizer/imports",
+        data={"kind": "schools", "file": (io.BytesIO(data), "schools.csv")},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 302
     client.post(resp.headers["Location"])
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "import.schools"))

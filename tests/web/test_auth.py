@@ -1,4 +1,5 @@
 """Logging in and out, throttling, password changes."""
+
 from competition.models import AuditEvent, LoginThrottle
 from tests.factories import PASSWORD
 

@@ -1,4 +1,5 @@
 """Certificate pages: who may do what, the public verification page, and the batch job flow."""
+
 from __future__ import annotations
 
 import io
@@ -29,6 +30,7 @@ def finalize(w):
 
 # --- organizers --------------------------------------------------------------------------
 
+
 def test_organizer_page_lists_certificates_and_issues(issued, login_as):
     client = login_as(issued.organizer)
     page = client.get(f"/organizer/contests/{issued.contest.id}/certificates")
@@ -42,8 +44,10 @@ def test_organizer_page_lists_certificates_and_issues(issued, login_as):
 
 def test_organizer_batch_job_runs_and_reports_progress_as_json(issued, login_as):
     client = login_as(issued.organizer)
-    response = client.post(f"/organizer/contests/{issued.contest.id}/certificates/batch",
-                           data={"scope": "school", "school_id": issued.s1.id, "fmt": "zip"})
+    response = client.post(
+        f"/organizer/contests/{issued.contest.id}/certificates/batch",
+        data={"scope": "school", "school_id": issued.s1.id, "fmt": "zip"},
+    )
     assert response.status_code == 302
     jobs.wait_all()
     job = db.session.scalar(select(Job).where(Job.kind == "certificates"))
@@ -72,21 +76,33 @@ def test_correction_form_reissues_and_audits(issued, login_as):
     bad = client.post(f"/organizer/certificates/{cert.id}/correct", data={"name": "周梓涵", "reason": ""})
     assert bad.status_code == 422 and "请填写更正原因" in bad.get_data(as_text=True)
     assert db.session.get(Certificate, cert.id).revision == 1  # nothing half-saved
-    ok = client.post(f"/organizer/certificates/{cert.id}/correct",
-                     data={"name": "周梓涵", "school": cert.data["school"], "grade": "八年级",
-                           "title": cert.data["title"], "reason": "家长反映姓名有误"})
+    ok = client.post(
+        f"/organizer/certificates/{cert.id}/correct",
+        data={
+            "name": "周梓涵",
+            "school": cert.data["school"],
+            "grade": "八年级",
+            "title": cert.data["title"],
+            "reason": "家长反映姓名有误",
+        },
+    )
     assert ok.status_code == 302
     cert = db.session.get(Certificate, cert.id)
     assert (cert.recipient_name, cert.revision) == ("周梓涵", 2)
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.correct")).actor_id == \
-        issued.organizer.id
+    assert (
+        db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.correct")).actor_id
+        == issued.organizer.id
+    )
 
 
 def test_revoke_form(issued, login_as, client):
     client = login_as(issued.organizer)
     cert = issued.cert_s3
     assert client.post(f"/organizer/certificates/{cert.id}/revoke", data={"reason": ""}).status_code == 422
-    assert client.post(f"/organizer/certificates/{cert.id}/revoke", data={"reason": "异议成立，奖项撤销"}).status_code == 302
+    assert (
+        client.post(f"/organizer/certificates/{cert.id}/revoke", data={"reason": "异议成立，奖项撤销"}).status_code
+        == 302
+    )
     assert db.session.get(Certificate, cert.id).revoked
     page = client.get(f"/verify/{cert.verification_code}").get_data(as_text=True)
     assert "已被撤销" in page and "异议成立" in page
@@ -97,8 +113,12 @@ def test_asset_upload_checks_content(issued, login_as, tmp_path):
 
     client = login_as(issued.organizer)
     url = f"/organizer/contests/{issued.contest.id}/certificates/assets"
-    fake = client.post(url, data={"slot": "seal-0", "file": (io.BytesIO(b"GIF89a...."), "seal.png")},
-                       content_type="multipart/form-data", follow_redirects=True)
+    fake = client.post(
+        url,
+        data={"slot": "seal-0", "file": (io.BytesIO(b"GIF89a...."), "seal.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "不是可读取的 PNG 或 JPEG 图片" in fake.get_data(as_text=True)
     buf = io.BytesIO()
     Image.new("RGBA", (240, 240), (0, 0, 0, 0)).save(buf, "PNG")
@@ -112,7 +132,10 @@ def test_asset_upload_checks_content(issued, login_as, tmp_path):
 def test_only_organizers_generate_batches(issued, login_as, who):
     client = login_as(getattr(issued, who))
     cid = issued.contest.id
-    assert client.post(f"/organizer/contests/{cid}/certificates/batch", data={"scope": "all", "fmt": "pdf"}).status_code == 403
+    assert (
+        client.post(f"/organizer/contests/{cid}/certificates/batch", data={"scope": "all", "fmt": "pdf"}).status_code
+        == 403
+    )
     assert client.post(f"/organizer/contests/{cid}/certificates/issue").status_code == 403
     assert client.get(f"/organizer/contests/{cid}/certificates").status_code == 403
     assert client.post(f"/organizer/certificates/{issued.cert_s1.id}/revoke", data={"reason": "x"}).status_code == 403
@@ -126,6 +149,7 @@ def test_anonymous_users_are_sent_to_log_in(issued, client):
 
 
 # --- teachers ----------------------------------------------------------------------------
+
 
 def test_teachers_wait_until_results_are_final(issued, login_as):
     client = login_as(issued.teacher1)
@@ -156,6 +180,7 @@ def test_teachers_cannot_download_revoked_certificates(issued, login_as):
 
 
 # --- public verification -----------------------------------------------------------------
+
 
 def test_verify_page_shows_the_certificate(issued, client):
     cert = next(c for c in issued.certs if c.recipient_name == "刘𠇔")
@@ -203,9 +228,16 @@ def test_verify_is_rate_limited(issued, tmp_root, database_url):
 
 
 def test_page_warns_when_qr_codes_point_to_an_unreachable_address(app, issued, login_as):
-    for url, bad in [("http://127.0.0.1:5000", True), ("http://localhost:8000", True), ("http://192.168.1.10", True),
-                     ("http://zhuji", True), ("", True), (None, True), ("https://kx.huaibei.gov.cn", False),
-                     ("http://61.191.20.5/contest", False)]:
+    for url, bad in [
+        ("http://127.0.0.1:5000", True),
+        ("http://localhost:8000", True),
+        ("http://192.168.1.10", True),
+        ("http://zhuji", True),
+        ("", True),
+        (None, True),
+        ("https://kx.huaibei.gov.cn", False),
+        ("http://61.191.20.5/contest", False),
+    ]:
         assert (service.unreachable_base_url(url) is not None) is bad, url
     client = login_as(issued.organizer)
     page = f"/organizer/contests/{issued.contest.id}/certificates"

@@ -9,6 +9,7 @@ page uses to fetch the session's token and send again (the browser side: tests/b
 Here a "tab" is a test client holding the browser's session cookie; tabs opened "at the same
 instant" both leave with the same cookie, and the browser keeps the cookie of the last answer.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,8 @@ from competition.extensions import db
 from competition.models import ScoreSheet
 from competition.services import users
 from competition.services.judging import sheets as judging_sheets
-from tests.factories import judging as fj
 from tests.factories import PASSWORD
+from tests.factories import judging as fj
 
 FORM_TOKEN = re.compile(r'name="csrf_token"[^>]*? value="([^"]+)"')
 META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
@@ -85,8 +86,11 @@ def two_tabs_at_once(app, cookie: str, path: str, token=META_TOKEN):
 
 def save(app, cookie: str, a, token: str, value: str, version: int):
     key = {c.code: str(c.id) for c in judging_sheets.criteria_of(a)}["novelty"]
-    return tab(app, cookie).post(f"/judge/a/{a.id}/sheet", headers={"X-CSRFToken": token, "Accept": "application/json"},
-                                 json={"version": version, "scores": {key: value}, "comment": ""})
+    return tab(app, cookie).post(
+        f"/judge/a/{a.id}/sheet",
+        headers={"X-CSRFToken": token, "Accept": "application/json"},
+        json={"version": version, "scores": {key: value}, "comment": ""},
+    )
 
 
 def stored_novelty(a) -> str | None:
@@ -116,8 +120,7 @@ def test_login_still_rotates_the_session(app, world, csrf_on):
     assert after["_user_id"] == world.judge2.get_id()
 
 
-def test_a_session_without_raw_token_races_and_the_losing_tab_heals_with_a_fresh_token(
-        app, world, assignment):
+def test_a_session_without_raw_token_races_and_the_losing_tab_heals_with_a_fresh_token(app, world, assignment):
     # A session that logged in without the raw token (as the remember-me cookie does after the
     # browser restarts): the race happens, and the JSON answer tells the page how to recover.
     bare = tab(app, None)
@@ -167,8 +170,9 @@ def test_the_fresh_token_endpoint_needs_a_login(app, world, csrf_on):
 def two_login_tabs_both_log_in(app, cookie: str, username: str, password: str = PASSWORD) -> None:
     (first, second), last_cookie = two_tabs_at_once(app, cookie, "/login", token=FORM_TOKEN)
     for token in (first, second):
-        resp = tab(app, last_cookie).post("/login", data={"csrf_token": token, "username": username,
-                                                          "password": password})
+        resp = tab(app, last_cookie).post(
+            "/login", data={"csrf_token": token, "username": username, "password": password}
+        )
         assert resp.status_code == 302 and "/login" not in resp.headers["Location"]
 
 
@@ -187,8 +191,9 @@ def test_after_a_password_reset_two_login_tabs_share_the_token(app, world, csrf_
     db.session.commit()
     client = tab(app, None)
     page = client.get(f"/reset/{token}")
-    resp = client.post(f"/reset/{token}", data={"csrf_token": form_token(page), "new": "Fresh2026pw",
-                                                 "confirm": "Fresh2026pw"})
+    resp = client.post(
+        f"/reset/{token}", data={"csrf_token": form_token(page), "new": "Fresh2026pw", "confirm": "Fresh2026pw"}
+    )
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
     cookie = cookie_of(app, client)
     assert "csrf_token" in session_of(app, cookie)

@@ -1,5 +1,6 @@
 """The request doorway (competition/web/doorway.py): one commit for a view that succeeded, a
 rollback for anything else, ServiceError answered in one place; and no view doing it by hand."""
+
 from __future__ import annotations
 
 import re
@@ -54,8 +55,13 @@ def _probe_blueprint() -> AreaBlueprint:
     @bp.route("/refused-form/<name>", methods=["POST"])
     def refused_form(name):
         form = NameForm(meta={"csrf": False})
-        doorway.on_refusal(form=form, render=lambda: render_template_string(
-            "{% for e in form.name.errors %}<p class=err>{{ e }}</p>{% endfor %}", form=form), status=422)
+        doorway.on_refusal(
+            form=form,
+            render=lambda: render_template_string(
+                "{% for e in form.name.errors %}<p class=err>{{ e }}</p>{% endfor %}", form=form
+            ),
+            status=422,
+        )
         write(name)
         raise ServiceError("名称已被使用。", field="name")
 
@@ -131,7 +137,7 @@ def test_a_refusal_goes_where_the_view_said(probe, db):
 def test_a_refusal_about_a_field_shows_the_form_again_with_the_message_on_it(probe, db):
     response = probe.post("/probe/refused-form/戊区", data={"name": "戊区"})
     assert response.status_code == 422
-    assert '<p class=err>名称已被使用。</p>' in response.get_data(as_text=True)
+    assert "<p class=err>名称已被使用。</p>" in response.get_data(as_text=True)
     assert _names(db) == set()
 
 

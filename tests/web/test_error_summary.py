@@ -1,6 +1,7 @@
 """Issue #13: every form page that comes back with field errors shows one error summary at the top
 whose items link to the invalid fields (by an id that is on the page once) with the field's label
 and a Chinese message. The focus itself is tested in tests/browser/test_error_summary.py."""
+
 from __future__ import annotations
 
 import io
@@ -93,8 +94,11 @@ def test_school_and_district(world, login_as):
 
 def test_import_upload(world, login_as):
     client = login_as(world.organizer)
-    resp = client.post("/organizer/imports", data={"kind": "teachers", "file": (io.BytesIO(b""), "空.xlsx")},
-                       content_type="multipart/form-data")
+    resp = client.post(
+        "/organizer/imports",
+        data={"kind": "teachers", "file": (io.BytesIO(b""), "空.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert "空.xlsx" in linked(summary_items(resp, 200), "file")
 
 
@@ -103,8 +107,11 @@ def test_contest_new_import_and_settings(world, login_as):
     items = summary_items(client.post("/organizer/contests/new", data={"code": "a b", "name": "", "year": "x"}), 400)
     for id_ in ("code", "name", "year"):
         linked(items, id_)
-    resp = client.post("/organizer/contests/import", data={"text": "", "file": (io.BytesIO(b""), "empty.yaml")},
-                       content_type="multipart/form-data")
+    resp = client.post(
+        "/organizer/contests/import",
+        data={"text": "", "file": (io.BytesIO(b""), "empty.yaml")},
+        content_type="multipart/form-data",
+    )
     assert "empty.yaml" in linked(summary_items(resp, 200), "file")
     from tests.web.test_organizer_contests import _settings_form
 
@@ -125,7 +132,7 @@ def test_review_return_and_reject(world, login_as):
     (target,) = [e for e in page.elements if e.get("id") == items[0][1]]
     assert target.get("name") == "reason" and target.form().get("action").endswith("/return")
     resp = client.post(f"/review/entries/{entry.id}/reject", data={"version": entry.version, "reason": ""})
-    (_text, id_), = summary_items(resp, 400)
+    ((_text, id_),) = summary_items(resp, 400)
     (target,) = [e for e in Page(resp.get_data(as_text=True)).elements if e.get("id") == id_]
     assert target.form().get("action").endswith("/reject")
 
@@ -137,7 +144,7 @@ def test_certificate_correction_and_revocation(world, login_as):
     resp = client.post(f"/organizer/certificates/{cert.id}/correct", data={"name": "周梓涵", "reason": ""})
     assert "请填写更正原因" in summary_items(resp, 422)[0][0]
     resp = client.post(f"/organizer/certificates/{cert.id}/revoke", data={"reason": ""})
-    (text, _id), = summary_items(resp, 422)
+    ((text, _id),) = summary_items(resp, 422)
     assert text.startswith("撤销原因：")
 
 
@@ -185,7 +192,8 @@ def test_import_confirmation(client, login_as, db):
     fa.load_schools(boss)
     contest = fa.contest_2023()
     login_as(boss)
-    token = token_of(upload(client, "entries", "申报.xlsx", fa.sample("entries_libreoffice.xlsx"),
-                            contest_id=contest.id))
+    token = token_of(
+        upload(client, "entries", "申报.xlsx", fa.sample("entries_libreoffice.xlsx"), contest_id=contest.id)
+    )
     items = summary_items(client.post(f"/organizer/imports/{token}", data={"entry_state": "final"}), 200)
     assert linked(items, "entry_state").startswith("导入项目的状态：")

@@ -2,6 +2,7 @@
 checks, bypassing the forms): each Excel export, the CSV, the score-sheet PDF and the
 certificate zip answer 200, open, show the printable part of the text, and are offered under a
 file name without controls or line breaks."""
+
 from __future__ import annotations
 
 import io
@@ -57,8 +58,9 @@ def assert_safe_file_name(response) -> None:
 
 def workbook_text(data: bytes) -> str:
     wb = load_workbook(io.BytesIO(data))
-    return "\n".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
-                     for v in row if v is not None)
+    return "\n".join(
+        str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None
+    )
 
 
 def test_every_download_survives_hostile_stored_text(planted, world, client, login_as):

@@ -1,10 +1,11 @@
 """Downloading materials: who may, under which name, with which headers."""
+
 import pytest
 
 from competition.extensions import db
 from competition.models import Assignment
 from tests import factories as f
-from tests.factories.teacher import REPORT_DOCX, REPORT_PDF, PHOTO_JPG, attach
+from tests.factories.teacher import PHOTO_JPG, REPORT_DOCX, REPORT_PDF, attach
 
 
 @pytest.fixture()
@@ -85,11 +86,19 @@ def test_range_requests_for_video_seeking(client, world, login_as, report):
     assert resp.headers["Content-Range"].startswith("bytes 0-99/")
 
 
-@pytest.mark.parametrize("who,status", [
-    ("teacher1", 200), ("teacher2", 404), ("teacher3", 404),
-    ("reviewer1", 404), ("reviewer2", 404), ("organizer", 200),
-    ("judge1", 404), ("judge2", 404),
-])
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("teacher1", 200),
+        ("teacher2", 404),
+        ("teacher3", 404),
+        ("reviewer1", 404),
+        ("reviewer2", 404),
+        ("organizer", 200),
+        ("judge1", 404),
+        ("judge2", 404),
+    ],
+)
 def test_who_may_download(client, world, login_as, report, who, status):
     """The report is on entry1, a draft: its school and organizers only; to anyone else 404,
     as for an id that does not exist (reviewers of the district too, until it is submitted)."""

@@ -8,6 +8,7 @@ What must hold for every input: the app answers below 500, and a refused form wr
 (every row and every stored file compared before and after, see tests/factories/grid.snapshot);
 an accepted one writes what was asked.
 """
+
 from __future__ import annotations
 
 import io
@@ -23,41 +24,90 @@ from competition.extensions import db
 from competition.models import Assignment, Attachment, Certificate, Conflict, Entry, Objection, ScoreSheet, User
 from competition.services import certificates as cert_service
 from competition.services import results as results_service
-from tests.factories import judging as fj
 from tests.factories import CONTESTS, SAMPLES
+from tests.factories import judging as fj
 from tests.factories.certificates import awarded_world
 from tests.factories.grid import describe_change, snapshot
 from tests.factories.results import judged_contest
 from tests.factories.teacher import form_data
 
-FUZZ = settings(max_examples=30, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # ---------------------------------------------------------------------------------------------
 # Strategies
 
 HOSTILE = [
-    "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "'; DROP TABLE entry; --", "' OR 1=1 --",
-    "{{7*7}}", "{% raw %}", "%s%s%n", "../../etc/passwd", "..\\..\\boot.ini", "\u202egnp.exe", "NaN", "inf",
-    "-inf", "-1", "0", "1e309", "0x10", "１２３", "²", "٣", "99999999999999999999", "-99999999999999999999",
-    "2147483648", "9223372036854775808", "", " ", "\r\n", "\t", "null", "None", "[]", "{}", "true",
-    "2026-02-30", "2026-13-01T25:61", "0000-00-00", "9999-12-31T23:59", "1.5", "1,5", "—", "\x00",
-    "a\x00b", "\ud7ff", "\ufeff", "\U0002a6a5", "王\u3000芳",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "'; DROP TABLE entry; --",
+    "' OR 1=1 --",
+    "{{7*7}}",
+    "{% raw %}",
+    "%s%s%n",
+    "../../etc/passwd",
+    "..\\..\\boot.ini",
+    "\u202egnp.exe",
+    "NaN",
+    "inf",
+    "-inf",
+    "-1",
+    "0",
+    "1e309",
+    "0x10",
+    "１２３",
+    "²",
+    "٣",
+    "99999999999999999999",
+    "-99999999999999999999",
+    "2147483648",
+    "9223372036854775808",
+    "",
+    " ",
+    "\r\n",
+    "\t",
+    "null",
+    "None",
+    "[]",
+    "{}",
+    "true",
+    "2026-02-30",
+    "2026-13-01T25:61",
+    "0000-00-00",
+    "9999-12-31T23:59",
+    "1.5",
+    "1,5",
+    "—",
+    "\x00",
+    "a\x00b",
+    "\ud7ff",
+    "\ufeff",
+    "\U0002a6a5",
+    "王\u3000芳",
 ]
 CONTROL = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=31), min_size=1, max_size=20)
-HUGE = st.builds(lambda ch, n: ch * n, st.sampled_from(["a", "中", "𠇔", "\x00", "<", "9", " "]),
-                 st.integers(1_000, 30_000))
-NUMBERS = st.one_of(st.integers().map(str), st.floats(allow_nan=True, allow_infinity=True).map(str),
-                    st.integers(-10, 10_000).map(str))
-TEXT = st.one_of(st.text(max_size=300), st.sampled_from(HOSTILE), CONTROL, HUGE, NUMBERS,
-                 st.text(alphabet=string.printable, max_size=50))
+HUGE = st.builds(
+    lambda ch, n: ch * n, st.sampled_from(["a", "中", "𠇔", "\x00", "<", "9", " "]), st.integers(1_000, 30_000)
+)
+NUMBERS = st.one_of(
+    st.integers().map(str), st.floats(allow_nan=True, allow_infinity=True).map(str), st.integers(-10, 10_000).map(str)
+)
+TEXT = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(HOSTILE),
+    CONTROL,
+    HUGE,
+    NUMBERS,
+    st.text(alphabet=string.printable, max_size=50),
+)
 
 
 def fields(names, required=()):
     """Random values for a random subset of `names` (always including `required`)."""
-    return st.fixed_dictionaries({n: TEXT for n in required},
-                                 optional={n: TEXT for n in names if n not in required})
+    return st.fixed_dictionaries({n: TEXT for n in required}, optional={n: TEXT for n in names if n not in required})
 
 
 def count(model) -> int:
@@ -75,8 +125,14 @@ def unchanged_unless(before, happened: bool) -> None:
 # ---------------------------------------------------------------------------------------------
 # The teacher: entry form and uploads
 
-ENTRY_FIELDS = list(form_data()) + ["section", "group_name", "students-1-name", "students-0-birth_date",
-                                    "advisers-1-name", "students-9-name"]
+ENTRY_FIELDS = list(form_data()) + [
+    "section",
+    "group_name",
+    "students-1-name",
+    "students-0-birth_date",
+    "advisers-1-name",
+    "students-9-name",
+]
 
 
 @FUZZ
@@ -125,8 +181,22 @@ def upload_bytes(draw) -> bytes:
     return bytes(data)
 
 
-FILENAMES = st.one_of(TEXT, st.sampled_from(["报告.pdf", "照片.JPG", "a.png", "../../x.pdf", "CON.pdf", ".pdf",
-                                              "a" * 300 + ".pdf", "x.pdf\x00.exe", "视频.mp4"]))
+FILENAMES = st.one_of(
+    TEXT,
+    st.sampled_from(
+        [
+            "报告.pdf",
+            "照片.JPG",
+            "a.png",
+            "../../x.pdf",
+            "CON.pdf",
+            ".pdf",
+            "a" * 300 + ".pdf",
+            "x.pdf\x00.exe",
+            "视频.mp4",
+        ]
+    ),
+)
 
 
 @FUZZ
@@ -135,8 +205,11 @@ def test_upload(world, login_as, data, name, code) -> None:
     client = login_as(world.teacher1)
     requirement = next(m for m in world.entry1.section.materials if m.code == code)
     before, attachments = snapshot(), count(Attachment)
-    resp = client.post(f"/teacher/entries/{world.entry1.id}/materials/{requirement.id}",
-                       data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+    resp = client.post(
+        f"/teacher/entries/{world.entry1.id}/materials/{requirement.id}",
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code < 500
     stored = resp.status_code == 302 and count(Attachment) == attachments + 1
     if not stored:
@@ -149,8 +222,9 @@ def test_upload(world, login_as, data, name, code) -> None:
 
 
 @FUZZ
-@given(action=st.sampled_from(["accept", "return", "reject"]),
-       values=fields(["reason", "resubmit_by", "version", "back"]))
+@given(
+    action=st.sampled_from(["accept", "return", "reject"]), values=fields(["reason", "resubmit_by", "version", "back"])
+)
 def test_review_actions(world, login_as, action, values) -> None:
     entry = world.entry3
     entry.state = "submitted"
@@ -186,7 +260,9 @@ def test_review_bulk_accept(world, login_as, ids, back) -> None:
 
 JSON_VALUE = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | TEXT,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4), max_leaves=12)
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=12,
+)
 
 
 @pytest.fixture()
@@ -208,8 +284,11 @@ def sheet_bodies(draw, criteria):
     if kind == "raw":
         return draw(st.one_of(st.binary(max_size=200).map(lambda b: b.decode("latin-1")), TEXT))
     scores = draw(st.dictionaries(st.one_of(st.sampled_from(criteria), TEXT), JSON_VALUE, max_size=6))
-    body = {"version": draw(st.one_of(st.integers(-2, 3), JSON_VALUE)), "scores": scores,
-            "comment": draw(st.one_of(TEXT, JSON_VALUE))}
+    body = {
+        "version": draw(st.one_of(st.integers(-2, 3), JSON_VALUE)),
+        "scores": scores,
+        "comment": draw(st.one_of(TEXT, JSON_VALUE)),
+    }
     return json.dumps(body, allow_nan=True)
 
 
@@ -228,18 +307,27 @@ def test_judge_sheet_json(world, login_as, judging, data) -> None:
         assert resp.is_json and resp.get_json()["ok"] is False
     if what == "submit" and resp.status_code == 200:
         # Submitted: put the sheet back to a draft so later examples still exercise the checks.
-        db.session.execute(ScoreSheet.__table__.update().where(ScoreSheet.assignment_id == assignment.id)
-                           .values(state="draft"))
+        db.session.execute(
+            ScoreSheet.__table__.update().where(ScoreSheet.assignment_id == assignment.id).values(state="draft")
+        )
         db.session.commit()
     unchanged_unless(before, resp.status_code == 200)
 
 
-@pytest.mark.parametrize("body", [
-    {"version": 0, "scores": {}, "comment": ["a list"]}, {"version": 0, "scores": {}, "comment": {"a": 1}},
-    {"version": 0, "scores": {}, "comment": 5}, {"version": "x", "scores": []}, {"version": None, "scores": None},
-    {"version": 0, "scores": {"1": "\x00"}, "comment": "\x00"}, {"version": 10**30, "scores": {}},
-    [], "text",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"version": 0, "scores": {}, "comment": ["a list"]},
+        {"version": 0, "scores": {}, "comment": {"a": 1}},
+        {"version": 0, "scores": {}, "comment": 5},
+        {"version": "x", "scores": []},
+        {"version": None, "scores": None},
+        {"version": 0, "scores": {"1": "\x00"}, "comment": "\x00"},
+        {"version": 10**30, "scores": {}},
+        [],
+        "text",
+    ],
+)
 def test_judge_sheet_odd_shapes(world, login_as, judging, body) -> None:
     assignment, _criteria = judging
     client = login_as(world.judge2)
@@ -251,9 +339,13 @@ def test_judge_sheet_odd_shapes(world, login_as, judging, body) -> None:
 
 
 JUDGING_FORMS = {
-    "judges": ["judge_ids", "pool", "capacity"], "assignments": ["judge_id", "entry_id", "reason", "group", "q"],
-    "conflicts": ["judge_id", "entry_id", "kind", "reason"], "promote/manual": ["entry_id", "reason"],
-    "promote/remove": ["entry_id", "reason"], "state": ["state"], "plan": ["seed", "k"],
+    "judges": ["judge_ids", "pool", "capacity"],
+    "assignments": ["judge_id", "entry_id", "reason", "group", "q"],
+    "conflicts": ["judge_id", "entry_id", "kind", "reason"],
+    "promote/manual": ["entry_id", "reason"],
+    "promote/remove": ["entry_id", "reason"],
+    "state": ["state"],
+    "plan": ["seed", "k"],
 }
 
 
@@ -266,8 +358,10 @@ def test_organizer_judging_forms(world, login_as, form, data) -> None:
     client = login_as(world.organizer)
     resp = client.post(f"/organizer/contests/{world.contest.id}/judging/1/{form}", data=values)
     assert resp.status_code < 500, (form, values)
-    resp = client.post(f"/organizer/contests/{world.contest.id}/judging/combination",
-                       data={"mode": values.get("reason", ""), "weight_1": values.get("entry_id", "")})
+    resp = client.post(
+        f"/organizer/contests/{world.contest.id}/judging/combination",
+        data={"mode": values.get("reason", ""), "weight_1": values.get("entry_id", "")},
+    )
     assert resp.status_code < 500
 
 
@@ -298,19 +392,53 @@ def test_judge_plain_forms(world, login_as, judging, values, scores) -> None:
 # ---------------------------------------------------------------------------------------------
 # Organizer: contest settings, definitions, accounts, imports
 
-SETTINGS_FIELDS = ["name", "full_name", "year", "edition", "kind", "submission_opens_at", "submission_closes_at",
-                   "judging_opens_at", "judging_closes_at", "blind_judging", "judges_per_entry", "ranking_method",
-                   "description", "levels-0-name", "levels-0-percent", "levels-1-name", "levels-1-percent",
-                   "levels-5-percent", "excellence_award", "nomination_quota", "nomination_levels", "share_primary",
-                   "share_junior", "share_senior", "nomination_school_cap", "nomination_district_cap",
-                   "entry_number_pattern", "number_pattern", "notice_days"]
+SETTINGS_FIELDS = [
+    "name",
+    "full_name",
+    "year",
+    "edition",
+    "kind",
+    "submission_opens_at",
+    "submission_closes_at",
+    "judging_opens_at",
+    "judging_closes_at",
+    "blind_judging",
+    "judges_per_entry",
+    "ranking_method",
+    "description",
+    "levels-0-name",
+    "levels-0-percent",
+    "levels-1-name",
+    "levels-1-percent",
+    "levels-5-percent",
+    "excellence_award",
+    "nomination_quota",
+    "nomination_levels",
+    "share_primary",
+    "share_junior",
+    "share_senior",
+    "nomination_school_cap",
+    "nomination_district_cap",
+    "entry_number_pattern",
+    "number_pattern",
+    "notice_days",
+]
 
 
 def settings_form(contest) -> dict:
-    return {"name": contest.name, "full_name": contest.full_name, "year": str(contest.year), "kind": contest.kind,
-            "judges_per_entry": "3", "ranking_method": "mean", "levels-0-name": "一等奖", "levels-0-percent": "10",
-            "entry_number_pattern": contest.setting("entry_number_pattern"),
-            "number_pattern": contest.setting("number_pattern"), "notice_days": "7"}
+    return {
+        "name": contest.name,
+        "full_name": contest.full_name,
+        "year": str(contest.year),
+        "kind": contest.kind,
+        "judges_per_entry": "3",
+        "ranking_method": "mean",
+        "levels-0-name": "一等奖",
+        "levels-0-percent": "10",
+        "entry_number_pattern": contest.setting("entry_number_pattern"),
+        "number_pattern": contest.setting("number_pattern"),
+        "notice_days": "7",
+    }
 
 
 @FUZZ
@@ -339,7 +467,11 @@ def yaml_texts(draw) -> str:
         return yaml.safe_dump(draw(JSON_VALUE.filter(lambda v: not isinstance(v, float))), allow_unicode=True)
     start = draw(st.integers(0, len(SHIPPED_YAML)))
     end = draw(st.integers(start, min(len(SHIPPED_YAML), start + 80)))
-    return SHIPPED_YAML[:start] + draw(st.one_of(TEXT, st.sampled_from(["", ": ", "\n  - ", "-1", "&a *a", "!!python/object:os.system"]))) + SHIPPED_YAML[end:]
+    return (
+        SHIPPED_YAML[:start]
+        + draw(st.one_of(TEXT, st.sampled_from(["", ": ", "\n  - ", "-1", "&a *a", "!!python/object:os.system"])))
+        + SHIPPED_YAML[end:]
+    )
 
 
 @FUZZ
@@ -356,18 +488,32 @@ def test_definition_check_and_save(world, login_as, text) -> None:
     resp = client.post(f"/organizer/contests/{world.contest.id}/definition", data={"text": text})
     assert resp.status_code < 500
     unchanged_unless(before, resp.status_code == 302)
-    resp = client.post("/organizer/contests/import", data={"text": text},
-                       content_type="multipart/form-data")
+    resp = client.post("/organizer/contests/import", data={"text": text}, content_type="multipart/form-data")
     assert resp.status_code < 500
 
 
-ACCOUNT_FIELDS = ["username", "name", "roles", "gender", "phone", "email", "school_id", "district_id", "affiliation",
-                  "title", "subjects", "password", "must_change"]
+ACCOUNT_FIELDS = [
+    "username",
+    "name",
+    "roles",
+    "gender",
+    "phone",
+    "email",
+    "school_id",
+    "district_id",
+    "affiliation",
+    "title",
+    "subjects",
+    "password",
+    "must_change",
+]
 
 
 @FUZZ
-@given(values=fields(ACCOUNT_FIELDS, required=["name"]),
-       roles=st.lists(st.sampled_from(["teacher", "reviewer", "judge", "organizer", "admin", ""]), max_size=3))
+@given(
+    values=fields(ACCOUNT_FIELDS, required=["name"]),
+    roles=st.lists(st.sampled_from(["teacher", "reviewer", "judge", "organizer", "admin", ""]), max_size=3),
+)
 def test_account_create_and_edit(world, login_as, values, roles) -> None:
     client = login_as(world.organizer)
     data = {**values, "roles": roles or values.get("roles", "")}
@@ -389,8 +535,12 @@ def test_account_create_and_edit(world, login_as, values, roles) -> None:
 @example(values={"name": "新学校\x00", "contact_phone": "1" * 40, "stage_kind": "很长的学段" * 20})
 def test_school_and_district_forms(world, login_as, values) -> None:
     client = login_as(world.organizer)
-    for url in ("/organizer/accounts/schools/new", f"/organizer/accounts/schools/{world.s1.id}",
-                "/organizer/accounts/districts", f"/organizer/accounts/districts/{world.d1.id}"):
+    for url in (
+        "/organizer/accounts/schools/new",
+        f"/organizer/accounts/schools/{world.s1.id}",
+        "/organizer/accounts/districts",
+        f"/organizer/accounts/districts/{world.d1.id}",
+    ):
         before = snapshot()
         resp = client.post(url, data=values)
         assert resp.status_code < 500, url
@@ -398,14 +548,20 @@ def test_school_and_district_forms(world, login_as, values) -> None:
 
 
 @FUZZ
-@given(data=upload_bytes(), name=FILENAMES,
-       kind=st.sampled_from(["teachers", "judges", "schools", "entries", "bogus", ""]), contest=TEXT)
+@given(
+    data=upload_bytes(),
+    name=FILENAMES,
+    kind=st.sampled_from(["teachers", "judges", "schools", "entries", "bogus", ""]),
+    contest=TEXT,
+)
 def test_import_upload(world, login_as, data, name, kind, contest) -> None:
     client = login_as(world.organizer)
     before = snapshot()
-    resp = client.post("/organizer/imports", data={"kind": kind, "contest_id": contest,
-                                                   "file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    resp = client.post(
+        "/organizer/imports",
+        data={"kind": kind, "contest_id": contest, "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code < 500
     assert snapshot()[0] == before[0]  # an upload only stashes the file; no row is written before confirming
 
@@ -416,8 +572,9 @@ def test_import_upload(world, login_as, data, name, kind, contest) -> None:
 
 @pytest.fixture()
 def published(world):
-    c = judged_contest(world, [[90 - 3 * i + d for d in (-1, 0, 1)] for i in range(6)],
-                       settings={"nomination_quota": 1})
+    c = judged_contest(
+        world, [[90 - 3 * i + d for d in (-1, 0, 1)] for i in range(6)], settings={"nomination_quota": 1}
+    )
     results_service.run_ranking(c.contest, actor=world.organizer)
     results_service.lock(c.contest, actor=world.organizer)
     results_service.publish(c.contest, actor=world.organizer)
@@ -430,10 +587,24 @@ OBJECTION_FIELDS = ["received_on", "entry_id", "submitter_name", "submitter_cont
 
 @FUZZ
 @given(values=fields(OBJECTION_FIELDS))
-@example(values={"received_on": "2026-01-01", "entry_id": "²", "submitter_name": "某", "submitter_contact": "1",
-                 "content": "x"})
-@example(values={"received_on": "2026-01-01", "entry_id": "99999999999999999999", "submitter_name": "某",
-                 "submitter_contact": "1", "content": "x"})
+@example(
+    values={
+        "received_on": "2026-01-01",
+        "entry_id": "²",
+        "submitter_name": "某",
+        "submitter_contact": "1",
+        "content": "x",
+    }
+)
+@example(
+    values={
+        "received_on": "2026-01-01",
+        "entry_id": "99999999999999999999",
+        "submitter_name": "某",
+        "submitter_contact": "1",
+        "content": "x",
+    }
+)
 def test_objections(world, login_as, published, values) -> None:
     client = login_as(world.organizer)
     before, objections = snapshot(), count(Objection)
@@ -442,8 +613,10 @@ def test_objections(world, login_as, published, values) -> None:
     unchanged_unless(before, count(Objection) == objections + 1)
     objection = db.session.scalars(select(Objection)).first()
     if objection is not None:
-        resp = client.post(f"/organizer/contests/{published.contest.id}/objections/{objection.id}/settle",
-                           data={"outcome": values.get("content", ""), "resolution": values.get("evidence", "")})
+        resp = client.post(
+            f"/organizer/contests/{published.contest.id}/objections/{objection.id}/settle",
+            data={"outcome": values.get("content", ""), "resolution": values.get("evidence", "")},
+        )
         assert resp.status_code < 500
 
 
@@ -453,9 +626,11 @@ def test_result_forms(world, login_as, published, values) -> None:
     client = login_as(world.organizer)
     contest = published.contest
     result = results_service.results_of(contest)[0]
-    for url in (f"/organizer/contests/{contest.id}/results/{result.id}",
-                f"/organizer/contests/{contest.id}/results/ties/0",
-                f"/organizer/contests/{contest.id}/results/unlock"):
+    for url in (
+        f"/organizer/contests/{contest.id}/results/{result.id}",
+        f"/organizer/contests/{contest.id}/results/ties/0",
+        f"/organizer/contests/{contest.id}/results/unlock",
+    ):
         resp = client.post(url, data=values)
         assert resp.status_code < 500, url
 
@@ -507,14 +682,50 @@ QUERY_PAGES = {
     "reviewer1": ["/review/"],
     "judge2": ["/judge/", "/judge/next"],
     "teacher1": ["/teacher/", "/teacher/entries/new"],
-    "organizer": ["/organizer/accounts", "/organizer/audit", "/organizer/contests", "/organizer/imports",
-                  "/organizer/contests/{contest}/certificates", "/organizer/contests/{contest}/results",
-                  "/organizer/contests/{contest}/judging/1", "/organizer/contests/{contest}/judging/1/promote",
-                  "/organizer/contests/{contest}/judging/1/progress.json"],
+    "organizer": [
+        "/organizer/accounts",
+        "/organizer/audit",
+        "/organizer/contests",
+        "/organizer/imports",
+        "/organizer/contests/{contest}/certificates",
+        "/organizer/contests/{contest}/results",
+        "/organizer/contests/{contest}/judging/1",
+        "/organizer/contests/{contest}/judging/1/promote",
+        "/organizer/contests/{contest}/judging/1/progress.json",
+    ],
 }
-QUERY_KEYS = ["contest", "section", "stage", "district", "school", "state", "page", "q", "round", "after", "role",
-              "kind", "status", "action", "actor", "object", "object_id", "object_type", "since", "until", "cursor",
-              "before", "active", "group", "date_from", "date_to", "user", "district_id", "school_id", "g"]
+QUERY_KEYS = [
+    "contest",
+    "section",
+    "stage",
+    "district",
+    "school",
+    "state",
+    "page",
+    "q",
+    "round",
+    "after",
+    "role",
+    "kind",
+    "status",
+    "action",
+    "actor",
+    "object",
+    "object_id",
+    "object_type",
+    "since",
+    "until",
+    "cursor",
+    "before",
+    "active",
+    "group",
+    "date_from",
+    "date_to",
+    "user",
+    "district_id",
+    "school_id",
+    "g",
+]
 
 
 @FUZZ

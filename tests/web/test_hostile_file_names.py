@@ -1,5 +1,6 @@
 """File names stored before uploads lost their direction marks (old rows) still hold U+202E:
 every page that shows one, and the download's Content-Disposition, show it neutralised."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -57,8 +58,16 @@ def test_the_judges_page_neutralises_a_stored_override(world, login_as):
 
 
 def test_the_certificate_settings_page_neutralises_a_stored_override(world, login_as):
-    db.session.add(CertificateAsset(contest_id=world.contest.id, slot="background", storage_key="x" * 32,
-                                    original_name="seal\u202egnp.exe", width=10, height=10))
+    db.session.add(
+        CertificateAsset(
+            contest_id=world.contest.id,
+            slot="background",
+            storage_key="x" * 32,
+            original_name="seal\u202egnp.exe",
+            width=10,
+            height=10,
+        )
+    )
     db.session.commit()
     page = _page(login_as(world.organizer), f"/organizer/contests/{world.contest.id}/certificates")
     assert "sealgnp.exe" in page and "\u202e" not in page

@@ -1,6 +1,7 @@
 """Hostile text through real form posts: control characters refused naming the field, an
 invisible character cannot make a second entry for one student, one phone rule, Chinese length
 messages, and import files that are empty, UTF-16 or hold NUL bytes named for what they are."""
+
 import io
 
 from competition.extensions import db
@@ -52,18 +53,18 @@ def test_the_length_message_of_a_student_name_is_chinese(client, world, login_as
 
 def test_a_control_character_in_a_school_name_is_refused(client, world, login_as):
     login_as(world.organizer)
-    resp = client.post("/organizer/accounts/schools/new", data={
-        "name": "坏\x1b学校", "district_id": str(world.d1.id)})
+    resp = client.post("/organizer/accounts/schools/new", data={"name": "坏\x1b学校", "district_id": str(world.d1.id)})
     page = resp.get_data(as_text=True)
     assert "含有不允许的字符 控制字符 U+001B" in page
-    assert db.session.query(School).filter(School.name.like("%学校")).filter(
-        School.name.contains("\x1b")).count() == 0
+    assert db.session.query(School).filter(School.name.like("%学校")).filter(School.name.contains("\x1b")).count() == 0
 
 
 def _import(client, data: bytes, name: str):
-    return client.post("/organizer/imports", data={"kind": "teachers", "contest_id": "0",
-                                                   "file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data").get_data(as_text=True)
+    return client.post(
+        "/organizer/imports",
+        data={"kind": "teachers", "contest_id": "0", "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
 
 
 def test_import_files_that_are_empty_utf16_or_hold_nul_are_named(client, world, login_as):

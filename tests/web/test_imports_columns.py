@@ -1,17 +1,19 @@
 """The import preview reports every column of the file: read into which field, or why not."""
+
 import io
 import re
 
 from sqlalchemy import func, select
 
 from competition.models import User
-from tests.factories import accounts as fa
 from tests.adapters.test_spreadsheets import relabel
+from tests.factories import accounts as fa
 
 
 def upload(client, kind, name, data):
-    return client.post("/organizer/imports", data={"kind": kind, "file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/organizer/imports", data={"kind": kind, "file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
 
 
 def preview_page(client, kind, name, data) -> str:
@@ -26,7 +28,7 @@ def text_of(html: str) -> str:
 
 def section(page: str, element_id: str) -> str:
     start = page.index(f'id="{element_id}"')
-    return page[start:page.index("</div></div>", start)]
+    return page[start : page.index("</div></div>", start)]
 
 
 def test_sample_preview_lists_the_columns_and_no_warning(client, login_as, db):
@@ -39,7 +41,9 @@ def test_sample_preview_lists_the_columns_and_no_warning(client, login_as, db):
     unread = section(page, "import-column-warnings")
     assert 'class="alert alert-info"' in page and "请检查" not in unread and "看起来是导入需要的数据" not in unread
     assert "文件中有 2 列没有被读取" in text_of(unread)
-    assert "A 列“序号”：本次导入不使用此列。" in text_of(unread) and "H 列“备注”：本次导入不使用此列。" in text_of(unread)
+    assert "A 列“序号”：本次导入不使用此列。" in text_of(unread) and "H 列“备注”：本次导入不使用此列。" in text_of(
+        unread
+    )
     columns = text_of(section(page, "import-columns"))
     assert "文件中的列" in columns and "读取为" in columns
     for header in ("序号", "姓名", "工作单位", "擅长学科", "手机号码", "备注"):
@@ -87,8 +91,11 @@ UNREAD_SHEETS = {
     "teachers": ("区县,学校名称,姓名,油箱,备注,手机号吗\n相山区,淮北市第一中学,甲,a@b.cn,x,13900000001\n", "邮箱"),
     "reviewers": ("姓名,区县,油箱,备注,手机号吗\n乙,相山区,a@b.cn,x,13900000001\n", "邮箱"),
     "judges": ("姓名,工作单位,油箱,备注,手机号吗\n丙,淮北师范大学,a@b.cn,x,13900000001\n", "邮箱"),
-    "entries": ("类别,学段,项目名称,学校,作者1,油箱,备注,联系电活\n科技创新成果,初中,某项目,淮北市第一中学,丁,a@b.cn,x,"
-                "13900000001\n", None),
+    "entries": (
+        "类别,学段,项目名称,学校,作者1,油箱,备注,联系电活\n科技创新成果,初中,某项目,淮北市第一中学,丁,a@b.cn,x,"
+        "13900000001\n",
+        None,
+    ),
 }
 
 
@@ -101,9 +108,11 @@ def test_every_unread_column_is_in_the_warnings_for_each_kind(client, login_as, 
     login_as(boss)
     for kind, (text, email_alias) in UNREAD_SHEETS.items():
         extra = {"contest_id": contest.id} if kind == "entries" else {}
-        resp = client.post("/organizer/imports", data={
-            "kind": kind, "file": (io.BytesIO(text.encode("gb18030")), f"{kind}.csv"), **extra},
-            content_type="multipart/form-data")
+        resp = client.post(
+            "/organizer/imports",
+            data={"kind": kind, "file": (io.BytesIO(text.encode("gb18030")), f"{kind}.csv"), **extra},
+            content_type="multipart/form-data",
+        )
         assert resp.status_code == 302, (kind, resp.get_data(as_text=True)[:2000])
         page = client.get(resp.headers["Location"]).get_data(as_text=True)
         assert 'id="import-column-warnings"' in page, kind

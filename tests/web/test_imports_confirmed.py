@@ -1,4 +1,5 @@
 """Back after confirming an import: the preview's URL says the import was confirmed, never 404."""
+
 import io
 import re
 
@@ -14,8 +15,11 @@ def count(db, model):
 
 
 def upload(client, kind, name, data, **extra):
-    resp = client.post("/organizer/imports", data={"kind": kind, "file": (io.BytesIO(data), name), **extra},
-                       content_type="multipart/form-data")
+    resp = client.post(
+        "/organizer/imports",
+        data={"kind": kind, "file": (io.BytesIO(data), name), **extra},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     return resp.headers["Location"].split("?")[0]
 
@@ -41,12 +45,15 @@ def boss(db, login_as):
     return boss
 
 
-@pytest.mark.parametrize("kind,sample,model,n,listing", [
-    ("schools", "schools_gbk.csv", School, 20, "/organizer/accounts/schools"),
-    ("teachers", "teachers_libreoffice.xlsx", User, 40, "/organizer/accounts?role=teacher"),
-    ("judges", "judges_libreoffice.xlsx", User, 25, "/organizer/accounts?role=judge"),
-    ("entries", "entries_libreoffice.xlsx", Entry, 30, "/organizer/contests/{contest}"),
-])
+@pytest.mark.parametrize(
+    "kind,sample,model,n,listing",
+    [
+        ("schools", "schools_gbk.csv", School, 20, "/organizer/accounts/schools"),
+        ("teachers", "teachers_libreoffice.xlsx", User, 40, "/organizer/accounts?role=teacher"),
+        ("judges", "judges_libreoffice.xlsx", User, 25, "/organizer/accounts?role=judge"),
+        ("entries", "entries_libreoffice.xlsx", Entry, 30, "/organizer/contests/{contest}"),
+    ],
+)
 def test_back_after_confirming_says_the_import_was_confirmed(client, db, boss, kind, sample, model, n, listing):
     extra = {}
     if kind in ("teachers", "entries"):

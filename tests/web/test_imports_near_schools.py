@@ -1,4 +1,5 @@
 """The import preview lets the organizer choose between an existing school and a new one."""
+
 import io
 import re
 
@@ -9,8 +10,9 @@ from tests.factories import accounts as fa
 
 
 def upload(client, kind, name, data):
-    resp = client.post("/organizer/imports", data={"kind": kind, "file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    resp = client.post(
+        "/organizer/imports", data={"kind": kind, "file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
     assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     return resp.headers["Location"].split("?")[0]
 
@@ -26,14 +28,18 @@ def names(db):
 def test_near_schools_are_shown_with_a_choice_and_the_choice_is_honoured(client, login_as, db):
     districts = fa.huaibei()
     boss = fa.organizer()
-    db.session.add_all([School(name="淮北市杜集区实验学校", district_id=districts["杜集区"].id),
-                        School(name="安徽省濉溪中学", district_id=districts["濉溪县"].id)])
+    db.session.add_all(
+        [
+            School(name="淮北市杜集区实验学校", district_id=districts["杜集区"].id),
+            School(name="安徽省濉溪中学", district_id=districts["濉溪县"].id),
+        ]
+    )
     db.session.commit()
     login_as(boss)
     url = upload(client, "schools", "学校.csv", fa.sample("schools_gbk.csv"))
     html = client.get(url).get_data(as_text=True)
     start = html.index('id="import-near-schools"')
-    card = html[start:html.index("</table>", start)]
+    card = html[start : html.index("</table>", start)]
     page = text_of(card)
     assert "文件中有 2 所学校与已有学校相似" in page
     assert "已有学校“淮北市杜集区实验学校”（杜集区）" in page and "新建学校“杜集区实验学校”" in page

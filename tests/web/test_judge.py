@@ -1,5 +1,6 @@
 """The judge's pages: list, scoring page, autosave JSON with versions, submit, conflicts,
 blind judging and authorization."""
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,8 @@ from competition.extensions import db
 from competition.models import Assignment, Conflict, ScoreSheet
 from competition.services import ServiceError
 from competition.services.judging import sheets as judging_sheets
-from tests.factories import judging as fj
 from tests.factories import SAMPLES, make_entry, make_user
+from tests.factories import judging as fj
 
 
 @pytest.fixture()
@@ -117,8 +118,9 @@ def test_autosave_stores_minus_zero_as_zero_and_full_width_digits(world, jw, log
     a = mine(world)[0]
     c = ids(a)
     client = login_as(world.judge2)
-    r = client.post(f"/judge/a/{a.id}/sheet",
-                    json={"version": 0, "scores": {c["novelty"]: "-0", c["science"]: " ２５．５ "}})
+    r = client.post(
+        f"/judge/a/{a.id}/sheet", json={"version": 0, "scores": {c["novelty"]: "-0", c["science"]: " ２５．５ "}}
+    )
     assert r.status_code == 200 and r.json["scores"][c["novelty"]] == "0" and r.json["scores"][c["science"]] == "25.5"
     db.session.expire_all()
     assert db.session.scalar(select(ScoreSheet)).scores == {c["novelty"]: 0.0, c["science"]: 25.5}
@@ -181,8 +183,9 @@ def test_submit_all_that_loses_a_race_keeps_nothing_of_the_request(world, jw, lo
 
     def another_request(mapper, connection, target):
         if target.id == first_id:  # right after the first submission's UPDATE
-            connection.execute(update(ScoreSheet).where(ScoreSheet.id == second_id)
-                               .values(version=ScoreSheet.version + 1))
+            connection.execute(
+                update(ScoreSheet).where(ScoreSheet.id == second_id).values(version=ScoreSheet.version + 1)
+            )
 
     event.listen(ScoreSheet, "after_update", another_request)
     try:
@@ -297,8 +300,7 @@ def _finish_contest_with_open_sheets(world, jw):
     for judge in jw.judges:
         for a in judging_sheets.judge_assignments(judge):
             if a.id == open_one.id:
-                judging_sheets.save_draft(a, scores={ids(a)["novelty"]: "20"}, comment=None, version=0,
-                                          actor=judge)
+                judging_sheets.save_draft(a, scores={ids(a)["novelty"]: "20"}, comment=None, version=0, actor=judge)
             else:  # distinct totals per entry: no tie to settle
                 offset = -jw.entries.index(a.entry) * 1.5
                 scores = {ids(a)[k]: str(v) for k, v in fj.full_scores(offset).items()}

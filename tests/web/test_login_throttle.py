@@ -1,5 +1,6 @@
 """Failed logins slow down one (account name, client address) pair, with one answer for every
 kind of failure; a ceiling over all addresses; sessions that end; no version in Server."""
+
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -82,8 +83,11 @@ def test_the_global_ceiling_answers_429(world, tmp_root, database_url, db):
     from competition.extensions import limiter
     from tests.conftest import make_test_config
 
-    limited = create_app(make_test_config(tmp_root, database_url, RATELIMIT_ENABLED=True,
-                                          LOGIN_GLOBAL_PER_MINUTE=3, VERIFY_GLOBAL_PER_MINUTE=3))
+    limited = create_app(
+        make_test_config(
+            tmp_root, database_url, RATELIMIT_ENABLED=True, LOGIN_GLOBAL_PER_MINUTE=3, VERIFY_GLOBAL_PER_MINUTE=3
+        )
+    )
     try:
         c = limited.test_client()
         addresses = [f"192.0.2.{i}" for i in range(1, 5)]  # each address far below its own limit
@@ -93,7 +97,9 @@ def test_the_global_ceiling_answers_429(world, tmp_root, database_url, db):
         assert refused.status_code == 429 and "操作过于频繁" in refused.get_data(as_text=True)
         codes = [c.get("/verify/unknown", environ_base={"REMOTE_ADDR": a}).status_code for a in addresses]
         assert codes == [404, 404, 404, 429]
-        lookup = c.post("/verify", data={"number": "2025-XX", "name": "张三"}, environ_base={"REMOTE_ADDR": "192.0.2.50"})
+        lookup = c.post(
+            "/verify", data={"number": "2025-XX", "name": "张三"}, environ_base={"REMOTE_ADDR": "192.0.2.50"}
+        )
         assert lookup.status_code == 429 and "查验次数过多" in lookup.get_data(as_text=True)
     finally:
         limiter.enabled = False

@@ -1,10 +1,10 @@
 """Each ranking method has one name, the same on the settings page, the contest page and the results page."""
+
 from __future__ import annotations
 
 import re
 
 from competition.domain.contest_definition import METHODS
-
 from tests.factories.results import judged_contest
 
 TEN = [[90 - 3 * i + d for d in (-1, 0, 1)] for i in range(10)]
@@ -12,8 +12,10 @@ TEN = [[90 - 3 * i + d for d in (-1, 0, 1)] for i in range(10)]
 
 def _options(html: str, name: str) -> dict[str, str]:
     select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
-    return {v: re.sub(r"\s+", " ", t).strip()
-            for v, t in re.findall(r'<option[^>]*value="([^"]+)"[^>]*>(.*?)</option>', select, re.S)}
+    return {
+        v: re.sub(r"\s+", " ", t).strip()
+        for v, t in re.findall(r'<option[^>]*value="([^"]+)"[^>]*>(.*?)</option>', select, re.S)
+    }
 
 
 def test_settings_and_results_pages_name_the_methods_alike(world, login_as) -> None:

@@ -1,4 +1,5 @@
 """Accounts, schools, districts and imports in the organizer's area."""
+
 import io
 
 import openpyxl
@@ -38,8 +39,11 @@ def count(db, model):
 
 
 def upload(client, kind, name, data, **extra):
-    return client.post("/organizer/imports", data={"kind": kind, "file": (io.BytesIO(data), name), **extra},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/organizer/imports",
+        data={"kind": kind, "file": (io.BytesIO(data), name), **extra},
+        content_type="multipart/form-data",
+    )
 
 
 def token_of(resp):
@@ -67,8 +71,13 @@ def test_only_organizers_reach_accounts_and_imports(app, client, login_as, world
 def fa_stash(app, user_id):
     from competition.services import imports
 
-    return imports.stash_upload(app.config["EXPORT_FOLDER"], user_id=user_id, kind="judges",
-                                filename="judges.xlsx", data=fa.sample("judges_libreoffice.xlsx"))
+    return imports.stash_upload(
+        app.config["EXPORT_FOLDER"],
+        user_id=user_id,
+        kind="judges",
+        filename="judges.xlsx",
+        data=fa.sample("judges_libreoffice.xlsx"),
+    )
 
 
 def test_users_list_filters_by_role_district_and_school(client, login_as, world):
@@ -87,9 +96,19 @@ def test_users_list_filters_by_role_district_and_school(client, login_as, world)
 
 def test_create_teacher_with_generated_password_shown_once(client, login_as, world, db):
     login_as(world.organizer)
-    resp = client.post("/organizer/accounts/new", data={
-        "username": "t13900000001", "name": "新\u3000老师", "roles": ["teacher"], "school_id": world.s2.id,
-        "district_id": 0, "phone": "139 0000 0001", "email": "New@Example.com ", "must_change": "y"})
+    resp = client.post(
+        "/organizer/accounts/new",
+        data={
+            "username": "t13900000001",
+            "name": "新\u3000老师",
+            "roles": ["teacher"],
+            "school_id": world.s2.id,
+            "district_id": 0,
+            "phone": "139 0000 0001",
+            "email": "New@Example.com ",
+            "must_change": "y",
+        },
+    )
     assert resp.status_code == 200
     page = resp.get_data(as_text=True)
     user = db.session.scalar(select(User).where(User.username == "t13900000001"))
@@ -108,29 +127,46 @@ def test_create_teacher_with_generated_password_shown_once(client, login_as, wor
 def test_create_teacher_without_school_is_refused_with_reason(client, login_as, world, db):
     login_as(world.organizer)
     before = count(db, User)
-    resp = client.post("/organizer/accounts/new", data={
-        "username": "t1", "name": "无校", "roles": ["teacher"], "school_id": 0, "district_id": 0})
+    resp = client.post(
+        "/organizer/accounts/new",
+        data={"username": "t1", "name": "无校", "roles": ["teacher"], "school_id": 0, "district_id": 0},
+    )
     assert "学校" in resp.get_data(as_text=True)
     assert count(db, User) == before
 
 
 def test_create_judge_with_chosen_password_and_duplicate_username(client, login_as, world, db):
     login_as(world.organizer)
-    resp = client.post("/organizer/accounts/new", data={
-        "username": "judge9", "name": "孙评委", "roles": ["judge"], "school_id": 0, "district_id": 0,
-        "affiliation": "淮北师范大学", "title": "教授", "subjects": "数学，化学", "password": "Start2026!"})
+    resp = client.post(
+        "/organizer/accounts/new",
+        data={
+            "username": "judge9",
+            "name": "孙评委",
+            "roles": ["judge"],
+            "school_id": 0,
+            "district_id": 0,
+            "affiliation": "淮北师范大学",
+            "title": "教授",
+            "subjects": "数学，化学",
+            "password": "Start2026!",
+        },
+    )
     assert resp.status_code == 302
     judge = db.session.scalar(select(User).where(User.username == "judge9"))
     assert judge.subject_list == ["数学", "化学"] and judge.title == "教授" and not judge.must_change_password
-    resp = client.post("/organizer/accounts/new", data={
-        "username": "JUDGE9", "name": "重名", "roles": ["judge"], "school_id": 0, "district_id": 0})
+    resp = client.post(
+        "/organizer/accounts/new",
+        data={"username": "JUDGE9", "name": "重名", "roles": ["judge"], "school_id": 0, "district_id": 0},
+    )
     assert "已被" in resp.get_data(as_text=True) or "taken" in resp.get_data(as_text=True)
 
 
 def test_edit_roles_school_district(client, login_as, world, db):
     login_as(world.organizer)
-    resp = client.post(f"/organizer/accounts/{world.teacher2.id}", data={
-        "name": "李老师", "roles": ["teacher", "reviewer"], "school_id": world.s3.id, "district_id": world.d2.id})
+    resp = client.post(
+        f"/organizer/accounts/{world.teacher2.id}",
+        data={"name": "李老师", "roles": ["teacher", "reviewer"], "school_id": world.s3.id, "district_id": world.d2.id},
+    )
     assert resp.status_code == 302
     user = db.session.get(User, world.teacher2.id)
     assert user.roles == {"teacher", "reviewer"} and user.school_id == world.s3.id and user.district_id == world.d2.id
@@ -162,16 +198,25 @@ def test_schools_and_districts_are_managed(client, login_as, world, db):
     resp = client.post("/organizer/accounts/districts", data={"name": "杜集区", "code": "DJ"})
     assert resp.status_code == 302
     dj = db.session.scalar(select(District).where(District.name == "杜集区"))
-    resp = client.post("/organizer/accounts/schools/new", data={
-        "name": "杜集区实验学校", "district_id": dj.id, "stage_kind": "九年一贯制", "contact_name": "杨帆",
-        "contact_phone": "19856102216"})
+    resp = client.post(
+        "/organizer/accounts/schools/new",
+        data={
+            "name": "杜集区实验学校",
+            "district_id": dj.id,
+            "stage_kind": "九年一贯制",
+            "contact_name": "杨帆",
+            "contact_phone": "19856102216",
+        },
+    )
     assert resp.status_code == 302
     school = db.session.scalar(select(School).where(School.name == "杜集区实验学校"))
     assert school.stage_kind == "九年一贯制" and school.district_id == dj.id
     resp = client.post("/organizer/accounts/schools/new", data={"name": "杜集区实验学校 ", "district_id": dj.id})
     assert "已存在" in resp.get_data(as_text=True) or "exists" in resp.get_data(as_text=True)
-    resp = client.post(f"/organizer/accounts/schools/{school.id}", data={
-        "name": "淮北市杜集区实验学校", "district_id": dj.id, "contact_phone": "12"})
+    resp = client.post(
+        f"/organizer/accounts/schools/{school.id}",
+        data={"name": "淮北市杜集区实验学校", "district_id": dj.id, "contact_phone": "12"},
+    )
     assert resp.status_code == 200 and db.session.get(School, school.id).name == "杜集区实验学校"
     resp = client.post(f"/organizer/accounts/districts/{dj.id}", data={"name": "相山区"})
     assert resp.status_code == 200 and db.session.get(District, dj.id).name == "杜集区"
@@ -229,8 +274,9 @@ def test_import_entries_for_a_contest(client, login_as, db):
     login_as(boss)
     resp = upload(client, "entries", "申报.xlsx", fa.sample("entries_libreoffice.xlsx"))
     assert resp.status_code == 200 and count(db, Entry) == 0  # no contest chosen
-    token = token_of(upload(client, "entries", "申报.xlsx", fa.sample("entries_libreoffice.xlsx"),
-                            contest_id=contest.id))
+    token = token_of(
+        upload(client, "entries", "申报.xlsx", fa.sample("entries_libreoffice.xlsx"), contest_id=contest.id)
+    )
     page = client.get(f"/organizer/imports/{token}").get_data(as_text=True)
     assert "申报汇总" in page and "基于图像识别的垃圾分类助手" in page
     assert count(db, Entry) == 0
@@ -240,13 +286,16 @@ def test_import_entries_for_a_contest(client, login_as, db):
     assert len(states) == 30 and set(states) == {"submitted"}
 
 
-@pytest.mark.parametrize("maker,name", [
-    (fa.pdf_renamed, "teachers.xlsx"),
-    (fa.truncated, "teachers.xlsx"),
-    (fa.zip_bomb, "teachers.xlsx"),
-    (lambda: fa.big_xlsx(50_000), "big.xlsx"),
-    (lambda: b"\x00\x01binary", "x.csv"),
-])
+@pytest.mark.parametrize(
+    "maker,name",
+    [
+        (fa.pdf_renamed, "teachers.xlsx"),
+        (fa.truncated, "teachers.xlsx"),
+        (fa.zip_bomb, "teachers.xlsx"),
+        (lambda: fa.big_xlsx(50_000), "big.xlsx"),
+        (lambda: b"\x00\x01binary", "x.csv"),
+    ],
+)
 def test_broken_uploads_get_a_clear_message(client, login_as, world, db, maker, name):
     login_as(world.organizer)
     before = count(db, User)

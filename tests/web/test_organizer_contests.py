@@ -1,4 +1,5 @@
 """The organizer's home and contest setup: create, import, edit settings and definition, states."""
+
 from __future__ import annotations
 
 import re
@@ -16,11 +17,20 @@ from tests import factories as f
 
 def _new_form(**over):
     data = {
-        "template": "invention", "code": "HB2027-FM", "name": "淮北市青少年科技发明大赛",
-        "full_name": "2027年淮北市青少年科技发明大赛", "year": "2027", "edition": "", "kind": "invention",
-        "submission_opens_at": "2027-05-06T08:00", "submission_closes_at": "2027-06-10T17:00",
-        "judging_opens_at": "", "judging_closes_at": "", "blind_judging": "y",
-        "judges_per_entry": "3", "ranking_method": "trimmed_mean",
+        "template": "invention",
+        "code": "HB2027-FM",
+        "name": "淮北市青少年科技发明大赛",
+        "full_name": "2027年淮北市青少年科技发明大赛",
+        "year": "2027",
+        "edition": "",
+        "kind": "invention",
+        "submission_opens_at": "2027-05-06T08:00",
+        "submission_closes_at": "2027-06-10T17:00",
+        "judging_opens_at": "",
+        "judging_closes_at": "",
+        "blind_judging": "y",
+        "judges_per_entry": "3",
+        "ranking_method": "trimmed_mean",
     }
     data.update(over)
     return data
@@ -30,8 +40,10 @@ def test_only_organizers(world, client, login_as):
     assert client.get("/organizer/").status_code == 302
     for user in (world.teacher1, world.reviewer1, world.judge1):
         assert login_as(user).get("/organizer/").status_code == 403
-        assert login_as(user).post(f"/organizer/contests/{world.contest.id}/state",
-                                   data={"target": "closed"}).status_code == 403
+        assert (
+            login_as(user).post(f"/organizer/contests/{world.contest.id}/state", data={"target": "closed"}).status_code
+            == 403
+        )
     assert f.db.session.get(Contest, world.contest.id).state == "open"
 
 
@@ -65,22 +77,35 @@ def test_create_refuses_bad_input_and_keeps_it(world, login_as):
     resp = client.post("/organizer/contests/new", data=_new_form(code="HB2026-CX"))
     html = resp.get_data(as_text=True)
     assert "HB2026-CX" in html and "已存在" in html
-    resp = client.post("/organizer/contests/new", data=_new_form(code="坏 代码", submission_closes_at="2027-01-01T00:00"))
+    resp = client.post(
+        "/organizer/contests/new", data=_new_form(code="坏 代码", submission_closes_at="2027-01-01T00:00")
+    )
     assert resp.status_code == 400 and "2027年淮北市青少年科技发明大赛" in resp.get_data(as_text=True)
     assert f.db.session.scalar(select(Contest).where(Contest.year == 2027)) is None
 
 
 def test_create_checks_the_windows_beside_their_fields(world, login_as):
     client = login_as(world.organizer)
-    resp = client.post("/organizer/contests/new", data=_new_form(
-        submission_opens_at="2027-06-20T08:00", judging_opens_at="2027-06-01T08:00",
-        judging_closes_at="2027-05-01T08:00", judges_per_entry="0"))
+    resp = client.post(
+        "/organizer/contests/new",
+        data=_new_form(
+            submission_opens_at="2027-06-20T08:00",
+            judging_opens_at="2027-06-01T08:00",
+            judging_closes_at="2027-05-01T08:00",
+            judges_per_entry="0",
+        ),
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert "1 到 30" in html or "1到30" in html  # a typed 0 is out of range, not "required"
-    resp = client.post("/organizer/contests/new", data=_new_form(
-        submission_opens_at="2027-06-20T08:00", judging_opens_at="2027-06-01T08:00",
-        judging_closes_at="2027-05-01T08:00"))
+    resp = client.post(
+        "/organizer/contests/new",
+        data=_new_form(
+            submission_opens_at="2027-06-20T08:00",
+            judging_opens_at="2027-06-01T08:00",
+            judging_closes_at="2027-05-01T08:00",
+        ),
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert "申报开始时间必须早于截止时间" in html and "评审开始时间必须早于截止时间" in html
@@ -117,27 +142,58 @@ def test_import_upload_file(world, login_as):
 
     client = login_as(world.organizer)
     text = (f.CONTESTS / "invention.yaml").read_text(encoding="utf-8").replace("HB2026-FM", "HB2031-FM")
-    resp = client.post("/organizer/contests/import", content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(text.encode()), "fm.yaml")})
+    resp = client.post(
+        "/organizer/contests/import",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(text.encode()), "fm.yaml")},
+    )
     assert resp.status_code == 302 and service.get_by_code("HB2031-FM") is not None
-    resp = client.post("/organizer/contests/import", content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(b"\xff\xfe\x00bad"), "x.yaml")})
+    resp = client.post(
+        "/organizer/contests/import",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(b"\xff\xfe\x00bad"), "x.yaml")},
+    )
     assert resp.status_code == 400 and "UTF-8" in resp.get_data(as_text=True)
 
 
 def _settings_form(contest, **over):
     data = {
-        "name": contest.name, "full_name": contest.full_name, "year": str(contest.year), "edition": "39",
-        "kind": contest.kind, "description": "", "submission_opens_at": "2026-03-01T08:00",
-        "submission_closes_at": "2026-04-15T17:00", "judging_opens_at": "", "judging_closes_at": "",
-        "blind_judging": "y", "judges_per_entry": "5", "ranking_method": "calibrated",
-        "levels-0-name": "一等奖", "levels-0-percent": "8", "levels-1-name": "二等奖", "levels-1-percent": "17",
-        "levels-2-name": "三等奖", "levels-2-percent": "25", "levels-2-min_score": "60", "levels-3-name": "",
-        "levels-3-percent": "", "excellence_award": "y", "excellence_min": "50",
-        "nomination_quota": "20", "nomination_levels": "一等奖、二等奖", "share_primary": "10",
-        "share_junior": "20", "share_senior": "50", "nomination_school_cap": "2", "nomination_district_cap": "",
-        "entry_number_pattern": "CX{year}-{section}-{seq:04d}", "number_pattern": "{year}-{contest}-{seq:05d}",
-        "notice_days": "5", "notice_contact": " 市科协青少年部 0561-3000000 ", "notice_show_names": "y",
+        "name": contest.name,
+        "full_name": contest.full_name,
+        "year": str(contest.year),
+        "edition": "39",
+        "kind": contest.kind,
+        "description": "",
+        "submission_opens_at": "2026-03-01T08:00",
+        "submission_closes_at": "2026-04-15T17:00",
+        "judging_opens_at": "",
+        "judging_closes_at": "",
+        "blind_judging": "y",
+        "judges_per_entry": "5",
+        "ranking_method": "calibrated",
+        "levels-0-name": "一等奖",
+        "levels-0-percent": "8",
+        "levels-1-name": "二等奖",
+        "levels-1-percent": "17",
+        "levels-2-name": "三等奖",
+        "levels-2-percent": "25",
+        "levels-2-min_score": "60",
+        "levels-3-name": "",
+        "levels-3-percent": "",
+        "excellence_award": "y",
+        "excellence_min": "50",
+        "nomination_quota": "20",
+        "nomination_levels": "一等奖、二等奖",
+        "share_primary": "10",
+        "share_junior": "20",
+        "share_senior": "50",
+        "nomination_school_cap": "2",
+        "nomination_district_cap": "",
+        "entry_number_pattern": "CX{year}-{section}-{seq:04d}",
+        "number_pattern": "{year}-{contest}-{seq:05d}",
+        "notice_days": "5",
+        "notice_contact": " 市科协青少年部 0561-3000000 ",
+        "notice_show_names": "y",
     }
     data.update(over)
     return data
@@ -163,15 +219,18 @@ def test_edit_settings(world, login_as):
     assert contest.setting("notice_show_names") is True
     page = client.get(f"/organizer/contests/{cid}/edit").get_data(as_text=True)
     assert 'value="市科协青少年部 0561-3000000"' in page
-    assert re.search(r'name="levels-2-min_score"[^>]*value="60(\.0)?"|value="60(\.0)?"[^>]*name="levels-2-min_score"', page)
+    assert re.search(
+        r'name="levels-2-min_score"[^>]*value="60(\.0)?"|value="60(\.0)?"[^>]*name="levels-2-min_score"', page
+    )
     assert re.search(r'name="excellence_min"[^>]*value="50(\.0)?"|value="50(\.0)?"[^>]*name="excellence_min"', page)
     bad = client.post(f"/organizer/contests/{cid}/edit", data=_settings_form(contest, **{"levels-0-min_score": "120"}))
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400 and 'value="120"' in html  # the typed value is kept ...
     assert re.search(r'invalid-feedback d-block mt-0">[^<]*100', html)  # ... and the range is said beside it
     assert f.db.session.get(Contest, cid).setting("award_min_scores") == {"三等奖": 60.0, "优秀奖": 50.0}
-    assert re.search(r'<input[^>]*checked[^>]*name="notice_show_names"|<input[^>]*name="notice_show_names"[^>]*checked',
-                     page)
+    assert re.search(
+        r'<input[^>]*checked[^>]*name="notice_show_names"|<input[^>]*name="notice_show_names"[^>]*checked', page
+    )
     assert contest.submission_closes_at.hour == 9
     assert f.db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contest.settings")) is not None
 
@@ -179,9 +238,17 @@ def test_edit_settings(world, login_as):
 def test_edit_settings_refuses_bad_values_and_keeps_them(world, login_as):
     client = login_as(world.organizer)
     cid = world.contest.id
-    resp = client.post(f"/organizer/contests/{cid}/edit", data=_settings_form(
-        world.contest, **{"levels-0-percent": "60", "entry_number_pattern": "{contest}-{nope}",
-                          "submission_opens_at": "2026-05-01T08:00"}))
+    resp = client.post(
+        f"/organizer/contests/{cid}/edit",
+        data=_settings_form(
+            world.contest,
+            **{
+                "levels-0-percent": "60",
+                "entry_number_pattern": "{contest}-{nope}",
+                "submission_opens_at": "2026-05-01T08:00",
+            },
+        ),
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert "百分之百" in html and "nope" in html and "{contest}-{nope}" in html
@@ -192,12 +259,17 @@ def test_edit_settings_refuses_bad_values_and_keeps_them(world, login_as):
 def test_edit_settings_refuses_nomination_levels_that_are_no_award(world, login_as):
     client = login_as(world.organizer)
     cid = world.contest.id
-    resp = client.post(f"/organizer/contests/{cid}/edit", data=_settings_form(
-        world.contest, nomination_levels="特等奖、一等奖", judging_opens_at="2026-04-01T08:00",
-        notice_days="0"))
+    resp = client.post(
+        f"/organizer/contests/{cid}/edit",
+        data=_settings_form(
+            world.contest, nomination_levels="特等奖、一等奖", judging_opens_at="2026-04-01T08:00", notice_days="0"
+        ),
+    )
     assert resp.status_code == 400 and "1 到 60" in resp.get_data(as_text=True)
-    resp = client.post(f"/organizer/contests/{cid}/edit", data=_settings_form(
-        world.contest, nomination_levels="特等奖、一等奖", judging_opens_at="2026-04-01T08:00"))
+    resp = client.post(
+        f"/organizer/contests/{cid}/edit",
+        data=_settings_form(world.contest, nomination_levels="特等奖、一等奖", judging_opens_at="2026-04-01T08:00"),
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert "特等奖 不是已设的奖项等级（一等奖、二等奖、三等奖）" in html
@@ -211,8 +283,9 @@ def test_settings_audit_compares_windows_in_the_same_time_zone(world, login_as):
     data = _settings_form(world.contest)
     assert client.post(f"/organizer/contests/{cid}/edit", data=data).status_code == 302
     assert client.post(f"/organizer/contests/{cid}/edit", data=data).status_code == 302
-    last = f.db.session.scalars(select(AuditEvent).where(AuditEvent.action == "contest.settings")
-                                .order_by(AuditEvent.id.desc())).first()
+    last = f.db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "contest.settings").order_by(AuditEvent.id.desc())
+    ).first()
     assert last.before["submission_closes_at"] == last.after["submission_closes_at"] == "2026-04-15T09:00:00"
 
 
@@ -284,13 +357,16 @@ def test_edit_settings_refuses_a_number_pattern_longer_than_its_column(world, lo
     client = login_as(world.organizer)
     cid = world.contest.id
     # 4 (year) + 4 x 9 (seq) + 1 = 41 characters, Entry.number holds 40
-    resp = client.post(f"/organizer/contests/{cid}/edit", data=_settings_form(
-        world.contest, entry_number_pattern="{year}{seq:09d}{seq:09d}{seq:09d}{seq:09d}X"))
+    resp = client.post(
+        f"/organizer/contests/{cid}/edit",
+        data=_settings_form(world.contest, entry_number_pattern="{year}{seq:09d}{seq:09d}{seq:09d}{seq:09d}X"),
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert "项目编号格式：可生成的最长编号有 41 个字符，超过了数据库可存储的 40 个字符" in html
-    resp = client.post(f"/organizer/contests/{cid}/edit", data=_settings_form(
-        world.contest, number_pattern="{seq:300000000d}"))
+    resp = client.post(
+        f"/organizer/contests/{cid}/edit", data=_settings_form(world.contest, number_pattern="{seq:300000000d}")
+    )
     assert resp.status_code == 400 and "编号格式中的宽度最大为 9。" in resp.get_data(as_text=True)
     contest = f.db.session.get(Contest, cid)
     assert contest.setting("entry_number_pattern") == "CX{year}-{section}-{seq:03d}"
@@ -304,4 +380,6 @@ def test_loading_a_definition_refuses_a_number_pattern_too_long_for_the_column(w
     with pytest.raises(ServiceError) as exc:
         service.load_definition_text(yaml.safe_dump(data, allow_unicode=True))
     length = len(data["code"]) + 1 + 36  # HB2026-YX: 9 + 1 + 4 x 9 = 46
-    assert f"entry_number_pattern：可生成的最长编号有 {length} 个字符，超过了数据库可存储的 40 个字符" in exc.value.message
+    assert (
+        f"entry_number_pattern：可生成的最长编号有 {length} 个字符，超过了数据库可存储的 40 个字符" in exc.value.message
+    )

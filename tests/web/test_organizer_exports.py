@@ -1,4 +1,5 @@
 """Organizer exports and reports over HTTP, the export commands, and who may use them."""
+
 from __future__ import annotations
 
 import csv
@@ -23,20 +24,24 @@ def ranked(world):
 
 
 def export_urls(contest_id: int, job_id: int | None = None) -> list[tuple[str, str]]:
-    urls = [("GET", "/organizer/exports"), ("GET", f"/organizer/exports/{contest_id}"),
-            ("GET", f"/organizer/exports/{contest_id}/nominations.xlsx"),
-            ("GET", f"/organizer/exports/{contest_id}/nominations.csv"),
-            ("GET", f"/organizer/exports/{contest_id}/results.xlsx"),
-            ("GET", f"/organizer/exports/{contest_id}/score-sheets.xlsx"),
-            ("GET", f"/organizer/exports/{contest_id}/score-sheets.pdf"),
-            ("POST", f"/organizer/exports/{contest_id}/bundle"),
-            ("GET", "/organizer/reports"), ("GET", f"/organizer/reports/{contest_id}"),
-            ("GET", f"/organizer/reports/{contest_id}/report.pdf"), ("GET", "/organizer/reports/annual/2026.pdf"),
-            ("GET", f"/organizer/reports/{contest_id}/provincial"),
-            ("POST", f"/organizer/reports/{contest_id}/provincial")]
+    urls = [
+        ("GET", "/organizer/exports"),
+        ("GET", f"/organizer/exports/{contest_id}"),
+        ("GET", f"/organizer/exports/{contest_id}/nominations.xlsx"),
+        ("GET", f"/organizer/exports/{contest_id}/nominations.csv"),
+        ("GET", f"/organizer/exports/{contest_id}/results.xlsx"),
+        ("GET", f"/organizer/exports/{contest_id}/score-sheets.xlsx"),
+        ("GET", f"/organizer/exports/{contest_id}/score-sheets.pdf"),
+        ("POST", f"/organizer/exports/{contest_id}/bundle"),
+        ("GET", "/organizer/reports"),
+        ("GET", f"/organizer/reports/{contest_id}"),
+        ("GET", f"/organizer/reports/{contest_id}/report.pdf"),
+        ("GET", "/organizer/reports/annual/2026.pdf"),
+        ("GET", f"/organizer/reports/{contest_id}/provincial"),
+        ("POST", f"/organizer/reports/{contest_id}/provincial"),
+    ]
     if job_id is not None:
-        urls += [("GET", f"/organizer/jobs/{job_id}.json"),
-                 ("GET", f"/organizer/jobs/{job_id}/download")]
+        urls += [("GET", f"/organizer/jobs/{job_id}.json"), ("GET", f"/organizer/jobs/{job_id}/download")]
     return urls
 
 
@@ -171,8 +176,11 @@ def test_provincial_outcomes_are_recorded_and_audited(ranked, world, client, log
     db.session.commit()
     page = client.get(f"/organizer/reports/{world.contest.id}/provincial").get_data(as_text=True)
     assert "<fieldset disabled>" in page and "最终确定后" in page
-    refused = client.post(f"/organizer/reports/{world.contest.id}/provincial",
-                          data={f"outcome-{ranked.team.id}": "省一等奖"}, follow_redirects=True)
+    refused = client.post(
+        f"/organizer/reports/{world.contest.id}/provincial",
+        data={f"outcome-{ranked.team.id}": "省一等奖"},
+        follow_redirects=True,
+    )
     assert "最终确定后" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Entry, ranked.team.id).provincial_outcome is None
@@ -181,9 +189,15 @@ def test_provincial_outcomes_are_recorded_and_audited(ranked, world, client, log
     page = client.get(f"/organizer/reports/{world.contest.id}/provincial").get_data(as_text=True)
     assert "<fieldset disabled>" not in page and "<fieldset" in page
     assert f'name="outcome-{ranked.team.id}"' in page and f'name="outcome-{ranked.plain.id}"' not in page
-    response = client.post(f"/organizer/reports/{world.contest.id}/provincial", data={
-        f"outcome-{ranked.team.id}": "省一等奖", f"outcome-{ranked.evil.id}": "未获奖",
-        f"outcome-{ranked.counselor.id}": ""}, follow_redirects=True)
+    response = client.post(
+        f"/organizer/reports/{world.contest.id}/provincial",
+        data={
+            f"outcome-{ranked.team.id}": "省一等奖",
+            f"outcome-{ranked.evil.id}": "未获奖",
+            f"outcome-{ranked.counselor.id}": "",
+        },
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     db.session.expire_all()
     assert db.session.get(Entry, ranked.team.id).provincial_outcome == "省一等奖"
@@ -194,8 +208,11 @@ def test_provincial_outcomes_are_recorded_and_audited(ranked, world, client, log
     assert "共推荐 3 个项目参加省赛，其中 1 个获得省级奖项" in html
 
     # A value the province never gives is refused, and nothing already saved changes.
-    response = client.post(f"/organizer/reports/{world.contest.id}/provincial", data={
-        f"outcome-{ranked.team.id}": "省二等奖", f"outcome-{ranked.evil.id}": "国家金奖"}, follow_redirects=True)
+    response = client.post(
+        f"/organizer/reports/{world.contest.id}/provincial",
+        data={f"outcome-{ranked.team.id}": "省二等奖", f"outcome-{ranked.evil.id}": "国家金奖"},
+        follow_redirects=True,
+    )
     assert "国家金奖" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Entry, ranked.team.id).provincial_outcome == "省一等奖"

@@ -1,4 +1,5 @@
 """The organizer's judging pages: plan, publish, manual edits, conflicts, progress, promotion."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,13 +25,19 @@ def test_overview_lists_rounds_and_combination(world, jw, login_as):
     client = login_as(world.organizer)
     html = client.get(f"/organizer/contests/{world.contest.id}/judging").get_data(as_text=True)
     assert "初评" in html and "终评（问辩）" in html and "各轮成绩如何合成最终成绩" in html
-    r = client.post(f"/organizer/contests/{world.contest.id}/judging/combination",
-                    data={"mode": "last", "weight_1": "0.7", "weight_2": "0.3"}, follow_redirects=True)
+    r = client.post(
+        f"/organizer/contests/{world.contest.id}/judging/combination",
+        data={"mode": "last", "weight_1": "0.7", "weight_2": "0.3"},
+        follow_redirects=True,
+    )
     assert "已保存轮次成绩合成方式" in r.get_data(as_text=True)
     assert world.contest.setting("round_combination") == {"mode": "last"}
     assert jw.round1.weight == 0.7
-    r = client.post(f"/organizer/contests/{world.contest.id}/judging/combination",
-                    data={"mode": "weighted", "weight_1": "abc"}, follow_redirects=True)
+    r = client.post(
+        f"/organizer/contests/{world.contest.id}/judging/combination",
+        data={"mode": "weighted", "weight_1": "abc"},
+        follow_redirects=True,
+    )
     assert "轮次权重须在0到100之间" in r.get_data(as_text=True)
 
 
@@ -52,8 +59,9 @@ def test_plan_run_show_and_publish(world, jw, login_as):
 
 
 def test_shortfalls_shown_with_reason(world, jw, login_as):
-    judging.add_conflict(jw.judges[2], world.entry3, kind="other", reason="回避", source="organizer",
-                         actor=world.organizer)
+    judging.add_conflict(
+        jw.judges[2], world.entry3, kind="other", reason="回避", source="organizer", actor=world.organizer
+    )
     db.session.commit()
     client = login_as(world.organizer)
     r = client.post(url(world, "/plan"), data={"seed": "1"}, follow_redirects=True)
@@ -64,15 +72,19 @@ def test_shortfalls_shown_with_reason(world, jw, login_as):
 def test_manual_add_refused_for_conflict_and_remove(world, jw, login_as):
     fj.planned(world, jw, publish=False)
     client = login_as(world.organizer)
-    r = client.post(url(world, "/assignments"), data={"judge_id": world.judge1.id, "entry_id": world.entry3.id},
-                    follow_redirects=True)
+    r = client.post(
+        url(world, "/assignments"),
+        data={"judge_id": world.judge1.id, "entry_id": world.entry3.id},
+        follow_redirects=True,
+    )
     assert "赵评委不能评审该作品：评委与该作品同校" in r.get_data(as_text=True)
     a = db.session.scalars(select(Assignment)).first()
     judge_id, entry_id = a.judge_id, a.entry_id
     r = client.post(url(world, f"/assignments/{a.id}/remove"), follow_redirects=True)
     assert "从该作品移除" in r.get_data(as_text=True)
-    r = client.post(url(world, "/assignments"), data={"judge_id": judge_id, "entry_id": entry_id},
-                    follow_redirects=True)
+    r = client.post(
+        url(world, "/assignments"), data={"judge_id": judge_id, "entry_id": entry_id}, follow_redirects=True
+    )
     assert "已将" in r.get_data(as_text=True)
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "assignment.manual")) is not None
 
@@ -82,8 +94,11 @@ def test_add_judges_to_pool(world, jw, login_as):
 
     new = make_user("judge", name="孙评委", subjects="化学")
     client = login_as(world.organizer)
-    r = client.post(url(world, "/judges"), data={"judge_ids": [str(new.id)], "pool": "专家组", "capacity": "8"},
-                    follow_redirects=True)
+    r = client.post(
+        url(world, "/judges"),
+        data={"judge_ids": [str(new.id)], "pool": "专家组", "capacity": "8"},
+        follow_redirects=True,
+    )
     assert "已将1名评委加入本轮" in r.get_data(as_text=True)
     rj = next(r for r in judging.round_judges(jw.round1) if r.judge_id == new.id)
     assert (rj.pool, rj.capacity) == ("专家组", 8)
@@ -99,13 +114,20 @@ def test_conflicts_page_shows_sources_and_organizer_rows(world, jw, login_as):
     html = client.get(url(world, "/conflicts")).get_data(as_text=True)
     assert "自动" in html and "同校" in html
     entry_id = judging_sheets.judge_assignments(world.judge2)[0].entry_id
-    r = client.post(url(world, "/conflicts"), data={"judge_id": world.judge2.id, "entry_id": entry_id,
-                                                     "kind": "relative", "reason": "亲属"}, follow_redirects=True)
+    r = client.post(
+        url(world, "/conflicts"),
+        data={"judge_id": world.judge2.id, "entry_id": entry_id, "kind": "relative", "reason": "亲属"},
+        follow_redirects=True,
+    )
     assert "已记录回避" in r.get_data(as_text=True)
     row = db.session.scalar(select(Conflict).where(Conflict.source == "organizer"))
     assert row.reason == "亲属"
-    assert db.session.scalar(select(Assignment).where(Assignment.judge_id == world.judge2.id,
-                                                      Assignment.entry_id == entry_id)) is None
+    assert (
+        db.session.scalar(
+            select(Assignment).where(Assignment.judge_id == world.judge2.id, Assignment.entry_id == entry_id)
+        )
+        is None
+    )
     auto = db.session.scalar(select(Conflict).where(Conflict.source == "automatic"))
     r = client.post(url(world, f"/conflicts/{auto.id}/remove"), follow_redirects=True)
     assert "不能手工撤销" in r.get_data(as_text=True)
@@ -116,8 +138,16 @@ def test_conflicts_page_shows_sources_and_organizer_rows(world, jw, login_as):
 def _score_all(jw, harsh_id=None):
     for a in judging.round_assignments(jw.round1):
         base = (a.entry_id * 5) % 8
-        fj.sheet(a, {"novelty": 22 + base - (9 if a.judge_id == harsh_id else 0), "science": 20,
-                     "practical": 14, "selfmade": 8}, state="final")
+        fj.sheet(
+            a,
+            {
+                "novelty": 22 + base - (9 if a.judge_id == harsh_id else 0),
+                "science": 20,
+                "practical": 14,
+                "selfmade": 8,
+            },
+            state="final",
+        )
     db.session.commit()
 
 
@@ -184,8 +214,12 @@ def test_promotion_page_top_n_manual_and_rejudge(world, jw, login_as):
     r = client.post(url(world, "/promote/manual"), data={"entry_id": other.id, "reason": ""}, follow_redirects=True)
     assert "请填写手工晋级的理由" in r.get_data(as_text=True)
     client.post(url(world, "/promote/manual"), data={"entry_id": other.id, "reason": "专家复议"})
-    assert db.session.scalar(select(RoundEntry).where(RoundEntry.round_id == jw.round2.id,
-                                                      RoundEntry.entry_id == other.id)).source == "manual"
+    assert (
+        db.session.scalar(
+            select(RoundEntry).where(RoundEntry.round_id == jw.round2.id, RoundEntry.entry_id == other.id)
+        ).source
+        == "manual"
+    )
     r = client.post(url(world, "/rejudge"), data={"group": "0", "extra": "2", "cut": "1"}, follow_redirects=True)
     text = r.get_data(as_text=True)
     assert "加评" in text or "没有更多无回避冲突的评委" in text
@@ -259,8 +293,7 @@ def test_plan_pages_keep_the_filter_and_the_organizers_place(world, jw, login_as
 def test_release_a_judge_who_cannot_finish_and_plan_again(world, jw, login_as):
     fj.planned(world, jw, publish=True)
     judge = jw.judges[0]
-    mine = db.session.scalars(select(Assignment).where(Assignment.judge_id == judge.id)
-                              .order_by(Assignment.id)).all()
+    mine = db.session.scalars(select(Assignment).where(Assignment.judge_id == judge.id).order_by(Assignment.id)).all()
     assert len(mine) >= 3
     fj.sheet(mine[0], fj.full_scores(), state="final")
     fj.sheet(mine[1], {"novelty": 12})
@@ -278,8 +311,9 @@ def test_release_a_judge_who_cannot_finish_and_plan_again(world, jw, login_as):
     left = db.session.scalars(select(Assignment).where(Assignment.judge_id == judge.id)).all()
     assert [a.id for a in left] == [ids[0]]
     assert db.session.get(type(rj), rj.id).capacity == 1
-    draft = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "assignment.removed",
-                                                        AuditEvent.object_id == ids[1])).one()
+    draft = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "assignment.removed", AuditEvent.object_id == ids[1])
+    ).one()
     assert list(draft.before["scores"].values()) == [12.0]  # the draft is kept in the log
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "judging.judge_released")) is not None
     # Planning again fills the released entries with other judges; the released judge gets none.
@@ -291,7 +325,7 @@ def test_release_a_judge_who_cannot_finish_and_plan_again(world, jw, login_as):
     plan = judging.current_plan(jw.round1)
     assert plan.loads[judge.id] == 1 and max(plan.load_spread.values()) <= 1
     html = client.get(url(world)).get_data(as_text=True)
-    assert "text-danger fw-semibold\">全部" not in html
+    assert 'text-danger fw-semibold">全部' not in html
     # Nothing left to release.
     r = client.post(url(world, f"/judges/{rj.id}/remove"), data={"release": "1"}, follow_redirects=True)
     assert "没有可释放的作品" in r.get_data(as_text=True)

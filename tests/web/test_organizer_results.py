@@ -1,4 +1,5 @@
 """The organizer's results pages: the workflow through the web, and who may see what."""
+
 from __future__ import annotations
 
 import re
@@ -49,12 +50,16 @@ def test_run_shows_scores_side_by_side_judges_and_ties(world, login_as, db) -> N
     db.session.expire_all()
     assert c.contest.state == "results"
     # A decision needs a reason; then it is stored and audited.
-    resp = client.post(f"{base(c)}/results/ties/0", data={"chosen": [str(c.entries[1].id)], "reason": ""},
-                       follow_redirects=True)
+    resp = client.post(
+        f"{base(c)}/results/ties/0", data={"chosen": [str(c.entries[1].id)], "reason": ""}, follow_redirects=True
+    )
     assert "请写明修改的理由" in resp.get_data(as_text=True)
     assert db.session.scalar(select(TieDecision)) is None
-    resp = client.post(f"{base(c)}/results/ties/0", data={"chosen": [str(c.entries[1].id)], "reason": "问辩表现"},
-                       follow_redirects=True)
+    resp = client.post(
+        f"{base(c)}/results/ties/0",
+        data={"chosen": [str(c.entries[1].id)], "reason": "问辩表现"},
+        follow_redirects=True,
+    )
     html = resp.get_data(as_text=True)
     assert "经组织方裁定获一等奖" in html and "需要您裁定" not in html
     assert db.session.scalar(select(TieDecision)).reason == "问辩表现"
@@ -63,11 +68,14 @@ def test_run_shows_scores_side_by_side_judges_and_ties(world, login_as, db) -> N
     assert "请填写异议受理单位和联系方式" in resp.get_data(as_text=True)
     db.session.expire_all()
     assert c.contest.state == "results"
-    resp = client.post(f"{base(c)}/results/publish", data={"contact": "市科协青少年部 0561-3000000"},
-                       follow_redirects=True)
+    resp = client.post(
+        f"{base(c)}/results/publish", data={"contact": "市科协青少年部 0561-3000000"}, follow_redirects=True
+    )
     db.session.expire_all()
     assert c.contest.state == "published" and c.contest.setting("notice_contact") == "市科协青少年部 0561-3000000"
-    assert "异议受理：</strong> 市科协青少年部 0561-3000000" in client.get(f"/notice/{c.contest.code}").get_data(as_text=True)
+    assert "异议受理：</strong> 市科协青少年部 0561-3000000" in client.get(f"/notice/{c.contest.code}").get_data(
+        as_text=True
+    )
 
 
 def test_override_needs_a_reason_and_keeps_the_input(world, login_as, db) -> None:
@@ -102,20 +110,45 @@ def test_objections_withdrawal_finalize_and_frozen(world, login_as, db) -> None:
     client = login_as(world.organizer)
     url = f"{base(c)}/objections"
     today = svc.local_today()
-    resp = client.post(url, data={"entry_id": str(first.entry_id), "received_on": today.isoformat(),
-                                  "submitter_name": "", "submitter_contact": "139", "content": "抄袭"})
+    resp = client.post(
+        url,
+        data={
+            "entry_id": str(first.entry_id),
+            "received_on": today.isoformat(),
+            "submitter_name": "",
+            "submitter_contact": "139",
+            "content": "抄袭",
+        },
+    )
     html = resp.get_data(as_text=True)
     assert "异议须实名提出" in html and "抄袭" in html  # the input is kept
     # A date in the future is a typo: refused, the input kept.
     future = (today + timedelta(days=1)).isoformat()
-    resp = client.post(url, data={"entry_id": str(first.entry_id), "received_on": future,
-                                  "submitter_name": "王某", "submitter_contact": "13900000000", "content": "该作品系抄袭"})
+    resp = client.post(
+        url,
+        data={
+            "entry_id": str(first.entry_id),
+            "received_on": future,
+            "submitter_name": "王某",
+            "submitter_contact": "13900000000",
+            "content": "该作品系抄袭",
+        },
+    )
     html = resp.get_data(as_text=True)
     assert f"收到日期（{future}）晚于今天" in html and "该作品系抄袭" in html and not svc.objections_of(c.contest)
     assert f'max="{today.isoformat()}"' in html
-    resp = client.post(url, data={"entry_id": str(first.entry_id), "received_on": today.isoformat(),
-                                  "submitter_name": "王某", "submitter_contact": "13900000000",
-                                  "content": "该作品系抄袭", "evidence": "原文链接"}, follow_redirects=True)
+    resp = client.post(
+        url,
+        data={
+            "entry_id": str(first.entry_id),
+            "received_on": today.isoformat(),
+            "submitter_name": "王某",
+            "submitter_contact": "13900000000",
+            "content": "该作品系抄袭",
+            "evidence": "原文链接",
+        },
+        follow_redirects=True,
+    )
     assert "王某" in resp.get_data(as_text=True)
     obj = svc.objections_of(c.contest)[0]
     assert obj.received_at.date() in (today - timedelta(days=1), today)  # stored in UTC
@@ -130,14 +163,15 @@ def test_objections_withdrawal_finalize_and_frozen(world, login_as, db) -> None:
     html = resp.get_data(as_text=True)
     assert "公示期尚未结束" in html
     # The browser asks for the reason before the confirmation (a required field) while the notice runs.
-    finalize_form = html[html.index("/results/finalize"):]
+    finalize_form = html[html.index("/results/finalize") :]
     assert re.search(r'id="final-reason" name="reason" maxlength="500"\s+required', finalize_form)
     svc.get_run(c.contest).notice_ends_at = svc.get_run(c.contest).published_at - timedelta(seconds=1)
     db.session.commit()
     html = client.get(f"{base(c)}/results").get_data(as_text=True)
-    finalize_form = html[html.index("/results/finalize"):]
+    finalize_form = html[html.index("/results/finalize") :]
     assert 'id="final-reason"' in finalize_form and not re.search(
-        r'id="final-reason" name="reason" maxlength="500"\s+required', finalize_form)
+        r'id="final-reason" name="reason" maxlength="500"\s+required', finalize_form
+    )
     resp = client.post(f"{base(c)}/results/finalize", follow_redirects=True)
     db.session.expire_all()
     assert c.contest.state == "final"
@@ -156,10 +190,18 @@ def test_only_organizers_see_results(world, client, login_as, db) -> None:
     svc.run_ranking(c.contest, actor=world.organizer)
     db.session.commit()
     result = svc.results_of(c.contest)[0]
-    urls = [f"{base(c)}/results", f"{base(c)}/results/judges", f"{base(c)}/objections",
-            f"{base(c)}/results/{result.id}"]
-    posts = [f"{base(c)}/results/run", f"{base(c)}/results/lock", f"{base(c)}/results/publish",
-             f"{base(c)}/results/{result.id}"]
+    urls = [
+        f"{base(c)}/results",
+        f"{base(c)}/results/judges",
+        f"{base(c)}/objections",
+        f"{base(c)}/results/{result.id}",
+    ]
+    posts = [
+        f"{base(c)}/results/run",
+        f"{base(c)}/results/lock",
+        f"{base(c)}/results/publish",
+        f"{base(c)}/results/{result.id}",
+    ]
     for url in urls:
         resp = client.get(url)
         assert resp.status_code == 302 and "/login" in resp.headers["Location"], url
@@ -220,8 +262,9 @@ def test_ranking_page_says_when_judging_is_not_complete(world, login_as, db) -> 
     html = client.post(f"{base(c)}/results/lock", follow_redirects=True).get_data(as_text=True)
     assert "还有 2 份评分表未提交。锁定后这些评分表将变为只读，不计入成绩。如仍要锁定，请写明理由。" in html
     assert svc.get_run(c.contest).locked_at is None
-    html = client.post(f"{base(c)}/results/lock", data={"reason": "评委钱某因病无法完成"},
-                       follow_redirects=True).get_data(as_text=True)
+    html = client.post(
+        f"{base(c)}/results/lock", data={"reason": "评委钱某因病无法完成"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "结果已锁定：未提交的评分表已变为只读" in html
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "results.lock"))
     assert event.reason == "评委钱某因病无法完成" and event.after["open_sheets"] == 2

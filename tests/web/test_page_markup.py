@@ -1,5 +1,6 @@
 """Pages read by a screen reader and by the browser's form handling: element ids are unique, every
 <label for=...> names the field it describes, and options of one select have distinct names."""
+
 from __future__ import annotations
 
 import pytest
@@ -92,8 +93,14 @@ def test_the_error_summary_takes_the_focus_and_links_every_item_to_its_field(wor
     client = login_as(world.teacher1)
     form = Page(client.get(f"/teacher/entries/{world.entry1.id}/edit").get_data(as_text=True))
     token = field_in(form, f"/teacher/entries/{world.entry1.id}/edit", "csrf_token").get("value")
-    data = form_data(world.entry1, title="", contact_phone="12345", completed_on="2099-13-01",
-                     csrf_token=token, **{"advisers-0-phone": "abc-phone", "students-0-name": "王芳"})
+    data = form_data(
+        world.entry1,
+        title="",
+        contact_phone="12345",
+        completed_on="2099-13-01",
+        csrf_token=token,
+        **{"advisers-0-phone": "abc-phone", "students-0-name": "王芳"},
+    )
     resp = client.post(f"/teacher/entries/{world.entry1.id}/edit", data=data)
     assert resp.status_code == 400
     page = Page(resp.get_data(as_text=True))

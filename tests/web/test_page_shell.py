@@ -1,5 +1,6 @@
 """What every page carries around its content: the favicon, and the menu that a phone folds
 behind the toggle button."""
+
 from __future__ import annotations
 
 import io
@@ -7,8 +8,8 @@ import io
 import pytest
 from PIL import Image
 
-from tests.web.test_public_notice import published
 from tests.web.html_check import Page
+from tests.web.test_public_notice import published
 
 
 def test_the_favicon_is_linked_and_served(client, db):

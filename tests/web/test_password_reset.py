@@ -1,4 +1,5 @@
 """One-time password reset links made by an organizer."""
+
 import re
 from datetime import timedelta
 

@@ -1,6 +1,7 @@
 """PDFs with JavaScript are refused at upload, naming the file; clean PDFs (also the real office-made
 samples) are accepted. The test PDFs are built with pikepdf, with compressed object streams so
 that a byte search would not find the script."""
+
 from __future__ import annotations
 
 import io
@@ -8,9 +9,9 @@ import io
 import pikepdf
 import pytest
 
+from competition.adapters.pdf_safety import has_javascript
 from competition.extensions import db
 from competition.models import Attachment
-from competition.adapters.pdf_safety import has_javascript
 from tests.factories import SAMPLES
 from tests.factories.teacher import files_on_disk, requirement, upload
 
@@ -24,8 +25,9 @@ def _open_action(pdf):
 
 
 def _name_tree(pdf):
-    pdf.Root.Names = pikepdf.Dictionary(JavaScript=pikepdf.Dictionary(
-        Names=pikepdf.Array([pikepdf.String("start"), _js_action(pdf)])))
+    pdf.Root.Names = pikepdf.Dictionary(
+        JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("start"), _js_action(pdf)]))
+    )
 
 
 def _page_aa(pdf):
@@ -52,8 +54,9 @@ def test_scripts_are_found_inside_compressed_object_streams(modify):
     assert has_javascript(io.BytesIO(data))
 
 
-@pytest.mark.parametrize("name", ["research_report_sample.pdf", "cups-default-testpage.pdf",
-                                  "shared-mime-info-spec.pdf"])
+@pytest.mark.parametrize(
+    "name", ["research_report_sample.pdf", "cups-default-testpage.pdf", "shared-mime-info-spec.pdf"]
+)
 def test_real_office_pdfs_are_clean(name):
     assert not has_javascript(io.BytesIO((SAMPLES / name).read_bytes()))
 
@@ -62,6 +65,7 @@ def test_a_pdf_that_mentions_javascript_in_its_text_is_clean():
     def text(pdf):
         page = pdf.pages[0]
         page.obj.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (/JavaScript /JS app.alert) Tj ET")
+
     assert not has_javascript(io.BytesIO(build_pdf(text)))
 
 

@@ -1,4 +1,5 @@
 """The public notice page (公示): no login, published contests only, no personal data by default."""
+
 from __future__ import annotations
 
 from competition.services import results as svc

@@ -1,4 +1,5 @@
 """查验证书: checking a certificate by its number and the recipient's name, without the QR code."""
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,17 @@ def test_genuine_certificate_shows_what_it_prints(issued, client):
     resp = check(client, cert.number, "刘𠇔")
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
-    for text in (VALID, "刘𠇔", cert.data["school"], cert.data["title"], "二等奖", issued.contest.full_name,
-                 cert.number, "颁发日期", service.rules.chinese_date(service.certificate_date(issued.contest, cert))):
+    for text in (
+        VALID,
+        "刘𠇔",
+        cert.data["school"],
+        cert.data["title"],
+        "二等奖",
+        issued.contest.full_name,
+        cert.number,
+        "颁发日期",
+        service.rules.chinese_date(service.certificate_date(issued.contest, cert)),
+    ):
         assert text in html
     # Only this certificate: no other recipient of the contest appears.
     for other in issued.certs:
@@ -94,8 +104,9 @@ def test_revoked_certificate_says_so_and_points_to_its_replacement(issued, clien
     db.session.commit()
     service.issue(issued.contest, issued.organizer)
     db.session.commit()
-    new = db.session.scalar(select(Certificate).where(Certificate.recipient_key == cert.recipient_key,
-                                                      Certificate.revoked.is_(False)))
+    new = db.session.scalar(
+        select(Certificate).where(Certificate.recipient_key == cert.recipient_key, Certificate.revoked.is_(False))
+    )
     assert new.number != cert.number
     html = check(client, cert.number, "刘𠇔").get_data(as_text=True)
     assert "已被撤销" in html and f"已由证书 {new.number}（一等奖）替代" in html
@@ -116,8 +127,10 @@ def test_corrected_name_old_paper_shows_the_old_revision(issued, client):
 
 def test_team_certificate_answers_to_each_member(issued, client):
     contest = issued.contest
-    contest.settings = {**(contest.settings or {}), "certificate": {**service.settings_of(contest),
-                                                                     "per_team_member": False}}
+    contest.settings = {
+        **(contest.settings or {}),
+        "certificate": {**service.settings_of(contest), "per_team_member": False},
+    }
     db.session.commit()
     db.session.execute(Certificate.__table__.delete())
     db.session.commit()
@@ -139,10 +152,19 @@ def test_same_number_in_two_contests_shows_only_the_named_one(issued, client):
     from tests import factories
 
     other = factories.make_contest(code="HB-OTHER", full_name="淮北市另一项竞赛")
-    db.session.add(Certificate(contest_id=other.id, kind="student", recipient_key="student:999999",
-                               number=issued.zhou.number, seq=1, verification_code="other-code-1",
-                               data={"name": "孙悟空", "award": "一等奖", "title": "另一项目"},
-                               recipient_name="孙悟空", award="一等奖"))
+    db.session.add(
+        Certificate(
+            contest_id=other.id,
+            kind="student",
+            recipient_key="student:999999",
+            number=issued.zhou.number,
+            seq=1,
+            verification_code="other-code-1",
+            data={"name": "孙悟空", "award": "一等奖", "title": "另一项目"},
+            recipient_name="孙悟空",
+            award="一等奖",
+        )
+    )
     db.session.commit()
     html = check(client, issued.zhou.number, "孙悟空").get_data(as_text=True)
     assert "淮北市另一项竞赛" in html and "周子涵" not in html and html.count(VALID) == 1

@@ -3,6 +3,7 @@
 Each page is measured on a small contest and on one ten times as large, built alike (same
 schools, judges, materials and sheet states in turn), and the counts must be equal.
 """
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -30,9 +31,14 @@ def judging_contest(world, n: int, code: str) -> SimpleNamespace:
     c.assignments = []
     for i in range(n):
         school = make_school(world.d1, f"{code}学校{i:02d}")
-        entry = make_entry(c.contest, school, state="accepted", title=f"{code}作品{i:02d}",
-                           number=f"{code}-XS-{i + 1:03d}",
-                           advisers=[{"name": f"导师{i}", "unit": "某校"}])
+        entry = make_entry(
+            c.contest,
+            school,
+            state="accepted",
+            title=f"{code}作品{i:02d}",
+            number=f"{code}-XS-{i + 1:03d}",
+            advisers=[{"name": f"导师{i}", "unit": "某校"}],
+        )
         fj.attach(entry)
         fj.attach(entry, name="照片.jpg", kind="jpg", content_type="image/jpeg", requirement_code=None)
         mine = fj.assign(c.round, world.judge1, entry)

@@ -1,10 +1,11 @@
 """Format review pages: queue, entry page, actions, scope and conflicts."""
+
 from __future__ import annotations
 
 from datetime import timedelta
 
-from competition.models import Entry, utcnow
 from competition.i18n.timeutil import utc_to_local
+from competition.models import Entry, utcnow
 from tests import factories as f
 
 
@@ -80,8 +81,9 @@ def test_return_keeps_typed_text_on_error(world, login_as):
     assert resp.status_code == 400
     resp = client.post(url, data={"reason": "缺盖章", "resubmit_by": "明天", "version": "1"})
     assert resp.status_code == 400 and "2026-04-20 17:00" in resp.get_data(as_text=True)
-    resp = client.post(url, data={"reason": "申报书缺少学校盖章", "resubmit_by": _when(), "version": "1"},
-                       follow_redirects=True)
+    resp = client.post(
+        url, data={"reason": "申报书缺少学校盖章", "resubmit_by": _when(), "version": "1"}, follow_redirects=True
+    )
     entry = f.db.session.get(Entry, world.entry3.id)
     assert entry.state == "returned" and entry.review_reason == "申报书缺少学校盖章"
     html = resp.get_data(as_text=True)
@@ -101,8 +103,9 @@ def test_bulk_accept(world, login_as):
     a = f.make_entry(world.contest, world.s1, state="submitted")
     b = f.make_entry(world.contest, world.s2, state="submitted")
     client = login_as(world.reviewer1)
-    resp = client.post("/review/bulk-accept", data={"entry_ids": [str(a.id), str(b.id)], "back": "/review/"},
-                       follow_redirects=True)
+    resp = client.post(
+        "/review/bulk-accept", data={"entry_ids": [str(a.id), str(b.id)], "back": "/review/"}, follow_redirects=True
+    )
     assert "2" in resp.get_data(as_text=True)
     assert {f.db.session.get(Entry, i).state for i in (a.id, b.id)} == {"accepted"}
     resp = client.post("/review/bulk-accept", data={"back": "https://evil.example/"})
@@ -111,8 +114,13 @@ def test_bulk_accept(world, login_as):
 
 def test_search_by_title_student_school_or_number(world, login_as):
     client = login_as(world.organizer)
-    a = f.make_entry(world.contest, world.s1, state="submitted", title="校园噪声地图",
-                     students=[{"name": "欧阳晓", "gender": "女", "grade": "八年级", "school_name": world.s1.name}])
+    a = f.make_entry(
+        world.contest,
+        world.s1,
+        state="submitted",
+        title="校园噪声地图",
+        students=[{"name": "欧阳晓", "gender": "女", "grade": "八年级", "school_name": world.s1.name}],
+    )
     f.make_entry(world.contest, world.s1, state="accepted", title="已编号项目", number="CX2026-XS-042")
     f.db.session.commit()
     html = client.get("/review/?q=噪声").get_data(as_text=True)
@@ -203,8 +211,11 @@ def test_a_search_looks_in_every_tab_and_says_where_the_matches_are(world, login
     text = " ".join(where.all_text().split())
     assert "“噪声”" in text and "3 个项目" in text
     assert "已通过审查 1 个" in text and "已退回修改 2 个" in text
-    links = {parse_qs(urlsplit(a.get("href")).query)["state"][0]: parse_qs(urlsplit(a.get("href")).query)["q"][0]
-             for a in where.descendants() if a.tag == "a"}
+    links = {
+        parse_qs(urlsplit(a.get("href")).query)["state"][0]: parse_qs(urlsplit(a.get("href")).query)["q"][0]
+        for a in where.descendants()
+        if a.tag == "a"
+    }
     assert links == {"accepted": "噪声", "returned": "噪声"}
     assert "公园噪声调查" in client.get("/review/?state=returned&q=噪声").get_data(as_text=True)
     # The scope of a reviewer holds for the counts too.

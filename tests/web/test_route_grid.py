@@ -18,14 +18,15 @@ A route added without a rule here fails `test_every_route_has_a_rule`, naming th
 The world is built once and reused by GET tests (which must not write); a test in which an allowed
 actor posts marks it dirty, so the next test builds a fresh one.
 """
+
 from __future__ import annotations
 
 import io
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Callable
 
 import pytest
 
@@ -63,11 +64,28 @@ class Rule:
 
 # Default URL arguments: argument name -> key of the ids (see `_ids`).
 DEFAULT_ARGS = {
-    "attachment_id": "att", "assignment_id": "assignment", "lang": "lang", "user_id": "spare",
-    "event_id": "event", "cert_id": "cert", "contest_id": "final", "slot": "slot", "number": "number",
-    "district_id": "d1", "school_id": "s1", "aid": "other_assignment", "conflict_id": "conflict",
-    "rj_id": "round_judge", "sheet_id": "sheet", "index": "index", "year": "year", "result_id": "result",
-    "action": "action", "objection_id": "objection", "filename": "static_file", "requirement_id": "requirement",
+    "attachment_id": "att",
+    "assignment_id": "assignment",
+    "lang": "lang",
+    "user_id": "spare",
+    "event_id": "event",
+    "cert_id": "cert",
+    "contest_id": "final",
+    "slot": "slot",
+    "number": "number",
+    "district_id": "d1",
+    "school_id": "s1",
+    "aid": "other_assignment",
+    "conflict_id": "conflict",
+    "rj_id": "round_judge",
+    "sheet_id": "sheet",
+    "index": "index",
+    "year": "year",
+    "result_id": "result",
+    "action": "action",
+    "objection_id": "objection",
+    "filename": "static_file",
+    "requirement_id": "requirement",
     "entry_id": "entry1",
 }
 
@@ -79,6 +97,7 @@ def form(**fields):
 def upload(field_name="file", name="报告.pdf", data=PDF, **extra):
     def body(ids):
         return {"data": {field_name: (io.BytesIO(data), name), **extra}, "content_type": "multipart/form-data"}
+
     return body
 
 
@@ -97,8 +116,9 @@ OTHER_SCHOOL = {"teacher_other": 404}
 TEACHER_ENTRY = Rule(allowed=frozenset({"teacher"}), refused=OTHER_SCHOOL)
 HIDDEN_FROM_OUTSIDE = {"reviewer_other": 404}
 # A reviewer outside the district gets 404, as for a missing id: a 403 would tell the id exists.
-REVIEW_ENTRY = Rule(allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"},
-                    refused=HIDDEN_FROM_OUTSIDE)
+REVIEW_ENTRY = Rule(
+    allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"}, refused=HIDDEN_FROM_OUTSIDE
+)
 JUDGE_ASSIGNMENT = Rule(allowed=frozenset({"judge"}))
 ORGANIZER = Rule(allowed=ORG)
 
@@ -107,8 +127,9 @@ RULES: dict[str, Rule] = {
     "static": Rule(allowed=ALL, public=True),
     "auth.login": Rule(allowed=ALL, public=True, body=form(username="nobody", password="wrong")),
     "auth.logout": Rule(allowed=ALL, public=True, lands_on_login=True),
-    "auth.reset_password": Rule(allowed=ALL, public=True, args={"token": "reset_token"},
-                                body=form(new="Neu-Passw0rd!", confirm="different")),
+    "auth.reset_password": Rule(
+        allowed=ALL, public=True, args={"token": "reset_token"}, body=form(new="Neu-Passw0rd!", confirm="different")
+    ),
     "auth.change_password": Rule(allowed=LOGGED_IN, body=form(current="wrong", new="x", confirm="x")),
     "auth.csrf_token": Rule(allowed=LOGGED_IN),  # the session's own token, nothing else
     "main.index": Rule(allowed=LOGGED_IN),
@@ -116,22 +137,32 @@ RULES: dict[str, Rule] = {
     "main.favicon": Rule(allowed=ALL, public=True),
     "public.notice": Rule(allowed=ALL, public=True, args={"code": "final_code"}),
     "public.verify": Rule(allowed=ALL, public=True, args={"code": "cert_code"}),
-    "public.verify_lookup": Rule(allowed=ALL, public=True, body=form(number="2025-HB-XS-0001", name="张三"),
-                                 post_changes_nothing_for=ALL),
+    "public.verify_lookup": Rule(
+        allowed=ALL, public=True, body=form(number="2025-HB-XS-0001", name="张三"), post_changes_nothing_for=ALL
+    ),
     # --- files: teachers of the school, reviewers of the district, assigned judges, organizers
     # (everyone logged in who may not see the file gets 404, as for a missing id)
-    "files.download": Rule(allowed=frozenset({"teacher", "reviewer", "judge", "organizer"}),
-                           refused={"teacher_other": 404, "reviewer_other": 404, "judge_other": 404}),
+    "files.download": Rule(
+        allowed=frozenset({"teacher", "reviewer", "judge", "organizer"}),
+        refused={"teacher_other": 404, "reviewer_other": 404, "judge_other": 404},
+    ),
     # --- teacher
     "teacher.index": Rule(allowed=TEACHERS),
     "teacher.new_entry": Rule(allowed=TEACHERS, query="contest={contest}&section={section}", body=new_entry_form),
     "teacher.entry": TEACHER_ENTRY,
-    "teacher.edit_entry": Rule(allowed=frozenset({"teacher"}), refused=OTHER_SCHOOL, body=lambda ids: {
-        "data": {**form_data(title="被改掉的标题"), "section": str(ids["section"])}}),
+    "teacher.edit_entry": Rule(
+        allowed=frozenset({"teacher"}),
+        refused=OTHER_SCHOOL,
+        body=lambda ids: {"data": {**form_data(title="被改掉的标题"), "section": str(ids["section"])}},
+    ),
     "teacher.upload": Rule(allowed=frozenset({"teacher"}), refused=OTHER_SCHOOL, body=upload()),
-    "teacher.delete_attachment": Rule(allowed=frozenset({"teacher"}), refused=OTHER_SCHOOL, args={"attachment_id": "att_draft"}),
+    "teacher.delete_attachment": Rule(
+        allowed=frozenset({"teacher"}), refused=OTHER_SCHOOL, args={"attachment_id": "att_draft"}
+    ),
     "teacher.submit_entry": TEACHER_ENTRY,
-    "teacher.withdraw_entry": Rule(allowed=frozenset({"teacher"}), refused=OTHER_SCHOOL, args={"entry_id": "entry_sub"}),
+    "teacher.withdraw_entry": Rule(
+        allowed=frozenset({"teacher"}), refused=OTHER_SCHOOL, args={"entry_id": "entry_sub"}
+    ),
     "teacher.delete_entry": TEACHER_ENTRY,
     "teacher.application_form": TEACHER_ENTRY,
     "teacher.certificates": Rule(allowed=TEACHERS),
@@ -141,16 +172,30 @@ RULES: dict[str, Rule] = {
     # --- format review: reviewers of the district and organizers
     "review.queue": Rule(allowed=REVIEWERS),
     "review.entry": REVIEW_ENTRY,
-    "review.accept": Rule(allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"}, refused=HIDDEN_FROM_OUTSIDE,
-                          body=form(version=lambda ids: ids["entry_sub_version"])),
-    "review.return_entry": Rule(allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"}, refused=HIDDEN_FROM_OUTSIDE,
-                                body=form(version=lambda ids: ids["entry_sub_version"], reason="缺少研究报告",
-                                          resubmit_by="2099-01-01T17:00")),
-    "review.reject": Rule(allowed=frozenset({"reviewer", "organizer"}), args={"entry_id": "entry_sub"}, refused=HIDDEN_FROM_OUTSIDE,
-                          body=form(version=lambda ids: ids["entry_sub_version"], reason="不符合要求")),
+    "review.accept": Rule(
+        allowed=frozenset({"reviewer", "organizer"}),
+        args={"entry_id": "entry_sub"},
+        refused=HIDDEN_FROM_OUTSIDE,
+        body=form(version=lambda ids: ids["entry_sub_version"]),
+    ),
+    "review.return_entry": Rule(
+        allowed=frozenset({"reviewer", "organizer"}),
+        args={"entry_id": "entry_sub"},
+        refused=HIDDEN_FROM_OUTSIDE,
+        body=form(version=lambda ids: ids["entry_sub_version"], reason="缺少研究报告", resubmit_by="2099-01-01T17:00"),
+    ),
+    "review.reject": Rule(
+        allowed=frozenset({"reviewer", "organizer"}),
+        args={"entry_id": "entry_sub"},
+        refused=HIDDEN_FROM_OUTSIDE,
+        body=form(version=lambda ids: ids["entry_sub_version"], reason="不符合要求"),
+    ),
     # The outside reviewer may call it but accepts nothing of another district.
-    "review.bulk_accept": Rule(allowed=REVIEWERS, post_changes_nothing_for=frozenset({"reviewer_other"}),
-                               body=form(entry_ids=lambda ids: [str(ids["entry_sub"])])),
+    "review.bulk_accept": Rule(
+        allowed=REVIEWERS,
+        post_changes_nothing_for=frozenset({"reviewer_other"}),
+        body=form(entry_ids=lambda ids: [str(ids["entry_sub"])]),
+    ),
     # --- judges: own published assignments only
     "judge.index": Rule(allowed=JUDGES),
     "judge.next_unscored": Rule(allowed=JUDGES, query="after={assignment}"),
@@ -158,15 +203,28 @@ RULES: dict[str, Rule] = {
     "judge.save_sheet": Rule(allowed=frozenset({"judge"}), body=sheet_json),
     "judge.submit": Rule(allowed=frozenset({"judge"}), body=sheet_json),
     "judge.declare_conflict": Rule(allowed=frozenset({"judge"}), body=form(kind="other", reason="亲属关系")),
-    "judge.submit_all": Rule(allowed=JUDGES, post_changes_nothing_for=frozenset({"judge_other"}),
-                             body=form(contest=lambda ids: str(ids["final"]))),
+    "judge.submit_all": Rule(
+        allowed=JUDGES,
+        post_changes_nothing_for=frozenset({"judge_other"}),
+        body=form(contest=lambda ids: str(ids["final"])),
+    ),
     # --- organizers: every route of the blueprint
     "organizer.index": ORGANIZER,
     "organizer.contests": ORGANIZER,
     "organizer.contest": ORGANIZER,
-    "organizer.contest_new": Rule(allowed=ORG, body=form(code="NEW1", name="新比赛", full_name="新比赛全称",
-                                                         year="2026", kind="innovation", judges_per_entry="3",
-                                                         ranking_method="mean", template="innovation")),
+    "organizer.contest_new": Rule(
+        allowed=ORG,
+        body=form(
+            code="NEW1",
+            name="新比赛",
+            full_name="新比赛全称",
+            year="2026",
+            kind="innovation",
+            judges_per_entry="3",
+            ranking_method="mean",
+            template="innovation",
+        ),
+    ),
     "organizer.contest_import": ORGANIZER,
     "organizer.contest_edit": Rule(allowed=ORG, body=form(name="改名")),
     "organizer.contest_definition": Rule(allowed=ORG, body=form(text="code: X\n")),
@@ -179,8 +237,9 @@ RULES: dict[str, Rule] = {
     "organizer.rubric_delete": Rule(allowed=ORG, query="section=XS", body=form(note="越权删除")),
     "organizer.accounts": ORGANIZER,
     "organizer.account": Rule(allowed=ORG, body=form(name="改名", roles="organizer")),
-    "organizer.account_new": Rule(allowed=ORG, body=form(name="新管理员", roles="organizer", username="evil",
-                                                         password="Passw0rd!Passw0rd")),
+    "organizer.account_new": Rule(
+        allowed=ORG, body=form(name="新管理员", roles="organizer", username="evil", password="Passw0rd!Passw0rd")
+    ),
     "organizer.account_active": Rule(allowed=ORG, body=form(active="0")),
     "organizer.account_reset_link": ORGANIZER,
     "organizer.schools": ORGANIZER,
@@ -200,21 +259,26 @@ RULES: dict[str, Rule] = {
     "organizer.judging_remove_judge": ORGANIZER,
     "organizer.judging_run": ORGANIZER,
     "organizer.judging_publish": ORGANIZER,
-    "organizer.judging_add_assignment": Rule(allowed=ORG, body=form(
-        judge_id=lambda ids: str(ids["judge_other"]), entry_id=lambda ids: str(ids["entry_b"]))),
+    "organizer.judging_add_assignment": Rule(
+        allowed=ORG, body=form(judge_id=lambda ids: str(ids["judge_other"]), entry_id=lambda ids: str(ids["entry_b"]))
+    ),
     "organizer.judging_remove_assignment": ORGANIZER,
-    "organizer.judging_conflicts": Rule(allowed=ORG, body=form(
-        judge_id=lambda ids: str(ids["judge"]), entry_id=lambda ids: str(ids["entry_b"]), reason="同校")),
+    "organizer.judging_conflicts": Rule(
+        allowed=ORG,
+        body=form(judge_id=lambda ids: str(ids["judge"]), entry_id=lambda ids: str(ids["entry_b"]), reason="同校"),
+    ),
     "organizer.judging_remove_conflict": ORGANIZER,
     "organizer.judging_entry": Rule(allowed=ORG, args={"entry_id": "entry_a"}),
     "organizer.judging_reopen": Rule(allowed=ORG, body=form(reason="重评")),
     "organizer.judging_progress": ORGANIZER,
     "organizer.judging_progress_data": ORGANIZER,
     "organizer.judging_promote": ORGANIZER,
-    "organizer.judging_promote_manual": Rule(allowed=ORG, body=form(entry_id=lambda ids: str(ids["entry_a"]),
-                                                                    reason="复议")),
-    "organizer.judging_unpromote": Rule(allowed=ORG, body=form(entry_id=lambda ids: str(ids["entry_a"]),
-                                                               reason="复议")),
+    "organizer.judging_promote_manual": Rule(
+        allowed=ORG, body=form(entry_id=lambda ids: str(ids["entry_a"]), reason="复议")
+    ),
+    "organizer.judging_unpromote": Rule(
+        allowed=ORG, body=form(entry_id=lambda ids: str(ids["entry_a"]), reason="复议")
+    ),
     "organizer.judging_rejudge": ORGANIZER,
     "organizer.results": ORGANIZER,
     "organizer.results_judges": ORGANIZER,
@@ -223,8 +287,9 @@ RULES: dict[str, Rule] = {
     "organizer.results_action": Rule(allowed=ORG, body=form(reason="原因")),
     "organizer.results_edit": Rule(allowed=ORG, body=form(award="__none__", reason="降级")),
     "organizer.results_withdraw": Rule(allowed=ORG, body=form(reason="抄袭")),
-    "organizer.results_objections": Rule(allowed=ORG, body=form(received_on="2026-01-01", submitter_name="某人",
-                                                                submitter_contact="1", content="异议")),
+    "organizer.results_objections": Rule(
+        allowed=ORG, body=form(received_on="2026-01-01", submitter_name="某人", submitter_contact="1", content="异议")
+    ),
     "organizer.results_objection_settle": Rule(allowed=ORG, body=form(outcome="upheld", resolution="改判")),
     "organizer.certificates": ORGANIZER,
     "organizer.certificates_issue": ORGANIZER,
@@ -265,12 +330,23 @@ def _ids(w) -> dict:
     ids.update({k: v for k, v in vars(w).items() if isinstance(v, str)})
     ids.update(
         actors={name: user.id for name, user in w.actors.items()},
-        judge=w.judge2.id, judge_other=w.judge_free.id,
-        lang="zh_CN", slot="background", number=w.round.number, index=0, year=w.final.year, action="lock",
-        static_file="app.css", final_code=w.final.code, cert_code=w.cert.verification_code,
+        judge=w.judge2.id,
+        judge_other=w.judge_free.id,
+        lang="zh_CN",
+        slot="background",
+        number=w.round.number,
+        index=0,
+        year=w.final.year,
+        action="lock",
+        static_file="app.css",
+        final_code=w.final.code,
+        cert_code=w.cert.verification_code,
         requirement=next(m.id for m in w.entry1.section.materials if m.code == "form"),
-        section=w.entry1.section_id, entry_sub_version=w.entry_sub.version, sheet_version=w.sheet.version,
-        s1_entries=[w.entry1.id, w.entry_sub.id, w.entry_a.id], s1_attachments=[w.att_draft.id, w.att.id],
+        section=w.entry1.section_id,
+        entry_sub_version=w.entry_sub.version,
+        sheet_version=w.sheet.version,
+        s1_entries=[w.entry1.id, w.entry_sub.id, w.entry_a.id],
+        s1_attachments=[w.att_draft.id, w.att.id],
     )
     return ids
 
@@ -321,6 +397,7 @@ _ARG = re.compile(r"<any\([^)]*\):([a-z_]+)>|<(?:[^:<>]+:)?([a-z_]+)>")
 
 def url_of(rule, spec: Rule, ids: dict, **override) -> str:
     """The rule's URL with its arguments taken from the world (or `override`)."""
+
     def value(match) -> str:
         name = match.group(1) or match.group(2)
         if name in override:
@@ -355,8 +432,9 @@ def methods_of(rule) -> list[str]:
 def test_every_route_has_a_rule(app) -> None:
     endpoints = {r.endpoint for r in app.url_map.iter_rules()}
     missing = sorted(endpoints - RULES.keys())
-    assert not missing, ("routes without an authorization rule in tests/web/test_route_grid.py RULES "
-                         f"(say who may use them): {missing}")
+    assert not missing, (
+        f"routes without an authorization rule in tests/web/test_route_grid.py RULES (say who may use them): {missing}"
+    )
     stale = sorted(RULES.keys() - endpoints)
     assert not stale, f"rules for endpoints that no longer exist: {stale}"
     for rule in app.url_map.iter_rules():
@@ -364,7 +442,8 @@ def test_every_route_has_a_rule(app) -> None:
         for name in rule.arguments:
             assert name in spec.args or name in DEFAULT_ARGS, (
                 f"{rule.endpoint} ({rule.rule}): no value for URL argument {name!r}; add it to DEFAULT_ARGS "
-                "or the rule's args")
+                "or the rule's args"
+            )
         unknown = set(methods_of(rule)) - {"GET", "POST"}
         assert not unknown, f"{rule.endpoint}: methods {unknown} are not covered by the grid"
 
@@ -393,8 +472,9 @@ def test_grid(grid, endpoint) -> None:
                 after = snapshot()
                 if resp.status_code >= 500 or resp.status_code == 403 or after != before:
                     _state["dirty"] = True
-                    problems.append(f"{where}: {actor} got {resp.status_code} and changed "
-                                    f"{describe_change(before, after)}")
+                    problems.append(
+                        f"{where}: {actor} got {resp.status_code} and changed {describe_change(before, after)}"
+                    )
             problems += _admissions(grid, spec, allowed, method, url, where)
             if method == "GET" and snapshot() != before:
                 _state["dirty"] = True  # a GET that writes (e.g. takes a one-time download): rebuild
@@ -410,8 +490,7 @@ def _refusals(grid, spec, refused, method, url, where) -> list[str]:
             if not goes_to_login(resp):
                 problems.append(f"{where}: anonymous got {resp.status_code}, not the login page")
         elif resp.status_code != spec.expected_refusal(actor):
-            problems.append(f"{where}: {actor} got {resp.status_code}, "
-                            f"expected {spec.expected_refusal(actor)}")
+            problems.append(f"{where}: {actor} got {resp.status_code}, expected {spec.expected_refusal(actor)}")
     return problems
 
 
@@ -480,8 +559,15 @@ def test_a_draft_is_seen_only_by_its_school_and_organizers(grid) -> None:
     open both; reviewers (even of its district) and judges get 404, as for an id that does not exist."""
     ids = grid.ids
     entry, att = ids["entry1"], ids["att_draft"]
-    expected = {"teacher": 200, "organizer": 200, "teacher_other": 404, "reviewer": 404,
-                "reviewer_other": 404, "judge": 404, "judge_other": 404}
+    expected = {
+        "teacher": 200,
+        "organizer": 200,
+        "teacher_other": 404,
+        "reviewer": 404,
+        "reviewer_other": 404,
+        "judge": 404,
+        "judge_other": 404,
+    }
     problems = []
     for actor, status in expected.items():
         client = client_for(grid.app, ids["actors"][actor])
@@ -518,9 +604,17 @@ def test_every_get_route_takes_hostile_stored_names(grid) -> None:
     from competition.models import Attachment, Contest, District, Entry, School, Section, Student, User
 
     _state["dirty"] = True
-    for model, column in ((Contest, "name"), (Contest, "full_name"), (Section, "name"), (School, "name"),
-                          (District, "name"), (User, "name"), (Entry, "title"), (Student, "name"),
-                          (Attachment, "original_name")):
+    for model, column in (
+        (Contest, "name"),
+        (Contest, "full_name"),
+        (Section, "name"),
+        (School, "name"),
+        (District, "name"),
+        (User, "name"),
+        (Entry, "title"),
+        (Student, "name"),
+        (Attachment, "original_name"),
+    ):
         for row in db.session.scalars(db.select(model)):
             setattr(row, column, f"{getattr(row, column) or ''}{HOSTILE_NAME}")
     db.session.commit()

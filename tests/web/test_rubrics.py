@@ -1,5 +1,6 @@
 """The organizer's rubric editor: overview, editing rows, validation beside the fields, the lock once
 judges have scored, creating a section's rubric from a copy, removal with confirmation, audit."""
+
 from __future__ import annotations
 
 import re
@@ -75,19 +76,38 @@ def test_edit_rows_reorder_and_audit(world, login_as):
     contest = world.contest
     html = client.get(_url(contest)).get_data(as_text=True)
     assert "novelty" in html and "创新性" in html
-    data = _post_data(html, **{"c-0-name": "创新程度", "c-0-max": "35", "c-2-max": "25", "c-1-order": "1",
-                               "c-0-order": "2", "c-3-descriptors": "学生自己选题。", "note": "专家组意见"})
+    data = _post_data(
+        html,
+        **{
+            "c-0-name": "创新程度",
+            "c-0-max": "35",
+            "c-2-max": "25",
+            "c-1-order": "1",
+            "c-0-order": "2",
+            "c-3-descriptors": "学生自己选题。",
+            "note": "专家组意见",
+        },
+    )
     resp = client.post(_url(contest), data=data)
     assert resp.status_code == 302, resp.get_data(as_text=True)
     rubric = _rubric(contest)
     assert [(c.code, c.name, c.max_score) for c in rubric.criteria] == [
-        ("science", "科学性", 30), ("novelty", "创新程度", 35), ("practical", "实用性", 25), ("selfmade", "三自原则", 10)]
+        ("science", "科学性", 30),
+        ("novelty", "创新程度", 35),
+        ("practical", "实用性", 25),
+        ("selfmade", "三自原则", 10),
+    ]
     assert rubric.criteria[3].descriptors == "学生自己选题。"
     event = f.db.session.scalar(select(AuditEvent).where(AuditEvent.action == "rubric.update"))
     assert event.contest_id == contest.id and event.reason == "专家组意见"
     assert event.before["criteria"]["novelty"]["name"] == "创新性"
-    assert event.after["criteria"]["novelty"] == {"name": "创新程度", "max_score": 35.0, "weight": 1.0,
-                                                  "descriptors": "选题新颖，研究方法或结论有独到之处。", "sort_order": 2}
+    assert event.after["criteria"]["novelty"] == {
+        "name": "创新程度",
+        "max_score": 35.0,
+        "weight": 1.0,
+        "descriptors": "选题新颖，研究方法或结论有独到之处。",
+        "sort_order": 2,
+    }
     # readable in the audit log
     page = client.get(f"/organizer/audit/{event.id}").get_data(as_text=True)
     assert "创新程度" in page and "评分标准已修改" in page
@@ -98,13 +118,29 @@ def test_invalid_input_shows_errors_beside_fields_and_saves_nothing(world, login
     contest = world.contest
     html = client.get(_url(contest)).get_data(as_text=True)
     before = [(c.name, c.max_score) for c in _rubric(contest).criteria]
-    data = _post_data(html, **{"c-0-name": "", "c-1-name": "实用性", "c-1-max": "0", "c-2-max": "12.345",
-                               "c-3-weight": "-1", "c-3-max": "abc", "name": "改过的名字"})
+    data = _post_data(
+        html,
+        **{
+            "c-0-name": "",
+            "c-1-name": "实用性",
+            "c-1-max": "0",
+            "c-2-max": "12.345",
+            "c-3-weight": "-1",
+            "c-3-max": "abc",
+            "name": "改过的名字",
+        },
+    )
     resp = client.post(_url(contest), data=data)
     assert resp.status_code == 400
     page = resp.get_data(as_text=True)
-    for message in ("请填写评分项名称", "本评分标准中已有名为实用性的评分项", "满分必须大于 0",
-                    "满分最多保留两位小数", "满分必须是数字", "权重必须大于 0"):
+    for message in (
+        "请填写评分项名称",
+        "本评分标准中已有名为实用性的评分项",
+        "满分必须大于 0",
+        "满分最多保留两位小数",
+        "满分必须是数字",
+        "权重必须大于 0",
+    ):
         assert message in page, message
     assert 'value="改过的名字"' in page and 'value="12.345"' in page  # nothing typed is lost
     f.db.session.expire_all()
@@ -115,8 +151,9 @@ def test_invalid_input_shows_errors_beside_fields_and_saves_nothing(world, login
 def test_add_and_remove_with_confirmation(world, login_as):
     client = login_as(world.organizer)
     contest = world.contest
-    html = client.post(_url(contest), data=_post_data(client.get(_url(contest)).get_data(as_text=True),
-                                                       action="add")).get_data(as_text=True)
+    html = client.post(
+        _url(contest), data=_post_data(client.get(_url(contest)).get_data(as_text=True), action="add")
+    ).get_data(as_text=True)
     assert 'name="c-4-name"' in html  # a blank row was added, nothing saved
     data = _post_data(html, **{"c-4-name": "表达", "c-4-max": "10", "c-3-remove": "1"})
     resp = client.post(_url(contest), data=data)
@@ -129,8 +166,12 @@ def test_add_and_remove_with_confirmation(world, login_as):
     crit = _rubric(contest).criteria
     assert [c.name for c in crit] == ["创新性", "科学性", "实用性", "表达"]
     assert re.fullmatch(r"c\d+", crit[-1].code)
-    assert f.db.session.scalar(select(Criterion).where(Criterion.code == "selfmade",
-                                                       Criterion.rubric_id == _rubric(contest).id)) is None
+    assert (
+        f.db.session.scalar(
+            select(Criterion).where(Criterion.code == "selfmade", Criterion.rubric_id == _rubric(contest).id)
+        )
+        is None
+    )
 
 
 def test_no_criteria_left_is_refused(world, login_as):
@@ -151,15 +192,19 @@ def test_scored_rubric_allows_wording_only(world, login_as):
     assert "已评分：只能修改文字和顺序" in html and "readonly" in html
     assert 'name="c-0-remove"' not in html and 'value="add"' not in html
     # meaning changes are refused, with the reason beside the field
-    resp = client.post(_url(contest), data=_post_data(html, **{"c-0-max": "50", "c-1-weight": "2",
-                                                               "c-2-remove": "1", "action": "confirm"}))
+    resp = client.post(
+        _url(contest),
+        data=_post_data(html, **{"c-0-max": "50", "c-1-weight": "2", "c-2-remove": "1", "action": "confirm"}),
+    )
     page = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert "满分不能再从 40 改动" in page and "权重不能再从 1 改动" in page and "不能删除" in page
     assert _rubric(contest).criteria[0].max_score == 40
     # wording and order are fine
-    resp = client.post(_url(contest), data=_post_data(html, **{"c-1-name": "科学性与严谨性", "c-1-order": "9",
-                                                               "c-0-descriptors": "新的评分要点"}))
+    resp = client.post(
+        _url(contest),
+        data=_post_data(html, **{"c-1-name": "科学性与严谨性", "c-1-order": "9", "c-0-descriptors": "新的评分要点"}),
+    )
     assert resp.status_code == 302
     f.db.session.expire_all()
     crit = _rubric(contest).criteria
@@ -257,4 +302,6 @@ def test_overview_warns_about_a_tie_break_naming_no_criterion(world, login_as):
     contest.settings = {**(contest.settings or {}), "tie_break": ["criterion:艺术性", "criterion:novelty"]}
     html = login_as(world.organizer).get(f"/organizer/contests/{contest.id}/rubrics").get_data(as_text=True)
     assert "引用的评分项在本赛事的评分标准中已不存在" in html
-    assert "已不存在的评分项得分、创新性得分" in html and "novelty" not in html.split("<main", 1)[-1].split("<form", 1)[0]
+    assert (
+        "已不存在的评分项得分、创新性得分" in html and "novelty" not in html.split("<main", 1)[-1].split("<form", 1)[0]
+    )

@@ -1,4 +1,5 @@
 """Session lifetime settings and production headers."""
+
 from datetime import timedelta
 
 from competition import create_app

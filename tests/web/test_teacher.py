@@ -1,4 +1,5 @@
 """The teacher's pages: every route, every refusal, and that nothing typed or uploaded is lost."""
+
 import io
 import os
 import tracemalloc
@@ -10,7 +11,16 @@ from competition.extensions import db
 from competition.models import Attachment, AuditEvent, Entry, utcnow
 from tests import factories as f
 from tests.factories.teacher import (
-    DIAGRAM_PNG, PHOTO_JPG, REPORT_DOCX, REPORT_PDF, attach, files_on_disk, form_data, ready_entry, requirement, upload,
+    DIAGRAM_PNG,
+    PHOTO_JPG,
+    REPORT_DOCX,
+    REPORT_PDF,
+    attach,
+    files_on_disk,
+    form_data,
+    ready_entry,
+    requirement,
+    upload,
 )
 
 
@@ -53,7 +63,9 @@ def test_a_teacher_of_another_school_gets_404_on_everything(client, world, login
     db.session.commit()
     login_as(world.teacher2)
     for method, url in entry_routes(world.entry1.id, att.id, req.id):
-        data = {"file": (io.BytesIO(REPORT_PDF.read_bytes()), "x.pdf")} if "materials" in url else form_data(world.entry1)
+        data = (
+            {"file": (io.BytesIO(REPORT_PDF.read_bytes()), "x.pdf")} if "materials" in url else form_data(world.entry1)
+        )
         resp = getattr(client, method)(url, data=data) if method == "post" else client.get(url)
         assert resp.status_code == 404, url  # another school's entry answers as a missing one
     assert db.session.query(Attachment).count() == 1
@@ -107,7 +119,9 @@ def test_choose_a_section_then_create_a_draft(client, world, login_as):
     assert resp.status_code == 302
     entry = db.session.query(Entry).filter_by(title="新的项目").one()
     assert entry.school_id == world.s1.id and entry.created_by_id == world.teacher1.id and entry.state == "draft"
-    assert [(s.name, s.gender, s.grade, s.school_name) for s in entry.students] == [("王芳", "女", "八年级", "淮北市第一中学")]
+    assert [(s.name, s.gender, s.grade, s.school_name) for s in entry.students] == [
+        ("王芳", "女", "八年级", "淮北市第一中学")
+    ]
     assert entry.advisers[0].phone == "13900000000" and entry.data_confirmed
     assert db.session.query(AuditEvent).filter_by(action="entry.create", object_id=entry.id).count() == 1
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
@@ -117,8 +131,9 @@ def test_choose_a_section_then_create_a_draft(client, world, login_as):
 def test_a_draft_needs_only_a_title(client, world, login_as):
     login_as(world.teacher1)
     section = f.section(world.contest, "XS")
-    resp = client.post(f"/teacher/entries/new?contest={world.contest.id}",
-                       data={"section": str(section.id), "title": "只有标题"})
+    resp = client.post(
+        f"/teacher/entries/new?contest={world.contest.id}", data={"section": str(section.id), "title": "只有标题"}
+    )
     assert resp.status_code == 302
     assert db.session.query(Entry).filter_by(title="只有标题").one().students == []
 
@@ -126,8 +141,13 @@ def test_a_draft_needs_only_a_title(client, world, login_as):
 def test_missing_title_keeps_everything_typed_and_saves_nothing(client, world, login_as):
     login_as(world.teacher1)
     section = f.section(world.contest, "XS")
-    data = form_data(None, section=str(section.id), title="", abstract="我写了很长的摘要",
-                     **{"students-3-name": "李堃", "students-3-grade": "八年级", "students-3-school_name": "淮北市第一中学"})
+    data = form_data(
+        None,
+        section=str(section.id),
+        title="",
+        abstract="我写了很长的摘要",
+        **{"students-3-name": "李堃", "students-3-grade": "八年级", "students-3-school_name": "淮北市第一中学"},
+    )
     resp = client.post(f"/teacher/entries/new?contest={world.contest.id}", data=data)
     assert resp.status_code == 400
     page = resp.get_data(as_text=True)
@@ -142,10 +162,22 @@ def test_a_failed_edit_keeps_the_input_and_the_uploaded_files(client, world, log
     db.session.commit()
     files_before = files_on_disk()
     login_as(world.teacher1)
-    data = form_data(world.entry1, title="改过的名称", **{
-        "students-1-name": "甲", "students-1-gender": "男", "students-1-grade": "八年级",
-        "students-2-name": "乙", "students-2-gender": "男", "students-2-grade": "八年级",
-        "students-3-name": "丙", "students-3-gender": "男", "students-3-grade": "八年级", "is_team": "1"})
+    data = form_data(
+        world.entry1,
+        title="改过的名称",
+        **{
+            "students-1-name": "甲",
+            "students-1-gender": "男",
+            "students-1-grade": "八年级",
+            "students-2-name": "乙",
+            "students-2-gender": "男",
+            "students-2-grade": "八年级",
+            "students-3-name": "丙",
+            "students-3-gender": "男",
+            "students-3-grade": "八年级",
+            "is_team": "1",
+        },
+    )
     resp = client.post(f"/teacher/entries/{world.entry1.id}/edit", data=data)
     assert resp.status_code == 400
     page = resp.get_data(as_text=True)
@@ -159,14 +191,21 @@ def test_a_failed_edit_keeps_the_input_and_the_uploaded_files(client, world, log
 
 def test_bad_values_are_named_field_by_field(client, world, login_as):
     login_as(world.teacher1)
-    data = form_data(world.entry1, contact_phone="打电话给我", completed_on="2025-13-45", subject="物质科学",
-                     **{"advisers-0-phone": "abc"})
+    data = form_data(
+        world.entry1,
+        contact_phone="打电话给我",
+        completed_on="2025-13-45",
+        subject="物质科学",
+        **{"advisers-0-phone": "abc"},
+    )
     resp = client.post(f"/teacher/entries/{world.entry1.id}/edit", data=data)
     assert resp.status_code == 400
     page = resp.get_data(as_text=True)
     assert "打电话给我" in page and "abc" in page and "2025-13-45" in page
-    resp = client.post(f"/teacher/entries/{world.entry1.id}/edit", data=form_data(
-        world.entry1, contact_phone="打电话给我", subject="物质科学", **{"advisers-0-phone": "abc"}))
+    resp = client.post(
+        f"/teacher/entries/{world.entry1.id}/edit",
+        data=form_data(world.entry1, contact_phone="打电话给我", subject="物质科学", **{"advisers-0-phone": "abc"}),
+    )
     page = resp.get_data(as_text=True)
     assert "联系电话“打电话给我”格式不正确" in page
     assert "不设“物质科学”学科" in page
@@ -175,9 +214,19 @@ def test_bad_values_are_named_field_by_field(client, world, login_as):
 
 def test_rows_removed_in_the_browser_leave_gaps_that_are_fine(client, world, login_as):
     login_as(world.teacher1)
-    data = form_data(world.entry1, is_team="1", **{
-        "students-0-name": "王芳", "students-4-name": "李明", "students-4-gender": "男", "students-4-grade": "八年级",
-        "students-4-school_name": "淮北市第一中学", "students-7-name": "", "students-7-gender": ""})
+    data = form_data(
+        world.entry1,
+        is_team="1",
+        **{
+            "students-0-name": "王芳",
+            "students-4-name": "李明",
+            "students-4-gender": "男",
+            "students-4-grade": "八年级",
+            "students-4-school_name": "淮北市第一中学",
+            "students-7-name": "",
+            "students-7-gender": "",
+        },
+    )
     assert client.post(f"/teacher/entries/{world.entry1.id}/edit", data=data).status_code == 302
     assert [s.name for s in db.session.get(Entry, world.entry1.id).students] == ["王芳", "李明"]
 
@@ -210,8 +259,11 @@ def test_upload_a_real_pdf_then_delete_it(client, world, login_as):
 
 def upload_photos(client, entry, files):
     req = requirement(entry, "photos")
-    return client.post(f"/teacher/entries/{entry.id}/materials/{req.id}", content_type="multipart/form-data",
-                       data={"file": [(io.BytesIO(path.read_bytes()), name) for path, name in files]})
+    return client.post(
+        f"/teacher/entries/{entry.id}/materials/{req.id}",
+        content_type="multipart/form-data",
+        data={"file": [(io.BytesIO(path.read_bytes()), name) for path, name in files]},
+    )
 
 
 def test_several_photos_in_one_upload(client, world, login_as):
@@ -231,8 +283,11 @@ def test_photos_are_stored_without_the_place_they_were_taken(client, world, logi
     login_as(world.teacher1)
     original = phone_photo()
     req = requirement(world.entry1, "photos")
-    resp = client.post(f"/teacher/entries/{world.entry1.id}/materials/{req.id}", content_type="multipart/form-data",
-                       data={"file": [(io.BytesIO(original), "实验现场.jpg"), (io.BytesIO(png_with_location()), "示意图.png")]})
+    resp = client.post(
+        f"/teacher/entries/{world.entry1.id}/materials/{req.id}",
+        content_type="multipart/form-data",
+        data={"file": [(io.BytesIO(original), "实验现场.jpg"), (io.BytesIO(png_with_location()), "示意图.png")]},
+    )
     assert resp.status_code == 302
     att, png = sorted(db.session.query(Attachment), key=lambda a: a.file_kind)
     stored = get_storage().read_bytes(att.storage_key)
@@ -325,8 +380,9 @@ def test_submit_withdraw_and_submit_again(client, world, login_as):
     assert "撤回为草稿" in resp.get_data(as_text=True)
     assert db.session.get(Entry, world.entry1.id).state == "draft"
     client.post(f"/teacher/entries/{world.entry1.id}/submit")
-    actions = [e.action for e in db.session.query(AuditEvent).filter(AuditEvent.action.like("entry.%"))
-               .order_by(AuditEvent.id)]
+    actions = [
+        e.action for e in db.session.query(AuditEvent).filter(AuditEvent.action.like("entry.%")).order_by(AuditEvent.id)
+    ]
     assert actions == ["entry.submit", "entry.withdraw", "entry.submit"]
 
 
@@ -396,8 +452,11 @@ def test_a_500_mb_upload_is_streamed(client, world, login_as, tmp_path):
     tracemalloc.start()
     try:
         with open(big, "rb") as fh:
-            resp = client.post(f"/teacher/entries/{world.entry1.id}/materials/{req.id}",
-                               data={"file": (fh, "film.mp4")}, content_type="multipart/form-data")
+            resp = client.post(
+                f"/teacher/entries/{world.entry1.id}/materials/{req.id}",
+                data={"file": (fh, "film.mp4")},
+                content_type="multipart/form-data",
+            )
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

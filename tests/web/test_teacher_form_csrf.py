@@ -1,6 +1,7 @@
 """A stale CSRF token on the teacher's entry form (the teacher logged out and in again in another
 tab while typing) used to answer the bare 400 error page: everything typed was lost. The form now
 comes back with what was typed, a fresh token and a request, in Chinese, to save again."""
+
 from __future__ import annotations
 
 import re
@@ -21,14 +22,18 @@ def csrf_on(app, monkeypatch):
 
 
 def token_of(page: str) -> str:
-    form = page[page.index('id="entry-form"'):]
+    form = page[page.index('id="entry-form"') :]
     match = re.search(r'<input[^>]*name="csrf_token"[^>]*>', form)
     return re.search(r'value="([^"]+)"', match.group(0)).group(1)
 
 
 def typed(entry=None) -> dict:
-    return form_data(entry, title="被保住的标题", abstract="辛苦写了一个小时的摘要",
-                     **{"students-0-name": "欧阳娜娜", "advisers-0-phone": "13912345678"})
+    return form_data(
+        entry,
+        title="被保住的标题",
+        abstract="辛苦写了一个小时的摘要",
+        **{"students-0-name": "欧阳娜娜", "advisers-0-phone": "13912345678"},
+    )
 
 
 def test_a_stale_token_keeps_what_was_typed_and_asks_to_save_again(client, world, login_as, csrf_on):

@@ -1,6 +1,7 @@
 """The teacher's guidance: every problem named at once, links to where each is fixed, deleting a
 draft, entries left behind by the deadline, an application form printed too early, resubmitting
 without a change, and a file whose name lies about what it is."""
+
 import io
 import subprocess
 from datetime import timedelta
@@ -17,8 +18,9 @@ def test_the_form_names_every_problem_at_once(client, world, login_as):
     """A missing title used to hide the bad phone numbers until the title was fixed."""
     login_as(world.teacher1)
     section = f.section(world.contest, "XS")
-    data = form_data(None, section=str(section.id), title="", contact_phone="12345",
-                     **{"advisers-0-phone": "abc-phone"})
+    data = form_data(
+        None, section=str(section.id), title="", contact_phone="12345", **{"advisers-0-phone": "abc-phone"}
+    )
     resp = client.post(f"/teacher/entries/new?contest={world.contest.id}", data=data)
     assert resp.status_code == 400
     page = resp.get_data(as_text=True)
@@ -33,7 +35,7 @@ def test_a_long_pasted_abstract_is_kept_whole_and_measured(client, world, login_
     login_as(world.teacher1)
     page = client.get(f"/teacher/entries/{world.entry1.id}/edit").get_data(as_text=True)
     assert 'data-count-max="3000"' in page
-    textarea = page[page.index('<textarea'):page.index('</textarea>')]
+    textarea = page[page.index("<textarea") : page.index("</textarea>")]
     assert "maxlength" not in textarea  # the browser does not cut a paste off silently
     text = "水" * 3001
     resp = client.post(f"/teacher/entries/{world.entry1.id}/edit", data=form_data(world.entry1, abstract=text))
@@ -42,8 +44,10 @@ def test_a_long_pasted_abstract_is_kept_whole_and_measured(client, world, login_
     assert text in page and "最多 3000 字，现有 3001 字" in page
     # Line breaks count once, as the counter in the browser counts them.
     ok = "\r\n".join(["水" * 999] * 3)  # 2997 characters and 2 line breaks
-    assert client.post(f"/teacher/entries/{world.entry1.id}/edit",
-                       data=form_data(world.entry1, abstract=ok)).status_code == 302
+    assert (
+        client.post(f"/teacher/entries/{world.entry1.id}/edit", data=form_data(world.entry1, abstract=ok)).status_code
+        == 302
+    )
     assert db.session.get(Entry, world.entry1.id).abstract == ok.replace("\r\n", "\n")
 
 
@@ -91,11 +95,19 @@ def test_a_deleted_drafts_urls_answer_404(client, world, login_as):
         resp = client.get(url)
         assert resp.status_code == 404, url
         assert "已撤销" not in resp.get_data(as_text=True)
-    for url in (f"{base}/edit", f"{base}/submit", f"{base}/withdraw", f"{base}/delete",
-                f"{base}/attachments/{att.id}/delete"):
+    for url in (
+        f"{base}/edit",
+        f"{base}/submit",
+        f"{base}/withdraw",
+        f"{base}/delete",
+        f"{base}/attachments/{att.id}/delete",
+    ):
         assert client.post(url, data=form_data(world.entry1)).status_code == 404, url
-    resp = client.post(f"{base}/materials/{req.id}", data={"file": (io.BytesIO(b"%PDF-1.4"), "x.pdf")},
-                       content_type="multipart/form-data")
+    resp = client.post(
+        f"{base}/materials/{req.id}",
+        data={"file": (io.BytesIO(b"%PDF-1.4"), "x.pdf")},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 404
     entry = db.session.get(Entry, world.entry1.id)
     assert entry.state == "withdrawn" and len(entry.attachments) == 1 and entry.title == "校园雨水回收装置"
@@ -143,8 +155,7 @@ def test_a_draft_left_behind_by_the_deadline_says_so(client, world, login_as):
 def pdf_text(tmp_path, pdf: bytes) -> str:
     path = tmp_path / "form.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def test_an_incomplete_application_form_is_marked_for_checking_only(client, world, login_as, tmp_path):
@@ -199,14 +210,20 @@ def test_resubmitting_without_a_change_is_questioned(client, world, login_as):
 def test_a_text_file_named_pdf_is_explained(client, world, login_as):
     login_as(world.teacher1)
     req = requirement(world.entry1, "report")
-    resp = client.post(f"/teacher/entries/{world.entry1.id}/materials/{req.id}", content_type="multipart/form-data",
-                       data={"file": (io.BytesIO("这不是PDF\n".encode() * 50), "研究报告.pdf")})
+    resp = client.post(
+        f"/teacher/entries/{world.entry1.id}/materials/{req.id}",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO("这不是PDF\n".encode() * 50), "研究报告.pdf")},
+    )
     assert resp.status_code == 400
     page = resp.get_data(as_text=True)
     assert "“研究报告.pdf”的文件名是 .pdf，但内容并不是 PDF 文件" in page and "导出为 PDF" in page
     # a file with no name the system knows keeps the general message
-    resp = client.post(f"/teacher/entries/{world.entry1.id}/materials/{req.id}", content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(b"plain text" * 50), "notes.txt")})
+    resp = client.post(
+        f"/teacher/entries/{world.entry1.id}/materials/{req.id}",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(b"plain text" * 50), "notes.txt")},
+    )
     assert resp.status_code == 400 and "的文件类型无法接受" in resp.get_data(as_text=True)
 
 
@@ -222,9 +239,18 @@ def test_a_title_alone_saves_even_with_the_prefilled_student_row(client, world, 
     """The new-entry form fills in the school of the first student; that row, untouched, is empty."""
     login_as(world.teacher1)
     section = f.section(world.contest, "XS")
-    resp = client.post(f"/teacher/entries/new?contest={world.contest.id}", data={
-        "section": str(section.id), "title": "先占个位", "students-0-name": "", "students-0-gender": "",
-        "students-0-grade": "", "students-0-school_name": "淮北市第一中学", "students-0-birth_date": ""})
+    resp = client.post(
+        f"/teacher/entries/new?contest={world.contest.id}",
+        data={
+            "section": str(section.id),
+            "title": "先占个位",
+            "students-0-name": "",
+            "students-0-gender": "",
+            "students-0-grade": "",
+            "students-0-school_name": "淮北市第一中学",
+            "students-0-birth_date": "",
+        },
+    )
     assert resp.status_code == 302
     assert db.session.query(Entry).filter_by(title="先占个位").one().students == []
 
@@ -233,8 +259,11 @@ def test_the_list_shows_awards_once_results_are_public(client, world, login_as):
     from competition.models import Result
 
     world.entry1.state = "accepted"
-    db.session.add(Result(contest_id=world.contest.id, entry_id=world.entry1.id, group_key="XS|初中",
-                          method="mean", award="一等奖"))
+    db.session.add(
+        Result(
+            contest_id=world.contest.id, entry_id=world.entry1.id, group_key="XS|初中", method="mean", award="一等奖"
+        )
+    )
     world.contest.state = "results"  # ranked, not yet public
     db.session.commit()
     login_as(world.teacher1)
@@ -242,11 +271,11 @@ def test_the_list_shows_awards_once_results_are_public(client, world, login_as):
     world.contest.state = "published"
     db.session.commit()
     page = client.get("/teacher/").get_data(as_text=True)
-    assert "award-badge\">一等奖" in page and 'href="/teacher/certificates"' not in page.split("</nav>", 1)[1]
+    assert 'award-badge">一等奖' in page and 'href="/teacher/certificates"' not in page.split("</nav>", 1)[1]
     world.contest.state = "final"
     db.session.commit()
     page = client.get("/teacher/").get_data(as_text=True)
-    assert "award-badge\">一等奖" in page and 'href="/teacher/certificates"' in page.split("</nav>", 1)[1]
+    assert 'award-badge">一等奖' in page and 'href="/teacher/certificates"' in page.split("</nav>", 1)[1]
     result = db.session.query(Result).one()
     result.withdrawn = True
     db.session.commit()

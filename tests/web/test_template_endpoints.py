@@ -1,5 +1,6 @@
 """Every endpoint a template or a view names exists: a link to a missing page fails here
 instead of being hidden (templates have no `has_endpoint` guard)."""
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,10 @@ def test_every_named_endpoint_exists(app):
 
 
 def test_templates_do_not_hide_links():
-    guarded = [str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.html")
-               if "has_endpoint" in p.read_text(encoding="utf-8")]
+    guarded = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "templates").rglob("*.html")
+        if "has_endpoint" in p.read_text(encoding="utf-8")
+    ]
     assert not guarded
     assert "has_endpoint" not in (ROOT / "competition/web/templating.py").read_text(encoding="utf-8")
-

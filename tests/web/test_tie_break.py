@@ -1,4 +1,5 @@
 """The 决胜规则 section of the contest settings page, and no criterion code on the organizer's pages."""
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,9 @@ def test_the_section_shows_chinese_labels_and_saving_changes_the_ranking(world, 
     section = page.by_id("tie-break")
     assert section is not None and "决胜规则" in section.all_text()
     first = page.by_id("step-0")
-    assert [o.all_text() for o in first.descendants() if o.tag == "option" and o.get("selected") is not None] == \
-        ["创新性得分"]
+    assert [o.all_text() for o in first.descendants() if o.tag == "option" and o.get("selected") is not None] == [
+        "创新性得分"
+    ]
     options = {o.all_text() for o in first.descendants() if o.tag == "option"}
     assert {"创新性得分", "科学性得分", "问辩表现得分", "评委人数", "终评得分", "总分"} <= options
     assert "novelty" not in visible_text(html) and "criterion:" not in visible_text(html)
@@ -54,10 +56,20 @@ def test_the_section_shows_chinese_labels_and_saving_changes_the_ranking(world, 
     assert {r.entry.title: r.position for r in results_svc.results_of(c.contest)}["作品02"] == 1
 
     # move 科学性 up: add it as a new last row, then give it position 1
-    resp = client.post(f"/organizer/contests/{c.contest.id}/tie-break", data={
-        "step-0": "criterion:novelty", "step-0-order": "2", "step-1": "n_judges", "step-1-order": "3",
-        "step-2": "final_round", "step-2-order": "4", "step-3": "criterion:science", "step-3-order": "1",
-        "action": "save"})
+    resp = client.post(
+        f"/organizer/contests/{c.contest.id}/tie-break",
+        data={
+            "step-0": "criterion:novelty",
+            "step-0-order": "2",
+            "step-1": "n_judges",
+            "step-1-order": "3",
+            "step-2": "final_round",
+            "step-2-order": "4",
+            "step-3": "criterion:science",
+            "step-3-order": "1",
+            "action": "save",
+        },
+    )
     assert resp.status_code == 302 and resp.headers["Location"].endswith("#tie-break")
     db.session.expire_all()
     assert c.contest.setting("tie_break") == ["criterion:science", "criterion:novelty", "n_judges", "final_round"]
@@ -74,11 +86,18 @@ def test_moving_a_row_and_refusals(world, login_as):
     url = f"/organizer/contests/{c.contest.id}/tie-break"
     before = c.contest.setting("tie_break")
     # the ↓ button moves a row and saves nothing yet
-    html = client.post(url, data={"step-0": "criterion:novelty", "step-1": "n_judges", "action": "down-0"}) \
-        .get_data(as_text=True)
+    html = client.post(url, data={"step-0": "criterion:novelty", "step-1": "n_judges", "action": "down-0"}).get_data(
+        as_text=True
+    )
     page = Page(html)
-    selected = [next(o.all_text() for o in page.by_id(f"step-{i}").descendants()
-                     if o.tag == "option" and o.get("selected") is not None) for i in (0, 1)]
+    selected = [
+        next(
+            o.all_text()
+            for o in page.by_id(f"step-{i}").descendants()
+            if o.tag == "option" and o.get("selected") is not None
+        )
+        for i in (0, 1)
+    ]
     assert selected == ["评委人数", "创新性得分"]
     db.session.expire_all()
     assert c.contest.setting("tie_break") == before
@@ -119,8 +138,13 @@ def test_no_criterion_code_on_the_organizers_pages(world, login_as):
     result = results_svc.results_of(c.contest)[0]
     client = login_as(world.organizer)
     base = f"/organizer/contests/{c.contest.id}"
-    for path in (f"{base}/rubrics", f"{base}/results", f"{base}/results/judges", f"{base}/results/{result.id}",
-                 f"{base}/edit"):
+    for path in (
+        f"{base}/rubrics",
+        f"{base}/results",
+        f"{base}/results/judges",
+        f"{base}/results/{result.id}",
+        f"{base}/edit",
+    ):
         resp = client.get(path)
         assert resp.status_code == 200, path
         text = visible_text(resp.get_data(as_text=True))

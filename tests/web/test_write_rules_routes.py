@@ -6,6 +6,7 @@ The calls reuse the role grid's world and request bodies (tests/web/test_route_g
 contest of the world is put into a refusing phase, the first allowed actor posts, and every row
 of every table and every stored file must be as before.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -17,57 +18,101 @@ from competition.models import Contest
 from competition.models.results import RankingRun
 from tests.factories.grid import describe_change, snapshot
 from tests.web.test_route_grid import (  # noqa: F401  (fixtures)
-    RULES, _state, call, grid, grid_module, methods_of, rules_of, url_of,
+    RULES,
+    _state,
+    call,
+    grid,
+    grid_module,
+    methods_of,
+    rules_of,
+    url_of,
 )
 
 # endpoint -> kind of write, or None for writes that are not a contest's records: accounts,
 # sessions, imports of people and schools, the contest's own state transitions (which have
 # their own order), and files rendered from records (exports, certificate batches, designs).
 WRITE_KINDS: dict[str, str | None] = {
-    "auth.change_password": None, "auth.login": None, "auth.logout": None, "auth.reset_password": None,
-    "main.language": None, "public.verify_lookup": None,
-    "organizer.account": None, "organizer.account_active": None, "organizer.account_new": None,
-    "organizer.account_reset_link": None, "organizer.districts": None, "organizer.school_edit": None,
-    "organizer.imports_upload": None, "organizer.import_preview": None, "organizer.import_cancel": None,
-    "organizer.contest_new": None, "organizer.contest_import": None, "organizer.contest_definition_check": None,
+    "auth.change_password": None,
+    "auth.login": None,
+    "auth.logout": None,
+    "auth.reset_password": None,
+    "main.language": None,
+    "public.verify_lookup": None,
+    "organizer.account": None,
+    "organizer.account_active": None,
+    "organizer.account_new": None,
+    "organizer.account_reset_link": None,
+    "organizer.districts": None,
+    "organizer.school_edit": None,
+    "organizer.imports_upload": None,
+    "organizer.import_preview": None,
+    "organizer.import_cancel": None,
+    "organizer.contest_new": None,
+    "organizer.contest_import": None,
+    "organizer.contest_definition_check": None,
     # names, windows and the notice's wording may change any time; a result rule is "contest_rules",
     # checked in the service (tests/services/test_write_rules.py)
     "organizer.contest_edit": None,
     "organizer.contest_state": None,
     "organizer.results_action": None,  # lock, unlock, publish, finalize: the phases themselves
-    "organizer.export_bundle_start": None, "organizer.certificates_batch": None,
-    "organizer.certificates_asset_upload": None, "organizer.certificates_asset_delete": None,
+    "organizer.export_bundle_start": None,
+    "organizer.certificates_batch": None,
+    "organizer.certificates_asset_upload": None,
+    "organizer.certificates_asset_delete": None,
     "organizer.contest_definition": "contest_rules",
     "organizer.contest_tie_break": "tie_break",
-    "teacher.new_entry": "entry", "teacher.edit_entry": "entry", "teacher.upload": "entry",
-    "teacher.delete_attachment": "entry", "teacher.submit_entry": "entry", "teacher.withdraw_entry": "entry",
+    "teacher.new_entry": "entry",
+    "teacher.edit_entry": "entry",
+    "teacher.upload": "entry",
+    "teacher.delete_attachment": "entry",
+    "teacher.submit_entry": "entry",
+    "teacher.withdraw_entry": "entry",
     "teacher.delete_entry": "entry",
-    "review.accept": "review", "review.return_entry": "review", "review.reject": "review",
+    "review.accept": "review",
+    "review.return_entry": "review",
+    "review.reject": "review",
     "review.bulk_accept": "review",
-    "judge.save_sheet": "score", "judge.submit": "score", "judge.submit_all": "score",
+    "judge.save_sheet": "score",
+    "judge.submit": "score",
+    "judge.submit_all": "score",
     "judge.declare_conflict": "score",
-    "organizer.rubric_edit": "rubric", "organizer.rubric_delete": "rubric",
-    "organizer.judging_combination": "round", "organizer.judging_round_state": "round",
-    "organizer.judging_publish": "round", "organizer.judging_promote": "round",
-    "organizer.judging_promote_manual": "round", "organizer.judging_unpromote": "round",
+    "organizer.rubric_edit": "rubric",
+    "organizer.rubric_delete": "rubric",
+    "organizer.judging_combination": "round",
+    "organizer.judging_round_state": "round",
+    "organizer.judging_publish": "round",
+    "organizer.judging_promote": "round",
+    "organizer.judging_promote_manual": "round",
+    "organizer.judging_unpromote": "round",
     "organizer.judging_rejudge": "round",
-    "organizer.judging_add_judges": "assignment", "organizer.judging_remove_judge": "assignment",
-    "organizer.judging_run": "assignment", "organizer.judging_add_assignment": "assignment",
-    "organizer.judging_remove_assignment": "assignment", "organizer.judging_conflicts": "assignment",
+    "organizer.judging_add_judges": "assignment",
+    "organizer.judging_remove_judge": "assignment",
+    "organizer.judging_run": "assignment",
+    "organizer.judging_add_assignment": "assignment",
+    "organizer.judging_remove_assignment": "assignment",
+    "organizer.judging_conflicts": "assignment",
     "organizer.judging_remove_conflict": "assignment",
     "organizer.judging_reopen": "score",
     "organizer.results_run": "ranking",
-    "organizer.results_tie": "result_decision", "organizer.results_edit": "result_decision",
+    "organizer.results_tie": "result_decision",
+    "organizer.results_edit": "result_decision",
     "organizer.results_withdraw": "award_withdrawal",
-    "organizer.results_objections": "objection", "organizer.results_objection_settle": "objection",
+    "organizer.results_objections": "objection",
+    "organizer.results_objection_settle": "objection",
     "organizer.certificates_issue": "certificate",
-    "organizer.certificate_correct": "certificate_correction", "organizer.certificate_revoke": "certificate_correction",
+    "organizer.certificate_correct": "certificate_correction",
+    "organizer.certificate_revoke": "certificate_correction",
     "organizer.reports_provincial": "provincial_outcome",
 }
 
 # the contest state (and whether results are locked) that gives each phase
-PHASE_STATE = {"preparing": ("judging", False), "ranking": ("results", False), "locked": ("results", True),
-               "published": ("published", True), "final": ("final", True)}
+PHASE_STATE = {
+    "preparing": ("judging", False),
+    "ranking": ("results", False),
+    "locked": ("results", True),
+    "published": ("published", True),
+    "final": ("final", True),
+}
 
 
 def _post_endpoints(app) -> set[str]:
@@ -77,8 +122,10 @@ def _post_endpoints(app) -> set[str]:
 def test_every_post_route_names_its_kind(app):
     posts = _post_endpoints(app)
     missing = sorted(posts - WRITE_KINDS.keys())
-    assert not missing, ("POST routes without a write kind in tests/web/test_write_rules_routes.py "
-                         f"(which phases may they write in?): {missing}")
+    assert not missing, (
+        "POST routes without a write kind in tests/web/test_write_rules_routes.py "
+        f"(which phases may they write in?): {missing}"
+    )
     assert not sorted(WRITE_KINDS.keys() - posts), "write kinds for routes that are gone"
     assert {k for k in WRITE_KINDS.values() if k} <= set(write_rules.WRITES)
 
@@ -95,8 +142,9 @@ def _put_every_contest_in(phase: str) -> None:
     db.session.commit()
 
 
-CASES = [(endpoint, phase) for endpoint, kind in sorted(WRITE_KINDS.items()) if kind
-         for phase in _refusing_phases(kind)]
+CASES = [
+    (endpoint, phase) for endpoint, kind in sorted(WRITE_KINDS.items()) if kind for phase in _refusing_phases(kind)
+]
 
 
 @pytest.mark.parametrize("endpoint,phase", CASES)

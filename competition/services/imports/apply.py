@@ -1,4 +1,5 @@
 """Write a clean sheet (flush only), and the sheet of initial passwords."""
+
 from __future__ import annotations
 
 import logging
@@ -22,13 +23,25 @@ log = logging.getLogger(__package__)  # one logger for the imports, as before th
 ENTRY_IMPORT_STATES = (EntryState.SUBMITTED, EntryState.ACCEPTED)
 
 
-def apply(kind: str, data: bytes, filename: str, *, actor: User, contest: Contest | None = None,
-          entry_state: str = EntryState.SUBMITTED, school_choices: dict[int, int | None] | None = None) -> Outcome:
+def apply(
+    kind: str,
+    data: bytes,
+    filename: str,
+    *,
+    actor: User,
+    contest: Contest | None = None,
+    entry_state: str = EntryState.SUBMITTED,
+    school_choices: dict[int, int | None] | None = None,
+) -> Outcome:
     """Write every row of a clean sheet (flush only); refuse the whole sheet if any row is bad."""
     plan = preview(kind, data, filename, contest=contest, school_choices=school_choices)
     if not plan.ok:
-        raise ServiceError(_("%(n)d rows have problems; nothing was imported. Correct the sheet and upload it again.",
-                             n=len(plan.problem_rows)))
+        raise ServiceError(
+            _(
+                "%(n)d rows have problems; nothing was imported. Correct the sheet and upload it again.",
+                n=len(plan.problem_rows),
+            )
+        )
     outcome = Outcome(plan=plan)
     if kind == "schools":
         _apply_schools(plan, outcome, actor)
@@ -39,13 +52,25 @@ def apply(kind: str, data: bytes, filename: str, *, actor: User, contest: Contes
     else:
         _apply_people(plan, outcome, actor)
     outcome.unchanged = plan.count("same")
-    audit.record(actor, f"import.{kind}", contest or actor, after={
-        "file": filename, "sheet": plan.table.sheet, "created": outcome.created, "updated": outcome.updated},
-        contest_id=contest.id if contest else None)
+    audit.record(
+        actor,
+        f"import.{kind}",
+        contest or actor,
+        after={"file": filename, "sheet": plan.table.sheet, "created": outcome.created, "updated": outcome.updated},
+        contest_id=contest.id if contest else None,
+    )
     db.session.flush()
-    log.info("import of %s: contest=%s by=%s file=%s rows=%d created=%d updated=%d unchanged=%d", kind,
-             contest.code if contest else "-", audit.who(actor), filename, len(plan.rows), outcome.created,
-             outcome.updated, outcome.unchanged)
+    log.info(
+        "import of %s: contest=%s by=%s file=%s rows=%d created=%d updated=%d unchanged=%d",
+        kind,
+        contest.code if contest else "-",
+        audit.who(actor),
+        filename,
+        len(plan.rows),
+        outcome.created,
+        outcome.updated,
+        outcome.unchanged,
+    )
     return outcome
 
 
@@ -85,13 +110,19 @@ def _apply_people(plan: Plan, outcome: Outcome, actor: User) -> None:
         hashes = list(pool.map(_initial_hasher.hash, passwords))
     for row, password, password_hash in zip(new_rows, passwords, hashes, strict=True):
         values = {k: v for k, v in row.payload["values"].items() if v is not None}
-        user = User(username=row.payload["username"], password_hash=password_hash,
-                    session_token=accounts.new_session_token(), must_change_password=True, **values)
+        user = User(
+            username=row.payload["username"],
+            password_hash=password_hash,
+            session_token=accounts.new_session_token(),
+            must_change_password=True,
+            **values,
+        )
         user.set_roles([role])
         db.session.add(user)
         db.session.flush()
-        audit.record(actor, "user.create", user, after={"username": user.username, "roles": [role],
-                                                        "import": plan.filename})
+        audit.record(
+            actor, "user.create", user, after={"username": user.username, "roles": [role], "import": plan.filename}
+        )
         outcome.credentials.append(Credential(user.username, password, user.name, row.payload["where"], user.phone))
         outcome.created += 1
     for row in plan.rows:
@@ -113,10 +144,21 @@ def _apply_entries(plan: Plan, outcome: Outcome, actor: User, entry_state: str) 
         if row.action != "create":
             continue
         p = row.payload
-        entry = Entry(contest_id=plan.contest.id, section_id=p["section_id"], school_id=p["school_id"],
-                      title=p["title"], abstract=p["abstract"], stage=p["stage"], subject=p["subject"],
-                      is_team=p["is_team"], contact_phone=p["phone"], state=EntryState.SUBMITTED, submitted_at=now,
-                      data_confirmed=False, created_by_id=None)
+        entry = Entry(
+            contest_id=plan.contest.id,
+            section_id=p["section_id"],
+            school_id=p["school_id"],
+            title=p["title"],
+            abstract=p["abstract"],
+            stage=p["stage"],
+            subject=p["subject"],
+            is_team=p["is_team"],
+            contact_phone=p["phone"],
+            state=EntryState.SUBMITTED,
+            submitted_at=now,
+            data_confirmed=False,
+            created_by_id=None,
+        )
         for i, name in enumerate(p["authors"]):
             entry.students.append(Student(position=i, name=name, school_name=p["school_name"], stage=p["stage"]))
         for i, (name, user_id) in enumerate(p["advisers"]):

@@ -1,5 +1,6 @@
 """The columns each kind of list is read from, the report on every column of the header row, and
 which kind of list a file looks like."""
+
 from __future__ import annotations
 
 import re
@@ -9,9 +10,9 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ...adapters.spreadsheets import SUGGEST_CUTOFF, Column, SheetError, Table, header_matches
 from ...domain.imports import sentences, unread_note
 from ...i18n.messages import translate
-from ...adapters.spreadsheets import SUGGEST_CUTOFF, Column, SheetError, Table, header_matches
 from .. import ServiceError
 
 if TYPE_CHECKING:
@@ -77,11 +78,23 @@ COLUMNS: dict[str, list[Column]] = {
         Column("subject", ("学科", "学科分类", "所属学科")),
         Column("team", ("个人/集体", "个人/团体", "个人或集体", "项目类型", "申报形式")),
         Column("title", ("项目名称", "作品名称", "成果名称", "名称"), required=True),
-        *[Column(f"author{i}", (f"作者{i}", f"第{'一二三四五'[i - 1]}作者") + (("作者", "作者姓名") if i == 1 else ()),
-                 "name") for i in range(1, 6)],
+        *[
+            Column(
+                f"author{i}",
+                (f"作者{i}", f"第{'一二三四五'[i - 1]}作者") + (("作者", "作者姓名") if i == 1 else ()),
+                "name",
+            )
+            for i in range(1, 6)
+        ],
         Column("school", _SCHOOL, required=True),
-        *[Column(f"adviser{i}", (f"指导教师{i}", f"辅导教师{i}", f"指导老师{i}") + (("指导教师",) if i == 1 else ()),
-                 "name") for i in range(1, 3)],
+        *[
+            Column(
+                f"adviser{i}",
+                (f"指导教师{i}", f"辅导教师{i}", f"指导老师{i}") + (("指导教师",) if i == 1 else ()),
+                "name",
+            )
+            for i in range(1, 3)
+        ],
         Column("phone", ("联系电话", "手机", "联系方式"), "phone"),
         Column("abstract", ("摘要", "项目简介", "简介")),
     ],
@@ -140,19 +153,29 @@ def column_report_lines(plan: Plan) -> list[str]:
     for c in plan.columns:
         header = c.header or _("(no header)")
         if c.field:
-            lines.append(_("Column %(letter)s “%(header)s” → %(field)s", letter=c.letter, header=header,
-                           field=c.field))
+            lines.append(_("Column %(letter)s “%(header)s” → %(field)s", letter=c.letter, header=header, field=c.field))
         elif c.warn:
-            lines.append(_("Column %(letter)s “%(header)s” NOT READ, check it: %(note)s", letter=c.letter,
-                           header=header, note=c.note))
+            lines.append(
+                _(
+                    "Column %(letter)s “%(header)s” NOT READ, check it: %(note)s",
+                    letter=c.letter,
+                    header=header,
+                    note=c.note,
+                )
+            )
         else:
-            lines.append(_("Column %(letter)s “%(header)s” not read: %(note)s", letter=c.letter,
-                           header=header, note=c.note))
+            lines.append(
+                _("Column %(letter)s “%(header)s” not read: %(note)s", letter=c.letter, header=header, note=c.note)
+            )
     if plan.absent:
         lines.append(_("Optional columns not in the file: %(names)s", names="、".join(plan.absent)))
     if plan.column_warnings:
-        lines.append(_("%(n)d columns above are not read although they look like data the import needs.",
-                       n=len(plan.column_warnings)))
+        lines.append(
+            _(
+                "%(n)d columns above are not read although they look like data the import needs.",
+                n=len(plan.column_warnings),
+            )
+        )
     return lines
 
 

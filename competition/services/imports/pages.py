@@ -1,5 +1,6 @@
 """What the organizer's import pages ask beyond services/imports.py (which is being split into a
 package and is left as it is meanwhile)."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -14,5 +15,9 @@ def apply_confirmed(kind: str, data: bytes, filename: str, **options) -> imports
     try:
         return imports.apply(kind, data, filename, **options)
     except IntegrityError as exc:
-        raise ServiceError(_("Someone changed the same data in the meantime; nothing was imported. "
-                             "Check the preview and confirm again.")) from exc
+        raise ServiceError(
+            _(
+                "Someone changed the same data in the meantime; nothing was imported. "
+                "Check the preview and confirm again."
+            )
+        ) from exc

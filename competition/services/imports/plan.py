@@ -1,4 +1,5 @@
 """What a preview is made of (Plan, PlanRow, ...) and the lookups every kind of list shares."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,10 +7,10 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ...adapters.spreadsheets import Table, match_key
 from ...domain.school_matching import KnownSchool, SchoolIndex
 from ...extensions import db
 from ...models import Contest, District, School
-from ...adapters.spreadsheets import Table, match_key
 from .columns import ColumnNote
 
 
@@ -100,15 +101,20 @@ class StoredSchools:
 
 def stored_schools() -> StoredSchools:
     schools = db.session.scalars(select(School)).all()
-    return StoredSchools({match_key(s.name): s for s in schools}, {s.id: s for s in schools},
-                         SchoolIndex(KnownSchool(s.id, s.name, s.district_id) for s in schools))
+    return StoredSchools(
+        {match_key(s.name): s for s in schools},
+        {s.id: s for s in schools},
+        SchoolIndex(KnownSchool(s.id, s.name, s.district_id) for s in schools),
+    )
 
 
 def near_reason(reason: str) -> str:
-    return {"same": _("the same name without the province, city or district in front"),
-            "contained": _("one name contains the other"),
-            "sound": _("the names sound the same"),
-            "typo": _("the names differ in one or two characters")}[reason]
+    return {
+        "same": _("the same name without the province, city or district in front"),
+        "contained": _("one name contains the other"),
+        "sound": _("the names sound the same"),
+        "typo": _("the names differ in one or two characters"),
+    }[reason]
 
 
 def districts_by_key() -> dict[str, District]:
@@ -131,15 +137,26 @@ def school_of(row: PlanRow, name: str | None, schools: StoredSchools, district_i
         near = schools.index.near(name, district_id)
         if len(near) == 1:
             school = schools.by_id[near[0].school.id]
-            row.notes.append(_("No school is called “%(name)s”; taken as the existing “%(school)s” (%(reason)s).",
-                               name=name, school=school.name, reason=near_reason(near[0].reason)))
+            row.notes.append(
+                _(
+                    "No school is called “%(name)s”; taken as the existing “%(school)s” (%(reason)s).",
+                    name=name,
+                    school=school.name,
+                    reason=near_reason(near[0].reason),
+                )
+            )
         elif near:
-            row.problems.append(_("Unknown school “%(name)s”; it resembles %(names)s: write the full name of the "
-                                  "school meant.", name=name,
-                                  names="、".join(f"“{m.school.name}”" for m in near)))
+            row.problems.append(
+                _(
+                    "Unknown school “%(name)s”; it resembles %(names)s: write the full name of the school meant.",
+                    name=name,
+                    names="、".join(f"“{m.school.name}”" for m in near),
+                )
+            )
         else:
-            row.problems.append(_("Unknown school “%(name)s”: import the schools first or correct the name.",
-                                  name=name))
+            row.problems.append(
+                _("Unknown school “%(name)s”: import the schools first or correct the name.", name=name)
+            )
     return school
 
 

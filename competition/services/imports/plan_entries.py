@@ -1,4 +1,5 @@
 """Planning the entries import of a contest: each row checked against the contest's sections."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,13 +7,13 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ...adapters.spreadsheets import Table, match_key
 from ...domain.imports import entry_problems, first_seen, title_problems
 from ...domain.states import EntryState
 from ...domain.text import phone_valid
 from ...extensions import db
 from ...i18n.messages import translate
 from ...models import Contest, Entry, School, Section, Student, User, UserRole
-from ...adapters.spreadsheets import Table, match_key
 from .plan import PlanRow, StoredSchools, finish, school_of, stored_schools
 
 _TEAM_WORDS = {"集体": True, "团体": True, "团队": True, "小组": True, "个人": False}
@@ -54,9 +55,12 @@ def _contest_of_entries(contest: Contest) -> _Contest:
         existing[(match_key(e.title), e.school_id)] = e
     taken_people: dict[tuple, str] = {}
     for st, title in db.session.execute(
-        select(Student, Entry.title).join(Entry).where(Entry.contest_id == contest.id,
-                                                       Entry.state.in_(
-                (EntryState.SUBMITTED, EntryState.RETURNED, EntryState.ACCEPTED)))
+        select(Student, Entry.title)
+        .join(Entry)
+        .where(
+            Entry.contest_id == contest.id,
+            Entry.state.in_((EntryState.SUBMITTED, EntryState.RETURNED, EntryState.ACCEPTED)),
+        )
     ):
         taken_people[(match_key(st.name), match_key(st.school_name))] = title
     teachers: dict[tuple, list[User]] = {}
@@ -86,9 +90,18 @@ def plan_entries(kind: str, table: Table, contest: Contest) -> list[PlanRow]:
         if section is not None:
             stage = _stage_of(v.get("stage"), list(section.stages or []))
             subject = v.get("subject")
-            row.problems += [translate(m) for m in entry_problems(
-                section, stage_text=v.get("stage"), stage=stage, subject=subject, is_team=is_team, authors=authors,
-                advisers=advisers)]
+            row.problems += [
+                translate(m)
+                for m in entry_problems(
+                    section,
+                    stage_text=v.get("stage"),
+                    stage=stage,
+                    subject=subject,
+                    is_team=is_team,
+                    authors=authors,
+                    advisers=advisers,
+                )
+            ]
         dup = first_seen(known.seen_title, (match_key(title), match_key(school_name)), r.line)
         if dup:
             row.problems.append(_("The same title and school as row %(line)d.", line=dup))
@@ -98,11 +111,19 @@ def plan_entries(kind: str, table: Table, contest: Contest) -> list[PlanRow]:
         if old is not None and not row.problems:
             row.action = "same"
             row.notes.append(_("Already in this contest; left unchanged."))
-        row.payload = {"section_id": section.id if section else None, "school_id": school.id if school else None,
-                       "stage": stage, "subject": subject or None, "is_team": bool(is_team), "title": title,
-                       "authors": authors, "advisers": list(zip(advisers, linked, strict=True)),
-                       "phone": v.get("phone"), "abstract": v.get("abstract"),
-                       "school_name": school.name if school else school_name}
+        row.payload = {
+            "section_id": section.id if section else None,
+            "school_id": school.id if school else None,
+            "stage": stage,
+            "subject": subject or None,
+            "is_team": bool(is_team),
+            "title": title,
+            "authors": authors,
+            "advisers": list(zip(advisers, linked, strict=True)),
+            "phone": v.get("phone"),
+            "abstract": v.get("abstract"),
+            "school_name": school.name if school else school_name,
+        }
         if not phone_valid(v.get("phone")):
             row.problems.append(_("“%(phone)s” is not a valid mobile or landline number.", phone=v["phone"]))
         rows.append(finish(row))
@@ -114,23 +135,35 @@ def _section_of(row: PlanRow, name: str | None, known: _Contest) -> Section | No
     if not name:
         row.problems.append(_("The section (类别) is missing."))
     elif section is None:
-        row.problems.append(_("Unknown section “%(name)s” (this contest has: %(names)s).", name=name,
-                              names="、".join(s.name for s in known.contest.sections)))
+        row.problems.append(
+            _(
+                "Unknown section “%(name)s” (this contest has: %(names)s).",
+                name=name,
+                names="、".join(s.name for s in known.contest.sections),
+            )
+        )
     return section
 
 
-def _check_authors(row: PlanRow, line: int, authors: list[str], school_name: str | None, stored: bool,
-                   known: _Contest) -> None:
+def _check_authors(
+    row: PlanRow, line: int, authors: list[str], school_name: str | None, stored: bool, known: _Contest
+) -> None:
     """One entry per person and contest: in the file, and (for a new entry) in the contest."""
     for author in authors:
         key = (match_key(author), match_key(school_name))
         dup = first_seen(known.seen_author, key, line)
         if dup:
-            row.problems.append(_("%(name)s already appears in row %(line)d (one entry per person and contest).",
-                                  name=author, line=dup))
+            row.problems.append(
+                _("%(name)s already appears in row %(line)d (one entry per person and contest).", name=author, line=dup)
+            )
         elif key in known.taken_people and not stored:
-            row.problems.append(_("%(name)s already has the entry “%(title)s” in this contest.",
-                                  name=author, title=known.taken_people[key]))
+            row.problems.append(
+                _(
+                    "%(name)s already has the entry “%(title)s” in this contest.",
+                    name=author,
+                    title=known.taken_people[key],
+                )
+            )
 
 
 def _linked_advisers(row: PlanRow, advisers: list[str], school: School | None, known: _Contest) -> list[int | None]:
@@ -142,6 +175,7 @@ def _linked_advisers(row: PlanRow, advisers: list[str], school: School | None, k
     if advisers and school is not None:
         unknown = [n for n, uid in zip(advisers, linked, strict=True) if uid is None]
         if unknown:
-            row.notes.append(_("No teacher account for %(names)s at this school; stored by name only.",
-                               names="、".join(unknown)))
+            row.notes.append(
+                _("No teacher account for %(names)s at this school; stored by name only.", names="、".join(unknown))
+            )
     return linked

@@ -1,4 +1,5 @@
 """Planning the teachers, reviewers and judges imports: each row matched to an account or a new one."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,11 +7,11 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ...adapters.spreadsheets import Table, email_ok, match_key
 from ...domain.imports import contact_problems, first_seen, username_for
 from ...extensions import db
 from ...i18n.messages import translate
 from ...models import District, School, User
-from ...adapters.spreadsheets import Table, email_ok, match_key
 from ..users import split_subjects
 from .columns import ROLE_OF
 from .plan import PlanRow, StoredSchools, diff, districts_by_key, finish, school_of, stored_schools
@@ -39,9 +40,15 @@ def _people(kind: str) -> _People:
         for place in (("school", u.school_id), ("district", u.district_id), ("unit", match_key(u.affiliation))):
             if place[1]:
                 by_place.setdefault((match_key(u.name), *place), []).append(u)
-    return _People(kind, schools, districts, by_phone={u.phone: u for u in users if u.phone}, by_place=by_place,
-                   taken={u.username.lower() for u in users},
-                   known_subjects=_known_subjects() if kind == "judges" else set())
+    return _People(
+        kind,
+        schools,
+        districts,
+        by_phone={u.phone: u for u in users if u.phone},
+        by_place=by_place,
+        taken={u.username.lower() for u in users},
+        known_subjects=_known_subjects() if kind == "judges" else set(),
+    )
 
 
 def plan_people(kind: str, table: Table, contest) -> list[PlanRow]:
@@ -85,8 +92,14 @@ def _teacher_place(row: PlanRow, v: dict, values: dict, people: _People) -> tupl
         if district is None:
             row.problems.append(_("Unknown district “%(name)s”.", name=district_name))
         elif school is not None and school.district_id != district.id:
-            row.problems.append(_("The school %(school)s is in %(real)s, not in %(given)s.",
-                                  school=school.name, real=school.district.name, given=district_name))
+            row.problems.append(
+                _(
+                    "The school %(school)s is in %(real)s, not in %(given)s.",
+                    school=school.name,
+                    real=school.district.name,
+                    given=district_name,
+                )
+            )
     values["school_id"] = school.id if school else None
     return ("school", values["school_id"]), (school.name if school else (school_name or ""))
 
@@ -120,21 +133,27 @@ def _check_twice(row: PlanRow, line: int, name: str | None, values: dict, place:
         row.problems.append(_("The same phone number as row %(line)d.", line=dup))
     dup = first_seen(people.seen_person, (match_key(name), *place), line)
     if dup and name:
-        row.problems.append(_("The same name and %(place)s as row %(line)d.",
-                              place=_place_label(people.kind), line=dup))
+        row.problems.append(
+            _("The same name and %(place)s as row %(line)d.", place=_place_label(people.kind), line=dup)
+        )
 
 
 def _existing_account(row: PlanRow, name: str | None, values: dict, place: tuple, people: _People) -> User | None:
     """The account a row means: by phone, else by name and place (one match, no other phone)."""
     existing = people.by_phone.get(values.get("phone")) if values.get("phone") else None
     if existing is not None and match_key(existing.name) != match_key(name):
-        row.problems.append(_("The phone number %(phone)s already belongs to the account %(user)s (%(name)s).",
-                              phone=values["phone"], user=existing.username, name=existing.name))
+        row.problems.append(
+            _(
+                "The phone number %(phone)s already belongs to the account %(user)s (%(name)s).",
+                phone=values["phone"],
+                user=existing.username,
+                name=existing.name,
+            )
+        )
         existing = None
     if existing is None and name and place[1]:
         matches = people.by_place.get((match_key(name), *place), [])
-        if len(matches) == 1 and not (values.get("phone") and matches[0].phone
-                                      and matches[0].phone != values["phone"]):
+        if len(matches) == 1 and not (values.get("phone") and matches[0].phone and matches[0].phone != values["phone"]):
             existing = matches[0]
     return existing
 
@@ -142,12 +161,29 @@ def _existing_account(row: PlanRow, name: str | None, values: dict, place: tuple
 def _update_account(row: PlanRow, existing: User, values: dict, role: str) -> None:
     values["name"] = existing.name
     labels = {"gender": _("Gender"), "phone": _("Phone"), "email": _("E-mail")}
-    labels.update({k: lbl for k, lbl in (("school_id", _("School")), ("district_id", _("District")),
-                                         ("affiliation", _("Unit")), ("title", _("Title")),
-                                         ("subjects", _("Subjects"))) if k in values})
-    diff(row, existing, values, labels, shown={
-        "school_id": lambda i: db.session.get(School, i).name if i else "",
-        "district_id": lambda i: db.session.get(District, i).name if i else ""})
+    labels.update(
+        {
+            k: lbl
+            for k, lbl in (
+                ("school_id", _("School")),
+                ("district_id", _("District")),
+                ("affiliation", _("Unit")),
+                ("title", _("Title")),
+                ("subjects", _("Subjects")),
+            )
+            if k in values
+        }
+    )
+    diff(
+        row,
+        existing,
+        values,
+        labels,
+        shown={
+            "school_id": lambda i: db.session.get(School, i).name if i else "",
+            "district_id": lambda i: db.session.get(District, i).name if i else "",
+        },
+    )
     if role not in existing.roles:
         row.changes.append(_("Add the role %(role)s", role=_role_label(role)))
         row.action = "update"

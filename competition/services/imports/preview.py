@@ -1,12 +1,13 @@
 """Read and check a file; nothing is written."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from ...adapters.spreadsheets import SheetError, read_table
 from ...domain.imports import clean_identity_cells, illegal_cells, sentences
 from ...i18n.messages import translate
 from ...models import Contest
-from ...adapters.spreadsheets import SheetError, read_table
 from .. import ServiceError
 from .columns import COLUMNS, KINDS, column_report
 from .plan import Plan, PlanRow, finish
@@ -15,8 +16,14 @@ from .plan_people import plan_people
 from .plan_schools import plan_schools
 
 
-def preview(kind: str, data: bytes, filename: str, *, contest: Contest | None = None,
-            school_choices: dict[int, int | None] | None = None) -> Plan:
+def preview(
+    kind: str,
+    data: bytes,
+    filename: str,
+    *,
+    contest: Contest | None = None,
+    school_choices: dict[int, int | None] | None = None,
+) -> Plan:
     """Read and check the file; nothing is written.
 
     `school_choices` (schools import): line -> the existing school's id a near row is imported as,
@@ -36,8 +43,9 @@ def preview(kind: str, data: bytes, filename: str, *, contest: Contest | None = 
     if kind == "schools":
         rows = plan_schools(table, school_choices or {})
     else:
-        planner = {"teachers": plan_people, "reviewers": plan_people, "judges": plan_people,
-                   "entries": plan_entries}[kind]
+        planner = {"teachers": plan_people, "reviewers": plan_people, "judges": plan_people, "entries": plan_entries}[
+            kind
+        ]
         rows = planner(kind, table, contest)
     _refuse_illegal_characters(kind, table, rows)
     notes, absent = column_report(kind, table)

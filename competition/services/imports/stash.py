@@ -1,4 +1,5 @@
 """Keeping the upload between preview and confirmation, and the note of its outcome."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,9 @@ def _clean_old(root: Path) -> None:
             continue
 
 
-def stash_upload(folder: str | Path, *, user_id: int, kind: str, filename: str, data: bytes,
-                 contest_id: int | None = None) -> str:
+def stash_upload(
+    folder: str | Path, *, user_id: int, kind: str, filename: str, data: bytes, contest_id: int | None = None
+) -> str:
     """Keep an uploaded file until the organizer confirms; returns its token."""
     root = _stash_root(folder)
     root.mkdir(parents=True, exist_ok=True)
@@ -38,8 +40,13 @@ def stash_upload(folder: str | Path, *, user_id: int, kind: str, filename: str, 
     target = root / token
     target.mkdir(mode=0o700)
     (target / "upload.bin").write_bytes(data)
-    meta = {"user_id": user_id, "kind": kind, "filename": filename[:200], "contest_id": contest_id,
-            "created": time.time()}
+    meta = {
+        "user_id": user_id,
+        "kind": kind,
+        "filename": filename[:200],
+        "contest_id": contest_id,
+        "created": time.time(),
+    }
     (target / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return token
 
@@ -76,8 +83,13 @@ def drop_stash(folder: str | Path, token: str) -> None:
 
 def outcome_summary(outcome: Outcome) -> dict:
     """What `finish_stash` keeps of a confirmed import: counts only, never names or passwords."""
-    return {"state": "confirmed", "created": outcome.created, "updated": outcome.updated,
-            "unchanged": outcome.unchanged, "credentials": len(outcome.credentials)}
+    return {
+        "state": "confirmed",
+        "created": outcome.created,
+        "updated": outcome.updated,
+        "unchanged": outcome.unchanged,
+        "credentials": len(outcome.credentials),
+    }
 
 
 def finish_stash(folder: str | Path, token: str, summary: dict, *, credentials: bytes | None = None) -> dict | None:

@@ -1,5 +1,6 @@
 """The assignment plan of a round: run, published, changed by hand; a judge's unsubmitted entries
 released. ``tr`` translates the planner's nested messages for the whole package."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -31,17 +32,28 @@ def tr(message: Message | str | None) -> str:
 
 
 def round_assignments(rnd: Round) -> list[Assignment]:
-    return list(db.session.scalars(
-        select(Assignment).where(Assignment.round_id == rnd.id)
-        .options(selectinload(Assignment.sheet)).order_by(Assignment.entry_id, Assignment.judge_id)))
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.round_id == rnd.id)
+            .options(selectinload(Assignment.sheet))
+            .order_by(Assignment.entry_id, Assignment.judge_id)
+        )
+    )
 
 
 def current_plan(rnd: Round, inputs: PlanInputs | None = None) -> planner.AssignmentPlan:
     """The plan as it stands (loads, judges per entry, connectivity, shortfalls)."""
     inputs = inputs or plan_inputs(rnd)
     pairs = [(a.judge_id, a.entry_id) for a in round_assignments(rnd)]
-    return planner.build_plan(pairs, inputs.entries, inputs.judges, inputs.conflicts, k=inputs.k,
-                              exclude_same_district=inputs.exclude_same_district)
+    return planner.build_plan(
+        pairs,
+        inputs.entries,
+        inputs.judges,
+        inputs.conflicts,
+        k=inputs.k,
+        exclude_same_district=inputs.exclude_same_district,
+    )
 
 
 def run_plan(rnd: Round, *, seed: int = 0, actor, report=None) -> planner.AssignmentPlan:
@@ -73,31 +85,59 @@ def run_plan(rnd: Round, *, seed: int = 0, actor, report=None) -> planner.Assign
         else:
             db.session.delete(a)
     db.session.flush()
-    plan = planner.assign(inputs.entries, inputs.judges, inputs.conflicts, k=inputs.k,
-                          exclude_same_district=inputs.exclude_same_district, seed=seed,
-                          existing=list(keep))
+    plan = planner.assign(
+        inputs.entries,
+        inputs.judges,
+        inputs.conflicts,
+        k=inputs.k,
+        exclude_same_district=inputs.exclude_same_district,
+        seed=seed,
+        existing=list(keep),
+    )
     step(3, 4)
     for judge_id, entry_id, reason in plan.dropped:
         a = keep.pop((judge_id, entry_id), None)
         if a is not None:
-            audit.record(actor, "assignment.dropped", a, reason=tr(reason),
-                         before={"judge_id": judge_id, "entry_id": entry_id,
-                                 "scores": a.sheet.scores if a.sheet else None},
-                         contest_id=rnd.contest_id)
+            audit.record(
+                actor,
+                "assignment.dropped",
+                a,
+                reason=tr(reason),
+                before={"judge_id": judge_id, "entry_id": entry_id, "scores": a.sheet.scores if a.sheet else None},
+                contest_id=rnd.contest_id,
+            )
             db.session.delete(a)
     now = utcnow()
     new = 0
     for judge_id, entry_id in plan.assignments:
         if (judge_id, entry_id) not in keep:
-            db.session.add(Assignment(round_id=rnd.id, judge_id=judge_id, entry_id=entry_id,
-                                      source="plan", created_by_id=getattr(actor, "id", None),
-                                      created_at=now))
+            db.session.add(
+                Assignment(
+                    round_id=rnd.id,
+                    judge_id=judge_id,
+                    entry_id=entry_id,
+                    source="plan",
+                    created_by_id=getattr(actor, "id", None),
+                    created_at=now,
+                )
+            )
             new += 1
     db.session.flush()
-    audit.record(actor, "judging.plan", rnd, contest_id=rnd.contest_id, after={
-        "seed": seed, "k": inputs.k, "kept": len(keep), "new": new,
-        "shortfalls": len(plan.infeasible), "spread": {str(k): v for k, v in plan.load_spread.items()},
-        "connected": all(plan.is_connected(g) for g in plan.components)})
+    audit.record(
+        actor,
+        "judging.plan",
+        rnd,
+        contest_id=rnd.contest_id,
+        after={
+            "seed": seed,
+            "k": inputs.k,
+            "kept": len(keep),
+            "new": new,
+            "shortfalls": len(plan.infeasible),
+            "spread": {str(k): v for k, v in plan.load_spread.items()},
+            "connected": all(plan.is_connected(g) for g in plan.components),
+        },
+    )
     step(4, 4)
     return plan
 
@@ -107,8 +147,9 @@ def publish(rnd: Round, *, actor) -> int:
     write_guard.check(rnd.contest, "round")
     if rnd.state == RoundState.CLOSED:
         raise ServiceError(_("This round is closed."))
-    rows = db.session.scalars(select(Assignment).where(Assignment.round_id == rnd.id,
-                                                       Assignment.published.is_(False))).all()
+    rows = db.session.scalars(
+        select(Assignment).where(Assignment.round_id == rnd.id, Assignment.published.is_(False))
+    ).all()
     if not rows and rnd.state == RoundState.PUBLISHED:
         raise ServiceError(_("There is nothing new to publish."))
     if not rows and not db.session.scalar(select(Assignment.id).where(Assignment.round_id == rnd.id)):
@@ -130,8 +171,9 @@ def set_round_state(rnd: Round, state: str, *, actor) -> None:
     before = rnd.state
     rnd.state = state
     db.session.flush()
-    audit.record(actor, "judging.round_state", rnd, before={"state": before}, after={"state": state},
-                 contest_id=rnd.contest_id)
+    audit.record(
+        actor, "judging.round_state", rnd, before={"state": before}, after={"state": state}, contest_id=rnd.contest_id
+    )
 
 
 def refusal(rnd: Round, judge: User, entry: Entry, inputs: PlanInputs | None = None) -> str | None:
@@ -147,8 +189,9 @@ def refusal(rnd: Round, judge: User, entry: Entry, inputs: PlanInputs | None = N
     return tr(reason) if reason else None
 
 
-def add_assignment(rnd: Round, judge: User, entry: Entry, *, actor, source: str = "manual",
-                   inputs: PlanInputs | None = None) -> Assignment:
+def add_assignment(
+    rnd: Round, judge: User, entry: Entry, *, actor, source: str = "manual", inputs: PlanInputs | None = None
+) -> Assignment:
     """Put one judge on one entry (organizer's manual add, re-judging); a conflict refuses it."""
     write_guard.check(rnd.contest, "assignment")
     if rnd.state == RoundState.CLOSED:
@@ -156,16 +199,21 @@ def add_assignment(rnd: Round, judge: User, entry: Entry, *, actor, source: str 
     reason = refusal(rnd, judge, entry, inputs)
     if reason:
         raise ServiceError(_("%(name)s cannot judge this entry: %(reason)s", name=judge.name, reason=reason))
-    exists = db.session.scalar(select(Assignment).where(
-        Assignment.round_id == rnd.id, Assignment.judge_id == judge.id, Assignment.entry_id == entry.id))
+    exists = db.session.scalar(
+        select(Assignment).where(
+            Assignment.round_id == rnd.id, Assignment.judge_id == judge.id, Assignment.entry_id == entry.id
+        )
+    )
     if exists is not None:
         raise ServiceError(_("%(name)s already judges this entry.", name=judge.name))
-    a = Assignment(round_id=rnd.id, judge_id=judge.id, entry_id=entry.id, source=source,
-                   created_by_id=getattr(actor, "id", None))
+    a = Assignment(
+        round_id=rnd.id, judge_id=judge.id, entry_id=entry.id, source=source, created_by_id=getattr(actor, "id", None)
+    )
     db.session.add(a)
     db.session.flush()
-    audit.record(actor, f"assignment.{source}", a, after={"judge_id": judge.id, "entry_id": entry.id},
-                 contest_id=rnd.contest_id)
+    audit.record(
+        actor, f"assignment.{source}", a, after={"judge_id": judge.id, "entry_id": entry.id}, contest_id=rnd.contest_id
+    )
     return a
 
 
@@ -175,10 +223,19 @@ def remove_assignment(a: Assignment, *, actor, reason: str | None = None) -> Non
     write_guard.check(a.round.contest, "assignment")
     if a.sheet is not None and a.sheet.state == SheetState.FINAL:
         raise ServiceError(_("This judge has submitted the score sheet; reopen it before removing the judge."))
-    audit.record(actor, "assignment.removed", a, reason=reason,
-                 before={"judge_id": a.judge_id, "entry_id": a.entry_id, "published": a.published,
-                         "scores": a.sheet.scores if a.sheet else None},
-                 contest_id=a.round.contest_id)
+    audit.record(
+        actor,
+        "assignment.removed",
+        a,
+        reason=reason,
+        before={
+            "judge_id": a.judge_id,
+            "entry_id": a.entry_id,
+            "published": a.published,
+            "scores": a.sheet.scores if a.sheet else None,
+        },
+        contest_id=a.round.contest_id,
+    )
     db.session.delete(a)
     db.session.flush()
 
@@ -195,12 +252,14 @@ def release_round_judge(rj: RoundJudge, *, actor, reason: str | None = None) -> 
     rnd = db.session.get(Round, rj.round_id)
     if rnd.state == RoundState.CLOSED:
         raise ServiceError(_("This round is closed."))
-    assignments = db.session.scalars(select(Assignment).where(
-        Assignment.round_id == rj.round_id, Assignment.judge_id == rj.judge_id)).all()
+    assignments = db.session.scalars(
+        select(Assignment).where(Assignment.round_id == rj.round_id, Assignment.judge_id == rj.judge_id)
+    ).all()
     released = [a for a in assignments if not (a.sheet is not None and a.sheet.state == SheetState.FINAL)]
     if not released:
-        raise ServiceError(_("%(name)s has submitted every entry of this round; there is nothing to release.",
-                             name=rj.judge.name))
+        raise ServiceError(
+            _("%(name)s has submitted every entry of this round; there is nothing to release.", name=rj.judge.name)
+        )
     kept = len(assignments) - len(released)
     for a in released:
         remove_assignment(a, actor=actor, reason=reason or _("Released: the judge's unsubmitted entries"))
@@ -209,7 +268,13 @@ def release_round_judge(rj: RoundJudge, *, actor, reason: str | None = None) -> 
     else:
         db.session.delete(rj)
     db.session.flush()
-    audit.record(actor, "judging.judge_released", rnd, reason=reason,
-                 before={"judge_id": rj.judge_id, "assignments": len(assignments)},
-                 after={"kept": kept, "released": len(released)}, contest_id=rnd.contest_id)
+    audit.record(
+        actor,
+        "judging.judge_released",
+        rnd,
+        reason=reason,
+        before={"judge_id": rj.judge_id, "assignments": len(assignments)},
+        after={"kept": kept, "released": len(released)},
+        contest_id=rnd.contest_id,
+    )
     return len(released)

@@ -1,5 +1,6 @@
 """Conflicts of interest (回避): found from schools, districts and advisers, declared or added by hand;
 and the inputs of the assignment plan that they feed."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -57,8 +58,7 @@ class PlanInputs:
     k: int
 
 
-def plan_inputs(rnd: Round, entries: list[Entry] | None = None,
-                panel: list[RoundJudge] | None = None) -> PlanInputs:
+def plan_inputs(rnd: Round, entries: list[Entry] | None = None, panel: list[RoundJudge] | None = None) -> PlanInputs:
     """The domain's view of a round: entries, judges, conflicts (declared and organizer-set by
     reason), and the automatic conflicts found from schools, advisers and districts."""
     contest = rnd.contest
@@ -80,9 +80,16 @@ def plan_inputs(rnd: Round, entries: list[Entry] | None = None,
         judge_school[user.id] = sid
         by_user[user.id] = user
         by_person.setdefault((user.name or "").strip(), []).append(user)
-        judges.append(planner.JudgeInfo(
-            judge_id=user.id, school_id=sid, district_id=_judge_district(user, sid, district_of),
-            subjects=frozenset(user.subject_list), pool=rj.pool, capacity=rj.capacity))
+        judges.append(
+            planner.JudgeInfo(
+                judge_id=user.id,
+                school_id=sid,
+                district_id=_judge_district(user, sid, district_of),
+                subjects=frozenset(user.subject_list),
+                pool=rj.pool,
+                capacity=rj.capacity,
+            )
+        )
     by_school: dict[int, list[int]] = {}
     by_district: dict[int, list[int]] = {}
     for judge in judges:
@@ -94,15 +101,19 @@ def plan_inputs(rnd: Round, entries: list[Entry] | None = None,
     for entry in entries:
         advisers = set()
         for a in entry.advisers:
-            candidates = ([by_user[a.user_id]] if a.user_id in by_user
-                          else by_person.get((a.name or "").strip(), []))
+            candidates = [by_user[a.user_id]] if a.user_id in by_user else by_person.get((a.name or "").strip(), [])
             for user in candidates:
                 if advised(user, a, name_of.get(judge_school[user.id])):
                     advisers.add(user.id)
         district = district_of.get(entry.school_id)
-        info = planner.EntryInfo(entry_id=entry.id, group=group_key(entry, group_by),
-                                 school_id=entry.school_id, district_id=district,
-                                 subject=entry.subject or "", adviser_ids=frozenset(advisers))
+        info = planner.EntryInfo(
+            entry_id=entry.id,
+            group=group_key(entry, group_by),
+            school_id=entry.school_id,
+            district_id=district,
+            subject=entry.subject or "",
+            adviser_ids=frozenset(advisers),
+        )
         infos.append(info)
         if exclude_district:
             for judge_id in by_district.get(district, ()):
@@ -115,9 +126,11 @@ def plan_inputs(rnd: Round, entries: list[Entry] | None = None,
     judge_ids = [j.judge_id for j in judges]
     conflicts = {}
     if entry_ids and judge_ids:
-        for c in db.session.scalars(select(Conflict).where(
-                Conflict.entry_id.in_(entry_ids), Conflict.judge_id.in_(judge_ids),
-                Conflict.source != "automatic")):
+        for c in db.session.scalars(
+            select(Conflict).where(
+                Conflict.entry_id.in_(entry_ids), Conflict.judge_id.in_(judge_ids), Conflict.source != "automatic"
+            )
+        ):
             conflicts[(c.judge_id, c.entry_id)] = c.reason or conflict_kind_label(c.kind)
     return PlanInputs(infos, judges, conflicts, automatic, exclude_district, round_k(rnd))
 
@@ -142,8 +155,12 @@ def sync_conflicts(rnd: Round, inputs: PlanInputs | None = None) -> tuple[int, i
     judge_ids = [j.judge_id for j in inputs.judges]
     if not entry_ids or not judge_ids:
         return 0, 0
-    rows = {(c.judge_id, c.entry_id): c for c in db.session.scalars(select(Conflict).where(
-        Conflict.entry_id.in_(entry_ids), Conflict.judge_id.in_(judge_ids)))}
+    rows = {
+        (c.judge_id, c.entry_id): c
+        for c in db.session.scalars(
+            select(Conflict).where(Conflict.entry_id.in_(entry_ids), Conflict.judge_id.in_(judge_ids))
+        )
+    }
     added = removed = 0
     for pair, kind in inputs.automatic.items():
         row = rows.get(pair)
@@ -171,17 +188,22 @@ def add_conflict(judge: User, entry: Entry, *, kind: str, reason: str | None, so
         raise ServiceError(_("Choose the kind of conflict."), "kind")
     if source == "declared" and not reason:
         raise ServiceError(_("Please give the reason for the conflict."), "reason")
-    row = db.session.scalar(select(Conflict).where(Conflict.judge_id == judge.id,
-                                                   Conflict.entry_id == entry.id))
+    row = db.session.scalar(select(Conflict).where(Conflict.judge_id == judge.id, Conflict.entry_id == entry.id))
     before = None
     if row is not None:
         before = {"kind": row.kind, "source": row.source, "reason": row.reason}
         if row.source == "organizer" and source == "declared":
             return row  # the organizer's row stands
-    assignments = db.session.scalars(select(Assignment).where(Assignment.judge_id == judge.id,
-                                                              Assignment.entry_id == entry.id)).all()
-    values = {"kind": kind, "source": source, "reason": reason or None,
-              "created_by_id": getattr(actor, "id", None), "created_at": utcnow()}
+    assignments = db.session.scalars(
+        select(Assignment).where(Assignment.judge_id == judge.id, Assignment.entry_id == entry.id)
+    ).all()
+    values = {
+        "kind": kind,
+        "source": source,
+        "reason": reason or None,
+        "created_by_id": getattr(actor, "id", None),
+        "created_at": utcnow(),
+    }
     if row is None:
         row = Conflict(judge_id=judge.id, entry_id=entry.id, **values)
         db.session.add(row)
@@ -192,17 +214,37 @@ def add_conflict(judge: User, entry: Entry, *, kind: str, reason: str | None, so
     for a in assignments:
         if a.sheet is not None and a.sheet.state == SheetState.FINAL:
             if source == "declared":
-                raise ServiceError(_("You have already submitted this score sheet. Ask the organizer "
-                                     "to reopen it before declaring a conflict."))
-        removed.append({"assignment_id": a.id, "round_id": a.round_id,
-                        "scores": a.sheet.scores if a.sheet else None,
-                        "state": a.sheet.state if a.sheet else None})
+                raise ServiceError(
+                    _(
+                        "You have already submitted this score sheet. Ask the organizer "
+                        "to reopen it before declaring a conflict."
+                    )
+                )
+        removed.append(
+            {
+                "assignment_id": a.id,
+                "round_id": a.round_id,
+                "scores": a.sheet.scores if a.sheet else None,
+                "state": a.sheet.state if a.sheet else None,
+            }
+        )
         db.session.delete(a)
     db.session.flush()
-    audit.record(actor, f"conflict.{source}", row, before=before,
-                 after={"judge_id": judge.id, "entry_id": entry.id, "kind": kind, "reason": reason,
-                        "removed_assignments": removed},
-                 reason=reason or None, contest_id=entry.contest_id)
+    audit.record(
+        actor,
+        f"conflict.{source}",
+        row,
+        before=before,
+        after={
+            "judge_id": judge.id,
+            "entry_id": entry.id,
+            "kind": kind,
+            "reason": reason,
+            "removed_assignments": removed,
+        },
+        reason=reason or None,
+        contest_id=entry.contest_id,
+    )
     return row
 
 
@@ -213,12 +255,23 @@ def remove_conflict(row: Conflict, *, actor) -> None:
     if actor is None or not actor.has_role("organizer"):
         raise ServiceError(_("Only an organizer can remove a conflict."))
     if row.source == "automatic":
-        raise ServiceError(_("Automatic conflicts follow the judge's school and the entry's advisers "
-                             "and cannot be removed by hand."))
+        raise ServiceError(
+            _("Automatic conflicts follow the judge's school and the entry's advisers and cannot be removed by hand.")
+        )
     entry = db.session.get(Entry, row.entry_id)
-    audit.record(actor, "conflict.removed", row,
-                 before={"judge_id": row.judge_id, "entry_id": row.entry_id, "kind": row.kind,
-                         "source": row.source, "reason": row.reason}, contest_id=entry.contest_id)
+    audit.record(
+        actor,
+        "conflict.removed",
+        row,
+        before={
+            "judge_id": row.judge_id,
+            "entry_id": row.entry_id,
+            "kind": row.kind,
+            "source": row.source,
+            "reason": row.reason,
+        },
+        contest_id=entry.contest_id,
+    )
     db.session.delete(row)
     db.session.flush()
 
@@ -226,6 +279,10 @@ def remove_conflict(row: Conflict, *, actor) -> None:
 def round_conflicts(rnd: Round) -> list[Conflict]:
     entry_ids = select(RoundEntry.entry_id).where(RoundEntry.round_id == rnd.id)
     judge_ids = select(RoundJudge.judge_id).where(RoundJudge.round_id == rnd.id)
-    return list(db.session.scalars(
-        select(Conflict).where(Conflict.entry_id.in_(entry_ids), Conflict.judge_id.in_(judge_ids))
-        .order_by(Conflict.source.desc(), Conflict.created_at.desc())))
+    return list(
+        db.session.scalars(
+            select(Conflict)
+            .where(Conflict.entry_id.in_(entry_ids), Conflict.judge_id.in_(judge_ids))
+            .order_by(Conflict.source.desc(), Conflict.created_at.desc())
+        )
+    )

@@ -1,4 +1,5 @@
 """Scores for others: the sheets that count, a round's final totals and criterion means."""
+
 from __future__ import annotations
 
 from sqlalchemy import Select, select
@@ -14,10 +15,13 @@ from ...models import Assignment, Criterion, Round, Rubric, ScoreSheet
 def counted_sheets(*columns) -> Select:
     """``select(*columns)`` over the sheets that count (``domain.scoring.counts``: final, with a
     total), joined as Assignment -> ScoreSheet -> Round; the caller adds the round or contest."""
-    return (select(*columns).select_from(Assignment)
-            .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-            .join(Round, Round.id == Assignment.round_id)
-            .where(ScoreSheet.state == SheetState.FINAL, ScoreSheet.total.is_not(None)))
+    return (
+        select(*columns)
+        .select_from(Assignment)
+        .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .join(Round, Round.id == Assignment.round_id)
+        .where(ScoreSheet.state == SheetState.FINAL, ScoreSheet.total.is_not(None))
+    )
 
 
 def final_scores(rnd: Round) -> list[ScoreRecord]:
@@ -41,14 +45,19 @@ def criterion_means(rnd: Round, code: str) -> dict[int, float]:
     the ``tie_break`` setting (``criterion:novelty``, ``criterion:创新性``) work. Entries whose
     rubric has no such criterion are left out.
     """
-    wanted = set(db.session.scalars(
-        select(Criterion.id).join(Rubric, Criterion.rubric_id == Rubric.id).where(
-            Rubric.round_id == rnd.id, (Criterion.code == code) | (Criterion.name == code))))
+    wanted = set(
+        db.session.scalars(
+            select(Criterion.id)
+            .join(Rubric, Criterion.rubric_id == Rubric.id)
+            .where(Rubric.round_id == rnd.id, (Criterion.code == code) | (Criterion.name == code))
+        )
+    )
     if not wanted:
         return {}
     sums: dict[int, list[float]] = {}
     rows = db.session.execute(
-        counted_sheets(Assignment.entry_id, ScoreSheet.scores).where(Assignment.round_id == rnd.id))
+        counted_sheets(Assignment.entry_id, ScoreSheet.scores).where(Assignment.round_id == rnd.id)
+    )
     for entry_id, scores in rows:
         for key, value in (scores or {}).items():
             if key.isdigit() and int(key) in wanted and value is not None:

@@ -1,4 +1,5 @@
 """Who takes part in a round: its entries and its judges (added, removed, released)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -47,23 +48,22 @@ def group_label(entry: Entry, group_by: Iterable[str]) -> str:
 def sync_round_entries(rnd: Round, actor=None) -> list[Entry]:
     """The entries of the round. The first round takes every accepted entry of the contest
     (added as they are accepted; an entry no longer accepted leaves unless scored)."""
-    rows = {re.entry_id: re for re in db.session.scalars(
-        select(RoundEntry).where(RoundEntry.round_id == rnd.id))}
+    rows = {re.entry_id: re for re in db.session.scalars(select(RoundEntry).where(RoundEntry.round_id == rnd.id))}
     if is_first_round(rnd):
         accepted = db.session.scalars(
             select(Entry.id).where(Entry.contest_id == rnd.contest_id, Entry.state == EntryState.ACCEPTED)
         ).all()
         for entry_id in accepted:
             if entry_id not in rows:
-                rows[entry_id] = RoundEntry(round_id=rnd.id, entry_id=entry_id, source="accepted",
-                                            added_by_id=getattr(actor, "id", None))
+                rows[entry_id] = RoundEntry(
+                    round_id=rnd.id, entry_id=entry_id, source="accepted", added_by_id=getattr(actor, "id", None)
+                )
                 db.session.add(rows[entry_id])
         gone = set(rows) - set(accepted)
         scored = _entries_with_sheets(rnd, gone)
         for entry_id in gone - scored:
             db.session.delete(rows.pop(entry_id))
-            db.session.execute(delete(Assignment).where(Assignment.round_id == rnd.id,
-                                                        Assignment.entry_id == entry_id))
+            db.session.execute(delete(Assignment).where(Assignment.round_id == rnd.id, Assignment.entry_id == entry_id))
         db.session.flush()
     return round_entries(rnd)
 
@@ -71,30 +71,41 @@ def sync_round_entries(rnd: Round, actor=None) -> list[Entry]:
 def _entries_with_sheets(rnd: Round, entry_ids) -> set[int]:
     if not entry_ids:
         return set()
-    return set(db.session.scalars(
-        select(Assignment.entry_id).join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(Assignment.round_id == rnd.id, Assignment.entry_id.in_(list(entry_ids)))
-    ))
+    return set(
+        db.session.scalars(
+            select(Assignment.entry_id)
+            .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+            .where(Assignment.round_id == rnd.id, Assignment.entry_id.in_(list(entry_ids)))
+        )
+    )
 
 
 def round_entries(rnd: Round) -> list[Entry]:
-    return list(db.session.scalars(
-        select(Entry).join(RoundEntry, RoundEntry.entry_id == Entry.id)
-        .where(RoundEntry.round_id == rnd.id)
-        .options(selectinload(Entry.advisers), selectinload(Entry.section), selectinload(Entry.school))
-        .order_by(Entry.number, Entry.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Entry)
+            .join(RoundEntry, RoundEntry.entry_id == Entry.id)
+            .where(RoundEntry.round_id == rnd.id)
+            .options(selectinload(Entry.advisers), selectinload(Entry.section), selectinload(Entry.school))
+            .order_by(Entry.number, Entry.id)
+        )
+    )
 
 
 def round_judges(rnd: Round) -> list[RoundJudge]:
-    return list(db.session.scalars(
-        select(RoundJudge).where(RoundJudge.round_id == rnd.id)
-        .options(selectinload(RoundJudge.judge)).order_by(RoundJudge.pool, RoundJudge.judge_id)
-    ))
+    return list(
+        db.session.scalars(
+            select(RoundJudge)
+            .where(RoundJudge.round_id == rnd.id)
+            .options(selectinload(RoundJudge.judge))
+            .order_by(RoundJudge.pool, RoundJudge.judge_id)
+        )
+    )
 
 
-def add_round_judges(rnd: Round, judge_ids: Iterable[int], *, pool: str | None, actor,
-                     capacity: int | None = None) -> int:
+def add_round_judges(
+    rnd: Round, judge_ids: Iterable[int], *, pool: str | None, actor, capacity: int | None = None
+) -> int:
     """Put judges on the round's panel (评委库) in ``pool``; a judge already there moves pool."""
     write_guard.check(rnd.contest, "assignment")
     pool = (pool or "").strip() or None
@@ -113,24 +124,38 @@ def add_round_judges(rnd: Round, judge_ids: Iterable[int], *, pool: str | None, 
         else:
             row.pool, row.capacity = pool, capacity
     db.session.flush()
-    audit.record(actor, "judging.judges_added", rnd, after={"judges": sorted(set(judge_ids)), "pool": pool},
-                 contest_id=rnd.contest_id)
+    audit.record(
+        actor,
+        "judging.judges_added",
+        rnd,
+        after={"judges": sorted(set(judge_ids)), "pool": pool},
+        contest_id=rnd.contest_id,
+    )
     return added
 
 
 def remove_round_judge(rj: RoundJudge, *, actor) -> None:
     """Take a judge off the panel; refused once the judge has a score sheet in the round."""
     write_guard.check(db.session.get(Round, rj.round_id).contest, "assignment")
-    assignments = db.session.scalars(select(Assignment).where(
-        Assignment.round_id == rj.round_id, Assignment.judge_id == rj.judge_id)).all()
+    assignments = db.session.scalars(
+        select(Assignment).where(Assignment.round_id == rj.round_id, Assignment.judge_id == rj.judge_id)
+    ).all()
     if any(a.sheet is not None for a in assignments):
-        raise ServiceError(_("This judge has already scored entries in this round and cannot be removed. "
-                             "Use “Release unsubmitted” to give their other entries back."))
+        raise ServiceError(
+            _(
+                "This judge has already scored entries in this round and cannot be removed. "
+                "Use “Release unsubmitted” to give their other entries back."
+            )
+        )
     for a in assignments:
         db.session.delete(a)
     rnd = db.session.get(Round, rj.round_id)
-    audit.record(actor, "judging.judge_removed", rnd, before={"judge_id": rj.judge_id,
-                                                              "assignments": len(assignments)},
-                 contest_id=rnd.contest_id)
+    audit.record(
+        actor,
+        "judging.judge_removed",
+        rnd,
+        before={"judge_id": rj.judge_id, "assignments": len(assignments)},
+        contest_id=rnd.contest_id,
+    )
     db.session.delete(rj)
     db.session.flush()

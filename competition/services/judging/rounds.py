@@ -1,5 +1,6 @@
 """Rounds: promoting entries to the next round, the borderline re-judging pass, and how the
 rounds combine into the final score (``round_combination``). Flushes only."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -52,8 +53,15 @@ def rank_groups(rnd: Round, method: str | None = None) -> list[GroupRanking]:
         recs = [r for r in records if r.entry_id in members]
         outcome = ranking.rank(recs, method)
         scored = {r.entry_id for r in recs}
-        out.append(GroupRanking(key, group_label(next(iter(members.values())), group_by), members,
-                                outcome, [e for i, e in members.items() if i not in scored]))
+        out.append(
+            GroupRanking(
+                key,
+                group_label(next(iter(members.values())), group_by),
+                members,
+                outcome,
+                [e for i, e in members.items() if i not in scored],
+            )
+        )
     return out
 
 
@@ -78,8 +86,10 @@ def set_combination(contest: Contest, mode: str, *, actor, weights: dict[int, fl
     write_guard.check(contest, "round")
     if mode not in scoring.COMBINATION_MODES:
         raise ServiceError(_("Choose how the rounds combine."), "mode")
-    before = {"mode": scoring.combination_mode(contest.settings_view.round_combination),
-              "weights": {r.number: r.weight for r in contest.rounds}}
+    before = {
+        "mode": scoring.combination_mode(contest.settings_view.round_combination),
+        "weights": {r.number: r.weight for r in contest.rounds},
+    }
     for number, weight in (weights or {}).items():
         rnd = get_round(contest, number)
         if rnd is None:
@@ -93,8 +103,13 @@ def set_combination(contest: Contest, mode: str, *, actor, weights: dict[int, fl
     settings["round_combination"] = {"mode": mode}
     contest.settings = settings
     db.session.flush()
-    audit.record(actor, "judging.combination", contest, before=before,
-                 after={"mode": mode, "weights": {r.number: r.weight for r in contest.rounds}})
+    audit.record(
+        actor,
+        "judging.combination",
+        contest,
+        before=before,
+        after={"mode": mode, "weights": {r.number: r.weight for r in contest.rounds}},
+    )
 
 
 # --------------------------------------------------------------------------- promotion
@@ -121,20 +136,29 @@ def promotion_candidates(rnd: Round, top_n: int) -> list[tuple[GroupRanking, lis
     for g in rank_groups(rnd):
         rows = []
         for r in g.outcome.results:
-            rows.append(Candidate(g.entries[r.entry_id], r.rank, r.score, r.n_judges,
-                                  top_n > 0 and r.rank <= top_n and r.component == 0,
-                                  r.entry_id in already))
+            rows.append(
+                Candidate(
+                    g.entries[r.entry_id],
+                    r.rank,
+                    r.score,
+                    r.n_judges,
+                    top_n > 0 and r.rank <= top_n and r.component == 0,
+                    r.entry_id in already,
+                )
+            )
         out.append((g, rows))
     return out
 
 
 def _add_to_round(nxt: Round, entry: Entry, *, source: str, reason: str, actor) -> bool:
-    exists = db.session.scalar(select(RoundEntry).where(RoundEntry.round_id == nxt.id,
-                                                        RoundEntry.entry_id == entry.id))
+    exists = db.session.scalar(select(RoundEntry).where(RoundEntry.round_id == nxt.id, RoundEntry.entry_id == entry.id))
     if exists is not None:
         return False
-    db.session.add(RoundEntry(round_id=nxt.id, entry_id=entry.id, source=source, reason=reason,
-                              added_by_id=getattr(actor, "id", None)))
+    db.session.add(
+        RoundEntry(
+            round_id=nxt.id, entry_id=entry.id, source=source, reason=reason, added_by_id=getattr(actor, "id", None)
+        )
+    )
     return True
 
 
@@ -156,14 +180,24 @@ def promote_top(rnd: Round, top_n: int, *, actor) -> int:
         for c in rows:
             if c.promote:
                 shown = scoring.format_score(c.score)
-                reason = _("%(round)s: rank %(rank)s in %(group)s (score %(score)s)", round=rnd.name,
-                           rank=c.rank, group=g.label, score=shown)
+                reason = _(
+                    "%(round)s: rank %(rank)s in %(group)s (score %(score)s)",
+                    round=rnd.name,
+                    rank=c.rank,
+                    group=g.label,
+                    score=shown,
+                )
                 if _add_to_round(nxt, c.entry, source="top", reason=reason, actor=actor):
                     added += 1
                     chosen.append(c.entry.id)
     db.session.flush()
-    audit.record(actor, "judging.promote_top", nxt, after={"from_round": rnd.number, "top_n": top_n,
-                                                           "entries": chosen}, contest_id=rnd.contest_id)
+    audit.record(
+        actor,
+        "judging.promote_top",
+        nxt,
+        after={"from_round": rnd.number, "top_n": top_n, "entries": chosen},
+        contest_id=rnd.contest_id,
+    )
     return added
 
 
@@ -176,34 +210,42 @@ def promote_manual(rnd: Round, entry: Entry, *, reason: str, actor) -> None:
     nxt = next_round(rnd)
     if nxt is None:
         raise ServiceError(_("This is the last round; there is no round to promote to."))
-    in_round = db.session.scalar(select(RoundEntry.id).where(RoundEntry.round_id == rnd.id,
-                                                             RoundEntry.entry_id == entry.id))
+    in_round = db.session.scalar(
+        select(RoundEntry.id).where(RoundEntry.round_id == rnd.id, RoundEntry.entry_id == entry.id)
+    )
     if in_round is None:
         raise ServiceError(_("This entry is not in this round."))
     if not _add_to_round(nxt, entry, source="manual", reason=reason, actor=actor):
         raise ServiceError(_("This entry is already in the next round."))
     db.session.flush()
-    audit.record(actor, "judging.promote_manual", nxt, after={"entry_id": entry.id}, reason=reason,
-                 contest_id=rnd.contest_id)
+    audit.record(
+        actor, "judging.promote_manual", nxt, after={"entry_id": entry.id}, reason=reason, contest_id=rnd.contest_id
+    )
 
 
 def unpromote(nxt: Round, entry: Entry, *, reason: str, actor) -> None:
     """Take an entry out of a later round again (before it has been scored there)."""
     write_guard.check(nxt.contest, "round")
-    row = db.session.scalar(select(RoundEntry).where(RoundEntry.round_id == nxt.id,
-                                                     RoundEntry.entry_id == entry.id))
+    row = db.session.scalar(select(RoundEntry).where(RoundEntry.round_id == nxt.id, RoundEntry.entry_id == entry.id))
     if row is None:
         raise ServiceError(_("This entry is not in this round."))
-    scored = db.session.scalar(select(ScoreSheet.id).join(Assignment).where(
-        Assignment.round_id == nxt.id, Assignment.entry_id == entry.id))
+    scored = db.session.scalar(
+        select(ScoreSheet.id).join(Assignment).where(Assignment.round_id == nxt.id, Assignment.entry_id == entry.id)
+    )
     if scored is not None:
         raise ServiceError(_("This entry already has scores in that round and cannot be taken out."))
-    for a in db.session.scalars(select(Assignment).where(Assignment.round_id == nxt.id,
-                                                         Assignment.entry_id == entry.id)):
+    for a in db.session.scalars(
+        select(Assignment).where(Assignment.round_id == nxt.id, Assignment.entry_id == entry.id)
+    ):
         db.session.delete(a)
-    audit.record(actor, "judging.unpromote", nxt, before={"entry_id": entry.id, "source": row.source,
-                                                          "reason": row.reason},
-                 reason=(reason or "").strip() or None, contest_id=nxt.contest_id)
+    audit.record(
+        actor,
+        "judging.unpromote",
+        nxt,
+        before={"entry_id": entry.id, "source": row.source, "reason": row.reason},
+        reason=(reason or "").strip() or None,
+        contest_id=nxt.contest_id,
+    )
     db.session.delete(row)
     db.session.flush()
 
@@ -243,8 +285,12 @@ def rejudge(rnd: Round, group: tuple, *, extra: int, cut_position: int | None, a
     if len(results) < 2:
         raise ServiceError(_("This group needs final scores for at least two entries first."))
     if not target.outcome.is_connected:
-        raise ServiceError(_("The judges of this group do not overlap enough to compare all entries; "
-                             "add judges who connect them first."))
+        raise ServiceError(
+            _(
+                "The judges of this group do not overlap enough to compare all entries; "
+                "add judges who connect them first."
+            )
+        )
     cut = cut_position or default_cut(target, rnd.contest)
     if not 1 <= cut < len(results):
         raise ServiceError(_("The cut position must be between 1 and %(n)s.", n=len(results) - 1), "cut")
@@ -252,12 +298,35 @@ def rejudge(rnd: Round, group: tuple, *, extra: int, cut_position: int | None, a
     chosen = rejudging.select_for_rejudging(records, extra, cut, rnd.contest.ranking_method or "calibrated")
     inputs = plan_inputs(rnd)
     existing = [(a.judge_id, a.entry_id) for a in round_assignments(rnd)]
-    pairs, short = planner.add_judges(Counter(chosen), inputs.entries, inputs.judges, inputs.conflicts,
-                                      existing=existing, exclude_same_district=inputs.exclude_same_district)
+    pairs, short = planner.add_judges(
+        Counter(chosen),
+        inputs.entries,
+        inputs.judges,
+        inputs.conflicts,
+        existing=existing,
+        exclude_same_district=inputs.exclude_same_district,
+    )
     for judge_id, entry_id in pairs:
-        add_assignment(rnd, db.session.get(User, judge_id), db.session.get(Entry, entry_id), actor=actor,
-                       source="rejudge", inputs=inputs)
-    audit.record(actor, "judging.rejudge", rnd, contest_id=rnd.contest_id, after={
-        "group": [str(x) for x in group], "extra": extra, "cut": cut, "chosen": chosen,
-        "added": len(pairs), "short": [(s.entry_id, s.needed - s.got, tr(s.reason)) for s in short]})
+        add_assignment(
+            rnd,
+            db.session.get(User, judge_id),
+            db.session.get(Entry, entry_id),
+            actor=actor,
+            source="rejudge",
+            inputs=inputs,
+        )
+    audit.record(
+        actor,
+        "judging.rejudge",
+        rnd,
+        contest_id=rnd.contest_id,
+        after={
+            "group": [str(x) for x in group],
+            "extra": extra,
+            "cut": cut,
+            "chosen": chosen,
+            "added": len(pairs),
+            "short": [(s.entry_id, s.needed - s.got, tr(s.reason)) for s in short],
+        },
+    )
     return RejudgeResult(chosen, pairs, short)

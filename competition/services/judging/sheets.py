@@ -5,6 +5,7 @@ was based on; when the stored sheet is newer the save is refused with :class:`St
 which carries the newer sheet, so the judge sees those values and nothing is overwritten.
 Flushes only; the view commits.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -20,6 +21,7 @@ from ...domain import characters, scoring
 from ...domain.states import RoundState, SheetState
 from ...extensions import db
 from ...i18n.messages import translate
+from ...i18n.timeutil import utc_to_local
 from ...models import (
     Assignment,
     Attachment,
@@ -33,7 +35,6 @@ from ...models import (
     User,
     utcnow,
 )
-from ...i18n.timeutil import utc_to_local
 from .. import ServiceError, audit, write_guard
 from .assignments import tr
 from .conflicts import add_conflict
@@ -45,8 +46,12 @@ class StaleSheet(ServiceError):
     """The sheet changed since the judge loaded it (another laptop or tab)."""
 
     def __init__(self, sheet: ScoreSheet | None, *, assignment_id: int | None = None):
-        super().__init__(_("This score sheet was changed elsewhere (another computer or browser tab). "
-                           "The newer values are shown; check them before you go on."))
+        super().__init__(
+            _(
+                "This score sheet was changed elsewhere (another computer or browser tab). "
+                "The newer values are shown; check them before you go on."
+            )
+        )
         self._sheet = sheet
         self.assignment_id = assignment_id
 
@@ -75,10 +80,14 @@ def criteria_of(assignment: Assignment) -> list[Criterion]:
     round's rubric for every section when there is none of its own), in one query: every page
     open and every autosave asks for them."""
     rows = db.session.execute(
-        select(Criterion, Rubric.section_id).join(Rubric, Criterion.rubric_id == Rubric.id)
-        .where(Rubric.round_id == assignment.round_id,
-               or_(Rubric.section_id == assignment.entry.section_id, Rubric.section_id.is_(None)))
-        .order_by(Rubric.id, Criterion.sort_order, Criterion.id)).all()
+        select(Criterion, Rubric.section_id)
+        .join(Rubric, Criterion.rubric_id == Rubric.id)
+        .where(
+            Rubric.round_id == assignment.round_id,
+            or_(Rubric.section_id == assignment.entry.section_id, Rubric.section_id.is_(None)),
+        )
+        .order_by(Rubric.id, Criterion.sort_order, Criterion.id)
+    ).all()
     # Same choice as Round.rubric_for: the section's own rubric, else the (last) shared one.
     own = [c for c, section_id in rows if section_id is not None]
     if own:
@@ -87,35 +96,45 @@ def criteria_of(assignment: Assignment) -> list[Criterion]:
     return [c for c in shared if c.rubric_id == shared[-1].rubric_id] if shared else []
 
 
-def judge_assignment(assignment_id: int, judge_id: int, *,
-                     for_page: bool = True) -> tuple[Assignment | None, bool]:
+def judge_assignment(assignment_id: int, judge_id: int, *, for_page: bool = True) -> tuple[Assignment | None, bool]:
     """One of the judge's assignments with its entry, round and sheet (and, ``for_page``, the
     entry's section and the contest the page shows), and whether the judge has a conflict with
     the entry, in one query: the scoring page and every autosave start here. (None, False) when
     the id is unknown."""
     conflicted = exists().where(Conflict.judge_id == judge_id, Conflict.entry_id == Assignment.entry_id)
-    query = (select(Assignment, conflicted.label("conflicted"))
-             .join(Assignment.entry).join(Assignment.round).outerjoin(Assignment.sheet)
-             .where(Assignment.id == assignment_id))
-    query = query.options(contains_eager(Assignment.entry), contains_eager(Assignment.round),
-                          contains_eager(Assignment.sheet))
+    query = (
+        select(Assignment, conflicted.label("conflicted"))
+        .join(Assignment.entry)
+        .join(Assignment.round)
+        .outerjoin(Assignment.sheet)
+        .where(Assignment.id == assignment_id)
+    )
+    query = query.options(
+        contains_eager(Assignment.entry), contains_eager(Assignment.round), contains_eager(Assignment.sheet)
+    )
     if for_page:
-        query = query.options(contains_eager(Assignment.entry).joinedload(Entry.section),
-                              contains_eager(Assignment.round).joinedload(Round.contest))
+        query = query.options(
+            contains_eager(Assignment.entry).joinedload(Entry.section),
+            contains_eager(Assignment.round).joinedload(Round.contest),
+        )
     row = db.session.execute(query).first()
     return (row[0], bool(row[1])) if row is not None else (None, False)
 
 
 def entry_attachments(entry: Entry) -> list[Attachment]:
     """The entry's files with their material requirement, in one query."""
-    return list(db.session.scalars(
-        select(Attachment).where(Attachment.entry_id == entry.id)
-        .options(joinedload(Attachment.requirement)).order_by(Attachment.uploaded_at, Attachment.id)))
+    return list(
+        db.session.scalars(
+            select(Attachment)
+            .where(Attachment.entry_id == entry.id)
+            .options(joinedload(Attachment.requirement))
+            .order_by(Attachment.uploaded_at, Attachment.id)
+        )
+    )
 
 
 def specs(criteria: list[Criterion]) -> list[scoring.CriterionSpec]:
-    return [scoring.CriterionSpec(str(c.id), c.name, float(c.max_score), float(c.weight or 1.0))
-            for c in criteria]
+    return [scoring.CriterionSpec(str(c.id), c.name, float(c.max_score), float(c.weight or 1.0)) for c in criteria]
 
 
 def sheet_state(sheet: ScoreSheet | None) -> str:
@@ -129,23 +148,33 @@ def sheet_payload(sheet: ScoreSheet | None) -> dict:
     """What the page and the JSON endpoint show of a sheet."""
     if sheet is None:
         return {"version": 0, "scores": {}, "comment": "", "state": "todo", "total": None}
-    return {"version": sheet.version, "scores": {k: scoring.format_score(v) for k, v in (sheet.scores or {}).items()},
-            "comment": sheet.comment or "", "state": sheet_state(sheet), "total": sheet.total,
-            "updated_at": sheet.updated_at.isoformat() + "Z" if sheet.updated_at else None,
-            # the page shows when it was saved in the contest's time (Beijing), not the laptop's clock
-            "saved_at": utc_to_local(sheet.updated_at).strftime("%H:%M:%S") if sheet.updated_at else None}
+    return {
+        "version": sheet.version,
+        "scores": {k: scoring.format_score(v) for k, v in (sheet.scores or {}).items()},
+        "comment": sheet.comment or "",
+        "state": sheet_state(sheet),
+        "total": sheet.total,
+        "updated_at": sheet.updated_at.isoformat() + "Z" if sheet.updated_at else None,
+        # the page shows when it was saved in the contest's time (Beijing), not the laptop's clock
+        "saved_at": utc_to_local(sheet.updated_at).strftime("%H:%M:%S") if sheet.updated_at else None,
+    }
 
 
 def judge_assignments(judge: User, contest_id: int | None = None) -> list[Assignment]:
     """The judge's published assignments without a conflict, in a stable order."""
     conflicted = select(Conflict.entry_id).where(Conflict.judge_id == judge.id)
-    query = (select(Assignment).join(Entry, Assignment.entry_id == Entry.id)
-             .join(Round, Assignment.round_id == Round.id)
-             .where(Assignment.judge_id == judge.id, Assignment.published.is_(True),
-                    Assignment.entry_id.not_in(conflicted))
-             .options(selectinload(Assignment.sheet), selectinload(Assignment.entry).selectinload(Entry.section),
-                      selectinload(Assignment.round).selectinload(Round.contest))
-             .order_by(Round.contest_id.desc(), Round.number, Entry.number, Entry.id))
+    query = (
+        select(Assignment)
+        .join(Entry, Assignment.entry_id == Entry.id)
+        .join(Round, Assignment.round_id == Round.id)
+        .where(Assignment.judge_id == judge.id, Assignment.published.is_(True), Assignment.entry_id.not_in(conflicted))
+        .options(
+            selectinload(Assignment.sheet),
+            selectinload(Assignment.entry).selectinload(Entry.section),
+            selectinload(Assignment.round).selectinload(Round.contest),
+        )
+        .order_by(Round.contest_id.desc(), Round.number, Entry.number, Entry.id)
+    )
     if contest_id is not None:
         query = query.where(Round.contest_id == contest_id)
     return list(db.session.scalars(query))
@@ -169,8 +198,9 @@ def _progress(sheets) -> Progress:
     state, scores, comment and total will do."""
     states = [sheet_state(s) for s in sheets]
     complete = sum(1 for s in sheets if s is not None and s.state == SheetState.DRAFT and s.total is not None)
-    return Progress(len(states), states.count(SheetState.FINAL), states.count(SheetState.DRAFT), states.count("todo"),
-                    complete)
+    return Progress(
+        len(states), states.count(SheetState.FINAL), states.count(SheetState.DRAFT), states.count("todo"), complete
+    )
 
 
 def contest_progress(judge: User, contest_id: int) -> Progress:
@@ -182,19 +212,27 @@ def contest_progress(judge: User, contest_id: int) -> Progress:
         select(Assignment.id, ScoreSheet.state, ScoreSheet.scores, ScoreSheet.comment, ScoreSheet.total)
         .join(Round, Assignment.round_id == Round.id)
         .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(Assignment.judge_id == judge.id, Assignment.published.is_(True),
-               Assignment.entry_id.not_in(conflicted), Round.contest_id == contest_id)).all()
+        .where(
+            Assignment.judge_id == judge.id,
+            Assignment.published.is_(True),
+            Assignment.entry_id.not_in(conflicted),
+            Round.contest_id == contest_id,
+        )
+    ).all()
     return _progress([row if row.state is not None else None for row in rows])
 
 
-def next_unscored(judge: User, after: Assignment | None = None, contest_id: int | None = None,
-                  assignments: list[Assignment] | None = None) -> Assignment | None:
+def next_unscored(
+    judge: User,
+    after: Assignment | None = None,
+    contest_id: int | None = None,
+    assignments: list[Assignment] | None = None,
+) -> Assignment | None:
     """The next assignment not yet submitted (of one contest, if given), after ``after`` in
     list order, wrapping around; without ``after`` the first one not started. ``assignments``:
     judge_assignments(judge, contest_id) when the caller has them already (the list page)."""
     everything = judge_assignments(judge, contest_id) if assignments is None else assignments
-    rows = [a for a in everything
-            if sheet_state(a.sheet) != SheetState.FINAL and a.round.state != RoundState.CLOSED]
+    rows = [a for a in everything if sheet_state(a.sheet) != SheetState.FINAL and a.round.state != RoundState.CLOSED]
     if not rows:
         return None
     if after is not None:
@@ -274,8 +312,9 @@ def _parse(assignment: Assignment, raw_scores: dict, comment: str | None):
     comment = unicodedata.normalize("NFC", comment or "").strip()
     bad = characters.first_illegal(comment, multiline=True)
     if bad:
-        problems["comment"] = _("The comment contains a character that is not allowed: %(char)s",
-                                char=translate(characters.describe(bad)))
+        problems["comment"] = _(
+            "The comment contains a character that is not allowed: %(char)s", char=translate(characters.describe(bad))
+        )
     elif len(comment) > MAX_COMMENT:
         problems["comment"] = _("The comment is too long (at most %(n)s characters).", n=MAX_COMMENT)
     if problems:
@@ -283,8 +322,7 @@ def _parse(assignment: Assignment, raw_scores: dict, comment: str | None):
     return criteria, scores, comment
 
 
-def save_draft(assignment: Assignment, *, scores: dict, comment: str | None, version: int,
-               actor) -> ScoreSheet:
+def save_draft(assignment: Assignment, *, scores: dict, comment: str | None, version: int, actor) -> ScoreSheet:
     """Autosave: store the values as a draft. Invalid values refuse the whole save (nothing is
     half-written); a final sheet cannot change; an older ``version`` raises StaleSheet."""
     _check_open(assignment)
@@ -293,12 +331,17 @@ def save_draft(assignment: Assignment, *, scores: dict, comment: str | None, ver
             raise StaleSheet(assignment.sheet)
         raise ServiceError(_("This score sheet has been submitted and is locked."))
     criteria, values, comment = _parse(assignment, scores, comment)
-    return _write(assignment, version, state=SheetState.DRAFT, scores=values, comment=comment or None,
-                  total=scoring.weighted_total(values, criteria))
+    return _write(
+        assignment,
+        version,
+        state=SheetState.DRAFT,
+        scores=values,
+        comment=comment or None,
+        total=scoring.weighted_total(values, criteria),
+    )
 
 
-def submit(assignment: Assignment, *, scores: dict | None, comment: str | None, version: int,
-           actor) -> ScoreSheet:
+def submit(assignment: Assignment, *, scores: dict | None, comment: str | None, version: int, actor) -> ScoreSheet:
     """Submit one sheet (提交): every criterion scored within bounds; the sheet is then final
     and only an organizer can reopen it. ``scores`` None submits the stored values."""
     _check_open(assignment)
@@ -316,15 +359,31 @@ def submit(assignment: Assignment, *, scores: dict | None, comment: str | None, 
     criteria, values, comment = _parse(assignment, scores, comment)
     missing = scoring.missing(values, criteria)
     if missing:
-        raise InvalidSheet({m.params["name"]: tr(m) for m in missing},
-                           _("Score every criterion before submitting: %(list)s",
-                             list="、".join(m.params["name"] for m in missing)))
-    sheet = _write(assignment, version, state=SheetState.FINAL, scores=values, comment=comment or None,
-                   total=scoring.weighted_total(values, criteria), submitted_at=utcnow())
-    audit.record(actor, "sheet.submit", sheet, after={"scores": values, "total": sheet.total,
-                                                      "entry_id": assignment.entry_id,
-                                                      "round_id": assignment.round_id},
-                 contest_id=assignment.round.contest_id)
+        raise InvalidSheet(
+            {m.params["name"]: tr(m) for m in missing},
+            _("Score every criterion before submitting: %(list)s", list="、".join(m.params["name"] for m in missing)),
+        )
+    sheet = _write(
+        assignment,
+        version,
+        state=SheetState.FINAL,
+        scores=values,
+        comment=comment or None,
+        total=scoring.weighted_total(values, criteria),
+        submitted_at=utcnow(),
+    )
+    audit.record(
+        actor,
+        "sheet.submit",
+        sheet,
+        after={
+            "scores": values,
+            "total": sheet.total,
+            "entry_id": assignment.entry_id,
+            "round_id": assignment.round_id,
+        },
+        contest_id=assignment.round.contest_id,
+    )
     return sheet
 
 
@@ -356,22 +415,32 @@ def reopen(sheet: ScoreSheet, *, reason: str, actor) -> None:
         raise ServiceError(_("Please give the reason for reopening."), "reason")
     if sheet.state != SheetState.FINAL:
         raise ServiceError(_("This score sheet is not submitted."))
-    before = {"state": sheet.state, "scores": sheet.scores, "total": sheet.total,
-              "submitted_at": sheet.submitted_at.isoformat() if sheet.submitted_at else None}
+    before = {
+        "state": sheet.state,
+        "scores": sheet.scores,
+        "total": sheet.total,
+        "submitted_at": sheet.submitted_at.isoformat() if sheet.submitted_at else None,
+    }
     sheet.state = SheetState.DRAFT
     sheet.reopened_at = sheet.updated_at = utcnow()
     sheet.reopened_by_id = getattr(actor, "id", None)
     sheet.reopen_reason = reason
     db.session.flush()
-    audit.record(actor, "sheet.reopen", sheet, before=before, after={"state": SheetState.DRAFT}, reason=reason,
-                 contest_id=sheet.assignment.round.contest_id)
+    audit.record(
+        actor,
+        "sheet.reopen",
+        sheet,
+        before=before,
+        after={"state": SheetState.DRAFT},
+        reason=reason,
+        contest_id=sheet.assignment.round.contest_id,
+    )
 
 
 def declare_conflict(assignment: Assignment, *, reason: str, kind: str = "other", actor) -> None:
     """The judge declares a conflict (申报回避): the entry leaves their list and the organizer
     sees that it needs a replacement judge."""
-    add_conflict(assignment.judge, assignment.entry, kind=kind, reason=reason, source="declared",
-                 actor=actor)
+    add_conflict(assignment.judge, assignment.entry, kind=kind, reason=reason, source="declared", actor=actor)
 
 
 def blind(contest: Contest) -> bool:

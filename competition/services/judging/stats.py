@@ -1,5 +1,6 @@
 """Progress of a round for the organizer: per judge, per entry, entries short of final scores,
 and each judge's score distribution (to see a harsh or lenient judge). Read only."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -110,13 +111,16 @@ def progress(rnd: Round, now: datetime) -> RoundProgress:
             setattr(ep, state, getattr(ep, state) + 1)
     if entries:
         rows = db.session.execute(
-            select(Conflict.entry_id, User.name).join(User, Conflict.judge_id == User.id)
-            .where(Conflict.source == "declared", Conflict.entry_id.in_(list(entries)))).all()
+            select(Conflict.entry_id, User.name)
+            .join(User, Conflict.judge_id == User.id)
+            .where(Conflict.source == "declared", Conflict.entry_id.in_(list(entries)))
+        ).all()
         for entry_id, name in rows:
             entries[entry_id].declared.append(name)
     ordered = sorted(entries.values(), key=lambda e: (e.group, e.entry.number or "", e.entry.id))
-    return RoundProgress(sorted(judges.values(), key=lambda j: (-j.overdue, -j.missing, j.judge.name)),
-                         ordered, k, late, closes)
+    return RoundProgress(
+        sorted(judges.values(), key=lambda j: (-j.overdue, -j.missing, j.judge.name)), ordered, k, late, closes
+    )
 
 
 def distributions(rnd: Round) -> list[dict]:
@@ -144,10 +148,12 @@ def distributions(rnd: Round) -> list[dict]:
     for judge_id, values in by_judge.items():
         summary = scoring.distribution(values)
         effect = effects.get(judge_id)
-        rows.append({
-            "judge_id": judge_id,
-            "name": names.get(judge_id, str(judge_id)),
-            **summary,
-            "severity": round(effect.severity, 2) if effect else None,
-        })
+        rows.append(
+            {
+                "judge_id": judge_id,
+                "name": names.get(judge_id, str(judge_id)),
+                **summary,
+                "severity": round(effect.severity, 2) if effect else None,
+            }
+        )
     return sorted(rows, key=lambda r: (r["mean"], r["name"]))

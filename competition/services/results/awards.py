@@ -1,4 +1,5 @@
 """Awards and nominations from the stored rows and the organizer's tie decisions (no scores read)."""
+
 from __future__ import annotations
 
 import json
@@ -48,13 +49,22 @@ def _subgroup(row: dict, split: set[str]) -> str:
 
 
 def _decisions(contest: Contest) -> list[TieDecision]:
-    return list(db.session.scalars(
-        select(TieDecision).where(TieDecision.contest_id == contest.id)
-        .order_by(TieDecision.decided_at, TieDecision.id)))
+    return list(
+        db.session.scalars(
+            select(TieDecision)
+            .where(TieDecision.contest_id == contest.id)
+            .order_by(TieDecision.decided_at, TieDecision.id)
+        )
+    )
 
 
-def settle_rows(contest: Contest, rows: list[dict], infos: Mapping[int, EntryInfo],
-                chain: list[tuple[str, Message]], run: RankingRun) -> None:
+def settle_rows(
+    contest: Contest,
+    rows: list[dict],
+    infos: Mapping[int, EntryInfo],
+    chain: list[tuple[str, Message]],
+    run: RankingRun,
+) -> None:
     """Award and nominate (in place on the row dicts) and list the unresolved ties on ``run``."""
     labels = {eid: info.label for eid, info in infos.items()}
     decisions = _decisions(contest)
@@ -68,8 +78,13 @@ def settle_rows(contest: Contest, rows: list[dict], infos: Mapping[int, EntryInf
     run.ties = ties
 
 
-def _award(contest: Contest, rows: list[dict], chain: list[tuple[str, Message]], labels: Mapping[int, str],
-           decisions: list[TieDecision]) -> list[dict]:
+def _award(
+    contest: Contest,
+    rows: list[dict],
+    chain: list[tuple[str, Message]],
+    labels: Mapping[int, str],
+    decisions: list[TieDecision],
+) -> list[dict]:
     """Award each ranking group (each part of a group the plan left unconnected); the ties left."""
     levels = [(str(name), float(share)) for name, share in contest.settings_view.award_levels]
     min_scores = {str(k): float(v) for k, v in contest.settings_view.award_min_scores.items()}
@@ -87,17 +102,40 @@ def _award(contest: Contest, rows: list[dict], chain: list[tuple[str, Message]],
     ties: list[dict] = []
     by_entry: dict[int, award_rules.Award] = {}
     for sub, members in groups.items():
-        ranked = [_Ranked(m["entry_id"], m["score"], m["component"], tuple(
-            tuple(v) if isinstance(v, list) else v for v in m["explanation"]["tie"])) for m in members]
+        ranked = [
+            _Ranked(
+                m["entry_id"],
+                m["score"],
+                m["component"],
+                tuple(tuple(v) if isinstance(v, list) else v for v in m["explanation"]["tie"]),
+            )
+            for m in members
+        ]
         chosen: dict[str, list[int]] = {}
         for _attempt in range(len(levels) + 1):
-            out = award_rules.assign_awards(ranked, levels, min_scores=min_scores, tie_break=tie_break,
-                                            tie_decisions=chosen, labels=labels, group=sub, remainder=remainder)
+            out = award_rules.assign_awards(
+                ranked,
+                levels,
+                min_scores=min_scores,
+                tie_break=tie_break,
+                tie_decisions=chosen,
+                labels=labels,
+                group=sub,
+                remainder=remainder,
+            )
             if not _apply_award_decisions(out.ties, decisions, sub, chosen):
                 break
         for t in out.ties:
-            ties.append({"kind": "award", "group": sub, "level": t.level, "entry_ids": list(t.entry_ids),
-                         "places": t.places, "score": t.score})
+            ties.append(
+                {
+                    "kind": "award",
+                    "group": sub,
+                    "level": t.level,
+                    "entry_ids": list(t.entry_ids),
+                    "places": t.places,
+                    "score": t.score,
+                }
+            )
         for a in out.awards:
             by_entry[a.entry_id] = a
         for m in members:
@@ -121,41 +159,73 @@ def _apply_award_decisions(ties, decisions: list[TieDecision], sub: str, chosen:
     return new
 
 
-def _nominate(contest: Contest, rows: list[dict], infos: Mapping[int, EntryInfo], labels: Mapping[int, str],
-              decisions: list[TieDecision]) -> list[dict]:
+def _nominate(
+    contest: Contest,
+    rows: list[dict],
+    infos: Mapping[int, EntryInfo],
+    labels: Mapping[int, str],
+    decisions: list[TieDecision],
+) -> list[dict]:
     """Nominate within the quota and its caps (in place on the rows); the ties left."""
-    cands = [nomination_rules.Candidate(
-        m["entry_id"], labels[m["entry_id"]], m["group_key"], infos[m["entry_id"]].stage,
-        infos[m["entry_id"]].school_id, infos[m["entry_id"]].district_id,
-        _effective_award(m), m["score"], m["position"])
-        for m in rows if not m.get("withdrawn")]
+    cands = [
+        nomination_rules.Candidate(
+            m["entry_id"],
+            labels[m["entry_id"]],
+            m["group_key"],
+            infos[m["entry_id"]].stage,
+            infos[m["entry_id"]].school_id,
+            infos[m["entry_id"]].district_id,
+            _effective_award(m),
+            m["score"],
+            m["position"],
+        )
+        for m in rows
+        if not m.get("withdrawn")
+    ]
     picked: list[int] = []
     for _attempt in range(len(cands) + 1):
         out = nomination_rules.nominate(
-            cands, int(contest.settings_view.nomination_quota),
+            cands,
+            int(contest.settings_view.nomination_quota),
             stage_shares=contest.settings_view.nomination_stage_shares or None,
             group_quota=contest.settings_view.nomination_group_quotas or None,
             school_cap=contest.settings_view.nomination_school_cap,
             district_cap=contest.settings_view.nomination_district_cap,
             eligible_awards=tuple(contest.settings_view.nomination_levels),
-            tie_decisions=picked)
-        new = [e for t in out.ties if (d := _match(decisions, "nomination", None, None, t.entry_ids))
-               for e in d.chosen if e in t.entry_ids and e not in picked]
+            tie_decisions=picked,
+        )
+        new = [
+            e
+            for t in out.ties
+            if (d := _match(decisions, "nomination", None, None, t.entry_ids))
+            for e in d.chosen
+            if e in t.entry_ids and e not in picked
+        ]
         if not new:
             break
         picked += new
     decided = out.by_entry()
     for m in rows:
         _set_nomination(m, decided.get(m["entry_id"]))
-    return [{"kind": "nomination", "pool": t.pool, "label": encode([t.label])[0] if t.label else None,
-             "entry_ids": list(t.entry_ids), "places": t.places} for t in out.ties]
+    return [
+        {
+            "kind": "nomination",
+            "pool": t.pool,
+            "label": encode([t.label])[0] if t.label else None,
+            "entry_ids": list(t.entry_ids),
+            "places": t.places,
+        }
+        for t in out.ties
+    ]
 
 
 def _set_nomination(m: dict, d) -> None:
     if m["pending"] and d is not None and not d.nominated:
         m["nominated"] = False
-        m["explanation"] = {**m["explanation"], "nomination": encode(
-            [Message(N_("the nomination is settled after the decision on the award tie"))])}
+        m["explanation"] = {
+            **m["explanation"],
+            "nomination": encode([Message(N_("the nomination is settled after the decision on the award tie"))]),
+        }
         return
     if d is None:  # withdrawn
         m["nominated"] = False
@@ -184,14 +254,18 @@ def _effective_award(row: dict) -> str | None:
     return None if override == NO_AWARD else override
 
 
-def _match(decisions: list[TieDecision], kind: str, group: str | None, level: str | None,
-           entry_ids: Iterable[int]) -> TieDecision | None:
+def _match(
+    decisions: list[TieDecision], kind: str, group: str | None, level: str | None, entry_ids: Iterable[int]
+) -> TieDecision | None:
     """The latest decision on exactly this tie."""
     wanted = sorted(entry_ids)
     found = None
     for d in decisions:
-        if d.kind == kind and sorted(d.entry_ids) == wanted and (kind == "nomination" or
-                                                                  (d.group_key == group and d.level == level)):
+        if (
+            d.kind == kind
+            and sorted(d.entry_ids) == wanted
+            and (kind == "nomination" or (d.group_key == group and d.level == level))
+        ):
             found = d
     return found
 
@@ -200,22 +274,53 @@ def resettle(contest: Contest) -> RankingRun:
     """Apply the tie decisions and overrides to the stored rows again (no scores are read)."""
     run = get_run(contest)
     stored = db.session.execute(
-        select(Result.id, Result.entry_id, Result.group_key, Result.component, Result.score, Result.explanation,
-               Result.override_award, Result.withdrawn)
-        .where(Result.contest_id == contest.id)).all()
+        select(
+            Result.id,
+            Result.entry_id,
+            Result.group_key,
+            Result.component,
+            Result.score,
+            Result.explanation,
+            Result.override_award,
+            Result.withdrawn,
+        ).where(Result.contest_id == contest.id)
+    ).all()
     infos = entry_infos(contest)
-    rows = [{"id": rid, "entry_id": eid, "group_key": g, "component": c, "score": s,
-             "explanation": dict(expl or {}), "override_award": oa, "withdrawn": w}
-            for rid, eid, g, c, s, expl, oa, w in stored if eid in infos]
+    rows = [
+        {
+            "id": rid,
+            "entry_id": eid,
+            "group_key": g,
+            "component": c,
+            "score": s,
+            "explanation": dict(expl or {}),
+            "override_award": oa,
+            "withdrawn": w,
+        }
+        for rid, eid, g, c, s, expl, oa, w in stored
+        if eid in infos
+    ]
     rows.sort(key=lambda r: (r["group_key"], r["component"], -(r["score"] or 0), r["entry_id"]))
     for r in rows:
         r["explanation"].setdefault("tie", [])
     settle_rows(contest, rows, infos, tie_chain(contest), run)
     if rows:
-        db.session.execute(update(Result), [
-            {"id": r["id"], "award": r["award"], "position": r["position"], "rank": r["rank"], "pending": r["pending"],
-             "nominated": r["nominated"], "nomination_reason": r["nomination_reason"], "explanation": r["explanation"]}
-            for r in rows])
+        db.session.execute(
+            update(Result),
+            [
+                {
+                    "id": r["id"],
+                    "award": r["award"],
+                    "position": r["position"],
+                    "rank": r["rank"],
+                    "pending": r["pending"],
+                    "nominated": r["nominated"],
+                    "nomination_reason": r["nomination_reason"],
+                    "explanation": r["explanation"],
+                }
+                for r in rows
+            ],
+        )
     db.session.flush()
     db.session.expire_all()
     return run

@@ -1,4 +1,5 @@
 """The organizer's decisions on a draft: ties at award or quota lines, awards and nominations by hand."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -30,9 +31,13 @@ def tie_description(contest: Contest, tie: Mapping) -> str:
 
 
 def tie_entries(contest: Contest, tie: Mapping) -> list[Result]:
-    return list(db.session.scalars(
-        select(Result).where(Result.contest_id == contest.id, Result.entry_id.in_(tie["entry_ids"]))
-        .order_by(Result.entry_id)))
+    return list(
+        db.session.scalars(
+            select(Result)
+            .where(Result.contest_id == contest.id, Result.entry_id.in_(tie["entry_ids"]))
+            .order_by(Result.entry_id)
+        )
+    )
 
 
 def decide_tie(contest: Contest, index: int, chosen: Iterable[int], *, actor, reason: str) -> TieDecision:
@@ -51,12 +56,26 @@ def decide_tie(contest: Contest, index: int, chosen: Iterable[int], *, actor, re
     if tie["kind"] == "nomination" and tie["places"] and len(chosen) > tie["places"]:
         raise ServiceError(_("Only %(n)d places are left at this line: choose at most %(n)d entries.", n=tie["places"]))
     decision = TieDecision(
-        contest_id=contest.id, kind=tie["kind"], group_key=tie.get("group"), level=tie.get("level"),
-        entry_ids=sorted(tie["entry_ids"]), chosen=chosen, reason=reason, decided_by_id=getattr(actor, "id", None))
+        contest_id=contest.id,
+        kind=tie["kind"],
+        group_key=tie.get("group"),
+        level=tie.get("level"),
+        entry_ids=sorted(tie["entry_ids"]),
+        chosen=chosen,
+        reason=reason,
+        decided_by_id=getattr(actor, "id", None),
+    )
     db.session.add(decision)
     db.session.flush()
-    audit.record(actor, "results.tie_decision", decision, contest_id=contest.id,
-                 before={"tie": tie}, after={"chosen": chosen}, reason=reason)
+    audit.record(
+        actor,
+        "results.tie_decision",
+        decision,
+        contest_id=contest.id,
+        before={"tie": tie},
+        after={"chosen": chosen},
+        reason=reason,
+    )
     resettle(contest)
     return decision
 
@@ -97,8 +116,9 @@ def award_choices(contest: Contest) -> list[str]:
     return contest.award_names()
 
 
-def override_result(result: Result, *, actor, award: str | None = KEEP, nominated: bool | None | str = KEEP,
-                    reason: str) -> None:
+def override_result(
+    result: Result, *, actor, award: str | None = KEEP, nominated: bool | None | str = KEEP, reason: str
+) -> None:
     """Change a result by hand. ``award``: a level, None (no award) or KEEP; ``nominated``: True,
     False, None (back to the computed value) or KEEP. ``award=""`` returns to the computed award."""
     contest = db.session.get(Contest, result.contest_id)
@@ -126,6 +146,11 @@ def override_result(result: Result, *, actor, award: str | None = KEEP, nominate
 
 
 def snapshot(result: Result) -> dict:
-    return {"award": result.award, "override_award": result.override_award, "nominated": result.nominated,
-            "override_nominated": result.override_nominated, "withdrawn": result.withdrawn,
-            "entry_id": result.entry_id}
+    return {
+        "award": result.award,
+        "override_award": result.override_award,
+        "nominated": result.nominated,
+        "override_nominated": result.override_nominated,
+        "withdrawn": result.withdrawn,
+        "entry_id": result.entry_id,
+    }

@@ -1,4 +1,5 @@
 """How a result came about, in plain language: stored explanation parts, translated and joined."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,4 +1,5 @@
 """Lock, publish for the public notice (公示), objections, withdrawal, finalize."""
+
 from __future__ import annotations
 
 import logging
@@ -9,9 +10,9 @@ from sqlalchemy import func, select
 
 from ...domain.states import ContestState
 from ...extensions import db
+from ...i18n.timeutil import local_to_utc, utc_to_local
 from ...models import Contest, Entry, Objection, Result, utcnow
 from ...models.results import RankingRun
-from ...i18n.timeutil import local_to_utc, utc_to_local
 from .. import ServiceError, audit, write_guard
 from ..contests import change_state
 from .decisions import check_draft, snapshot, written_reason
@@ -35,17 +36,28 @@ def lock(contest: Contest, *, actor, reason: str | None = None) -> RankingRun:
     open_sheets = scoring_progress(contest).outstanding
     reason = (reason or "").strip() or None
     if open_sheets and not reason:
-        raise ServiceError(_("%(n)d score sheets are still open (not submitted). Locking closes them: they "
-                             "become read-only and do not count. To lock anyway, write down why.", n=open_sheets),
-                           "reason")
+        raise ServiceError(
+            _(
+                "%(n)d score sheets are still open (not submitted). Locking closes them: they "
+                "become read-only and do not count. To lock anyway, write down why.",
+                n=open_sheets,
+            ),
+            "reason",
+        )
     if reason is not None:
         reason = written_reason(reason)
     run.locked_at = utcnow()
     run.locked_by_id = getattr(actor, "id", None)
     if contest.state == ContestState.JUDGING:
         change_state(contest, ContestState.RESULTS, actor=actor)
-    audit.record(actor, "results.lock", run, contest_id=contest.id, reason=reason,
-                 after={"locked_at": run.locked_at.isoformat(), "open_sheets": open_sheets})
+    audit.record(
+        actor,
+        "results.lock",
+        run,
+        contest_id=contest.id,
+        reason=reason,
+        after={"locked_at": run.locked_at.isoformat(), "open_sheets": open_sheets},
+    )
     return run
 
 
@@ -77,16 +89,23 @@ def publish(contest: Contest, *, actor, contact: str | None = None) -> RankingRu
     if contest.state != ContestState.RESULTS or run.locked_at is None:
         raise ServiceError(_("Lock the results before publishing them."))
     if run.ties or pending_count(contest):
-        raise ServiceError(_("Some ties at award or quota lines are not decided yet. Decide them (or send the "
-                             "entries to re-judging and rank again) before publishing."))
+        raise ServiceError(
+            _(
+                "Some ties at award or quota lines are not decided yet. Decide them (or send the "
+                "entries to re-judging and rank again) before publishing."
+            )
+        )
     if contact is not None:
         contact = " ".join(contact.split())
         if not contact:
-            raise ServiceError(_("Enter where objections are received (office, phone or address): the public "
-                                 "notice shows it."), "contact")
+            raise ServiceError(
+                _("Enter where objections are received (office, phone or address): the public notice shows it."),
+                "contact",
+            )
         if len(contact) > MAX_CONTACT:
-            raise ServiceError(_("The contact for objections is too long (at most %(n)d characters).",
-                                 n=MAX_CONTACT), "contact")
+            raise ServiceError(
+                _("The contact for objections is too long (at most %(n)d characters).", n=MAX_CONTACT), "contact"
+            )
         if contact != contest.settings_view.notice_contact:
             contest.settings = {**(contest.settings or {}), "notice_contact": contact}
     now = utcnow()
@@ -94,19 +113,36 @@ def publish(contest: Contest, *, actor, contact: str | None = None) -> RankingRu
     run.published_at = now
     run.notice_ends_at = now + timedelta(days=days)
     change_state(contest, ContestState.PUBLISHED, actor=actor)
-    audit.record(actor, "results.publish", run, contest_id=contest.id,
-                 after={"published_at": now.isoformat(), "notice_ends_at": run.notice_ends_at.isoformat(),
-                        "notice_contact": contest.settings_view.notice_contact or None})
-    log.info("results published: contest=%s by=%s %s notice_ends_at=%s", contest.code, audit.who(actor),
-             _tally(contest), run.notice_ends_at.isoformat())
+    audit.record(
+        actor,
+        "results.publish",
+        run,
+        contest_id=contest.id,
+        after={
+            "published_at": now.isoformat(),
+            "notice_ends_at": run.notice_ends_at.isoformat(),
+            "notice_contact": contest.settings_view.notice_contact or None,
+        },
+    )
+    log.info(
+        "results published: contest=%s by=%s %s notice_ends_at=%s",
+        contest.code,
+        audit.who(actor),
+        _tally(contest),
+        run.notice_ends_at.isoformat(),
+    )
     return run
 
 
 def notice_running(contest: Contest, now: datetime | None = None) -> bool:
     """The results are on public notice and its period has not ended: finalizing needs a reason."""
     run = get_run(contest)
-    return bool(contest.state == ContestState.PUBLISHED and run is not None and run.notice_ends_at
-                and (now or utcnow()) < run.notice_ends_at)
+    return bool(
+        contest.state == ContestState.PUBLISHED
+        and run is not None
+        and run.notice_ends_at
+        and (now or utcnow()) < run.notice_ends_at
+    )
 
 
 def finalize(contest: Contest, *, actor, reason: str | None = None, now: datetime | None = None) -> None:
@@ -114,8 +150,14 @@ def finalize(contest: Contest, *, actor, reason: str | None = None, now: datetim
     if contest.state != ContestState.PUBLISHED:
         raise ServiceError(_("Only published results can be made final."))
     run = get_run(contest)
-    open_objections = db.session.scalar(select(func.count()).select_from(Objection).where(
-        Objection.contest_id == contest.id, Objection.outcome.is_(None))) or 0
+    open_objections = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Objection)
+            .where(Objection.contest_id == contest.id, Objection.outcome.is_(None))
+        )
+        or 0
+    )
     if open_objections:
         raise ServiceError(_("%(n)d objections are not settled yet. Settle every objection first.", n=open_objections))
     now = now or utcnow()
@@ -125,8 +167,13 @@ def finalize(contest: Contest, *, actor, reason: str | None = None, now: datetim
     run.finalized_at = now
     run.finalize_reason = reason
     change_state(contest, ContestState.FINAL, actor=actor, reason=reason)
-    log.info("results final: contest=%s by=%s %s early=%s", contest.code, audit.who(actor), _tally(contest),
-             "yes" if reason else "no")
+    log.info(
+        "results final: contest=%s by=%s %s early=%s",
+        contest.code,
+        audit.who(actor),
+        _tally(contest),
+        "yes" if reason else "no",
+    )
 
 
 def _tally(contest: Contest) -> str:
@@ -152,29 +199,49 @@ def local_today() -> date:
     return utc_to_local(utcnow()).date()
 
 
-def record_objection(contest: Contest, *, actor, entry_id: int | None, submitter_name: str,
-                     submitter_contact: str, content: str, evidence: str | None, received_on: date) -> Objection:
+def record_objection(
+    contest: Contest,
+    *,
+    actor,
+    entry_id: int | None,
+    submitter_name: str,
+    submitter_contact: str,
+    content: str,
+    evidence: str | None,
+    received_on: date,
+) -> Objection:
     _check_notice(contest)
     name, contact, content = (submitter_name or "").strip(), (submitter_contact or "").strip(), (content or "").strip()
     if not name:
-        raise ServiceError(_("Objections are accepted under a real name: enter the submitter's name."),
-                           "submitter_name")
+        raise ServiceError(
+            _("Objections are accepted under a real name: enter the submitter's name."), "submitter_name"
+        )
     if not contact:
         raise ServiceError(_("Enter how to reach the submitter (phone or address)."), "submitter_contact")
     if not content:
         raise ServiceError(_("Enter what the objection says."), "content")
     if received_on > local_today():
-        raise ServiceError(_("The date received (%(day)s) is in the future. Enter the day the objection "
-                             "actually arrived.", day=received_on.isoformat()), "received_on")
+        raise ServiceError(
+            _(
+                "The date received (%(day)s) is in the future. Enter the day the objection actually arrived.",
+                day=received_on.isoformat(),
+            ),
+            "received_on",
+        )
     if entry_id is not None:
         entry = db.session.get(Entry, entry_id)
         if entry is None or entry.contest_id != contest.id:
             raise ServiceError(_("That entry is not in this contest."), "entry_id")
     objection = Objection(
-        contest_id=contest.id, entry_id=entry_id, submitter_name=name[:50], submitter_contact=contact[:120],
-        content=content, evidence=(evidence or "").strip() or None,
+        contest_id=contest.id,
+        entry_id=entry_id,
+        submitter_name=name[:50],
+        submitter_contact=contact[:120],
+        content=content,
+        evidence=(evidence or "").strip() or None,
         received_at=local_to_utc(datetime.combine(received_on, datetime.min.time())),
-        recorded_by_id=getattr(actor, "id", None))
+        recorded_by_id=getattr(actor, "id", None),
+    )
     db.session.add(objection)
     db.session.flush()
     audit.record(actor, "objection.record", objection, after={"entry_id": entry_id, "submitter": name})
@@ -195,8 +262,9 @@ def settle_objection(objection: Objection, *, actor, outcome: str, resolution: s
     objection.resolved_at = utcnow()
     objection.resolved_by_id = getattr(actor, "id", None)
     db.session.flush()
-    audit.record(actor, "objection.settle", objection, before=before,
-                 after={"outcome": outcome, "resolution": resolution})
+    audit.record(
+        actor, "objection.settle", objection, before=before, after={"outcome": outcome, "resolution": resolution}
+    )
 
 
 def withdraw_award(result: Result, *, actor, reason: str) -> None:

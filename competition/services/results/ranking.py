@@ -1,4 +1,5 @@
 """Run the ranking: read the sheets that count, rank (``domain.ranking``), store one Result per entry."""
+
 from __future__ import annotations
 
 import logging
@@ -40,15 +41,22 @@ def _criterion_means(contest: Contest, code: str, entry_rounds: Mapping[int, int
     """Mean of one criterion per entry over its sheets that count in the last round it reached."""
     if not entry_rounds:
         return {}
-    wanted = set(db.session.scalars(
-        select(Criterion.id).join(Rubric, Rubric.id == Criterion.rubric_id).join(Round, Round.id == Rubric.round_id)
-        .where(Round.contest_id == contest.id, (Criterion.code == code) | (Criterion.name == code))))
+    wanted = set(
+        db.session.scalars(
+            select(Criterion.id)
+            .join(Rubric, Rubric.id == Criterion.rubric_id)
+            .join(Round, Round.id == Rubric.round_id)
+            .where(Round.contest_id == contest.id, (Criterion.code == code) | (Criterion.name == code))
+        )
+    )
     values: dict[int, list[float]] = {}
     ids = list(entry_rounds)
     for start in range(0, len(ids), 500):
         rows = db.session.execute(
-            counted_sheets(Assignment.entry_id, Round.number, ScoreSheet.scores)
-            .where(Round.contest_id == contest.id, Assignment.entry_id.in_(ids[start:start + 500])))
+            counted_sheets(Assignment.entry_id, Round.number, ScoreSheet.scores).where(
+                Round.contest_id == contest.id, Assignment.entry_id.in_(ids[start : start + 500])
+            )
+        )
         for entry_id, number, scores in rows:
             if number != entry_rounds[entry_id]:
                 continue
@@ -83,11 +91,14 @@ def run_ranking(contest: Contest, *, actor, method: str | None = None) -> Rankin
     now = utcnow()
     rows = []
     for r in outcome.results:
-        explanation = {"ranking": _ranking_parts(r, judge_label),
-                       "rounds": encode(_rounds_part(round_scores[r.entry_id], rounds, len(outcomes), mode)),
-                       "tie": tie_values(r)}
-        rows.append(_result_row(contest, r, infos[r.entry_id].group_key, method, explanation, now)
-                    | old.get(r.entry_id, {}))
+        explanation = {
+            "ranking": _ranking_parts(r, judge_label),
+            "rounds": encode(_rounds_part(round_scores[r.entry_id], rounds, len(outcomes), mode)),
+            "tie": tie_values(r),
+        }
+        rows.append(
+            _result_row(contest, r, infos[r.entry_id].group_key, method, explanation, now) | old.get(r.entry_id, {})
+        )
 
     run = get_run(contest) or RankingRun(contest_id=contest.id)
     run.method = method
@@ -97,30 +108,60 @@ def run_ranking(contest: Contest, *, actor, method: str | None = None) -> Rankin
     run.computed_at = now
     run.computed_by_id = getattr(actor, "id", None)
     run.judges = [
-        {"round": n, "round_name": rounds[n].name, "judge_id": j.judge_id, "name": judge_label(j.judge_id),
-         "severity": round(j.severity, 3), "spread": round(j.spread, 3), "noise": round(j.noise, 3),
-         "n": j.n_scores, "tendency": j.tendency}
-        for n, o in outcomes.items() for j in sorted(o.judges, key=lambda j: -abs(j.severity))
+        {
+            "round": n,
+            "round_name": rounds[n].name,
+            "judge_id": j.judge_id,
+            "name": judge_label(j.judge_id),
+            "severity": round(j.severity, 3),
+            "spread": round(j.spread, 3),
+            "noise": round(j.noise, 3),
+            "n": j.n_scores,
+            "tendency": j.tendency,
+        }
+        for n, o in outcomes.items()
+        for j in sorted(o.judges, key=lambda j: -abs(j.severity))
     ]
     run.components = [] if outcome.is_connected else [sorted(c) for c in outcome.components]
     db.session.add(run)
 
     settle_rows(contest, rows, infos, chain, run)
-    db.session.execute(delete(Result).where(Result.contest_id == contest.id),
-                       execution_options={"synchronize_session": False})
+    db.session.execute(
+        delete(Result).where(Result.contest_id == contest.id), execution_options={"synchronize_session": False}
+    )
     db.session.execute(insert(Result.__table__), rows)
     db.session.flush()
     db.session.expire_all()
-    audit.record(actor, "results.rank", contest, contest_id=contest.id, after={
-        "method": method, "combination": mode, "entries": len(rows), "scores": n_scores,
-        "components": len(outcome.components), "ties": len(run.ties)})
-    log.info("ranking run: contest=%s by=%s method=%s entries=%d scores=%d ties=%d components=%d",
-             contest.code, audit.who(actor), method, len(rows), n_scores, len(run.ties), len(outcome.components))
+    audit.record(
+        actor,
+        "results.rank",
+        contest,
+        contest_id=contest.id,
+        after={
+            "method": method,
+            "combination": mode,
+            "entries": len(rows),
+            "scores": n_scores,
+            "components": len(outcome.components),
+            "ties": len(run.ties),
+        },
+    )
+    log.info(
+        "ranking run: contest=%s by=%s method=%s entries=%d scores=%d ties=%d components=%d",
+        contest.code,
+        audit.who(actor),
+        method,
+        len(rows),
+        n_scores,
+        len(run.ties),
+        len(outcome.components),
+    )
     return run
 
 
-def _scores_by_round(contest: Contest, infos: Mapping[int, EntryInfo]
-                     ) -> tuple[dict[int, list[tuple[int, int, float]]], int]:
+def _scores_by_round(
+    contest: Contest, infos: Mapping[int, EntryInfo]
+) -> tuple[dict[int, list[tuple[int, int, float]]], int]:
     """(entry, judge, total) per round of the accepted entries' sheets that count, and how many."""
     per_round: dict[int, list[tuple[int, int, float]]] = {}
     n_scores = 0
@@ -142,9 +183,11 @@ def _combination_mode(contest: Contest) -> str:
 
 
 def _judge_labels(per_round: Mapping[int, list[tuple[int, int, float]]]) -> Callable[[int], str]:
-    judge_names = dict(db.session.execute(
-        select(User.id, User.name).where(User.id.in_({j for rows in per_round.values() for _, j, _ in rows}))
-    ).all())
+    judge_names = dict(
+        db.session.execute(
+            select(User.id, User.name).where(User.id.in_({j for rows in per_round.values() for _, j, _ in rows}))
+        ).all()
+    )
 
     def judge_label(jid) -> str:
         return judge_names.get(jid, str(jid))
@@ -152,8 +195,13 @@ def _judge_labels(per_round: Mapping[int, list[tuple[int, int, float]]]) -> Call
     return judge_label
 
 
-def _tie_values(contest: Contest, outcome, infos: Mapping[int, EntryInfo], chain: list[tuple[str, Message]],
-                round_scores: Mapping[int, list[tuple[int, float]]]) -> Callable[[Any], list]:
+def _tie_values(
+    contest: Contest,
+    outcome,
+    infos: Mapping[int, EntryInfo],
+    chain: list[tuple[str, Message]],
+    round_scores: Mapping[int, list[tuple[int, float]]],
+) -> Callable[[Any], list]:
     """The values of the tie-break chain for one ranked entry (stored, so that settling never
     reads the scores again)."""
     # Only entries sharing a score with another entry of their group need the criterion means.
@@ -161,10 +209,16 @@ def _tie_values(contest: Contest, outcome, infos: Mapping[int, EntryInfo], chain
     for r in outcome.results:
         k = (infos[r.entry_id].group_key, r.score)
         seen[k] = seen.get(k, 0) + 1
-    tied = {r.entry_id: round_scores[r.entry_id][-1][0] for r in outcome.results
-            if seen[(infos[r.entry_id].group_key, r.score)] > 1}
-    criterion_values = {key: _criterion_means(contest, key.split(":", 1)[1], tied)
-                        for key, _label in chain if key.startswith("criterion:")}
+    tied = {
+        r.entry_id: round_scores[r.entry_id][-1][0]
+        for r in outcome.results
+        if seen[(infos[r.entry_id].group_key, r.score)] > 1
+    }
+    criterion_values = {
+        key: _criterion_means(contest, key.split(":", 1)[1], tied)
+        for key, _label in chain
+        if key.startswith("criterion:")
+    }
 
     def tie_values(r) -> list:
         out = []
@@ -187,8 +241,12 @@ KEPT_BY_HAND = ("override_award", "override_nominated", "override_reason", "with
 
 def _kept_by_hand(contest: Contest) -> dict[int, dict]:
     """The organizer's changes per entry, which ranking again keeps."""
-    return {row[0]: dict(zip(KEPT_BY_HAND, row[1:])) for row in db.session.execute(
-        select(Result.entry_id, *(getattr(Result, k) for k in KEPT_BY_HAND)).where(Result.contest_id == contest.id))}
+    return {
+        row[0]: dict(zip(KEPT_BY_HAND, row[1:]))
+        for row in db.session.execute(
+            select(Result.entry_id, *(getattr(Result, k) for k in KEPT_BY_HAND)).where(Result.contest_id == contest.id)
+        )
+    }
 
 
 def _ranking_parts(r, judge_label: Callable[[int], str]) -> list[dict]:
@@ -199,24 +257,46 @@ def _ranking_parts(r, judge_label: Callable[[int], str]) -> list[dict]:
     return parts
 
 
-def _rounds_part(scores: list[tuple[int, float]], rounds: Mapping[int, Round], n_rounds: int,
-                 mode: str) -> list[Message]:
+def _rounds_part(
+    scores: list[tuple[int, float]], rounds: Mapping[int, Round], n_rounds: int, mode: str
+) -> list[Message]:
     if len(scores) <= 1 and n_rounds <= 1:
         return []
-    return [Message(N_("round scores: %(scores)s (combined: %(mode)s)"), {
-        "scores": Names(f"{rounds[n].name} {s:.2f}" for n, s in scores),
-        "mode": Message(N_("weighted by round") if mode == "weighted" else N_("last round reached")),
-    })]
+    return [
+        Message(
+            N_("round scores: %(scores)s (combined: %(mode)s)"),
+            {
+                "scores": Names(f"{rounds[n].name} {s:.2f}" for n, s in scores),
+                "mode": Message(N_("weighted by round") if mode == "weighted" else N_("last round reached")),
+            },
+        )
+    ]
 
 
 def _result_row(contest: Contest, r, group_key: str, method: str, explanation: dict, now) -> dict:
     """One Result row as computed, before the awards and the organizer's changes."""
     return {
-        "contest_id": contest.id, "entry_id": r.entry_id, "group_key": group_key, "method": method,
-        "n_judges": r.n_judges, "raw_mean": round(r.raw_mean, 4), "trimmed_mean": round(r.trimmed_mean, 4),
-        "score": r.score, "uncertainty": round(r.uncertainty, 4), "rank": r.rank, "component": r.component,
-        "position": r.rank, "award": None, "nominated": False, "pending": False, "nomination_reason": None,
+        "contest_id": contest.id,
+        "entry_id": r.entry_id,
+        "group_key": group_key,
+        "method": method,
+        "n_judges": r.n_judges,
+        "raw_mean": round(r.raw_mean, 4),
+        "trimmed_mean": round(r.trimmed_mean, 4),
+        "score": r.score,
+        "uncertainty": round(r.uncertainty, 4),
+        "rank": r.rank,
+        "component": r.component,
+        "position": r.rank,
+        "award": None,
+        "nominated": False,
+        "pending": False,
+        "nomination_reason": None,
         "explanation": explanation,
-        "override_award": None, "override_nominated": None, "override_reason": None, "withdrawn": False,
-        "withdrawn_reason": None, "computed_at": now,
+        "override_award": None,
+        "override_nominated": None,
+        "override_reason": None,
+        "withdrawn": False,
+        "withdrawn_reason": None,
+        "computed_at": now,
     }

@@ -1,4 +1,5 @@
 """What the results pages read: the run, the results, scoring progress, groups and their order."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,25 +23,32 @@ def get_run(contest: Contest) -> RankingRun | None:
 
 def results_of(contest: Contest) -> list[Result]:
     """The contest's results, each with its entry and school loaded (every caller shows them)."""
-    return list(db.session.scalars(
-        select(Result).where(Result.contest_id == contest.id)
-        .options(selectinload(Result.entry).selectinload(Entry.school))
-        .order_by(Result.group_key, Result.component, Result.position, Result.entry_id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Result)
+            .where(Result.contest_id == contest.id)
+            .options(selectinload(Result.entry).selectinload(Entry.school))
+            .order_by(Result.group_key, Result.component, Result.position, Result.entry_id)
+        )
+    )
 
 
 def pending_count(contest: Contest) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Result).where(Result.contest_id == contest.id, Result.pending)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(Result).where(Result.contest_id == contest.id, Result.pending)
+        )
+        or 0
+    )
 
 
 def score_rows(contest: Contest) -> list[tuple[int, int, int, float]]:
     """(round number, entry id, judge id, total) of every sheet of the contest that counts
     (``judging.counted_sheets``); run_ranking then keeps the accepted entries'."""
     return db.session.execute(
-        counted_sheets(Round.number, Assignment.entry_id, Assignment.judge_id, ScoreSheet.total)
-        .where(Round.contest_id == contest.id)
+        counted_sheets(Round.number, Assignment.entry_id, Assignment.judge_id, ScoreSheet.total).where(
+            Round.contest_id == contest.id
+        )
     ).all()
 
 
@@ -57,15 +65,29 @@ class EntryInfo:
 def entry_infos(contest: Contest) -> dict[int, EntryInfo]:
     group_by = [f for f in contest.settings_view.ranking_group_by if f in GROUP_FIELDS]
     rows = db.session.execute(
-        select(Entry.id, Entry.number, Entry.title, Section.code, Entry.stage, Entry.subject, Entry.is_team,
-               Entry.school_id, School.district_id)
-        .join(Section, Section.id == Entry.section_id).join(School, School.id == Entry.school_id)
+        select(
+            Entry.id,
+            Entry.number,
+            Entry.title,
+            Section.code,
+            Entry.stage,
+            Entry.subject,
+            Entry.is_team,
+            Entry.school_id,
+            School.district_id,
+        )
+        .join(Section, Section.id == Entry.section_id)
+        .join(School, School.id == Entry.school_id)
         .where(Entry.contest_id == contest.id, Entry.state == EntryState.ACCEPTED)
     ).all()
     infos = {}
     for eid, number, title, section, stage, subject, is_team, school_id, district_id in rows:
-        values = {"section": section, "stage": stage or "", "subject": subject or "",
-                  "is_team": "team" if is_team else "individual"}
+        values = {
+            "section": section,
+            "stage": stage or "",
+            "subject": subject or "",
+            "is_team": "team" if is_team else "individual",
+        }
         key = "|".join(values[f] for f in group_by) or "*"
         infos[eid] = EntryInfo(eid, number or title, key, stage or "", school_id, district_id)
     return infos
@@ -116,6 +138,7 @@ def group_sort_key(contest: Contest):
 class ScoringProgress:
     """How complete the judging is, for the ranking page: score sheets assigned and submitted
     (all rounds), and accepted entries that no submitted sheet scores (they are not ranked)."""
+
     assigned: int
     submitted: int
     unscored: list[Entry]
@@ -126,21 +149,37 @@ class ScoringProgress:
 
 
 def scoring_progress(contest: Contest) -> ScoringProgress:
-    assigned = db.session.scalar(
-        select(func.count()).select_from(Assignment).join(Round, Round.id == Assignment.round_id)
-        .where(Round.contest_id == contest.id)) or 0
+    assigned = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Assignment)
+            .join(Round, Round.id == Assignment.round_id)
+            .where(Round.contest_id == contest.id)
+        )
+        or 0
+    )
     scored = counted_sheets(Assignment.entry_id).where(Round.contest_id == contest.id)
     submitted = db.session.scalar(select(func.count()).select_from(scored.subquery())) or 0
-    unscored = list(db.session.scalars(
-        select(Entry).where(Entry.contest_id == contest.id, Entry.state == EntryState.ACCEPTED,
-                            Entry.id.not_in(scored.scalar_subquery()))
-        .order_by(Entry.number, Entry.id)))
+    unscored = list(
+        db.session.scalars(
+            select(Entry)
+            .where(
+                Entry.contest_id == contest.id,
+                Entry.state == EntryState.ACCEPTED,
+                Entry.id.not_in(scored.scalar_subquery()),
+            )
+            .order_by(Entry.number, Entry.id)
+        )
+    )
     return ScoringProgress(assigned=assigned, submitted=submitted, unscored=unscored)
 
 
 def objections_of(contest: Contest) -> list[Objection]:
-    return list(db.session.scalars(
-        select(Objection).where(Objection.contest_id == contest.id).order_by(Objection.received_at, Objection.id)))
+    return list(
+        db.session.scalars(
+            select(Objection).where(Objection.contest_id == contest.id).order_by(Objection.received_at, Objection.id)
+        )
+    )
 
 
 def public_rows(contest: Contest) -> list[Result]:

@@ -1,4 +1,5 @@
 """The auth blueprint and what its routes share."""
+
 from __future__ import annotations
 
 from flask import current_app, g

@@ -1,4 +1,5 @@
 """The one-time password reset link an organizer hands out (public: the token is the key)."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, session, url_for

@@ -1,6 +1,6 @@
 """Log in, log out, change password."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _

@@ -1,16 +1,16 @@
 """Downloading uploaded materials: only to people allowed to see the entry, with safe headers."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from flask import abort, g, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..doorway import AreaBlueprint
-from .. import permissions
+from ...adapters.storage import CONTENT_TYPES, INLINE_KINDS, display_name, get_storage
 from ...models import Attachment
 from ...services.exports import download_name as safe_download_name
-from ...adapters.storage import CONTENT_TYPES, INLINE_KINDS, display_name, get_storage
+from .. import permissions
+from ..doorway import AreaBlueprint
 from ..loaders import row_or_404
 from ..security import CSP
 
@@ -26,8 +26,11 @@ def download_name(attachment: Attachment, user) -> str:
     """The original name, except for a judge of a blind contest: entry number and material name,
     since teachers and students often put their names in file names."""
     entry = attachment.entry
-    blind_judge = (entry.contest.blind_judging and not permissions.can_view_entry(user, entry)
-                   and permissions.judge_sees_entry(user, entry))
+    blind_judge = (
+        entry.contest.blind_judging
+        and not permissions.can_view_entry(user, entry)
+        and permissions.judge_sees_entry(user, entry)
+    )
     if not blind_judge:
         return display_name(attachment.original_name)
     material = attachment.requirement.name if attachment.requirement else _("Material")

@@ -3,23 +3,22 @@
 Every route is for judges (checked before any view runs); an assignment is opened only by its
 own judge, once published, and never when a conflict is recorded.
 """
+
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import doorway
-from ..doorway import AreaBlueprint
-from .. import permissions
 from ...domain import scoring
 from ...domain.contest_settings import ContestSettings
 from ...domain.states import SheetState
 from ...models import Assignment, Contest, Entry
 from ...services import ServiceError, lookup
+from ...services.judging import group_label, sheets
 from ...services.write_guard import PhaseClosed
-from ...services.judging import sheets
-from ...services.judging import group_label
+from .. import doorway, permissions
+from ..doorway import AreaBlueprint
 from .forms import ConflictForm, SubmitAllForm
 
 bp = AreaBlueprint("judge", __name__)
@@ -80,12 +79,20 @@ def index():
         rows.append((a, st))
     group_by = (contest.settings_view if contest else ContestSettings()).ranking_group_by
     return render_template(
-        "judge/index.html", rows=rows, progress=progress, contests=contests, contest=contest,
-        state=state, query=query, rounds=rounds, round_number=round_number,
+        "judge/index.html",
+        rows=rows,
+        progress=progress,
+        contests=contests,
+        contest=contest,
+        state=state,
+        query=query,
+        rounds=rounds,
+        round_number=round_number,
         next_one=sheets.next_unscored(current_user, contest_id=contest.id if contest else None, assignments=mine),
         submit_all_form=SubmitAllForm(),
         group_label=lambda e: group_label(e, group_by or ["section", "stage"]),
-        fmt=scoring.format_score, filters=STATE_FILTERS,
+        fmt=scoring.format_score,
+        filters=STATE_FILTERS,
     )
 
 
@@ -95,8 +102,9 @@ def next_unscored():
     current = lookup.get(Assignment, after) if after else None
     if current is not None and current.judge_id != current_user.id:
         current = None
-    nxt = sheets.next_unscored(current_user, current,
-                               contest_id=current.round.contest_id if current is not None else None)
+    nxt = sheets.next_unscored(
+        current_user, current, contest_id=current.round.contest_id if current is not None else None
+    )
     if nxt is None:
         flash(_("All your entries are scored and submitted. Thank you!"), "success")
         return redirect(url_for("judge.index"))
@@ -110,8 +118,7 @@ def _materials(entry: Entry, blind: bool) -> list[dict]:
     for att in sheets.entry_attachments(entry):
         label = att.requirement.name if att.requirement else _("Material")
         counts[label] = counts.get(label, 0) + 1
-        out.append({"att": att, "label": label, "n": counts[label],
-                    "name": None if blind else att.original_name})
+        out.append({"att": att, "label": label, "n": counts[label], "name": None if blind else att.original_name})
     for m in out:
         if counts[m["label"]] > 1:
             m["label"] = f"{m['label']} {m['n']}"
@@ -128,13 +135,22 @@ def score(assignment_id: int):
     criteria = sheets.criteria_of(assignment)
     group_by = contest.settings_view.ranking_group_by
     return render_template(
-        "judge/score.html", a=assignment, entry=entry, contest=contest, blind=blind, criteria=criteria,
-        sheet=assignment.sheet, payload=sheets.sheet_payload(assignment.sheet),
-        state=sheets.sheet_state(assignment.sheet), locked=(assignment.sheet is not None
-                                                             and assignment.sheet.state == SheetState.FINAL),
-        closed=sheets.closed_reason(assignment), materials=_materials(entry, blind),
-        progress=sheets.contest_progress(current_user, contest.id), group=group_label(entry, group_by),
-        conflict_form=ConflictForm(), fmt=scoring.format_score,
+        "judge/score.html",
+        a=assignment,
+        entry=entry,
+        contest=contest,
+        blind=blind,
+        criteria=criteria,
+        sheet=assignment.sheet,
+        payload=sheets.sheet_payload(assignment.sheet),
+        state=sheets.sheet_state(assignment.sheet),
+        locked=(assignment.sheet is not None and assignment.sheet.state == SheetState.FINAL),
+        closed=sheets.closed_reason(assignment),
+        materials=_materials(entry, blind),
+        progress=sheets.contest_progress(current_user, contest.id),
+        group=group_label(entry, group_by),
+        conflict_form=ConflictForm(),
+        fmt=scoring.format_score,
     )
 
 
@@ -174,8 +190,13 @@ def save_sheet(assignment_id: int):
     assignment = _assignment_or_403(assignment_id, for_page=False)
     data = _json_body()
     doorway.on_refusal(respond=_refusal)
-    sheet = sheets.save_draft(assignment, scores=data.get("scores") or {}, comment=data.get("comment"),
-                              version=_version(data), actor=current_user)
+    sheet = sheets.save_draft(
+        assignment,
+        scores=data.get("scores") or {},
+        comment=data.get("comment"),
+        version=_version(data),
+        actor=current_user,
+    )
     return jsonify(ok=True, **sheets.sheet_payload(sheet))
 
 
@@ -191,14 +212,24 @@ def submit(assignment_id: int):
     if request.is_json:
         data = _json_body()
         doorway.on_refusal(respond=_refusal)
-        sheets.submit(assignment, scores=data.get("scores") or {}, comment=data.get("comment"),
-                      version=_version(data), actor=current_user)
+        sheets.submit(
+            assignment,
+            scores=data.get("scores") or {},
+            comment=data.get("comment"),
+            version=_version(data),
+            actor=current_user,
+        )
         flash(_("Your scores for %(number)s are submitted.", number=entry_label(assignment.entry)), "success")
         return jsonify(ok=True, redirect=url_for("judge.score", assignment_id=assignment.id))
     scores = {str(c.id): request.form.get(f"score-{c.id}", "") for c in sheets.criteria_of(assignment)}
     _refuse_to_score_page(assignment)
-    sheets.submit(assignment, scores=scores, comment=request.form.get("comment"),
-                  version=request.form.get("version", type=int) or 0, actor=current_user)
+    sheets.submit(
+        assignment,
+        scores=scores,
+        comment=request.form.get("comment"),
+        version=request.form.get("version", type=int) or 0,
+        actor=current_user,
+    )
     flash(_("Your scores for %(number)s are submitted.", number=entry_label(assignment.entry)), "success")
     return redirect(url_for("judge.score", assignment_id=assignment.id))
 
@@ -231,8 +262,7 @@ def declare_conflict(assignment_id: int):
         return redirect(url_for("judge.score", assignment_id=assignment.id))
     _refuse_to_score_page(assignment)
     sheets.declare_conflict(assignment, reason=form.reason.data, kind=form.kind.data, actor=current_user)
-    flash(_("Conflict declared. The entry has left your list; the organizer will assign another judge."),
-          "success")
+    flash(_("Conflict declared. The entry has left your list; the organizer will assign another judge."), "success")
     return redirect(url_for("judge.index"))
 
 

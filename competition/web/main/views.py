@@ -1,4 +1,5 @@
 """The home page: each role finds its work."""
+
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, send_from_directory, session, url_for
@@ -40,5 +41,4 @@ def language(lang: str):
 def favicon():
     """Browsers ask for /favicon.ico on every site whatever the page links; base.html links the
     SVG (competition/static/favicon.svg) and this ICO of the same drawing."""
-    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/x-icon",
-                               max_age=7 * 86400)
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/x-icon", max_age=7 * 86400)

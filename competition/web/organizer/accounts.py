@@ -1,18 +1,18 @@
 """Accounts, schools, districts, reset links and imports from spreadsheets (organizers only;
 the blueprint's before_request checks the role before any of these views runs)."""
+
 from __future__ import annotations
 
 import math
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectField, SelectMultipleField,
-                     StringField)
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -51,8 +51,7 @@ class UserForm(PageForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=120)])
     school_id = SelectField(_l("School (teachers)"), coerce=int, validate_choice=False)
-    district_id = SelectField(_l("District (reviewers: the district they review)"), coerce=int,
-                              validate_choice=False)
+    district_id = SelectField(_l("District (reviewers: the district they review)"), coerce=int, validate_choice=False)
     affiliation = StringField(_l("Work unit (judges)"), validators=[Optional(), Length(max=120)])
     title = StringField(_l("Professional title (judges)"), validators=[Optional(), Length(max=50)])
     subjects = StringField(_l("Subjects (judges), separated by 、"), validators=[Optional(), Length(max=500)])
@@ -65,17 +64,26 @@ class UserForm(PageForm):
 
     def data_object(self) -> users.AccountData:
         return users.AccountData(
-            name=self.name.data or "", roles=self.roles.data or [], username=self.username.data,
-            gender=self.gender.data or None, phone=self.phone.data, email=self.email.data,
-            school_id=self.school_id.data or None, district_id=self.district_id.data or None,
-            affiliation=self.affiliation.data, title=self.title.data, subjects=self.subjects.data)
+            name=self.name.data or "",
+            roles=self.roles.data or [],
+            username=self.username.data,
+            gender=self.gender.data or None,
+            phone=self.phone.data,
+            email=self.email.data,
+            school_id=self.school_id.data or None,
+            district_id=self.district_id.data or None,
+            affiliation=self.affiliation.data,
+            title=self.title.data,
+            subjects=self.subjects.data,
+        )
 
 
 class SchoolForm(PageForm):
     name = StringField(_l("Full name of the school"), validators=[DataRequired(), Length(max=120)])
     district_id = SelectField(_l("District"), coerce=int, validate_choice=False)
-    stage_kind = SelectField(_l("Stage"), choices=choices([("", "—")] + [(s, s) for s in STAGE_KINDS]),
-                             validate_choice=False)
+    stage_kind = SelectField(
+        _l("Stage"), choices=choices([("", "—")] + [(s, s) for s in STAGE_KINDS]), validate_choice=False
+    )
     contact_name = StringField(_l("Contact"), validators=[Optional(), Length(max=50)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])
 
@@ -86,21 +94,32 @@ class DistrictForm(PageForm):
 
 
 class ImportForm(PageForm):
-    kind = RadioField(_l("What the sheet contains"),
-                      choices=choices((k, imports.KIND_LABELS[k]) for k in imports.KINDS), default="teachers")
+    kind = RadioField(
+        _l("What the sheet contains"),
+        choices=choices((k, imports.KIND_LABELS[k]) for k in imports.KINDS),
+        default="teachers",
+    )
     contest_id = SelectField(_l("Contest (for entries only)"), coerce=int, validate_choice=False)
     file = FileField(_l("Spreadsheet (.xlsx or .csv)"))
 
 
 class ConfirmImportForm(PageForm):
-    entry_state = SelectField(_l("State of the imported entries"), choices=choices([
-        ("submitted", _l("Submitted, awaiting format review")),
-        ("accepted", _l("Accepted (numbers are given now)"))]), default="submitted")
+    entry_state = SelectField(
+        _l("State of the imported entries"),
+        choices=choices(
+            [
+                ("submitted", _l("Submitted, awaiting format review")),
+                ("accepted", _l("Accepted (numbers are given now)")),
+            ]
+        ),
+        default="submitted",
+    )
 
 
 def _refuse_on_form(form, page) -> None:
     """A refusal shows the form's page again (`page()`, with its usual status) with each problem
     beside its field, or above the form when it names none."""
+
     def respond(exc):
         show_service_error(form, exc)
         return page()
@@ -123,15 +142,26 @@ def _int_arg(name: str) -> int | None:
 @bp.route("/accounts")
 def accounts():
     filters = users.UserFilters(
-        role=request.args.get("role") or None, district_id=_int_arg("district"), school_id=_int_arg("school"),
-        q=(request.args.get("q") or "").strip()[:50] or None, active=request.args.get("active", "yes"))
+        role=request.args.get("role") or None,
+        district_id=_int_arg("district"),
+        school_id=_int_arg("school"),
+        q=(request.args.get("q") or "").strip()[:50] or None,
+        active=request.args.get("active", "yes"),
+    )
     total = users.count_users(filters)
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(max(_int_arg("page") or 1, 1), pages)
     rows = users.users_page(filters, page, PER_PAGE)
     return render_template(
-        "organizer/accounts_users.html", rows=rows, filters=filters, total=total, page=page, pages=pages,
-        districts=_district_choices(_("All districts"))[1:], schools=_school_choices(_("All schools"))[1:])
+        "organizer/accounts_users.html",
+        rows=rows,
+        filters=filters,
+        total=total,
+        page=page,
+        pages=pages,
+        districts=_district_choices(_("All districts"))[1:],
+        schools=_school_choices(_("All schools"))[1:],
+    )
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
@@ -144,8 +174,12 @@ def account_new():
     if form.validate_on_submit():
         _refuse_on_form(form, lambda: _user_page(form, None))
         user, generated = users.create_account(
-            form.data_object(), actor=current_user, password=form.password.data or None,
-            min_length=current_app.config["PASSWORD_MIN_LENGTH"], must_change_password=form.must_change.data)
+            form.data_object(),
+            actor=current_user,
+            password=form.password.data or None,
+            min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+            must_change_password=form.must_change.data,
+        )
         if generated:  # shown once, on this response only
             return render_template("organizer/accounts_secret.html", user=user, password=generated)
         flash(_("The account %(u)s was created.", u=user.username), "success")
@@ -181,8 +215,12 @@ def account_active(user_id: int):
     active = request.form.get("active") == "1"
     _refuse_to_account(user)
     users.set_active(user, active, actor=current_user)
-    flash(_("The account was reactivated.") if active else
-          _("The account was deactivated; it can no longer log in. Its history is kept."), "success")
+    flash(
+        _("The account was reactivated.")
+        if active
+        else _("The account was deactivated; it can no longer log in. Its history is kept."),
+        "success",
+    )
     return redirect(url_for("organizer.account", user_id=user.id))
 
 
@@ -201,8 +239,12 @@ def account_reset_link(user_id: int):
 @bp.route("/accounts/schools")
 def schools():
     district_id = _int_arg("district")
-    return render_template("organizer/accounts_schools.html", rows=users.schools(district_id), district_id=district_id,
-                           districts=_district_choices("")[1:])
+    return render_template(
+        "organizer/accounts_schools.html",
+        rows=users.schools(district_id),
+        district_id=district_id,
+        districts=_district_choices("")[1:],
+    )
 
 
 @bp.route("/accounts/schools/new", methods=["GET", "POST"], defaults={"school_id": None})
@@ -211,14 +253,21 @@ def school_edit(school_id: int | None):
     school = row_or_404(School, school_id) if school_id is not None else None
     form = SchoolForm(obj=school)
     form.district_id.choices = choices(_district_choices(_("— choose —")))
+
     def page():
         return render_template("organizer/accounts_school_form.html", form=form, school=school)
 
     if form.validate_on_submit():
         _refuse_on_form(form, page)
-        saved = users.save_school(school, name=form.name.data, district_id=form.district_id.data,
-                                  stage_kind=form.stage_kind.data, contact_name=form.contact_name.data,
-                                  contact_phone=form.contact_phone.data, actor=current_user)
+        saved = users.save_school(
+            school,
+            name=form.name.data,
+            district_id=form.district_id.data,
+            stage_kind=form.stage_kind.data,
+            contact_name=form.contact_name.data,
+            contact_phone=form.contact_phone.data,
+            actor=current_user,
+        )
         flash(_("The school %(name)s was saved.", name=saved.name), "success")
         return redirect(url_for("organizer.schools"))
     return page()
@@ -232,8 +281,7 @@ def districts(district_id: int | None):
     form = DistrictForm(obj=district)
 
     def page():
-        return render_template("organizer/accounts_districts.html", rows=users.districts(), form=form,
-                               editing=district)
+        return render_template("organizer/accounts_districts.html", rows=users.districts(), form=form, editing=district)
 
     if form.validate_on_submit():
         _refuse_on_form(form, page)
@@ -262,15 +310,18 @@ def _contest_of(meta: dict) -> Contest | None:
 
 
 def _kind_hint(kind: str) -> str:
-    return _("This sheet looks like a list of “%(kind)s”: choose “%(kind)s” above and upload it again.",
-             kind=imports.KIND_LABELS[kind])
+    return _(
+        "This sheet looks like a list of “%(kind)s”: choose “%(kind)s” above and upload it again.",
+        kind=imports.KIND_LABELS[kind],
+    )
 
 
 @bp.route("/imports", methods=["GET", "POST"])
 def imports_upload():
     form = ImportForm()
-    form.contest_id.choices = choices([(0, _("— choose —"))] + [(c.id, f"{c.year} {c.name}（{c.code}）")
-                                                               for c in contests.newest_first()])
+    form.contest_id.choices = choices(
+        [(0, _("— choose —"))] + [(c.id, f"{c.year} {c.name}（{c.code}）") for c in contests.newest_first()]
+    )
     if request.method == "GET" and request.args.get("kind") in imports.KINDS:
         form.kind.data = request.args["kind"]
 
@@ -291,8 +342,14 @@ def imports_upload():
         else:
             _refuse_unreadable(form, data, filename, page)
             imports.preview(form.kind.data, data, filename, contest=contest)  # refuse unreadable files now
-            token = imports.stash_upload(_folder(), user_id=current_user.id, kind=form.kind.data,
-                                         filename=filename, data=data, contest_id=contest.id if contest else None)
+            token = imports.stash_upload(
+                _folder(),
+                user_id=current_user.id,
+                kind=form.kind.data,
+                filename=filename,
+                data=data,
+                contest_id=contest.id if contest else None,
+            )
             likely = imports.likely_kind(data, filename, form.kind.data)
             return redirect(url_for("organizer.import_preview", token=token, looks_like=likely))
     return page()
@@ -301,6 +358,7 @@ def imports_upload():
 def _refuse_unreadable(form: ImportForm, data: bytes, filename: str, page) -> None:
     """A sheet the preview cannot read shows the upload form again with the problem, and a hint
     when the sheet looks like another kind than the one chosen."""
+
     def respond(exc):
         show_service_error(form, exc)
         if exc.field == "file":
@@ -316,7 +374,7 @@ def _finished_page(token: str, meta: dict, *, just_now: bool = False):
     """The page of a confirmed or cancelled import: right after confirming, and whenever the
     preview's URL is asked for again (the browser's Back button, a resubmitted form)."""
     finished = meta["finished"]
-    at = datetime.fromtimestamp(finished["at"], timezone.utc).replace(tzinfo=None)
+    at = datetime.fromtimestamp(finished["at"], UTC).replace(tzinfo=None)
     contest = _contest_of(meta)
     if meta["kind"] == "entries" and contest is not None:
         listing = url_for("organizer.contest", contest_id=contest.id)
@@ -326,10 +384,18 @@ def _finished_page(token: str, meta: dict, *, just_now: bool = False):
         listing = url_for("organizer.accounts", role=imports.ROLE_OF[meta["kind"]])
     else:
         listing = url_for("organizer.index")
-    return render_template("organizer/import_done.html", meta=meta, finished=finished, at=at, token=token,
-                           contest=contest, just_now=just_now, listing=listing,
-                           credentials_ready=imports.has_credentials(_folder(), token, user_id=current_user.id),
-                           KIND_LABELS=imports.KIND_LABELS)
+    return render_template(
+        "organizer/import_done.html",
+        meta=meta,
+        finished=finished,
+        at=at,
+        token=token,
+        contest=contest,
+        just_now=just_now,
+        listing=listing,
+        credentials_ready=imports.has_credentials(_folder(), token, user_id=current_user.id),
+        KIND_LABELS=imports.KIND_LABELS,
+    )
 
 
 def _near_school_choices() -> dict[int, int | None]:
@@ -359,24 +425,35 @@ def import_preview(token: str):
 
     def page():
         looks_like = request.args.get("looks_like")
-        return render_template("organizer/import_preview.html", plan=plan, meta=meta, token=token, form=form,
-                               contest=contest, KIND_LABELS=imports.KIND_LABELS,
-                               kind_hint=_kind_hint(looks_like) if looks_like in imports.KINDS
-                               and looks_like != meta["kind"] else None)
+        return render_template(
+            "organizer/import_preview.html",
+            plan=plan,
+            meta=meta,
+            token=token,
+            form=form,
+            contest=contest,
+            KIND_LABELS=imports.KIND_LABELS,
+            kind_hint=_kind_hint(looks_like) if looks_like in imports.KINDS and looks_like != meta["kind"] else None,
+        )
 
     if request.method == "POST" and form.validate_on_submit():
         doorway.on_refusal(respond=lambda exc: _flashed(exc, page))  # nothing was written: the preview again
-        outcome = imports_pages.apply_confirmed(meta["kind"], data, meta["filename"], actor=current_user,
-                                                contest=contest, entry_state=form.entry_state.data,
-                                                school_choices=choices)
+        outcome = imports_pages.apply_confirmed(
+            meta["kind"],
+            data,
+            meta["filename"],
+            actor=current_user,
+            contest=contest,
+            entry_state=form.entry_state.data,
+            school_choices=choices,
+        )
         workbook = None
         if outcome.credentials:
             title = _("Initial passwords") + f" · {meta['filename']}"
             workbook = imports.credentials_workbook(outcome.credentials, title=title)
         summary = imports.outcome_summary(outcome)
         finished = imports.finish_stash(_folder(), token, summary, credentials=workbook)
-        return _finished_page(token, finished or {**meta, "finished": {**summary, "at": time.time()}},
-                              just_now=True)
+        return _finished_page(token, finished or {**meta, "finished": {**summary, "at": time.time()}}, just_now=True)
     return page()
 
 
@@ -406,10 +483,11 @@ def import_cancel(token: str):
 def import_credentials(token: str):
     data = imports.take_credentials(_folder(), token, user_id=current_user.id)
     if data is None:
-        flash(_("The password sheet was already downloaded or has expired. "
-                "Create reset links for the accounts instead."), "warning")
+        flash(
+            _("The password sheet was already downloaded or has expired. Create reset links for the accounts instead."),
+            "warning",
+        )
         return redirect(url_for("organizer.accounts"))
-    response = send_download(data, "初始密码.xlsx",
-                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = send_download(data, "初始密码.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response.headers["Cache-Control"] = "no-store"
     return response

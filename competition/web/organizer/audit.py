@@ -2,6 +2,7 @@
 that changes or deletes an audit event (tests/web/test_audit_log.py checks the URL map).
 
 Paging is by keyset on (at, id), newest first (services/audit.read_page)."""
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,9 @@ from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from ...i18n.labels import ACTION_LABELS, CONTEST_STATE_LABELS, ENTRY_STATE_LABELS
+from ...i18n.timeutil import utc_to_local
 from ...models import AuditEvent, Contest
 from ...services import audit, lookup
-from ...i18n.timeutil import utc_to_local
 from ..forms import PageForm, choices
 from ..loaders import row_or_404
 from .blueprint import bp
@@ -288,9 +289,15 @@ def diff_rows(before, after, object_type: str = "") -> list[dict]:
             status = "same" if old[key] == new[key] else "changed"
         else:
             status = "removed" if key in old else "added"
-        rows.append({"key": key, "label": field_label(key, object_type), "status": status,
-                     "before": show_value(old.get(key), key, object_type) if key in old else "",
-                     "after": show_value(new.get(key), key, object_type) if key in new else ""})
+        rows.append(
+            {
+                "key": key,
+                "label": field_label(key, object_type),
+                "status": status,
+                "before": show_value(old.get(key), key, object_type) if key in old else "",
+                "after": show_value(new.get(key), key, object_type) if key in new else "",
+            }
+        )
     return rows
 
 
@@ -309,20 +316,30 @@ def _cursor(event: AuditEvent) -> str:
 
 
 def _filters(form: AuditFilterForm) -> audit.Filters:
-    return audit.Filters(contest_id=form.contest.data or None, actor=form.actor.data or "",
-                         action=form.action.data or "", object_type=form.object_type.data or "",
-                         object_id=form.object_id.data or None, date_from=form.date_from.data,
-                         date_to=form.date_to.data)
+    return audit.Filters(
+        contest_id=form.contest.data or None,
+        actor=form.actor.data or "",
+        action=form.action.data or "",
+        object_type=form.object_type.data or "",
+        object_id=form.object_id.data or None,
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
+    )
 
 
 def _choices(form: AuditFilterForm) -> None:
     found = audit.filter_choices()
-    form.contest.choices = choices([(0, _("All contests"))] + [(cid, f"{year} {name}")
-                                                               for cid, name, year in found.contests])
-    form.action.choices = choices([("", _("All actions"))] + [
-        (a, f"{ACTION_LABELS[a]} ({a})" if a in ACTION_LABELS else a) for a in found.actions])
-    form.object_type.choices = choices([("", _("All types"))] + [
-        (t, f"{OBJECT_LABELS[t]} ({t})" if t in OBJECT_LABELS else t) for t in found.object_types])
+    form.contest.choices = choices(
+        [(0, _("All contests"))] + [(cid, f"{year} {name}") for cid, name, year in found.contests]
+    )
+    form.action.choices = choices(
+        [("", _("All actions"))]
+        + [(a, f"{ACTION_LABELS[a]} ({a})" if a in ACTION_LABELS else a) for a in found.actions]
+    )
+    form.object_type.choices = choices(
+        [("", _("All types"))]
+        + [(t, f"{OBJECT_LABELS[t]} ({t})" if t in OBJECT_LABELS else t) for t in found.object_types]
+    )
 
 
 def _page_url(**cursor) -> str:
@@ -337,8 +354,12 @@ def audit_log():
     valid = form.validate()
     events, newer_url, older_url = [], None, None
     if valid:
-        found = audit.read_page(_filters(form), before=_parse_cursor(request.args.get("before")),
-                                after=_parse_cursor(request.args.get("after")), size=PAGE_SIZE)
+        found = audit.read_page(
+            _filters(form),
+            before=_parse_cursor(request.args.get("before")),
+            after=_parse_cursor(request.args.get("after")),
+            size=PAGE_SIZE,
+        )
         events = found.events
         if events and found.has_newer:
             newer_url = _page_url(after=_cursor(events[0]))
@@ -347,9 +368,17 @@ def audit_log():
     contest_names = audit.contest_names()
     filtered = any(v for k, v in request.args.items() if k not in ("before", "after"))
     return render_template(
-        "organizer/audit.html", form=form, events=events, diff_rows=diff_rows, contest_names=contest_names,
-        action_labels=ACTION_LABELS, object_labels=OBJECT_LABELS, newer_url=newer_url, older_url=older_url,
-        first_url=_page_url() if (newer_url or request.args.get("before")) else None, filtered=filtered,
+        "organizer/audit.html",
+        form=form,
+        events=events,
+        diff_rows=diff_rows,
+        contest_names=contest_names,
+        action_labels=ACTION_LABELS,
+        object_labels=OBJECT_LABELS,
+        newer_url=newer_url,
+        older_url=older_url,
+        first_url=_page_url() if (newer_url or request.args.get("before")) else None,
+        filtered=filtered,
         page_size=PAGE_SIZE,
     )
 
@@ -359,7 +388,10 @@ def audit_event(event_id: int):
     event = row_or_404(AuditEvent, event_id)
     contest = lookup.get(Contest, event.contest_id) if event.contest_id else None
     return render_template(
-        "organizer/audit_event.html", event=event, contest=contest,
+        "organizer/audit_event.html",
+        event=event,
+        contest=contest,
         rows=diff_rows(event.before, event.after, event.object_type),
-        action_labels=ACTION_LABELS, object_labels=OBJECT_LABELS,
+        action_labels=ACTION_LABELS,
+        object_labels=OBJECT_LABELS,
     )

@@ -1,7 +1,7 @@
 """The organizer's area. One blueprint, one module per topic (contests, accounts, judging,
 results, certificates, exports, reports), each registering its routes on `bp`."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from flask_login import login_required
 

@@ -1,6 +1,7 @@
 """Certificates (获奖证书) for organizers: issue and update them from the results, correct a typo,
 revoke, upload seals and background, preview, and print batches as background jobs.
 Organizers only (checked in views.py before any view runs)."""
+
 from __future__ import annotations
 
 import io
@@ -29,20 +30,31 @@ PER_PAGE = 50
 KIND_LABELS = {
     # A team certificate lists every member of a team entry; a group one names a class, club or
     # school (实践活动). Both are 集体 in everyday words: the labels tell them apart.
-    "student": _l("Student"), "team": _l("Team (one for all members)"),
-    "group": _l("Group (class, club or school)"), "author": _l("Author"),
-    "adviser": _l("Adviser"), "school": _l("Organizing school"), "district": _l("Organizing district"),
+    "student": _l("Student"),
+    "team": _l("Team (one for all members)"),
+    "group": _l("Group (class, club or school)"),
+    "author": _l("Author"),
+    "adviser": _l("Adviser"),
+    "school": _l("Organizing school"),
+    "district": _l("Organizing district"),
 }
 
 
 class BatchForm(PageForm):
-    scope = SelectField(_l("What to print"), choices=choices([("all", _l("The whole contest")),
-                                                              ("section", _l("One section")),
-                                                              ("school", _l("One school"))]), default="all")
+    scope = SelectField(
+        _l("What to print"),
+        choices=choices(
+            [("all", _l("The whole contest")), ("section", _l("One section")), ("school", _l("One school"))]
+        ),
+        default="all",
+    )
     section_id = SelectField(_l("Section"), coerce=int, validate_choice=False)
     school_id = SelectField(_l("School"), coerce=int, validate_choice=False)
-    fmt = SelectField(_l("Format"), choices=choices([("pdf", _l("One PDF for the printer")),
-                                                     ("zip", _l("A zip with one PDF per person"))]), default="pdf")
+    fmt = SelectField(
+        _l("Format"),
+        choices=choices([("pdf", _l("One PDF for the printer")), ("zip", _l("A zip with one PDF per person"))]),
+        default="pdf",
+    )
 
 
 class AssetForm(PageForm):
@@ -55,14 +67,17 @@ class CorrectionForm(PageForm):
     school = StringField(_l("School or unit as printed"), validators=[Optional(), Length(max=120)])
     grade = StringField(_l("Grade"), validators=[Optional(), Length(max=20)])
     title = StringField(_l("Project title"), validators=[Optional(), Length(max=200)])
-    reason = TextAreaField(_l("Reason for the correction"),
-                           validators=[DataRequired(_l("Give the reason for the correction.")), Length(max=500)])
+    reason = TextAreaField(
+        _l("Reason for the correction"),
+        validators=[DataRequired(_l("Give the reason for the correction.")), Length(max=500)],
+    )
 
 
 class RevokeForm(PageForm):
-    reason = TextAreaField(_l("Reason for revoking"),
-                           validators=[DataRequired(_l("Give the reason for revoking the certificate.")),
-                                       Length(max=500)])
+    reason = TextAreaField(
+        _l("Reason for revoking"),
+        validators=[DataRequired(_l("Give the reason for revoking the certificate.")), Length(max=500)],
+    )
 
 
 def _batch_form(contest: Contest) -> BatchForm:
@@ -84,16 +99,38 @@ def certificates(contest_id: int):
     kind = request.args.get("kind") or ""
     status = request.args.get("status") or ""
     page = max(request.args.get("page", 1, type=int), 1)
-    found = service.listing(contest, q=q, kind=kind if kind in KIND_LABELS else None, status=status, page=page,
-                            per_page=PER_PAGE, job_kind=JOB_KIND)
+    found = service.listing(
+        contest,
+        q=q,
+        kind=kind if kind in KIND_LABELS else None,
+        status=status,
+        page=page,
+        per_page=PER_PAGE,
+        job_kind=JOB_KIND,
+    )
     n_results = len(service.awarded_entries(contest))
     return render_template(
-        "organizer/certificates.html", contest=contest, rows=found.rows, total=found.total, page=page,
-        pages=max((found.total + PER_PAGE - 1) // PER_PAGE, 1), q=q, kind=kind, status=status,
-        valid=found.valid, revoked=found.revoked, n_awarded=n_results,
-        setting=service.settings_of(contest), page_setup=service.page_setup(service.settings_of(contest)),
-        batch_form=_batch_form(contest), asset_form=AssetForm(), slots=service.asset_slots(contest),
-        assets=found.assets, jobs=found.jobs, schools=found.schools, KIND_LABELS=KIND_LABELS,
+        "organizer/certificates.html",
+        contest=contest,
+        rows=found.rows,
+        total=found.total,
+        page=page,
+        pages=max((found.total + PER_PAGE - 1) // PER_PAGE, 1),
+        q=q,
+        kind=kind,
+        status=status,
+        valid=found.valid,
+        revoked=found.revoked,
+        n_awarded=n_results,
+        setting=service.settings_of(contest),
+        page_setup=service.page_setup(service.settings_of(contest)),
+        batch_form=_batch_form(contest),
+        asset_form=AssetForm(),
+        slots=service.asset_slots(contest),
+        assets=found.assets,
+        jobs=found.jobs,
+        schools=found.schools,
+        KIND_LABELS=KIND_LABELS,
         issue_refusal=write_guard.refusal(contest, "certificate"),
         unreachable_url=service.unreachable_base_url(current_app.config.get("PUBLIC_BASE_URL")),
     )
@@ -107,9 +144,17 @@ def certificates_issue(contest_id: int):
     if not (summary.created or summary.revised or summary.revoked or summary.unchanged):
         flash(_("No entry has an award yet, so there are no certificates to issue."), "warning")
     else:
-        flash(_("Certificates updated: %(created)d new, %(revised)d re-issued after a change, "
-                "%(revoked)d revoked, %(unchanged)d unchanged.", created=summary.created,
-                revised=summary.revised, revoked=summary.revoked, unchanged=summary.unchanged), "success")
+        flash(
+            _(
+                "Certificates updated: %(created)d new, %(revised)d re-issued after a change, "
+                "%(revoked)d revoked, %(unchanged)d unchanged.",
+                created=summary.created,
+                revised=summary.revised,
+                revoked=summary.revoked,
+                unchanged=summary.unchanged,
+            ),
+            "success",
+        )
     return redirect(url_for(".certificates", contest_id=contest.id))
 
 
@@ -123,19 +168,21 @@ def certificates_batch(contest_id: int):
     section_id = form.section_id.data if form.scope.data == "section" else None
     school_id = form.school_id.data if form.scope.data == "school" else None
     _refuse_to_list(contest)
-    job = service.start_batch(contest, current_user, fmt=form.fmt.data, section_id=section_id,
-                              school_id=school_id)
+    job = service.start_batch(contest, current_user, fmt=form.fmt.data, section_id=section_id, school_id=school_id)
     doorway.after_commit(lambda: jobs.start(job))  # the worker must find the job's row
-    flash(_("The certificates are being rendered. The progress is shown below; the file appears when it is ready."),
-          "info")
+    flash(
+        _("The certificates are being rendered. The progress is shown below; the file appears when it is ready."),
+        "info",
+    )
     return redirect(url_for(".certificates", contest_id=contest.id) + "#batch")
 
 
 @bp.route("/contests/<int:contest_id>/certificates/preview.pdf")
 def certificates_preview(contest_id: int):
     contest = contest_or_404(contest_id)
-    return send_download(service.sample_pdf(contest), f"{contest.code}-证书样张.pdf", "application/pdf",
-                         as_attachment=False)
+    return send_download(
+        service.sample_pdf(contest), f"{contest.code}-证书样张.pdf", "application/pdf", as_attachment=False
+    )
 
 
 @bp.route("/contests/<int:contest_id>/certificates/assets", methods=["POST"])
@@ -176,22 +223,35 @@ def certificates_asset_image(contest_id: int, slot: str):
 
 def _correction_form(cert: Certificate) -> CorrectionForm:
     d = cert.data or {}
-    form = CorrectionForm(data=None if request.method == "POST" else {
-        "name": d.get("name"), "school": d.get("school"), "grade": d.get("grade"), "title": d.get("title")})
+    form = CorrectionForm(
+        data=None
+        if request.method == "POST"
+        else {"name": d.get("name"), "school": d.get("school"), "grade": d.get("grade"), "title": d.get("title")}
+    )
     return form
 
 
-def _detail(cert: Certificate, correction: CorrectionForm | None = None, revoke_form: RevokeForm | None = None,
-            status: int = 200):
+def _detail(
+    cert: Certificate,
+    correction: CorrectionForm | None = None,
+    revoke_form: RevokeForm | None = None,
+    status: int = 200,
+):
     contest = lookup.get(Contest, cert.contest_id)
     revisions = service.revisions_of(cert)
     section = lookup.get(Section, cert.section_id) if cert.section_id else None
     return render_template(
-        "organizer/certificate_detail.html", cert=cert, contest=contest, revisions=revisions, section=section,
+        "organizer/certificate_detail.html",
+        cert=cert,
+        contest=contest,
+        revisions=revisions,
+        section=section,
         correction=id_prefix(correction or _correction_form(cert), "correct-"),
         revoke_form=id_prefix(revoke_form or RevokeForm(), "revoke-"),
-        fields=service.CORRECTABLE.get(cert.kind, ()), verify_url=service.verify_url(cert.verification_code),
-        KIND_LABELS=KIND_LABELS), status
+        fields=service.CORRECTABLE.get(cert.kind, ()),
+        verify_url=service.verify_url(cert.verification_code),
+        KIND_LABELS=KIND_LABELS,
+    ), status
 
 
 @bp.route("/certificates/<int:cert_id>")
@@ -214,11 +274,17 @@ def certificate_correct(cert_id: int):
         return _detail(cert, correction=form, status=422)
     values = {f: getattr(form, f).data for f in service.CORRECTABLE.get(cert.kind, ())}
     # the message on the field it names, else in a flash; the page read again after the rollback
-    doorway.on_refusal(form=form, render=lambda: _detail(row_or_404(Certificate, cert_id), correction=form,
-                                                         status=422), status=422)
+    doorway.on_refusal(
+        form=form, render=lambda: _detail(row_or_404(Certificate, cert_id), correction=form, status=422), status=422
+    )
     summary = service.correct(cert, current_user, reason=form.reason.data, **values)
-    flash(_("Corrected. %(n)d certificate(s) re-issued under the same number with a new revision; print them again.",
-            n=summary.revised), "success")
+    flash(
+        _(
+            "Corrected. %(n)d certificate(s) re-issued under the same number with a new revision; print them again.",
+            n=summary.revised,
+        ),
+        "success",
+    )
     return redirect(url_for(".certificate_detail", cert_id=cert_id))
 
 

@@ -1,5 +1,6 @@
 """The organizer's contest setup: list, create (from a shipped definition or a YAML file),
 common settings, the full definition as YAML, and moving a contest through its states."""
+
 from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
@@ -7,8 +8,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, FormField,
-                     IntegerField, SelectField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ...domain import tie_break as tie_break_rules
@@ -16,12 +26,12 @@ from ...domain.contest_definition import METHODS, STAGES
 from ...domain.ranking import METHOD_LABELS
 from ...domain.states import CONTEST_ORDER, results_public
 from ...i18n.labels import CONTEST_KIND_LABELS, CONTEST_STATE_LABELS
+from ...i18n.timeutil import utc_to_local
 from ...models import Contest, utcnow
 from ...models.contests import EXCELLENCE_AWARD
 from ...services import ServiceError, write_guard
 from ...services import contests as service
 from ...services import tie_break as tie_break_service
-from ...i18n.timeutil import utc_to_local
 from .. import doorway
 from ..downloads import send_download
 from ..forms import PageForm, RowForm, choices, show_service_error
@@ -38,12 +48,15 @@ TEMPLATE_LABELS = {
 # What each state means for the people using the system.
 STATE_HELP = {
     "draft": _l("Only organizers see the contest. Set up sections, materials, rubric and windows."),
-    "open": _l("Teachers create, edit and submit entries until the submission deadline. "
-               "Reviewers can already check submitted entries."),
+    "open": _l(
+        "Teachers create, edit and submit entries until the submission deadline. "
+        "Reviewers can already check submitted entries."
+    ),
     "closed": _l("No new submissions. Reviewers finish the format review: accept (number), return or reject."),
     "judging": _l("Judges see the entries assigned to them and score them. Entries can no longer change."),
-    "results": _l("Judging is over. Organizers rank the entries and settle awards and nominations; "
-                  "nothing is public yet."),
+    "results": _l(
+        "Judging is over. Organizers rank the entries and settle awards and nominations; nothing is public yet."
+    ),
     "published": _l("Results are on public notice (公示); objections are recorded and settled."),
     "final": _l("Results are final: certificates and the provincial nomination list. Nothing can move back."),
 }
@@ -69,10 +82,14 @@ class BasicsForm(PageForm):
 
 
 class NewContestForm(BasicsForm):
-    code = StringField(_l("Short code"), validators=[
-        DataRequired(), Length(max=40),
-        Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Use only letters, digits, - and _.")),
-    ])
+    code = StringField(
+        _l("Short code"),
+        validators=[
+            DataRequired(),
+            Length(max=40),
+            Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Use only letters, digits, - and _.")),
+        ],
+    )
     template = SelectField(_l("Start from"), choices=[], render_kw={"data-kind-follows": "kind"})
 
 
@@ -86,10 +103,12 @@ class SettingsForm(BasicsForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     levels = FieldList(FormField(LevelForm), label=_l("Award levels"), min_entries=4, max_entries=6)
     excellence_award = BooleanField(_l("Also award 优秀奖 (honourable mention)"))
-    excellence_min = DecimalField(_l("Minimum score for 优秀奖"), places=1,
-                                  validators=[Optional(), NumberRange(0, 100)])
-    nomination_quota = IntegerField(_l("Nomination quota (projects recommended to the next round)"),
-                                    validators=[Optional(), NumberRange(0, 10000)])
+    excellence_min = DecimalField(
+        _l("Minimum score for 优秀奖"), places=1, validators=[Optional(), NumberRange(0, 100)]
+    )
+    nomination_quota = IntegerField(
+        _l("Nomination quota (projects recommended to the next round)"), validators=[Optional(), NumberRange(0, 10000)]
+    )
     nomination_levels = StringField(_l("Levels that may be nominated"), validators=[Optional(), Length(max=100)])
     share_primary = DecimalField(_l("小学 share in percent"), places=0, validators=[Optional(), NumberRange(0, 100)])
     share_junior = DecimalField(_l("初中 share in percent"), places=0, validators=[Optional(), NumberRange(0, 100)])
@@ -99,14 +118,16 @@ class SettingsForm(BasicsForm):
     entry_number_pattern = StringField(_l("Entry number pattern"), validators=[DataRequired(), Length(max=80)])
     number_pattern = StringField(_l("Certificate number pattern"), validators=[DataRequired(), Length(max=80)])
     notice_days = IntegerField(_l("Days of public notice (公示)"), validators=[InputRequired(), NumberRange(1, 60)])
-    notice_contact = StringField(_l("Where objections are received (unit and contact)"),
-                                 validators=[Optional(), Length(max=200)])
+    notice_contact = StringField(
+        _l("Where objections are received (unit and contact)"), validators=[Optional(), Length(max=200)]
+    )
     notice_show_names = BooleanField(_l("Show students' names on the public notice"))
 
 
 class DefinitionForm(PageForm):
-    text = TextAreaField(_l("Definition (YAML)"), validators=[Optional()],
-                         render_kw={"rows": 16, "spellcheck": "false"})
+    text = TextAreaField(
+        _l("Definition (YAML)"), validators=[Optional()], render_kw={"rows": 16, "spellcheck": "false"}
+    )
     file = FileField(_l("…or upload a YAML file"))
     update = BooleanField(_l("If a contest with this code exists, update it"))
 
@@ -117,8 +138,19 @@ class StateForm(PageForm):
 
 
 def _basics(form: BasicsForm) -> dict:
-    values = {name: getattr(form, name).data for name in (
-        "name", "full_name", "year", "edition", "kind", "blind_judging", "judges_per_entry", "ranking_method")}
+    values = {
+        name: getattr(form, name).data
+        for name in (
+            "name",
+            "full_name",
+            "year",
+            "edition",
+            "kind",
+            "blind_judging",
+            "judges_per_entry",
+            "ranking_method",
+        )
+    }
     values["name"] = values["name"].strip()
     values["full_name"] = values["full_name"].strip()
     return values
@@ -134,6 +166,7 @@ def _apply_service_error(form, exc: ServiceError) -> None:
 
 def _refuse_on_form(form, page) -> None:
     """A refusal shows the form's page again (`page()`) with each problem beside its field."""
+
     def respond(exc):
         _apply_service_error(form, exc)
         return page()
@@ -149,8 +182,9 @@ def _refuse_as_problems(page) -> None:
 @bp.route("/contests")
 def contests():
     rows = service.newest_first()
-    return render_template("organizer/contest_list.html", contests=rows,
-                           counts=service.entry_counts([c.id for c in rows]))
+    return render_template(
+        "organizer/contest_list.html", contests=rows, counts=service.entry_counts([c.id for c in rows])
+    )
 
 
 @bp.route("/contests/new", methods=["GET", "POST"])
@@ -182,8 +216,10 @@ def contest_new():
             return _new_page(form)
         _refuse_on_form(form, lambda: _new_page(form))
         contest = service.create_from_template(form.template.data, basics, actor=current_user)
-        flash(_("Contest %(code)s created. Check the sections, materials and rubric, then open it.",
-                code=contest.code), "success")
+        flash(
+            _("Contest %(code)s created. Check the sections, materials and rubric, then open it.", code=contest.code),
+            "success",
+        )
         return redirect(url_for("organizer.contest", contest_id=contest.id))
     return _new_page(form)
 
@@ -212,16 +248,18 @@ def contest_import():
             problems = [_("Paste a definition or choose a file.")]
         if not problems:
             _refuse_as_problems(lambda found: _import_page(form, found))
-            contest = service.save_definition(service.load_definition_text(text), actor=current_user,
-                                              update=form.update.data)
+            contest = service.save_definition(
+                service.load_definition_text(text), actor=current_user, update=form.update.data
+            )
             flash(_("Contest %(code)s saved from the definition.", code=contest.code), "success")
             return redirect(url_for("organizer.contest", contest_id=contest.id))
     return _import_page(form, problems)
 
 
 def _import_page(form: DefinitionForm, problems: list[str]):
-    return render_template("organizer/contest_import.html", form=form, problems=problems,
-                           examples=service.shipped_definitions()), 400 if problems else 200
+    return render_template(
+        "organizer/contest_import.html", form=form, problems=problems, examples=service.shipped_definitions()
+    ), 400 if problems else 200
 
 
 @bp.route("/contests/definition/check", methods=["POST"])
@@ -242,8 +280,14 @@ def contest(contest_id: int):
         forward = None
     back = CONTEST_ORDER[index - 1] if index > 0 and not results_public(contest.state) else None
     return render_template(
-        "organizer/contest_show.html", contest=contest, order=CONTEST_ORDER, state_help=STATE_HELP,
-        forward=forward, back=back, state_form=StateForm(), results_step=results_step,
+        "organizer/contest_show.html",
+        contest=contest,
+        order=CONTEST_ORDER,
+        state_help=STATE_HELP,
+        forward=forward,
+        back=back,
+        state_form=StateForm(),
+        results_step=results_step,
         area_links=contest_links(contest),
         counts=service.entry_counts([contest.id])[contest.id],
         judges=service.judge_counts([contest.id]).get(contest.id, 0),
@@ -257,8 +301,13 @@ def contest_state(contest_id: int):
     contest = contest_or_404(contest_id)
     form = StateForm()
     if form.validate_on_submit() and results_public(form.target.data):
-        flash(_("Publish and finalize results on the results page, where ties, the notice period and "
-                "objections are checked."), "warning")
+        flash(
+            _(
+                "Publish and finalize results on the results page, where ties, the notice period and "
+                "objections are checked."
+            ),
+            "warning",
+        )
     elif form.validate_on_submit():
         doorway.on_refusal(redirect_to=url_for("organizer.contest", contest_id=contest_id))
         service.change_state(contest, form.target.data, actor=current_user, reason=form.reason.data or None)
@@ -267,8 +316,17 @@ def contest_state(contest_id: int):
 
 
 def _fill_settings_form(form: SettingsForm, contest: Contest) -> None:
-    for name in ("name", "full_name", "year", "edition", "kind", "description", "blind_judging",
-                 "judges_per_entry", "ranking_method"):
+    for name in (
+        "name",
+        "full_name",
+        "year",
+        "edition",
+        "kind",
+        "description",
+        "blind_judging",
+        "judges_per_entry",
+        "ranking_method",
+    ):
         getattr(form, name).data = getattr(contest, name)
     for key in WINDOWS:
         local = utc_to_local(getattr(contest, key))
@@ -304,11 +362,15 @@ def _settings_values(form: SettingsForm) -> dict:
         values[key] = getattr(form, key).data
     values["award_levels"] = [
         [sub.form.name.data.strip(), round(float(sub.form.percent.data) / 100, 4)]
-        for sub in form.levels if (sub.form.name.data or "").strip() and sub.form.percent.data is not None
+        for sub in form.levels
+        if (sub.form.name.data or "").strip() and sub.form.percent.data is not None
     ]
     values["excellence_award"] = form.excellence_award.data
-    minimums = {sub.form.name.data.strip(): float(sub.form.min_score.data) for sub in form.levels
-                if (sub.form.name.data or "").strip() and sub.form.min_score.data is not None}
+    minimums = {
+        sub.form.name.data.strip(): float(sub.form.min_score.data)
+        for sub in form.levels
+        if (sub.form.name.data or "").strip() and sub.form.min_score.data is not None
+    }
     if form.excellence_min.data is not None:
         minimums[EXCELLENCE_AWARD] = float(form.excellence_min.data)
     values["award_min_scores"] = minimums
@@ -349,16 +411,19 @@ def contest_edit(contest_id: int):
 
 
 def _settings_page(contest: Contest, form: SettingsForm):
-    return render_template("organizer/contest_edit.html", contest=contest, form=form,
-                           **_tie_break_page(contest)), \
-        400 if form.errors or (request.method == "POST" and form.levels.errors) else 200
+    return render_template(
+        "organizer/contest_edit.html", contest=contest, form=form, **_tie_break_page(contest)
+    ), 400 if form.errors or (request.method == "POST" and form.levels.errors) else 200
 
 
 def _tie_break_page(contest: Contest, steps: list[str] | None = None, problems: list[str] | None = None) -> dict:
     """What the 决胜规则 section of the settings page shows: the rows, the choices, why read-only."""
-    return {"tie_steps": tie_break_service.current(contest) if steps is None else steps,
-            "tie_options": tie_break_service.options(contest), "tie_problems": problems or [],
-            "tie_closed": write_guard.refusal(contest, "tie_break")}
+    return {
+        "tie_steps": tie_break_service.current(contest) if steps is None else steps,
+        "tie_options": tie_break_service.options(contest),
+        "tie_problems": problems or [],
+        "tie_closed": write_guard.refusal(contest, "tie_break"),
+    }
 
 
 @bp.route("/contests/<int:contest_id>/tie-break", methods=["POST"])
@@ -382,8 +447,9 @@ def _tie_break_answer(contest: Contest, steps: list[str], problems: list[str]):
     """The settings page with the tie-break rows as posted, and why they were not saved."""
     settings = SettingsForm(formdata=None)
     _fill_settings_form(settings, contest)
-    return render_template("organizer/contest_edit.html", contest=contest, form=settings,
-                           **_tie_break_page(contest, steps, problems)), 400 if problems else 200
+    return render_template(
+        "organizer/contest_edit.html", contest=contest, form=settings, **_tie_break_page(contest, steps, problems)
+    ), 400 if problems else 200
 
 
 @bp.route("/contests/<int:contest_id>/definition", methods=["GET", "POST"])
@@ -394,20 +460,19 @@ def contest_definition(contest_id: int):
         form.text.data = service.definition_yaml(contest)
     elif form.validate_on_submit():
         _refuse_as_problems(lambda found: _definition_page(contest, form, found))
-        service.update_from_definition(contest, service.load_definition_text(form.text.data or ""),
-                                       actor=current_user)
+        service.update_from_definition(contest, service.load_definition_text(form.text.data or ""), actor=current_user)
         flash(_("The definition was saved."), "success")
         return redirect(url_for("organizer.contest", contest_id=contest.id))
     return _definition_page(contest, form, [])
 
 
 def _definition_page(contest: Contest, form: DefinitionForm, problems: list[str]):
-    return render_template("organizer/contest_definition.html", contest=contest, form=form,
-                           problems=problems), 400 if problems else 200
+    return render_template(
+        "organizer/contest_definition.html", contest=contest, form=form, problems=problems
+    ), 400 if problems else 200
 
 
 @bp.route("/contests/<int:contest_id>/definition.yaml")
 def contest_definition_download(contest_id: int):
     contest = contest_or_404(contest_id)
-    return send_download(service.definition_yaml(contest).encode(), f"{contest.code}.yaml",
-                         "text/yaml; charset=utf-8")
+    return send_download(service.definition_yaml(contest).encode(), f"{contest.code}.yaml", "text/yaml; charset=utf-8")

@@ -1,5 +1,6 @@
 """Exports: the provincial nomination workbook and CSV, the full results, judges' score sheets,
 and the materials bundle (a background job with progress). Organizers only (see views.py)."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -30,8 +31,13 @@ def exports_index():
 def exports_contest(contest_id: int):
     contest = contest_or_404(contest_id)
     nominated = exports.nominated_results(contest)
-    return render_template("organizer/exports.html", contest=contest, nominated=nominated,
-                           title=exports.nomination_title(contest), bundle_jobs=exports.recent_bundle_jobs(contest))
+    return render_template(
+        "organizer/exports.html",
+        contest=contest,
+        nominated=nominated,
+        title=exports.nomination_title(contest),
+        bundle_jobs=exports.recent_bundle_jobs(contest),
+    )
 
 
 @bp.route("/exports/<int:contest_id>/nominations.xlsx")
@@ -43,8 +49,7 @@ def export_nominations_xlsx(contest_id: int):
 @bp.route("/exports/<int:contest_id>/nominations.csv")
 def export_nominations_csv(contest_id: int):
     contest = contest_or_404(contest_id)
-    return _send(exports.nomination_csv(contest), f"{exports.nomination_title(contest)}.csv",
-                 "text/csv; charset=utf-8")
+    return _send(exports.nomination_csv(contest), f"{exports.nomination_title(contest)}.csv", "text/csv; charset=utf-8")
 
 
 @bp.route("/exports/<int:contest_id>/results.xlsx")
@@ -56,8 +61,9 @@ def export_results_xlsx(contest_id: int):
 @bp.route("/exports/<int:contest_id>/score-sheets.xlsx")
 def export_score_sheets_xlsx(contest_id: int):
     contest = contest_or_404(contest_id)
-    return _send(exports.score_sheets_workbook(contest, to_local=localtime), f"{contest.full_name}评委评分表.xlsx",
-                 XLSX)
+    return _send(
+        exports.score_sheets_workbook(contest, to_local=localtime), f"{contest.full_name}评委评分表.xlsx", XLSX
+    )
 
 
 @bp.route("/exports/<int:contest_id>/score-sheets.pdf")

@@ -1,4 +1,5 @@
 """The organizer's start page: every contest with its state, key counts, deadlines and areas."""
+
 from __future__ import annotations
 
 from flask import current_app, render_template, url_for
@@ -62,7 +63,10 @@ def index():
     rows = service.newest_first()
     ids = [c.id for c in rows]
     return render_template(
-        "organizer/home.html", contests=rows, counts=service.entry_counts(ids),
-        judges=service.judge_counts(ids), links={c.id: contest_links(c) for c in rows},
+        "organizer/home.html",
+        contests=rows,
+        counts=service.entry_counts(ids),
+        judges=service.judge_counts(ids),
+        links={c.id: contest_links(c) for c in rows},
         global_links=global_links(),
     )

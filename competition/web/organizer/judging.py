@@ -4,6 +4,7 @@ publishing), progress and score distributions, promotion, re-judging, reopening 
 Organizers only (checked by the blueprint before any view runs). Each POST calls one service and
 redirects back with a message; the doorway commits it, or rolls back and flashes a refusal.
 """
+
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
@@ -60,8 +61,11 @@ def _refuse_back(rnd, endpoint: str = "organizer.judging", **kw) -> None:
 
 def _plan_place() -> dict:
     """Where the organizer was on the plan (filter, search, page), from a row's form."""
-    return {"group": request.form.get("group") or None, "q": request.form.get("q") or None,
-            "page": _int("page") or None}
+    return {
+        "group": request.form.get("group") or None,
+        "q": request.form.get("q") or None,
+        "page": _int("page") or None,
+    }
 
 
 def _int(name: str, default: int | None = None) -> int | None:
@@ -90,13 +94,26 @@ def judging_contest(contest_id: int):
         n_entries = len(service.round_entries(rnd))
         assignments = service.round_assignments(rnd)
         final = sum(1 for a in assignments if a.sheet is not None and a.sheet.state == SheetState.FINAL)
-        summary.append({"round": rnd, "entries": n_entries, "judges": len(service.round_judges(rnd)),
-                        "assignments": len(assignments), "final": final,
-                        "unpublished": sum(1 for a in assignments if not a.published),
-                        "k": service.round_k(rnd)})
+        summary.append(
+            {
+                "round": rnd,
+                "entries": n_entries,
+                "judges": len(service.round_judges(rnd)),
+                "assignments": len(assignments),
+                "final": final,
+                "unpublished": sum(1 for a in assignments if not a.published),
+                "k": service.round_k(rnd),
+            }
+        )
     mode = scoring.combination_mode(contest.settings_view.round_combination)
-    return render_template("organizer/judging_contest.html", contest=contest, summary=summary, mode=mode,
-                           form=ActionForm(), state_label=round_state_label)
+    return render_template(
+        "organizer/judging_contest.html",
+        contest=contest,
+        summary=summary,
+        mode=mode,
+        form=ActionForm(),
+        state_label=round_state_label,
+    )
 
 
 @bp.route("/contests/<int:contest_id>/judging/combination", methods=["POST"])
@@ -123,12 +140,23 @@ def judging_combination(contest_id: int):
 @bp.route("/contests/<int:contest_id>/judging/<int:number>")
 def judging(contest_id: int, number: int):
     contest, rnd = _round(contest_id, number)
-    page = judging_pages.plan_page(rnd, group_filter=request.args.get("group") or "",
-                                   query=request.args.get("q") or "",
-                                   page=request.args.get("page", 1, type=int) or 1, per_page=PLAN_PER_PAGE)
-    return render_template("organizer/judging_plan.html", contest=contest, rnd=rnd, **vars(page),
-                           query=request.args.get("q") or "", form=ActionForm(), state_label=round_state_label,
-                           tr=service.tr)
+    page = judging_pages.plan_page(
+        rnd,
+        group_filter=request.args.get("group") or "",
+        query=request.args.get("q") or "",
+        page=request.args.get("page", 1, type=int) or 1,
+        per_page=PLAN_PER_PAGE,
+    )
+    return render_template(
+        "organizer/judging_plan.html",
+        contest=contest,
+        rnd=rnd,
+        **vars(page),
+        query=request.args.get("q") or "",
+        form=ActionForm(),
+        state_label=round_state_label,
+        tr=service.tr,
+    )
 
 
 @bp.route("/contests/<int:contest_id>/judging/<int:number>/plan", methods=["POST"])
@@ -142,11 +170,17 @@ def judging_run(contest_id: int, number: int):
     _refuse_back(rnd)
     plan = service.run_plan(rnd, seed=seed, actor=current_user)
     if plan.infeasible:
-        flash(_("Plan made, but %(n)s entries could not get enough judges; see the shortfalls below.",
-                n=len(plan.infeasible)), "warning")
+        flash(
+            _(
+                "Plan made, but %(n)s entries could not get enough judges; see the shortfalls below.",
+                n=len(plan.infeasible),
+            ),
+            "warning",
+        )
         return _back(rnd)
-    return _done(rnd, _("Plan made: %(n)s assignments. Check it, then publish it to the judges.",
-                        n=len(plan.assignments)))
+    return _done(
+        rnd, _("Plan made: %(n)s assignments. Check it, then publish it to the judges.", n=len(plan.assignments))
+    )
 
 
 @bp.route("/contests/<int:contest_id>/judging/<int:number>/publish", methods=["POST"])
@@ -166,8 +200,12 @@ def judging_round_state(contest_id: int, number: int):
     if target not in (RoundState.PUBLISHED, RoundState.CLOSED):
         abort(400)
     service.set_round_state(rnd, target, actor=current_user)
-    return _done(rnd, _("Judging in this round is closed.") if target == RoundState.CLOSED
-                 else _("Judging in this round is open again."))
+    return _done(
+        rnd,
+        _("Judging in this round is closed.")
+        if target == RoundState.CLOSED
+        else _("Judging in this round is open again."),
+    )
 
 
 @bp.route("/contests/<int:contest_id>/judging/<int:number>/judges", methods=["POST"])
@@ -195,10 +233,17 @@ def judging_remove_judge(contest_id: int, number: int, rj_id: int):
     _refuse_back(rnd)
     if request.form.get("release") == "1":  # a judge who has scored: give back what is not submitted
         name = rj.judge.name
-        n = service.release_round_judge(rj, actor=current_user,
-                                        reason=(request.form.get("reason") or "").strip()[:500] or None)
-        flash(_("%(n)s entries released from %(name)s. Plan again to give them other judges, then publish.",
-                n=n, name=name), "warning")
+        n = service.release_round_judge(
+            rj, actor=current_user, reason=(request.form.get("reason") or "").strip()[:500] or None
+        )
+        flash(
+            _(
+                "%(n)s entries released from %(name)s. Plan again to give them other judges, then publish.",
+                n=n,
+                name=name,
+            ),
+            "warning",
+        )
         return _back(rnd)
     service.remove_round_judge(rj, actor=current_user)
     return _done(rnd, _("The judge has left this round."))
@@ -245,19 +290,33 @@ def judging_conflicts(contest_id: int, number: int):
             flash(_("Choose a judge and an entry."), "danger")
             return _back(rnd, "organizer.judging_conflicts")
         _refuse_back(rnd, "organizer.judging_conflicts")
-        service.add_conflict(judge, entry, kind=request.form.get("kind") or "other",
-                             reason=request.form.get("reason"), source="organizer", actor=current_user)
+        service.add_conflict(
+            judge,
+            entry,
+            kind=request.form.get("kind") or "other",
+            reason=request.form.get("reason"),
+            source="organizer",
+            actor=current_user,
+        )
         return _done(rnd, _("Conflict recorded; the judge is kept off the entry."), "organizer.judging_conflicts")
     service.sync_conflicts(rnd)  # the GET records conflicts found since; the doorway commits them
     page = judging_pages.conflicts_page(rnd)
-    return render_template("organizer/judging_conflicts.html", contest=contest, rnd=rnd, rows=page.rows,
-                           users=page.users, entries=page.entries, panel=page.panel, form=ActionForm(),
-                           kind_label=service.conflict_kind_label, kinds=service.CONFLICT_KINDS,
-                           state_label=round_state_label)
+    return render_template(
+        "organizer/judging_conflicts.html",
+        contest=contest,
+        rnd=rnd,
+        rows=page.rows,
+        users=page.users,
+        entries=page.entries,
+        panel=page.panel,
+        form=ActionForm(),
+        kind_label=service.conflict_kind_label,
+        kinds=service.CONFLICT_KINDS,
+        state_label=round_state_label,
+    )
 
 
-@bp.route("/contests/<int:contest_id>/judging/<int:number>/conflicts/<int:conflict_id>/remove",
-          methods=["POST"])
+@bp.route("/contests/<int:contest_id>/judging/<int:number>/conflicts/<int:conflict_id>/remove", methods=["POST"])
 def judging_remove_conflict(contest_id: int, number: int, conflict_id: int):
     _contest_, rnd = _round(contest_id, number)
     _checked_form()
@@ -274,8 +333,14 @@ def judging_remove_conflict(contest_id: int, number: int, conflict_id: int):
 def judging_progress(contest_id: int, number: int):
     contest, rnd = _round(contest_id, number)
     prog = stats.progress(rnd, utcnow())
-    return render_template("organizer/judging_progress.html", contest=contest, rnd=rnd, prog=prog,
-                           rows=stats.distributions(rnd), state_label=round_state_label)
+    return render_template(
+        "organizer/judging_progress.html",
+        contest=contest,
+        rnd=rnd,
+        prog=prog,
+        rows=stats.distributions(rnd),
+        state_label=round_state_label,
+    )
 
 
 @bp.route("/contests/<int:contest_id>/judging/<int:number>/progress.json")
@@ -290,9 +355,17 @@ def judging_entry(contest_id: int, number: int, entry_id: int):
     entry = part_of_or_404(Entry, entry_id, contest_id=contest.id)
     assignments = judging_pages.entry_assignments(rnd, entry)
     criteria = rnd.rubric_for(entry.section_id).criteria if rnd.rubric_for(entry.section_id) else []
-    return render_template("organizer/judging_entry.html", contest=contest, rnd=rnd, entry=entry,
-                           assignments=assignments, criteria=criteria, form=ActionForm(),
-                           fmt=scoring.format_score, state_of=sheets.sheet_state)
+    return render_template(
+        "organizer/judging_entry.html",
+        contest=contest,
+        rnd=rnd,
+        entry=entry,
+        assignments=assignments,
+        criteria=criteria,
+        form=ActionForm(),
+        fmt=scoring.format_score,
+        state_of=sheets.sheet_state,
+    )
 
 
 @bp.route("/contests/<int:contest_id>/judging/<int:number>/sheets/<int:sheet_id>/reopen", methods=["POST"])
@@ -305,8 +378,12 @@ def judging_reopen(contest_id: int, number: int, sheet_id: int):
     entry_id = sheet.assignment.entry_id
     _refuse_back(rnd, "organizer.judging_entry", entry_id=entry_id)
     sheets.reopen(sheet, reason=request.form.get("reason") or "", actor=current_user)
-    return _done(rnd, _("The score sheet is reopened; the judge can change and submit it again."),
-                 "organizer.judging_entry", entry_id=entry_id)
+    return _done(
+        rnd,
+        _("The score sheet is reopened; the judge can change and submit it again."),
+        "organizer.judging_entry",
+        entry_id=entry_id,
+    )
 
 
 # --------------------------------------------------------------------------- promotion, re-judging
@@ -324,18 +401,27 @@ def judging_promote(contest_id: int, number: int):
             return _back(rnd, "organizer.judging_promote")
         _refuse_back(rnd, "organizer.judging_promote", top_n=top_n)
         n = rounds_service.promote_top(rnd, top_n, actor=current_user)
-        return _done(rnd, _("%(n)s entries promoted to the next round.", n=n), "organizer.judging_promote",
-                     top_n=top_n)
+        return _done(rnd, _("%(n)s entries promoted to the next round.", n=n), "organizer.judging_promote", top_n=top_n)
     top_n = request.args.get("top_n", type=int) or 0
     groups = rounds_service.promotion_candidates(rnd, top_n)
     promoted = service.round_entries(nxt) if nxt else []
     defaults = {g.key: rounds_service.default_cut(g, contest) for g, _rows in groups if g.outcome.results}
     pending = judging_pages.pending_sheets(rnd)
-    return render_template("organizer/judging_promote.html", contest=contest, rnd=rnd, nxt=nxt, groups=groups,
-                           top_n=top_n, promoted=promoted, form=ActionForm(), fmt=scoring.format_score,
-                           defaults=defaults, group_ids={g.key: i for i, (g, _r) in enumerate(groups)},
-                           pending=pending,
-                           state_label=round_state_label)
+    return render_template(
+        "organizer/judging_promote.html",
+        contest=contest,
+        rnd=rnd,
+        nxt=nxt,
+        groups=groups,
+        top_n=top_n,
+        promoted=promoted,
+        form=ActionForm(),
+        fmt=scoring.format_score,
+        defaults=defaults,
+        group_ids={g.key: i for i, (g, _r) in enumerate(groups)},
+        pending=pending,
+        state_label=round_state_label,
+    )
 
 
 @bp.route("/contests/<int:contest_id>/judging/<int:number>/promote/manual", methods=["POST"])
@@ -358,8 +444,9 @@ def judging_unpromote(contest_id: int, number: int):
     entry = part_of_or_404(Entry, _int("entry_id") or 0, contest_id=contest.id)
     _refuse_back(rnd, "organizer.judging_promote")
     rounds_service.unpromote(nxt, entry, reason=request.form.get("reason") or "", actor=current_user)
-    return _done(rnd, _("%(entry)s taken out of the next round.", entry=entry.number or entry.title),
-                 "organizer.judging_promote")
+    return _done(
+        rnd, _("%(entry)s taken out of the next round.", entry=entry.number or entry.title), "organizer.judging_promote"
+    )
 
 
 @bp.route("/contests/<int:contest_id>/judging/<int:number>/rejudge", methods=["POST"])
@@ -376,10 +463,14 @@ def judging_rejudge(contest_id: int, number: int):
         flash(_("Enter how many extra scores to hand out (1 to 1000)."), "danger")
         return _back(rnd, "organizer.judging_promote")
     _refuse_back(rnd, "organizer.judging_promote")
-    result = rounds_service.rejudge(rnd, groups[index].key, extra=extra, cut_position=_int("cut"),
-                                    actor=current_user)
-    flash(_("%(n)s extra assignments added for the entries nearest the line. Publish them so the judges "
-            "see them.", n=len(result.added)), "success")
+    result = rounds_service.rejudge(rnd, groups[index].key, extra=extra, cut_position=_int("cut"), actor=current_user)
+    flash(
+        _(
+            "%(n)s extra assignments added for the entries nearest the line. Publish them so the judges see them.",
+            n=len(result.added),
+        ),
+        "success",
+    )
     for s in result.short:
         entry = lookup.get(Entry, s.entry_id)
         flash(_("%(entry)s: %(reason)s", entry=entry.number or entry.title, reason=service.tr(s.reason)), "warning")

@@ -1,6 +1,7 @@
 """The organizer's results pages: run the ranking, read it (scores side by side, judges' severity,
 split judge graphs, ties), decide ties, change results with a reason, lock, publish the public
 notice, record and settle objections, withdraw awards, finalize. Organizers only (views.py)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,10 +13,10 @@ from flask_login import current_user
 
 from ...domain.ranking import METHOD_LABELS, METHODS
 from ...domain.states import can_rank, is_on_notice, results_public
+from ...i18n.timeutil import utc_to_local
 from ...models import Contest, Objection, Result
 from ...services import ServiceError
 from ...services import results as service
-from ...i18n.timeutil import utc_to_local
 from .. import doorway
 from ..loaders import contest_or_404, part_of_or_404
 from .blueprint import bp
@@ -40,8 +41,10 @@ def _rejudge_urls(contest: Contest, run, entry_ids) -> tuple[str, dict[int, str]
         return _judging_url(contest), {}
     number = max(j["round"] for j in run.judges)
     page = url_for("organizer.judging_promote", contest_id=contest.id, number=number)
-    links = {entry_id: url_for("organizer.judging_entry", contest_id=contest.id, number=number, entry_id=entry_id)
-             for entry_id in entry_ids}
+    links = {
+        entry_id: url_for("organizer.judging_entry", contest_id=contest.id, number=number, entry_id=entry_id)
+        for entry_id in entry_ids
+    }
     return page, links
 
 
@@ -72,8 +75,10 @@ def results(contest_id: int):
     for r in sorted(rows, key=lambda r: order(r.group_key)):
         groups.setdefault((r.group_key, r.component), []).append(r)
     split = {g for g, c in groups if c > 0}
-    group_names = {key: service.group_label(contest, key[0]) + (
-        " " + _("(part %(n)s)", n=key[1] + 1) if key[0] in split else "") for key in groups}
+    group_names = {
+        key: service.group_label(contest, key[0]) + (" " + _("(part %(n)s)", n=key[1] + 1) if key[0] in split else "")
+        for key in groups
+    }
     chosen = request.args.get("g")
     keys = list(groups)
     if chosen is None and len(rows) > ALL_GROUPS_LIMIT and keys:
@@ -83,8 +88,12 @@ def results(contest_id: int):
     by_entry = {r.entry_id: r for r in rows}
     labels = {r.entry_id: r.entry.number or r.entry.title for r in rows}
     ties = [
-        {"index": i, "tie": t, "title": service.tie_description(contest, t),
-         "results": [by_entry[e] for e in t["entry_ids"] if e in by_entry]}
+        {
+            "index": i,
+            "tie": t,
+            "title": service.tie_description(contest, t),
+            "results": [by_entry[e] for e in t["entry_ids"] if e in by_entry],
+        }
         for i, t in enumerate(run.ties if run else [])
     ]
     rejudge_url, entry_links = _rejudge_urls(contest, run, [e for t in ties for e in t["tie"]["entry_ids"]])
@@ -92,21 +101,38 @@ def results(contest_id: int):
     if run and run.components:
         components = [[labels.get(e, str(e)) for e in part] for part in run.components]
     return render_template(
-        "organizer/results_index.html", contest=contest, run=run, groups=groups, shown=shown, keys=keys,
-        group_names=group_names, chosen=chosen, ties=ties, components=components,
+        "organizer/results_index.html",
+        contest=contest,
+        run=run,
+        groups=groups,
+        shown=shown,
+        keys=keys,
+        group_names=group_names,
+        chosen=chosen,
+        ties=ties,
+        components=components,
         summary=lambda r: service.render(service.summary_parts(r)),
-        details=lambda r: service.render(service.detail_parts(r)), method_labels=METHOD_LABELS, methods=METHODS,
-        judging_url=_judging_url(contest), rejudge_url=rejudge_url, entry_links=entry_links,
-        counts=_counts(contest, rows), local=utc_to_local,
+        details=lambda r: service.render(service.detail_parts(r)),
+        method_labels=METHOD_LABELS,
+        methods=METHODS,
+        judging_url=_judging_url(contest),
+        rejudge_url=rejudge_url,
+        entry_links=entry_links,
+        counts=_counts(contest, rows),
+        local=utc_to_local,
         progress=service.scoring_progress(contest) if can_rank(contest.state) else None,
         notice_running=service.notice_running(contest),
     )
 
 
 def _counts(contest: Contest, rows: list[Result]) -> dict:
-    return {"entries": len(rows), "awards": service.award_counts(contest, rows),
-            "nominated": sum(1 for r in rows if r.final_nominated),
-            "overridden": sum(1 for r in rows if r.override_reason), "withdrawn": sum(1 for r in rows if r.withdrawn)}
+    return {
+        "entries": len(rows),
+        "awards": service.award_counts(contest, rows),
+        "nominated": sum(1 for r in rows if r.final_nominated),
+        "overridden": sum(1 for r in rows if r.override_reason),
+        "withdrawn": sum(1 for r in rows if r.withdrawn),
+    }
 
 
 @bp.route("/contests/<int:contest_id>/results/judges")
@@ -114,10 +140,16 @@ def results_judges(contest_id: int):
     contest = contest_or_404(contest_id)
     run = service.get_run(contest)
     rounds: dict[str, list[dict]] = {}
-    for j in (run.judges if run else []):
+    for j in run.judges if run else []:
         rounds.setdefault(j["round_name"], []).append(j)
-    return render_template("organizer/results_judges.html", contest=contest, run=run, rounds=rounds,
-                           method_labels=METHOD_LABELS, split=bool(run and run.components))
+    return render_template(
+        "organizer/results_judges.html",
+        contest=contest,
+        run=run,
+        rounds=rounds,
+        method_labels=METHOD_LABELS,
+        split=bool(run and run.components),
+    )
 
 
 @bp.route("/contests/<int:contest_id>/results/run", methods=["POST"])
@@ -127,8 +159,11 @@ def results_run(contest_id: int):
     if method is not None and method not in METHODS:
         flash(_("Unknown ranking method %(method)s.", method=method), "danger")
         return _back(contest)
-    return _act(contest, lambda: service.run_ranking(contest, actor=current_user, method=method),
-                _("The ranking was computed. This is a draft: check ties and explanations before locking."))
+    return _act(
+        contest,
+        lambda: service.run_ranking(contest, actor=current_user, method=method),
+        _("The ranking was computed. This is a draft: check ties and explanations before locking."),
+    )
 
 
 @bp.route("/contests/<int:contest_id>/results/ties/<int:index>", methods=["POST"])
@@ -138,21 +173,31 @@ def results_tie(contest_id: int, index: int):
         chosen = [int(v) for v in request.form.getlist("chosen")]
     except ValueError:
         abort(400)
-    return _act(contest, lambda: service.decide_tie(contest, index, chosen, actor=current_user,
-                                                    reason=request.form.get("reason", "")),
-                _("The tie was decided and the results updated."))
+    return _act(
+        contest,
+        lambda: service.decide_tie(contest, index, chosen, actor=current_user, reason=request.form.get("reason", "")),
+        _("The tie was decided and the results updated."),
+    )
 
 
 # Plain action forms: (service call, success message).
 ACTIONS = {
-    "lock": (lambda contest, form: service.lock(contest, actor=current_user, reason=form.get("reason")),
-             _l("The results are locked: the ranking is no longer recomputed from the scores.")),
-    "unlock": (lambda contest, form: service.unlock(contest, actor=current_user, reason=form.get("reason", "")),
-               _l("The results are unlocked.")),
-    "publish": (lambda contest, form: service.publish(contest, actor=current_user, contact=form.get("contact", "")),
-                _l("The results are published on the public notice page.")),
-    "finalize": (lambda contest, form: service.finalize(contest, actor=current_user, reason=form.get("reason")),
-                 _l("The results are final. They will not change any more.")),
+    "lock": (
+        lambda contest, form: service.lock(contest, actor=current_user, reason=form.get("reason")),
+        _l("The results are locked: the ranking is no longer recomputed from the scores."),
+    ),
+    "unlock": (
+        lambda contest, form: service.unlock(contest, actor=current_user, reason=form.get("reason", "")),
+        _l("The results are unlocked."),
+    ),
+    "publish": (
+        lambda contest, form: service.publish(contest, actor=current_user, contact=form.get("contact", "")),
+        _l("The results are published on the public notice page."),
+    ),
+    "finalize": (
+        lambda contest, form: service.finalize(contest, actor=current_user, reason=form.get("reason")),
+        _l("The results are final. They will not change any more."),
+    ),
 }
 
 
@@ -172,8 +217,9 @@ def results_edit(contest_id: int, result_id: int):
         award = None if award == "__none__" else award
         nominated = {"yes": True, "no": False, "": None}.get(request.form.get("nominated", "keep"), service.KEEP)
         doorway.on_refusal(respond=lambda exc: _edit_page(contest, result, exc))
-        service.override_result(result, actor=current_user, award=award, nominated=nominated,
-                                reason=request.form.get("reason", ""))
+        service.override_result(
+            result, actor=current_user, award=award, nominated=nominated, reason=request.form.get("reason", "")
+        )
         flash(_("The result was changed; the reason is recorded."), "success")
         return _back(contest)
     return _edit_page(contest, result, None)
@@ -181,9 +227,16 @@ def results_edit(contest_id: int, result_id: int):
 
 def _edit_page(contest: Contest, result: Result, error: ServiceError | None):
     """The result's page, with the refusal of the change just sent (if any) and the form as sent."""
-    return render_template("organizer/results_edit.html", contest=contest, result=result, error=error,
-                           levels=service.award_choices(contest), explain=service.explanation_text,
-                           form=request.form, group_name=service.group_label(contest, result.group_key))
+    return render_template(
+        "organizer/results_edit.html",
+        contest=contest,
+        result=result,
+        error=error,
+        levels=service.award_choices(contest),
+        explain=service.explanation_text,
+        form=request.form,
+        group_name=service.group_label(contest, result.group_key),
+    )
 
 
 @bp.route("/contests/<int:contest_id>/results/<int:result_id>/withdraw", methods=["POST"])
@@ -193,8 +246,11 @@ def results_withdraw(contest_id: int, result_id: int):
     doorway.on_refusal(redirect_to=url_for("organizer.results_edit", contest_id=contest.id, result_id=result.id))
     service.withdraw_award(result, actor=current_user, reason=request.form.get("reason", ""))
     flash(_("The award of %(entry)s is withdrawn.", entry=result.entry.number or result.entry.title), "success")
-    return redirect(url_for("organizer.results_objections", contest_id=contest.id)
-                    if is_on_notice(contest.state) else url_for("organizer.results", contest_id=contest.id))
+    return redirect(
+        url_for("organizer.results_objections", contest_id=contest.id)
+        if is_on_notice(contest.state)
+        else url_for("organizer.results", contest_id=contest.id)
+    )
 
 
 @bp.route("/contests/<int:contest_id>/objections", methods=["GET", "POST"])
@@ -213,9 +269,15 @@ def results_objections(contest_id: int):
         if error is None:
             doorway.on_refusal(respond=lambda exc: _objections_page(contest, exc))
             service.record_objection(
-                contest, actor=current_user, entry_id=int(entry_id) if entry_id else None,
-                submitter_name=form.get("submitter_name", ""), submitter_contact=form.get("submitter_contact", ""),
-                content=form.get("content", ""), evidence=form.get("evidence"), received_on=received)
+                contest,
+                actor=current_user,
+                entry_id=int(entry_id) if entry_id else None,
+                submitter_name=form.get("submitter_name", ""),
+                submitter_contact=form.get("submitter_contact", ""),
+                content=form.get("content", ""),
+                evidence=form.get("evidence"),
+                received_on=received,
+            )
             flash(_("The objection is recorded."), "success")
             return redirect(url_for("organizer.results_objections", contest_id=contest.id))
     return _objections_page(contest, error)
@@ -224,11 +286,18 @@ def results_objections(contest_id: int):
 def _objections_page(contest: Contest, error: ServiceError | None):
     """The objections page, with the refusal of the objection just sent (if any) and its form as sent."""
     rows = service.results_of(contest) if results_public(contest.state) else []
-    return render_template("organizer/results_objections.html", contest=contest, run=service.get_run(contest),
-                           objections=service.objections_of(contest), error=error, form=request.form,
-                           results={r.entry_id: r for r in rows},
-                           entries=sorted((r.entry for r in rows), key=lambda e: e.number or e.title),
-                           today=service.local_today().isoformat(), local=utc_to_local)
+    return render_template(
+        "organizer/results_objections.html",
+        contest=contest,
+        run=service.get_run(contest),
+        objections=service.objections_of(contest),
+        error=error,
+        form=request.form,
+        results={r.entry_id: r for r in rows},
+        entries=sorted((r.entry for r in rows), key=lambda e: e.number or e.title),
+        today=service.local_today().isoformat(),
+        local=utc_to_local,
+    )
 
 
 @bp.route("/contests/<int:contest_id>/objections/<int:objection_id>/settle", methods=["POST"])
@@ -237,7 +306,11 @@ def results_objection_settle(contest_id: int, objection_id: int):
     objection = part_of_or_404(Objection, objection_id, contest_id=contest.id)
     page = url_for("organizer.results_objections", contest_id=contest.id) + f"#objection-{objection.id}"
     doorway.on_refusal(redirect_to=page)
-    service.settle_objection(objection, actor=current_user, outcome=request.form.get("outcome", ""),
-                             resolution=request.form.get("resolution", ""))
+    service.settle_objection(
+        objection,
+        actor=current_user,
+        outcome=request.form.get("outcome", ""),
+        resolution=request.form.get("resolution", ""),
+    )
     flash(_("The objection is settled."), "success")
     return redirect(page)

@@ -2,6 +2,7 @@
 
 What may change once judges have scored is decided in services/rubrics.py (its docstring says why).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -51,28 +52,48 @@ def _round_and_section(contest: Contest, number: int):
 
 def _rows_from_form() -> list[service.EditorRow]:
     """The criterion rows as posted: c-<i>-<field>, in the order of the page."""
-    indexes = sorted({int(k.split("-")[1]) for k in request.form
-                      if k.startswith("c-") and k.count("-") >= 2 and k.split("-")[1].isdigit()})[:MAX_ROWS]
+    indexes = sorted(
+        {
+            int(k.split("-")[1])
+            for k in request.form
+            if k.startswith("c-") and k.count("-") >= 2 and k.split("-")[1].isdigit()
+        }
+    )[:MAX_ROWS]
     rows = []
     for i in indexes:
-        get = lambda name, i=i: (request.form.get(f"c-{i}-{name}") or "")  # noqa: E731
+        get = lambda name, i=i: request.form.get(f"c-{i}-{name}") or ""  # noqa: E731
         raw_id = get("id").strip()
-        rows.append(service.EditorRow(
-            id=int(raw_id) if raw_id.isdigit() else None, code=get("code").strip(), name=get("name"),
-            max_score=get("max"), weight=get("weight"), descriptors=get("descriptors"), order=get("order"),
-            remove=bool(get("remove")), new=not raw_id.isdigit()))
+        rows.append(
+            service.EditorRow(
+                id=int(raw_id) if raw_id.isdigit() else None,
+                code=get("code").strip(),
+                name=get("name"),
+                max_score=get("max"),
+                weight=get("weight"),
+                descriptors=get("descriptors"),
+                order=get("order"),
+                remove=bool(get("remove")),
+                new=not raw_id.isdigit(),
+            )
+        )
     return rows
 
 
 # A criterion field the service names: its label and the id suffix of its input (c-<i>-<suffix>).
-_ROW_FIELDS = {"order": (_l("Position"), "order"), "code": (_l("Code"), "code"),
-               "name": (_l("Criterion name"), "name"), "max_score": (_l("Maximum score"), "max"),
-               "weight": (_l("Weight"), "weight"), "remove": (_l("Remove"), "remove"),
-               "descriptors": (_l("Descriptors"), "descriptors")}
+_ROW_FIELDS = {
+    "order": (_l("Position"), "order"),
+    "code": (_l("Code"), "code"),
+    "name": (_l("Criterion name"), "name"),
+    "max_score": (_l("Maximum score"), "max"),
+    "weight": (_l("Weight"), "weight"),
+    "remove": (_l("Remove"), "remove"),
+    "descriptors": (_l("Descriptors"), "descriptors"),
+}
 
 
-def _summary(form, problems: dict, general: list[str], rows: list[service.EditorRow],
-             locked: bool) -> list[tuple[str, str]]:
+def _summary(
+    form, problems: dict, general: list[str], rows: list[service.EditorRow], locked: bool
+) -> list[tuple[str, str]]:
     """The error summary's (text, id) pairs: the form's fields, each criterion field by row number,
     and problems of the whole rubric linked to the list of criteria."""
     items = error_items(form)
@@ -92,10 +113,16 @@ def _summary(form, problems: dict, general: list[str], rows: list[service.Editor
 @bp.route("/contests/<int:contest_id>/rubrics")
 def rubrics(contest_id: int):
     contest = contest_or_404(contest_id)
-    return render_template("organizer/rubrics.html", contest=contest, rounds=service.overview(contest),
-                           sources=service.copy_sources(contest), scale=service.full_scale,
-                           fmt=format_score, tie_labels=tie_break_service.labels(contest),
-                           tie_lost=any(name is None for _ref, name in service.tie_break_criteria(contest)))
+    return render_template(
+        "organizer/rubrics.html",
+        contest=contest,
+        rounds=service.overview(contest),
+        sources=service.copy_sources(contest),
+        scale=service.full_scale,
+        fmt=format_score,
+        tie_labels=tie_break_service.labels(contest),
+        tie_lost=any(name is None for _ref, name in service.tie_break_criteria(contest)),
+    )
 
 
 @dataclass
@@ -156,15 +183,32 @@ def _refused(editor: _Editor, exc: ServiceError) -> _Outcome:
 
 def _editor_page(editor: _Editor, outcome: _Outcome):
     rnd, section, rubric, rows = editor.rnd, editor.section, editor.rubric, editor.rows
-    sheets = service.rubric_sheet_count(rnd, section.id if section else None) if rubric is not None else \
-        (service.sheet_count(rnd, [section.id]) if section else 0)
+    sheets = (
+        service.rubric_sheet_count(rnd, section.id if section else None)
+        if rubric is not None
+        else (service.sheet_count(rnd, [section.id]) if section else 0)
+    )
     return render_template(
-        "organizer/rubric_edit.html", contest=editor.contest, rnd=rnd, section=section, rubric=rubric,
-        shared=editor.shared, form=editor.form, rows=rows, problems=outcome.problems, stale=outcome.stale,
-        confirm=outcome.confirm, summary=_summary(editor.form, outcome.problems, outcome.general, rows, sheets > 0),
-        copied_from=outcome.copied_from, sheets=sheets, locked=sheets > 0,
-        sources=service.copy_sources(editor.contest), refs=set(service.tie_break_refs(editor.contest)),
-        preview=service.preview_scale(rows), fmt=format_score, delete_form=DeleteForm(),
+        "organizer/rubric_edit.html",
+        contest=editor.contest,
+        rnd=rnd,
+        section=section,
+        rubric=rubric,
+        shared=editor.shared,
+        form=editor.form,
+        rows=rows,
+        problems=outcome.problems,
+        stale=outcome.stale,
+        confirm=outcome.confirm,
+        summary=_summary(editor.form, outcome.problems, outcome.general, rows, sheets > 0),
+        copied_from=outcome.copied_from,
+        sheets=sheets,
+        locked=sheets > 0,
+        sources=service.copy_sources(editor.contest),
+        refs=set(service.tie_break_refs(editor.contest)),
+        preview=service.preview_scale(rows),
+        fmt=format_score,
+        delete_form=DeleteForm(),
     ), outcome.status
 
 
@@ -172,8 +216,14 @@ def _editor_page(editor: _Editor, outcome: _Outcome):
 def rubric_edit(contest_id: int, number: int):
     contest = contest_or_404(contest_id)
     rnd, section = _round_and_section(contest, number)
-    editor = _Editor(contest, rnd, section, rubric=service.find_rubric(rnd, section.id if section else None),
-                     shared=service.find_rubric(rnd, None) if section else None, form=RubricForm())
+    editor = _Editor(
+        contest,
+        rnd,
+        section,
+        rubric=service.find_rubric(rnd, section.id if section else None),
+        shared=service.find_rubric(rnd, None) if section else None,
+        form=RubricForm(),
+    )
     form = editor.form
     if request.method == "GET":
         copied_from = _start_rows(editor)
@@ -183,8 +233,11 @@ def rubric_edit(contest_id: int, number: int):
     action = request.form.get("action", "save")
     if not form.validate_on_submit():
         # Field errors are listed by the summary; else it was the CSRF token.
-        general = [] if error_items(form) else \
-            [_("The form expired (or came from another page). Your input is kept; save again.")]
+        general = (
+            []
+            if error_items(form)
+            else [_("The form expired (or came from another page). Your input is kept; save again.")]
+        )
         form.version.data = form.version.data or service.fingerprint(editor.rubric)
         return _editor_page(editor, _Outcome(general=general, status=400))
     if action == "add" or action.startswith(("up-", "down-")):
@@ -192,12 +245,25 @@ def rubric_edit(contest_id: int, number: int):
         return _editor_page(editor, _Outcome())
     doorway.on_refusal(respond=lambda exc: _editor_page(editor, _refused(editor, exc)))
     rows = [row.as_input() for row in editor.rows]
-    rubric = service.save(contest, rnd, section, form.name.data or "", rows, actor=current_user,
-                          expected=form.version.data or "", note=form.note.data, confirm_remove=action == "confirm")
-    flash(_("The rubric %(name)s was saved. Judges see it the next time they open an entry.",
-            name=rubric.name), "success")
-    return redirect(url_for("organizer.rubric_edit", contest_id=contest.id, number=rnd.number,
-                            section=section.code if section else None))
+    rubric = service.save(
+        contest,
+        rnd,
+        section,
+        form.name.data or "",
+        rows,
+        actor=current_user,
+        expected=form.version.data or "",
+        note=form.note.data,
+        confirm_remove=action == "confirm",
+    )
+    flash(
+        _("The rubric %(name)s was saved. Judges see it the next time they open an entry.", name=rubric.name), "success"
+    )
+    return redirect(
+        url_for(
+            "organizer.rubric_edit", contest_id=contest.id, number=rnd.number, section=section.code if section else None
+        )
+    )
 
 
 @bp.route("/contests/<int:contest_id>/rounds/<int:number>/rubric/delete", methods=["POST"])
@@ -208,8 +274,14 @@ def rubric_delete(contest_id: int, number: int):
     if not form.validate_on_submit():
         flash(_("The form expired (or came from another page). Nothing was removed."), "danger")
     else:
-        doorway.on_refusal(redirect_to=url_for("organizer.rubric_edit", contest_id=contest.id, number=rnd.number,
-                                               section=section.code if section else None))
+        doorway.on_refusal(
+            redirect_to=url_for(
+                "organizer.rubric_edit",
+                contest_id=contest.id,
+                number=rnd.number,
+                section=section.code if section else None,
+            )
+        )
         service.delete(contest, rnd, section, actor=current_user, note=form.note.data)
         flash(_("The rubric was removed."), "success")
     return redirect(url_for("organizer.rubrics", contest_id=contest.id))

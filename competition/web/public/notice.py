@@ -8,6 +8,7 @@ is not published (or final) answers 404, as an unknown code does.
 Parents open it on phones: ``?q=`` narrows the list to entries whose number, title or school
 (or shown names) contain the words, and the template stacks each row on narrow screens.
 """
+
 from __future__ import annotations
 
 from flask import abort, render_template, request
@@ -37,14 +38,27 @@ def notice(code: str):
     order = {level: i for i, level in enumerate(levels)}
     group_order = service.group_sort_key(contest)
     groups: dict[str, list] = {}
-    for r in sorted(rows, key=lambda r: (group_order(r.group_key), order.get(r.final_award, len(levels)),
-                                         r.entry.number or "", r.entry_id)):
+    for r in sorted(
+        rows,
+        key=lambda r: (
+            group_order(r.group_key),
+            order.get(r.final_award, len(levels)),
+            r.entry.number or "",
+            r.entry_id,
+        ),
+    ):
         groups.setdefault(r.group_key, []).append(r)
     return render_template(
-        "public/notice.html", contest=contest, run=service.get_run(contest), show_names=show_names,
+        "public/notice.html",
+        contest=contest,
+        run=service.get_run(contest),
+        show_names=show_names,
         groups=[(service.group_label(contest, key), members) for key, members in groups.items()],
-        authors=_authors if show_names else None, contact=contest.settings_view.notice_contact,
-        query=query, total=total, found=len(rows),
+        authors=_authors if show_names else None,
+        contact=contest.settings_view.notice_contact,
+        query=query,
+        total=total,
+        found=len(rows),
     )
 
 

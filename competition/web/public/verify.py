@@ -13,6 +13,7 @@ school, project, award, date) and whether it is valid. Both are rate limited per
 lookup more strictly) so codes and numbers cannot be enumerated, and both share one ceiling
 over all addresses (VERIFY_GLOBAL_PER_MINUTE).
 """
+
 from __future__ import annotations
 
 from functools import wraps
@@ -20,12 +21,12 @@ from functools import wraps
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
-from ..forms import PageForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from ...extensions import global_limit, limiter
 from ...services import certificates as service
+from ..forms import PageForm
 from .blueprint import bp
 
 VERIFY_LIMIT = "30 per minute"
@@ -36,12 +37,16 @@ LOOKUP_LIMIT = "10 per minute;100 per hour"
 
 
 class LookupForm(PageForm):
-    number = StringField(_l("Certificate number"), validators=[
-        DataRequired(_l("Enter the certificate number printed on the certificate.")), Length(max=80)],
-        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "maxlength": 80})
-    name = StringField(_l("Name of the recipient"), validators=[
-        DataRequired(_l("Enter the name printed on the certificate.")), Length(max=100)],
-        render_kw={"autocomplete": "off", "maxlength": 100})
+    number = StringField(
+        _l("Certificate number"),
+        validators=[DataRequired(_l("Enter the certificate number printed on the certificate.")), Length(max=80)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "maxlength": 80},
+    )
+    name = StringField(
+        _l("Name of the recipient"),
+        validators=[DataRequired(_l("Enter the name printed on the certificate.")), Length(max=100)],
+        render_kw={"autocomplete": "off", "maxlength": 100},
+    )
 
 
 @bp.route("/verify/<code>")
@@ -52,7 +57,9 @@ def verify(code: str):
     if cert is None:
         # Still a 404, but one that tells the person holding the paper what it means.
         return render_template("public/verify_unknown.html"), 404
-    return render_template("public/verify.html", v=service.public_view(cert, old_revision, service.replacement_of(cert)))
+    return render_template(
+        "public/verify.html", v=service.public_view(cert, old_revision, service.replacement_of(cert))
+    )
 
 
 def _both_fields_empty_or_missing() -> bool:
@@ -62,12 +69,14 @@ def _both_fields_empty_or_missing() -> bool:
 def _limited_answers_on_the_form(view):
     """Over the limit, the form again with what was typed and why it was refused (a 429), not the
     bare error page."""
+
     @wraps(view)
     def inner(*args, **kwargs):
         try:
             return view(*args, **kwargs)
         except RateLimitExceeded:
             return render_template("public/verify_lookup.html", form=LookupForm(), found=None, limited=True), 429
+
     return inner
 
 
@@ -79,6 +88,8 @@ def verify_lookup():
     form = LookupForm()
     found = None
     if form.validate_on_submit():
-        found = [service.public_view(f.cert, f.old_revision, f.replaced_by)
-                 for f in service.lookup(form.number.data, form.name.data)]
+        found = [
+            service.public_view(f.cert, f.old_revision, f.replaced_by)
+            for f in service.lookup(form.number.data, form.name.data)
+        ]
     return render_template("public/verify_lookup.html", form=form, found=found)

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from ..forms import PageForm
 from wtforms import DateTimeLocalField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from ..forms import PageForm
 
 
 class AcceptForm(PageForm):
@@ -16,7 +17,8 @@ class ReturnForm(PageForm):
         render_kw={"rows": 4},
     )
     resubmit_by = DateTimeLocalField(
-        _l("Resubmit by (Beijing time)"), format="%Y-%m-%dT%H:%M",
+        _l("Resubmit by (Beijing time)"),
+        format="%Y-%m-%dT%H:%M",
         validators=[DataRequired(message=_l("Give the date by which the school must resubmit."))],
     )
 
@@ -38,4 +40,3 @@ def version_of(form) -> int | None:
         return int(form.version.data)
     except (TypeError, ValueError):
         return None
-

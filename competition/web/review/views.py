@@ -1,4 +1,5 @@
 """Format review (形式审查): the queue, one entry's review page, and the review actions."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,16 +8,16 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import doorway
-from ..doorway import AreaBlueprint
 from ...domain.contest_definition import STAGES
 from ...domain.states import EntryState
 from ...i18n.labels import ACTION_LABELS
-from ...models import utcnow
-from ..permissions import can_review_entry, entry_or_403, is_organizer, role_required
-from ...services import review
 from ...i18n.timeutil import utc_to_local
+from ...models import utcnow
+from ...services import review
+from .. import doorway
+from ..doorway import AreaBlueprint
 from ..forms import id_prefix, local_path
+from ..permissions import can_review_entry, entry_or_403, is_organizer, role_required
 from .forms import AcceptForm, BulkAcceptForm, RejectForm, ReturnForm, version_of
 
 bp = AreaBlueprint("review", __name__)
@@ -59,9 +60,16 @@ def queue():
     entries, total, counts = review.queue(current_user, filters, page=page, per_page=PER_PAGE)
     return render_template(
         "review/queue.html",
-        entries=entries, total=total, counts=counts, filters=filters, page=page, per_page=PER_PAGE,
-        choices=review.filter_choices(current_user, filters), stages=STAGES,
-        scoped=review.scoped_district(current_user), bulk_form=BulkAcceptForm(),
+        entries=entries,
+        total=total,
+        counts=counts,
+        filters=filters,
+        page=page,
+        per_page=PER_PAGE,
+        choices=review.filter_choices(current_user, filters),
+        stages=STAGES,
+        scoped=review.scoped_district(current_user),
+        bulk_form=BulkAcceptForm(),
     )
 
 
@@ -87,9 +95,14 @@ def _render_entry(entry, *, accept_form=None, return_form=None, reject_form=None
     # Once this entry is decided, the reviewer goes on with the oldest one still waiting.
     next_entry = review.next_to_review(current_user, after=entry) if entry.state != EntryState.SUBMITTED else None
     return render_template(
-        "review/entry.html", entry=entry, history=review.history(entry), action_labels=ACTION_LABELS,
+        "review/entry.html",
+        entry=entry,
+        history=review.history(entry),
+        action_labels=ACTION_LABELS,
         next_entry=next_entry,
-        accept_form=accept_form, return_form=return_form, reject_form=reject_form,
+        accept_form=accept_form,
+        return_form=return_form,
+        reject_form=reject_form,
         can_act=entry.contest.state in review.REVIEW_CONTEST_STATES,
         can_take_back=entry.state == EntryState.ACCEPTED and is_organizer(current_user),
         back=back,
@@ -144,9 +157,13 @@ def return_entry(entry_id: int):
     form = ReturnForm()
     if form.validate_on_submit():
         _refuse_on_form(entry_id, form, "return_form", ("reason", "resubmit_by"))
-        entry = review.return_entry(entry_id, actor=current_user, reason=form.reason.data,
-                                    resubmit_by_local=form.resubmit_by.data,
-                                    expected_version=version_of(form))
+        entry = review.return_entry(
+            entry_id,
+            actor=current_user,
+            reason=form.reason.data,
+            resubmit_by_local=form.resubmit_by.data,
+            expected_version=version_of(form),
+        )
         return _done(entry, _("Returned to the school for correction."))
     raw = (form.resubmit_by.raw_data or [""])[0].strip()
     if raw and form.resubmit_by.data is None:
@@ -161,8 +178,7 @@ def reject(entry_id: int):
     form = RejectForm()
     if form.validate_on_submit():
         _refuse_on_form(entry_id, form, "reject_form", ("reason",))
-        entry = review.reject(entry_id, actor=current_user, reason=form.reason.data,
-                              expected_version=version_of(form))
+        entry = review.reject(entry_id, actor=current_user, reason=form.reason.data, expected_version=version_of(form))
         return _done(entry, _("The entry was rejected; the school sees the reason."))
     entry = entry_or_403(entry_id, can_review_entry)
     return _render_entry(entry, reject_form=form, status=400)

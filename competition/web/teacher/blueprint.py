@@ -1,6 +1,6 @@
 """The teacher's area (指导教师): their school's entries, and later its certificates."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from flask_login import login_required
 

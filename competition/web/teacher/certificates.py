@@ -1,4 +1,5 @@
 """The teacher's certificates: their school's certificates, downloadable once results are final."""
+
 from __future__ import annotations
 
 import io
@@ -8,11 +9,11 @@ from flask_login import current_user
 
 from ...domain.states import is_final
 from ...models import Certificate, Contest
-from ..permissions import can_download_certificate
 from ...services import certificates as service
 from ...services import lookup
 from ..downloads import send_download
 from ..loaders import contest_or_404, row_or_404
+from ..permissions import can_download_certificate
 from .blueprint import bp
 
 

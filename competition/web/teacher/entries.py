@@ -1,5 +1,6 @@
 """The teacher's entries: list, create and edit drafts, upload materials, submit, withdraw,
 download the application form (申报书)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,21 +10,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ...extensions import csrf
-from ...i18n.messages import translate
-from ...models import Attachment, Contest, MaterialRequirement, Section, utcnow
-from ..permissions import can_edit_entry, entry_or_403
-from ...services import ServiceError, submissions
-from ...services.application_form import application_form_filename, render_application_form
 from ...adapters.storage import display_name
 from ...domain.eligibility import AdviserData, EntryData, PersonData
 from ...domain.states import EntryState
-from .forms import AdviserForm, EntryForm, StudentForm, choices
+from ...extensions import csrf
+from ...i18n.messages import translate
+from ...models import Attachment, Contest, MaterialRequirement, Section, utcnow
+from ...services import ServiceError, submissions
+from ...services.application_form import application_form_filename, render_application_form
 from .. import doorway
 from ..downloads import send_download
 from ..forms import error_items, field_anchor
 from ..loaders import contest_or_404, part_of_or_404
+from ..permissions import can_edit_entry, entry_or_403
 from .blueprint import bp
+from .forms import AdviserForm, EntryForm, StudentForm, choices
 
 PART_LABELS = {
     "basic": _l("Basic information"),
@@ -66,13 +67,23 @@ def index():
     # Where the teacher can still act comes first: open contests, then entries returned for
     # correction; the newest contests before older ones.
     open_ids = {c.id for c in open_contests}
-    ordered = sorted(groups.values(), key=lambda g: (
-        g["contest"].id not in open_ids,
-        not any(e.state == EntryState.RETURNED for e in g["entries"]),
-        -g["contest"].year, g["contest"].id))
+    ordered = sorted(
+        groups.values(),
+        key=lambda g: (
+            g["contest"].id not in open_ids,
+            not any(e.state == EntryState.RETURNED for e in g["entries"]),
+            -g["contest"].year,
+            g["contest"].id,
+        ),
+    )
     return render_template(
-        "teacher/index.html", school=school, groups=ordered, missing=missing,
-        open_ids=open_ids, deadlines=deadlines, countdown=countdown,
+        "teacher/index.html",
+        school=school,
+        groups=ordered,
+        missing=missing,
+        open_ids=open_ids,
+        deadlines=deadlines,
+        countdown=countdown,
         editable={e.id for e in entries if submissions.is_editable(e)},
         awards=submissions.published_awards(entries),
     )
@@ -80,6 +91,7 @@ def index():
 
 # ---------------------------------------------------------------------------------------------
 # The entry form
+
 
 def _prepare(form: EntryForm, contest: Contest, section: Section) -> None:
     form.section.choices = choices((s.id, s.name) for s in contest.sections)
@@ -113,29 +125,61 @@ def _sections_data(contest: Contest) -> dict:
 
 def _input(form: EntryForm) -> EntryData:
     return EntryData(
-        title=form.title.data or "", abstract=form.abstract.data,
-        stage=form.stage.data, subject=form.subject.data, is_team=form.is_team.data == "1",
-        group_name=form.group_name.data, completed_on=form.completed_on.data,
-        contact_phone=form.contact_phone.data, data_confirmed=bool(form.data_confirmed.data),
-        students=tuple(PersonData(name=f.form.name.data or "", gender=f.form.gender.data, grade=f.form.grade.data,
-                             school_name=f.form.school_name.data, birth_date=f.form.birth_date.data)
-                  for f in form.students if not f.form.is_blank()),
-        advisers=tuple(AdviserData(name=f.form.name.data or "", gender=f.form.gender.data, unit=f.form.unit.data,
-                              phone=f.form.phone.data)
-                  for f in form.advisers if not f.form.is_blank()),
+        title=form.title.data or "",
+        abstract=form.abstract.data,
+        stage=form.stage.data,
+        subject=form.subject.data,
+        is_team=form.is_team.data == "1",
+        group_name=form.group_name.data,
+        completed_on=form.completed_on.data,
+        contact_phone=form.contact_phone.data,
+        data_confirmed=bool(form.data_confirmed.data),
+        students=tuple(
+            PersonData(
+                name=f.form.name.data or "",
+                gender=f.form.gender.data,
+                grade=f.form.grade.data,
+                school_name=f.form.school_name.data,
+                birth_date=f.form.birth_date.data,
+            )
+            for f in form.students
+            if not f.form.is_blank()
+        ),
+        advisers=tuple(
+            AdviserData(
+                name=f.form.name.data or "", gender=f.form.gender.data, unit=f.form.unit.data, phone=f.form.phone.data
+            )
+            for f in form.advisers
+            if not f.form.is_blank()
+        ),
     )
 
 
 def _entry_data(entry) -> dict:
     return {
-        "title": entry.title, "section": entry.section_id, "abstract": entry.abstract, "stage": entry.stage or "",
-        "subject": entry.subject or "", "is_team": "1" if entry.is_team else "0", "group_name": entry.group_name,
-        "completed_on": entry.completed_on, "contact_phone": entry.contact_phone,
+        "title": entry.title,
+        "section": entry.section_id,
+        "abstract": entry.abstract,
+        "stage": entry.stage or "",
+        "subject": entry.subject or "",
+        "is_team": "1" if entry.is_team else "0",
+        "group_name": entry.group_name,
+        "completed_on": entry.completed_on,
+        "contact_phone": entry.contact_phone,
         "data_confirmed": entry.data_confirmed,
-        "students": [{"name": s.name, "gender": s.gender or "", "grade": s.grade or "",
-                      "school_name": s.school_name, "birth_date": s.birth_date} for s in entry.students],
-        "advisers": [{"name": a.name, "gender": a.gender or "", "unit": a.unit, "phone": a.phone}
-                     for a in entry.advisers],
+        "students": [
+            {
+                "name": s.name,
+                "gender": s.gender or "",
+                "grade": s.grade or "",
+                "school_name": s.school_name,
+                "birth_date": s.birth_date,
+            }
+            for s in entry.students
+        ],
+        "advisers": [
+            {"name": a.name, "gender": a.gender or "", "unit": a.unit, "phone": a.phone} for a in entry.advisers
+        ],
     }
 
 
@@ -167,16 +211,33 @@ def _render_form(form, contest, section, entry=None, errors=None, status=200, ex
             summary.append((text, _BLOCK_ANCHORS.get(name or "", "confirm")))
             block_errors.setdefault(name or "", []).append(text)
     return render_template(
-        "teacher/entry_form.html", form=form, contest=contest, section=section, entry=entry,
-        summary=summary, block_errors=block_errors, sections_data=_sections_data(contest), expired=expired,
+        "teacher/entry_form.html",
+        form=form,
+        contest=contest,
+        section=section,
+        entry=entry,
+        summary=summary,
+        block_errors=block_errors,
+        sections_data=_sections_data(contest),
+        expired=expired,
         student_template=StudentForm(prefix="students-__index__-"),
         adviser_template=AdviserForm(prefix="advisers-__index__-"),
         school=current_user.school,
     ), status
 
 
-FORM_FIELDS = ("title", "abstract", "stage", "subject", "is_team", "group_name", "completed_on",
-               "contact_phone", "data_confirmed", "section")
+FORM_FIELDS = (
+    "title",
+    "abstract",
+    "stage",
+    "subject",
+    "is_team",
+    "group_name",
+    "completed_on",
+    "contact_phone",
+    "data_confirmed",
+    "section",
+)
 
 
 def _token_is_stale(form) -> bool:
@@ -198,12 +259,20 @@ def _save(form, entry, contest, section):
         # Name every problem at once: also those the rules find, not only the form's own.
         own = {str(e) for errs in form.errors.values() for e in errs if not isinstance(e, dict)}
         extra = [(p.field, translate(p)) for p in submissions.draft_problems(_input(form), section)]
-        return _render_form(form, contest, section, entry, status=400,
-                            errors=[(f, text) for f, text in extra if text not in own])
-    doorway.on_refusal(respond=lambda exc: _render_form(form, contest, section, entry, errors=_problems_of(exc),
-                                                       status=400))
-    saved = submissions.save_draft(entry, _input(form), section_id=form.section.data,
-                                   school=current_user.school, actor=current_user, contest=contest)
+        return _render_form(
+            form, contest, section, entry, status=400, errors=[(f, text) for f, text in extra if text not in own]
+        )
+    doorway.on_refusal(
+        respond=lambda exc: _render_form(form, contest, section, entry, errors=_problems_of(exc), status=400)
+    )
+    saved = submissions.save_draft(
+        entry,
+        _input(form),
+        section_id=form.section.data,
+        school=current_user.school,
+        actor=current_user,
+        contest=contest,
+    )
     flash(_("The draft has been saved."), "success")
     return redirect(url_for("teacher.entry", entry_id=saved.id))
 
@@ -236,8 +305,14 @@ def new_entry():
         if section.kind != "counselor" and not section.group_entry:
             form.students.append_entry({"school_name": current_user.school.name})
         if section.advisers_allowed and section.max_advisers:
-            form.advisers.append_entry({"name": current_user.name, "gender": current_user.gender or "",
-                                        "unit": current_user.school.name, "phone": current_user.phone})
+            form.advisers.append_entry(
+                {
+                    "name": current_user.name,
+                    "gender": current_user.gender or "",
+                    "unit": current_user.school.name,
+                    "phone": current_user.phone,
+                }
+            )
         return _render_form(form, contest, section)
     return _save(form, None, contest, section)
 
@@ -285,14 +360,25 @@ def _render_entry(entry, upload_errors=None, status=200):
     page = submissions.entry_page(entry)
     found = page.problems
     return render_template(
-        "teacher/entry.html", entry=entry, contest=entry.contest, section=entry.section,
-        award=page.award, certificates=page.certificates,
+        "teacher/entry.html",
+        entry=entry,
+        contest=entry.contest,
+        section=entry.section,
+        award=page.award,
+        certificates=page.certificates,
         problems=[(translate(p), _fix_link(entry, p.field) if page.editable else None) for p in found],
-        checklist=submissions.checklist(found), form_gaps=_form_gaps(found),
-        part_labels=PART_LABELS, by_requirement=page.by_requirement, upload_errors=upload_errors or {},
-        editable=page.editable, can_withdraw=page.can_withdraw, can_discard=page.can_discard,
+        checklist=submissions.checklist(found),
+        form_gaps=_form_gaps(found),
+        part_labels=PART_LABELS,
+        by_requirement=page.by_requirement,
+        upload_errors=upload_errors or {},
+        editable=page.editable,
+        can_withdraw=page.can_withdraw,
+        can_discard=page.can_discard,
         unchanged_since_return=page.unchanged_since_return,
-        deadline=page.deadline, countdown=countdown(page.deadline), kinds_label=submissions.kinds_label,
+        deadline=page.deadline,
+        countdown=countdown(page.deadline),
+        kinds_label=submissions.kinds_label,
         orphans=page.by_requirement.get(None, []),
     ), status
 
@@ -309,14 +395,16 @@ def upload(entry_id: int, requirement_id: int):
     uploads = [f for f in request.files.getlist("file") if f and f.filename]
     limits = submissions.ContentLimits.from_config(current_app.config)
     # A refused file is named beside its requirement, and none of this request's files is kept.
-    doorway.on_refusal(respond=lambda exc: _render_entry(entry, upload_errors={requirement.id: exc.message},
-                                                         status=400))
+    doorway.on_refusal(
+        respond=lambda exc: _render_entry(entry, upload_errors={requirement.id: exc.message}, status=400)
+    )
     if not uploads:
         raise ServiceError(_("Choose a file to upload."))
     names = []
     for upload_file in uploads:
-        attachment = submissions.store_upload(entry, requirement, upload_file.stream, upload_file.filename,
-                                              actor=current_user, limits=limits)
+        attachment = submissions.store_upload(
+            entry, requirement, upload_file.stream, upload_file.filename, actor=current_user, limits=limits
+        )
         names.append(attachment.original_name)
     flash(_("Uploaded: %(names)s", names="、".join(names)), "success")
     return redirect(url_for("teacher.entry", entry_id=entry.id, _anchor="materials"))
@@ -328,8 +416,13 @@ def _act(entry_id: int, change, done: str, category: str = "success", anchor: st
 
     def refused(exc: ServiceError):
         if isinstance(exc, submissions.EntryProblems):
-            flash(_("The entry was not submitted. Still missing: %(what)s",
-                    what="；".join(text for _f, text in exc.errors)), "danger")
+            flash(
+                _(
+                    "The entry was not submitted. Still missing: %(what)s",
+                    what="；".join(text for _f, text in exc.errors),
+                ),
+                "danger",
+            )
         else:
             flash(exc.message, "danger")
         return redirect(page)
@@ -344,22 +437,33 @@ def _act(entry_id: int, change, done: str, category: str = "success", anchor: st
 def delete_attachment(entry_id: int, attachment_id: int):
     entry = entry_or_403(entry_id, can_edit_entry)
     attachment = part_of_or_404(Attachment, attachment_id, entry_id=entry.id)
-    return _act(entry.id, lambda: submissions.delete_attachment(attachment, actor=current_user),
-                _("Deleted: %(name)s", name=display_name(attachment.original_name)), anchor="materials")
+    return _act(
+        entry.id,
+        lambda: submissions.delete_attachment(attachment, actor=current_user),
+        _("Deleted: %(name)s", name=display_name(attachment.original_name)),
+        anchor="materials",
+    )
 
 
 @bp.route("/entries/<int:entry_id>/submit", methods=["POST"])
 def submit_entry(entry_id: int):
     entry = entry_or_403(entry_id, can_edit_entry)
-    return _act(entry.id, lambda: submissions.submit(entry, actor=current_user),
-                _("The entry has been submitted. The format review will follow; you will see the result here."))
+    return _act(
+        entry.id,
+        lambda: submissions.submit(entry, actor=current_user),
+        _("The entry has been submitted. The format review will follow; you will see the result here."),
+    )
 
 
 @bp.route("/entries/<int:entry_id>/withdraw", methods=["POST"])
 def withdraw_entry(entry_id: int):
     entry = entry_or_403(entry_id, can_edit_entry)
-    return _act(entry.id, lambda: submissions.withdraw(entry, actor=current_user),
-                _("The entry is a draft again. Remember to submit it again before the deadline."), "warning")
+    return _act(
+        entry.id,
+        lambda: submissions.withdraw(entry, actor=current_user),
+        _("The entry is a draft again. Remember to submit it again before the deadline."),
+        "warning",
+    )
 
 
 @bp.route("/entries/<int:entry_id>/delete", methods=["POST"])

@@ -1,4 +1,5 @@
 """The entry form: basic data, students and advisers as repeatable rows (teacher.js adds rows)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -6,8 +7,8 @@ from wtforms import BooleanField, DateField, FieldList, FormField, RadioField, S
 from wtforms.validators import InputRequired, Length, Optional
 
 from ...domain.eligibility import GENDERS, GRADES
-from ..forms import PageForm, RowForm, choices as shared_choices
-
+from ..forms import PageForm, RowForm
+from ..forms import choices as shared_choices
 
 
 def choices(pairs) -> list:
@@ -29,8 +30,14 @@ class StudentForm(RowForm):
     def is_blank(self) -> bool:
         # The school name alone does not count: new rows come with it filled in, and a draft
         # saved with only its title must not fail on an untouched student row.
-        return not ((self.name.data or "").strip() or self.gender.data or self.grade.data
-                    or self.birth_date.data or self.birth_date.raw_data and any(self.birth_date.raw_data))
+        return not (
+            (self.name.data or "").strip()
+            or self.gender.data
+            or self.grade.data
+            or self.birth_date.data
+            or self.birth_date.raw_data
+            and any(self.birth_date.raw_data)
+        )
 
 
 class AdviserForm(RowForm):
@@ -44,23 +51,37 @@ class AdviserForm(RowForm):
 
 
 class EntryForm(PageForm):
-    title = StringField(_l("Entry title"), validators=[InputRequired(message=_l("The title is required.")),
-                                                       Length(max=200)])
+    title = StringField(
+        _l("Entry title"), validators=[InputRequired(message=_l("The title is required.")), Length(max=200)]
+    )
     section = SelectField(_l("Section"), coerce=int, validate_choice=False)
     # No maxlength in the browser: a pasted abstract that is too long is kept whole and shown with
     # its length (teacher.js counts as one types), rather than silently cut.
-    abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(
-        max=3000, message=_l("At most %(max)d characters; this text has %(length)d. Shorten it."))],
+    abstract = TextAreaField(
+        _l("Abstract"),
+        validators=[
+            Optional(),
+            Length(max=3000, message=_l("At most %(max)d characters; this text has %(length)d. Shorten it.")),
+        ],
         filters=[lambda v: v.replace("\r\n", "\n") if v else v],
-        render_kw={"rows": 6, "data-count-max": "3000", "maxlength": False})
+        render_kw={"rows": 6, "data-count-max": "3000", "maxlength": False},
+    )
     stage = SelectField(_l("Stage"), validate_choice=False)
     subject = SelectField(_l("Subject"), validate_choice=False)
-    is_team = RadioField(_l("Entered as"), choices=choices([("0", _l("Individual")), ("1", _l("Team"))]), default="0",
-                         validate_choice=False)
+    is_team = RadioField(
+        _l("Entered as"),
+        choices=choices([("0", _l("Individual")), ("1", _l("Team"))]),
+        default="0",
+        validate_choice=False,
+    )
     group_name = StringField(_l("Group name"), validators=[Optional(), Length(max=120)])
     students = FieldList(FormField(StudentForm), label=_l("Student"))
     advisers = FieldList(FormField(AdviserForm), label=_l("Adviser"))
     completed_on = DateField(_l("Work completed on"), validators=[Optional()])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])
-    data_confirmed = BooleanField(_l("I have checked that names, genders, grades and school names are exactly "
-                                     "as they must be printed on certificates."))
+    data_confirmed = BooleanField(
+        _l(
+            "I have checked that names, genders, grades and school names are exactly "
+            "as they must be printed on certificates."
+        )
+    )
