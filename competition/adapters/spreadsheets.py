@@ -503,8 +503,7 @@ def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int
 
 def _rows_of(ws):
     """(line, cells) of every row; read-only mode fills the gaps between stored rows."""
-    for line, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-        yield line, cells
+    yield from enumerate(ws.iter_rows(values_only=True), start=1)
 
 
 def _damaged() -> SheetError:

@@ -17,6 +17,7 @@ open within a pixel limit, an MP4 must have a sound box structure.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import os
@@ -151,10 +152,8 @@ class LocalStorage(Storage):
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp_name, target)
         except BaseException:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp_name)
-            except FileNotFoundError:
-                pass
             raise
         return StoredFile(key=key, size=size, sha256=digest.hexdigest())
 
@@ -162,10 +161,8 @@ class LocalStorage(Storage):
         return self._path(key).open("rb")
 
     def delete(self, key: str) -> None:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             self._path(key).unlink()
-        except FileNotFoundError:
-            pass
 
     def exists(self, key: str) -> bool:
         try:

@@ -92,7 +92,7 @@ def _summary(rnd, plan, published: int, publish: bool) -> None:
         echo("  " + line + ("  " + _("<- not balanced") if spread > 1 else ""))
     busiest = sorted(plan.loads.items(), key=lambda kv: (-kv[1], str(names.get(kv[0], kv[0]))))
     echo("  " + ", ".join(f"{names.get(j, j)} {n}" for j, n in busiest[:12]) + (" ..." if len(busiest) > 12 else ""))
-    rate = "%d%%" % round(plan.subject_match_rate * 100)
+    rate = f"{round(plan.subject_match_rate * 100)}%"
     echo(_("Subject match: %(rate)s", rate=rate))
     echo(_("Connectivity:"))
     for key, parts in sorted(plan.components.items(), key=lambda kv: str(kv[0])):

@@ -5,7 +5,8 @@ the app) and `maintenance` (the self-running upload sweep and the RQ worker clas
 
 A job function is a plain function `fn(job_id: int, **params)` registered by name in
 table.JOBS; the row stores the name. It runs inside an app context, reports progress with
-`report(job_id, done, total)`, and returns (relative result path, download name) or None. Progress and outcome live in the `job` table.
+`report(job_id, done, total)`, and returns (relative result path, download name) or None.
+Progress and outcome live in the `job` table.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -149,10 +150,8 @@ def authenticate(username: str, password: str, *, address: str, throttle: Thrott
         raise ServiceError(generic)
     user = find_user(username)
     if user is None:
-        try:
+        with contextlib.suppress(VerificationError):
             _hasher.verify(_DUMMY_HASH, password or "x")
-        except VerificationError:
-            pass
         _record_failure(name, address, now, throttle)
         raise ServiceError(generic)
     try:

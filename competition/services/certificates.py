@@ -712,7 +712,7 @@ def write_zip(
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for certs in _chunks(ids, chunk):
             reader = PdfReader(io.BytesIO(render_chunk(contest, certs, doc)))
-            for cert, page in zip(certs, reader.pages):
+            for cert, page in zip(certs, reader.pages, strict=False):
                 one = PdfWriter()
                 one.add_page(page)
                 buf = io.BytesIO()

@@ -73,7 +73,7 @@ def newest_first() -> list[Contest]:
     return list(db.session.scalars(select(Contest).order_by(Contest.year.desc(), Contest.code)))
 
 
-def save_definition(defn: ContestDefinition, *, actor=None, update: bool = False) -> Contest:
+def save_definition(defn: ContestDefinition, *, actor=None, update: bool = False) -> Contest:  # noqa: C901 (to split, issue #16)
     """Create the contest, or (update=True) bring an existing one in line with the definition.
 
     Sections and materials are matched by code. A section that already has entries is never
@@ -568,11 +568,6 @@ def update_settings(contest: Contest, values: dict, *, actor=None) -> Contest:
     after["settings"] = merged
     audit.record(actor, "contest.settings", contest, before=_jsonable(before), after=_jsonable(after))
     return contest
-
-
-def newest_first() -> list[Contest]:
-    """Every contest, the newest year first, then by code (the contest list, the import form)."""
-    return list(db.session.scalars(select(Contest).order_by(Contest.year.desc(), Contest.code)))
 
 
 def entry_counts(contest_ids) -> dict[int, dict[str, int]]:

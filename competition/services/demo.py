@@ -105,7 +105,10 @@ GRADES_OF = {
     "高中": ["高一", "高二", "高三"],
 }
 
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+    "余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+)
 GIVEN = [
     "子涵",
     "欣怡",
@@ -722,7 +725,7 @@ def _judge_round(
         db.session.add(RoundJudge(round_id=rnd.id, judge_id=j.id))
     # Two declared conflicts (relatives), so the planner has something to respect.
     conflicts = {}
-    for judge, entry in zip(judges[:2], entries[3:5]):
+    for judge, entry in zip(judges[:2], entries[3:5], strict=False):
         db.session.add(
             Conflict(
                 judge_id=judge.id,

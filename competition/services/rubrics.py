@@ -327,7 +327,7 @@ def contest_codes(contest: Contest) -> set[str]:
     return {c.code for rnd in contest.rounds for rub in rnd.rubrics for c in rub.criteria}
 
 
-def check(
+def check(  # noqa: C901 (to split, issue #16)
     contest: Contest, rnd: Round, section: Section | None, rubric: Rubric | None, name: str, rows: list[RowInput]
 ) -> tuple[list[dict], dict, list[str]]:
     """Check a rubric form: (the criteria to store in order, field problems, general problems).

@@ -365,7 +365,8 @@ def save_draft(
             [
                 Message(
                     N_(
-                        "Delete the uploaded materials before changing the section; they belong to the old section's list."
+                        "Delete the uploaded materials before changing the section; "
+                        "they belong to the old section's list."
                     ),
                     field="section",
                 )

@@ -68,7 +68,7 @@ class AccountData:
     subjects: str | None = None  # as typed; stored joined by 、
 
 
-def _clean(
+def _clean(  # noqa: C901 (to split, issue #16)
     data: AccountData,
     *,
     username: str | None = None,

@@ -212,14 +212,13 @@ def add_conflict(judge: User, entry: Entry, *, kind: str, reason: str | None, so
             setattr(row, key, value)
     removed = []
     for a in assignments:
-        if a.sheet is not None and a.sheet.state == SheetState.FINAL:
-            if source == "declared":
-                raise ServiceError(
-                    _(
-                        "You have already submitted this score sheet. Ask the organizer "
-                        "to reopen it before declaring a conflict."
-                    )
+        if a.sheet is not None and a.sheet.state == SheetState.FINAL and source == "declared":
+            raise ServiceError(
+                _(
+                    "You have already submitted this score sheet. Ask the organizer "
+                    "to reopen it before declaring a conflict."
                 )
+            )
         removed.append(
             {
                 "assignment_id": a.id,

@@ -242,7 +242,7 @@ KEPT_BY_HAND = ("override_award", "override_nominated", "override_reason", "with
 def _kept_by_hand(contest: Contest) -> dict[int, dict]:
     """The organizer's changes per entry, which ranking again keeps."""
     return {
-        row[0]: dict(zip(KEPT_BY_HAND, row[1:]))
+        row[0]: dict(zip(KEPT_BY_HAND, row[1:], strict=True))
         for row in db.session.execute(
             select(Result.entry_id, *(getattr(Result, k) for k in KEPT_BY_HAND)).where(Result.contest_id == contest.id)
         )

@@ -99,7 +99,7 @@ def group_label(contest: Contest, group_key: str) -> str:
     group_by = [f for f in contest.settings_view.ranking_group_by if f in GROUP_FIELDS]
     parts = group_key.split("|")
     out = []
-    for field, value in zip(group_by, parts):
+    for field, value in zip(group_by, parts, strict=False):
         if field == "section":
             out.append(names.get(value, value))
         elif field == "is_team":
@@ -120,7 +120,7 @@ def group_sort_key(contest: Contest):
 
     def key(group_key: str) -> tuple:
         out = []
-        for field, value in zip(group_by, group_key.split("|")):
+        for field, value in zip(group_by, group_key.split("|"), strict=False):
             if field == "section":
                 out.append(sections.get(value, (10**6, value)))
             elif field == "stage":

@@ -344,7 +344,7 @@ def _fill_settings_form(form: SettingsForm, contest: Contest) -> None:
     form.nomination_quota.data = settings.nomination_quota
     form.nomination_levels.data = "、".join(settings.nomination_levels)
     shares = settings.nomination_stage_shares
-    for stage, field in zip(STAGES, (form.share_primary, form.share_junior, form.share_senior)):
+    for stage, field in zip(STAGES, (form.share_primary, form.share_junior, form.share_senior), strict=True):
         field.data = round(float(shares[stage]) * 100) if stage in shares else None
     form.nomination_school_cap.data = settings.nomination_school_cap
     form.nomination_district_cap.data = settings.nomination_district_cap
@@ -379,7 +379,7 @@ def _settings_values(form: SettingsForm) -> dict:
     values["nomination_levels"] = [x for x in levels if x] or None
     values["nomination_stage_shares"] = {
         stage: round(float(field.data) / 100, 4)
-        for stage, field in zip(STAGES, (form.share_primary, form.share_junior, form.share_senior))
+        for stage, field in zip(STAGES, (form.share_primary, form.share_junior, form.share_senior), strict=True)
         if field.data is not None
     }
     values["nomination_school_cap"] = form.nomination_school_cap.data
