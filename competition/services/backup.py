@@ -333,43 +333,39 @@ def _safe_member(name: str) -> PurePosixPath | None:
     return path
 
 
-def _unpack(archive: Path, staging: Path) -> dict:  # noqa: C901 (to split, issue #16)
-    """Stream the archive into staging/db and staging/uploads, hashing everything; check the manifest."""
-    hashes: dict[str, tuple[str, int]] = {}
+def _unexpected(name: str) -> ServiceError:
+    return ServiceError(_("The archive holds an unexpected entry %(name)s; nothing was restored.", name=name))
+
+
+def _stream_members(tar: tarfile.TarFile, staging: Path, hashes: dict[str, tuple[str, int]]) -> dict | None:
+    """Every file of the archive into staging, hashed; the manifest, if there is one."""
     manifest = None
-    try:
-        tar = tarfile.open(archive, "r|*")  # noqa: SIM115 (closed by the `with tar:` below, once it opened)
-    except (tarfile.TarError, OSError) as exc:
-        raise ServiceError(_("This file is not a backup archive (%(error)s).", error=exc)) from None
-    try:
-        with tar:
-            for member in tar:
-                path = _safe_member(member.name)
-                if member.isdir() and path is not None:
-                    continue
-                if path is None or not member.isfile():
-                    raise ServiceError(
-                        _("The archive holds an unexpected entry %(name)s; nothing was restored.", name=member.name)
-                    )
-                source = tar.extractfile(member)
-                if path.as_posix() == MANIFEST:
-                    manifest = json.loads(source.read(64 * 1024 * 1024).decode("utf-8"))
-                    continue
-                if path.parts[0] not in ("db", "uploads") or len(path.parts) < 2:
-                    raise ServiceError(
-                        _("The archive holds an unexpected entry %(name)s; nothing was restored.", name=member.name)
-                    )
-                target = staging.joinpath(*path.parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                digest, size = hashlib.sha256(), 0
-                with target.open("wb") as out:
-                    while chunk := source.read(CHUNK):
-                        digest.update(chunk)
-                        size += len(chunk)
-                        out.write(chunk)
-                hashes[path.as_posix()] = (digest.hexdigest(), size)
-    except (tarfile.TarError, EOFError, OSError, ValueError, zlib.error) as exc:
-        raise ServiceError(_("The backup archive is damaged (%(error)s); nothing was restored.", error=exc)) from None
+    for member in tar:
+        path = _safe_member(member.name)
+        if member.isdir() and path is not None:
+            continue
+        if path is None or not member.isfile():
+            raise _unexpected(member.name)
+        source = tar.extractfile(member)
+        if path.as_posix() == MANIFEST:
+            manifest = json.loads(source.read(64 * 1024 * 1024).decode("utf-8"))
+            continue
+        if path.parts[0] not in ("db", "uploads") or len(path.parts) < 2:
+            raise _unexpected(member.name)
+        target = staging.joinpath(*path.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        with target.open("wb") as out:
+            while chunk := source.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+        hashes[path.as_posix()] = (digest.hexdigest(), size)
+    return manifest
+
+
+def _expected_members(manifest: dict | None) -> dict[str, tuple[str, int | None]]:
+    """member -> (sha256, size or None) as the manifest lists them."""
     try:
         if manifest.get("format") != FORMAT:
             raise TypeError(manifest.get("format"))
@@ -377,7 +373,11 @@ def _unpack(archive: Path, staging: Path) -> dict:  # noqa: C901 (to split, issu
         expected.update({f"uploads/{f['path']}": (f["sha256"], f["size"]) for f in manifest["files"]})
     except (AttributeError, KeyError, TypeError):
         raise ServiceError(_("The archive has no manifest of a known format; nothing was restored.")) from None
-    for name, (sha, size) in expected.items():
+    return expected
+
+
+def _check_against_manifest(manifest: dict, hashes: dict[str, tuple[str, int]]) -> None:
+    for name, (sha, size) in _expected_members(manifest).items():
         got = hashes.pop(name, None)
         if got is None:
             raise ServiceError(_("The archive lacks %(name)s; nothing was restored.", name=name))
@@ -394,9 +394,22 @@ def _unpack(archive: Path, staging: Path) -> dict:  # noqa: C901 (to split, issu
         )
     for table in manifest["tables"]:
         if not _TABLE_NAME.match(table["name"]) or table["member"] != f"db/{table['name']}.jsonl":
-            raise ServiceError(
-                _("The archive holds an unexpected entry %(name)s; nothing was restored.", name=table["name"])
-            )
+            raise _unexpected(table["name"])
+
+
+def _unpack(archive: Path, staging: Path) -> dict:
+    """Stream the archive into staging/db and staging/uploads, hashing everything; check the manifest."""
+    hashes: dict[str, tuple[str, int]] = {}
+    try:
+        tar = tarfile.open(archive, "r|*")  # noqa: SIM115 (closed by the `with tar:` below, once it opened)
+    except (tarfile.TarError, OSError) as exc:
+        raise ServiceError(_("This file is not a backup archive (%(error)s).", error=exc)) from None
+    try:
+        with tar:
+            manifest = _stream_members(tar, staging, hashes)
+    except (tarfile.TarError, EOFError, OSError, ValueError, zlib.error) as exc:
+        raise ServiceError(_("The backup archive is damaged (%(error)s); nothing was restored.", error=exc)) from None
+    _check_against_manifest(manifest, hashes)
     return manifest
 
 

@@ -68,7 +68,49 @@ class AccountData:
     subjects: str | None = None  # as typed; stored joined by 、
 
 
-def _clean(  # noqa: C901 (to split, issue #16)
+def _username_problem(username: str) -> str | None:
+    if not username:
+        return _("The username is required.")
+    if not all(c.isascii() and (c.isalnum() or c in "._-@") for c in username) or len(username) > 80:
+        return _("The username may only contain letters, digits and . _ - @")
+    if accounts.find_user(username) is not None:
+        return _("The username %(u)s is already taken.", u=username)
+    return None
+
+
+def _phone_problem(phone: str | None, user: User | None) -> str | None:
+    if not phone_valid(phone):
+        return _("%(phone)s is not a valid mobile or landline number.", phone=excerpt(phone))
+    if not is_mobile(phone):
+        return None
+    # Imports find people by their mobile number: two accounts with one number would be
+    # ambiguous. (A landline may be a shared office number.)
+    other = db.session.scalar(select(User).where(User.phone == phone, User.id != (user.id if user else 0)))
+    if other is None:
+        return None
+    return _(
+        "The mobile number %(phone)s already belongs to the account %(user)s (%(name)s).",
+        phone=phone,
+        user=other.username,
+        name=other.name,
+    )
+
+
+def _placement_problems(data: AccountData, roles: list[str]) -> list[tuple[str, str]]:
+    """School, district and gender: what places the person."""
+    problems = []
+    if "teacher" in roles and not data.school_id:
+        problems.append(("school_id", _("A teacher must belong to a school.")))
+    if data.school_id and db.session.get(School, data.school_id) is None:
+        problems.append(("school_id", _("Unknown school.")))
+    if data.district_id and db.session.get(District, data.district_id) is None:
+        problems.append(("district_id", _("Unknown district.")))
+    if data.gender and data.gender not in ("男", "女"):
+        problems.append(("gender", _("The gender must be 男 or 女.")))
+    return problems
+
+
+def _clean(
     data: AccountData,
     *,
     username: str | None = None,
@@ -84,46 +126,18 @@ def _clean(  # noqa: C901 (to split, issue #16)
     name = clean_text(identity(data.name or ""))
     if not name:
         problems.append(("name", _("The name is required.")))
-    if username is not None:
-        if not username:
-            problems.append(("username", _("The username is required.")))
-        elif not all(c.isascii() and (c.isalnum() or c in "._-@") for c in username) or len(username) > 80:
-            problems.append(("username", _("The username may only contain letters, digits and . _ - @")))
-        elif accounts.find_user(username) is not None:
-            problems.append(("username", _("The username %(u)s is already taken.", u=username)))
+    if username is not None and (message := _username_problem(username)):
+        problems.append(("username", message))
     roles = [r for r in data.roles if r in ROLES]
     if not roles:
         problems.append(("roles", _("Choose at least one role.")))
     phone = clean_phone(identity(data.phone)) if data.phone else None
-    if not phone_valid(phone):
-        problems.append(("phone", _("%(phone)s is not a valid mobile or landline number.", phone=excerpt(phone))))
-    elif is_mobile(phone):
-        # Imports find people by their mobile number: two accounts with one number would be
-        # ambiguous. (A landline may be a shared office number.)
-        other = db.session.scalar(select(User).where(User.phone == phone, User.id != (user.id if user else 0)))
-        if other is not None:
-            problems.append(
-                (
-                    "phone",
-                    _(
-                        "The mobile number %(phone)s already belongs to the account %(user)s (%(name)s).",
-                        phone=phone,
-                        user=other.username,
-                        name=other.name,
-                    ),
-                )
-            )
+    if message := _phone_problem(phone, user):
+        problems.append(("phone", message))
     email = (ascii_text(data.email) or "").replace(" ", "").lower() or None
     if not email_ok(email):
         problems.append(("email", _("%(email)s is not a valid e-mail address.", email=email)))
-    if "teacher" in roles and not data.school_id:
-        problems.append(("school_id", _("A teacher must belong to a school.")))
-    if data.school_id and db.session.get(School, data.school_id) is None:
-        problems.append(("school_id", _("Unknown school.")))
-    if data.district_id and db.session.get(District, data.district_id) is None:
-        problems.append(("district_id", _("Unknown district.")))
-    if data.gender and data.gender not in ("男", "女"):
-        problems.append(("gender", _("The gender must be 男 or 女.")))
+    problems += _placement_problems(data, roles)
     if problems:
         error = ServiceError(problems[0][1], problems[0][0])
         error.problems = problems
