@@ -73,35 +73,28 @@ def newest_first() -> list[Contest]:
     return list(db.session.scalars(select(Contest).order_by(Contest.year.desc(), Contest.code)))
 
 
-def save_definition(defn: ContestDefinition, *, actor=None, update: bool = False) -> Contest:  # noqa: C901 (to split, issue #16)
-    """Create the contest, or (update=True) bring an existing one in line with the definition.
+def _apply_materials(section: Section, sdef) -> None:
+    """The section's materials as the definition lists them, matched by code."""
+    materials = {m.code: m for m in section.materials}
+    for morder, mdef in enumerate(sdef.materials):
+        material = materials.pop(mdef.code, None)
+        if material is None:
+            material = MaterialRequirement(code=mdef.code)
+            section.materials.append(material)
+        material.name = mdef.name
+        material.file_kinds = list(mdef.file_kinds)
+        material.required = mdef.required
+        material.max_size_mb = mdef.max_size_mb
+        material.max_files = mdef.max_files
+        material.is_application_form = mdef.application_form
+        material.description = mdef.description
+        material.sort_order = morder
+    for stale in materials.values():
+        section.materials.remove(stale)
 
-    Sections and materials are matched by code. A section that already has entries is never
-    deleted, and a round's rubric is not replaced once a score exists for it.
-    """
-    contest = get_by_code(defn.code)
-    if contest is not None and not update:
-        raise ServiceError(_("A contest with the code %(code)s already exists.", code=defn.code), "code")
-    created = contest is None
-    if created:
-        contest = Contest(code=defn.code, state=ContestState.DRAFT)
-        db.session.add(contest)
-    contest.name = defn.name
-    contest.full_name = defn.full_name or defn.name
-    contest.year = defn.year
-    contest.edition = defn.edition
-    contest.kind = defn.kind
-    contest.description = defn.description
-    contest.submission_opens_at = local_to_utc(defn.submission_opens_at)
-    contest.submission_closes_at = local_to_utc(defn.submission_closes_at)
-    contest.judging_opens_at = local_to_utc(defn.judging_opens_at)
-    contest.judging_closes_at = local_to_utc(defn.judging_closes_at)
-    contest.blind_judging = defn.blind_judging
-    contest.judges_per_entry = defn.judges_per_entry
-    contest.ranking_method = defn.ranking_method
-    contest.settings = dict(defn.settings)
-    db.session.flush()
 
+def _apply_sections(contest: Contest, defn: ContestDefinition) -> None:
+    """Sections matched by code; one that already has entries is never deleted."""
     sections = {s.code: s for s in contest.sections}
     for order, sdef in enumerate(defn.sections):
         section = sections.pop(sdef.code, None)
@@ -125,28 +118,16 @@ def save_definition(defn: ContestDefinition, *, actor=None, update: bool = False
         ):
             setattr(section, name, getattr(sdef, name))
         section.sort_order = order
-        materials = {m.code: m for m in section.materials}
-        for morder, mdef in enumerate(sdef.materials):
-            material = materials.pop(mdef.code, None)
-            if material is None:
-                material = MaterialRequirement(code=mdef.code)
-                section.materials.append(material)
-            material.name = mdef.name
-            material.file_kinds = list(mdef.file_kinds)
-            material.required = mdef.required
-            material.max_size_mb = mdef.max_size_mb
-            material.max_files = mdef.max_files
-            material.is_application_form = mdef.application_form
-            material.description = mdef.description
-            material.sort_order = morder
-        for stale in materials.values():
-            section.materials.remove(stale)
+        _apply_materials(section, sdef)
     for stale in sections.values():
         if db.session.scalar(select(func.count()).select_from(Entry).where(Entry.section_id == stale.id)):
             raise ServiceError(_("Section %(code)s already has entries and cannot be removed.", code=stale.code))
         contest.sections.remove(stale)
     db.session.flush()
 
+
+def _apply_rounds(contest: Contest, defn: ContestDefinition) -> None:
+    """Rounds matched by number; a round's rubric is not replaced once a score exists for it."""
     by_code = {s.code: s for s in contest.sections}
     rounds = {r.number: r for r in contest.rounds}
     for rdef in defn.rounds:
@@ -180,6 +161,39 @@ def save_definition(defn: ContestDefinition, *, actor=None, update: bool = False
         if round_has_scores(stale):
             raise ServiceError(_("Round %(n)s already has scores and cannot be removed.", n=stale.number))
         contest.rounds.remove(stale)
+
+
+def save_definition(defn: ContestDefinition, *, actor=None, update: bool = False) -> Contest:
+    """Create the contest, or (update=True) bring an existing one in line with the definition.
+
+    Sections and materials are matched by code. A section that already has entries is never
+    deleted, and a round's rubric is not replaced once a score exists for it.
+    """
+    contest = get_by_code(defn.code)
+    if contest is not None and not update:
+        raise ServiceError(_("A contest with the code %(code)s already exists.", code=defn.code), "code")
+    created = contest is None
+    if created:
+        contest = Contest(code=defn.code, state=ContestState.DRAFT)
+        db.session.add(contest)
+    contest.name = defn.name
+    contest.full_name = defn.full_name or defn.name
+    contest.year = defn.year
+    contest.edition = defn.edition
+    contest.kind = defn.kind
+    contest.description = defn.description
+    contest.submission_opens_at = local_to_utc(defn.submission_opens_at)
+    contest.submission_closes_at = local_to_utc(defn.submission_closes_at)
+    contest.judging_opens_at = local_to_utc(defn.judging_opens_at)
+    contest.judging_closes_at = local_to_utc(defn.judging_closes_at)
+    contest.blind_judging = defn.blind_judging
+    contest.judges_per_entry = defn.judges_per_entry
+    contest.ranking_method = defn.ranking_method
+    contest.settings = dict(defn.settings)
+    db.session.flush()
+
+    _apply_sections(contest, defn)
+    _apply_rounds(contest, defn)
     db.session.flush()
     audit.record(
         actor,
