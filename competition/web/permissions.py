@@ -46,9 +46,9 @@ def entry_or_403(entry_id: int, check) -> Entry:
     """Load an entry and apply a rule; a missing (or deleted) id answers 404. A forbidden one
     answers 403 only to someone who may see the entry anyway (its school, say, on a locked entry);
     to anyone else 404, so that the answer does not tell which ids exist."""
-    from ..extensions import db
+    from ..services import lookup
 
-    entry = db.session.get(Entry, entry_id)
+    entry = lookup.get(Entry, entry_id)
     if entry is None or entry_is_gone(current_user, entry):
         abort(404)
     if not check(current_user, entry):
