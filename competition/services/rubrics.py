@@ -327,7 +327,115 @@ def contest_codes(contest: Contest) -> set[str]:
     return {c.code for rnd in contest.rounds for rub in rnd.rubrics for c in rub.criteria}
 
 
-def check(  # noqa: C901 (to split, issue #16)
+def _criterion_name(
+    i: int, row: RowInput, old: Criterion | None, seen_names: dict[str, int], refs: set[str]
+) -> tuple[str, str | None]:
+    """The criterion's name, cleaned, and what is wrong with it (None when nothing)."""
+    cname = (row.name or "").strip()
+    problem = None
+    if not cname:
+        problem = _("Give the criterion a name.")
+    elif len(cname) > NAME_LEN:
+        problem = _("A criterion name can be at most %(n)d characters.", n=NAME_LEN)
+    elif _norm(cname) in seen_names:
+        problem = _("Another criterion of this rubric is already called %(name)s; each needs its own name.", name=cname)
+    else:
+        seen_names[_norm(cname)] = i
+    if old is not None and cname and cname != old.name and old.name in refs and old.code not in refs:
+        problem = _(
+            "The tie-break rule names this criterion by its name (%(old)s); renamed, the tie-break would "
+            "no longer find it. Save the tie-break rule once in the contest settings (it then keeps the "
+            "criterion whatever its name), then rename.",
+            old=old.name,
+        )
+    return cname, problem
+
+
+def _max_score(row: RowInput, old: Criterion | None, locked: bool, why: str) -> tuple[float | None, str | None]:
+    max_score, err = _number(row.max_score, low_exclusive=0, high=MAX_SCORE)
+    if err:
+        return max_score, {
+            "required": _("Give the maximum score."),
+            "nan": _("The maximum score must be a number, e.g. 40 or 12.5."),
+            "low": _("The maximum score must be greater than 0."),
+            "high": _("The maximum score can be at most %(n)d.", n=MAX_SCORE),
+            "decimals": _("The maximum score can have at most two decimals."),
+        }[err]
+    if old is not None and locked and abs(max_score - float(old.max_score)) > 1e-9:
+        return max_score, _(
+            "%(why)s the maximum cannot change from %(old)s: the stored totals were computed with it.",
+            why=why,
+            old=format_score(old.max_score),
+        )
+    return max_score, None
+
+
+def _weight(row: RowInput, old: Criterion | None, locked: bool, why: str) -> tuple[float | None, str | None]:
+    weight_text = row.weight if (row.weight or "").strip() else "1"
+    weight, err = _number(weight_text, low_exclusive=0, high=MAX_WEIGHT)
+    if err:
+        return weight, {
+            "nan": _("The weight must be a number, e.g. 1 or 1.5."),
+            "low": _("The weight must be greater than 0 (remove the criterion instead)."),
+            "high": _("The weight can be at most %(n)d.", n=MAX_WEIGHT),
+            "decimals": _("The weight can have at most two decimals."),
+        }[err]
+    if old is not None and locked and abs(weight - float(old.weight or 0)) > 1e-9:
+        return weight, _(
+            "%(why)s the weight cannot change from %(old)s: the stored totals were computed with it.",
+            why=why,
+            old=format_score(old.weight),
+        )
+    return weight, None
+
+
+def _position(row: RowInput, default: float) -> tuple[float, str | None]:
+    order_text = (row.order or "").strip()
+    if not order_text:
+        return default, None
+    try:
+        order = int(order_text)
+        if not 1 <= order <= 999:
+            raise ValueError
+    except ValueError:
+        return default, _("The position must be a whole number from 1 to 999.")
+    return order, None
+
+
+def _code(row: RowInput, old: Criterion | None, taken_codes: set[str], new_codes: set[str]) -> tuple[str, str | None]:
+    """A kept criterion keeps its code; a new one may bring its own, unique in the rubric."""
+    if old is not None:
+        return old.code, None
+    code = (row.code or "").strip()
+    if not code:
+        return code, None
+    problem = None
+    if not CODE_RE.match(code):
+        problem = _("A code starts with a letter and has only letters, digits, - and _ (at most 30).")
+    elif code in taken_codes or code in new_codes:
+        problem = _("The code %(code)s is already used in this rubric.", code=code)
+    new_codes.add(code)
+    return code, problem
+
+
+def _row_lock_problem(row: RowInput, old: Criterion | None, locked: bool, why: str) -> tuple[str, str] | None:
+    """(field, problem) when a locked rubric would lose or gain a criterion through this row."""
+    if row.remove and old is not None and locked:
+        return "remove", _(
+            "%(why)s %(name)s cannot be removed: those sheets hold a score for it and their totals count it.",
+            why=why,
+            name=old.name,
+        )
+    if old is None and locked:
+        return "name", _(
+            "%(why)s no criterion can be added: submitted sheets would lack its "
+            "score and their totals would no longer match.",
+            why=why,
+        )
+    return None
+
+
+def check(
     contest: Contest, rnd: Round, section: Section | None, rubric: Rubric | None, name: str, rows: list[RowInput]
 ) -> tuple[list[dict], dict, list[str]]:
     """Check a rubric form: (the criteria to store in order, field problems, general problems).
@@ -380,93 +488,32 @@ def check(  # noqa: C901 (to split, issue #16)
                 )
             )
             continue
-        if row.remove:
-            if old is None:
-                continue  # a new row marked for removal: just not added
-            if locked:
-                problems[(i, "remove")] = _(
-                    "%(why)s %(name)s cannot be removed: those sheets hold a score for it and their totals count it.",
-                    why=why,
-                    name=old.name,
-                )
-            else:
-                continue
-        if old is None and locked:
-            problems[(i, "name")] = _(
-                "%(why)s no criterion can be added: submitted sheets would lack its "
-                "score and their totals would no longer match.",
-                why=why,
-            )
-        cname = (row.name or "").strip()
-        if not cname:
-            problems[(i, "name")] = _("Give the criterion a name.")
-        elif len(cname) > NAME_LEN:
-            problems[(i, "name")] = _("A criterion name can be at most %(n)d characters.", n=NAME_LEN)
-        elif _norm(cname) in seen_names:
-            problems[(i, "name")] = _(
-                "Another criterion of this rubric is already called %(name)s; each needs its own name.", name=cname
-            )
-        else:
-            seen_names[_norm(cname)] = i
-        if old is not None and cname and cname != old.name and old.name in refs and old.code not in refs:
-            problems[(i, "name")] = _(
-                "The tie-break rule names this criterion by its name (%(old)s); renamed, the tie-break would "
-                "no longer find it. Save the tie-break rule once in the contest settings (it then keeps the "
-                "criterion whatever its name), then rename.",
-                old=old.name,
-            )
-
-        max_score, err = _number(row.max_score, low_exclusive=0, high=MAX_SCORE)
-        if err:
-            problems[(i, "max_score")] = {
-                "required": _("Give the maximum score."),
-                "nan": _("The maximum score must be a number, e.g. 40 or 12.5."),
-                "low": _("The maximum score must be greater than 0."),
-                "high": _("The maximum score can be at most %(n)d.", n=MAX_SCORE),
-                "decimals": _("The maximum score can have at most two decimals."),
-            }[err]
-        elif old is not None and locked and abs(max_score - float(old.max_score)) > 1e-9:
-            problems[(i, "max_score")] = _(
-                "%(why)s the maximum cannot change from %(old)s: the stored totals were computed with it.",
-                why=why,
-                old=format_score(old.max_score),
-            )
-        weight_text = row.weight if (row.weight or "").strip() else "1"
-        weight, err = _number(weight_text, low_exclusive=0, high=MAX_WEIGHT)
-        if err:
-            problems[(i, "weight")] = {
-                "nan": _("The weight must be a number, e.g. 1 or 1.5."),
-                "low": _("The weight must be greater than 0 (remove the criterion instead)."),
-                "high": _("The weight can be at most %(n)d.", n=MAX_WEIGHT),
-                "decimals": _("The weight can have at most two decimals."),
-            }[err]
-        elif old is not None and locked and abs(weight - float(old.weight or 0)) > 1e-9:
-            problems[(i, "weight")] = _(
-                "%(why)s the weight cannot change from %(old)s: the stored totals were computed with it.",
-                why=why,
-                old=format_score(old.weight),
-            )
+        if row.remove and (old is None or not locked):
+            continue  # removed (a new row marked for removal is just not added)
+        lock_problem = _row_lock_problem(row, old, locked, why)
+        if lock_problem:
+            problems[(i, lock_problem[0])] = lock_problem[1]
+        cname, name_problem = _criterion_name(i, row, old, seen_names, refs)
+        max_score, max_problem = _max_score(row, old, locked, why)
+        weight, weight_problem = _weight(row, old, locked, why)
         descriptors = (row.descriptors or "").strip()
-        if len(descriptors) > DESCRIPTORS_LEN:
-            problems[(i, "descriptors")] = _("The descriptors can be at most %(n)d characters.", n=DESCRIPTORS_LEN)
-        order_text = (row.order or "").strip()
-        order = float(len(kept) + 1)
-        if order_text:
-            try:
-                order = int(order_text)
-                if not 1 <= order <= 999:
-                    raise ValueError
-            except ValueError:
-                problems[(i, "order")] = _("The position must be a whole number from 1 to 999.")
-        code = old.code if old is not None else (row.code or "").strip()
-        if old is None and code:
-            if not CODE_RE.match(code):
-                problems[(i, "code")] = _(
-                    "A code starts with a letter and has only letters, digits, - and _ (at most 30)."
-                )
-            elif code in taken_codes or code in new_codes:
-                problems[(i, "code")] = _("The code %(code)s is already used in this rubric.", code=code)
-            new_codes.add(code)
+        descriptors_problem = (
+            _("The descriptors can be at most %(n)d characters.", n=DESCRIPTORS_LEN)
+            if len(descriptors) > DESCRIPTORS_LEN
+            else None
+        )
+        order, order_problem = _position(row, float(len(kept) + 1))
+        code, code_problem = _code(row, old, taken_codes, new_codes)
+        for field_name, problem in (
+            ("name", name_problem),
+            ("max_score", max_problem),
+            ("weight", weight_problem),
+            ("descriptors", descriptors_problem),
+            ("order", order_problem),
+            ("code", code_problem),
+        ):
+            if problem:
+                problems[(i, field_name)] = problem
         kept.append(
             (
                 order,
