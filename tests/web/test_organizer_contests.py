@@ -329,7 +329,9 @@ def test_state_moves_with_audit(world, login_as):
     resp = client.post(f"/organizer/contests/{cid}/state", data={"target": "open"}, follow_redirects=True)
     assert f.db.session.get(Contest, cid).state == "judging"
     assert "alert-danger" in resp.get_data(as_text=True)
-    event = f.db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contest.state"))
+    event = f.db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "contest.state").order_by(AuditEvent.id).limit(1)
+    )
     assert event.before == {"state": "open"} and event.after == {"state": "closed"} and event.reason == "截止"
     assert client.get("/organizer/contests/999999").status_code == 404
 
