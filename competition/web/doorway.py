@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..services import ServiceError
+from .forms import show_service_error
 
 Respond = Callable[[ServiceError], ResponseReturnValue]
 
@@ -54,21 +55,22 @@ def on_refusal(
     redirect_to: str | None = None,
     form: Any = None,
     render: Callable[[], ResponseReturnValue] | None = None,
-    status: int = 400,
+    status: int | None = 400,
+    aliases: dict[str, str] | None = None,
     keep_changes: bool = False,
 ) -> None:
     """How this request answers a ServiceError raised after this call. One of:
 
-    - `form` and `render`: the message goes on the form's field the error names (or, when it
-      names none of the form's fields, into a flash), and `render()` shows the page again with
-      `status`;
+    - `form` and `render`: each problem goes beside the form's field it names (`aliases` maps a
+      service's field name to the form's), else into a flash (`web.forms.show_service_error`),
+      and `render()` shows the page again, with `status` (None: the page's own);
     - `redirect_to`: a flash with the message and a redirect there;
     - `respond`: a function of the error that makes the whole answer.
 
     `keep_changes` commits what the service recorded before it refused (a failed login's count).
     """
     if form is not None and render is not None:
-        respond = _on_form(form, render, status)
+        respond = _on_form(form, render, status, aliases)
     elif redirect_to is not None:
         respond = _redirect_with_flash(redirect_to)
     if respond is None:
@@ -83,21 +85,13 @@ def after_commit(callback: Callable[[], None]) -> None:
     _current().after_commit.append(callback)
 
 
-def attach_error(form: Any, exc: ServiceError) -> bool:
-    """Put the error's message on the form field it names; False when it names none of them."""
-    target = getattr(form, exc.field, None) if exc.field else None
-    if target is None or not hasattr(target, "errors"):
-        return False
-    target.errors = [*target.errors, exc.message]
-    return True
-
-
-def _on_form(form: Any, render: Callable[[], ResponseReturnValue], status: int) -> Respond:
+def _on_form(
+    form: Any, render: Callable[[], ResponseReturnValue], status: int | None, aliases: dict[str, str] | None
+) -> Respond:
     def respond(exc: ServiceError) -> ResponseReturnValue:
-        if not attach_error(form, exc):
-            flash(exc.message, "danger")
+        show_service_error(form, exc, aliases)
         response = current_app.make_response(render())
-        if response.status_code < 400:
+        if status is not None and response.status_code < 400:
             response.status_code = status
         return response
 

@@ -43,8 +43,8 @@ def show_service_error(form, exc, aliases: dict[str, str] | None = None) -> None
     for field_name, message in getattr(exc, "problems", [(exc.field, exc.message)]):
         name = (aliases or {}).get(field_name, field_name)
         field = getattr(form, name, None) if name else None
-        if field is not None and isinstance(getattr(field, "errors", None), list):
-            field.errors.append(message)
+        if field is not None and isinstance(getattr(field, "errors", None), list | tuple):
+            field.errors = [*field.errors, message]  # a tuple before validation
         else:
             flash(message, "danger")
 

@@ -116,17 +116,6 @@ class ConfirmImportForm(PageForm):
     )
 
 
-def _refuse_on_form(form, page) -> None:
-    """A refusal shows the form's page again (`page()`, with its usual status) with each problem
-    beside its field, or above the form when it names none."""
-
-    def respond(exc):
-        show_service_error(form, exc)
-        return page()
-
-    doorway.on_refusal(respond=respond)
-
-
 def _refuse_to_account(user: User) -> None:
     doorway.on_refusal(redirect_to=url_for("organizer.account", user_id=user.id))
 
@@ -172,7 +161,7 @@ def account_new():
         wanted = request.args.get("role")
         form.roles.data = [wanted] if wanted in ROLES else ["teacher"]
     if form.validate_on_submit():
-        _refuse_on_form(form, lambda: _user_page(form, None))
+        doorway.on_refusal(form=form, render=lambda: _user_page(form, None), status=None)
         user, generated = users.create_account(
             form.data_object(),
             actor=current_user,
@@ -202,7 +191,7 @@ def account(user_id: int):
         form.district_id.data = user.district_id or 0
         form.gender.data = user.gender or ""
     if form.validate_on_submit():
-        _refuse_on_form(form, lambda: _user_page(form, user))
+        doorway.on_refusal(form=form, render=lambda: _user_page(form, user), status=None)
         users.update_account(user, form.data_object(), actor=current_user)
         flash(_("Saved."), "success")
         return redirect(url_for("organizer.account", user_id=user.id))
@@ -258,7 +247,7 @@ def school_edit(school_id: int | None):
         return render_template("organizer/accounts_school_form.html", form=form, school=school)
 
     if form.validate_on_submit():
-        _refuse_on_form(form, page)
+        doorway.on_refusal(form=form, render=page, status=None)
         saved = users.save_school(
             school,
             name=form.name.data,
@@ -284,7 +273,7 @@ def districts(district_id: int | None):
         return render_template("organizer/accounts_districts.html", rows=users.districts(), form=form, editing=district)
 
     if form.validate_on_submit():
-        _refuse_on_form(form, page)
+        doorway.on_refusal(form=form, render=page, status=None)
         users.save_district(district, name=form.name.data, code=form.code.data, actor=current_user)
         flash(_("Saved."), "success")
         return redirect(url_for("organizer.districts"))

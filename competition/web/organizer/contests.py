@@ -164,16 +164,6 @@ def _apply_service_error(form, exc: ServiceError) -> None:
     show_service_error(form, exc, _FIELD_OF_SETTING)
 
 
-def _refuse_on_form(form, page) -> None:
-    """A refusal shows the form's page again (`page()`) with each problem beside its field."""
-
-    def respond(exc):
-        _apply_service_error(form, exc)
-        return page()
-
-    doorway.on_refusal(respond=respond)
-
-
 def _refuse_as_problems(page) -> None:
     """A refused definition shows the page again with the problems it lists, one a line."""
     doorway.on_refusal(respond=lambda exc: page(exc.message.split("\n")))
@@ -214,7 +204,7 @@ def contest_new():
             error.problems = problems
             _apply_service_error(form, error)
             return _new_page(form)
-        _refuse_on_form(form, lambda: _new_page(form))
+        doorway.on_refusal(form=form, render=lambda: _new_page(form), status=None, aliases=_FIELD_OF_SETTING)
         contest = service.create_from_template(form.template.data, basics, actor=current_user)
         flash(
             _("Contest %(code)s created. Check the sections, materials and rubric, then open it.", code=contest.code),
@@ -403,7 +393,9 @@ def contest_edit(contest_id: int):
         if not values["award_levels"]:
             form.levels.errors.append(_("Give at least one award level with its share."))
         else:
-            _refuse_on_form(form, lambda: _settings_page(contest, form))
+            doorway.on_refusal(
+                form=form, render=lambda: _settings_page(contest, form), status=None, aliases=_FIELD_OF_SETTING
+            )
             service.update_settings(contest, values, actor=current_user)
             flash(_("Settings saved."), "success")
             return redirect(url_for("organizer.contest", contest_id=contest.id))

@@ -16,7 +16,7 @@ from ...models import utcnow
 from ...services import review
 from .. import doorway
 from ..doorway import AreaBlueprint
-from ..forms import id_prefix, local_path
+from ..forms import id_prefix, local_path, show_service_error
 from ..permissions import can_review_entry, entry_or_403, is_organizer, role_required
 from .forms import AcceptForm, BulkAcceptForm, RejectForm, ReturnForm, version_of
 
@@ -131,9 +131,10 @@ def _refuse_on_form(entry_id: int, form, form_name: str, fields: tuple[str, ...]
     page = url_for("review.entry", entry_id=entry_id, back=_back())
 
     def respond(exc):
-        if exc.field not in fields or not doorway.attach_error(form, exc):
+        if exc.field not in fields:
             flash(exc.message, "danger")
             return redirect(page)
+        show_service_error(form, exc)
         entry = entry_or_403(entry_id, can_review_entry)
         return _render_entry(entry, **{form_name: form}, status=400)
 
