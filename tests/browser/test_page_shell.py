@@ -4,6 +4,7 @@ refused entry form puts the focus on its error summary, whose links put it on th
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import chromium, new_tab
 from tests.factories import PASSWORD
@@ -41,8 +42,9 @@ def test_a_refused_form_focuses_its_error_summary_and_links_to_the_fields(live_s
     phone.fill("#contact_phone", "12345")
     phone.click("button[type=submit]:has-text('保存草稿')")
     phone.locator("#form-errors").wait_for()
-    # app.js moves the focus on DOMContentLoaded, which may come just after the summary is drawn
-    phone.wait_for_function("document.activeElement && document.activeElement.id === 'form-errors'")
+    # app.js moves the focus on DOMContentLoaded, which may come just after the summary is drawn;
+    # expect() polls from Playwright's own script (wait_for_function would eval, which the CSP refuses)
+    expect(phone.locator("#form-errors")).to_be_focused()
     phone.click("#form-errors a:has-text('联系电话')")
     assert phone.evaluate("document.activeElement.name") == "contact_phone"
     phone.click("#form-errors a:has-text('请填写项目名称')")
