@@ -39,7 +39,10 @@ class ContestSettings:
     tie_break: list[str] = _default(["criterion:创新性", "n_judges", "final_round"])
     nomination_quota: int | None = None
     nomination_levels: list[str] = _default(["一等奖"])
-    nomination_stage_shares: dict[str, float] = _default({})
+    # Anhui's fixed shares of the provincial quota per 学段; the rest is free for the best remaining
+    nomination_stage_shares: dict[str, float] = _default({"小学": 0.10, "初中": 0.20, "高中": 0.50})
+    # "half_up" (四舍五入取整数, the province's rule) or "floor"
+    nomination_share_rounding: str = "half_up"
     nomination_group_quotas: dict[str, int] = _default({})
     nomination_school_cap: int | None = None
     nomination_district_cap: int | None = None

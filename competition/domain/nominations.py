@@ -7,11 +7,14 @@ Pure module.  Rules (all per-contest settings passed in by the caller):
   their group, then higher score (so the winners of all groups come before
   any runner-up); equal rank and score form a tie.  "place N" in messages is
   the place in this order among eligible candidates.
-* **Quota.**  ``quota`` places in all.  With ``stage_shares`` (e.g.
-  {"小学": .10, "初中": .20, "高中": .50}) each stage first gets
-  ``floor(quota x share)`` places (30 -> 3 / 6 / 15); the rest (here 6, the
-  free 20% plus any rounding remainder) is a **free pool** (自由名额) filled in
-  the same order from all stages.
+* **Quota.**  ``quota`` places in all.  With ``stage_shares`` (Anhui's rule,
+  the default: {"小学": .10, "初中": .20, "高中": .50}) each stage first gets
+  ``quota x share`` places, rounded as ``share_rounding`` says: ``half_up``
+  (四舍五入取整数, the province's rule and the default; 25 -> 2.5 / 5 / 12.5
+  -> 3 / 5 / 13) or ``floor`` (25 -> 2 / 5 / 12); the rest (here 4, or 6
+  when floored) is a **free pool** (自由名额) filled in the same order from
+  all stages.  Rounded places that add up to more than the quota are refused
+  (ValueError): the shares must be changed.
 * **Caps.**  ``group_quota`` (int for every group, or a mapping group ->
   int), ``school_cap`` and ``district_cap`` limit nominations per group /
   school / district; a capped entry is skipped and the next one is taken.
@@ -32,7 +35,10 @@ from dataclasses import dataclass
 from .explain import Names
 from .text import N_, Message
 
-__all__ = ["Candidate", "Decision", "NominationOutcome", "QuotaTie", "nominate", "stage_quotas"]
+__all__ = ["SHARE_ROUNDINGS", "Candidate", "Decision", "NominationOutcome", "QuotaTie", "nominate", "stage_quotas"]
+
+# How a stage's share of the quota becomes whole places.
+SHARE_ROUNDINGS = ("half_up", "floor")
 
 
 @dataclass(frozen=True)
@@ -81,12 +87,20 @@ class NominationOutcome:
         return {d.entry_id: d for d in self.decisions}
 
 
-def stage_quotas(quota: int, shares: Mapping[str, float] | None) -> tuple[dict[str, int], int]:
-    """Places per stage (floor) and the free pool (the rest)."""
+def stage_quotas(
+    quota: int, shares: Mapping[str, float] | None, rounding: str = "half_up"
+) -> tuple[dict[str, int], int]:
+    """Places per stage (``quota x share`` rounded half up or floored) and the free pool (the rest)."""
     shares = shares or {}
+    if rounding not in SHARE_ROUNDINGS:
+        raise ValueError(f"unknown share rounding {rounding!r}")
     if sum(shares.values()) > 1 + 1e-9:
         raise ValueError("stage shares add up to more than 100%")
-    fixed = {s: math.floor(round(quota * p, 9)) for s, p in shares.items()}
+    # round(..., 9) first: 25 x 0.1 is 2.5000000000000004 in floats, 30 x 0.7 is 20.999999999999996
+    exact = {s: round(quota * p, 9) for s, p in shares.items()}
+    fixed = {s: math.floor(x + 0.5) if rounding == "half_up" else math.floor(x) for s, x in exact.items()}
+    if sum(fixed.values()) > quota:
+        raise ValueError(f"the rounded stage shares give {sum(fixed.values())} places, more than the quota of {quota}")
     return fixed, quota - sum(fixed.values())
 
 
@@ -135,6 +149,7 @@ def nominate(
     quota: int,
     *,
     stage_shares: Mapping[str, float] | None = None,
+    share_rounding: str = "half_up",
     group_quota: int | Mapping[Hashable, int] | None = None,
     school_cap: int | None = None,
     district_cap: int | None = None,
@@ -143,7 +158,7 @@ def nominate(
 ) -> NominationOutcome:
     """Decide nominations greedily in rank order (see the module docstring)."""
     cands = list(candidates)
-    fixed, free = stage_quotas(quota, stage_shares)
+    fixed, free = stage_quotas(quota, stage_shares, share_rounding)
     eligible = sorted((c for c in cands if c.award in eligible_awards), key=lambda c: (c.rank, -c.score))
     run = _Nomination(_tie_classes(eligible), _Caps(group_quota, school_cap, district_cap), set(tie_decisions))
     pools: list[tuple[str, Message, int, str | None]] = [

@@ -100,6 +100,46 @@ def test_stage_line_tie_absorbed_by_the_free_pool() -> None:
     assert out.nominated == [1, 2, 3]
 
 
+ANHUI = {"小学": 0.1, "初中": 0.2, "高中": 0.5}
+
+
+def test_stage_shares_are_rounded_half_up_by_default() -> None:
+    # 25 x 10% = 2.5 -> 3, 25 x 20% = 5, 25 x 50% = 12.5 -> 13: 21 fixed, 25 - 21 = 4 free
+    assert stage_quotas(25, ANHUI) == ({"小学": 3, "初中": 5, "高中": 13}, 4)
+    # 17 x 10% = 1.7 -> 2, 17 x 20% = 3.4 -> 3, 17 x 50% = 8.5 -> 9: 14 fixed, 3 free
+    assert stage_quotas(17, ANHUI) == ({"小学": 2, "初中": 3, "高中": 9}, 3)
+    # 14 x 10% = 1.4 -> 1, 14 x 20% = 2.8 -> 3, 14 x 50% = 7: 11 fixed, 3 free
+    assert stage_quotas(14, ANHUI) == ({"小学": 1, "初中": 3, "高中": 7}, 3)
+
+
+def test_stage_shares_floored_when_the_contest_says_so() -> None:
+    # 25 -> 2 / 5 / 12 (2.5, 5, 12.5 floored): 19 fixed, 6 free
+    assert stage_quotas(25, ANHUI, "floor") == ({"小学": 2, "初中": 5, "高中": 12}, 6)
+    # 17 -> 1 / 3 / 8: 12 fixed, 5 free
+    assert stage_quotas(17, ANHUI, "floor") == ({"小学": 1, "初中": 3, "高中": 8}, 5)
+
+
+def test_rounded_shares_beyond_the_quota_are_refused() -> None:
+    # 3 x 50% = 1.5 -> 2 twice: 4 places out of 3
+    with pytest.raises(ValueError, match="4 places, more than the quota of 3"):
+        stage_quotas(3, {"小学": 0.5, "初中": 0.5})
+    assert stage_quotas(3, {"小学": 0.5, "初中": 0.5}, "floor") == ({"小学": 1, "初中": 1}, 1)
+    with pytest.raises(ValueError, match="unknown share rounding"):
+        stage_quotas(3, ANHUI, "ceiling")
+
+
+def test_nominate_uses_the_half_up_stage_places() -> None:
+    # quota 5: 0.5 -> 1 小学, 1 初中, 2.5 -> 3 高中, no free place; floored it would be 0 / 1 / 2 and 2 free
+    cands = [cand(1, stage="高中"), cand(2, stage="高中"), cand(3, stage="高中"), cand(4, stage="高中")]
+    cands += [cand(5, stage="小学")]  # last in the order
+    out = nominate(cands, 5, stage_shares=ANHUI)
+    assert out.stage_quotas == {"小学": 1, "初中": 1, "高中": 3} and out.free_quota == 0
+    assert out.nominated == [1, 2, 3, 5]  # 高中 4 waits for a free place there is not
+    floored = nominate(cands, 5, stage_shares=ANHUI, share_rounding="floor")
+    assert floored.stage_quotas == {"小学": 0, "初中": 1, "高中": 2} and floored.free_quota == 2
+    assert floored.nominated == [1, 2, 3, 4]  # 高中 1-2 by share, 3-4 take the free places before 小学 5
+
+
 def test_group_quota() -> None:
     cands = [cand(i, group="A") for i in range(1, 4)] + [cand(i, group="B") for i in range(4, 6)]
     out = nominate(cands, 10, group_quota={"A": 2, "B": 5})

@@ -188,6 +188,7 @@ def _nominate(
             cands,
             int(contest.settings_view.nomination_quota),
             stage_shares=contest.settings_view.nomination_stage_shares or None,
+            share_rounding=contest.settings_view.nomination_share_rounding,
             group_quota=contest.settings_view.nomination_group_quotas or None,
             school_cap=contest.settings_view.nomination_school_cap,
             district_cap=contest.settings_view.nomination_district_cap,
