@@ -18,7 +18,7 @@ from .entries import ENTRY_STATES, Adviser, Attachment, Entry, Student
 from .jobs import Job
 from .judging import Assignment, Conflict, RoundEntry, RoundJudge, ScoreSheet
 from .people import ROLES, District, LoginThrottle, School, User, UserRole
-from .results import Certificate, Objection, Result
+from .results import Certificate, Objection, ObjectionFile, Result
 from .review import EntryNumberCounter
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "Entry",
     "MaterialRequirement",
     "Objection",
+    "ObjectionFile",
     "ROLES",
     "Result",
     "Round",

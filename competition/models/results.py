@@ -76,7 +76,32 @@ class Objection(Base):
     resolved_at: Mapped[datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Filed online from the notice page (the organizer records the others from paper):
+    # a receipt to ask for its status, and who filed it as the rules require.
+    receipt: Mapped[str | None] = mapped_column(String(40), unique=True)
+    filer_kind: Mapped[str | None] = mapped_column(String(10))  # person, unit
+    filer_unit: Mapped[str | None] = mapped_column(String(100))  # 单位 of a person, 单位名称 of a unit
     entry = relationship("Entry")
+    files: Mapped[list[ObjectionFile]] = relationship(
+        back_populates="objection", cascade="all, delete-orphan", order_by="ObjectionFile.id"
+    )
+
+
+class ObjectionFile(Base):
+    """A file sent with an online objection: the identity document (身份证明) of a person, the
+    sealed letter of a unit, or evidence. Only the organizer may open them."""
+
+    __tablename__ = "objection_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    objection_id: Mapped[int] = mapped_column(ForeignKey("objection.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))  # identity_document, sealed_letter, evidence
+    original_name: Mapped[str] = mapped_column(String(255))
+    storage_key: Mapped[str] = mapped_column(String(64))
+    file_kind: Mapped[str] = mapped_column(String(10))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    objection: Mapped[Objection] = relationship(back_populates="files")
 
 
 class Certificate(Base):

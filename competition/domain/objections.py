@@ -1,0 +1,119 @@
+"""Objections filed online during the public notice (公示期异议), as the notices of the
+provincial and city rounds state them.
+
+Pure module. An objection is accepted only under a real identity and within the notice period:
+
+* **As a person** (个人): 姓名, a scan or photo of an identity document (身份证明), 单位 and a
+  phone number.
+* **As a unit** (单位): 单位名称, 联系人, phone, and a scan of the objection with the unit's seal
+  (加盖公章).
+* Both: the entry objected to (its number on the notice), the facts (事实) and, optionally,
+  evidence files.
+* Anonymous objections (a person without a name or identity document, a unit without its seal)
+  and late ones (after the notice's end, or before the notice began) are refused, each with the
+  reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .text import N_, Message, phone_valid
+
+__all__ = ["FILER_KINDS", "LIMITS", "ObjectionFiling", "filing_problems", "window_problem"]
+
+FILER_KINDS = ("person", "unit")
+
+# Longest accepted text per field (characters).
+LIMITS = {"name": 50, "unit": 100, "phone": 30, "entry_number": 60, "facts": 5000}
+MIN_FACTS = 20  # "事实" needs more than a word to be looked into
+
+
+@dataclass(frozen=True)
+class ObjectionFiling:
+    """What the public form sent, trimmed; the files only as whether they were given."""
+
+    kind: str
+    name: str  # 姓名 (person) or 联系人 (unit)
+    unit: str  # 单位 (person) or 单位名称 (unit)
+    phone: str
+    entry_number: str
+    facts: str
+    has_identity_document: bool = False  # person
+    has_sealed_letter: bool = False  # unit
+
+
+def filing_problems(filing: ObjectionFiling) -> list[Message]:
+    """Every reason the filing cannot be accepted, each on its form field; empty when it can."""
+    if filing.kind not in FILER_KINDS:
+        return [Message(N_("Choose whether you object as a person or as a unit."), field="kind")]
+    person = filing.kind == "person"
+    problems: list[Message] = []
+    if not filing.name:
+        problems.append(
+            Message(
+                N_("Anonymous objections are not accepted: enter your real name.")
+                if person
+                else N_("Enter the name of the unit's contact person."),
+                field="name",
+            )
+        )
+    if not filing.unit:
+        problems.append(
+            Message(N_("Enter where you work or study.") if person else N_("Enter the unit's full name."), field="unit")
+        )
+    if not filing.phone:
+        problems.append(Message(N_("Enter a phone number at which we can reach you."), field="phone"))
+    elif not phone_valid(filing.phone):
+        problems.append(
+            Message(N_("%(phone)s is not a phone number we can call."), {"phone": filing.phone}, field="phone")
+        )
+    if person and not filing.has_identity_document:
+        problems.append(
+            Message(
+                N_("Anonymous objections are not accepted: attach a scan or photo of your identity document."),
+                field="identity_document",
+            )
+        )
+    if not person and not filing.has_sealed_letter:
+        problems.append(
+            Message(
+                N_("An objection by a unit needs a scan of its letter bearing the unit's seal."),
+                field="sealed_letter",
+            )
+        )
+    if not filing.entry_number:
+        problems.append(Message(N_("Enter the number of the entry on the notice."), field="entry_number"))
+    if len(filing.facts) < MIN_FACTS:
+        problems.append(
+            Message(
+                N_("Describe the facts in at least %(n)d characters: what is wrong, and how you know it."),
+                {"n": MIN_FACTS},
+                field="facts",
+            )
+        )
+    for key, limit in LIMITS.items():
+        value = getattr(filing, key)
+        if len(value) > limit:
+            problems.append(
+                Message(
+                    N_("At most %(max)d characters here; this has %(length)d."),
+                    {"max": limit, "length": len(value)},
+                    field=key,
+                )
+            )
+    return problems
+
+
+def window_problem(now: datetime, starts_at: datetime | None, ends_at: datetime | None) -> Message | None:
+    """Why an objection cannot be filed at ``now`` (all times in one zone), or None. The notice
+    runs from ``starts_at`` to ``ends_at`` (end excluded)."""
+    if starts_at is None or ends_at is None or now < starts_at:
+        return Message(N_("These results are not on public notice, so no objection can be filed."))
+    if now >= ends_at:
+        return Message(
+            N_("The public notice ended on %(end)s; objections filed after it are not accepted."),
+            {"end": ends_at.strftime("%Y-%m-%d %H:%M")},
+        )
+    return None
