@@ -13,8 +13,8 @@ from competition.adapters.storage import get_storage
 from competition.domain.objections import ObjectionFiling
 from competition.extensions import db
 from competition.models import AuditEvent, Objection, ObjectionFile
-from competition.models.results import RankingRun
 from competition.models.base import utcnow
+from competition.models.results import RankingRun
 from competition.services import ServiceError, objections
 from competition.services import results as results_service
 from tests.factories.accounts import sample
