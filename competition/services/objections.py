@@ -20,6 +20,7 @@ from ..adapters import storage as files
 from ..adapters.storage import Storage
 from ..domain.objections import ObjectionFiling, filing_problems, window_problem
 from ..domain.states import ContestState
+from ..domain.text import clean_phone
 from ..extensions import db
 from ..i18n.messages import translate
 from ..i18n.timeutil import display_zone, utc_to_local
@@ -37,6 +38,7 @@ __all__ = [
     "PublicOutcome",
     "Upload",
     "file_online",
+    "filing_closed",
     "filing_window",
     "public_outcomes",
     "status_of",
@@ -103,16 +105,23 @@ def filing_window(contest: Contest) -> tuple[datetime | None, datetime | None]:
     return utc_to_local(run.published_at), utc_to_local(run.notice_ends_at)
 
 
+def filing_closed(contest: Contest) -> str | None:
+    """Why no objection can be filed now (translated), or None while the notice runs."""
+    start, end = filing_window(contest)
+    closed = window_problem(datetime.now(display_zone()), start, end)
+    return translate(closed) if closed is not None else None
+
+
 def file_online(contest: Contest, filing: ObjectionFiling, uploads: Sequence[Upload], *, storage: Storage) -> Objection:
     """Record an objection filed from the notice page, with its files; its receipt is on it."""
-    start, end = filing_window(contest)
-    late = window_problem(datetime.now(display_zone()), start, end)
-    if late is not None:
-        raise ServiceError(translate(late))
+    closed = filing_closed(contest)
+    if closed is not None:
+        raise ServiceError(closed)
     roles = {u.role for u in uploads}
     full = replace(
         filing,
         entry_number="".join(filing.entry_number.split()).upper(),
+        phone=clean_phone(filing.phone) or "",
         has_identity_document="identity_document" in roles,
         has_sealed_letter="sealed_letter" in roles,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 from types import SimpleNamespace
 
 from competition.extensions import db
@@ -84,3 +85,26 @@ def judged_contest(
             score(c.round, judge, entry, total, (novelty or {}).get(i))
     db.session.commit()
     return c
+
+
+def on_notice(world):
+    """The world's awarded entries (tests.factories.certificates.awarded_world) on public notice
+    since yesterday for seven days, numbered CX2026-XS-001 (一等奖) to -004 (no award)."""
+    from competition.models.results import RankingRun
+    from tests.factories.certificates import awarded_world
+
+    w = awarded_world(world, state="published")
+    for n, entry in enumerate((w.team, w.rare, w.single, w.loser), start=1):
+        entry.number = f"CX2026-XS-{n:03d}"
+    now = utcnow()
+    db.session.add(
+        RankingRun(
+            contest_id=w.contest.id,
+            method="mean",
+            locked_at=now - timedelta(days=1),
+            published_at=now - timedelta(days=1),
+            notice_ends_at=now + timedelta(days=6),
+        )
+    )
+    db.session.commit()
+    return w

@@ -14,32 +14,17 @@ from competition.domain.objections import ObjectionFiling
 from competition.extensions import db
 from competition.models import AuditEvent, Objection, ObjectionFile
 from competition.models.base import utcnow
-from competition.models.results import RankingRun
 from competition.services import ServiceError, objections
 from competition.services import results as results_service
 from tests.factories.accounts import sample
-from tests.factories.certificates import awarded_world
+from tests.factories.results import on_notice as notice_world
 
 FACTS = "该项目研究报告第3页的数据与2021年外省获奖作品完全一致，附两份报告的对照页。"
 
 
 @pytest.fixture()
 def on_notice(world, db):
-    w = awarded_world(world, state="published")
-    for n, entry in enumerate((w.team, w.rare, w.single, w.loser), start=1):
-        entry.number = f"CX2026-XS-{n:03d}"
-    now = utcnow()
-    db.session.add(
-        RankingRun(
-            contest_id=w.contest.id,
-            method="mean",
-            locked_at=now - timedelta(days=1),
-            published_at=now - timedelta(days=1),
-            notice_ends_at=now + timedelta(days=6),
-        )
-    )
-    db.session.commit()
-    return w
+    return notice_world(world)
 
 
 def person(**changes) -> ObjectionFiling:

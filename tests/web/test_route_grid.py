@@ -140,6 +140,17 @@ RULES: dict[str, Rule] = {
     "public.verify_lookup": Rule(
         allowed=ALL, public=True, body=form(number="2025-HB-XS-0001", name="张三"), post_changes_nothing_for=ALL
     ),
+    # the world's contest is final: its notice is over, so a filed objection is refused and nothing kept
+    "public.objection_new": Rule(
+        allowed=ALL,
+        public=True,
+        args={"code": "final_code"},
+        body=form(kind="person", name="张三", unit="某校", phone="13900000000", entry_number="X", facts="一" * 30),
+        post_changes_nothing_for=ALL,
+    ),
+    "public.objection_lookup": Rule(allowed=ALL, public=True),
+    # a contest code is no receipt: everyone gets the page that says so, with a 404
+    "public.objection_status": Rule(allowed=ALL, public=True, args={"receipt": "final_code"}, ok=frozenset({404})),
     # --- files: teachers of the school, reviewers of the district, assigned judges, organizers
     # (everyone logged in who may not see the file gets 404, as for a missing id)
     "files.download": Rule(

@@ -15,6 +15,7 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 
 from ...domain.states import results_public
+from ...services import objections as objection_service
 from ...services import results as service
 from ...services.contests import get_by_code
 from .blueprint import bp
@@ -56,6 +57,7 @@ def notice(code: str):
         groups=[(service.group_label(contest, key), members) for key, members in groups.items()],
         authors=_authors if show_names else None,
         contact=contest.settings_view.notice_contact,
+        objection_outcomes=objection_service.public_outcomes(contest),
         query=query,
         total=total,
         found=len(rows),

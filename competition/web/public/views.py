@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Each topic module registers its routes on `bp` when imported.
-from . import notice, verify  # noqa: F401
+from . import notice, objections, verify  # noqa: F401
 from .blueprint import bp
 
 __all__ = ["bp"]
