@@ -37,7 +37,10 @@ def upgrade():
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("uploaded_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["objection_id"], ["objection.id"], name=op.f("fk_objection_file_objection_id_objection"), ondelete="CASCADE"
+            ["objection_id"],
+            ["objection.id"],
+            name=op.f("fk_objection_file_objection_id_objection"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_objection_file")),
     )
