@@ -84,10 +84,10 @@ def _apply_schools(plan: Plan, outcome: Outcome, actor: User) -> None:
             audit.record(actor, "school.create", school, after=values)
             outcome.created += 1
         elif row.action == "update":
-            school = db.session.get(School, row.payload["id"])
+            school = db.session.get_one(School, row.payload["id"])
             for key, value in values.items():
                 setattr(school, key, value)
-            after = {"changes": row.changes}
+            after: dict[str, object] = {"changes": row.changes}
             if row.candidates:
                 after["name_in_sheet"] = row.cells.get("name")
             audit.record(actor, "school.update", school, after=after)
@@ -128,7 +128,7 @@ def _apply_people(plan: Plan, outcome: Outcome, actor: User) -> None:
     for row in plan.rows:
         if row.action != "update":
             continue
-        user = db.session.get(User, row.payload["id"])
+        user = db.session.get_one(User, row.payload["id"])
         for key, value in row.payload["values"].items():
             setattr(user, key, value)
         user.set_roles(user.roles | {role})
@@ -138,6 +138,9 @@ def _apply_people(plan: Plan, outcome: Outcome, actor: User) -> None:
 
 
 def _apply_entries(plan: Plan, outcome: Outcome, actor: User, entry_state: str) -> None:
+    if plan.contest is None:  # preview refuses an entries import without its contest
+        raise ServiceError(_("Choose the contest the entries belong to."), "contest_id")
+    contest_id = plan.contest.id
     now = utcnow()
     created = []
     for row in plan.rows:
@@ -145,7 +148,7 @@ def _apply_entries(plan: Plan, outcome: Outcome, actor: User, entry_state: str) 
             continue
         p = row.payload
         entry = Entry(
-            contest_id=plan.contest.id,
+            contest_id=contest_id,
             section_id=p["section_id"],
             school_id=p["school_id"],
             title=p["title"],

@@ -179,7 +179,7 @@ def column_report_lines(plan: Plan) -> list[str]:
     return lines
 
 
-def guess_kind(data: bytes, filename: str, kinds=KINDS) -> str:
+def guess_kind(data: bytes, filename: str, kinds: tuple[str, ...] = KINDS) -> str:
     """The kind whose columns the sheet matches best (for the command line, where no form asks).
 
     When a kind that fails (a required column missing) matched more columns than the best readable
@@ -189,18 +189,20 @@ def guess_kind(data: bytes, filename: str, kinds=KINDS) -> str:
         matches = header_matches(data, filename, {k: COLUMNS[k] for k in kinds})
     except SheetError as exc:  # not a readable table at all (damaged, a PDF, a zip bomb ...)
         raise ServiceError(sentences(translate(m) for m in [exc.message, *exc.hints]), "file") from None
-    scores, errors = {}, {}
-    for kind, (matched, exc) in matches.items():
-        if exc is None:
+    scores: dict[str, int] = {}
+    errors: dict[str, SheetError] = {}
+    for kind, (matched, failure) in matches.items():
+        if failure is None:
             scores[kind] = matched
         else:
-            errors[kind] = exc
+            errors[kind] = failure
     rival = max(errors, key=lambda k: (errors[k].matched, -kinds.index(k))) if errors else None
     best = max(scores, key=lambda k: (scores[k], -kinds.index(k))) if scores else None
-    if best is None or (rival and errors[rival].matched > scores[best]):
+    if best is None or (rival is not None and errors[rival].matched > scores[best]):
         # a 辅导员 list with 学校名 for 学校名称 matches teachers better than reviewers: say what to rename
-        exc = errors[rival]
-        raise ServiceError(sentences(translate(m) for m in [exc.message, *exc.hints]), "file")
+        assert rival is not None  # no kind read, so every kind (never none) failed
+        failure = errors[rival]
+        raise ServiceError(sentences(translate(m) for m in [failure.message, *failure.hints]), "file")
     return best
 
 

@@ -1,5 +1,4 @@
-"""What the organizer's import pages ask beyond services/imports.py (which is being split into a
-package and is left as it is meanwhile)."""
+"""What the organizer's import pages ask beyond `apply`: a row written meanwhile refused as a problem."""
 
 from __future__ import annotations
 

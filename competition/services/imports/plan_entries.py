@@ -80,8 +80,8 @@ def plan_entries(kind: str, table: Table, contest: Contest) -> list[PlanRow]:
         section = _section_of(row, v.get("section"), known)
         school_name = v.get("school")
         school = school_of(row, school_name, known.schools)
-        authors = [v[f"author{i}"] for i in range(1, 6) if v.get(f"author{i}")]
-        advisers = [v[f"adviser{i}"] for i in range(1, 3) if v.get(f"adviser{i}")]
+        authors = [a for i in range(1, 6) if (a := v.get(f"author{i}"))]
+        advisers = [a for i in range(1, 3) if (a := v.get(f"adviser{i}"))]
         team_word = v.get("team")
         is_team = _TEAM_WORDS.get(match_key(team_word)) if team_word else len(authors) > 1
         if team_word and is_team is None:

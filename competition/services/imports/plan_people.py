@@ -70,8 +70,9 @@ def plan_people(kind: str, table: Table, contest) -> list[PlanRow]:
         if existing is not None:
             _update_account(row, existing, values, role)
         elif not row.problems:
-            if v.get("username") and v["username"].lower() in people.taken:
-                row.problems.append(_("The username %(u)s is already taken.", u=v["username"]))
+            username = v.get("username")
+            if username and username.lower() in people.taken:
+                row.problems.append(_("The username %(u)s is already taken.", u=username))
             else:
                 row.cells["username"] = username_for(kind, values, where, people.taken)
                 row.payload["username"] = row.cells["username"]
@@ -87,6 +88,7 @@ def _teacher_place(row: PlanRow, v: dict, values: dict, people: _People) -> tupl
     school_name = v.get("school")
     district_name = v.get("district")
     district = people.districts.get(match_key(district_name)) if district_name else None
+    assert people.schools is not None  # _people loads the stored schools for a teachers import
     school = school_of(row, school_name, people.schools, district.id if district else None)
     if district_name:
         if district is None:
@@ -140,7 +142,8 @@ def _check_twice(row: PlanRow, line: int, name: str | None, values: dict, place:
 
 def _existing_account(row: PlanRow, name: str | None, values: dict, place: tuple, people: _People) -> User | None:
     """The account a row means: by phone, else by name and place (one match, no other phone)."""
-    existing = people.by_phone.get(values.get("phone")) if values.get("phone") else None
+    phone = values.get("phone")
+    existing = people.by_phone.get(phone) if phone else None
     if existing is not None and match_key(existing.name) != match_key(name):
         row.problems.append(
             _(
@@ -180,8 +183,8 @@ def _update_account(row: PlanRow, existing: User, values: dict, role: str) -> No
         values,
         labels,
         shown={
-            "school_id": lambda i: db.session.get(School, i).name if i else "",
-            "district_id": lambda i: db.session.get(District, i).name if i else "",
+            "school_id": lambda i: db.session.get_one(School, i).name if i else "",
+            "district_id": lambda i: db.session.get_one(District, i).name if i else "",
         },
     )
     if role not in existing.roles:

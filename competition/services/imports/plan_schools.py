@@ -81,7 +81,7 @@ def plan_schools(table: Table, choices: dict[int, int | None]) -> list[PlanRow]:
                     "contact_name": _("Contact"),
                     "contact_phone": _("Contact phone"),
                 },
-                shown={"district_id": lambda i: db.session.get(District, i).name if i else ""},
+                shown={"district_id": lambda i: db.session.get_one(District, i).name if i else ""},
             )
             row.payload["id"] = existing.id
         row.payload["values"] = values

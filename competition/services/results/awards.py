@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 from flask_babel import force_locale, get_babel, get_translations
@@ -22,7 +22,7 @@ from ...models.results import NO_AWARD, RankingRun, TieDecision
 from .. import ServiceError
 from .. import tie_break as tie_break_service
 from .explain import render
-from .reads import EntryInfo, entry_infos, get_run
+from .reads import EntryInfo, entry_infos, get_run, row_id
 
 
 def tie_chain(contest: Contest) -> list[tuple[str, Message]]:
@@ -66,11 +66,12 @@ def settle_rows(
     run: RankingRun,
 ) -> None:
     """Award and nominate (in place on the row dicts) and list the unresolved ties on ``run``."""
-    labels = {eid: info.label for eid, info in infos.items()}
+    labels: dict[Hashable, str] = {eid: info.label for eid, info in infos.items()}
     decisions = _decisions(contest)
     ties = _award(contest, rows, chain, labels, decisions)
-    if contest.settings_view.nomination_quota:
-        ties += _nominate(contest, rows, infos, labels, decisions)
+    quota = contest.settings_view.nomination_quota
+    if quota:
+        ties += _nominate(contest, quota, rows, infos, labels, decisions)
     else:
         for m in rows:
             m["explanation"] = {**m["explanation"], "nomination": encode([Message(N_("no nomination quota is set"))])}
@@ -82,14 +83,14 @@ def _award(
     contest: Contest,
     rows: list[dict],
     chain: list[tuple[str, Message]],
-    labels: Mapping[int, str],
+    labels: Mapping[Hashable, str],
     decisions: list[TieDecision],
 ) -> list[dict]:
     """Award each ranking group (each part of a group the plan left unconnected); the ties left."""
     levels = [(str(name), float(share)) for name, share in contest.settings_view.award_levels]
     min_scores = {str(k): float(v) for k, v in contest.settings_view.award_min_scores.items()}
     remainder = EXCELLENCE_AWARD if contest.settings_view.excellence_award else None
-    tie_break = [award_rules.TieBreak(label, (lambda r, i=i: r.tie[i])) for i, (_k, label) in enumerate(chain)]
+    tie_break = [award_rules.TieBreak(label, _tie_link(i)) for i, (_k, label) in enumerate(chain)]
 
     comps: dict[str, set[int]] = {}
     for row in rows:
@@ -137,7 +138,7 @@ def _award(
                 }
             )
         for a in out.awards:
-            by_entry[a.entry_id] = a
+            by_entry[row_id(a.entry_id)] = a
         for m in members:
             a = by_entry[m["entry_id"]]
             m["award"] = a.level
@@ -146,6 +147,11 @@ def _award(
             m["pending"] = a.pending
             m["explanation"] = {**m["explanation"], "award": encode(a.explanation)}
     return ties
+
+
+def _tie_link(i: int) -> Callable[[_Ranked], object]:
+    """The value of the tie-break chain's link ``i`` (stored on the row by the ranking run)."""
+    return lambda r: r.tie[i]
 
 
 def _apply_award_decisions(ties, decisions: list[TieDecision], sub: str, chosen: dict[str, list[int]]) -> bool:
@@ -161,9 +167,10 @@ def _apply_award_decisions(ties, decisions: list[TieDecision], sub: str, chosen:
 
 def _nominate(
     contest: Contest,
+    quota: int,
     rows: list[dict],
     infos: Mapping[int, EntryInfo],
-    labels: Mapping[int, str],
+    labels: Mapping[Hashable, str],
     decisions: list[TieDecision],
 ) -> list[dict]:
     """Nominate within the quota and its caps (in place on the rows); the ties left."""
@@ -182,14 +189,15 @@ def _nominate(
         for m in rows
         if not m.get("withdrawn")
     ]
+    group_quotas: dict[Hashable, int] = dict(contest.settings_view.nomination_group_quotas.items())
     picked: list[int] = []
     for _attempt in range(len(cands) + 1):
         out = nomination_rules.nominate(
             cands,
-            int(contest.settings_view.nomination_quota),
+            int(quota),
             stage_shares=contest.settings_view.nomination_stage_shares or None,
             share_rounding=contest.settings_view.nomination_share_rounding,
-            group_quota=contest.settings_view.nomination_group_quotas or None,
+            group_quota=group_quotas or None,
             school_cap=contest.settings_view.nomination_school_cap,
             district_cap=contest.settings_view.nomination_district_cap,
             eligible_awards=tuple(contest.settings_view.nomination_levels),
@@ -198,7 +206,7 @@ def _nominate(
         new = [
             e
             for t in out.ties
-            if (d := _match(decisions, "nomination", None, None, t.entry_ids))
+            if (d := _match(decisions, "nomination", None, None, map(row_id, t.entry_ids)))
             for e in d.chosen
             if e in t.entry_ids and e not in picked
         ]
@@ -274,6 +282,8 @@ def _match(
 def resettle(contest: Contest) -> RankingRun:
     """Apply the tie decisions and overrides to the stored rows again (no scores are read)."""
     run = get_run(contest)
+    if run is None:  # results are stored by a ranking run only
+        raise ServiceError(_("No ranking yet"))
     stored = db.session.execute(
         select(
             Result.id,

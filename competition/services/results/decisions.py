@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Final, Literal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -83,7 +84,7 @@ def decide_tie(contest: Contest, index: int, chosen: Iterable[int], *, actor, re
 # ------------------------------------------------------------ overrides ----
 
 
-KEEP = "keep"
+KEEP: Final = "keep"
 
 
 def written_reason(reason: str | None) -> str:
@@ -117,11 +118,11 @@ def award_choices(contest: Contest) -> list[str]:
 
 
 def override_result(
-    result: Result, *, actor, award: str | None = KEEP, nominated: bool | None | str = KEEP, reason: str
+    result: Result, *, actor, award: str | None = KEEP, nominated: bool | None | Literal["keep"] = KEEP, reason: str
 ) -> None:
     """Change a result by hand. ``award``: a level, None (no award) or KEEP; ``nominated``: True,
     False, None (back to the computed value) or KEEP. ``award=""`` returns to the computed award."""
-    contest = db.session.get(Contest, result.contest_id)
+    contest = db.session.get_one(Contest, result.contest_id)
     check_draft(contest)
     reason = written_reason(reason)
     before = snapshot(result)

@@ -164,6 +164,8 @@ def finalize(contest: Contest, *, actor, reason: str | None = None, now: datetim
     reason = (reason or "").strip() or None
     if notice_running(contest, now) and not reason:
         raise ServiceError(_("The public notice has not ended yet. To finalize early, write down why."), "reason")
+    if run is None:  # published by hand, without a run: there are no results to make final
+        raise ServiceError(_("Only published results can be made final."))
     run.finalized_at = now
     run.finalize_reason = reason
     change_state(contest, ContestState.FINAL, actor=actor, reason=reason)
@@ -196,7 +198,9 @@ def _check_notice(contest: Contest) -> None:
 
 def local_today() -> date:
     """Today in Beijing (the day printed on the organizer's forms), not the server's UTC day."""
-    return utc_to_local(utcnow()).date()
+    today = utc_to_local(utcnow())
+    assert today is not None  # a time in, a time out
+    return today.date()
 
 
 def record_objection(
@@ -249,7 +253,7 @@ def record_objection(
 
 
 def settle_objection(objection: Objection, *, actor, outcome: str, resolution: str) -> None:
-    contest = db.session.get(Contest, objection.contest_id)
+    contest = db.session.get_one(Contest, objection.contest_id)
     _check_notice(contest)
     if outcome not in OBJECTION_OUTCOMES:
         raise ServiceError(_("Choose whether the objection is upheld or dismissed."), "outcome")
@@ -269,7 +273,7 @@ def settle_objection(objection: Objection, *, actor, outcome: str, resolution: s
 
 def withdraw_award(result: Result, *, actor, reason: str) -> None:
     """撤销: the entry loses its award and nomination (e.g. proven fraud after an objection)."""
-    contest = db.session.get(Contest, result.contest_id)
+    contest = db.session.get_one(Contest, result.contest_id)
     if contest.state == ContestState.FINAL:
         raise ServiceError(_("The results of this contest are final and frozen."))
     if contest.state not in (ContestState.RESULTS, ContestState.PUBLISHED):

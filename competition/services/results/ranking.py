@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -19,7 +19,7 @@ from ...models.results import RankingRun
 from .. import ServiceError, audit, write_guard
 from ..judging import counted_sheets
 from .awards import settle_rows, tie_chain
-from .reads import EntryInfo, entry_infos, get_run, score_rows
+from .reads import EntryInfo, entry_infos, get_run, row_id, score_rows
 
 log = logging.getLogger(__package__)  # one logger for the results, as before the package
 
@@ -83,7 +83,7 @@ def run_ranking(contest: Contest, *, actor, method: str | None = None) -> Rankin
     round_scores: dict[int, list[tuple[int, float]]] = {}
     for n, o in outcomes.items():
         for r in o.results:
-            round_scores.setdefault(r.entry_id, []).append((n, r.score))
+            round_scores.setdefault(row_id(r.entry_id), []).append((n, r.score))
     judge_label = _judge_labels(per_round)
     tie_values = _tie_values(contest, outcome, infos, chain, round_scores)
 
@@ -91,14 +91,14 @@ def run_ranking(contest: Contest, *, actor, method: str | None = None) -> Rankin
     now = utcnow()
     rows = []
     for r in outcome.results:
+        entry_id = row_id(r.entry_id)
         explanation = {
             "ranking": _ranking_parts(r, judge_label),
-            "rounds": encode(_rounds_part(round_scores[r.entry_id], rounds, len(outcomes), mode)),
+            "rounds": encode(_rounds_part(round_scores[entry_id], rounds, len(outcomes), mode)),
             "tie": tie_values(r),
         }
-        rows.append(
-            _result_row(contest, r, infos[r.entry_id].group_key, method, explanation, now) | old.get(r.entry_id, {})
-        )
+        row = _result_row(contest, r, infos[entry_id].group_key, method, explanation, now)
+        rows.append(row | old.get(entry_id, {}))
 
     run = get_run(contest) or RankingRun(contest_id=contest.id)
     run.method = method
@@ -129,7 +129,7 @@ def run_ranking(contest: Contest, *, actor, method: str | None = None) -> Rankin
     db.session.execute(
         delete(Result).where(Result.contest_id == contest.id), execution_options={"synchronize_session": False}
     )
-    db.session.execute(insert(Result.__table__), rows)
+    db.session.execute(insert(Result.__table__), rows)  # type: ignore[arg-type]  # a Table, typed as FromClause
     db.session.flush()
     db.session.expire_all()
     audit.record(
@@ -182,14 +182,15 @@ def _combination_mode(contest: Contest) -> str:
     return mode
 
 
-def _judge_labels(per_round: Mapping[int, list[tuple[int, int, float]]]) -> Callable[[int], str]:
-    judge_names = dict(
-        db.session.execute(
+def _judge_labels(per_round: Mapping[int, list[tuple[int, int, float]]]) -> Callable[[Hashable], str]:
+    judge_names: dict[Hashable, str] = {
+        judge_id: name
+        for judge_id, name in db.session.execute(
             select(User.id, User.name).where(User.id.in_({j for rows in per_round.values() for _, j, _ in rows}))
-        ).all()
-    )
+        )
+    }
 
-    def judge_label(jid) -> str:
+    def judge_label(jid: Hashable) -> str:
         return judge_names.get(jid, str(jid))
 
     return judge_label
@@ -221,7 +222,7 @@ def _tie_values(
     }
 
     def tie_values(r) -> list:
-        out = []
+        out: list[object] = []
         for key, _label in chain:
             if key.startswith("criterion:"):
                 out.append(criterion_values[key].get(r.entry_id))
@@ -249,7 +250,7 @@ def _kept_by_hand(contest: Contest) -> dict[int, dict]:
     }
 
 
-def _ranking_parts(r, judge_label: Callable[[int], str]) -> list[dict]:
+def _ranking_parts(r, judge_label: Callable[[Hashable], str]) -> list[dict]:
     parts = encode(p for p in r.explanation if p.template != "rank %(rank)d")
     for p in parts:
         if "judge" in p["p"]:

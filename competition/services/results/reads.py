@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -45,11 +46,20 @@ def pending_count(contest: Contest) -> int:
 def score_rows(contest: Contest) -> list[tuple[int, int, int, float]]:
     """(round number, entry id, judge id, total) of every sheet of the contest that counts
     (``judging.counted_sheets``); run_ranking then keeps the accepted entries'."""
-    return db.session.execute(
+    rows = db.session.execute(
         counted_sheets(Round.number, Assignment.entry_id, Assignment.judge_id, ScoreSheet.total).where(
             Round.contest_id == contest.id
         )
     ).all()
+    return [(number, entry_id, judge_id, total) for number, entry_id, judge_id, total in rows]
+
+
+def row_id(value: Hashable) -> int:
+    """An entry or judge id as the domain hands it back: it takes any hashable id, and the
+    results give it the rows' int ids."""
+    if not isinstance(value, int):
+        raise TypeError(f"not a row id: {value!r}")
+    return value
 
 
 @dataclass
