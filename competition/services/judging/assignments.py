@@ -78,7 +78,7 @@ def run_plan(rnd: Round, *, seed: int = 0, actor, report=None) -> planner.Assign
     sync_conflicts(rnd, inputs)
     step(2, 4)
     current = round_assignments(rnd)
-    keep = {}
+    keep: dict[planner.Pair, Assignment] = {}
     for a in current:
         if a.published or a.sheet is not None:
             keep[(a.judge_id, a.entry_id)] = a
@@ -96,17 +96,21 @@ def run_plan(rnd: Round, *, seed: int = 0, actor, report=None) -> planner.Assign
     )
     step(3, 4)
     for judge_id, entry_id, reason in plan.dropped:
-        a = keep.pop((judge_id, entry_id), None)
-        if a is not None:
+        dropped = keep.pop((judge_id, entry_id), None)
+        if dropped is not None:
             audit.record(
                 actor,
                 "assignment.dropped",
-                a,
+                dropped,
                 reason=tr(reason),
-                before={"judge_id": judge_id, "entry_id": entry_id, "scores": a.sheet.scores if a.sheet else None},
+                before={
+                    "judge_id": judge_id,
+                    "entry_id": entry_id,
+                    "scores": dropped.sheet.scores if dropped.sheet else None,
+                },
                 contest_id=rnd.contest_id,
             )
-            db.session.delete(a)
+            db.session.delete(dropped)
     now = utcnow()
     new = 0
     for judge_id, entry_id in plan.assignments:
@@ -248,8 +252,8 @@ def release_round_judge(rj: RoundJudge, *, actor, reason: str | None = None) -> 
     planning again gives the released entries to other judges; a judge who keeps nothing
     leaves the panel. Returns the number of entries released.
     """
-    write_guard.check(db.session.get(Round, rj.round_id).contest, "assignment")
-    rnd = db.session.get(Round, rj.round_id)
+    write_guard.check(db.session.get_one(Round, rj.round_id).contest, "assignment")
+    rnd = db.session.get_one(Round, rj.round_id)
     if rnd.state == RoundState.CLOSED:
         raise ServiceError(_("This round is closed."))
     assignments = db.session.scalars(

@@ -52,7 +52,7 @@ def advised(user: User, adviser: Adviser, school_name: str | None) -> bool:
 class PlanInputs:
     entries: list[planner.EntryInfo]
     judges: list[planner.JudgeInfo]
-    conflicts: dict[tuple[int, int], str]
+    conflicts: dict[planner.Pair, str]  # (judge_id, entry_id) -> reason, for the domain
     automatic: dict[tuple[int, int], str]
     exclude_same_district: bool
     k: int
@@ -68,15 +68,18 @@ def plan_inputs(rnd: Round, entries: list[Entry] | None = None, panel: list[Roun
     exclude_district = bool(contest.settings_view.exclude_same_district)
     schools = db.session.execute(select(School.id, School.name, School.district_id)).all()
     by_name = {name: sid for sid, name, _d in schools}
-    name_of = {sid: name for sid, name, _d in schools}
+    name_of: dict[int | None, str] = {sid: name for sid, name, _d in schools}
     district_of = {sid: d for sid, _n, d in schools}
     judges, automatic = [], {}
     by_user: dict[int, User] = {}
     by_person: dict[str, list[User]] = {}
     judge_school: dict[int, int | None] = {}
+    by_school: dict[int, list[int]] = {}
+    by_district: dict[int | None, list[int]] = {}
     for rj in panel:
         user = rj.judge
         sid = judge_school_id(user, by_name)
+        judge_district = _judge_district(user, sid, district_of)
         judge_school[user.id] = sid
         by_user[user.id] = user
         by_person.setdefault((user.name or "").strip(), []).append(user)
@@ -84,19 +87,16 @@ def plan_inputs(rnd: Round, entries: list[Entry] | None = None, panel: list[Roun
             planner.JudgeInfo(
                 judge_id=user.id,
                 school_id=sid,
-                district_id=_judge_district(user, sid, district_of),
+                district_id=judge_district,
                 subjects=frozenset(user.subject_list),
                 pool=rj.pool,
                 capacity=rj.capacity,
             )
         )
-    by_school: dict[int, list[int]] = {}
-    by_district: dict[int, list[int]] = {}
-    for judge in judges:
-        if judge.school_id is not None:
-            by_school.setdefault(judge.school_id, []).append(judge.judge_id)
-        if judge.district_id is not None:
-            by_district.setdefault(judge.district_id, []).append(judge.judge_id)
+        if sid is not None:
+            by_school.setdefault(sid, []).append(user.id)
+        if judge_district is not None:
+            by_district.setdefault(judge_district, []).append(user.id)
     infos = []
     for entry in entries:
         advisers = set()
@@ -124,7 +124,7 @@ def plan_inputs(rnd: Round, entries: list[Entry] | None = None, panel: list[Roun
             automatic[(judge_id, entry.id)] = "advised"
     entry_ids = [e.id for e in entries]
     judge_ids = [j.judge_id for j in judges]
-    conflicts = {}
+    conflicts: dict[planner.Pair, str] = {}
     if entry_ids and judge_ids:
         for c in db.session.scalars(
             select(Conflict).where(
@@ -250,14 +250,14 @@ def add_conflict(judge: User, entry: Entry, *, kind: str, reason: str | None, so
 def remove_conflict(row: Conflict, *, actor) -> None:
     """Only organizers remove conflicts, and only declared or organizer-set ones (automatic ones
     follow the data: change the judge's school or the entry's advisers instead)."""
-    write_guard.check(db.session.get(Entry, row.entry_id).contest, "assignment")
+    write_guard.check(db.session.get_one(Entry, row.entry_id).contest, "assignment")
     if actor is None or not actor.has_role("organizer"):
         raise ServiceError(_("Only an organizer can remove a conflict."))
     if row.source == "automatic":
         raise ServiceError(
             _("Automatic conflicts follow the judge's school and the entry's advisers and cannot be removed by hand.")
         )
-    entry = db.session.get(Entry, row.entry_id)
+    entry = db.session.get_one(Entry, row.entry_id)
     audit.record(
         actor,
         "conflict.removed",

@@ -136,7 +136,7 @@ def add_round_judges(
 
 def remove_round_judge(rj: RoundJudge, *, actor) -> None:
     """Take a judge off the panel; refused once the judge has a score sheet in the round."""
-    write_guard.check(db.session.get(Round, rj.round_id).contest, "assignment")
+    write_guard.check(db.session.get_one(Round, rj.round_id).contest, "assignment")
     assignments = db.session.scalars(
         select(Assignment).where(Assignment.round_id == rj.round_id, Assignment.judge_id == rj.judge_id)
     ).all()
@@ -149,7 +149,7 @@ def remove_round_judge(rj: RoundJudge, *, actor) -> None:
         )
     for a in assignments:
         db.session.delete(a)
-    rnd = db.session.get(Round, rj.round_id)
+    rnd = db.session.get_one(Round, rj.round_id)
     audit.record(
         actor,
         "judging.judge_removed",

@@ -4,6 +4,7 @@ rounds combine into the final score (``round_combination``). Flushes only."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -32,7 +33,7 @@ class GroupRanking:
 
     key: tuple
     label: str
-    entries: dict[int, Entry]
+    entries: dict[Hashable, Entry]  # by id (the ranking engine's entry ids)
     outcome: ranking.RankingOutcome
     unscored: list[Entry]
 
@@ -43,7 +44,7 @@ def rank_groups(rnd: Round, method: str | None = None) -> list[GroupRanking]:
     method = method or contest.ranking_method or "calibrated"
     group_by = contest.settings_view.ranking_group_by
     entries = round_entries(rnd)
-    groups: dict[tuple, dict[int, Entry]] = {}
+    groups: dict[tuple, dict[Hashable, Entry]] = {}
     for e in entries:
         groups.setdefault(group_key(e, group_by), {})[e.id] = e
     records = final_scores(rnd)
@@ -65,16 +66,16 @@ def rank_groups(rnd: Round, method: str | None = None) -> list[GroupRanking]:
     return out
 
 
-def round_scores(rnd: Round, method: str | None = None) -> dict[int, float]:
+def round_scores(rnd: Round, method: str | None = None) -> dict[Hashable, float]:
     """Aggregated score per entry of the round (the ranking engine, per ranking group)."""
-    scores = {}
+    scores: dict[Hashable, float] = {}
     for g in rank_groups(rnd, method):
         for r in g.outcome.results:
             scores[r.entry_id] = r.score
     return scores
 
 
-def combined_scores(contest: Contest, method: str | None = None) -> dict[int, scoring.CombinedScore]:
+def combined_scores(contest: Contest, method: str | None = None) -> dict[Hashable, scoring.CombinedScore]:
     """Each entry's score over the rounds, combined as the contest's ``round_combination`` says."""
     mode = scoring.combination_mode(contest.settings_view.round_combination)
     rounds = [scoring.RoundScores(r.number, r.weight, round_scores(r, method)) for r in contest.rounds]
@@ -255,8 +256,8 @@ def unpromote(nxt: Round, entry: Entry, *, reason: str, actor) -> None:
 
 @dataclass
 class RejudgeResult:
-    chosen: list[int]  # entry ids, one per extra score (repeats allowed)
-    added: list[tuple[int, int]]  # (judge_id, entry_id)
+    chosen: list[Hashable]  # entry ids, one per extra score (repeats allowed)
+    added: list[planner.Pair]  # (judge_id, entry_id)
     short: list[planner.Shortfall]
 
 
@@ -309,8 +310,8 @@ def rejudge(rnd: Round, group: tuple, *, extra: int, cut_position: int | None, a
     for judge_id, entry_id in pairs:
         add_assignment(
             rnd,
-            db.session.get(User, judge_id),
-            db.session.get(Entry, entry_id),
+            db.session.get_one(User, judge_id),
+            db.session.get_one(Entry, entry_id),
             actor=actor,
             source="rejudge",
             inputs=inputs,

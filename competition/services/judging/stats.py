@@ -95,15 +95,16 @@ def progress(rnd: Round, now: datetime) -> RoundProgress:
     for a in round_assignments(rnd):
         jp = judges.get(a.judge_id)
         if jp is None:
-            jp = judges[a.judge_id] = JudgeProgress(db.session.get(User, a.judge_id), None)
+            jp = judges[a.judge_id] = JudgeProgress(db.session.get_one(User, a.judge_id), None)
         ep = entries.get(a.entry_id)
-        state = sheet_state(a.sheet)
+        sheet = a.sheet
+        state = sheet_state(sheet)
         jp.assigned += 1
         if not a.published:
             jp.unpublished += 1
         setattr(jp, state, getattr(jp, state) + 1)
-        if state != "todo" and (jp.last_saved is None or a.sheet.updated_at > jp.last_saved):
-            jp.last_saved = a.sheet.updated_at
+        if sheet is not None and state != "todo" and (jp.last_saved is None or sheet.updated_at > jp.last_saved):
+            jp.last_saved = sheet.updated_at
         if late and state != SheetState.FINAL and a.published:
             jp.overdue += 1
         if ep is not None:
@@ -131,9 +132,10 @@ def distributions(rnd: Round) -> list[dict]:
     names = {}
     for a in round_assignments(rnd):
         sheet = a.sheet
-        if sheet is not None and scoring.counts(sheet.state, sheet.total):
-            by_judge.setdefault(a.judge_id, []).append(float(sheet.total))
-            records.append(ranking.ScoreRecord(a.entry_id, a.judge_id, float(sheet.total)))
+        total = sheet.total if sheet is not None else None
+        if sheet is not None and total is not None and scoring.counts(sheet.state, total):
+            by_judge.setdefault(a.judge_id, []).append(float(total))
+            records.append(ranking.ScoreRecord(a.entry_id, a.judge_id, float(total)))
     if not records:
         return []
     for user in db.session.scalars(select(User).where(User.id.in_(list(by_judge)))):
@@ -146,7 +148,7 @@ def distributions(rnd: Round) -> list[dict]:
         effects = {}
     rows = []
     for judge_id, values in by_judge.items():
-        summary = scoring.distribution(values)
+        summary = scoring.distribution(values) or {}  # never None: every judge here has a value
         effect = effects.get(judge_id)
         rows.append(
             {

@@ -1,0 +1,57 @@
+"""学段 and 年级, genders, and who a student is across entries (normalised name + school + grade)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from ..characters import identity
+from .data import PersonData
+
+# 年级 as printed on certificates, and the stage (学段) each belongs to; 中职 counts as 高中.
+GRADES: dict[str, str] = {
+    "一年级": "小学",
+    "二年级": "小学",
+    "三年级": "小学",
+    "四年级": "小学",
+    "五年级": "小学",
+    "六年级": "小学",
+    "七年级": "初中",
+    "八年级": "初中",
+    "九年级": "初中",
+    "高一": "高中",
+    "高二": "高中",
+    "高三": "高中",
+    "中职一年级": "高中",
+    "中职二年级": "高中",
+    "中职三年级": "高中",
+}
+GENDERS = ("男", "女")
+
+
+def normalise(text: str | None) -> str:
+    """NFKC, no whitespace of any width: '王\u3000芳 ' and '王芳' are the same person's name."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", identity(text or ""))).lower()
+
+
+def student_identity(person: PersonData) -> tuple[str, str, str]:
+    return normalise(person.name), normalise(person.school_name), normalise(person.grade)
+
+
+def stage_of_grade(grade: str | None) -> str | None:
+    return GRADES.get((grade or "").strip())
+
+
+def work_window(contest_year: int, within_years: int) -> tuple[date, date]:
+    """Work must be completed within N years before 1 July of the contest year."""
+    cutoff = date(contest_year, 7, 1)
+    return date(contest_year - within_years, 7, 1), cutoff
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
