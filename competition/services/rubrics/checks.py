@@ -225,7 +225,7 @@ def check(
         )
 
     refs = set(tie_break_refs(contest))
-    kept: list[tuple[float, int, dict]] = []
+    kept: list[tuple[float, int, dict[str, Any]]] = []
     seen_names: dict[str, int] = {}
     taken_codes = {c.code for c in existing.values()}
     new_codes: set[str] = set()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext as _
 
 from ...extensions import db
@@ -18,7 +20,7 @@ def _fresh_code(taken: set[str]) -> str:
     return f"c{n}"
 
 
-def _snapshot(rubric: Rubric, rnd: Round, section: Section | None) -> dict:
+def _snapshot(rubric: Rubric, rnd: Round, section: Section | None) -> dict[str, Any]:
     return {
         "round": rnd.number,
         "section": section.code if section else "*",
