@@ -1,4 +1,4 @@
-"""services/rubrics.py: checking and saving a rubric, what stays editable once judges have scored,
+"""services/rubrics/: checking and saving a rubric, what stays editable once judges have scored,
 criterion codes, the tie-break names and the audit record."""
 
 from __future__ import annotations

@@ -1,0 +1,157 @@
+"""The common fields and settings of a contest, changed from the organizer's form; the result rules
+among them are locked once the results are (domain/write_rules.py)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+
+from ...domain.contest_definition import number_values
+from ...domain.numbering import pattern_error
+from ...extensions import db
+from ...i18n.messages import translate
+from ...i18n.timeutil import local_to_utc
+from ...models import Contest, User
+from .. import ServiceError, audit, write_guard
+from .creation import _jsonable, number_limits
+from .states import window_problems
+
+SETTINGS_FORM_KEYS = (
+    "award_levels",
+    "award_min_scores",
+    "excellence_award",
+    "nomination_quota",
+    "nomination_levels",
+    "nomination_stage_shares",
+    "nomination_school_cap",
+    "nomination_district_cap",
+    "number_pattern",
+    "entry_number_pattern",
+    "notice_days",
+    "notice_contact",
+    "notice_show_names",
+)
+# The settings the results are made by: once the results are locked they change no more
+# (domain/write_rules.py, "contest_rules"); names, windows and the notice's wording still may.
+RESULT_RULE_KEYS = (
+    "award_levels",
+    "award_min_scores",
+    "excellence_award",
+    "nomination_quota",
+    "nomination_levels",
+    "nomination_stage_shares",
+    "nomination_school_cap",
+    "nomination_district_cap",
+    "ranking_method",
+    "judges_per_entry",
+)
+
+
+class SettingsInvalid(ServiceError):
+    """Every problem of the settings form at once: ``problems`` lists (field, message); the message
+    is all of them, one a line, and the field the first one's."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__("\n".join(p for _f, p in problems), problems[0][0])
+        self.problems = problems
+
+
+def _rule_changes(contest: Contest, values: dict[str, Any]) -> list[str]:
+    """The result rules that `values` would change."""
+
+    def current(key: str) -> Any:
+        return contest.setting(key) if key in SETTINGS_FORM_KEYS else getattr(contest, key)
+
+    return [
+        k for k in RESULT_RULE_KEYS if k in values and _jsonable(_lists(values[k])) != _jsonable(_lists(current(k)))
+    ]
+
+
+def _lists(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_lists(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _lists(v) for k, v in value.items()}
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return float(value)  # the form gives Decimal, the settings hold int or float
+    return value
+
+
+def update_settings(contest: Contest, values: dict[str, Any], *, actor: User | None = None) -> Contest:
+    """Change the common fields and settings from the organizer's form; every problem at once.
+
+    `values` may hold Contest columns (name, full_name, year, edition, kind, description,
+    blind_judging, judges_per_entry, ranking_method, the four *_at windows as naive Beijing
+    datetimes) and the keys of SETTINGS_FORM_KEYS.
+    """
+    if _rule_changes(contest, values):
+        write_guard.check(contest, "contest_rules")
+    problems: list[tuple[str, str]] = []
+    columns = {k: v for k, v in values.items() if k not in SETTINGS_FORM_KEYS}
+    settings = {k: v for k, v in values.items() if k in SETTINGS_FORM_KEYS}
+    values_of = number_values(columns.get("year", contest.year), contest.code, [s.code for s in contest.sections])
+    labels = {"number_pattern": _("Certificate number pattern"), "entry_number_pattern": _("Entry number pattern")}
+    for key in ("number_pattern", "entry_number_pattern"):
+        if key in settings:
+            err = pattern_error(str(settings[key]), values=values_of, limit=number_limits()[key], setting=labels[key])
+            if err:
+                problems.append((key, translate(err)))
+    if "award_levels" in settings:
+        levels = settings["award_levels"]
+        if sum(share for _n, share in levels) > 1 + 1e-9:
+            problems.append(("award_levels", _("The award shares add up to more than 100 percent.")))
+        if len({n for n, _s in levels}) != len(levels):
+            problems.append(("award_levels", _("Each award level needs its own name.")))
+    shares = settings.get("nomination_stage_shares") or {}
+    if sum(shares.values()) > 1 + 1e-9:
+        problems.append(("nomination_stage_shares", _("The stage shares add up to more than 100 percent.")))
+    problems += window_problems(columns)
+    nominated = settings.get("nomination_levels") or []
+    names = [n for n, _s in settings.get("award_levels", contest.settings_view.award_levels)]
+    unknown = [n for n in nominated if n not in names]
+    if unknown and names:
+        problems.append(
+            (
+                "nomination_levels",
+                _(
+                    "%(names)s is not one of the award levels (%(levels)s); no entry could be nominated from it.",
+                    names="、".join(unknown),
+                    levels="、".join(names),
+                ),
+            )
+        )
+    if problems:
+        raise SettingsInvalid(problems)
+
+    before: dict[str, Any] = {"settings": dict(contest.settings or {})}
+    for key, value in columns.items():
+        if key.endswith("_at"):
+            before[key] = getattr(contest, key).isoformat() if getattr(contest, key) else None
+            value = local_to_utc(value)
+        else:
+            before[key] = getattr(contest, key)
+        setattr(contest, key, value)
+    merged = dict(contest.settings or {})
+    for key, value in settings.items():
+        if value is None or value == {}:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    contest.settings = merged
+    db.session.flush()
+    # Windows as stored (UTC), like `before`, so an unchanged window does not show as changed.
+    after = {
+        k: (
+            getattr(contest, k).isoformat()
+            if k.endswith("_at") and getattr(contest, k)
+            else None
+            if k.endswith("_at")
+            else v
+        )
+        for k, v in columns.items()
+    }
+    after["settings"] = merged
+    audit.record(actor, "contest.settings", contest, before=_jsonable(before), after=_jsonable(after))
+    return contest
