@@ -4,6 +4,7 @@ organizers), every account with the password DEMO_PASSWORD."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from ...extensions import db
 from ...models import District, School, User
@@ -169,6 +170,12 @@ JUDGE_SUBJECTS = [
 ]
 
 
+def stages_of(school: School) -> list[str]:
+    """The stages (学段) a demo school teaches; every demo school has its kind."""
+    assert school.stage_kind is not None
+    return STAGES_OF[school.stage_kind]
+
+
 class City:
     def __init__(self, rng: random.Random):
         self.rng = rng
@@ -187,7 +194,7 @@ class City:
     def phone(self) -> str:
         return "1" + self.rng.choice("35789") + "".join(self.rng.choice("0123456789") for _ in range(9))
 
-    def user(self, username: str, name: str, roles, **fields) -> User:
+    def user(self, username: str, name: str, roles: list[str], **fields: Any) -> User:
         user = User(
             username=username, password_hash=self.hash, name=name, session_token=accounts.new_session_token(), **fields
         )

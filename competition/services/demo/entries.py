@@ -10,10 +10,10 @@ import yaml
 
 from ...extensions import db
 from ...i18n.timeutil import utc_to_local
-from ...models import Adviser, Contest, Entry, School, Student, utcnow
+from ...models import Adviser, Contest, Entry, School, Section, Student, utcnow
 from .. import review
 from ..contests import load_definition_text, save_definition, shipped_definitions
-from .city import GRADES_OF, STAGES_OF, City
+from .city import GRADES_OF, City, stages_of
 from .files import DemoFiles
 from .words import REJECT_REASONS, RETURN_REASONS, make_abstract, make_title
 
@@ -52,7 +52,7 @@ class EntryMaker:
     def make(
         self,
         contest: Contest,
-        section,
+        section: Section,
         school: School,
         *,
         state: str,
@@ -62,7 +62,7 @@ class EntryMaker:
     ) -> Entry:
         rng, city = self.rng, self.city
         teacher = rng.choice(city.teachers[school.id])
-        stage = rng.choice([s for s in STAGES_OF[school.stage_kind] if s in section.stages])
+        stage = rng.choice([s for s in stages_of(school) if s in section.stages])
         subjects = section.subjects_for(stage)
         entry = Entry(
             contest_id=contest.id,
@@ -163,7 +163,7 @@ def make_entries(
     result = []
     for i in range(count):
         section = rng.choices(sections, weights)[0]
-        candidates = [s for s in maker.city.schools if set(STAGES_OF[s.stage_kind]) & set(section.stages)]
+        candidates = [s for s in maker.city.schools if set(stages_of(s)) & set(section.stages)]
         school = candidates[(i * 7 + rng.randrange(len(candidates))) % len(candidates)]
         if section.kind == "counselor":
             free = [t for t in maker.city.teachers[school.id] if t.id not in counselors]
@@ -193,17 +193,19 @@ def review_entries(city: City, entries: list[Entry], rng: random.Random, targets
             review.accept(entry.id, actor=actor)
         elif target == "returned":
             local = (utcnow() + timedelta(days=rng.randint(3, 8))).replace(hour=9, minute=0, second=0, microsecond=0)
+            due = utc_to_local(local)
+            assert due is not None  # None only for None
             review.return_entry(
                 entry.id,
                 actor=actor,
                 reason=rng.choice(RETURN_REASONS),
-                resubmit_by_local=utc_to_local(local).replace(tzinfo=None),
+                resubmit_by_local=due.replace(tzinfo=None),
             )
         elif target == "rejected":
             review.reject(entry.id, actor=actor, reason=rng.choice(REJECT_REASONS))
 
 
-def set_windows(contest: Contest, *, opens: float, closes: float, judging: tuple[float, float] | None = None):
+def set_windows(contest: Contest, *, opens: float, closes: float, judging: tuple[float, float] | None = None) -> None:
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     contest.submission_opens_at = now + timedelta(days=opens)
     contest.submission_closes_at = now + timedelta(days=closes)

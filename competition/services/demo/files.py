@@ -6,13 +6,13 @@ import io
 from datetime import timedelta
 
 from ...extensions import db
-from ...models import Attachment, Entry, User, utcnow
+from ...models import Attachment, Entry, MaterialRequirement, User, utcnow
 
 
 class DemoFiles:
     """Tiny valid files (PDF, JPEG, MP4) stored through the storage interface."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         from ...adapters import storage as files
         from ...adapters.pdf import render_pdf
 
@@ -49,7 +49,9 @@ class DemoFiles:
         mvhd = box(b"mvhd", bytes(4) + bytes(8) + (1000).to_bytes(4, "big") + bytes(4) + bytes(80))
         return box(b"ftyp", b"isom" + bytes(4) + b"isommp41") + box(b"moov", mvhd) + box(b"mdat", bytes(16))
 
-    def attach(self, entry: Entry, requirement, *, kind: str, name: str, user: User | None) -> None:
+    def attach(
+        self, entry: Entry, requirement: MaterialRequirement, *, kind: str, name: str, user: User | None
+    ) -> None:
         data, ctype = {
             "pdf": (self.report, "application/pdf"),
             "form": (self.form, "application/pdf"),

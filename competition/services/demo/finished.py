@@ -21,8 +21,10 @@ def seed_finished_contest(*, city: City, maker: EntryMaker, rng: random.Random, 
     """
     contest = make_contest("innovation", "closed", code="HB2025-CX", year=2025)
     entries = make_entries(maker, contest, count, states=[("accepted", 1.0)], sections_weights={"XS": 6, "FD": 1})
+    closes = contest.submission_closes_at
+    assert closes is not None  # the shipped definition has its windows
     for e in entries:  # submitted during the 2025 window
-        e.submitted_at = contest.submission_closes_at - timedelta(days=rng.uniform(1, 20))
+        e.submitted_at = closes - timedelta(days=rng.uniform(1, 20))
     review_entries(city, entries, rng, maker.targets)
     judge_round(contest, city, rng, final_share=1.0, draft_share=0.0, idle_judges=0, seed=SEED + 2025, n_judges=18)
     _into_judging_window(contest, rng)
@@ -35,6 +37,7 @@ def seed_finished_contest(*, city: City, maker: EntryMaker, rng: random.Random, 
 def _into_judging_window(contest: Contest, rng: random.Random) -> None:
     """A past contest's sheets were saved in its own judging window, not in the last days."""
     start, end = contest.judging_opens_at, contest.judging_closes_at
+    assert start is not None and end is not None  # the shipped definition has its windows
     span = max((end - start).total_seconds(), 3600)
     sheets = db.session.scalars(
         select(ScoreSheet).join(Assignment).join(Round).where(Round.contest_id == contest.id)
@@ -54,6 +57,7 @@ def finish_contest(contest: Contest, organizer: User, rng: random.Random) -> Non
     results.run_ranking(contest, actor=organizer)
     for _attempt in range(50):  # each decision settles one tie; resettling may reveal the next
         run = results.get_run(contest)
+        assert run is not None  # run_ranking stored it
         if not run.ties:
             break
         tie = run.ties[0]
@@ -65,11 +69,14 @@ def finish_contest(contest: Contest, organizer: User, rng: random.Random) -> Non
     # ranked < locked < published < notice ended < final < certificates issued.
     days = int(contest.settings_view.notice_days)
     closed = contest.judging_closes_at
+    assert closed is not None  # the shipped definition has its windows
+    published = closed + timedelta(days=4)
+    notice_ends = published + timedelta(days=days)
     run.computed_at = closed + timedelta(days=2)
     run.locked_at = closed + timedelta(days=3)
-    run.published_at = closed + timedelta(days=4)
-    run.notice_ends_at = run.published_at + timedelta(days=days)
-    final_at = run.notice_ends_at + timedelta(hours=20)
+    run.published_at = published
+    run.notice_ends_at = notice_ends
+    final_at = notice_ends + timedelta(hours=20)
     results.finalize(contest, actor=organizer, now=final_at)
     nominated = [e for e, _r in reports.nominated_entries(contest)]
     outcomes = {}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Hashable, Mapping
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from ...domain import assignment as planner
 from ...extensions import db
-from ...models import Assignment, Conflict, Contest, Entry, RoundEntry, RoundJudge, ScoreSheet, utcnow
+from ...models import Assignment, Conflict, Contest, Entry, RoundEntry, RoundJudge, Rubric, ScoreSheet, utcnow
 from .city import City
 
 
@@ -38,7 +39,7 @@ def judge_round(
     for j in judges:
         db.session.add(RoundJudge(round_id=rnd.id, judge_id=j.id))
     # Two declared conflicts (relatives), so the planner has something to respect.
-    conflicts = {}
+    conflicts: dict[tuple[Hashable, Hashable], str] = {}
     for judge, entry in zip(judges[:2], entries[3:5], strict=False):
         db.session.add(
             Conflict(
@@ -83,7 +84,7 @@ def judge_round(
     )
     organizer = city.organizers[0]
     now = utcnow()
-    extra = {"created_by_id": organizer.id} if hasattr(Assignment, "created_by_id") else {}
+    extra: dict[str, object] = {"created_by_id": organizer.id} if hasattr(Assignment, "created_by_id") else {}
     if hasattr(Assignment, "published_at"):
         extra["published_at"] = now - timedelta(days=3)
     assignments = []
@@ -106,6 +107,7 @@ def judge_round(
             continue
         entry = by_entry[a.entry_id]
         rubric = rnd.rubric_for(entry.section_id)
+        assert rubric is not None  # every section of a shipped contest has its rubric
         level = quality[a.entry_id] + severity[a.judge_id] + rng.gauss(0, 4)
         scores = {}
         for c in rubric.criteria:
@@ -135,7 +137,7 @@ def judge_round(
     db.session.flush()
 
 
-def weighted_total(rubric, scores: dict) -> float:
+def weighted_total(rubric: Rubric, scores: Mapping[str, float]) -> float:
     """The weighted total on 0-100: sum(score x weight) / sum(max x weight) x 100."""
     top = sum(float(scores[str(c.id)]) * c.weight for c in rubric.criteria)
     full = sum(c.max_score * c.weight for c in rubric.criteria)

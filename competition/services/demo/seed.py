@@ -88,6 +88,7 @@ def _judges_logged_in() -> None:
     )
     for judge_id, saved in last_save.items():
         user = db.session.get(User, judge_id)
+        assert user is not None  # the judge of an assignment
         if user.last_login_at is None or user.last_login_at < saved - timedelta(hours=8):
             user.last_login_at = saved - timedelta(minutes=40)
 
