@@ -287,9 +287,9 @@ def rewrite_archive(src: Path, dst: Path, change) -> None:
 
 def assert_nothing_restored(target):
     with target.app_context(), _db.engine.connect() as conn:
-        from competition.services.backup import _nonempty_tables
+        from competition.services.backup.schema import nonempty_tables
 
-        assert _nonempty_tables(conn) == []
+        assert nonempty_tables(conn) == []
     root = Path(target.config["UPLOAD_FOLDER"])
     assert not root.exists() or dump_files(root) == {}
     assert not [p for p in root.parent.iterdir() if ".restore-" in p.name]
@@ -379,7 +379,7 @@ def test_backup_while_another_thread_writes_is_consistent(app, db, tmp_path, fre
         while written[0] < 20 and thread.is_alive():
             time.sleep(0.01)
         archive = tmp_path / "live.tar.gz"
-        manifest = create_backup(archive)
+        manifest = create_backup(archive, upload_root=Path(app.config["UPLOAD_FOLDER"]))
         after_backup = written[0]
         while written[0] < after_backup + 10 and thread.is_alive():
             time.sleep(0.01)

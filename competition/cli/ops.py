@@ -26,7 +26,7 @@ def register(app: Flask) -> None:
     def backup(out: Path):
         """Write one archive with the database (a consistent snapshot) and every uploaded file."""
         with outside_transaction():
-            manifest = create_backup(out, progress=click.echo)
+            manifest = create_backup(out, upload_root=Path(app.config["UPLOAD_FOLDER"]), progress=click.echo)
         rows = sum(t["count"] for t in manifest["tables"])
         click.echo(
             _(
@@ -52,7 +52,13 @@ def register(app: Flask) -> None:
     def restore(file: Path, force: bool):
         """Bring a backup archive back into a fresh instance (database and uploads)."""
         with outside_transaction():
-            restore_backup(file, force=force, progress=click.echo)
+            restore_backup(
+                file,
+                upload_root=Path(app.config["UPLOAD_FOLDER"]),
+                alembic_config=app.extensions["migrate"].migrate.get_config(),
+                force=force,
+                progress=click.echo,
+            )
 
     @app.cli.command("sweep-uploads")
     @click.option(

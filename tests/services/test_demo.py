@@ -201,7 +201,7 @@ def check_a_past_contest_lives_in_its_year(db, demo):
 
 
 def check_titles_and_logins_read_true(db, demo):
-    from competition.services.demo import ADJS
+    from competition.services.demo.words import ADJS
 
     for title in db.session.scalars(select(Entry.title)):
         assert not any(title.count(adj) > 1 for adj in ADJS), title  # not 便携式便携式净水吸管

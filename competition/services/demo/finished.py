@@ -1,0 +1,90 @@
+"""The 2025 innovation contest (HB2025-CX), taken to the end through the real services."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import Assignment, Certificate, Contest, Round, ScoreSheet, User
+from .city import SEED, City
+from .entries import EntryMaker, make_contest, make_entries, review_entries
+from .judging import judge_round
+
+
+def seed_finished_contest(*, city: City, maker: EntryMaker, rng: random.Random, count: int = 50) -> Contest:
+    """The 2025 innovation contest (HB2025-CX): all entries accepted, every sheet final, state `results`.
+
+    Ranking, awards and certificates are added on top of this later.
+    """
+    contest = make_contest("innovation", "closed", code="HB2025-CX", year=2025)
+    entries = make_entries(maker, contest, count, states=[("accepted", 1.0)], sections_weights={"XS": 6, "FD": 1})
+    closes = contest.submission_closes_at
+    assert closes is not None  # the shipped definition has its windows
+    for e in entries:  # submitted during the 2025 window
+        e.submitted_at = closes - timedelta(days=rng.uniform(1, 20))
+    review_entries(city, entries, rng, maker.targets)
+    judge_round(contest, city, rng, final_share=1.0, draft_share=0.0, idle_judges=0, seed=SEED + 2025, n_judges=18)
+    _into_judging_window(contest, rng)
+    contest.rounds[0].state = "closed"
+    contest.state = "results"
+    db.session.flush()
+    return contest
+
+
+def _into_judging_window(contest: Contest, rng: random.Random) -> None:
+    """A past contest's sheets were saved in its own judging window, not in the last days."""
+    start, end = contest.judging_opens_at, contest.judging_closes_at
+    assert start is not None and end is not None  # the shipped definition has its windows
+    span = max((end - start).total_seconds(), 3600)
+    sheets = db.session.scalars(
+        select(ScoreSheet).join(Assignment).join(Round).where(Round.contest_id == contest.id)
+    ).all()
+    for sheet in sheets:
+        sheet.updated_at = start + timedelta(seconds=rng.uniform(0, span))
+        if sheet.submitted_at is not None:
+            sheet.submitted_at = sheet.updated_at
+
+
+def finish_contest(contest: Contest, organizer: User, rng: random.Random) -> None:
+    """Take the 2025 contest to the end as an organizer would, through the real services: rank,
+    settle ties at cut lines, lock, publish for the public notice (backdated so it has ended),
+    finalize, record some provincial outcomes and issue the certificates."""
+    from .. import certificates, reports, results
+
+    results.run_ranking(contest, actor=organizer)
+    for _attempt in range(50):  # each decision settles one tie; resettling may reveal the next
+        run = results.get_run(contest)
+        assert run is not None  # run_ranking stored it
+        if not run.ties:
+            break
+        tie = run.ties[0]
+        chosen = sorted(tie["entry_ids"])[: max(1, tie.get("places") or 1)]
+        results.decide_tie(contest, 0, chosen, actor=organizer, reason="评审委员会复议决定（演示数据）")
+    results.lock(contest, actor=organizer)
+    run = results.publish(contest, actor=organizer)
+    # The whole run moves into the contest's own year, after its judging closed:
+    # ranked < locked < published < notice ended < final < certificates issued.
+    days = int(contest.settings_view.notice_days)
+    closed = contest.judging_closes_at
+    assert closed is not None  # the shipped definition has its windows
+    published = closed + timedelta(days=4)
+    notice_ends = published + timedelta(days=days)
+    run.computed_at = closed + timedelta(days=2)
+    run.locked_at = closed + timedelta(days=3)
+    run.published_at = published
+    run.notice_ends_at = notice_ends
+    final_at = notice_ends + timedelta(hours=20)
+    results.finalize(contest, actor=organizer, now=final_at)
+    nominated = [e for e, _r in reports.nominated_entries(contest)]
+    outcomes = {}
+    for entry in nominated:
+        outcomes[entry.id] = rng.choices(["省一等奖", "省二等奖", "省三等奖", "未获奖"], [2, 3, 3, 1])[0]
+    if outcomes:
+        reports.record_provincial_outcomes(contest, outcomes, organizer)
+    certificates.issue(contest, organizer, reason="成绩定稿后颁发（演示数据）")
+    issued_at = final_at + timedelta(days=2)
+    for cert in db.session.scalars(select(Certificate).where(Certificate.contest_id == contest.id)):
+        cert.issued_at = issued_at  # printed as the certificate's date
