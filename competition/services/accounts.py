@@ -10,7 +10,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -98,10 +98,12 @@ def create_user(*, username: str, password: str, name: str, roles, actor=None, *
     return user
 
 
+def _throttle_query(name: str, address: str) -> Select[LoginThrottle]:
+    return select(LoginThrottle).where(LoginThrottle.username == name, LoginThrottle.address == address)
+
+
 def _throttle_row(name: str, address: str) -> LoginThrottle | None:
-    return db.session.scalar(
-        select(LoginThrottle).where(LoginThrottle.username == name, LoginThrottle.address == address)
-    )
+    return db.session.scalar(_throttle_query(name, address))
 
 
 def _record_failure(name: str, address: str, now, throttle: Throttle) -> None:
@@ -111,8 +113,8 @@ def _record_failure(name: str, address: str, now, throttle: Throttle) -> None:
             with db.session.begin_nested():  # another worker may insert the same pair first
                 row = LoginThrottle(username=name, address=address, failures=0, last_failure_at=now)
                 db.session.add(row)
-        except IntegrityError:
-            row = _throttle_row(name, address)
+        except IntegrityError:  # the other worker's row is there now
+            row = db.session.scalars(_throttle_query(name, address)).one()
     if row.last_failure_at < now - timedelta(seconds=throttle.forget_seconds):
         row.failures = 0
     row.failures += 1

@@ -8,11 +8,13 @@ gets a clear message and nothing is done twice. Numbers come from the contest's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -108,7 +110,9 @@ def queue(user: User, filters: QueueFilters, *, page: int = 1, per_page: int = 5
         .all()
     )
     counted = _base_query(user, filters, with_state=False).subquery()
-    counts = dict(db.session.execute(select(counted.c.state, func.count()).group_by(counted.c.state)).all())
+    counts: dict[str, int] = dict(
+        db.session.execute(select(counted.c.state, func.count()).group_by(counted.c.state)).all()
+    )
     return rows, total, {state: counts.get(state, 0) for state in QUEUE_STATES}
 
 
@@ -123,7 +127,7 @@ def filter_choices(user: User, filters: QueueFilters) -> dict:
     contests = db.session.scalars(
         select(Contest).where(Contest.state.in_(REVIEW_CONTEST_STATES)).order_by(Contest.year.desc(), Contest.code)
     ).all()
-    sections = []
+    sections: Sequence[Section] = []
     if filters.contest_id:
         sections = db.session.scalars(
             select(Section).where(Section.contest_id == filters.contest_id).order_by(Section.sort_order)
@@ -144,7 +148,7 @@ def filter_choices(user: User, filters: QueueFilters) -> dict:
     }
 
 
-def history(entry: Entry) -> list[AuditEvent]:
+def history(entry: Entry) -> Sequence[AuditEvent]:
     return db.session.scalars(
         select(AuditEvent)
         .options(joinedload(AuditEvent.actor))
@@ -178,6 +182,7 @@ def return_entry(
     if resubmit_by_local is None:
         raise ServiceError(_("Give the date by which the school must resubmit."), "resubmit_by")
     resubmit_by = local_to_utc(resubmit_by_local)
+    assert resubmit_by is not None  # local_to_utc gives None only for None
     if resubmit_by <= utcnow():
         raise ServiceError(_("The resubmission date must be in the future."), "resubmit_by")
     entry = _lock_for_action(entry_id, EntryState.RETURNED, actor, expected_version)
@@ -272,11 +277,15 @@ def _lock_for_action(entry_id: int, target: str, actor: User, expected_version: 
         raise ServiceError(
             _("Someone else changed this entry while you were looking at it. Reload the page to see its current state.")
         )
-    claimed = db.session.execute(
-        update(Entry)
-        .where(Entry.id == entry.id, Entry.version == entry.version)
-        .values(version=entry.version + 1)
-        .execution_options(synchronize_session=False)
+    # An UPDATE answers a CursorResult (it has the rowcount); Session.execute is typed as any Result.
+    claimed = cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            update(Entry)
+            .where(Entry.id == entry.id, Entry.version == entry.version)
+            .values(version=entry.version + 1)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if claimed.rowcount != 1:
         raise ServiceError(
@@ -310,17 +319,21 @@ def _counter(contest_id: int, section_id: int) -> EntryNumberCounter:
     if counter is not None:
         return counter
     # Start past every number already given (data entered before the counter existed).
-    used = db.session.scalars(
-        select(Entry.number_seq).where(
-            Entry.contest_id == contest_id, Entry.section_id == section_id, Entry.number_seq.is_not(None)
+    used = [
+        seq
+        for seq in db.session.scalars(
+            select(Entry.number_seq).where(
+                Entry.contest_id == contest_id, Entry.section_id == section_id, Entry.number_seq.is_not(None)
+            )
         )
-    ).all()
+        if seq is not None
+    ]
     try:
         with db.session.begin_nested():
             counter = EntryNumberCounter(contest_id=contest_id, section_id=section_id, last_seq=max(used, default=0))
             db.session.add(counter)
     except IntegrityError:  # another reviewer created it at the same moment
-        counter = db.session.scalar(stmt)
+        counter = db.session.scalars(stmt).one()
     return counter
 
 

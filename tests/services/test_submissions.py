@@ -10,6 +10,7 @@ from competition.domain.eligibility import AdviserData, EntryData, PersonData
 from competition.extensions import db
 from competition.models import Attachment, AuditEvent, Entry, utcnow
 from competition.services import ServiceError, submissions
+from competition.services.submissions.transitions import _move
 from tests import factories as f
 from tests.factories.teacher import (
     DIAGRAM_PNG,
@@ -256,7 +257,7 @@ def test_a_stale_copy_cannot_overwrite_a_newer_state(world, app):
     entry = ready_entry(world.entry1)
     db.session.execute(Entry.__table__.update().where(Entry.id == entry.id).values(version=Entry.version + 1))
     with pytest.raises(ServiceError):
-        submissions._move(entry, "submitted", actor=world.teacher1, action="entry.submit")
+        _move(entry, "submitted", actor=world.teacher1, action="entry.submit")
 
 
 def test_withdraw_back_to_draft_before_the_deadline(world):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Each topic module registers its routes on `bp` when imported.
-from . import certificates, entries  # noqa: F401
+from . import certificates, entries, entry_actions, entry_files, entry_form  # noqa: F401
 from .blueprint import bp
 
 __all__ = ["bp"]

@@ -1,0 +1,177 @@
+"""What still blocks an entry: its rows turned into the plain data of `domain.eligibility`,
+whose rules decide, and the problems grouped by the part of the entry page that shows them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ...domain import eligibility as rules
+from ...domain.states import EDITABLE_ENTRY_STATES
+from ...domain.text import Message
+from ...extensions import db
+from ...i18n.messages import translate
+from ...i18n.timeutil import utc_to_local
+from ...models import Entry, Section, Student, utcnow
+from .. import ServiceError
+
+# Which part of the entry page a problem belongs to (the progress checklist).
+PARTS = {
+    "basic": (
+        "title",
+        "abstract",
+        "section",
+        "stage",
+        "subject",
+        "is_team",
+        "group_name",
+        "completed_on",
+        "contact_phone",
+    ),
+    "authors": ("students",),
+    "advisers": ("advisers",),
+    "materials": ("materials",),
+    "confirm": ("data_confirmed",),
+}
+
+
+class EntryProblems(ServiceError):
+    """Several problems at once, each a translated message with the field it is about."""
+
+    def __init__(self, problems: list[Message]):
+        self.problems = problems
+        self.errors = [(p.field, translate(p)) for p in problems]
+        super().__init__("\n".join(text for _f, text in self.errors), problems[0].field if problems else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows -> plain data
+
+
+def section_rules(section: Section) -> rules.SectionRules:
+    return rules.SectionRules(
+        name=section.name,
+        kind=section.kind,
+        stages=tuple(section.stages or ()),
+        subjects=dict(section.subjects or {}),
+        individual_allowed=section.individual_allowed,
+        team_allowed=section.team_allowed,
+        max_team_size=section.max_team_size,
+        max_advisers=section.max_advisers,
+        advisers_allowed=section.advisers_allowed,
+        group_entry=section.group_entry,
+        age_min=section.age_min,
+        age_max=section.age_max,
+        materials=tuple(
+            rules.MaterialRule(
+                id=m.id,
+                name=m.name,
+                required=m.required,
+                file_kinds=tuple(m.file_kinds or ()),
+                max_size_mb=m.max_size_mb,
+                max_files=m.max_files,
+                application_form=m.is_application_form,
+            )
+            for m in section.materials
+        ),
+    )
+
+
+def _person(s: Student) -> rules.PersonData:
+    return rules.PersonData(
+        name=s.name, gender=s.gender, grade=s.grade, school_name=s.school_name, birth_date=s.birth_date
+    )
+
+
+def entry_data(entry: Entry) -> rules.EntryData:
+    counts: dict[int, int] = {}
+    for a in entry.attachments:
+        if a.requirement_id is not None:
+            counts[a.requirement_id] = counts.get(a.requirement_id, 0) + 1
+    return rules.EntryData(
+        id=entry.id,
+        title=entry.title,
+        abstract=entry.abstract,
+        stage=entry.stage,
+        subject=entry.subject,
+        is_team=entry.is_team,
+        group_name=entry.group_name,
+        completed_on=entry.completed_on,
+        contact_phone=entry.contact_phone,
+        data_confirmed=entry.data_confirmed,
+        students=tuple(_person(s) for s in entry.students),
+        advisers=tuple(
+            rules.AdviserData(name=a.name, gender=a.gender, unit=a.unit, phone=a.phone) for a in entry.advisers
+        ),
+        files_per_material=counts,
+        author_id=entry.created_by_id,
+    )
+
+
+def other_entries(entry: Entry) -> list[rules.OtherEntry]:
+    """The contest's entries that hold a student's place (the rules skip the entry itself)."""
+    return contest_entries(entry.contest_id)
+
+
+def contest_entries(contest_id: int) -> list[rules.OtherEntry]:
+    query = (
+        select(Entry)
+        .where(Entry.contest_id == contest_id, Entry.state.in_(rules.NON_DRAFT))
+        .options(selectinload(Entry.students), selectinload(Entry.section))
+    )
+    rows = db.session.scalars(query)
+    return [
+        rules.OtherEntry(
+            id=e.id,
+            state=e.state,
+            title=e.title,
+            section_kind=e.section.kind,
+            author_id=e.created_by_id,
+            students=tuple(_person(s) for s in e.students),
+        )
+        for e in rows
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Problems
+
+
+def _local_today() -> date:
+    now = utc_to_local(utcnow())
+    assert now is not None  # utc_to_local gives None only for None
+    return now.date()
+
+
+def problems(entry: Entry, *, today: date | None = None, others: list[rules.OtherEntry] | None = None) -> list[Message]:
+    """Everything that still blocks submission (the teacher's "still missing" list)."""
+    contest = entry.contest
+    return rules.submission_problems(
+        entry_data(entry),
+        section_rules(entry.section),
+        contest_year=contest.year,
+        within_years=contest.settings_view.work_completed_within_years,
+        today=today or _local_today(),
+        others=other_entries(entry) if others is None else others,
+    )
+
+
+def problems_by_entry(entries: list[Entry]) -> dict[int, list[Message]]:
+    """The "still missing" lists of many entries, loading each contest's entries once."""
+    by_contest: dict[int, list[rules.OtherEntry]] = {}
+    out = {}
+    for entry in entries:
+        if entry.state not in EDITABLE_ENTRY_STATES:
+            continue
+        if entry.contest_id not in by_contest:
+            by_contest[entry.contest_id] = contest_entries(entry.contest_id)
+        out[entry.id] = problems(entry, others=by_contest[entry.contest_id])
+    return out
+
+
+def checklist(found: list[Message]) -> list[tuple[str, bool]]:
+    """(part, done) for each part of the entry page, in page order."""
+    bad = {p.field for p in found}
+    return [(part, not bad.intersection(names)) for part, names in PARTS.items()]

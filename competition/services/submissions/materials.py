@@ -1,0 +1,239 @@
+"""An entry's materials: each uploaded file checked by its content (its real kind, its size, no
+password, no JavaScript, photos without their location) and kept, or refused with nothing left
+behind. Files follow the transaction (see `storage.keep_if_committed`): if the request does not
+commit, the file is gone too."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any, BinaryIO, cast
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ...adapters import images
+from ...adapters import storage as files
+from ...extensions import db
+from ...models import Attachment, Entry, MaterialRequirement
+from .. import ServiceError, audit
+from .windows import require_editable
+
+log = logging.getLogger(__name__)
+
+
+def kinds_label(kinds: Iterable[str]) -> str:
+    return "、".join(k.upper() for k in kinds)
+
+
+_EXTENSIONS = {
+    "jpg": ("jpg", "jpeg"),
+    "pdf": ("pdf",),
+    "png": ("png",),
+    "mp4": ("mp4", "m4v"),
+    "docx": ("docx",),
+    "xlsx": ("xlsx",),
+    "zip": ("zip",),
+}
+
+
+def _name_with_kind(name: str, kind: str) -> str:
+    """Keep the teacher's name, but let its extension say what the file really is."""
+    suffix = PurePosixPath(name).suffix.lower().lstrip(".")
+    if suffix in _EXTENSIONS.get(kind, ()):
+        return name
+    return f"{name}.{kind}"
+
+
+@dataclass(frozen=True)
+class ContentLimits:
+    """UPLOAD_MAX_* settings: how large an image or how long a PDF an upload may be inside."""
+
+    max_image_pixels: int = files.DEFAULT_MAX_IMAGE_PIXELS
+    max_pdf_pages: int = files.DEFAULT_MAX_PDF_PAGES
+
+    @classmethod
+    def from_config(cls, config) -> ContentLimits:
+        return cls(
+            max_image_pixels=config.get("UPLOAD_MAX_IMAGE_PIXELS", files.DEFAULT_MAX_IMAGE_PIXELS),
+            max_pdf_pages=config.get("UPLOAD_MAX_PDF_PAGES", files.DEFAULT_MAX_PDF_PAGES),
+        )
+
+
+def store_upload(
+    entry: Entry,
+    requirement: MaterialRequirement,
+    fileobj: BinaryIO,
+    filename: str | None,
+    *,
+    actor,
+    limits: ContentLimits = ContentLimits(),
+) -> Attachment:
+    """Check one uploaded file by its content and keep it; refuse it with nothing left behind."""
+    require_editable(entry)
+    if requirement.section_id != entry.section_id:
+        raise ServiceError(_("This material does not belong to the entry's section."))
+    name = files.display_name(filename or "", fallback=requirement.name)
+    if not filename:
+        raise ServiceError(_("Choose a file to upload."))
+    count = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Attachment)
+            .where(Attachment.entry_id == entry.id, Attachment.requirement_id == requirement.id)
+        )
+        or 0
+    )
+    if count >= requirement.max_files:
+        raise ServiceError(
+            _(
+                "%(material)s takes at most %(n)d file(s). Delete one before uploading another.",
+                material=requirement.name,
+                n=requirement.max_files,
+            )
+        )
+    limit_mb = requirement.max_size_mb
+    allowed = kinds_label(requirement.file_kinds)
+    params = {"file": name, "material": requirement.name, "kinds": allowed, "limit": limit_mb}
+    store = files.get_storage()
+    try:
+        saved = store.save_stream(fileobj, max_size=limit_mb * 1024 * 1024)
+    except files.TooLarge:
+        raise ServiceError(
+            _(
+                "“%(file)s” is larger than %(limit)d MB, the limit for %(material)s "
+                "(allowed: %(kinds)s). Nothing was saved.",
+                **params,
+            )
+        ) from None
+    keep = False
+    try:
+        if saved.size == 0:
+            raise ServiceError(_("“%(file)s” is empty. Nothing was saved.", file=name))
+        kind = _inspect(store, saved.key, params, limits)
+        if kind not in requirement.file_kinds:
+            raise ServiceError(
+                _(
+                    "“%(file)s” is really a %(actual)s file, but %(material)s accepts only "
+                    "%(kinds)s (at most %(limit)d MB each). Nothing was saved.",
+                    actual=kind.upper(),
+                    **params,
+                )
+            )
+        if kind in ("jpg", "png"):
+            saved = _without_location(store, saved)
+        attachment = Attachment(
+            entry_id=entry.id,
+            requirement_id=requirement.id,
+            original_name=_name_with_kind(name, kind),
+            storage_key=saved.key,
+            file_kind=kind,
+            content_type=files.CONTENT_TYPES[kind],
+            size=saved.size,
+            sha256=saved.sha256,
+            uploaded_by_id=actor.id,
+        )
+        entry.attachments.append(attachment)
+        files.keep_if_committed(db.session, store, saved.key)
+        keep = True
+    finally:
+        if not keep:
+            store.delete(saved.key)
+    db.session.flush()
+    audit.record(
+        actor,
+        "attachment.upload",
+        entry,
+        after={
+            "attachment_id": attachment.id,
+            "material": requirement.code,
+            "name": attachment.original_name,
+            "kind": kind,
+            "size": saved.size,
+            "sha256": saved.sha256,
+        },
+    )
+    return attachment
+
+
+def _without_location(store: files.Storage, saved: files.StoredFile) -> files.StoredFile:
+    """The stored photo without the place it was taken (see competition.images); the same file
+    when it carries none. The replaced copy is removed at once."""
+    # The copy spills to a temporary file past 1 MB: memory stays small whatever the photo's size.
+    with store.open(saved.key) as src, tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as spooled:
+        copy = cast(BinaryIO, spooled)  # a binary file, though typeshed does not call it a BinaryIO
+        try:
+            changed = images.copy_without_location(src, copy)
+        except images.NotRewritable as exc:
+            # Pillow opened it as a JPEG already; keep it rather than refuse a teacher's photo.
+            log.warning("photo %s kept with its metadata: %s", saved.key, exc)
+            return saved
+        if not changed:
+            return saved
+        copy.seek(0)
+        replacement = store.save_stream(copy)
+    store.delete(saved.key)
+    return replacement
+
+
+def _inspect(store: files.Storage, key: str, params: dict[str, Any], limits: ContentLimits) -> str:
+    try:
+        with store.open(key) as fh:
+            return files.inspect_file(fh, max_image_pixels=limits.max_image_pixels, max_pdf_pages=limits.max_pdf_pages)
+    except files.BadContent as exc:
+        reasons = {
+            "unknown": _(
+                "“%(file)s” is not a file type we can accept; %(material)s accepts only %(kinds)s "
+                "(at most %(limit)d MB each). Nothing was saved.",
+                **params,
+            ),
+            "encrypted": _(
+                "“%(file)s” is protected by a password, so judges could not open it. "
+                "Save it without a password and upload again.",
+                **params,
+            ),
+            "too_many_pages": _("“%(file)s” has too many pages to be a contest document. Nothing was saved.", **params),
+            "page_size": _("“%(file)s” has pages of an impossible size. Nothing was saved.", **params),
+            "javascript": _(
+                "“%(file)s” contains JavaScript, which contest files may not carry. Print it to "
+                "PDF again (or export it without scripts) and upload that file. Nothing was saved.",
+                **params,
+            ),
+            "too_many_pixels": _(
+                "“%(file)s” is an image with too many pixels. Reduce it (for example to 4000 × 3000) and upload again.",
+                **params,
+            ),
+        }
+        suffix = PurePosixPath(params["file"]).suffix.lower().lstrip(".")
+        named_as = next((k for k, names in _EXTENSIONS.items() if suffix in names), None)
+        if exc.reason == "unknown" and named_as:
+            raise ServiceError(
+                _(
+                    "“%(file)s” is named .%(suffix)s but is not really a %(kind)s file (renaming a file does not "
+                    "convert it). Open it in the program that made it, save or export it as %(kind)s, and upload "
+                    "that file. Nothing was saved.",
+                    suffix=suffix,
+                    kind=named_as.upper(),
+                    **params,
+                )
+            ) from None
+        raise ServiceError(
+            reasons.get(exc.reason)
+            or _(
+                "“%(file)s” could not be opened; it may be damaged. Export it again and upload the new file.", **params
+            )
+        ) from None
+
+
+def delete_attachment(attachment: Attachment, *, actor) -> None:
+    entry = attachment.entry
+    require_editable(entry)
+    info = {"attachment_id": attachment.id, "name": attachment.original_name, "sha256": attachment.sha256}
+    files.delete_when_committed(db.session, files.get_storage(), attachment.storage_key)
+    entry.attachments.remove(attachment)
+    db.session.delete(attachment)
+    db.session.flush()
+    audit.record(actor, "attachment.delete", entry, before=info)
