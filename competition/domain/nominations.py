@@ -35,7 +35,16 @@ from dataclasses import dataclass
 from .explain import Names
 from .text import N_, Message
 
-__all__ = ["SHARE_ROUNDINGS", "Candidate", "Decision", "NominationOutcome", "QuotaTie", "nominate", "stage_quotas"]
+__all__ = [
+    "SHARE_ROUNDINGS",
+    "Candidate",
+    "Decision",
+    "NominationOutcome",
+    "QuotaTie",
+    "nominate",
+    "stage_places",
+    "stage_quotas",
+]
 
 # How a stage's share of the quota becomes whole places.
 SHARE_ROUNDINGS = ("half_up", "floor")
@@ -87,18 +96,23 @@ class NominationOutcome:
         return {d.entry_id: d for d in self.decisions}
 
 
+def stage_places(quota: int, shares: Mapping[str, float] | None, rounding: str = "half_up") -> dict[str, int]:
+    """``quota x share`` per stage, rounded half up or floored (no check against the quota)."""
+    if rounding not in SHARE_ROUNDINGS:
+        raise ValueError(f"unknown share rounding {rounding!r}")
+    # round(..., 9) first: 25 x 0.1 is 2.5000000000000004 in floats, 30 x 0.7 is 20.999999999999996
+    exact = {s: round(quota * p, 9) for s, p in (shares or {}).items()}
+    return {s: math.floor(x + 0.5) if rounding == "half_up" else math.floor(x) for s, x in exact.items()}
+
+
 def stage_quotas(
     quota: int, shares: Mapping[str, float] | None, rounding: str = "half_up"
 ) -> tuple[dict[str, int], int]:
-    """Places per stage (``quota x share`` rounded half up or floored) and the free pool (the rest)."""
+    """Places per stage (see stage_places) and the free pool (the rest)."""
     shares = shares or {}
-    if rounding not in SHARE_ROUNDINGS:
-        raise ValueError(f"unknown share rounding {rounding!r}")
     if sum(shares.values()) > 1 + 1e-9:
         raise ValueError("stage shares add up to more than 100%")
-    # round(..., 9) first: 25 x 0.1 is 2.5000000000000004 in floats, 30 x 0.7 is 20.999999999999996
-    exact = {s: round(quota * p, 9) for s, p in shares.items()}
-    fixed = {s: math.floor(x + 0.5) if rounding == "half_up" else math.floor(x) for s, x in exact.items()}
+    fixed = stage_places(quota, shares, rounding)
     if sum(fixed.values()) > quota:
         raise ValueError(f"the rounded stage shares give {sum(fixed.values())} places, more than the quota of {quota}")
     return fixed, quota - sum(fixed.values())

@@ -26,7 +26,7 @@ from ..i18n.messages import translate
 from ..i18n.timeutil import display_zone, utc_to_local
 from ..models import Contest, Entry, Objection, ObjectionFile, Result
 from ..models.base import utcnow
-from . import ServiceError, audit
+from . import ServiceError, audit, write_guard
 from .results import get_run
 
 __all__ = [
@@ -117,6 +117,7 @@ def file_online(contest: Contest, filing: ObjectionFiling, uploads: Sequence[Upl
     closed = filing_closed(contest)
     if closed is not None:
         raise ServiceError(closed)
+    write_guard.check(contest, "objection")
     roles = {u.role for u in uploads}
     full = replace(
         filing,

@@ -146,7 +146,6 @@ RULES: dict[str, Rule] = {
         public=True,
         args={"code": "final_code"},
         body=form(kind="person", name="张三", unit="某校", phone="13900000000", entry_number="X", facts="一" * 30),
-        post_changes_nothing_for=ALL,
     ),
     "public.objection_lookup": Rule(allowed=ALL, public=True),
     # a contest code is no receipt: everyone gets the page that says so, with a 404

@@ -38,6 +38,7 @@ WRITE_KINDS: dict[str, str | None] = {
     "auth.reset_password": None,
     "main.language": None,
     "public.verify_lookup": None,
+    "public.objection_new": "objection",
     "organizer.account": None,
     "organizer.account_active": None,
     "organizer.account_new": None,

@@ -9,6 +9,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ...domain.contest_definition import number_values
+from ...domain.contest_settings import DEFAULT_SETTINGS
+from ...domain.nominations import SHARE_ROUNDINGS, stage_places
 from ...domain.numbering import pattern_error
 from ...extensions import db
 from ...i18n.messages import translate
@@ -25,6 +27,7 @@ SETTINGS_FORM_KEYS = (
     "nomination_quota",
     "nomination_levels",
     "nomination_stage_shares",
+    "nomination_share_rounding",
     "nomination_school_cap",
     "nomination_district_cap",
     "number_pattern",
@@ -42,6 +45,7 @@ RESULT_RULE_KEYS = (
     "nomination_quota",
     "nomination_levels",
     "nomination_stage_shares",
+    "nomination_share_rounding",
     "nomination_school_cap",
     "nomination_district_cap",
     "ranking_method",
@@ -79,6 +83,35 @@ def _lists(value: Any) -> Any:
     return value
 
 
+def _share_problems(contest: Contest, settings: dict[str, Any]) -> list[tuple[str, str]]:
+    """The stage shares must fit the quota once rounded the contest's way (domain/nominations.py)."""
+    view = contest.settings_view
+    shares = settings.get("nomination_stage_shares", view.nomination_stage_shares) or {}
+    rounding = settings.get("nomination_share_rounding") or view.nomination_share_rounding
+    quota = settings.get("nomination_quota", view.nomination_quota)
+    if rounding not in SHARE_ROUNDINGS:
+        return [("nomination_share_rounding", _("Choose how the stage shares are rounded."))]
+    if sum(float(v) for v in shares.values()) > 1 + 1e-9:
+        return [("nomination_stage_shares", _("The stage shares add up to more than 100 percent."))]
+    if quota is None:
+        return []
+    places = stage_places(int(quota), {k: float(v) for k, v in shares.items()}, rounding)
+    if sum(places.values()) > int(quota):
+        return [
+            (
+                "nomination_stage_shares",
+                _(
+                    "Rounded, the stage shares of a quota of %(quota)d give %(places)s, %(total)d places in all: "
+                    "more than the quota. Lower a share, or round down.",
+                    quota=int(quota),
+                    places="、".join(f"{stage} {n}" for stage, n in places.items()),
+                    total=sum(places.values()),
+                ),
+            )
+        ]
+    return []
+
+
 def update_settings(contest: Contest, values: dict[str, Any], *, actor: User | None = None) -> Contest:
     """Change the common fields and settings from the organizer's form; every problem at once.
 
@@ -104,9 +137,7 @@ def update_settings(contest: Contest, values: dict[str, Any], *, actor: User | N
             problems.append(("award_levels", _("The award shares add up to more than 100 percent.")))
         if len({n for n, _s in levels}) != len(levels):
             problems.append(("award_levels", _("Each award level needs its own name.")))
-    shares = settings.get("nomination_stage_shares") or {}
-    if sum(shares.values()) > 1 + 1e-9:
-        problems.append(("nomination_stage_shares", _("The stage shares add up to more than 100 percent.")))
+    problems += _share_problems(contest, settings)
     problems += window_problems(columns)
     nominated = settings.get("nomination_levels") or []
     names = [n for n, _s in settings.get("award_levels", contest.settings_view.award_levels)]
@@ -135,7 +166,8 @@ def update_settings(contest: Contest, values: dict[str, Any], *, actor: User | N
         setattr(contest, key, value)
     merged = dict(contest.settings or {})
     for key, value in settings.items():
-        if value is None or value == {}:
+        # {} is kept where the default is not empty: "no stage shares" differs from Anhui's default
+        if value is None or (value == {} and DEFAULT_SETTINGS.get(key) == {}):
             merged.pop(key, None)
         else:
             merged[key] = value
