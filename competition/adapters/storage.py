@@ -29,6 +29,7 @@ import tempfile
 import time
 import unicodedata
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -170,7 +171,7 @@ class LocalStorage(Storage):
             return []
         return sorted(p.name for p in self.root.glob("??/*") if KEY_RE.match(p.name))
 
-    def listing(self):
+    def listing(self) -> Iterator[tuple[str, float]]:
         """(key, time stored) of every stored file (for orphan sweeps)."""
         for key in self.keys():
             try:

@@ -108,6 +108,7 @@ def write_bundle(
                 entry = result.entry
                 for bf in plan_entry_files(entry):
                     att = bf.attachment
+                    assert att is not None  # plan_entry_files names an attachment for every file
                     kind = (att.file_kind or "").lower()
                     try:
                         src = storage.open(att.storage_key)
@@ -159,6 +160,7 @@ def write_bundle(
 
 def _info(name: str, *, stored: bool) -> zipfile.ZipInfo:
     now = utc_to_local(utcnow())  # people read Beijing time in their file manager
+    assert now is not None  # a time in, a time out
     info = zipfile.ZipInfo(name, date_time=(max(now.year, 1980), now.month, now.day, now.hour, now.minute, now.second))
     info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16

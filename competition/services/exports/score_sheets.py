@@ -17,7 +17,7 @@ from ...extensions import db
 from ...models import Assignment, Contest, Entry, Round, User, utcnow
 from .tables import _score
 
-SHEET_STATE_LABELS = {SheetState.FINAL: "已提交", SheetState.DRAFT: "草稿", None: "未评分"}
+SHEET_STATE_LABELS: dict[str | None, str] = {SheetState.FINAL: "已提交", SheetState.DRAFT: "草稿", None: "未评分"}
 
 
 @dataclass
@@ -48,15 +48,17 @@ def score_sheet_groups(contest: Contest) -> list[SheetGroup]:
     groups: dict[tuple[int, int | None], SheetGroup] = {}
     rounds = db.session.scalars(select(Round).where(Round.contest_id == contest.id).order_by(Round.number)).all()
     for rnd in rounds:
-        assignments = db.session.scalars(
-            select(Assignment)
-            .where(Assignment.round_id == rnd.id)
-            .options(
-                selectinload(Assignment.sheet),
-                selectinload(Assignment.judge),
-                selectinload(Assignment.entry).selectinload(Entry.section),
+        assignments = list(
+            db.session.scalars(
+                select(Assignment)
+                .where(Assignment.round_id == rnd.id)
+                .options(
+                    selectinload(Assignment.sheet),
+                    selectinload(Assignment.judge),
+                    selectinload(Assignment.entry).selectinload(Entry.section),
+                )
             )
-        ).all()
+        )
         assignments.sort(key=lambda a: (a.judge.name, a.judge.id, a.entry.number or "", a.entry.id))
         for a in assignments:
             rubric = rnd.rubric_for(a.entry.section_id)
