@@ -22,8 +22,6 @@ ALLOWED = {
     # PUBLIC_BASE_URL is encoded in every QR code, deep in issuing and rendering; EXPORT_FOLDER
     # is read by the batch job, which is itself the job's entry point.
     "certificates.py": {"current_app"},
-    # EXPORT_FOLDER in the materials-bundle job, the job's entry point.
-    "exports.py": {"current_app"},
 }
 
 # restore_backup() rolls back its own Connection's transaction, never the caller's session.

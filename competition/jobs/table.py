@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import current_app
+
 from ..services import backup, certificates, exports
+
+
+def _exports_bundle(job_id: int, contest_id: int) -> tuple[str, str]:
+    """The materials bundle under the EXPORT_FOLDER of the app the job runs in (the service takes
+    the folder as an argument)."""
+    return exports.bundle_job(job_id, contest_id, export_folder=current_app.config["EXPORT_FOLDER"])
+
+
+# Rows queued before the table stored the job's dotted path, which was under the service.
+_exports_bundle.__module__, _exports_bundle.__qualname__ = exports.__name__, "bundle_job"
 
 JOBS: dict[str, Callable] = {
     "backup": backup.backup_job,
     "certificates.batch": certificates.batch_job,
-    "exports.bundle": exports.bundle_job,
+    "exports.bundle": _exports_bundle,
 }
 
 

@@ -71,6 +71,11 @@ def provincial_won(outcome: str | None) -> bool:
     return bool(outcome) and outcome != NOT_AWARDED
 
 
+def _five(counts: list[int]) -> tuple[int, int, int, int, int]:
+    """A district's or school's counts: entries, accepted, awarded, nominated, won at the province."""
+    return counts[0], counts[1], counts[2], counts[3], counts[4]
+
+
 def contest_report(contest: Contest) -> ContestReport:
     rep = ContestReport(contest=contest)
     entries = db.session.execute(
@@ -128,14 +133,14 @@ def contest_report(contest: Contest) -> ContestReport:
         (st or _("(none)"), n) for st, n in per_stage.items() if st not in STAGES
     ]
     rep.by_district = sorted(
-        ((name or _("(none)"), *v) for name, v in per_district.items()), key=lambda row: (-row[1], row[0])
+        ((name or _("(none)"), *_five(v)) for name, v in per_district.items()), key=lambda row: (-row[1], row[0])
     )
     rep.by_school = sorted(
         (
             (
                 schools[sid].name if sid in schools else str(sid),
                 districts.get(schools[sid].district_id, "") if sid in schools else "",
-                *v,
+                *_five(v),
             )
             for sid, v in per_school.items()
         ),

@@ -10,7 +10,9 @@ an upload or a transaction still running. Called by `flask sweep-uploads` and by
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol, TypeGuard
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -28,7 +30,17 @@ class SweepResult:
     orphans: int  # stored files removed that no row referred to
 
 
-def sweepable(storage: Storage) -> bool:
+class SweepableStorage(Protocol):
+    """What a backend offers to be swept (LocalStorage and S3Storage do)."""
+
+    def listing(self) -> Iterable[tuple[str, float]]: ...
+
+    def sweep_partials(self, older_than_seconds: int = MIN_AGE_SECONDS) -> int: ...
+
+    def delete(self, key: str) -> None: ...
+
+
+def sweepable(storage: Storage) -> TypeGuard[SweepableStorage]:
     """Only a backend that lists its files with their times, and sweeps its own partials, can be swept."""
     return all(hasattr(storage, name) for name in ("listing", "sweep_partials"))
 

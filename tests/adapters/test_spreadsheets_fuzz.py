@@ -1,4 +1,4 @@
-"""Fuzzing the import parsers (competition/adapters/spreadsheets.py) directly with hypothesis: random bytes,
+"""Fuzzing the import parsers (competition/adapters/spreadsheets/) directly with hypothesis: random bytes,
 random CSV text in several encodings, damaged and hand-made zips, real workbooks with damaged parts.
 
 Whatever the input, `read_table` either returns a Table or raises the module's own `SheetError`

@@ -300,6 +300,23 @@ def test_bundle_job_reports_progress(ranked, db, app):
         assert zf.testzip() is None
 
 
+def test_the_bundle_job_writes_under_the_folder_it_is_given(ranked, db, tmp_path):
+    """The service takes the export folder as an argument; the job table passes the app's."""
+    job = exports.start_bundle(ranked.contest, ranked.contest)
+    db.session.commit()  # the job reports its progress on a connection of its own
+    rel, name = exports.bundle_job(job.id, ranked.contest.id, export_folder=tmp_path / "elsewhere")
+    assert rel.startswith("bundles/") and name.endswith(".zip")
+    with zipfile.ZipFile(tmp_path / "elsewhere" / rel) as zf:
+        assert zf.testzip() is None
+
+
+def test_the_job_table_passes_the_export_folder_and_keeps_the_old_dotted_name():
+    from competition.jobs import table
+
+    func = table.JOBS["exports.bundle"]
+    assert table.lookup("competition.services.exports.bundle_job") is func
+
+
 def test_entry_folder_without_number(ranked, db):
     e = db.session.get(Entry, ranked.plain.id)
     e.number = None
