@@ -2,7 +2,7 @@
 them, the username a new account gets, and why a column of the header row is not read.
 
 Problems are ``Message`` objects, translated at the edge (``services.imports``). Cells and header
-cells are the reader's (``competition/adapters/spreadsheets.py``), taken here by their attributes only.
+cells are the reader's (``competition/adapters/spreadsheets/``), taken here by their attributes only.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Imports from office spreadsheets: schools, teachers, reviewers, judges, and entries of a contest
 whose registration happened elsewhere.
 
-Two steps. `preview(kind, data, filename)` reads the file (competition/adapters/spreadsheets.py), matches every
+Two steps. `preview(kind, data, filename)` reads the file (competition/adapters/spreadsheets/), matches every
 row against the database by a stable key and returns a `Plan`: what will be created, updated or
 left alone, and EVERY problem row with its line number and reason. It writes nothing.
 `apply(...)` plans again from the same bytes and, only if no row has a problem, writes all rows
