@@ -120,6 +120,7 @@ class MaterialRequirement(Base):
     file_kinds: Mapped[list] = mapped_column(JSON, default=list)  # pdf, jpg, png, mp4, docx
     max_size_mb: Mapped[int] = mapped_column(default=50)
     max_files: Mapped[int] = mapped_column(default=1)
+    max_duration_seconds: Mapped[int | None]  # a video longer than this is refused (read by ffprobe)
     is_application_form: Mapped[bool] = mapped_column(default=False)  # the signed 申报书 scan
     description: Mapped[str | None] = mapped_column(Text)
     sort_order: Mapped[int] = mapped_column(default=0)

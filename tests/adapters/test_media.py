@@ -9,18 +9,9 @@ from pathlib import Path
 import pytest
 
 from competition.adapters.media import UnreadableVideo, video_duration
+from tests.factories.media import make_video
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-
-
-def make_video(path: Path, seconds: int, container: str = "mp4") -> Path:
-    """A small test-pattern video of ``seconds`` seconds (1 frame per second, 64x48)."""
-    out = path / f"clip-{seconds}.{container}"
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", f"testsrc=duration={seconds}:size=64x48:rate=1", str(out)],
-        check=True,
-    )
-    return out
 
 
 def test_the_duration_of_an_mp4_and_a_mov(tmp_path) -> None:

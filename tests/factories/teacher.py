@@ -49,8 +49,13 @@ def attach(entry, code: str, path: Path = REPORT_PDF, *, actor=None, name: str |
 def ready_entry(entry, actor=None):
     """An entry that passes every rule: fields complete and required materials uploaded."""
     complete(entry)
-    attach(entry, "report", REPORT_PDF, actor=actor)
-    attach(entry, "form", PHOTO_JPG, actor=actor, name="申报书扫描.jpg")
+    for material in entry.section.materials:
+        if not material.required:
+            continue
+        if material.is_application_form:
+            attach(entry, material.code, PHOTO_JPG, actor=actor, name="申报书扫描.jpg")
+        else:
+            attach(entry, material.code, REPORT_PDF if "pdf" in material.file_kinds else PHOTO_JPG, actor=actor)
     db.session.commit()
     return entry
 

@@ -76,6 +76,7 @@ def read_section(r: Reader, raw: Data | None, where: str, seen: set[str]) -> Sec
                 required=r.flag(m, "required", mwhere, True),
                 max_size_mb=r.number(m, "max_size_mb", mwhere, default=50, low=1, high=2048),
                 max_files=r.number(m, "max_files", mwhere, default=1, low=1, high=50),
+                max_duration_seconds=r.number(m, "max_duration_seconds", mwhere, low=1, high=36000),
                 application_form=r.flag(m, "application_form", mwhere, False),
                 description=r.text(m, "description", mwhere, required=False, max_len=2000),
             )

@@ -32,6 +32,7 @@ class MaterialDef:
     required: bool = True
     max_size_mb: int = 50
     max_files: int = 1
+    max_duration_seconds: int | None = None  # videos: how long one may run (Anhui: 60)
     application_form: bool = False
     description: str | None = None
 

@@ -80,6 +80,7 @@ def _apply_materials(section: Section, sdef: SectionDef) -> None:
         material.required = mdef.required
         material.max_size_mb = mdef.max_size_mb
         material.max_files = mdef.max_files
+        material.max_duration_seconds = mdef.max_duration_seconds
         material.is_application_form = mdef.application_form
         material.description = mdef.description
         material.sort_order = morder

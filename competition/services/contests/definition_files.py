@@ -110,6 +110,7 @@ def definition_data(contest: Contest) -> dict[str, Any]:
                     "required": m.required,
                     "max_size_mb": m.max_size_mb,
                     "max_files": m.max_files,
+                    "max_duration_seconds": m.max_duration_seconds,
                     "application_form": m.is_application_form,
                     "description": m.description,
                 }

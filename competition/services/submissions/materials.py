@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, cast
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ...adapters import images
+from ...adapters import images, media
 from ...adapters import storage as files
 from ...extensions import db
 from ...models import Attachment, Entry, MaterialRequirement
@@ -123,6 +123,8 @@ def store_upload(
                     **params,
                 )
             )
+        if kind == "mp4" and requirement.max_duration_seconds:
+            _check_duration(store, saved.key, name, requirement)
         if kind in ("jpg", "png"):
             saved = _without_location(store, saved)
         attachment = Attachment(
@@ -157,6 +159,47 @@ def store_upload(
         },
     )
     return attachment
+
+
+def duration_label(seconds: float) -> str:
+    """A video's length as people read it (65.4 -> 1 min 05 s)."""
+    whole = int(seconds + 0.5)
+    return _("%(m)d min %(s)02d s", m=whole // 60, s=whole % 60)
+
+
+def _check_duration(store: files.Storage, key: str, name: str, requirement: MaterialRequirement) -> None:
+    """Refuse a video longer than the material allows (its length read by ffprobe from the file)."""
+    limit = requirement.max_duration_seconds or 0
+    local_path = getattr(store, "local_path", None)
+    try:
+        if local_path is not None:
+            seconds = media.video_duration(local_path(key))
+        else:  # a remote backend: ffprobe reads a local copy
+            with tempfile.NamedTemporaryFile(suffix=".mp4") as copy:
+                files.copy_to(store, key, cast(BinaryIO, copy))
+                copy.flush()
+                seconds = media.video_duration(copy.name)
+    except media.UnreadableVideo as exc:
+        log.warning("video %s unreadable: %s", key, exc)
+        raise ServiceError(
+            _(
+                "“%(file)s” could not be read as a video, so its length is unknown. Export it again as "
+                "MP4 and upload that file. Nothing was saved.",
+                file=name,
+            )
+        ) from None
+    # a video cut to exactly the limit often measures a few hundredths more
+    if seconds > limit + 0.5:
+        raise ServiceError(
+            _(
+                "“%(file)s” runs %(duration)s; %(material)s may run at most %(limit)s. Shorten it and "
+                "upload again. Nothing was saved.",
+                file=name,
+                duration=duration_label(seconds),
+                material=requirement.name,
+                limit=duration_label(limit),
+            )
+        )
 
 
 def _without_location(store: files.Storage, saved: files.StoredFile) -> files.StoredFile:
