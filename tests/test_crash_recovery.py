@@ -216,6 +216,8 @@ def test_killed_after_the_file_is_stored_but_before_the_commit_leaves_no_row_and
 def test_killed_in_the_middle_of_a_submission_leaves_the_draft_as_it_was(app, db, crash_world, tmp_path):
     w = crash_world
     attach(w.entry1, name="申报书.png", kind="png", content_type="image/png", data=png_bytes(), requirement_code="form")
+    for code in ("novelty", "integrity", "ethics"):  # the other materials the section requires
+        attach(w.entry1, name=f"{code}.pdf", data=REPORT_PDF.read_bytes(), requirement_code=code)
     db.session.commit()
     entry_id = w.entry1.id
     run_and_kill(app, tmp_path, "submit", w.entry1, w.teacher1)
