@@ -54,6 +54,8 @@ class ContestSettings:
     # the stored overrides are merged over DEFAULT_CERTIFICATE key by key
     certificate: dict[str, Any] = _default(DEFAULT_CERTIFICATE)
     work_completed_within_years: int = 2
+    # 中专 (中等职业学校) is a 学段 of its own, as the national rules say; off: it counts as 高中
+    vocational_own_stage: bool = True
     recusal: bool = True
     exclude_same_district: bool = False
     round_combination: dict[str, Any] | str = _default({"mode": "last"})
