@@ -33,6 +33,10 @@ class ContestSettings:
     # [name, share] best first, e.g. ["一等奖", 0.10]
     award_levels: list[list[Any]] = _default([["一等奖", 0.10], ["二等奖", 0.20], ["三等奖", 0.30]])
     award_min_scores: dict[str, float] = _default({})
+    # at most this share of a 评比组 is awarded (floor), whatever "at least one place per level" says
+    award_max_share: float | None = 0.6
+    # a group with fewer entries gets no award by proportion: the organizer decides
+    award_min_group_size: int = 3
     # 优秀奖 for every ranked entry below the levels (its minimum score applies)
     excellence_award: bool = False
     ranking_group_by: list[str] = _default(["section", "stage"])
