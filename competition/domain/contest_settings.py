@@ -43,6 +43,7 @@ class ContestSettings:
     tie_break: list[str] = _default(["criterion:创新性", "n_judges", "final_round"])
     nomination_quota: int | None = None
     nomination_levels: list[str] = _default(["一等奖"])
+    nomination_min_score: float | None = None  # an entry under it is not nominated, whatever its award
     # Anhui's fixed shares of the provincial quota per 学段; the rest is free for the best remaining
     nomination_stage_shares: dict[str, float] = _default({"小学": 0.10, "初中": 0.20, "高中": 0.50})
     # "half_up" (四舍五入取整数, the province's rule) or "floor"

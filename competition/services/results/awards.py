@@ -204,6 +204,7 @@ def _nominate(
             district_cap=contest.settings_view.nomination_district_cap,
             eligible_awards=tuple(contest.settings_view.nomination_levels),
             tie_decisions=picked,
+            min_score=contest.settings_view.nomination_min_score,
         )
         new = [
             e
