@@ -33,12 +33,17 @@ class ContestSettings:
     # [name, share] best first, e.g. ["一等奖", 0.10]
     award_levels: list[list[Any]] = _default([["一等奖", 0.10], ["二等奖", 0.20], ["三等奖", 0.30]])
     award_min_scores: dict[str, float] = _default({})
+    # at most this share of a 评比组 is awarded (floor), whatever "at least one place per level" says
+    award_max_share: float | None = 0.6
+    # a group with fewer entries gets no award by proportion: the organizer decides
+    award_min_group_size: int = 3
     # 优秀奖 for every ranked entry below the levels (its minimum score applies)
     excellence_award: bool = False
     ranking_group_by: list[str] = _default(["section", "stage"])
     tie_break: list[str] = _default(["criterion:创新性", "n_judges", "final_round"])
     nomination_quota: int | None = None
     nomination_levels: list[str] = _default(["一等奖"])
+    nomination_min_score: float | None = None  # an entry under it is not nominated, whatever its award
     # Anhui's fixed shares of the provincial quota per 学段; the rest is free for the best remaining
     nomination_stage_shares: dict[str, float] = _default({"小学": 0.10, "初中": 0.20, "高中": 0.50})
     # "half_up" (四舍五入取整数, the province's rule) or "floor"
@@ -54,6 +59,8 @@ class ContestSettings:
     # the stored overrides are merged over DEFAULT_CERTIFICATE key by key
     certificate: dict[str, Any] = _default(DEFAULT_CERTIFICATE)
     work_completed_within_years: int = 2
+    # 中专 (中等职业学校) is a 学段 of its own, as the national rules say; off: it counts as 高中
+    vocational_own_stage: bool = True
     recusal: bool = True
     exclude_same_district: bool = False
     round_combination: dict[str, Any] | str = _default({"mode": "last"})

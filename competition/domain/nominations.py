@@ -15,6 +15,8 @@ Pure module.  Rules (all per-contest settings passed in by the caller):
   when floored) is a **free pool** (自由名额) filled in the same order from
   all stages.  Rounded places that add up to more than the quota are refused
   (ValueError): the shares must be changed.
+* **Minimum score.**  ``min_score`` (the ``nomination_min_score`` setting):
+  an eligible entry scoring under it is not nominated, and says so.
 * **Caps.**  ``group_quota`` (int for every group, or a mapping group ->
   int), ``school_cap`` and ``district_cap`` limit nominations per group /
   school / district; a capped entry is skipped and the next one is taken.
@@ -169,11 +171,15 @@ def nominate(
     district_cap: int | None = None,
     eligible_awards: Collection[str] = ("一等奖",),
     tie_decisions: Collection[Hashable] = (),
+    min_score: float | None = None,
 ) -> NominationOutcome:
     """Decide nominations greedily in rank order (see the module docstring)."""
     cands = list(candidates)
     fixed, free = stage_quotas(quota, stage_shares, share_rounding)
-    eligible = sorted((c for c in cands if c.award in eligible_awards), key=lambda c: (c.rank, -c.score))
+    low = set() if min_score is None else {c.entry_id for c in cands if c.score < min_score}
+    eligible = sorted(
+        (c for c in cands if c.award in eligible_awards and c.entry_id not in low), key=lambda c: (c.rank, -c.score)
+    )
     run = _Nomination(_tie_classes(eligible), _Caps(group_quota, school_cap, district_cap), set(tie_decisions))
     pools: list[tuple[str, Message, int, str | None]] = [
         (f"stage:{stage}", Message(N_("%(stage)s stage quota"), {"stage": stage}), n, stage)
@@ -184,8 +190,26 @@ def nominate(
     )
     for pool_key, pool_name, size, stage in pools:
         run.fill(pool_key, pool_name, size, stage)
-    decisions = [run.decision(c, eligible_awards) for c in cands]
+    decisions = [
+        _below_minimum(c, min_score)
+        if c.entry_id in low and c.award in eligible_awards
+        else run.decision(c, eligible_awards)
+        for c in cands
+    ]
     return NominationOutcome(decisions, run.ties, fixed, free)
+
+
+def _below_minimum(c: Candidate, min_score: float | None) -> Decision:
+    return Decision(
+        c.entry_id,
+        False,
+        (
+            Message(
+                N_("score %(score)s is under the minimum of %(min)s for a nomination"),
+                {"score": f"{c.score:g}", "min": f"{min_score:g}"},
+            ),
+        ),
+    )
 
 
 def _tie_classes(eligible: list[Candidate]) -> list[list[Candidate]]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from competition.domain.awards import CutTie, TieBreak, assign_awards, award_groups, cut_positions
+from competition.domain.awards import CutTie, TieBreak, assign_awards, award_cap, award_groups, cut_positions
 from competition.domain.explain import text
 from competition.domain.ranking import rank
 
@@ -45,6 +45,40 @@ def test_cut_positions_round_half_up_cumulatively() -> None:
     assert cut_positions(0, [("一等奖", 0.1)]) == {"一等奖": 0}
     with pytest.raises(ValueError):
         cut_positions(10, [("一等奖", 0.7), ("二等奖", 0.5)])
+
+
+LEVELS = [("一等奖", 0.1), ("二等奖", 0.2), ("三等奖", 0.3)]
+
+
+def test_the_awarded_share_is_capped_so_a_small_group_is_not_all_awarded() -> None:
+    # 60% of 3 is 1.8: at most 1 award; the 一等奖's "at least one place" takes it, the others get none
+    assert award_cap(3, 0.6) == 1
+    assert cut_positions(3, LEVELS, max_share=0.6) == {"一等奖": 1, "二等奖": 1, "三等奖": 1}
+    # a lone entry: 60% of 1 is 0.6, so no award at all (today it would get 一等奖)
+    assert cut_positions(1, LEVELS, max_share=0.6) == {"一等奖": 0, "二等奖": 0, "三等奖": 0}
+    # 5 entries: 0.5 -> 1, 1.5 -> 2, 3.0 -> 3 places; the cap, 3.0 -> 3, changes nothing
+    assert cut_positions(5, LEVELS, max_share=0.6) == {"一等奖": 1, "二等奖": 2, "三等奖": 3}
+    # 7 entries: 0.7 -> 1, 2.1 -> 2, 4.2 -> 4; cap 4.2 -> 4
+    assert cut_positions(7, LEVELS, max_share=0.6) == {"一等奖": 1, "二等奖": 2, "三等奖": 4}
+    # a cap of 50%: 40 entries -> 4 / 12 / 24 by proportion, cut at 20
+    assert cut_positions(40, LEVELS, max_share=0.5) == {"一等奖": 4, "二等奖": 12, "三等奖": 20}
+    with pytest.raises(ValueError):
+        award_cap(3, 1.5)
+    lone = assign_awards(group([58.9]), LEVELS, max_share=0.6)
+    assert levels_of(lone) == {"E1": None}
+    three = assign_awards(group([90, 80, 70]), LEVELS, max_share=0.6)
+    assert levels_of(three) == {"E1": "一等奖", "E2": None, "E3": None}
+
+
+def test_a_group_below_the_minimum_size_is_left_to_the_organizer() -> None:
+    two = assign_awards(group([95, 90]), LEVELS, min_group_size=3)
+    assert levels_of(two) == {"E1": None, "E2": None} and two.ties == [] and not any(a.pending for a in two.awards)
+    assert [a.rank for a in two.awards] == [1, 2]
+    assert text(two.awards[0].explanation[0]) == (
+        "the group has 2 entries, fewer than the 3 needed to award by proportion: the organizer decides"
+    )
+    # three entries are enough
+    assert levels_of(assign_awards(group([95, 90, 85]), LEVELS, min_group_size=3))["E1"] == "一等奖"
 
 
 def test_levels_and_chinese_explanations() -> None:

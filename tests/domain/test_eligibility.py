@@ -127,8 +127,26 @@ def test_individual_with_two_students_or_team_with_one():
 def test_team_members_must_share_a_stage():
     high = PersonData(name="孙亮", gender="男", grade="高一", school_name="淮北市第一中学")
     problems = check(good(is_team=True, students=(ALICE, high)))
-    assert "All team members must be in the same stage (小学, 初中 or 高中)." in texts(problems)
+    assert "All team members must be in the same stage (学段); this team has 初中、高中." in texts(problems)
     assert any("not in the stage 初中" in t for t in texts(problems))
+
+
+def test_a_high_school_and_a_vocational_student_are_no_team():
+    high = PersonData(name="孙亮", gender="男", grade="高一", school_name="淮北市第一中学")
+    vocational = PersonData(name="周洋", gender="男", grade="中职一年级", school_name="淮北工业与艺术学校")
+    section = replace(SECTION, stages=("小学", "初中", "高中", "中专"), subjects={})
+    team = good(is_team=True, stage="高中", subject=None, students=(high, vocational))
+    problems = texts(check(team, section))
+    assert "All team members must be in the same stage (学段); this team has 高中、中专." in problems
+    assert "Student 2 (周洋) is in 中职一年级, not in the stage 高中 of the entry." in problems
+    # a contest whose rules count 中专 as 高中 takes the same team
+    counted_as_high = texts(check(team, replace(section, vocational_own_stage=False)))
+    assert not [t for t in counted_as_high if "stage" in t]
+    # two vocational students are a team of the 中专 stage
+    mate = replace(vocational, name="吴昊", grade="中职二年级")
+    assert not [
+        t for t in texts(check(replace(team, stage="中专", students=(vocational, mate)), section)) if "stage" in t
+    ]
 
 
 def test_students_must_be_in_the_entrys_stage():
@@ -280,7 +298,9 @@ def test_normalisation_and_grades():
     assert normalise(" 王\u3000芳\t") == "王芳"
     assert normalise("ＡＢ") == "ab"
     assert student_identity(ALICE) == student_identity(replace(ALICE, name="王 芳"))
-    assert stage_of_grade("中职二年级") == "高中"
+    assert stage_of_grade("中职二年级") == "中专"  # a 学段 of its own (national rules)
+    assert stage_of_grade("中职二年级", vocational_own_stage=False) == "高中"
+    assert stage_of_grade("高二", vocational_own_stage=False) == "高中"
     assert stage_of_grade("大一") is None
 
 

@@ -140,6 +140,15 @@ def test_nominate_uses_the_half_up_stage_places() -> None:
     assert floored.nominated == [1, 2, 3, 4]  # 高中 1-2 by share, 3-4 take the free places before 小学 5
 
 
+def test_a_minimum_score_keeps_low_winners_from_the_next_round() -> None:
+    # a lone 一等奖 scoring 58.9 and a 一等奖 scoring 88 with a minimum of 60: only the second goes on
+    cands = [cand(1, score=58.9, group="小组"), cand(2, score=88, rank=1)]
+    out = nominate(cands, 5, min_score=60)
+    assert out.nominated == [2]
+    assert text(out.by_entry()[1].reason) == "score 58.9 is under the minimum of 60 for a nomination"
+    assert nominate(cands, 5).nominated == [1, 2]  # no minimum: both
+
+
 def test_group_quota() -> None:
     cands = [cand(i, group="A") for i in range(1, 4)] + [cand(i, group="B") for i in range(4, 6)]
     out = nominate(cands, 10, group_quota={"A": 2, "B": 5})

@@ -55,7 +55,7 @@ def test_row_heights_follow_wrapped_lines():
 
 def test_nomination_workbook_layout(ranked):
     wb = load_workbook(io.BytesIO(exports.nomination_workbook(ranked.contest)))
-    assert wb.sheetnames == ["推荐汇总表", "分类汇总"]
+    assert wb.sheetnames == ["推荐汇总表", "分类汇总", "各区县名额"]
     ws = wb["推荐汇总表"]
     assert ws["A1"].value == "2026年淮北市青少年科技创新大赛推荐项目汇总表"
     merges = {str(m) for m in ws.merged_cells.ranges}
@@ -127,17 +127,19 @@ def test_nomination_workbook_layout(ranked):
     assert summary["A1"].value.endswith("（分类汇总）")
     assert [summary.cell(row=2, column=c).value for c in range(1, 6)] == ["类别", "组别", "个人", "集体", "合计"]
     body, name = {}, None
-    for r in range(3, 10):  # 类别 is merged over its stages: carry it down
+    for r in range(3, 13):  # 类别 is merged over its stages: carry it down
         name = summary.cell(row=r, column=1).value or name
         body[(name, summary.cell(row=r, column=2).value)] = [summary.cell(row=r, column=c).value for c in (3, 4, 5)]
     assert body[("学生科技创新成果", "小学")] == [0, 0, 0]
     assert body[("学生科技创新成果", "初中")] == [0, 1, 1]
     assert body[("学生科技创新成果", "高中")] == [1, 0, 1]
-    assert body[("科技辅导员科技教育创新成果", "初中")] == [1, 0, 1]
+    # a counselor section is counted per kind: the 科教方案类 entry, none of 科教制作类
+    assert body[("科技辅导员科技教育创新成果（科教方案类）", "初中")] == [1, 0, 1]
+    assert body[("科技辅导员科技教育创新成果（科教制作类）", "初中")] == [0, 0, 0]
     assert body[("合计", None)] == [2, 1, 3]
     assert "A3:A5" in {str(m) for m in summary.merged_cells.ranges}
     assert summary.freeze_panes == "A3" and summary.print_title_rows == "$2:$2"
-    assert any(summary.cell(row=r, column=1).value == "推荐单位（盖章）：" for r in range(10, 14))
+    assert any(summary.cell(row=r, column=1).value == "推荐单位（盖章）：" for r in range(12, 17))
 
 
 def test_withdrawn_result_is_not_nominated(ranked, db):
@@ -380,3 +382,21 @@ def test_bundle_streams_large_files(ranked, tmp_path, db):
     with zipfile.ZipFile(tmp_path / "big.zip") as zf:
         info = zf.getinfo("CX2026-XS-001_校园雨水回收与再利用装置/CX2026-XS-001_视频（不超过1分钟）.mp4")
         assert info.file_size == size and info.compress_type == zipfile.ZIP_STORED
+
+
+def test_a_district_over_its_quota_is_flagged_not_cut(ranked):
+    # nominated: the team and the counselor entry (相山区, one by the organizer's override) and
+    # 濉溪县's entry; with a quota of 1 per district, 相山区's 2 is flagged and nothing is cut
+    c = ranked.contest
+    c.settings = {**(c.settings or {}), "nomination_district_cap": 1}
+    assert exports.district_quota_rows(c) == [("濉溪县", 1, 1, False), ("相山区", 2, 1, True)]
+    ws = load_workbook(io.BytesIO(exports.nomination_workbook(c)))["各区县名额"]
+    table = [[ws.cell(row=r, column=k).value for k in range(1, 5)] for r in range(2, 5)]
+    assert table == [
+        ["区县", "推荐数", "分配名额", "核对"],
+        ["濉溪县", 1, 1, "未超出"],
+        ["相山区", 2, 1, "超出分配名额"],
+    ]
+    assert ws.cell(row=4, column=4).font.b and ws.cell(row=3, column=4).font.b is not True
+    c.settings = {**c.settings, "nomination_district_cap": None}
+    assert exports.district_quota_rows(c) == [("濉溪县", 1, None, False), ("相山区", 2, None, False)]

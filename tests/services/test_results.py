@@ -163,7 +163,8 @@ def test_tie_break_chain_uses_the_criterion(world, db) -> None:
 
 def test_split_judge_graph_is_reported(world, db) -> None:
     j3, j4 = make_user("judge", name="孙评委"), make_user("judge", name="李评委")
-    c = judged_contest(world, TEN[:4], judges=[world.judge1, world.judge2])
+    # each part is a group of its own: two entries are enough here to be awarded by proportion
+    c = judged_contest(world, TEN[:4], judges=[world.judge1, world.judge2], settings={"award_min_group_size": 2})
     for i, total in enumerate((95, 80)):
         e = make_entry(c.contest, world.s1, state="accepted", title=f"另组{i}", number=f"CX-XS-1{i}")
         score(c.round, j3, e, total)

@@ -16,6 +16,13 @@ settings passed in by the caller):
   non-empty and a level's proportion is > 0, the level gets **at least one
   place** (its cut is pushed one place below the previous one, never past
   the end of the group).
+* **Cap.**  ``max_share`` (the contest's ``award_max_share``, default 60%)
+  caps the awarded entries at ``floor(n x max_share)``: no line falls below
+  it, so "at least one place" never awards every entry of a small group (3
+  entries: 1.8 -> 1 award, the 一等奖; a lone entry: none).
+* **Small groups.**  A group of fewer than ``min_group_size`` entries (the
+  ``award_min_group_size`` setting, default 3) gets no level by proportion:
+  each entry says so, and the organizer decides (an override per entry).
 * **Minimum scores.**  ``min_scores={"一等奖": 85}``: an entry above the 一等奖
   line but under 85 drops to the next level whose line and minimum it meets,
   or gets no award.  Its place is not handed to the next entry.
@@ -40,7 +47,7 @@ from __future__ import annotations
 
 from .assign import Award, AwardOutcome, assign_awards, award_groups
 from .lines import CutTie
-from .proportions import DEFAULT_LEVELS, TieBreak, cut_positions
+from .proportions import DEFAULT_LEVELS, TieBreak, award_cap, cut_positions
 
 __all__ = [
     "DEFAULT_LEVELS",
@@ -50,5 +57,6 @@ __all__ = [
     "TieBreak",
     "assign_awards",
     "award_groups",
+    "award_cap",
     "cut_positions",
 ]

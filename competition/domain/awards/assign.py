@@ -58,12 +58,17 @@ def assign_awards(
     labels: Mapping[Hashable, str] | None = None,
     group: Hashable = None,
     remainder: str | None = None,
+    max_share: float | None = None,
+    min_group_size: int = 0,
 ) -> AwardOutcome:
     """Award levels within one ranking group (组内按比例评奖).
 
     Results must come from one connected component of the judge-entry graph
     (scores of different components are not comparable): otherwise
-    ``ValueError``.  ``labels`` names entries in explanations (default: id).
+    ``ValueError``.  ``labels`` names entries in explanations (default: id).  ``max_share``
+    caps the awarded share of the group (see cut_positions); a group of fewer than
+    ``min_group_size`` entries gets no level by proportion: the organizer decides its awards
+    (an override per entry).
     """
     results = list(results)
     if len({getattr(r, "component", 0) for r in results}) > 1:
@@ -73,7 +78,9 @@ def assign_awards(
     tie_decisions = dict(tie_decisions or {})
     labels = dict(labels or {})
     n = len(results)
-    cuts = cut_positions(n, levels, rounding)
+    if 0 < n < min_group_size:
+        return _organizer_decides(results, levels, group, min_group_size)
+    cuts = cut_positions(n, levels, rounding, max_share)
     names = [name for name, _ in levels]
     quotas = {name: cuts[name] - (cuts[names[i - 1]] if i else 0) for i, name in enumerate(names)}
     unknown = set(tie_decisions) - set(names)
@@ -112,6 +119,22 @@ def assign_awards(
         level, is_pending = level_of(p, r.score, s, rules, lines, _names(others, labels), notes)
         awards.append(Award(r.entry_id, level, s + 1, ranks[p], n, is_pending, tuple(notes), group))
     return AwardOutcome(awards, ties=lines.ties, cuts=cuts, group=group, quotas=quotas)
+
+
+def _organizer_decides(
+    results: list[Any], levels: Sequence[tuple[str, float]], group: Hashable, min_group_size: int
+) -> AwardOutcome:
+    """A group too small for proportions: no level, each entry saying why."""
+    n = len(results)
+    ordered = order(results, [])
+    ranks = score_ranks(ordered)
+    note = Message(
+        N_("the group has %(n)d entries, fewer than the %(min)d needed to award by proportion: the organizer decides"),
+        {"n": n, "min": min_group_size},
+    )
+    awards = [Award(r.entry_id, None, ranks[p], ranks[p], n, False, (note,), group) for p, r in enumerate(ordered)]
+    empty = {name: 0 for name, _ in levels}
+    return AwardOutcome(awards, ties=[], cuts=empty, group=group, quotas=dict(empty))
 
 
 def _default_group(result: Any) -> Hashable:

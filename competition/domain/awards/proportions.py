@@ -55,10 +55,24 @@ def _round(x: float, rounding: Rounding) -> int:
     raise ValueError(f"unknown rounding {rounding!r}")
 
 
-def cut_positions(n: int, levels: Sequence[tuple[str, float]], rounding: Rounding = "half_up") -> dict[str, int]:
-    """Places above each level's line (cumulative), per the documented rule."""
+def award_cap(n: int, max_share: float | None) -> int:
+    """The most entries of a group of ``n`` that may be awarded: ``floor(n x max_share)`` (a cap is
+    never exceeded: 60% of 3 entries is 1.8, so 1), or all of them without a cap."""
+    if max_share is None:
+        return n
+    if not 0 <= max_share <= 1:
+        raise ValueError("the awarded share must be between 0 and 100%")
+    return math.floor(round(n * max_share, 9))
+
+
+def cut_positions(
+    n: int, levels: Sequence[tuple[str, float]], rounding: Rounding = "half_up", max_share: float | None = None
+) -> dict[str, int]:
+    """Places above each level's line (cumulative), per the documented rule; no line below the
+    cap of ``max_share`` of the group (award_cap)."""
     cuts: dict[str, int] = {}
     total, prev = 0.0, 0
+    cap = award_cap(n, max_share)
     for name, share in levels:
         if share < 0:
             raise ValueError("proportions must be >= 0")
@@ -66,7 +80,7 @@ def cut_positions(n: int, levels: Sequence[tuple[str, float]], rounding: Roundin
         c = min(max(_round(n * total, rounding), prev), n)
         if n and share > 0 and c == prev:
             c = min(prev + 1, n)  # at least one place per level
-        cuts[name] = prev = c
+        cuts[name] = prev = min(c, cap)
     if total > 1 + 1e-9:
         raise ValueError("proportions add up to more than 100%")
     return cuts

@@ -38,6 +38,7 @@ class SectionRules:
     age_min: int | None = None
     age_max: int | None = None
     materials: tuple[MaterialRule, ...] = ()
+    vocational_own_stage: bool = True  # 中专 is a 学段 of its own (national rules), else it counts as 高中
 
     @property
     def has_students(self) -> bool:

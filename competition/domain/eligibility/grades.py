@@ -9,7 +9,9 @@ from datetime import date
 from ..characters import identity
 from .data import PersonData
 
-# 年级 as printed on certificates, and the stage (学段) each belongs to; 中职 counts as 高中.
+# 年级 as printed on certificates, and the stage (学段) each belongs to. 中等职业学校 (中专, 职高) is a
+# 学段 of its own in the national rules, so a team of a 高中 and a 中专 student is refused; a
+# contest whose rules count it as 高中 turns the vocational_own_stage setting off.
 GRADES: dict[str, str] = {
     "一年级": "小学",
     "二年级": "小学",
@@ -23,9 +25,9 @@ GRADES: dict[str, str] = {
     "高一": "高中",
     "高二": "高中",
     "高三": "高中",
-    "中职一年级": "高中",
-    "中职二年级": "高中",
-    "中职三年级": "高中",
+    "中职一年级": "中专",
+    "中职二年级": "中专",
+    "中职三年级": "中专",
 }
 GENDERS = ("男", "女")
 
@@ -39,8 +41,12 @@ def student_identity(person: PersonData) -> tuple[str, str, str]:
     return normalise(person.name), normalise(person.school_name), normalise(person.grade)
 
 
-def stage_of_grade(grade: str | None) -> str | None:
-    return GRADES.get((grade or "").strip())
+VOCATIONAL = "中专"
+
+
+def stage_of_grade(grade: str | None, *, vocational_own_stage: bool = True) -> str | None:
+    stage = GRADES.get((grade or "").strip())
+    return "高中" if stage == VOCATIONAL and not vocational_own_stage else stage
 
 
 def work_window(contest_year: int, within_years: int) -> tuple[date, date]:

@@ -46,7 +46,7 @@ def team_problems(entry: EntryData, section: SectionRules) -> list[Message]:
             out.append(Message(N_("Student %(n)d (%(name)s): the grade is missing."), params, field="students"))
         if blank(person.school_name):
             out.append(Message(N_("Student %(n)d (%(name)s): the school is missing."), params, field="students"))
-        stage = stage_of_grade(person.grade)
+        stage = stage_of_grade(person.grade, vocational_own_stage=section.vocational_own_stage)
         if stage and entry.stage and stage != entry.stage:
             out.append(
                 Message(
@@ -55,9 +55,16 @@ def team_problems(entry: EntryData, section: SectionRules) -> list[Message]:
                     field="students",
                 )
             )
-    stages = {stage_of_grade(p.grade) for p in entry.students if stage_of_grade(p.grade)}
-    if len(stages) > 1:
-        out.append(Message(N_("All team members must be in the same stage (小学, 初中 or 高中)."), field="students"))
+    own = section.vocational_own_stage
+    stages = [s for p in entry.students if (s := stage_of_grade(p.grade, vocational_own_stage=own))]
+    if len(set(stages)) > 1:
+        out.append(
+            Message(
+                N_("All team members must be in the same stage (学段); this team has %(stages)s."),
+                {"stages": "、".join(dict.fromkeys(stages))},
+                field="students",
+            )
+        )
     identities = [student_identity(p) for p in entry.students if not blank(p.name)]
     if len(identities) != len(set(identities)):
         out.append(Message(N_("The same student is listed twice."), field="students"))

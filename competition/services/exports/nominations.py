@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from openpyxl.styles import Alignment
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ...adapters import xlsx
-from ...models import Contest, Result
+from ...models import Contest, Result, Section
 from .tables import nominated_results, nomination_table, nomination_title
 
 NOMINATION_HEADERS = [
@@ -52,20 +52,48 @@ CSV_HEADERS = [
 ]
 
 
+# The two kinds of 科技辅导员 entries the province counts apart (the subject's first part).
+COUNSELOR_KINDS = ("科教制作类", "科教方案类")
+
+
+def _category(section: Section, subject: str | None) -> str:
+    """类别 as the summary counts it: a counselor section apart per kind (科教制作类-物理 -> 科教制作类)."""
+    kind = (subject or "").split("-", 1)[0]
+    return f"{section.name}（{kind}）" if section.kind == "counselor" and kind in COUNSELOR_KINDS else section.name
+
+
 def nomination_summary(contest: Contest, results: list[Result] | None = None) -> list[tuple]:
-    """(类别, 组别, 个人, 集体) for every section x stage of the contest, in its order."""
+    """(类别, 组别, 个人, 集体) for every section x stage of the contest, in its order; a counselor
+    section once per kind (科教制作类, 科教方案类)."""
     results = nominated_results(contest) if results is None else results
-    counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for r in results:
-        counts[(r.entry.section_id, r.entry.stage or "")][1 if r.entry.is_team else 0] += 1
+        key = (_category(r.entry.section, r.entry.subject), r.entry.stage or "")
+        counts[key][1 if r.entry.is_team else 0] += 1
     rows = []
     for section in contest.sections:
-        stages = list(section.stages or [])
-        stages += sorted({st for (sid, st) in counts if sid == section.id and st not in stages})
-        for stage in stages:
-            ind, team = counts.get((section.id, stage), (0, 0))
-            rows.append((section.name, stage, ind, team))
+        names = [f"{section.name}（{k}）" for k in COUNSELOR_KINDS] if section.kind == "counselor" else []
+        names += [section.name] if not names or any(n == section.name for n, _st in counts) else []
+        for name in names:
+            stages = list(section.stages or [])
+            stages += sorted({st for (n, st) in counts if n == name and st not in stages})
+            for stage in stages:
+                ind, team = counts.get((name, stage), (0, 0))
+                rows.append((name, stage, ind, team))
     return rows
+
+
+def district_quota_rows(contest: Contest, results: list[Result] | None = None) -> list[tuple]:
+    """(区县, 推荐数, 名额, over) per district with a nomination: "以分配名额为上限", so a district
+    over its quota (the nomination_district_cap setting; an organizer's override can pass it) is
+    flagged, never silently cut."""
+    results = nominated_results(contest) if results is None else results
+    cap = contest.settings_view.nomination_district_cap
+    counts: dict[str, int] = defaultdict(int)
+    for r in results:
+        district = r.entry.school.district if r.entry.school else None
+        counts[district.name if district else "（未填区县）"] += 1
+    return [(name, n, cap, cap is not None and n > cap) for name, n in sorted(counts.items())]
 
 
 def nomination_workbook(contest: Contest) -> bytes:
@@ -101,7 +129,26 @@ def nomination_workbook(contest: Contest) -> bytes:
     ws.print_area = f"A1:{get_column_letter(ncols)}{end + 3}"
 
     _summary_sheet(wb.create_sheet("分类汇总"), contest, results)
+    _district_sheet(wb.create_sheet("各区县名额"), contest, results)
     return xlsx.workbook_bytes(wb)
+
+
+def _district_sheet(ws, contest: Contest, results: list[Result]) -> None:
+    rows = district_quota_rows(contest, results)
+    xlsx.write_title(ws, 1, f"{nomination_title(contest)}（各区县名额）", 4, size=14)
+    xlsx.write_header(ws, 2, ["区县", "推荐数", "分配名额", "核对"])
+    body = [
+        [name, n, cap if cap is not None else "不限", "超出分配名额" if over else "未超出"]
+        for name, n, cap, over in rows
+    ]
+    if body:
+        xlsx.write_rows(ws, 3, body)
+    for r, (_name, _n, _cap, over) in enumerate(rows, start=3):
+        if over:
+            ws.cell(row=r, column=4).font = Font(name=xlsx.FONT_NAME, bold=True, color="C00000")
+    ws.freeze_panes = "A3"
+    xlsx.set_widths(ws, [20, 10, 10, 14])
+    xlsx.print_setup(ws, landscape=False, title_rows="2:2")
 
 
 def _stamp_area(ws, row: int, ncols: int) -> None:

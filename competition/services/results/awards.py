@@ -123,6 +123,8 @@ def _award(
                 labels=labels,
                 group=sub,
                 remainder=remainder,
+                max_share=contest.settings_view.award_max_share,
+                min_group_size=int(contest.settings_view.award_min_group_size or 0),
             )
             if not _apply_award_decisions(out.ties, decisions, sub, chosen):
                 break
@@ -202,6 +204,7 @@ def _nominate(
             district_cap=contest.settings_view.nomination_district_cap,
             eligible_awards=tuple(contest.settings_view.nomination_levels),
             tie_decisions=picked,
+            min_score=contest.settings_view.nomination_min_score,
         )
         new = [
             e

@@ -62,6 +62,7 @@ def section_rules(section: Section) -> rules.SectionRules:
         max_advisers=section.max_advisers,
         advisers_allowed=section.advisers_allowed,
         group_entry=section.group_entry,
+        vocational_own_stage=bool(section.contest.settings_view.vocational_own_stage),
         age_min=section.age_min,
         age_max=section.age_max,
         materials=tuple(

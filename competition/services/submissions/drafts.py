@@ -153,6 +153,7 @@ def _fill(entry: Entry, draft: rules.EntryData, section: Section) -> None:
     entry.completed_on = draft.completed_on
     entry.contact_phone = draft.contact_phone
     entry.data_confirmed = draft.data_confirmed
+    own_stage = bool(section.contest.settings_view.vocational_own_stage)
     entry.students = [
         Student(
             position=i,
@@ -160,7 +161,7 @@ def _fill(entry: Entry, draft: rules.EntryData, section: Section) -> None:
             gender=p.gender,
             grade=p.grade,
             school_name=p.school_name,
-            stage=rules.stage_of_grade(p.grade),
+            stage=rules.stage_of_grade(p.grade, vocational_own_stage=own_stage),
             birth_date=p.birth_date,
         )
         for i, p in enumerate(draft.students)
