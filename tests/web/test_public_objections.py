@@ -100,3 +100,20 @@ def test_after_the_notice_the_form_says_why_and_refuses(client, on_notice) -> No
     assert resp.status_code == 400 and "此后提出的异议不予受理" in resp.get_data(as_text=True)
     assert db.session.scalar(select(Objection)) is None
     assert client.get("/notice/NO-SUCH/objection").status_code == 404
+
+
+def test_only_the_organizer_opens_the_files_of_an_objection(client, on_notice, login_as) -> None:
+    w = on_notice
+    client.post(url(w), data=fields(), content_type="multipart/form-data")
+    [item] = db.session.scalars(select(Objection)).one().files
+    link = f"/files/objection/{item.id}"
+    assert client.get(link).status_code == 302  # to the login page
+    login_as(w.teacher1)
+    assert client.get(link).status_code == 403
+    login_as(w.organizer)
+    resp = client.get(link)
+    assert resp.status_code == 200 and resp.data == sample("photo_sample.jpg")
+    assert (
+        resp.headers["Content-Disposition"].startswith("attachment")
+        and "sandbox" in resp.headers["Content-Security-Policy"]
+    )

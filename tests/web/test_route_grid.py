@@ -152,6 +152,8 @@ RULES: dict[str, Rule] = {
     "public.objection_status": Rule(allowed=ALL, public=True, args={"receipt": "final_code"}, ok=frozenset({404})),
     # --- files: teachers of the school, reviewers of the district, assigned judges, organizers
     # (everyone logged in who may not see the file gets 404, as for a missing id)
+    # the grid's world has no objection files: the organizer is let in and finds none
+    "files.objection_file": Rule(allowed=ORG, args={"file_id": "final"}, ok=frozenset({404})),
     "files.download": Rule(
         allowed=frozenset({"teacher", "reviewer", "judge", "organizer"}),
         refused={"teacher_other": 404, "reviewer_other": 404, "judge_other": 404},

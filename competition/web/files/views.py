@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...adapters.storage import CONTENT_TYPES, INLINE_KINDS, display_name, get_storage
-from ...models import Attachment
+from ...models import Attachment, ObjectionFile
 from ...services.exports import download_name as safe_download_name
 from .. import permissions
 from ..doorway import AreaBlueprint
@@ -54,19 +54,36 @@ def download(attachment_id: int):
         abort(404)
     g.csp = INLINE_CSP if inline else FILE_CSP
     name = download_name(attachment, current_user)
-    # A local path lets send_file know size and time, so Range requests (video seeking) work;
-    # other backends give a stream.
+    return _send_stored(storage, attachment.storage_key, attachment.file_kind, name, attachment.sha256, inline)
+
+
+def _send_stored(storage, key: str, kind: str, name: str, sha256: str, inline: bool = False):
+    """A stored file with safe headers. A local path lets send_file know size and time, so Range
+    requests (video seeking) work; other backends give a stream."""
     local_path = getattr(storage, "local_path", None)
-    source = local_path(attachment.storage_key) if local_path else storage.open(attachment.storage_key)
     response = send_file(
-        source,
-        mimetype=CONTENT_TYPES.get(attachment.file_kind, "application/octet-stream"),
+        local_path(key) if local_path else storage.open(key),
+        mimetype=CONTENT_TYPES.get(kind, "application/octet-stream"),
         as_attachment=not inline,
-        download_name=safe_download_name(name or f"file.{attachment.file_kind}"),
+        download_name=safe_download_name(name or f"file.{kind}"),
         conditional=True,
-        etag=attachment.sha256,
+        etag=sha256,
         max_age=None,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.cache_control.private = True
     return response
+
+
+@bp.route("/objection/<int:file_id>")
+@login_required
+@permissions.role_required("organizer")
+def objection_file(file_id: int):
+    """A file sent with an online objection (an identity document, a sealed letter, evidence):
+    the organizer's only, always as a download."""
+    item = row_or_404(ObjectionFile, file_id)
+    storage = get_storage()
+    if not storage.exists(item.storage_key):
+        abort(404)
+    g.csp = FILE_CSP
+    return _send_stored(storage, item.storage_key, item.file_kind, display_name(item.original_name), item.sha256)
