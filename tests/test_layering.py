@@ -19,9 +19,9 @@ ALLOWED = {
     # Backup and restore run outside any request transaction on connections of their own
     # (cli.doorway.outside_transaction) and need the upload and export folders and Alembic.
     "backup.py": {"current_app"},
-    # PUBLIC_BASE_URL is encoded in every QR code, deep in issuing and rendering; EXPORT_FOLDER
-    # is read by the batch job, which is itself the job's entry point.
-    "certificates.py": {"current_app"},
+    # The certificate batch job's entry (it is the edge: jobs run it by name, and old rows by its
+    # dotted path in the package) reads PUBLIC_BASE_URL and EXPORT_FOLDER for the services below it.
+    "certificates/__init__.py": {"current_app"},
     # EXPORT_FOLDER in the materials-bundle job, the job's entry point.
     "exports.py": {"current_app"},
 }

@@ -22,6 +22,7 @@ from competition.services import certificates as service
 from tests.factories.certificates import LONG_SCHOOL, LONG_TITLE, awarded_world
 
 MM = 96 / 25.4  # WeasyPrint lays out in CSS px
+BASE_URL = "https://kx.example.cn"  # the public address the edge passes (PUBLIC_BASE_URL)
 
 
 def certs(contest):
@@ -37,7 +38,7 @@ def pdf_text(path: Path) -> str:
 @pytest.fixture()
 def issued(world):
     w = awarded_world(world)
-    service.issue(w.contest, w.organizer)
+    service.issue(w.contest, w.organizer, base_url=BASE_URL)
     db.session.commit()
     return w
 
@@ -55,7 +56,7 @@ def test_issue_gives_each_recipient_one_numbered_certificate(issued):
 
 def test_regenerating_keeps_numbers_and_codes(issued):
     before = {r.recipient_key: (r.number, r.verification_code, r.revision) for r in certs(issued.contest)}
-    summary = service.issue(issued.contest, issued.organizer)
+    summary = service.issue(issued.contest, issued.organizer, base_url=BASE_URL)
     db.session.commit()
     assert (summary.created, summary.revised, summary.revoked, summary.unchanged) == (0, 0, 0, 7)
     assert {r.recipient_key: (r.number, r.verification_code, r.revision) for r in certs(issued.contest)} == before
@@ -64,7 +65,7 @@ def test_regenerating_keeps_numbers_and_codes(issued):
 def test_correcting_a_typo_reissues_under_the_same_number(issued):
     cert = next(r for r in certs(issued.contest) if r.recipient_name == "周子涵")
     number, old_code = cert.number, cert.verification_code
-    summary = service.correct(cert, issued.organizer, name="周梓涵", reason="家长反映姓名有误")
+    summary = service.correct(cert, issued.organizer, name="周梓涵", reason="家长反映姓名有误", base_url=BASE_URL)
     db.session.commit()
     assert summary.revised == 3  # the student's certificate and both advisers' (they list the members)
     db.session.refresh(cert)
@@ -135,7 +136,9 @@ def test_every_certificate_renders_one_page_with_its_text_and_embedded_cjk_fonts
     rows = [r for r in certs(issued.contest) if not r.revoked]
     out = tmp_path / "all.pdf"
     with out.open("wb") as fh:
-        pages = service.write_pdf(issued.contest, [r.id for r in rows], fh, chunk=3)  # several chunks
+        pages = service.write_pdf(
+            issued.contest, [r.id for r in rows], fh, base_url=BASE_URL, chunk=3
+        )  # several chunks
     assert pages == len(rows) == len(PdfReader(str(out)).pages)
     # One page per certificate, in order: each page carries its recipient's name, school and award.
     for i, cert in enumerate(rows):
@@ -161,10 +164,10 @@ def test_every_certificate_renders_one_page_with_its_text_and_embedded_cjk_fonts
     assert all(" yes " in r for r in font_rows), fonts  # every font embedded
 
 
-def test_qr_code_decodes_to_the_verify_url(issued, tmp_path, app):
+def test_qr_code_decodes_to_the_verify_url(issued, tmp_path):
     cert = certs(issued.contest)[0]
     pdf = tmp_path / "one.pdf"
-    pdf.write_bytes(service.single_pdf(cert))
+    pdf.write_bytes(service.single_pdf(cert, base_url=BASE_URL))
     subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
     decoded = subprocess.run(
         ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(tmp_path / "page.png")],
@@ -172,10 +175,10 @@ def test_qr_code_decodes_to_the_verify_url(issued, tmp_path, app):
         text=True,
         check=True,
     ).stdout.strip()
-    assert decoded == f"{app.config['PUBLIC_BASE_URL']}/verify/{cert.verification_code}"
+    assert decoded == f"{BASE_URL}/verify/{cert.verification_code}"
     # For photocopies whose code no longer reads: where to check by number, printed by the number.
     text = pdf_text(pdf).replace(" ", "")
-    address = app.config["PUBLIC_BASE_URL"].split("://", 1)[-1]
+    address = BASE_URL.split("://", 1)[-1]
     assert f"查验：{address}/verify" in text
 
 
@@ -215,7 +218,7 @@ def _layout(contest, rows):
 
     from competition.adapters.pdf import _fonts, make_url_fetcher
 
-    html = service.render_html(contest, rows)
+    html = service.render_html(contest, rows, service.document_context(contest, base_url=BASE_URL))
     return HTML(string=html, base_url="static:", url_fetcher=make_url_fetcher(service.upload_reader)).render(
         font_config=_fonts
     )
@@ -277,7 +280,7 @@ def test_long_titles_rare_names_and_long_school_names_stay_inside_the_frame(issu
 def test_zip_has_one_pdf_per_person_named_number_name_award(issued, tmp_path):
     rows = [r for r in certs(issued.contest) if not r.revoked]
     buf = io.BytesIO()
-    assert service.write_zip(issued.contest, [r.id for r in rows], buf, chunk=4) == len(rows)
+    assert service.write_zip(issued.contest, [r.id for r in rows], buf, base_url=BASE_URL, chunk=4) == len(rows)
     with zipfile.ZipFile(buf) as zf:
         names = zf.namelist()
         assert sorted(names) == sorted(f"{r.number}_{r.recipient_name}_{r.award}.pdf" for r in rows)
@@ -330,7 +333,7 @@ def test_seals_must_be_transparent_pngs_and_are_printed(issued, tmp_path):
         service.save_asset(contest, "seal-0", fh, "公章.png", issued.organizer)
     db.session.commit()
     pdf = tmp_path / "sealed.pdf"
-    pdf.write_bytes(service.single_pdf(certs(contest)[0]))
+    pdf.write_bytes(service.single_pdf(certs(contest)[0], base_url=BASE_URL))
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert len(images.splitlines()) >= 3  # header lines + the seal
     service.remove_asset(contest, "seal-0", issued.organizer)
@@ -340,7 +343,7 @@ def test_seals_must_be_transparent_pngs_and_are_printed(issued, tmp_path):
 
 
 def test_sample_preview_renders(issued):
-    pdf = service.sample_pdf(issued.contest)
+    pdf = service.sample_pdf(issued.contest, base_url=BASE_URL)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
 
 
@@ -354,11 +357,11 @@ def _on_paper(issued, paper: str, orientation: str) -> bytes:
         "certificate": {**(contest.setting("certificate") or {}), "page_size": paper, "orientation": orientation},
     }
     db.session.flush()
-    return service.single_pdf(certs(contest)[0])
+    return service.single_pdf(certs(contest)[0], base_url=BASE_URL)
 
 
 @pytest.mark.parametrize("orientation", ["landscape", "portrait"])
-def test_every_paper_size_gets_the_same_certificate_scaled(issued, tmp_path, app, orientation):
+def test_every_paper_size_gets_the_same_certificate_scaled(issued, tmp_path, orientation):
     """The layout is drawn for A4 and zoomed to the paper: the page has the paper's exact size,
     and drawn at the same pixel size every paper shows the same certificate (nothing overlaps on
     small paper, nothing is lost on large paper); the QR code still decodes on A5."""
@@ -399,25 +402,30 @@ def test_every_paper_size_gets_the_same_certificate_scaled(issued, tmp_path, app
         text=True,
         check=True,
     ).stdout
-    assert decoded.strip().startswith(f"{app.config['PUBLIC_BASE_URL']}/verify/")
+    assert decoded.strip().startswith(f"{BASE_URL}/verify/")
 
 
 def test_chinese_date_is_printed(issued, tmp_path):
     issued.contest.settings = {**(issued.contest.settings or {}), "certificate": {"date": "2023-05-20"}}
     pdf = tmp_path / "d.pdf"
-    pdf.write_bytes(service.single_pdf(certs(issued.contest)[0]))
+    pdf.write_bytes(service.single_pdf(certs(issued.contest)[0], base_url=BASE_URL))
     assert "二〇二三年五月二十日" in pdf_text(pdf)
 
 
-def test_the_stored_qr_code_follows_the_public_address(issued, app):
+def test_the_stored_qr_code_follows_the_public_address(issued):
     cert = certs(issued.contest)[0]
-    assert cert.qr_svg and cert.qr_url.endswith(cert.verification_code) and service.qr_of(cert) == cert.qr_svg
-    old = app.config["PUBLIC_BASE_URL"]
-    app.config["PUBLIC_BASE_URL"] = "https://kx.example.cn"
-    try:
-        assert service.qr_of(cert) != cert.qr_svg  # made again for the new address
-    finally:
-        app.config["PUBLIC_BASE_URL"] = old
+    assert cert.qr_url == f"{BASE_URL}/verify/{cert.verification_code}"
+    assert cert.qr_svg and service.qr_of(cert, BASE_URL) == cert.qr_svg
+    assert service.qr_of(cert, "https://zs.example.cn") != cert.qr_svg  # made again for the new address
+
+
+def test_without_the_public_address_issuing_leaves_the_qr_code_to_printing(world):
+    w = awarded_world(world)
+    service.issue(w.contest, w.organizer)
+    db.session.commit()
+    cert = certs(w.contest)[0]
+    assert cert.qr_url is None and cert.qr_svg is None
+    assert service.qr_of(cert, BASE_URL) == service.qr_data_uri(f"{BASE_URL}/verify/{cert.verification_code}")
 
 
 # --- batch PDFs of any size: chunks copied into the output as they come --------------------
@@ -441,7 +449,7 @@ def dozens(issued):
             students=[{"name": name, "gender": "女", "grade": "七年级", "school_name": issued.s2.name}],
         )
         make_result(issued.contest, entry, ("一等奖", "二等奖", "三等奖")[i % 3])
-    service.issue(issued.contest, issued.organizer)
+    service.issue(issued.contest, issued.organizer, base_url=BASE_URL)
     db.session.commit()
     return issued
 
@@ -472,7 +480,9 @@ def test_batch_pdf_across_chunks_keeps_order_fonts_and_metadata(dozens, tmp_path
     out = tmp_path / "batch.pdf"
     seen = []
     with out.open("wb") as fh:
-        pages = service.write_pdf(contest, ids, fh, chunk=4, progress=lambda done, total: seen.append((done, total)))
+        pages = service.write_pdf(
+            contest, ids, fh, base_url=BASE_URL, chunk=4, progress=lambda done, total: seen.append((done, total))
+        )
     assert pages == 37 and seen[-1] == (37, 37) and len(seen) == 10
 
     reader = PdfReader(str(out), strict=True)
@@ -497,7 +507,7 @@ def test_batch_pdf_across_chunks_keeps_order_fonts_and_metadata(dozens, tmp_path
 
     # The printed result is what WeasyPrint rendered: each page's content and font programs are
     # those of its chunk rendered on its own.
-    doc = service.document_context(contest)
+    doc = service.document_context(contest, base_url=BASE_URL)
     for start in range(0, 37, 4):
         alone = PdfReader(io.BytesIO(service.render_chunk(contest, rows[start : start + 4], doc)))
         for j, page in enumerate(alone.pages):
@@ -521,7 +531,7 @@ def test_a_failing_certificate_leaves_no_file_behind(dozens, app, tmp_path, monk
 
     partial = io.BytesIO()
     with pytest.raises(TypeError):
-        service.write_pdf(contest, ids, partial, chunk=4)
+        service.write_pdf(contest, ids, partial, base_url=BASE_URL, chunk=4)
     assert partial.tell() > 0  # it failed midway: five chunks were already written out
 
     # A job (or the CLI) writes to a .part file and removes it when the writer fails.
