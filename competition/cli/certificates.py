@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -37,11 +37,12 @@ def register(app: Flask) -> None:
         fmt = "zip" if out.suffix.lower() == ".zip" else "pdf"
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(out.name + ".part")
+        base_url = current_app.config["PUBLIC_BASE_URL"]  # what the QR codes encode
         # Issuing and printing are one transaction: a print that fails leaves no half-issued batch.
         try:
             with transaction():
                 if not no_issue:
-                    summary = service.issue(contest, None)
+                    summary = service.issue(contest, None, base_url=base_url)
                     click.echo(
                         _(
                             "Certificates: %(created)d new, %(revised)d reissued, %(revoked)d revoked, "
@@ -58,7 +59,7 @@ def register(app: Flask) -> None:
                     click.progressbar(length=len(ids), label=_("Making certificates"), show_pos=True) as bar,
                     open(tmp, "wb") as fh,
                 ):
-                    count = writer(contest, ids, fh, progress=_progress(bar))
+                    count = writer(contest, ids, fh, base_url=base_url, progress=_progress(bar))
                 tmp.replace(out)
         finally:
             tmp.unlink(missing_ok=True)

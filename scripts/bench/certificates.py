@@ -103,7 +103,7 @@ def build(tmp: Path, n: int):
             Result(contest_id=contest.id, entry_id=entry.id, group_key="XS|初中", method="mean", award=levels[i % 3])
         )
     db.session.flush()
-    service.issue(contest, organizer)
+    service.issue(contest, organizer, base_url=app.config["PUBLIC_BASE_URL"])
     db.session.commit()
     return app, contest, service.select_ids(contest.id)
 
@@ -118,6 +118,7 @@ def _since(start) -> tuple[float, float]:
 
 
 def bare(contest, ids) -> tuple[tuple[float, float], int]:
+    from flask import current_app
     from weasyprint import HTML
 
     from competition.adapters.pdf import _fonts, make_url_fetcher
@@ -126,7 +127,8 @@ def bare(contest, ids) -> tuple[tuple[float, float], int]:
     from competition.services import certificates as service
 
     certs = [db.session.get(Certificate, i) for i in ids]
-    html = service.render_html(contest, certs)
+    doc = service.document_context(contest, base_url=current_app.config["PUBLIC_BASE_URL"])
+    html = service.render_html(contest, certs, doc)
     t0 = _clock()
     pdf = HTML(string=html, base_url="static:", url_fetcher=make_url_fetcher(service.upload_reader)).write_pdf(
         font_config=_fonts
@@ -138,13 +140,16 @@ def bare(contest, ids) -> tuple[tuple[float, float], int]:
 
 
 def product(contest, ids, chunk: int, target=None, fmt: str = "pdf") -> tuple[tuple[float, float], int]:
+    from flask import current_app
+
     from competition.extensions import db
     from competition.services import certificates as service
 
     db.session.expire_all()
     writer = service.write_pdf if fmt == "pdf" else service.write_zip
     t0 = _clock()
-    pages = writer(contest, ids, target if target is not None else io.BytesIO(), chunk=chunk)
+    base_url = current_app.config["PUBLIC_BASE_URL"]
+    pages = writer(contest, ids, target if target is not None else io.BytesIO(), base_url=base_url, chunk=chunk)
     return _since(t0), pages
 
 

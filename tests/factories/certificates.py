@@ -82,13 +82,14 @@ def awarded_world(world, *, state: str = "published"):
 
 def issued_world(world):
     """``awarded_world`` with its certificates issued; ``certs`` in number order."""
+    from flask import current_app
     from sqlalchemy import select
 
     from competition.models import Certificate
     from competition.services import certificates as service
 
     w = awarded_world(world)
-    service.issue(w.contest, w.organizer)
+    service.issue(w.contest, w.organizer, base_url=current_app.config["PUBLIC_BASE_URL"])  # as the organizer's page
     db.session.commit()
     w.certs = db.session.scalars(select(Certificate).order_by(Certificate.number)).all()
     return w

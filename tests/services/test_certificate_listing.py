@@ -1,4 +1,4 @@
-"""What the organizer's certificates page reads (services/certificates.py: listing and friends)."""
+"""What the organizer's certificates page reads (services/certificates/reads.py: listing and friends)."""
 
 from __future__ import annotations
 

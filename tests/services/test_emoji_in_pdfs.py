@@ -66,7 +66,7 @@ def test_a_certificate_prints_emoji_in_colour_and_keeps_its_fonts(world, tmp_pat
     cert = w.certs[0]
     cert.data = {**cert.data, "name": PLAIN_NAME, "title": PLAIN_TITLE}
     db.session.flush()
-    doc = service.document_context(w.contest)
+    doc = service.document_context(w.contest, base_url="https://kx.example.cn")
     plain_fonts, plain_text, plain_colour = _poppler(tmp_path, service.render_chunk(w.contest, [cert], doc), "plain")
     cert.data = {**cert.data, "name": NAME, "title": TITLE}
     db.session.flush()

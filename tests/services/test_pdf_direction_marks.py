@@ -59,7 +59,7 @@ def test_a_certificate_prints_a_name_with_an_override_in_order(world, tmp_path):
     ).first()
     cert.data = {**cert.data, "name": f"李{OVERRIDE}甲乙丙", "title": f"雨水{OVERRIDE}回收装置Alpha"}
     db.session.commit()
-    text = shown(tmp_path, certificates.single_pdf(cert))
+    text = shown(tmp_path, certificates.single_pdf(cert, base_url="https://kx.example.cn"))
     assert "李甲乙丙" in text
     assert "《雨水回收装置Alpha》" in text
     assert OVERRIDE not in text

@@ -140,7 +140,7 @@ def certificates(contest_id: int):
 def certificates_issue(contest_id: int):
     contest = contest_or_404(contest_id)
     _refuse_to_list(contest)
-    summary = service.issue(contest, current_user)
+    summary = service.issue(contest, current_user, base_url=current_app.config["PUBLIC_BASE_URL"])
     if not (summary.created or summary.revised or summary.revoked or summary.unchanged):
         flash(_("No entry has an award yet, so there are no certificates to issue."), "warning")
     else:
@@ -181,7 +181,10 @@ def certificates_batch(contest_id: int):
 def certificates_preview(contest_id: int):
     contest = contest_or_404(contest_id)
     return send_download(
-        service.sample_pdf(contest), f"{contest.code}-证书样张.pdf", "application/pdf", as_attachment=False
+        service.sample_pdf(contest, base_url=current_app.config["PUBLIC_BASE_URL"]),
+        f"{contest.code}-证书样张.pdf",
+        "application/pdf",
+        as_attachment=False,
     )
 
 
@@ -249,7 +252,7 @@ def _detail(
         correction=id_prefix(correction or _correction_form(cert), "correct-"),
         revoke_form=id_prefix(revoke_form or RevokeForm(), "revoke-"),
         fields=service.CORRECTABLE.get(cert.kind, ()),
-        verify_url=service.verify_url(cert.verification_code),
+        verify_url=service.verify_url(cert.verification_code, current_app.config["PUBLIC_BASE_URL"]),
         KIND_LABELS=KIND_LABELS,
     ), status
 
@@ -263,7 +266,8 @@ def certificate_detail(cert_id: int):
 def certificate_pdf(cert_id: int):
     cert = row_or_404(Certificate, cert_id)
     name = service.rules.file_name(cert.number, cert.recipient_name, cert.award or "")
-    return send_download(service.single_pdf(cert), name, "application/pdf", as_attachment=False)
+    pdf = service.single_pdf(cert, base_url=current_app.config["PUBLIC_BASE_URL"])
+    return send_download(pdf, name, "application/pdf", as_attachment=False)
 
 
 @bp.route("/certificates/<int:cert_id>/correct", methods=["POST"])
@@ -277,7 +281,9 @@ def certificate_correct(cert_id: int):
     doorway.on_refusal(
         form=form, render=lambda: _detail(row_or_404(Certificate, cert_id), correction=form, status=422), status=422
     )
-    summary = service.correct(cert, current_user, reason=form.reason.data, **values)
+    summary = service.correct(
+        cert, current_user, reason=form.reason.data, base_url=current_app.config["PUBLIC_BASE_URL"], **values
+    )
     flash(
         _(
             "Corrected. %(n)d certificate(s) re-issued under the same number with a new revision; print them again.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, render_template
+from flask import abort, current_app, render_template
 from flask_login import current_user
 
 from ...domain.states import is_final
@@ -38,7 +38,7 @@ def certificates_school_pdf(contest_id: int):
     if not ids:
         abort(404)
     out = io.BytesIO()
-    service.write_pdf(contest, ids, out)
+    service.write_pdf(contest, ids, out, base_url=current_app.config["PUBLIC_BASE_URL"])
     out.seek(0)
     name = service.download_name(contest, "pdf", school_id=school_id)
     return send_download(out, name, "application/pdf")
@@ -51,4 +51,6 @@ def certificate_pdf(cert_id: int):
     if not can_download_certificate(current_user, cert, contest):
         abort(403)
     name = service.rules.file_name(cert.number, cert.recipient_name, cert.award or "")
-    return send_download(service.single_pdf(cert), name, "application/pdf")
+    return send_download(
+        service.single_pdf(cert, base_url=current_app.config["PUBLIC_BASE_URL"]), name, "application/pdf"
+    )
