@@ -6,7 +6,7 @@ import time
 import unicodedata
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from ..i18n.labels import ROLE_LABELS
 from ..services.demo import DEMO_PASSWORD, demo_accounts, demo_present, seed_demo
@@ -43,6 +43,6 @@ def register(app: Flask) -> None:
             click.echo("演示数据已存在，未做任何修改 (the demo is already loaded; nothing changed).")
         else:
             with transaction():
-                seed_demo()
+                seed_demo(base_url=current_app.config["PUBLIC_BASE_URL"])
             click.echo(f"演示数据已载入 (demo loaded in {time.monotonic() - started:.1f} s).")
         print_accounts(demo_accounts(), DEMO_PASSWORD)

@@ -48,7 +48,7 @@ def _into_judging_window(contest: Contest, rng: random.Random) -> None:
             sheet.submitted_at = sheet.updated_at
 
 
-def finish_contest(contest: Contest, organizer: User, rng: random.Random) -> None:
+def finish_contest(contest: Contest, organizer: User, rng: random.Random, *, base_url: str | None = None) -> None:
     """Take the 2025 contest to the end as an organizer would, through the real services: rank,
     settle ties at cut lines, lock, publish for the public notice (backdated so it has ended),
     finalize, record some provincial outcomes and issue the certificates."""
@@ -84,7 +84,7 @@ def finish_contest(contest: Contest, organizer: User, rng: random.Random) -> Non
         outcomes[entry.id] = rng.choices(["省一等奖", "省二等奖", "省三等奖", "未获奖"], [2, 3, 3, 1])[0]
     if outcomes:
         reports.record_provincial_outcomes(contest, outcomes, organizer)
-    certificates.issue(contest, organizer, reason="成绩定稿后颁发（演示数据）")
+    certificates.issue(contest, organizer, reason="成绩定稿后颁发（演示数据）", base_url=base_url)
     issued_at = final_at + timedelta(days=2)
     for cert in db.session.scalars(select(Certificate).where(Certificate.contest_id == contest.id)):
         cert.issued_at = issued_at  # printed as the certificate's date

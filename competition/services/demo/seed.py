@@ -30,8 +30,9 @@ def demo_present() -> bool:
     return db.session.scalar(select(District).where(District.name == MARKER_DISTRICT)) is not None
 
 
-def seed_demo() -> list[DemoAccount]:
-    """Load the whole demo (the caller commits); does nothing if it is already there."""
+def seed_demo(base_url: str | None = None) -> list[DemoAccount]:
+    """Load the whole demo (the caller commits); does nothing if it is already there. ``base_url``
+    is the address the certificates' QR codes encode (PUBLIC_BASE_URL)."""
     if demo_present():
         return demo_accounts()
     rng = random.Random(SEED)
@@ -71,7 +72,7 @@ def seed_demo() -> list[DemoAccount]:
     judge_round(innovation, city, rng, final_share=0.6, draft_share=0.15, idle_judges=2, seed=SEED)
 
     finished = seed_finished_contest(city=city, maker=maker, rng=rng)
-    finish_contest(finished, city.organizers[0], rng)
+    finish_contest(finished, city.organizers[0], rng, base_url=base_url)
     _judges_logged_in()
     db.session.flush()
     return demo_accounts()
