@@ -41,7 +41,7 @@ def test_wheel_installs_and_serves_without_the_checkout(tmp_path):
     ):
         assert wanted in names, wanted
     assert any(n.endswith(".data/data/share/competition/templates/base.html") for n in names)
-    assert any(n.endswith(".data/data/share/competition/templates/organizer/contest_show.html") for n in names)
+    assert any(n.endswith(".data/data/share/competition/templates/organizer/setup/contest_show.html") for n in names)
 
     # a fresh environment whose only copy of the project is the wheel; the dependencies come from
     # the project's venv (a .pth file), so nothing is downloaded

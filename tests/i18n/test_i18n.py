@@ -78,7 +78,7 @@ ASCII_ALLOWED = {
     "XXXXXXX",
 }
 # Pages that document a file format by its keys, and the {field} placeholders of number patterns.
-ASCII_REFERENCE_PAGES = ("templates/organizer/contest_definition.html",)
+ASCII_REFERENCE_PAGES = ("templates/organizer/setup/contest_definition.html",)
 
 
 def organizer_ascii_words() -> dict[str, list[str]]:

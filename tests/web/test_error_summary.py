@@ -175,7 +175,7 @@ def test_a_page_without_errors_has_no_summary(world, login_as):
         assert "data-error-summary" not in html, url
 
 
-@pytest.mark.parametrize("template", ["auth/login.html", "organizer/contest_edit.html"])
+@pytest.mark.parametrize("template", ["auth/login.html", "organizer/setup/contest_edit.html"])
 def test_the_summary_script_is_loaded_by_the_base_template(app, template):
     source = app.jinja_env.loader.get_source(app.jinja_env, template)[0]
     assert '{% extends "base.html" %}' in source

@@ -318,7 +318,7 @@ def test_someone_elses_import_token_is_not_found(app, client, login_as, world, d
 
 def test_the_account_list_sorts_names_by_pinyin_across_pages(client, login_as, world, db, monkeypatch):
     """The list sorted by code point: 张三 before 阿明."""
-    from competition.web.organizer import accounts as view
+    from competition.web.organizer.accounts import users as view
 
     for name in ("张三", "李四", "王五", "阿明"):
         make_user("judge", name=name)

@@ -268,7 +268,7 @@ def test_unknown_round_is_404(world, jw, login_as):
 def test_plan_pages_keep_the_filter_and_the_organizers_place(world, jw, login_as, monkeypatch):
     import re
 
-    from competition.web.organizer import judging as plan_views
+    from competition.web.organizer.judging import rounds as plan_views
 
     monkeypatch.setattr(plan_views, "PLAN_PER_PAGE", 2)
     fj.planned(world, jw, publish=False)

@@ -1,5 +1,5 @@
-"""The organizer's area. One blueprint, one module per topic (contests, accounts, judging,
-results, certificates, exports, reports), each registering its routes on `bp`."""
+"""The organizer's area: the parent blueprint. Its before_request checks login and role for every
+request to it and to its child blueprints (registered on it in views.py), before any view runs."""
 
 from __future__ import annotations
 
@@ -15,5 +15,5 @@ bp = AreaBlueprint("organizer", __name__)
 @login_required
 @role_required("organizer")
 def _organizers_only():
-    """Every route of this blueprint is for organizers; checked before any view runs."""
+    """Every route of this blueprint and of its children is for organizers; checked before any view runs."""
     return None

@@ -19,10 +19,12 @@ from ...models import Certificate, Contest, Section
 from ...services import certificates as service
 from ...services import lookup, write_guard
 from .. import doorway
+from ..doorway import AreaBlueprint
 from ..downloads import send_download
 from ..forms import PageForm, choices, id_prefix
 from ..loaders import contest_or_404, row_or_404
-from .blueprint import bp
+
+bp = AreaBlueprint("certificates", __name__)
 
 JOB_KIND = "certificates"
 PER_PAGE = 50
@@ -89,7 +91,7 @@ def _batch_form(contest: Contest) -> BatchForm:
 
 def _refuse_to_list(contest: Contest, anchor: str = "") -> None:
     """A refused action comes back to the contest's certificates with the reason in a flash."""
-    doorway.on_refusal(redirect_to=url_for(".certificates", contest_id=contest.id) + anchor)
+    doorway.on_refusal(redirect_to=url_for("organizer.certificates.certificates", contest_id=contest.id) + anchor)
 
 
 @bp.route("/contests/<int:contest_id>/certificates")
@@ -110,7 +112,7 @@ def certificates(contest_id: int):
     )
     n_results = len(service.awarded_entries(contest))
     return render_template(
-        "organizer/certificates.html",
+        "organizer/certificates/index.html",
         contest=contest,
         rows=found.rows,
         total=found.total,
@@ -155,7 +157,7 @@ def certificates_issue(contest_id: int):
             ),
             "success",
         )
-    return redirect(url_for(".certificates", contest_id=contest.id))
+    return redirect(url_for("organizer.certificates.certificates", contest_id=contest.id))
 
 
 @bp.route("/contests/<int:contest_id>/certificates/batch", methods=["POST"])
@@ -164,7 +166,7 @@ def certificates_batch(contest_id: int):
     form = _batch_form(contest)
     if not form.validate_on_submit():
         flash(_("Choose what to print and the format."), "danger")
-        return redirect(url_for(".certificates", contest_id=contest.id))
+        return redirect(url_for("organizer.certificates.certificates", contest_id=contest.id))
     section_id = form.section_id.data if form.scope.data == "section" else None
     school_id = form.school_id.data if form.scope.data == "school" else None
     _refuse_to_list(contest)
@@ -174,7 +176,7 @@ def certificates_batch(contest_id: int):
         _("The certificates are being rendered. The progress is shown below; the file appears when it is ready."),
         "info",
     )
-    return redirect(url_for(".certificates", contest_id=contest.id) + "#batch")
+    return redirect(url_for("organizer.certificates.certificates", contest_id=contest.id) + "#batch")
 
 
 @bp.route("/contests/<int:contest_id>/certificates/preview.pdf")
@@ -196,12 +198,12 @@ def certificates_asset_upload(contest_id: int):
         for errors in form.errors.values():
             for e in errors:
                 flash(e, "danger")
-        return redirect(url_for(".certificates", contest_id=contest.id) + "#assets")
+        return redirect(url_for("organizer.certificates.certificates", contest_id=contest.id) + "#assets")
     upload = form.file.data
     _refuse_to_list(contest, "#assets")
     service.save_asset(contest, form.slot.data, upload.stream, upload.filename, current_user)
     flash(_("The image was saved. Open the preview to see it on a certificate."), "success")
-    return redirect(url_for(".certificates", contest_id=contest.id) + "#assets")
+    return redirect(url_for("organizer.certificates.certificates", contest_id=contest.id) + "#assets")
 
 
 @bp.route("/contests/<int:contest_id>/certificates/assets/<slot>/delete", methods=["POST"])
@@ -212,7 +214,7 @@ def certificates_asset_delete(contest_id: int, slot: str):
     _refuse_to_list(contest, "#assets")
     service.remove_asset(contest, slot, current_user)
     flash(_("The image was removed."), "success")
-    return redirect(url_for(".certificates", contest_id=contest.id) + "#assets")
+    return redirect(url_for("organizer.certificates.certificates", contest_id=contest.id) + "#assets")
 
 
 @bp.route("/contests/<int:contest_id>/certificates/assets/<slot>.png")
@@ -244,7 +246,7 @@ def _detail(
     revisions = service.revisions_of(cert)
     section = lookup.get(Section, cert.section_id) if cert.section_id else None
     return render_template(
-        "organizer/certificate_detail.html",
+        "organizer/certificates/detail.html",
         cert=cert,
         contest=contest,
         revisions=revisions,
@@ -291,7 +293,7 @@ def certificate_correct(cert_id: int):
         ),
         "success",
     )
-    return redirect(url_for(".certificate_detail", cert_id=cert_id))
+    return redirect(url_for("organizer.certificates.certificate_detail", cert_id=cert_id))
 
 
 @bp.route("/certificates/<int:cert_id>/revoke", methods=["POST"])
@@ -300,7 +302,7 @@ def certificate_revoke(cert_id: int):
     form = RevokeForm()
     if not form.validate_on_submit():
         return _detail(cert, revoke_form=form, status=422)
-    doorway.on_refusal(redirect_to=url_for(".certificate_detail", cert_id=cert_id))
+    doorway.on_refusal(redirect_to=url_for("organizer.certificates.certificate_detail", cert_id=cert_id))
     service.revoke(cert, current_user, form.reason.data)
     flash(_("The certificate was revoked. Its verification page now says so; its number stays taken."), "warning")
-    return redirect(url_for(".certificate_detail", cert_id=cert_id))
+    return redirect(url_for("organizer.certificates.certificate_detail", cert_id=cert_id))

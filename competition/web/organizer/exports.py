@@ -10,10 +10,12 @@ from flask_login import current_user
 from ... import jobs
 from ...services import contests, exports
 from .. import doorway
+from ..doorway import AreaBlueprint
 from ..downloads import send_download
 from ..loaders import contest_or_404
 from ..templating import localtime
-from .blueprint import bp
+
+bp = AreaBlueprint("exports", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,7 +26,7 @@ def _send(data: bytes, name: str, mimetype: str):
 
 @bp.route("/exports")
 def exports_index():
-    return render_template("organizer/exports_index.html", contests=contests.newest_first())
+    return render_template("organizer/exports/index.html", contests=contests.newest_first())
 
 
 @bp.route("/exports/<int:contest_id>")
@@ -32,7 +34,7 @@ def exports_contest(contest_id: int):
     contest = contest_or_404(contest_id)
     nominated = exports.nominated_results(contest)
     return render_template(
-        "organizer/exports.html",
+        "organizer/exports/contest.html",
         contest=contest,
         nominated=nominated,
         title=exports.nomination_title(contest),
@@ -77,8 +79,8 @@ def export_bundle_start(contest_id: int):
     contest = contest_or_404(contest_id)
     if not exports.nominated_results(contest):
         flash(_("No entry is recommended yet, so there are no materials to bundle."), "warning")
-        return redirect(url_for(".exports_contest", contest_id=contest.id))
+        return redirect(url_for("organizer.exports.exports_contest", contest_id=contest.id))
     job = exports.start_bundle(contest, current_user)
     doorway.after_commit(lambda: jobs.start(job))  # the runner must find the job's row
     flash(_("The materials bundle is being built. You can stay on this page to watch its progress."), "info")
-    return redirect(url_for(".exports_contest", contest_id=contest.id))
+    return redirect(url_for("organizer.exports.exports_contest", contest_id=contest.id))

@@ -12,9 +12,11 @@ from ...i18n.labels import CONTEST_STATE_LABELS, ENTRY_STATE_LABELS
 from ...models import utcnow
 from ...services import reports, write_guard
 from .. import doorway
+from ..doorway import AreaBlueprint
 from ..downloads import send_download
 from ..loaders import contest_or_404
-from .blueprint import bp
+
+bp = AreaBlueprint("reports", __name__)
 
 
 def _chart(labels, *datasets, type="bar", horizontal=False, stacked=False) -> dict:
@@ -75,7 +77,7 @@ def reports_index():
         (_("Recommended"), [r.nominated for r in rows]),
         (_("Provincial awards"), [r.provincial_won for r in rows]),
     )
-    return render_template("organizer/reports_index.html", rows=rows, overview_chart=chart, years=reports.years())
+    return render_template("organizer/reports/index.html", rows=rows, overview_chart=chart, years=reports.years())
 
 
 @bp.route("/reports/<int:contest_id>")
@@ -83,7 +85,7 @@ def reports_contest(contest_id: int):
     contest = contest_or_404(contest_id)
     rep = reports.contest_report(contest)
     return render_template(
-        "organizer/reports.html",
+        "organizer/reports/contest.html",
         contest=contest,
         rep=rep,
         charts=_contest_charts(rep),
@@ -120,7 +122,7 @@ def reports_provincial(contest_id: int):
             key = f"outcome-{entry.id}"
             if key in request.form:
                 outcomes[entry.id] = request.form[key].strip()
-        doorway.on_refusal(redirect_to=url_for(".reports_provincial", contest_id=contest.id))
+        doorway.on_refusal(redirect_to=url_for("organizer.reports.reports_provincial", contest_id=contest.id))
         changed = reports.record_provincial_outcomes(contest, outcomes, current_user)
         flash(
             _("Saved: %(n)d provincial outcomes changed.", n=changed)
@@ -128,10 +130,10 @@ def reports_provincial(contest_id: int):
             else _("No provincial outcome was changed."),
             "success" if changed else "info",
         )
-        return redirect(url_for(".reports_provincial", contest_id=contest.id))
+        return redirect(url_for("organizer.reports.reports_provincial", contest_id=contest.id))
     rep = reports.contest_report(contest)
     return render_template(
-        "organizer/reports_provincial.html",
+        "organizer/reports/provincial.html",
         contest=contest,
         rows=rows,
         rep=rep,

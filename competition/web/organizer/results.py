@@ -18,8 +18,10 @@ from ...models import Contest, Objection, Result
 from ...services import ServiceError
 from ...services import results as service
 from .. import doorway
+from ..doorway import AreaBlueprint
 from ..loaders import contest_or_404, part_of_or_404
-from .blueprint import bp
+
+bp = AreaBlueprint("results", __name__)
 
 # Large contests: the table shows one ranking group at a time above this many entries.
 ALL_GROUPS_LIMIT = 400
@@ -31,7 +33,7 @@ def _result(contest: Contest, result_id: int) -> Result:
 
 def _judging_url(contest: Contest) -> str:
     """Where judges are added: the contest's judging pages."""
-    return url_for("organizer.judging_contest", contest_id=contest.id)
+    return url_for("organizer.judging.judging_contest", contest_id=contest.id)
 
 
 def _rejudge_urls(contest: Contest, run, entry_ids) -> tuple[str, dict[int, str]]:
@@ -40,21 +42,21 @@ def _rejudge_urls(contest: Contest, run, entry_ids) -> tuple[str, dict[int, str]
     if not run or not run.judges:
         return _judging_url(contest), {}
     number = max(j["round"] for j in run.judges)
-    page = url_for("organizer.judging_promote", contest_id=contest.id, number=number)
+    page = url_for("organizer.judging.judging_promote", contest_id=contest.id, number=number)
     links = {
-        entry_id: url_for("organizer.judging_entry", contest_id=contest.id, number=number, entry_id=entry_id)
+        entry_id: url_for("organizer.judging.judging_entry", contest_id=contest.id, number=number, entry_id=entry_id)
         for entry_id in entry_ids
     }
     return page, links
 
 
 def _back(contest: Contest, **kw):
-    return redirect(url_for("organizer.results", contest_id=contest.id, **kw))
+    return redirect(url_for("organizer.results.results", contest_id=contest.id, **kw))
 
 
 def _refuse_to_results(contest: Contest) -> None:
     """A refused action comes back to the results page with the reason in a flash."""
-    doorway.on_refusal(redirect_to=url_for("organizer.results", contest_id=contest.id))
+    doorway.on_refusal(redirect_to=url_for("organizer.results.results", contest_id=contest.id))
 
 
 def _act(contest: Contest, action, success: str):
@@ -101,7 +103,7 @@ def results(contest_id: int):
     if run and run.components:
         components = [[labels.get(e, str(e)) for e in part] for part in run.components]
     return render_template(
-        "organizer/results_index.html",
+        "organizer/results/index.html",
         contest=contest,
         run=run,
         groups=groups,
@@ -143,7 +145,7 @@ def results_judges(contest_id: int):
     for j in run.judges if run else []:
         rounds.setdefault(j["round_name"], []).append(j)
     return render_template(
-        "organizer/results_judges.html",
+        "organizer/results/judges.html",
         contest=contest,
         run=run,
         rounds=rounds,
@@ -228,7 +230,7 @@ def results_edit(contest_id: int, result_id: int):
 def _edit_page(contest: Contest, result: Result, error: ServiceError | None):
     """The result's page, with the refusal of the change just sent (if any) and the form as sent."""
     return render_template(
-        "organizer/results_edit.html",
+        "organizer/results/edit.html",
         contest=contest,
         result=result,
         error=error,
@@ -243,13 +245,15 @@ def _edit_page(contest: Contest, result: Result, error: ServiceError | None):
 def results_withdraw(contest_id: int, result_id: int):
     contest = contest_or_404(contest_id)
     result = _result(contest, result_id)
-    doorway.on_refusal(redirect_to=url_for("organizer.results_edit", contest_id=contest.id, result_id=result.id))
+    doorway.on_refusal(
+        redirect_to=url_for("organizer.results.results_edit", contest_id=contest.id, result_id=result.id)
+    )
     service.withdraw_award(result, actor=current_user, reason=request.form.get("reason", ""))
     flash(_("The award of %(entry)s is withdrawn.", entry=result.entry.number or result.entry.title), "success")
     return redirect(
-        url_for("organizer.results_objections", contest_id=contest.id)
+        url_for("organizer.results.results_objections", contest_id=contest.id)
         if is_on_notice(contest.state)
-        else url_for("organizer.results", contest_id=contest.id)
+        else url_for("organizer.results.results", contest_id=contest.id)
     )
 
 
@@ -279,7 +283,7 @@ def results_objections(contest_id: int):
                 received_on=received,
             )
             flash(_("The objection is recorded."), "success")
-            return redirect(url_for("organizer.results_objections", contest_id=contest.id))
+            return redirect(url_for("organizer.results.results_objections", contest_id=contest.id))
     return _objections_page(contest, error)
 
 
@@ -287,7 +291,7 @@ def _objections_page(contest: Contest, error: ServiceError | None):
     """The objections page, with the refusal of the objection just sent (if any) and its form as sent."""
     rows = service.results_of(contest) if results_public(contest.state) else []
     return render_template(
-        "organizer/results_objections.html",
+        "organizer/results/objections.html",
         contest=contest,
         run=service.get_run(contest),
         objections=service.objections_of(contest),
@@ -304,7 +308,7 @@ def _objections_page(contest: Contest, error: ServiceError | None):
 def results_objection_settle(contest_id: int, objection_id: int):
     contest = contest_or_404(contest_id)
     objection = part_of_or_404(Objection, objection_id, contest_id=contest.id)
-    page = url_for("organizer.results_objections", contest_id=contest.id) + f"#objection-{objection.id}"
+    page = url_for("organizer.results.results_objections", contest_id=contest.id) + f"#objection-{objection.id}"
     doorway.on_refusal(redirect_to=page)
     service.settle_objection(
         objection,

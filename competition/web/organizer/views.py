@@ -1,22 +1,17 @@
-"""The organizer's area. One blueprint, one module per topic (contests, accounts, judging,
-results, certificates, exports, reports), each registering its routes on `bp`."""
+"""The organizer's area: the parent blueprint `bp` (blueprint.py, which checks the role before any
+of its children's views runs), the start page and the jobs on it, and one child blueprint per area,
+registered here under it: setup, judging, results, certificates, exports, reports, accounts, audit.
+Their endpoints are named organizer.<child>.<view>; their templates are in templates/organizer/<child>/."""
 
 from __future__ import annotations
 
-# Each topic module registers its routes on `bp` when imported.
-from . import (  # noqa: F401
-    accounts,
-    audit,
-    certificates,
-    contests,
-    exports,
-    home,
-    jobs,
-    judging,
-    reports,
-    results,
-    rubrics,
-)
+# home and jobs register their routes on the parent when imported.
+from . import accounts, audit, certificates, exports, home, jobs, judging, reports, results, setup  # noqa: F401
 from .blueprint import bp
 
-__all__ = ["bp"]
+CHILDREN = (setup, judging, results, certificates, exports, reports, accounts, audit)
+
+for _child in CHILDREN:
+    bp.register_blueprint(_child.bp)
+
+__all__ = ["CHILDREN", "bp"]
