@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..domain.contest_definition import STAGES
 from ..domain.states import EntryState, SheetState
 from ..extensions import db
 from ..models import Assignment, Contest, District, Entry, Result, Round, School, ScoreSheet, User
 from . import ServiceError, audit, write_guard
 
-STAGES = ("小学", "初中", "高中")
 # What the province sends back. "未获奖" is an outcome too; empty means "not known yet".
 PROVINCIAL_OUTCOMES = ("省一等奖", "省二等奖", "省三等奖", "省优秀奖", "未获奖")
 NOT_AWARDED = "未获奖"

@@ -127,17 +127,20 @@ def test_nomination_workbook_layout(ranked):
     assert summary["A1"].value.endswith("（分类汇总）")
     assert [summary.cell(row=2, column=c).value for c in range(1, 6)] == ["类别", "组别", "个人", "集体", "合计"]
     body, name = {}, None
-    for r in range(3, 13):  # 类别 is merged over its stages: carry it down
+    for r in range(3, summary.max_row + 1):  # 类别 is merged over its stages: carry it down
         name = summary.cell(row=r, column=1).value or name
         body[(name, summary.cell(row=r, column=2).value)] = [summary.cell(row=r, column=c).value for c in (3, 4, 5)]
+        if name == "合计":
+            break
     assert body[("学生科技创新成果", "小学")] == [0, 0, 0]
     assert body[("学生科技创新成果", "初中")] == [0, 1, 1]
     assert body[("学生科技创新成果", "高中")] == [1, 0, 1]
+    assert body[("学生科技创新成果", "中专")] == [0, 0, 0]  # a section that names no stages takes all four
     # a counselor section is counted per kind: the 科教方案类 entry, none of 科教制作类
     assert body[("科技辅导员科技教育创新成果（科教方案类）", "初中")] == [1, 0, 1]
     assert body[("科技辅导员科技教育创新成果（科教制作类）", "初中")] == [0, 0, 0]
     assert body[("合计", None)] == [2, 1, 3]
-    assert "A3:A5" in {str(m) for m in summary.merged_cells.ranges}
+    assert "A3:A6" in {str(m) for m in summary.merged_cells.ranges}
     assert summary.freeze_panes == "A3" and summary.print_title_rows == "$2:$2"
     assert any(summary.cell(row=r, column=1).value == "推荐单位（盖章）：" for r in range(12, 17))
 

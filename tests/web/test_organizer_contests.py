@@ -187,6 +187,12 @@ def _settings_form(contest, **over):
         "share_primary": "10",
         "share_junior": "20",
         "share_senior": "50",
+        "share_vocational": "",
+        "nomination_share_rounding": "half_up",
+        "nomination_min_score": "",
+        "award_max_share": "60",
+        "award_min_group_size": "3",
+        "vocational_own_stage": "y",
         "nomination_school_cap": "2",
         "nomination_district_cap": "",
         "entry_number_pattern": "CX{year}-{section}-{seq:04d}",
@@ -233,6 +239,39 @@ def test_edit_settings(world, login_as):
     )
     assert contest.submission_closes_at.hour == 9
     assert f.db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contest.settings")) is not None
+
+
+def test_edit_settings_of_the_province_rules(world, login_as):
+    """The award cap, the smallest group, 中专's own stage and share, the rounding and the
+    nomination minimum are saved from the page, shown again, and kept as typed when refused."""
+    client = login_as(world.organizer)
+    cid = world.contest.id
+    form = _settings_form(
+        world.contest,
+        award_max_share="50",
+        award_min_group_size="5",
+        vocational_own_stage="",
+        share_vocational="10",
+        nomination_share_rounding="floor",
+        nomination_min_score="75",
+    )
+    del form["vocational_own_stage"]  # an unticked box is not sent
+    assert client.post(f"/organizer/contests/{cid}/edit", data=form).status_code == 302
+    contest = f.db.session.get(Contest, cid)
+    assert contest.setting("award_max_share") == 0.5 and contest.setting("award_min_group_size") == 5
+    assert contest.setting("vocational_own_stage") is False
+    assert contest.setting("nomination_stage_shares") == {"小学": 0.1, "初中": 0.2, "高中": 0.5, "中专": 0.1}
+    assert contest.setting("nomination_share_rounding") == "floor"
+    assert contest.setting("nomination_min_score") == 75.0
+    page = client.get(f"/organizer/contests/{cid}/edit").get_data(as_text=True)
+    assert re.search(r'name="award_max_share"[^>]*value="50"|value="50"[^>]*name="award_max_share"', page)
+    assert re.search(r'<option selected value="floor">|<option value="floor" selected', page)
+    assert "四舍五入" in page and "中专" in page
+    # Shares beyond the quota when rounded half up: 20 × 0.1 + 20 × 0.2 + 20 × 0.5 + 20 × 0.3 = 2 + 4 + 10 + 6 = 22 > 20
+    bad = _settings_form(contest, share_vocational="30", nomination_share_rounding="half_up")
+    resp = client.post(f"/organizer/contests/{cid}/edit", data=bad)
+    assert resp.status_code == 400 and 'value="30"' in resp.get_data(as_text=True)
+    assert f.db.session.get(Contest, cid).setting("nomination_stage_shares")["中专"] == 0.1
 
 
 def test_edit_settings_refuses_bad_values_and_keeps_them(world, login_as):

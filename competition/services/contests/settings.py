@@ -23,6 +23,10 @@ from .states import window_problems
 SETTINGS_FORM_KEYS = (
     "award_levels",
     "award_min_scores",
+    "award_max_share",
+    "award_min_group_size",
+    "vocational_own_stage",
+    "nomination_min_score",
     "excellence_award",
     "nomination_quota",
     "nomination_levels",
@@ -41,6 +45,9 @@ SETTINGS_FORM_KEYS = (
 RESULT_RULE_KEYS = (
     "award_levels",
     "award_min_scores",
+    "award_max_share",
+    "award_min_group_size",
+    "nomination_min_score",
     "excellence_award",
     "nomination_quota",
     "nomination_levels",

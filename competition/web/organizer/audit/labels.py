@@ -25,6 +25,7 @@ OBJECT_LABELS = {
     "round": _l("Round"),
     "assignment": _l("Assignment"),
     "objection": _l("Objection"),
+    "objectionfile": _l("File of an objection"),
     "conflict": _l("Conflict of interest"),
     "localproxy": _l("Account"),  # events recorded before services/audit.py unwrapped current_user
     "rubric": _l("Rubric"),
@@ -90,6 +91,11 @@ FIELD_LABELS = {
     "nomination_stage_shares": _l("Stage shares of the nominations"),
     "nomination_school_cap": _l("At most per school"),
     "nomination_district_cap": _l("At most per district"),
+    "award_max_share": _l("Largest share of a group awarded"),
+    "award_min_group_size": _l("Smallest group awarded by proportion"),
+    "vocational_own_stage": _l("中专 is a stage of its own (a team may not mix 高中 and 中专 students)"),
+    "nomination_share_rounding": _l("Places from the shares"),
+    "nomination_min_score": _l("Minimum score for a nomination"),
     "entry_number_pattern": _l("Entry number pattern"),
     "number_pattern": _l("Certificate number pattern"),
     "notice_days": _l("Days of public notice (公示)"),
@@ -145,6 +151,8 @@ FIELD_LABELS = {
     "withdrawn": _l("Withdrawn"),
     "open_sheets": _l("Score sheets still open"),
     "submitter": _l("Submitted by"),
+    "receipt": _l("Receipt number"),
+    "files": _l("Files"),
     "outcome": _l("Outcome"),
     "resolution": _l("Resolution"),
     # judging

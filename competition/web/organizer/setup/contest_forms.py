@@ -88,6 +88,15 @@ class LevelForm(RowForm):
 class SettingsForm(BasicsForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     levels = FieldList(FormField(LevelForm), label=_l("Award levels"), min_entries=4, max_entries=6)
+    award_max_share = DecimalField(
+        _l("At most this share of a group is awarded, in percent"),
+        places=0,
+        validators=[Optional(), NumberRange(0, 100)],
+    )
+    award_min_group_size = IntegerField(
+        _l("Smallest group awarded by proportion"), validators=[InputRequired(), NumberRange(0, 1000)]
+    )
+    vocational_own_stage = BooleanField(_l("中专 is a stage of its own (a team may not mix 高中 and 中专 students)"))
     excellence_award = BooleanField(_l("Also award 优秀奖 (honourable mention)"))
     excellence_min = DecimalField(
         _l("Minimum score for 优秀奖"), places=1, validators=[Optional(), NumberRange(0, 100)]
@@ -99,6 +108,14 @@ class SettingsForm(BasicsForm):
     share_primary = DecimalField(_l("小学 share in percent"), places=0, validators=[Optional(), NumberRange(0, 100)])
     share_junior = DecimalField(_l("初中 share in percent"), places=0, validators=[Optional(), NumberRange(0, 100)])
     share_senior = DecimalField(_l("高中 share in percent"), places=0, validators=[Optional(), NumberRange(0, 100)])
+    share_vocational = DecimalField(_l("中专 share in percent"), places=0, validators=[Optional(), NumberRange(0, 100)])
+    nomination_share_rounding = SelectField(
+        _l("Places from the shares"),
+        choices=choices([("half_up", _l("rounded half up (四舍五入)")), ("floor", _l("rounded down"))]),
+    )
+    nomination_min_score = DecimalField(
+        _l("Minimum score for a nomination"), places=1, validators=[Optional(), NumberRange(0, 100)]
+    )
     nomination_school_cap = IntegerField(_l("At most per school"), validators=[Optional(), NumberRange(1, 1000)])
     nomination_district_cap = IntegerField(_l("At most per district"), validators=[Optional(), NumberRange(1, 1000)])
     entry_number_pattern = StringField(_l("Entry number pattern"), validators=[DataRequired(), Length(max=80)])

@@ -55,11 +55,20 @@ def _fill_settings_form(form: SettingsForm, contest: Contest) -> None:
             sub.form.percent.data = round(float(levels[i][1]) * 100, 1)
             sub.form.min_score.data = minimums.get(levels[i][0])
     form.excellence_award.data = bool(settings.excellence_award)
+    form.award_max_share.data = (
+        round(float(settings.award_max_share) * 100) if settings.award_max_share is not None else None
+    )
+    form.award_min_group_size.data = settings.award_min_group_size
+    form.vocational_own_stage.data = bool(settings.vocational_own_stage)
+    form.nomination_share_rounding.data = settings.nomination_share_rounding
+    form.nomination_min_score.data = settings.nomination_min_score
     form.excellence_min.data = minimums.get(EXCELLENCE_AWARD)
     form.nomination_quota.data = settings.nomination_quota
     form.nomination_levels.data = "、".join(settings.nomination_levels)
     shares = settings.nomination_stage_shares
-    for stage, field in zip(STAGES, (form.share_primary, form.share_junior, form.share_senior), strict=True):
+    for stage, field in zip(
+        STAGES, (form.share_primary, form.share_junior, form.share_senior, form.share_vocational), strict=True
+    ):
         field.data = round(float(shares[stage]) * 100) if stage in shares else None
     form.nomination_school_cap.data = settings.nomination_school_cap
     form.nomination_district_cap.data = settings.nomination_district_cap
@@ -81,6 +90,13 @@ def _settings_values(form: SettingsForm) -> dict:
         if (sub.form.name.data or "").strip() and sub.form.percent.data is not None
     ]
     values["excellence_award"] = form.excellence_award.data
+    share = form.award_max_share.data
+    values["award_max_share"] = round(float(share) / 100, 4) if share is not None else None
+    values["award_min_group_size"] = form.award_min_group_size.data
+    values["vocational_own_stage"] = form.vocational_own_stage.data
+    values["nomination_share_rounding"] = form.nomination_share_rounding.data
+    minimum = form.nomination_min_score.data
+    values["nomination_min_score"] = float(minimum) if minimum is not None else None
     minimums = {
         sub.form.name.data.strip(): float(sub.form.min_score.data)
         for sub in form.levels
@@ -94,7 +110,9 @@ def _settings_values(form: SettingsForm) -> dict:
     values["nomination_levels"] = [x for x in levels if x] or None
     values["nomination_stage_shares"] = {
         stage: round(float(field.data) / 100, 4)
-        for stage, field in zip(STAGES, (form.share_primary, form.share_junior, form.share_senior), strict=True)
+        for stage, field in zip(
+            STAGES, (form.share_primary, form.share_junior, form.share_senior, form.share_vocational), strict=True
+        )
         if field.data is not None
     }
     values["nomination_school_cap"] = form.nomination_school_cap.data
