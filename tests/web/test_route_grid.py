@@ -255,7 +255,9 @@ RULES: dict[str, Rule] = {
     "organizer.accounts.account_active": Rule(allowed=ORG, body=form(active="0")),
     "organizer.accounts.account_reset_link": ORGANIZER,
     "organizer.accounts.schools": ORGANIZER,
-    "organizer.accounts.school_edit": Rule(allowed=ORG, body=form(name="新学校", district_id=lambda ids: str(ids["d1"]))),
+    "organizer.accounts.school_edit": Rule(
+        allowed=ORG, body=form(name="新学校", district_id=lambda ids: str(ids["d1"]))
+    ),
     "organizer.accounts.districts": Rule(allowed=ORG, body=form(name="新区")),
     "organizer.setup.imports_upload": Rule(allowed=ORG, body=upload(name="judges.xlsx", kind="judges")),
     "organizer.setup.import_preview": Rule(allowed=ORG, args={"token": "import_token"}),
@@ -267,7 +269,9 @@ RULES: dict[str, Rule] = {
     "organizer.judging.judging": ORGANIZER,
     "organizer.judging.judging_combination": Rule(allowed=ORG, body=form(mode="last")),
     "organizer.judging.judging_round_state": Rule(allowed=ORG, body=form(state="open")),
-    "organizer.judging.judging_add_judges": Rule(allowed=ORG, body=form(judge_ids=lambda ids: [str(ids["judge_other"])])),
+    "organizer.judging.judging_add_judges": Rule(
+        allowed=ORG, body=form(judge_ids=lambda ids: [str(ids["judge_other"])])
+    ),
     "organizer.judging.judging_remove_judge": ORGANIZER,
     "organizer.judging.judging_run": ORGANIZER,
     "organizer.judging.judging_publish": ORGANIZER,
@@ -295,7 +299,9 @@ RULES: dict[str, Rule] = {
     "organizer.results.results": ORGANIZER,
     "organizer.results.results_judges": ORGANIZER,
     "organizer.results.results_run": ORGANIZER,
-    "organizer.results.results_tie": Rule(allowed=ORG, body=form(chosen=lambda ids: str(ids["entry_a"]), reason="并列")),
+    "organizer.results.results_tie": Rule(
+        allowed=ORG, body=form(chosen=lambda ids: str(ids["entry_a"]), reason="并列")
+    ),
     "organizer.results.results_action": Rule(allowed=ORG, body=form(reason="原因")),
     "organizer.results.results_edit": Rule(allowed=ORG, body=form(award="__none__", reason="降级")),
     "organizer.results.results_withdraw": Rule(allowed=ORG, body=form(reason="抄袭")),
@@ -309,7 +315,9 @@ RULES: dict[str, Rule] = {
     "organizer.job_status": Rule(allowed=ORG, args={"job_id": "cert_job"}),
     "organizer.job_download": Rule(allowed=ORG, args={"job_id": "bundle_job"}),
     "organizer.certificates.certificates_preview": ORGANIZER,
-    "organizer.certificates.certificates_asset_upload": Rule(allowed=ORG, body=upload(name="seal.png", slot="background")),
+    "organizer.certificates.certificates_asset_upload": Rule(
+        allowed=ORG, body=upload(name="seal.png", slot="background")
+    ),
     "organizer.certificates.certificates_asset_delete": ORGANIZER,
     "organizer.certificates.certificates_asset_image": ORGANIZER,
     "organizer.certificates.certificate_detail": ORGANIZER,
