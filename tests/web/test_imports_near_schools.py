@@ -51,7 +51,7 @@ def test_near_schools_are_shown_with_a_choice_and_the_choice_is_honoured(client,
     assert 'id="import-confirm"' in html
     djs_line, sx_line = sorted(lines, key=lambda k: int(k.split("-")[1]))
     # The organizer keeps 杜集区实验学校 as the existing school and says 濉溪中学 is a new one.
-    resp = client.post(url, data={djs_line: lines[djs_line], sx_line: "new"})
+    resp = client.post(url, data={djs_line: lines[djs_line], sx_line: "new"}, follow_redirects=True)
     assert resp.status_code == 200
     assert "新建 19 条，修改 1 条" in text_of(resp.get_data(as_text=True))
     found = names(db)
@@ -71,6 +71,6 @@ def test_teachers_of_the_short_form_are_attached_and_the_preview_says_so(client,
     url = upload(client, "teachers", "辅导员.xlsx", fa.sample("teachers_libreoffice.xlsx"))
     page = text_of(client.get(url).get_data(as_text=True))
     assert "没有名为“杜集区实验学校”的学校，按已有学校“淮北市杜集区实验学校”导入" in page
-    assert client.post(url, data={}).status_code == 200
+    assert client.post(url, data={}, follow_redirects=True).status_code == 200
     school = db.session.scalar(select(School).where(School.name == "淮北市杜集区实验学校"))
     assert db.session.scalar(select(func.count()).select_from(User).where(User.school_id == school.id)) == 3

@@ -234,8 +234,11 @@ def test_import_teachers_preview_writes_nothing_and_confirm_writes_all(app, clie
     assert "辅导员" in page and "秦勇" in page and "t13805617701" in page
     assert count(db, User) == before
     resp = client.post(f"/organizer/imports/{token}", data={})
-    assert resp.status_code == 200
+    # Post/redirect/get: the upload is dropped once the rows are committed, then the page shows what was done.
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/organizer/imports/{token}?done=1")
     assert count(db, User) == before + 40
+    resp = client.get(resp.headers["Location"])
+    assert "此导入已经确认" not in resp.get_data(as_text=True)
     assert "passwords.xlsx" in resp.get_data(as_text=True)
     sheet = client.get(f"/organizer/imports/{token}/passwords.xlsx")
     assert sheet.status_code == 200 and sheet.headers["Cache-Control"] == "no-store"
@@ -280,7 +283,7 @@ def test_import_entries_for_a_contest(client, login_as, db):
     page = client.get(f"/organizer/imports/{token}").get_data(as_text=True)
     assert "申报汇总" in page and "基于图像识别的垃圾分类助手" in page
     assert count(db, Entry) == 0
-    resp = client.post(f"/organizer/imports/{token}", data={"entry_state": "submitted"})
+    resp = client.post(f"/organizer/imports/{token}", data={"entry_state": "submitted"}, follow_redirects=True)
     assert resp.status_code == 200
     states = db.session.scalars(select(Entry.state).where(Entry.contest_id == contest.id)).all()
     assert len(states) == 30 and set(states) == {"submitted"}

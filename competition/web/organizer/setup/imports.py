@@ -3,7 +3,6 @@ passwords of the accounts it created (organizers only)."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -166,7 +165,8 @@ def _near_school_choices() -> dict[int, int | None]:
 def import_preview(token: str):
     finished = imports.finished_import(_folder(), token, user_id=current_user.id)
     if finished is not None:
-        return _finished_page(token, finished)
+        # done=1: the redirect right after confirming; a resubmitted form (POST) is told it was done before.
+        return _finished_page(token, finished, just_now=request.method == "GET" and request.args.get("done") == "1")
     meta, data = _stashed(token)
     contest = _contest_of(meta)
     form = ConfirmImportForm()
@@ -203,8 +203,9 @@ def import_preview(token: str):
             title = _("Initial passwords") + f" · {meta['filename']}"
             workbook = imports.credentials_workbook(outcome.credentials, title=title)
         summary = imports.outcome_summary(outcome)
-        finished = imports.finish_stash(_folder(), token, summary, credentials=workbook)
-        return _finished_page(token, finished or {**meta, "finished": {**summary, "at": time.time()}}, just_now=True)
+        # The upload is dropped only once the rows are committed: a failed commit leaves it to confirm again.
+        doorway.after_commit(lambda: imports.finish_stash(_folder(), token, summary, credentials=workbook))
+        return redirect(url_for("organizer.setup.import_preview", token=token, done=1))
     return page()
 
 
