@@ -48,6 +48,14 @@ __all__ = [
     "stage_quotas",
 ]
 
+# Shared with domain/rule_effects, which lists the entries each rule kept from a nomination.
+BELOW_NOMINATION_MINIMUM = N_("score %(score)s is under the minimum of %(min)s for a nomination")
+CAP_REACHED = {
+    "group": N_("group quota of %(cap)d reached by entries %(by)s"),
+    "school": N_("school cap of %(cap)d reached by entries %(by)s"),
+    "district": N_("district cap of %(cap)d reached by entries %(by)s"),
+}
+
 # How a stage's share of the quota becomes whole places.
 SHARE_ROUNDINGS = ("half_up", "floor")
 
@@ -127,14 +135,9 @@ class _Caps:
         self, group_quota: int | Mapping[Hashable, int] | None, school_cap: int | None, district_cap: int | None
     ) -> None:
         self.limits: list[tuple[str, str, int | Mapping[Hashable, int] | None, Callable[[Candidate], Hashable]]] = [
-            ("group", N_("group quota of %(cap)d reached by entries %(by)s"), group_quota, lambda c: c.group),
-            ("school", N_("school cap of %(cap)d reached by entries %(by)s"), school_cap, lambda c: c.school_id),
-            (
-                "district",
-                N_("district cap of %(cap)d reached by entries %(by)s"),
-                district_cap,
-                lambda c: c.district_id,
-            ),
+            ("group", CAP_REACHED["group"], group_quota, lambda c: c.group),
+            ("school", CAP_REACHED["school"], school_cap, lambda c: c.school_id),
+            ("district", CAP_REACHED["district"], district_cap, lambda c: c.district_id),
         ]
         self.taken: dict[tuple[str, Hashable], list[Candidate]] = {}
 
@@ -205,7 +208,7 @@ def _below_minimum(c: Candidate, min_score: float | None) -> Decision:
         False,
         (
             Message(
-                N_("score %(score)s is under the minimum of %(min)s for a nomination"),
+                BELOW_NOMINATION_MINIMUM,
                 {"score": f"{c.score:g}", "min": f"{min_score:g}"},
             ),
         ),

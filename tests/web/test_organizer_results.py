@@ -303,3 +303,32 @@ def test_every_results_page_links_back_to_the_contest(world, login_as, db) -> No
         resp = client.get(f"{base(c)}/{page}")
         assert resp.status_code == 200, page
         assert back in resp.get_data(as_text=True), page
+
+
+def test_the_rules_are_shown_beside_what_they_did(world, login_as, db) -> None:
+    # 10 entries with means 90, 87, 84, ...: lines after 1, 3 and 6 places (10%, 30%, 60% of 10). CX-XS-003
+    # (84) is above the 二等奖 line but under its minimum of 86: held below it (三等奖). The cap, floor(10 x 60%)
+    # = 6, takes nothing. Nominations of 一等奖 and 二等奖 with a minimum of 88: CX-XS-002 (87) is not nominated.
+    c = judged_contest(
+        world,
+        [list(t) for t in TEN],
+        settings={
+            "award_min_scores": {"二等奖": 86},
+            "nomination_quota": 2,
+            "nomination_levels": ["一等奖", "二等奖"],
+            "nomination_min_score": 88,
+        },
+    )
+    client = login_as(world.organizer)
+    html = client.post(f"{base(c)}/results/run", data={"method": "mean"}, follow_redirects=True).get_data(
+        as_text=True
+    )
+    card = html[html.index('id="rule-effects"') : html.index("</table>", html.index('id="rule-effects"'))]
+    rows = {rule: body for rule, body in re.findall(r'data-rule="(\w+)">(.*?)</tr>', card, re.S)}
+    assert list(rows) == ["level_minimum", "award_cap", "small_group", "nomination_minimum"]
+    assert "二等奖最低分" in rows["level_minimum"] and "不低于86分" in rows["level_minimum"]
+    assert "未达二等奖最低分：" in rows["level_minimum"] and "1项： CX-XS-003" in rows["level_minimum"]
+    assert "60" in rows["award_cap"] and "没有受影响的评比组" in rows["award_cap"]
+    assert "3 项作品" in rows["small_group"] and "没有受影响的评比组" in rows["small_group"]
+    assert "未推荐：" in rows["nomination_minimum"] and "CX-XS-002" in rows["nomination_minimum"]
+    assert "CX-XS-001" not in card

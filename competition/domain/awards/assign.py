@@ -12,6 +12,11 @@ from .levels import Levels, level_of
 from .lines import CutTie, draw_lines
 from .proportions import DEFAULT_LEVELS, Rounding, TieBreak, cut_positions, order, score_ranks, tie_classes
 
+# Shared with domain/rule_effects, which lists the groups left to the organizer by it.
+SMALL_GROUP = N_(
+    "the group has %(n)d entries, fewer than the %(min)d needed to award by proportion: the organizer decides"
+)
+
 
 @dataclass(frozen=True)
 class Award:
@@ -128,10 +133,7 @@ def _organizer_decides(
     n = len(results)
     ordered = order(results, [])
     ranks = score_ranks(ordered)
-    note = Message(
-        N_("the group has %(n)d entries, fewer than the %(min)d needed to award by proportion: the organizer decides"),
-        {"n": n, "min": min_group_size},
-    )
+    note = Message(SMALL_GROUP, {"n": n, "min": min_group_size})
     awards = [Award(r.entry_id, None, ranks[p], ranks[p], n, False, (note,), group) for p, r in enumerate(ordered)]
     empty = {name: 0 for name, _ in levels}
     return AwardOutcome(awards, ties=[], cuts=empty, group=group, quotas=dict(empty))

@@ -10,6 +10,9 @@ from ..explain import Names
 from ..text import N_, Message
 from .lines import Lines
 
+# Shared with domain/rule_effects, which finds the entries a level's minimum held back by it.
+BELOW_LEVEL_MINIMUM = N_("score %(score).2f is below the %(level)s minimum of %(min).2f")
+
 
 @dataclass(frozen=True)
 class Levels:
@@ -49,7 +52,7 @@ def level_of(
         if score < levels.min_scores.get(name, -math.inf):
             notes.append(
                 Message(
-                    N_("score %(score).2f is below the %(level)s minimum of %(min).2f"),
+                    BELOW_LEVEL_MINIMUM,
                     {"score": score, "level": name, "min": levels.min_scores[name]},
                 )
             )
@@ -80,7 +83,7 @@ def level_of(
     if remainder:
         notes.append(
             Message(
-                N_("score %(score).2f is below the %(level)s minimum of %(min).2f"),
+                BELOW_LEVEL_MINIMUM,
                 {"score": score, "level": remainder, "min": levels.min_scores[remainder]},
             )
         )

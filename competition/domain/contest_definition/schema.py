@@ -10,6 +10,7 @@ from typing import Any
 from ..text import Message
 
 STAGES = ("小学", "初中", "高中", "中专")  # 中专 (中等职业学校) is a 学段 of its own
+STAGE_ORDER = {stage: i for i, stage in enumerate(STAGES)}  # lists and sheets go 小学 first
 SECTION_KINDS = ("student", "counselor", "practice", "painting", "invention", "film", "other")
 TEAM_KINDS = ("student", "invention", "film")  # sections that take team entries unless they say otherwise
 # A mapping read from YAML: its values can be anything until they are checked.

@@ -6,10 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ...domain.contest_definition import STAGE_ORDER
 from ...extensions import db
 from ...models import Contest, Entry, Result
-
-STAGE_ORDER = {"小学": 0, "初中": 1, "高中": 2}
 
 
 def _sort_key(entry: Entry, result: Result | None):

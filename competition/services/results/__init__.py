@@ -73,6 +73,7 @@ from .reads import (
     pending_count,
     public_rows,
     results_of,
+    rule_effects_of,
     score_rows,
     scoring_progress,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "render",
     "resettle",
     "results_of",
+    "rule_effects_of",
     "run_ranking",
     "score_rows",
     "scoring_progress",

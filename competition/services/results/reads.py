@@ -9,6 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ...domain import rule_effects
+from ...domain.contest_definition import STAGE_ORDER
+from ...domain.explain import decode
 from ...domain.states import EntryState
 from ...extensions import db
 from ...models import Assignment, Contest, Entry, Objection, Result, Round, School, ScoreSheet, Section
@@ -119,9 +122,6 @@ def group_label(contest: Contest, group_key: str) -> str:
     return " · ".join(out) or _("All entries")
 
 
-STAGE_ORDER = {"小学": 0, "初中": 1, "高中": 2}
-
-
 def group_sort_key(contest: Contest):
     """Key putting ranking groups in the contest's order: sections as configured, then 小学,
     初中, 高中, then individual before team (not the alphabetical order of the stored keys)."""
@@ -195,3 +195,29 @@ def objections_of(contest: Contest) -> list[Objection]:
 def public_rows(contest: Contest) -> list[Result]:
     """What the public notice lists: entries with an award or a nomination, none withdrawn."""
     return [r for r in results_of(contest) if not r.withdrawn and (r.final_award or r.final_nominated)]
+
+
+def rule_effects_of(contest: Contest, rows: list[Result]) -> list[rule_effects.RuleEffect]:
+    """Each award and nomination rule the contest sets, with the entries or groups it affected in
+    `rows` (the stored results); groups are keyed (group_key, component) as the results page keys them."""
+    view = contest.settings_view
+    facts = [
+        rule_effects.ResultFacts(
+            r.entry.number or r.entry.title,
+            (r.group_key, r.component),
+            decode((r.explanation or {}).get("award")),
+            decode((r.explanation or {}).get("nomination")),
+        )
+        for r in rows
+    ]
+    return rule_effects.rule_effects(
+        facts,
+        levels=[(str(name), float(share)) for name, share in view.award_levels],
+        min_scores={str(k): float(v) for k, v in view.award_min_scores.items()},
+        max_share=view.award_max_share,
+        min_group_size=int(view.award_min_group_size or 0),
+        nomination_min_score=view.nomination_min_score if view.nomination_quota else None,
+        school_cap=view.nomination_school_cap if view.nomination_quota else None,
+        district_cap=view.nomination_district_cap if view.nomination_quota else None,
+        group_quota=dict(view.nomination_group_quotas) if view.nomination_quota else None,
+    )

@@ -121,6 +121,7 @@ def results(contest_id: int):
         rejudge_url=rejudge_url,
         entry_links=entry_links,
         counts=_counts(contest, rows),
+        rules=service.rule_effects_of(contest, rows) if run else [],
         local=utc_to_local,
         progress=service.scoring_progress(contest) if can_rank(contest.state) else None,
         notice_running=service.notice_running(contest),
