@@ -201,6 +201,7 @@ def rule_effects_of(contest: Contest, rows: list[Result]) -> list[rule_effects.R
     """Each award and nomination rule the contest sets, with the entries or groups it affected in
     `rows` (the stored results); groups are keyed (group_key, component) as the results page keys them."""
     view = contest.settings_view
+    group_quotas: dict[Hashable, int] = dict(view.nomination_group_quotas.items())
     facts = [
         rule_effects.ResultFacts(
             r.entry.number or r.entry.title,
@@ -219,5 +220,5 @@ def rule_effects_of(contest: Contest, rows: list[Result]) -> list[rule_effects.R
         nomination_min_score=view.nomination_min_score if view.nomination_quota else None,
         school_cap=view.nomination_school_cap if view.nomination_quota else None,
         district_cap=view.nomination_district_cap if view.nomination_quota else None,
-        group_quota=dict(view.nomination_group_quotas) if view.nomination_quota else None,
+        group_quota=group_quotas if view.nomination_quota else None,
     )
