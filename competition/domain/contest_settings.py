@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
+from .file_names import DEFAULT_PATTERN as DEFAULT_FILE_PATTERN
+
 T = TypeVar("T")
 
 DEFAULT_CERTIFICATE: dict[str, Any] = {
@@ -56,6 +58,8 @@ class ContestSettings:
     notice_contact: str = ""  # where objections go, shown on the public notice page
     number_pattern: str = "{year}-{contest}-{section}-{seq:04d}"
     entry_number_pattern: str = "{contest}-{section}-{seq:03d}"
+    # the name a material is downloaded and bundled under (Anhui: 参赛项目+学校+项目名称+参赛人员姓名)
+    material_file_pattern: str = DEFAULT_FILE_PATTERN
     # the stored overrides are merged over DEFAULT_CERTIFICATE key by key
     certificate: dict[str, Any] = _default(DEFAULT_CERTIFICATE)
     work_completed_within_years: int = 2

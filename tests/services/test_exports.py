@@ -255,14 +255,19 @@ def test_bundle_tree_and_contents(ranked, tmp_path, db):
     with zipfile.ZipFile(target) as zf:
         names = zf.namelist()
         folder = "CX2026-XS-001_雨水_回收_装置"
-        assert f"{folder}/CX2026-XS-001_研究报告.pdf" in names
-        assert f"{folder}/CX2026-XS-001_照片_1.jpg" in names
-        assert f"{folder}/CX2026-XS-001_照片_2.jpg" in names
-        assert "CX2026-XS-002_=HYPERLINK(_http_x_)/CX2026-XS-002_研究报告.pdf" in names
-        assert zf.read(f"{folder}/CX2026-XS-001_研究报告.pdf") == PDF_BYTES
-        assert zf.read(f"{folder}/CX2026-XS-001_照片_1.jpg") == JPG_BYTES
-        assert zf.read(f"{folder}/CX2026-XS-001_照片_2.jpg") == JPG_BYTES[::-1]
-        info = zf.getinfo(f"{folder}/CX2026-XS-001_照片_1.jpg")
+        # Files named by the default pattern 参赛项目+学校+项目名称+参赛人员姓名, then the material
+        # (the title's \/:*?"<> made "_", runs of "_" made one); the two photos numbered in upload order.
+        team = f"{folder}/学生科技创新成果+淮北市第一中学+雨水_回收_装置_+张小明、李小红"
+        assert f"{team}_研究报告.pdf" in names
+        assert f"{team}_照片_1.jpg" in names and f"{team}_照片_2.jpg" in names
+        assert (
+            "CX2026-XS-002_=HYPERLINK(_http_x_)/学生科技创新成果+濉溪县第一中学+=HYPERLINK(_http_x_)+@王五_研究报告.pdf"
+            in names
+        )
+        assert zf.read(f"{team}_研究报告.pdf") == PDF_BYTES
+        assert zf.read(f"{team}_照片_1.jpg") == JPG_BYTES
+        assert zf.read(f"{team}_照片_2.jpg") == JPG_BYTES[::-1]
+        info = zf.getinfo(f"{team}_照片_1.jpg")
         assert info.compress_type == zipfile.ZIP_STORED and info.flag_bits & 0x800  # UTF-8 names
         assert "2026年淮北市青少年科技创新大赛推荐项目汇总表.xlsx" in names
         assert zf.read(f"{folder}/CX2026-XS-001_申报书.pdf").startswith(b"%PDF")  # the generated 申报书
@@ -383,7 +388,10 @@ def test_bundle_streams_large_files(ranked, tmp_path, db):
     peak = _bundle_peak(ranked.contest, tmp_path / "big.zip")
     assert peak - baseline < 8 * 1024 * 1024, (baseline, peak)
     with zipfile.ZipFile(tmp_path / "big.zip") as zf:
-        info = zf.getinfo("CX2026-XS-001_校园雨水回收与再利用装置/CX2026-XS-001_视频（不超过1分钟）.mp4")
+        folder = "CX2026-XS-001_校园雨水回收与再利用装置"
+        info = zf.getinfo(
+            f"{folder}/学生科技创新成果+淮北市第一中学+校园雨水回收与再利用装置+张小明、李小红_视频（不超过1分钟）.mp4"
+        )
         assert info.file_size == size and info.compress_type == zipfile.ZIP_STORED
 
 

@@ -1,5 +1,7 @@
 """Downloading materials: who may, under which name, with which headers."""
 
+from urllib.parse import unquote
+
 import pytest
 
 from competition.extensions import db
@@ -15,6 +17,17 @@ def report(world):
     world.entry1.number = "CX2026-XS-001"
     db.session.commit()
     return att
+
+
+def offered_name(resp) -> str:
+    """The UTF-8 file name of a download (RFC 5987 filename*)."""
+    return unquote(resp.headers["Content-Disposition"].split("filename*=UTF-8''", 1)[1])
+
+
+def pattern_name(entry, attachment) -> str:
+    """The default material_file_pattern: 参赛项目+学校+项目名称+参赛人员姓名, then the material."""
+    names = "、".join(s.name for s in entry.students)
+    return f"{entry.section.name}+{entry.school.name}+{entry.title}+{names}_{attachment.requirement.name}.pdf"
 
 
 def assign(world, judge, entry, published=True):
@@ -38,7 +51,8 @@ def test_the_schools_teacher_downloads_with_safe_headers(client, world, login_as
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     disposition = resp.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert "filename*=UTF-8''%E7%8E%8B%E8%8A%B3" in disposition  # 王芳..., RFC 5987
+    # the contest's pattern, not the uploaded name (王芳的研究报告.pdf), RFC 5987
+    assert offered_name(resp) == pattern_name(world.entry1, report) and "王芳" not in offered_name(resp)
     assert "/" not in disposition.split("filename", 1)[1].replace("UTF-8''", "")
     assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
 
@@ -129,11 +143,18 @@ def test_a_judge_of_a_blind_contest_never_sees_the_original_name(client, world, 
     assert "%E7%A0%94%E7%A9%B6%E6%8A%A5%E5%91%8A" in disposition  # 研究报告 (the material's name)
 
 
-def test_open_judging_keeps_the_original_name(client, world, login_as, report):
+def test_open_judging_names_the_file_by_the_contests_pattern(client, world, login_as, report):
     world.contest.blind_judging = False
     assign(world, world.judge2, world.entry1)
     login_as(world.judge2)
-    assert "%E7%8E%8B%E8%8A%B3" in client.get(f"/files/{report.id}").headers["Content-Disposition"]
+    assert offered_name(client.get(f"/files/{report.id}")) == pattern_name(world.entry1, report)
+
+
+def test_the_pattern_is_the_contests_setting(client, world, login_as, report):
+    world.contest.settings = {**(world.contest.settings or {}), "material_file_pattern": "{number}-{material}"}
+    db.session.commit()
+    login_as(world.teacher1)
+    assert offered_name(client.get(f"/files/{report.id}")) == f"CX2026-XS-001-{report.requirement.name}.pdf"
 
 
 def test_a_judge_assigned_elsewhere_cannot_download(client, world, login_as, report):

@@ -196,6 +196,7 @@ def _settings_form(contest, **over):
         "nomination_school_cap": "2",
         "nomination_district_cap": "",
         "entry_number_pattern": "CX{year}-{section}-{seq:04d}",
+        "material_file_pattern": "{section}+{school}+{title}+{authors}",
         "number_pattern": "{year}-{contest}-{seq:05d}",
         "notice_days": "5",
         "notice_contact": " 市科协青少年部 0561-3000000 ",
@@ -424,3 +425,21 @@ def test_loading_a_definition_refuses_a_number_pattern_too_long_for_the_column(w
     assert (
         f"entry_number_pattern：可生成的最长编号有 {length} 个字符，超过了数据库可存储的 40 个字符" in exc.value.message
     )
+
+
+def test_the_material_file_pattern_is_checked_and_shown_with_an_example(world, login_as):
+    client = login_as(world.organizer)
+    cid = world.contest.id
+    page = client.get(f"/organizer/contests/{cid}/edit").get_data(as_text=True)
+    assert 'value="{section}+{school}+{title}+{authors}"' in page
+    section = world.contest.sections[0].name
+    assert f"{section}+某某学校+某某项目+张三、李四_研究报告.pdf" in page  # the example under the pattern
+    bad = client.post(
+        f"/organizer/contests/{cid}/edit", data=_settings_form(world.contest, material_file_pattern="{teacher}")
+    )
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and 'value="{teacher}"' in html and "只能使用" in html
+    assert f.db.session.get(Contest, cid).setting("material_file_pattern") == "{section}+{school}+{title}+{authors}"
+    ok = _settings_form(world.contest, material_file_pattern="{number}_{material}")
+    assert client.post(f"/organizer/contests/{cid}/edit", data=ok).status_code == 302
+    assert f.db.session.get(Contest, cid).setting("material_file_pattern") == "{number}_{material}"

@@ -320,9 +320,7 @@ def test_the_rules_are_shown_beside_what_they_did(world, login_as, db) -> None:
         },
     )
     client = login_as(world.organizer)
-    html = client.post(f"{base(c)}/results/run", data={"method": "mean"}, follow_redirects=True).get_data(
-        as_text=True
-    )
+    html = client.post(f"{base(c)}/results/run", data={"method": "mean"}, follow_redirects=True).get_data(as_text=True)
     card = html[html.index('id="rule-effects"') : html.index("</table>", html.index('id="rule-effects"'))]
     rows = {rule: body for rule, body in re.findall(r'data-rule="(\w+)">(.*?)</tr>', card, re.S)}
     assert list(rows) == ["level_minimum", "award_cap", "small_group", "nomination_minimum"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..certificates import KINDS as CERTIFICATE_KINDS
+from ..file_names import pattern_problem as file_pattern_problem
 from ..numbering import pattern_error
 from ..text import N_, Message
 from .parts import read_round, read_section
@@ -97,7 +98,8 @@ def _check_contest(r: Reader, data: Data, definition: ContestDefinition) -> None
 
 
 def _check_number_patterns(r: Reader, definition: ContestDefinition, number_limits: Mapping[str, int]) -> None:
-    """Both number patterns format, and their longest numbers fit their columns."""
+    """Both number patterns format, and their longest numbers fit their columns; the file name
+    pattern of the materials uses only its fields."""
     values = number_values(definition.year, definition.code, [sd.code for sd in definition.sections])
     for key in ("number_pattern", "entry_number_pattern"):
         pattern = definition.settings.get(key)
@@ -105,3 +107,8 @@ def _check_number_patterns(r: Reader, definition: ContestDefinition, number_limi
             err = pattern_error(str(pattern), values=values, setting=key, limit=number_limits.get(key))
             if err:
                 r.problems.append(Message(err.template, err.params, where=f"settings.{key}"))
+    pattern = definition.settings.get("material_file_pattern")
+    if pattern is not None:
+        err = file_pattern_problem(str(pattern))
+        if err:
+            r.problems.append(Message(err.template, err.params, where="settings.material_file_pattern"))

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from ...domain import file_names
 from ...domain.contest_definition import number_values
 from ...domain.contest_settings import DEFAULT_SETTINGS
 from ...domain.nominations import SHARE_ROUNDINGS, stage_places
@@ -36,6 +37,7 @@ SETTINGS_FORM_KEYS = (
     "nomination_district_cap",
     "number_pattern",
     "entry_number_pattern",
+    "material_file_pattern",
     "notice_days",
     "notice_contact",
     "notice_show_names",
@@ -119,6 +121,23 @@ def _share_problems(contest: Contest, settings: dict[str, Any]) -> list[tuple[st
     return []
 
 
+def _pattern_problems(contest: Contest, columns: dict[str, Any], settings: dict[str, Any]) -> list[tuple[str, str]]:
+    """The number patterns format and fit their columns; the material file pattern uses its fields."""
+    problems: list[tuple[str, str]] = []
+    values_of = number_values(columns.get("year", contest.year), contest.code, [s.code for s in contest.sections])
+    labels = {"number_pattern": _("Certificate number pattern"), "entry_number_pattern": _("Entry number pattern")}
+    for key in ("number_pattern", "entry_number_pattern"):
+        if key in settings:
+            err = pattern_error(str(settings[key]), values=values_of, limit=number_limits()[key], setting=labels[key])
+            if err:
+                problems.append((key, translate(err)))
+    if "material_file_pattern" in settings:
+        err = file_names.pattern_problem(str(settings["material_file_pattern"]))
+        if err:
+            problems.append(("material_file_pattern", translate(err)))
+    return problems
+
+
 def update_settings(contest: Contest, values: dict[str, Any], *, actor: User | None = None) -> Contest:
     """Change the common fields and settings from the organizer's form; every problem at once.
 
@@ -131,13 +150,7 @@ def update_settings(contest: Contest, values: dict[str, Any], *, actor: User | N
     problems: list[tuple[str, str]] = []
     columns = {k: v for k, v in values.items() if k not in SETTINGS_FORM_KEYS}
     settings = {k: v for k, v in values.items() if k in SETTINGS_FORM_KEYS}
-    values_of = number_values(columns.get("year", contest.year), contest.code, [s.code for s in contest.sections])
-    labels = {"number_pattern": _("Certificate number pattern"), "entry_number_pattern": _("Entry number pattern")}
-    for key in ("number_pattern", "entry_number_pattern"):
-        if key in settings:
-            err = pattern_error(str(settings[key]), values=values_of, limit=number_limits()[key], setting=labels[key])
-            if err:
-                problems.append((key, translate(err)))
+    problems += _pattern_problems(contest, columns, settings)
     if "award_levels" in settings:
         levels = settings["award_levels"]
         if sum(share for _n, share in levels) > 1 + 1e-9:

@@ -25,7 +25,7 @@ from .bundle import (
     write_bundle,
 )
 from .full_results import RESULT_HEADERS, RESULT_WIDTHS, results_table, results_workbook
-from .names import download_name, safe_name
+from .names import download_name, material_file_name, safe_name
 from .nominations import (
     AUTHOR_SUBHEADERS,
     CSV_HEADERS,
@@ -75,6 +75,7 @@ __all__ = [
     "score_sheets_pdf",
     "safe_name",
     "download_name",
+    "material_file_name",
     "STORED_KINDS",
     "entry_folder",
     "BundleFile",

@@ -20,7 +20,7 @@ from ...adapters import xlsx
 from ...extensions import db
 from ...i18n.timeutil import utc_to_local
 from ...models import Attachment, Contest, Entry, Job, utcnow
-from .names import download_name, safe_name
+from .names import download_name, material_file_name, safe_name
 from .nominations import nomination_workbook
 from .tables import nominated_results, nomination_title
 
@@ -40,10 +40,9 @@ class BundleFile:
 
 
 def plan_entry_files(entry: Entry) -> list[BundleFile]:
-    """Every attachment renamed `<number>_<material>.<ext>` (numbered when a material has
-    several files), in the order of the section's materials."""
+    """Every attachment named by the contest's material_file_pattern (numbered when a material
+    has several files), in the order of the section's materials."""
     folder = entry_folder(entry)
-    number = safe_name(entry.number or f"ID{entry.id}", max_len=40)
     by_material: dict[str, list[Attachment]] = defaultdict(list)
     order: dict[str, tuple] = {}
     for att in entry.attachments:
@@ -54,11 +53,8 @@ def plan_entry_files(entry: Entry) -> list[BundleFile]:
     files = []
     for label in sorted(by_material, key=lambda k: order[k]):
         atts = sorted(by_material[label], key=lambda a: (a.uploaded_at, a.id))
-        for i, att in enumerate(atts, start=1):
-            ext = (Path(att.original_name).suffix.lstrip(".") or att.file_kind or "bin").lower()
-            suffix = f"_{i}" if len(atts) > 1 else ""
-            stem = safe_name(f"{number}_{label}{suffix}", max_len=70)
-            files.append(BundleFile(f"{folder}/{stem}.{safe_name(ext, 8, 'bin')}", attachment=att))
+        for att in atts:
+            files.append(BundleFile(f"{folder}/{material_file_name(att)}", attachment=att))
     return files
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from ...adapters.storage import CONTENT_TYPES, INLINE_KINDS, display_name, get_storage
 from ...models import Attachment, ObjectionFile
 from ...services.exports import download_name as safe_download_name
+from ...services.exports import material_file_name
 from .. import permissions
 from ..doorway import AreaBlueprint
 from ..loaders import row_or_404
@@ -23,8 +24,8 @@ INLINE_CSP = FILE_CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'"
 
 
 def download_name(attachment: Attachment, user) -> str:
-    """The original name, except for a judge of a blind contest: entry number and material name,
-    since teachers and students often put their names in file names."""
+    """The contest's material file name (material_file_pattern), except for a judge of a blind
+    contest: entry number and material name, since the pattern names the school and the students."""
     entry = attachment.entry
     blind_judge = (
         entry.contest.blind_judging
@@ -32,7 +33,7 @@ def download_name(attachment: Attachment, user) -> str:
         and permissions.judge_sees_entry(user, entry)
     )
     if not blind_judge:
-        return display_name(attachment.original_name)
+        return material_file_name(attachment)
     material = attachment.requirement.name if attachment.requirement else _("Material")
     number = entry.number or f"{entry.id}"
     siblings = [a.id for a in entry.attachments if a.requirement_id == attachment.requirement_id]

@@ -97,6 +97,7 @@ FIELD_LABELS = {
     "nomination_share_rounding": _l("Places from the shares"),
     "nomination_min_score": _l("Minimum score for a nomination"),
     "entry_number_pattern": _l("Entry number pattern"),
+    "material_file_pattern": _l("File names of the materials"),
     "number_pattern": _l("Certificate number pattern"),
     "notice_days": _l("Days of public notice (公示)"),
     "notice_contact": _l("Where objections are received (unit and contact)"),

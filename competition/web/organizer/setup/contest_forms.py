@@ -119,6 +119,7 @@ class SettingsForm(BasicsForm):
     nomination_school_cap = IntegerField(_l("At most per school"), validators=[Optional(), NumberRange(1, 1000)])
     nomination_district_cap = IntegerField(_l("At most per district"), validators=[Optional(), NumberRange(1, 1000)])
     entry_number_pattern = StringField(_l("Entry number pattern"), validators=[DataRequired(), Length(max=80)])
+    material_file_pattern = StringField(_l("File names of the materials"), validators=[DataRequired(), Length(max=120)])
     number_pattern = StringField(_l("Certificate number pattern"), validators=[DataRequired(), Length(max=80)])
     notice_days = IntegerField(_l("Days of public notice (公示)"), validators=[InputRequired(), NumberRange(1, 60)])
     notice_contact = StringField(

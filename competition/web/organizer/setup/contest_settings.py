@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ....domain import file_names
 from ....domain import tie_break as tie_break_rules
 from ....domain.contest_definition import STAGES
 from ....i18n.timeutil import utc_to_local
@@ -73,6 +74,7 @@ def _fill_settings_form(form: SettingsForm, contest: Contest) -> None:
     form.nomination_school_cap.data = settings.nomination_school_cap
     form.nomination_district_cap.data = settings.nomination_district_cap
     form.entry_number_pattern.data = settings.entry_number_pattern
+    form.material_file_pattern.data = settings.material_file_pattern
     form.number_pattern.data = settings.number_pattern
     form.notice_days.data = settings.notice_days
     form.notice_contact.data = settings.notice_contact
@@ -118,6 +120,7 @@ def _settings_values(form: SettingsForm) -> dict:
     values["nomination_school_cap"] = form.nomination_school_cap.data
     values["nomination_district_cap"] = form.nomination_district_cap.data
     values["entry_number_pattern"] = form.entry_number_pattern.data.strip()
+    values["material_file_pattern"] = form.material_file_pattern.data.strip()
     values["number_pattern"] = form.number_pattern.data.strip()
     values["notice_days"] = form.notice_days.data
     values["notice_contact"] = (form.notice_contact.data or "").strip()
@@ -147,8 +150,28 @@ def contest_edit(contest_id: int):
 
 def _settings_page(contest: Contest, form: SettingsForm):
     return render_template(
-        "organizer/setup/contest_edit.html", contest=contest, form=form, **_tie_break_page(contest)
+        "organizer/setup/contest_edit.html",
+        contest=contest,
+        form=form,
+        material_example=_material_example(contest, form.material_file_pattern.data or ""),
+        **_tie_break_page(contest),
     ), 400 if form.errors or (request.method == "POST" and form.levels.errors) else 200
+
+
+def _material_example(contest: Contest, pattern: str) -> str:
+    """A research report's file name under `pattern` (the default while it is not valid)."""
+    section = contest.sections[0].name if contest.sections else _("Section")
+    return file_names.material_file_name(
+        pattern,
+        section=section,
+        school=_("Example school"),
+        title=_("Example title"),
+        authors=[_("Zhang San"), _("Li Si")],
+        number=f"{contest.code}-001",
+        stage="高中",
+        material=_("Research report"),
+        extension="pdf",
+    )
 
 
 def _tie_break_page(contest: Contest, steps: list[str] | None = None, problems: list[str] | None = None) -> dict:
