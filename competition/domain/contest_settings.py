@@ -34,7 +34,9 @@ def _default(value: T) -> T:
 class ContestSettings:
     # [name, share] best first, e.g. ["一等奖", 0.10]
     award_levels: list[list[Any]] = _default([["一等奖", 0.10], ["二等奖", 0.20], ["三等奖", 0.30]])
-    award_min_scores: dict[str, float] = _default({})
+    # No rule of the province gives these numbers: they are ours, so that a lone or weak entry
+    # (58.9 points) never gets 一等奖 or a nomination by proportion alone; the organizer changes them.
+    award_min_scores: dict[str, float] = _default({"一等奖": 80.0})
     # at most this share of a 评比组 is awarded (floor), whatever "at least one place per level" says
     award_max_share: float | None = 0.6
     # a group with fewer entries gets no award by proportion: the organizer decides
@@ -45,7 +47,7 @@ class ContestSettings:
     tie_break: list[str] = _default(["criterion:创新性", "n_judges", "final_round"])
     nomination_quota: int | None = None
     nomination_levels: list[str] = _default(["一等奖"])
-    nomination_min_score: float | None = None  # an entry under it is not nominated, whatever its award
+    nomination_min_score: float | None = 80.0  # an entry under it is not nominated, whatever its award
     # Anhui's fixed shares of the provincial quota per 学段; the rest is free for the best remaining
     nomination_stage_shares: dict[str, float] = _default({"小学": 0.10, "初中": 0.20, "高中": 0.50})
     # "half_up" (四舍五入取整数, the province's rule) or "floor"

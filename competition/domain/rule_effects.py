@@ -90,7 +90,7 @@ def rule_effects(
             held = _held(results, BELOW_LEVEL_MINIMUM, "award", level=level)
             rows.append(RuleEffect("level_minimum", min_scores[level], level=level, entries=held))
     small = tuple(g for g, n in sizes.items() if n < min_group_size)
-    if max_share is not None and names:
+    if max_share is not None and max_share < 1 and names:
         capped = []
         for g, n in sizes.items():
             if n < min_group_size:
@@ -102,7 +102,7 @@ def rule_effects(
         rows.append(RuleEffect("award_cap", max_share, capped=tuple(capped)))
     if min_group_size > 1:
         rows.append(RuleEffect("small_group", min_group_size, groups=small))
-    if nomination_min_score is not None:
+    if nomination_min_score:  # 0: no minimum
         held = _held(results, BELOW_NOMINATION_MINIMUM, "nomination")
         rows.append(RuleEffect("nomination_minimum", nomination_min_score, entries=held))
     for kind, cap in (("school", school_cap), ("district", district_cap), ("group", group_quota)):

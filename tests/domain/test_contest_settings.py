@@ -66,3 +66,34 @@ def test_values_are_copies():
     got = s.get("tie_break")
     got.append("x")
     assert s.tie_break == ["raw_sum", "n_judges"]
+
+
+def test_the_defaults_keep_small_and_weak_groups_from_a_first_prize() -> None:
+    """The issue's cases with the default settings alone: a 3-entry group gets one award, not three
+    (60% of 3 = 1.8, floored: 1); a lone entry scoring 58.9 gets neither 一等奖 nor a nomination."""
+    from competition.domain.awards import assign_awards
+    from competition.domain.nominations import Candidate, nominate
+
+    s = ContestSettings()
+    levels = [(str(n), float(p)) for n, p in s.award_levels]
+
+    class R:
+        def __init__(self, entry_id: str, score: float) -> None:
+            self.entry_id, self.score, self.component = entry_id, score, 0
+
+    three = assign_awards(
+        [R("A", 91), R("B", 85), R("C", 82)],
+        levels,
+        min_scores=s.award_min_scores,
+        max_share=s.award_max_share,
+        min_group_size=s.award_min_group_size,
+    )
+    assert [a.level for a in three.awards] == ["一等奖", None, None]
+    # 3 entries at 10%: 0.3 -> "at least one place" would give 1 place; the cap of floor(1.8) = 1 keeps it at 1.
+    lone = assign_awards(
+        [R("L", 58.9)], levels, min_scores=s.award_min_scores, max_share=s.award_max_share, min_group_size=1
+    )
+    assert [a.level for a in lone.awards] == [None]  # floor(1 x 60%) = 0 places; and 58.9 < 80 for 一等奖
+    # Even given 一等奖 by hand, 58.9 is under the nomination minimum of 80.
+    out = nominate([Candidate("L", "L", "g", "高中", 1, 1, "一等奖", 58.9, 1)], 5, min_score=s.nomination_min_score)
+    assert [d.nominated for d in out.decisions] == [False]

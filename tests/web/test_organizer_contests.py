@@ -189,7 +189,7 @@ def _settings_form(contest, **over):
         "share_senior": "50",
         "share_vocational": "",
         "nomination_share_rounding": "half_up",
-        "nomination_min_score": "",
+        "nomination_min_score": "0",
         "award_max_share": "60",
         "award_min_group_size": "3",
         "vocational_own_stage": "y",
@@ -443,3 +443,21 @@ def test_the_material_file_pattern_is_checked_and_shown_with_an_example(world, l
     ok = _settings_form(world.contest, material_file_pattern="{number}_{material}")
     assert client.post(f"/organizer/contests/{cid}/edit", data=ok).status_code == 302
     assert f.db.session.get(Contest, cid).setting("material_file_pattern") == "{number}_{material}"
+
+
+def test_the_award_cap_and_the_nomination_minimum_can_be_lifted(world, login_as):
+    """Their defaults (60, 80) are not empty: 100 lifts the cap and 0 the minimum, and both stay so."""
+    client = login_as(world.organizer)
+    cid = world.contest.id
+    page = client.get(f"/organizer/contests/{cid}/edit").get_data(as_text=True)
+    assert re.search(
+        r'name="nomination_min_score"[^>]*value="80(\.0)?"|value="80(\.0)?"[^>]*name="nomination_min_score"', page
+    )
+    form = _settings_form(world.contest, award_max_share="100", nomination_min_score="0")
+    assert client.post(f"/organizer/contests/{cid}/edit", data=form).status_code == 302
+    contest = f.db.session.get(Contest, cid)
+    assert contest.settings_view.award_max_share == 1.0 and contest.settings_view.nomination_min_score == 0.0
+    page = client.get(f"/organizer/contests/{cid}/edit").get_data(as_text=True)
+    assert re.search(r'name="award_max_share"[^>]*value="100"|value="100"[^>]*name="award_max_share"', page)
+    empty = client.post(f"/organizer/contests/{cid}/edit", data=_settings_form(contest, award_max_share=""))
+    assert empty.status_code == 400  # an empty box would have brought the default back: it is refused instead

@@ -91,7 +91,7 @@ class SettingsForm(BasicsForm):
     award_max_share = DecimalField(
         _l("At most this share of a group is awarded, in percent"),
         places=0,
-        validators=[Optional(), NumberRange(0, 100)],
+        validators=[InputRequired(), NumberRange(0, 100)],
     )
     award_min_group_size = IntegerField(
         _l("Smallest group awarded by proportion"), validators=[InputRequired(), NumberRange(0, 1000)]
@@ -114,7 +114,7 @@ class SettingsForm(BasicsForm):
         choices=choices([("half_up", _l("rounded half up (四舍五入)")), ("floor", _l("rounded down"))]),
     )
     nomination_min_score = DecimalField(
-        _l("Minimum score for a nomination"), places=1, validators=[Optional(), NumberRange(0, 100)]
+        _l("Minimum score for a nomination"), places=1, validators=[InputRequired(), NumberRange(0, 100)]
     )
     nomination_school_cap = IntegerField(_l("At most per school"), validators=[Optional(), NumberRange(1, 1000)])
     nomination_district_cap = IntegerField(_l("At most per district"), validators=[Optional(), NumberRange(1, 1000)])

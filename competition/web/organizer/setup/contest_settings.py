@@ -56,13 +56,11 @@ def _fill_settings_form(form: SettingsForm, contest: Contest) -> None:
             sub.form.percent.data = round(float(levels[i][1]) * 100, 1)
             sub.form.min_score.data = minimums.get(levels[i][0])
     form.excellence_award.data = bool(settings.excellence_award)
-    form.award_max_share.data = (
-        round(float(settings.award_max_share) * 100) if settings.award_max_share is not None else None
-    )
+    form.award_max_share.data = round(float(settings.award_max_share) * 100) if settings.award_max_share is not None else 100
     form.award_min_group_size.data = settings.award_min_group_size
     form.vocational_own_stage.data = bool(settings.vocational_own_stage)
     form.nomination_share_rounding.data = settings.nomination_share_rounding
-    form.nomination_min_score.data = settings.nomination_min_score
+    form.nomination_min_score.data = settings.nomination_min_score or 0
     form.excellence_min.data = minimums.get(EXCELLENCE_AWARD)
     form.nomination_quota.data = settings.nomination_quota
     form.nomination_levels.data = "、".join(settings.nomination_levels)
@@ -92,13 +90,11 @@ def _settings_values(form: SettingsForm) -> dict:
         if (sub.form.name.data or "").strip() and sub.form.percent.data is not None
     ]
     values["excellence_award"] = form.excellence_award.data
-    share = form.award_max_share.data
-    values["award_max_share"] = round(float(share) / 100, 4) if share is not None else None
+    values["award_max_share"] = round(float(form.award_max_share.data) / 100, 4)
     values["award_min_group_size"] = form.award_min_group_size.data
     values["vocational_own_stage"] = form.vocational_own_stage.data
     values["nomination_share_rounding"] = form.nomination_share_rounding.data
-    minimum = form.nomination_min_score.data
-    values["nomination_min_score"] = float(minimum) if minimum is not None else None
+    values["nomination_min_score"] = float(form.nomination_min_score.data)
     minimums = {
         sub.form.name.data.strip(): float(sub.form.min_score.data)
         for sub in form.levels
