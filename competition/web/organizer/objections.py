@@ -96,14 +96,16 @@ def _page(
     desk = service.desk(contest, state)
     forms: dict[int, SettleForm] = {}
     for o in desk.objections:
-        if failed is not None and failed[0] == o.id:
+        kind = CorrectForm if o.outcome else SettleForm
+        if failed is not None and failed[0] == o.id and type(failed[1]) is kind:
             forms[o.id] = failed[1]
-        elif o.outcome is None:
-            forms[o.id] = id_prefix(SettleForm(formdata=None), f"o{o.id}-")
-        else:
-            forms[o.id] = id_prefix(
-                CorrectForm(formdata=None, data={"finding": o.outcome, "reasoning": o.resolution}), f"c{o.id}-"
-            )
+            continue
+        data = {"finding": o.outcome, "reasoning": o.resolution} if o.outcome else None
+        forms[o.id] = id_prefix(kind(formdata=None, data=data), f"c{o.id}-" if o.outcome else f"o{o.id}-")
+        if failed is not None and failed[0] == o.id:  # settled meanwhile: its errors on the form it has now
+            for name in ("finding", "reasoning", "withdraw"):
+                forms[o.id][name].errors = list(failed[1][name].errors)
+            failed = (o.id, forms[o.id])
     rows = results_service.results_of(contest) if results_public(contest.state) else []
     return render_template(
         "organizer/results/objections.html",
