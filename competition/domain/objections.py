@@ -171,7 +171,7 @@ def finding_problems(finding: Finding, *, can_withdraw: bool) -> list[Message]:
         )
     if finding.withdraw and finding.outcome == "dismissed":
         problems.append(
-            Message(N_("Only a founded objection withdraws the award: untick the withdrawal."), field="withdraw")
+            Message(N_("Only a founded objection withdraws the award; untick the withdrawal."), field="withdraw")
         )
     elif finding.withdraw and not can_withdraw:
         problems.append(Message(N_("This entry has no award or nomination left to withdraw."), field="withdraw"))

@@ -127,7 +127,7 @@ def test_a_withdrawal_needs_a_founded_finding_and_an_award_to_take(on_notice) ->
     obj = file(w)
     with pytest.raises(objections.ObjectionProblems) as err:
         objections.settle(obj, Finding("dismissed", "不属实。", withdraw=True), actor=w.organizer)
-    assert err.value.problems == [("withdraw", "只有异议属实才能撤销奖项：请取消勾选撤销。")]
+    assert err.value.problems == [("withdraw", "只有异议属实才能撤销奖项，请取消勾选。")]
     with pytest.raises(objections.ObjectionProblems) as err:
         objections.settle(obj, Finding("", ""), actor=w.organizer)
     assert [f for f, _m in err.value.problems] == ["finding", "reasoning"]

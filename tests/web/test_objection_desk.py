@@ -33,6 +33,10 @@ FACTS = "该项目研究报告第3页的数据与2021年外省获奖作品完全
 
 @pytest.fixture()
 def desk(world, db):
+    return desk_world(world)
+
+
+def desk_world(world):
     """On notice: 王芳 objects to CX2026-XS-001 (一等奖, nominated) as a person with her ID photo
     and a PDF of evidence; 淮北市科技馆 (contact 李强) objects to -002 as a unit with its sealed
     letter."""
@@ -115,7 +119,7 @@ def test_the_filter_by_state(desk, login_as) -> None:
     db.session.commit()
     client = login_as(w.organizer)
     page = client.get(w.url).get_data(as_text=True)
-    assert "1 件待处理" in page and "全部 (2)" in page and "待处理 (1)" in page and "不属实 (1)" in page
+    assert "1 件待处理" in page and "全部（2）" in page and "待处理（1）" in page and "不属实（1）" in page
     waiting = client.get(w.url, query_string={"state": "open"}).get_data(as_text=True)
     assert w.person.receipt in waiting and w.unit.receipt not in waiting
     dismissed = client.get(w.url, query_string={"state": "dismissed"}).get_data(as_text=True)
@@ -133,7 +137,7 @@ def test_settling_founded_withdraws_award_and_nomination_and_the_notice_says_so(
     assert resp.status_code == 400
     page = resp.get_data(as_text=True)
     check_page(page)
-    assert "只有异议属实才能撤销奖项：请取消勾选撤销。" in card(page, w.person) and "数据有出处。" in page
+    assert "只有异议属实才能撤销奖项，请取消勾选。" in card(page, w.person) and "数据有出处。" in page
     assert 'id="form-errors"' in page and f'href="#o{w.person.id}-withdraw"' in page
     db.session.expire_all()
     assert w.person.outcome is None and not w.r_team.withdrawn
