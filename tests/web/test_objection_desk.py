@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from competition.adapters import images
 from competition.adapters.storage import get_storage
 from competition.domain.objections import ObjectionFiling
 from competition.extensions import db
@@ -16,6 +17,7 @@ from competition.models import AuditEvent, Objection
 from competition.models.base import utcnow
 from competition.services import objections
 from competition.services import results as results_service
+from tests.adapters.test_images import phone_photo, scan
 from tests.factories import make_user
 from tests.factories.accounts import sample
 from tests.factories.results import on_notice as notice_world
@@ -203,3 +205,20 @@ def test_after_the_notice_the_waiting_ones_are_flagged_and_still_settled(desk, c
     db.session.expire_all()
     assert w.person.outcome == "dismissed"
     assert "1 件异议尚待处理" in client.get(w.url).get_data(as_text=True)
+
+
+def test_what_the_organizer_downloads_is_the_photo_without_its_location(desk, client, login_as) -> None:
+    w = desk
+    original = phone_photo()
+    filing = ObjectionFiling("person", "赵磊", "淮北市第二中学", "13905610002", "CX2026-XS-003", FACTS)
+    obj = objections.file_online(
+        w.contest,
+        filing,
+        [objections.Upload("identity_document", "身份证正面.jpg", io.BytesIO(original))],
+        storage=get_storage(),
+    )
+    db.session.commit()
+    login_as(w.organizer)
+    served = client.get(f"/files/objection/{obj.files[0].id}").data
+    assert images.location_of(original) and images.location_of(served) == {}
+    assert scan(served) == scan(original)
