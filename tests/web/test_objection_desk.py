@@ -222,3 +222,26 @@ def test_what_the_organizer_downloads_is_the_photo_without_its_location(desk, cl
     served = client.get(f"/files/objection/{obj.files[0].id}").data
     assert images.location_of(original) and images.location_of(served) == {}
     assert scan(served) == scan(original)
+
+
+def test_a_refused_paper_objection_says_why_beside_its_field(desk, client, login_as) -> None:
+    w = desk
+    login_as(w.organizer)
+    today = results_service.local_today().isoformat()
+    resp = client.post(
+        w.url,
+        data={
+            "received_on": today,
+            "submitter_name": "",
+            "submitter_contact": "13900000000",
+            "content": "该作品系抄袭",
+        },
+    )
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    check_page(page)
+    field = page[page.index('id="submitter_name"') :]
+    beside = field[: field.index("</div>")]
+    assert 'class="invalid-feedback">异议须实名提出' in beside
+    assert 'id="record-errors"' in page and 'href="#submitter_name"' in page and "该作品系抄袭" in page
+    assert db.session.scalar(select(Objection).where(Objection.recorded_by_id.is_not(None))) is None
