@@ -12,6 +12,10 @@ Pure module. An objection is accepted only under a real identity and within the 
 * Anonymous objections (a person without a name or identity document, a unit without its seal)
   and late ones (after the notice's end, or before the notice began) are refused, each with the
   reason.
+
+The organizer then records the finding: founded (属实, stored as ``upheld``) or not founded
+(不属实, ``dismissed``), with the reasoning; a founded one may withdraw the entry's award and
+nomination in the same step. A finding is final: changing it is a correction, with its reason.
 """
 
 from __future__ import annotations
@@ -21,13 +25,31 @@ from datetime import datetime
 
 from .text import N_, Message, phone_valid
 
-__all__ = ["FILER_KINDS", "LIMITS", "ObjectionFiling", "filing_problems", "window_problem"]
+__all__ = [
+    "FILER_KINDS",
+    "FINDINGS",
+    "LIMITS",
+    "MAX_CORRECTION_REASON",
+    "MAX_REASONING",
+    "Finding",
+    "ObjectionFiling",
+    "correction_problems",
+    "filing_problems",
+    "finding_problems",
+    "window_problem",
+]
 
 FILER_KINDS = ("person", "unit")
 
 # Longest accepted text per field (characters).
 LIMITS = {"name": 50, "unit": 100, "phone": 30, "entry_number": 60, "facts": 5000}
 MIN_FACTS = 20  # "事实" needs more than a word to be looked into
+
+FINDINGS = ("upheld", "dismissed")  # 属实, 不属实
+# The reasoning also becomes the reason of the award's withdrawal (at most 2000 characters with
+# the objection's reference before it).
+MAX_REASONING = 1800
+MAX_CORRECTION_REASON = 500
 
 
 @dataclass(frozen=True)
@@ -117,3 +139,62 @@ def window_problem(now: datetime, starts_at: datetime | None, ends_at: datetime 
             {"end": ends_at.strftime("%Y-%m-%d %H:%M")},
         )
     return None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the organizer found: ``outcome`` one of FINDINGS, the reasoning, and whether the
+    entry's award and nomination are withdrawn with it."""
+
+    outcome: str
+    reasoning: str
+    withdraw: bool = False
+
+
+def finding_problems(finding: Finding, *, can_withdraw: bool) -> list[Message]:
+    """Every reason the finding cannot be recorded, each on its form field. ``can_withdraw``: the
+    entry objected to still has an award or a nomination to lose."""
+    problems: list[Message] = []
+    if finding.outcome not in FINDINGS:
+        problems.append(Message(N_("Choose whether the objection is founded or not founded."), field="finding"))
+    if not finding.reasoning:
+        problems.append(
+            Message(N_("Write down the reasoning: what was checked and what it showed."), field="reasoning")
+        )
+    elif len(finding.reasoning) > MAX_REASONING:
+        problems.append(
+            Message(
+                N_("At most %(max)d characters here; this has %(length)d."),
+                {"max": MAX_REASONING, "length": len(finding.reasoning)},
+                field="reasoning",
+            )
+        )
+    if finding.withdraw and finding.outcome == "dismissed":
+        problems.append(
+            Message(N_("Only a founded objection withdraws the award; untick the withdrawal."), field="withdraw")
+        )
+    elif finding.withdraw and not can_withdraw:
+        problems.append(Message(N_("This entry has no award or nomination left to withdraw."), field="withdraw"))
+    return problems
+
+
+def correction_problems(before: Finding, after: Finding, reason: str, *, can_withdraw: bool) -> list[Message]:
+    """Every reason a correction of the settled finding ``before`` to ``after`` cannot be
+    recorded: the finding's own problems, the reason for the correction, and a change at all."""
+    problems = finding_problems(after, can_withdraw=can_withdraw)
+    if not reason:
+        problems.append(Message(N_("Write down why the finding is corrected."), field="reason"))
+    elif len(reason) > MAX_CORRECTION_REASON:
+        problems.append(
+            Message(
+                N_("At most %(max)d characters here; this has %(length)d."),
+                {"max": MAX_CORRECTION_REASON, "length": len(reason)},
+                field="reason",
+            )
+        )
+    same = (before.outcome, before.reasoning) == (after.outcome, after.reasoning)
+    if same and not after.withdraw and not problems:
+        problems.append(
+            Message(N_("This correction changes nothing: change the finding or its reasoning."), field="finding")
+        )
+    return problems

@@ -106,6 +106,7 @@ ACTION_LABELS = {
     "results.withdraw": _l("Result withdrawn"),
     "objection.record": _l("Objection recorded"),
     "objection.settle": _l("Objection settled"),
+    "objection.correct": _l("Objection finding corrected"),
     "certificates.issue": _l("Certificates issued"),
     "certificate.correct": _l("Certificate data corrected"),
     "certificate.reissue": _l("Certificate re-issued"),

@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from competition.domain.objections import ObjectionFiling, filing_problems, window_problem
+from competition.domain.objections import (
+    MAX_CORRECTION_REASON,
+    MAX_REASONING,
+    Finding,
+    ObjectionFiling,
+    correction_problems,
+    filing_problems,
+    finding_problems,
+    window_problem,
+)
 
 FACTS = "该项目的研究报告与2021年外省获奖作品雷同，附两份报告的对照页。"
 
@@ -62,3 +71,45 @@ def test_only_within_the_notice_period() -> None:
     early = window_problem(datetime(2026, 5, 8, 8, 59), start, end)
     assert str(early) == "These results are not on public notice, so no objection can be filed."
     assert window_problem(datetime(2026, 5, 9), None, None) == early
+
+
+# ---------------------------------------------------------------- the finding ----
+
+
+def finding_fields(finding: Finding, can_withdraw: bool = True) -> list[str | None]:
+    return [m.field for m in finding_problems(finding, can_withdraw=can_withdraw)]
+
+
+def test_a_finding_needs_its_outcome_and_reasoning() -> None:
+    assert finding_fields(Finding("upheld", "经核查属实。", withdraw=True)) == []
+    assert finding_fields(Finding("dismissed", "数据有出处。")) == []
+    assert finding_fields(Finding("", "")) == ["finding", "reasoning"]
+    assert finding_fields(Finding("maybe", "理由")) == ["finding"]
+    # 1800 characters are the most; 1801 are refused with both numbers
+    assert finding_fields(Finding("upheld", "查" * MAX_REASONING)) == []
+    [too_long] = finding_problems(Finding("upheld", "查" * (MAX_REASONING + 1)), can_withdraw=True)
+    assert too_long.field == "reasoning" and too_long.params == {"max": 1800, "length": 1801}
+
+
+def test_only_a_founded_finding_withdraws_and_only_what_is_left() -> None:
+    assert finding_fields(Finding("dismissed", "不属实。", withdraw=True)) == ["withdraw"]
+    assert finding_fields(Finding("upheld", "属实。", withdraw=True), can_withdraw=False) == ["withdraw"]
+    assert finding_fields(Finding("upheld", "属实。"), can_withdraw=False) == []  # founded, nothing to take
+
+
+def test_a_correction_needs_a_reason_and_a_change() -> None:
+    was = Finding("dismissed", "数据有出处。")
+    assert correction_problems(was, Finding("upheld", "复核属实。"), "收到原作者来函", can_withdraw=True) == []
+    # the reasoning alone may change
+    assert correction_problems(was, Finding("dismissed", "数据出处已核实。"), "补充理由", can_withdraw=True) == []
+    assert [m.field for m in correction_problems(was, Finding("upheld", "复核属实。"), "", can_withdraw=True)] == [
+        "reason"
+    ]
+    [same] = correction_problems(was, was, "复核", can_withdraw=True)
+    assert same.field == "finding" and "changes nothing" in same.template
+    # 500 characters of reason are the most
+    assert correction_problems(was, Finding("upheld", "属实。"), "因" * MAX_CORRECTION_REASON, can_withdraw=True) == []
+    [long_reason] = correction_problems(
+        was, Finding("upheld", "属实。"), "因" * (MAX_CORRECTION_REASON + 1), can_withdraw=True
+    )
+    assert long_reason.params == {"max": 500, "length": 501}

@@ -154,7 +154,7 @@ def test_objections_withdrawal_finalize_and_frozen(world, login_as, db) -> None:
     assert obj.received_at.date() in (today - timedelta(days=1), today)  # stored in UTC
     resp = client.post(f"{base(c)}/results/finalize", follow_redirects=True)
     assert "异议尚未处理" in resp.get_data(as_text=True)
-    client.post(f"{url}/{obj.id}/settle", data={"outcome": "upheld", "resolution": "经查属实"})
+    client.post(f"{url}/{obj.id}/settle", data={"finding": "upheld", "reasoning": "经查属实"})
     resp = client.post(f"{base(c)}/results/{first.id}/withdraw", data={"reason": "异议属实"})
     assert resp.status_code == 302
     db.session.expire_all()

@@ -10,6 +10,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from competition.extensions import db
+from competition.models import Objection, ObjectionFile
+from competition.models.base import utcnow
+from competition.services import objections
 from competition.services import results as results_service
 from tests.factories import judging as fj
 from tests.factories import make_contest, make_entry, make_school, make_user
@@ -107,4 +111,53 @@ def test_results_page_does_not_grow_with_entries(world, login_as, count_queries)
     small = measure(count_queries, client, url.format(small_contest.contest.id), "CX-XS-003")
     large = measure(count_queries, client, url.format(large_contest.contest.id), "CX-XS-030")
     print(f"results page: {small()} queries for {SMALL} entries, {large()} for {LARGE}")
+    assert large() == small(), same_statements(small, large)
+
+
+def with_objections(world, n: int, code: str):
+    """``ranked`` and published, with an objection to each entry (person and unit in turn, each
+    with a file); every third one settled, and the first of those corrected."""
+    c = ranked(world, n, code)
+    results_service.lock(c.contest, actor=world.organizer)
+    results_service.publish(c.contest, actor=world.organizer, contact="市科协 0561-3000000")
+    for i, entry in enumerate(c.entries):
+        o = Objection(
+            contest_id=c.contest.id,
+            entry_id=entry.id,
+            submitter_name=f"提出人{i}",
+            submitter_contact="13905610001",
+            content="该项目研究报告与外省获奖作品雷同，附对照页。",
+            received_at=utcnow(),
+            receipt=f"{code}-YY-{i:04d}",
+            filer_kind=("person", "unit")[i % 2],
+            filer_unit=f"单位{i}",
+            files=[
+                ObjectionFile(
+                    role="evidence",
+                    original_name=f"证据{i}.pdf",
+                    storage_key=f"k{i}",
+                    file_kind="pdf",
+                    size=1,
+                    sha256="0" * 64,
+                )
+            ],
+        )
+        db.session.add(o)
+        db.session.flush()
+        if i % 3 == 0:
+            objections.settle(o, objections.Finding("dismissed", "不属实。"), actor=world.organizer)
+            if i == 0:
+                objections.correct(o, objections.Finding("upheld", "属实。"), actor=world.organizer, reason="复核")
+    db.session.commit()
+    return c
+
+
+def test_objections_page_does_not_grow_with_objections(world, login_as, count_queries) -> None:
+    small_contest = with_objections(world, SMALL, "OQS")
+    large_contest = with_objections(world, LARGE, "OQL")
+    client = login_as(world.organizer)
+    url = "/organizer/contests/{}/objections"
+    small = measure(count_queries, client, url.format(small_contest.contest.id), "OQS-YY-0002")
+    large = measure(count_queries, client, url.format(large_contest.contest.id), "OQL-YY-0029")
+    print(f"objections page: {small()} queries for {SMALL} objections, {large()} for {LARGE}")
     assert large() == small(), same_statements(small, large)

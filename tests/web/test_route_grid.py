@@ -308,7 +308,10 @@ RULES: dict[str, Rule] = {
     "organizer.results.results_objections": Rule(
         allowed=ORG, body=form(received_on="2026-01-01", submitter_name="某人", submitter_contact="1", content="异议")
     ),
-    "organizer.results.results_objection_settle": Rule(allowed=ORG, body=form(outcome="upheld", resolution="改判")),
+    "organizer.results.results_objection_settle": Rule(allowed=ORG, body=form(finding="upheld", reasoning="改判")),
+    "organizer.results.results_objection_correct": Rule(
+        allowed=ORG, body=form(finding="upheld", reasoning="改判", reason="复核有误")
+    ),
     "organizer.certificates.certificates": ORGANIZER,
     "organizer.certificates.certificates_issue": ORGANIZER,
     "organizer.certificates.certificates_batch": Rule(allowed=ORG, body=form(scope="all", fmt="pdf")),

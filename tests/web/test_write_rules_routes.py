@@ -100,6 +100,7 @@ WRITE_KINDS: dict[str, str | None] = {
     "organizer.results.results_withdraw": "award_withdrawal",
     "organizer.results.results_objections": "objection",
     "organizer.results.results_objection_settle": "objection",
+    "organizer.results.results_objection_correct": "objection",
     "organizer.certificates.certificates_issue": "certificate",
     "organizer.certificates.certificate_correct": "certificate_correction",
     "organizer.certificates.certificate_revoke": "certificate_correction",

@@ -10,7 +10,9 @@ The workflow follows the contest's states:
   needs a reason); a contest still in judging moves to ``results``. Ties and overrides can
   still be settled.
 * ``publish`` -> ``published`` (公示): only when locked and without unresolved ties. The notice runs for the
-  ``notice_days`` setting. Objections are recorded and settled; an award can be withdrawn.
+  ``notice_days`` setting. Paper objections are recorded here; every objection is settled at
+  the organizer's desk (``services.objections``: the finding, the withdrawal with it, corrections);
+  an award can also be withdrawn by hand.
 * ``finalize`` -> ``final``: after the notice period (or with a written reason), with every
   objection settled. From then on the Result rows are frozen: nothing here writes them.
 

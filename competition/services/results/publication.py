@@ -253,22 +253,10 @@ def record_objection(
 
 
 def settle_objection(objection: Objection, *, actor, outcome: str, resolution: str) -> None:
-    contest = db.session.get_one(Contest, objection.contest_id)
-    _check_notice(contest)
-    if outcome not in OBJECTION_OUTCOMES:
-        raise ServiceError(_("Choose whether the objection is upheld or dismissed."), "outcome")
-    resolution = (resolution or "").strip()
-    if not resolution:
-        raise ServiceError(_("Write down how the objection was settled."), "resolution")
-    before = {"outcome": objection.outcome, "resolution": objection.resolution}
-    objection.outcome = outcome
-    objection.resolution = resolution
-    objection.resolved_at = utcnow()
-    objection.resolved_by_id = getattr(actor, "id", None)
-    db.session.flush()
-    audit.record(
-        actor, "objection.settle", objection, before=before, after={"outcome": outcome, "resolution": resolution}
-    )
+    """The finding alone, without a withdrawal: services/objections.settle, the organizer's desk."""
+    from ..objections import Finding, settle  # that module reads the results: imported when called
+
+    settle(objection, Finding(outcome, (resolution or "").strip()), actor=actor)
 
 
 def withdraw_award(result: Result, *, actor, reason: str) -> None:

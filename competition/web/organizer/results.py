@@ -1,10 +1,9 @@
 """The organizer's results pages: run the ranking, read it (scores side by side, judges' severity,
 split judge graphs, ties), decide ties, change results with a reason, lock, publish the public
-notice, record and settle objections, withdraw awards, finalize. Organizers only (views.py)."""
+notice, withdraw awards, finalize; the objections desk is objections.py, on this blueprint.
+Organizers only (views.py)."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,9 +11,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...domain.ranking import METHOD_LABELS, METHODS
-from ...domain.states import can_rank, is_on_notice, results_public
+from ...domain.states import can_rank, is_on_notice
 from ...i18n.timeutil import utc_to_local
-from ...models import Contest, Objection, Result
+from ...models import Contest, Result
 from ...services import ServiceError
 from ...services import results as service
 from .. import doorway
@@ -256,66 +255,3 @@ def results_withdraw(contest_id: int, result_id: int):
         if is_on_notice(contest.state)
         else url_for("organizer.results.results", contest_id=contest.id)
     )
-
-
-@bp.route("/contests/<int:contest_id>/objections", methods=["GET", "POST"])
-def results_objections(contest_id: int):
-    contest = contest_or_404(contest_id)
-    error = None
-    if request.method == "POST":
-        form = request.form
-        try:
-            received = date.fromisoformat(form.get("received_on", ""))
-        except ValueError:
-            error = ServiceError(_("Enter the date the objection was received."), "received_on")
-        entry_id = form.get("entry_id") or None
-        if error is None and entry_id is not None and not (entry_id.isdecimal() and len(entry_id) < 19):
-            error = ServiceError(_("That entry is not in this contest."), "entry_id")
-        if error is None:
-            doorway.on_refusal(respond=lambda exc: _objections_page(contest, exc))
-            service.record_objection(
-                contest,
-                actor=current_user,
-                entry_id=int(entry_id) if entry_id else None,
-                submitter_name=form.get("submitter_name", ""),
-                submitter_contact=form.get("submitter_contact", ""),
-                content=form.get("content", ""),
-                evidence=form.get("evidence"),
-                received_on=received,
-            )
-            flash(_("The objection is recorded."), "success")
-            return redirect(url_for("organizer.results.results_objections", contest_id=contest.id))
-    return _objections_page(contest, error)
-
-
-def _objections_page(contest: Contest, error: ServiceError | None):
-    """The objections page, with the refusal of the objection just sent (if any) and its form as sent."""
-    rows = service.results_of(contest) if results_public(contest.state) else []
-    return render_template(
-        "organizer/results/objections.html",
-        contest=contest,
-        run=service.get_run(contest),
-        objections=service.objections_of(contest),
-        error=error,
-        form=request.form,
-        results={r.entry_id: r for r in rows},
-        entries=sorted((r.entry for r in rows), key=lambda e: e.number or e.title),
-        today=service.local_today().isoformat(),
-        local=utc_to_local,
-    )
-
-
-@bp.route("/contests/<int:contest_id>/objections/<int:objection_id>/settle", methods=["POST"])
-def results_objection_settle(contest_id: int, objection_id: int):
-    contest = contest_or_404(contest_id)
-    objection = part_of_or_404(Objection, objection_id, contest_id=contest.id)
-    page = url_for("organizer.results.results_objections", contest_id=contest.id) + f"#objection-{objection.id}"
-    doorway.on_refusal(redirect_to=page)
-    service.settle_objection(
-        objection,
-        actor=current_user,
-        outcome=request.form.get("outcome", ""),
-        resolution=request.form.get("resolution", ""),
-    )
-    flash(_("The objection is settled."), "success")
-    return redirect(page)

@@ -5,8 +5,8 @@ Their endpoints are named organizer.<child>.<view>; their templates are in templ
 
 from __future__ import annotations
 
-# home and jobs register their routes on the parent when imported.
-from . import accounts, audit, certificates, exports, home, jobs, judging, reports, results, setup  # noqa: F401
+# home and jobs register their routes on the parent when imported, objections on the results child.
+from . import accounts, audit, certificates, exports, home, jobs, judging, objections, reports, results, setup  # noqa: F401
 from .blueprint import bp
 
 CHILDREN = (setup, judging, results, certificates, exports, reports, accounts, audit)
