@@ -111,9 +111,7 @@ def _input(entry, students):
         completed_on=entry.completed_on,
         contact_phone=entry.contact_phone,
         data_confirmed=True,
-        students=tuple(
-            PersonData(name=n, gender="男", grade="八年级", school_name="淮北市第一中学") for n in students
-        ),
+        students=tuple(PersonData(name=n, gender="男", grade="八年级", school_name="淮北市第一中学") for n in students),
     )
 
 
@@ -200,7 +198,9 @@ def test_a_second_counselor_project_names_the_first_one_s_number(world):
     )
     second = f.make_entry(world.contest, world.s1, section_code="FD", teacher=world.teacher1, subject="科教方案类")
     complete(second)
-    assert texts(second, "section") == ["每位教师每届大赛限报一项科技辅导员项目，您已申报 CX2026-FD-003“简易光学演示仪”。"]
+    assert texts(second, "section") == [
+        "每位教师每届大赛限报一项科技辅导员项目，您已申报 CX2026-FD-003“简易光学演示仪”。"
+    ]
     # Another teacher of the same school may enter one.
     theirs = f.make_entry(world.contest, world.s1, section_code="FD", teacher=world.teacher2, subject="科教方案类")
     complete(theirs)
