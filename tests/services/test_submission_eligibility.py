@@ -83,7 +83,8 @@ def test_a_student_of_an_entry_in_another_section_is_refused_naming_its_number(w
         students=[student("王\u3000芳", world.s1), student("李明", world.s1)],
     )
     assert texts(team) == [
-        "王\u3000芳（淮北市第一中学，八年级）已是项目 FM2026-FM-004“自动浇花器”的作者；每名学生每届大赛只能参加一个项目。"
+        "王\u3000芳（淮北市第一中学，八年级）已是项目 FM2026-FM-004“自动浇花器”的作者；"
+        "每名学生每届大赛只能参加一个项目。"
     ]
     # Another 王芳 of 九年级 is another student; the edition of another contest is no obstacle.
     team.students[0].grade = "九年级"
