@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..eligibility.subjects import counselor_subject_problem, edition_list
-from ..text import N_, Message
+from ..eligibility.subjects import edition_list
+from ..text import N_
 from .reader import Reader
 from .schema import (
     FILE_KINDS,
@@ -56,13 +56,6 @@ def read_section(r: Reader, raw: Data | None, where: str, seen: set[str], year: 
     )
     if not section.individual_allowed and not section.team_allowed:
         r.problem(where, N_("allow individual entries, team entries or both"))
-    if kind == "counselor":
-        if section.team_allowed:
-            r.problem(f"{where}.team", N_("a counselor section takes individual entries only"))
-        for listed in sorted({s for names in subjects.values() for s in names}):
-            bad = counselor_subject_problem(listed)
-            if bad is not None:
-                r.problems.append(Message(bad.template, bad.params, where=f"{where}.subjects"))
     mat_codes: set[str] = set()
     for j, m in enumerate(raw.get("materials") or []):
         m = m or {}

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TypeVar
 
-from ..text import N_, Message
-
 T = TypeVar("T")
 
 # 科技辅导员科技教育创新成果: 科教制作类 in six subjects, or 科教方案类; a subject is written
-# "科教制作类-物理" (the kind, a hyphen, the subject) or "科教方案类".
+# "科教制作类-物理" (the kind, a hyphen, the subject) or "科教方案类". A past contest's list of
+# other subjects (imported registrations) is kept as it is: its entries have no kind.
 MAKING = "科教制作类"
 PLAN = "科教方案类"
 COUNSELOR_KINDS = (MAKING, PLAN)
@@ -26,20 +25,6 @@ def counselor_kind(subject: str | None) -> str | None:
     """科教制作类 or 科教方案类, as the subject says; None for a subject of neither kind."""
     kind = (subject or "").split("-", 1)[0].strip()
     return kind if kind in COUNSELOR_KINDS else None
-
-
-def counselor_subject_problem(subject: str) -> Message | None:
-    """Why a counselor section may not offer this subject: it must name its kind (and, for 科教制作类,
-    one of the six subjects)."""
-    kind, _sep, rest = subject.partition("-")
-    if kind == PLAN and not rest:
-        return None
-    if kind == MAKING and rest in MAKING_SUBJECTS:
-        return None
-    return Message(
-        N_("%(subject)s is not a counselor subject: write 科教方案类, or 科教制作类- followed by one of %(subjects)s"),
-        {"subject": subject, "subjects": "、".join(MAKING_SUBJECTS)},
-    )
 
 
 def edition_list(by_edition: Mapping[int, T], year: int) -> tuple[int, T] | None:
