@@ -23,11 +23,13 @@ from ..domain.numbering import format_number, next_seq
 from ..domain.states import EntryState, entry_transition_error
 from ..extensions import db
 from ..i18n.labels import ENTRY_STATE_LABELS
+from ..i18n.messages import translate
 from ..i18n.timeutil import local_to_utc, utc_to_local
 from ..models import AuditEvent, Contest, District, Entry, School, Section, Student, User, utcnow
 from ..models.review import EntryNumberCounter
 from . import ServiceError, audit, write_guard
 from .permissions import can_review_entry, is_organizer
+from .submissions.checks import place_clashes
 
 # Format review happens while a contest takes entries and after it closes, before judging.
 REVIEW_CONTEST_STATES = states.REVIEW_CONTEST_STATES
@@ -163,6 +165,9 @@ def history(entry: Entry) -> Sequence[AuditEvent]:
 
 def accept(entry_id: int, *, actor: User, expected_version: int | None = None) -> Entry:
     entry = _lock_for_action(entry_id, EntryState.ACCEPTED, actor, expected_version)
+    clashes = place_clashes(entry)
+    if clashes:
+        raise ServiceError(translate(clashes[0]))
     before = _snapshot(entry)
     seq, number = _draw_number(entry)
     entry.state = EntryState.ACCEPTED

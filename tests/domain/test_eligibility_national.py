@@ -119,6 +119,8 @@ def test_the_same_student_is_known_by_id_number_else_by_name_school_and_grade():
     # One lacks a number: name + school + grade, normalised (a full-width space is no difference).
     assert same_student(a, replace(WANG, name="王\u3000芳"))
     assert not same_student(a, replace(WANG, grade="九年级"))
+    # Without a grade (an imported list has none) a name and a school are not enough.
+    assert not same_student(replace(WANG, grade=None), replace(WANG, grade=None))
 
 
 # ------------------------------------------------------------------ 3. no member added once submitted

@@ -13,7 +13,7 @@ from competition.extensions import db
 from competition.i18n.messages import translate
 from competition.i18n.timeutil import utc_to_local
 from competition.models import AuditEvent, utcnow
-from competition.services import review, submissions
+from competition.services import ServiceError, review, submissions
 from competition.services.contests import load_definition_text, save_definition
 from tests import factories as f
 from tests.factories.teacher import complete, ready_entry
@@ -222,3 +222,22 @@ def test_a_2022_contest_keeps_its_2022_subject_names(world):
     assert submissions.draft_problems(data, f.section(world.contest, "XS")) == []
     [problem] = submissions.draft_problems(data, f.section(old, "XS"))
     assert problem.field == "subject"
+
+
+def test_accepting_checks_the_student_s_place_again(world):
+    # Two schools submitted 王芳 (s1, 八年级) at one moment, so neither submit saw the other.
+    first = f.make_entry(
+        world.contest, world.s1, state="submitted", title="雨水回收", students=[student("王芳", world.s1)]
+    )
+    second = f.make_entry(
+        world.contest, world.s2, state="submitted", title="噪声地图", students=[student("王芳", world.s1)]
+    )
+    with pytest.raises(ServiceError) as err:
+        review.accept(first.id, actor=world.organizer)
+    assert err.value.message == (
+        "王芳（淮北市第一中学，八年级）已是项目“噪声地图”的作者；每名学生每届大赛只能参加一个项目。"
+    )
+    assert first.state == "submitted" and first.number is None
+    review.reject(second.id, actor=world.organizer, reason="同一学生重复申报")
+    review.accept(first.id, actor=world.organizer)
+    assert first.state == "accepted"

@@ -30,7 +30,7 @@ from .grades import (
     student_identity,
     work_window,
 )
-from .people import district_problems, same_member, team_change_problems
+from .people import district_problems, same_member, team_change_problems, uniqueness_problems
 from .subjects import COUNSELOR_KINDS, MAKING_SUBJECTS, counselor_kind, edition_list
 from .submission import can_still_submit, submission_problems
 
@@ -60,5 +60,6 @@ __all__ = [
     "student_identity",
     "submission_problems",
     "team_change_problems",
+    "uniqueness_problems",
     "work_window",
 ]

@@ -45,10 +45,13 @@ def student_identity(person: PersonData) -> tuple[str, str, str]:
 def same_student(a: PersonData, b: PersonData) -> bool:
     """Two records are one student when both carry a 身份证号 and the numbers agree; when either
     lacks one, when name, school and grade agree (normalised). Two 王芳 of one class with different
-    身份证号 are two students."""
+    身份证号 are two students; a record without a grade (an imported registration) names nobody
+    for sure, so it matches no one by name."""
     id_a, id_b = normalise(a.id_number), normalise(b.id_number)
     if id_a and id_b:
         return id_a == id_b
+    if blank(a.grade) or blank(b.grade):
+        return False
     return student_identity(a) == student_identity(b)
 
 

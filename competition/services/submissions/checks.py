@@ -207,6 +207,12 @@ def problems_by_entry(entries: list[Entry]) -> dict[int, list[Message]]:
     return out
 
 
+def place_clashes(entry: Entry) -> list[Message]:
+    """The one-entry rules alone (a student's, a counselor's), against the contest's entries now:
+    accepting checks them again, since two schools may submit the same student at one moment."""
+    return rules.uniqueness_problems(entry_data(entry, {}), section_rules(entry.section), other_entries(entry))
+
+
 def team_changes(entry: Entry, students: Sequence[rules.PersonData]) -> list[Message]:
     """Why the team of a saved entry may not become `students` (no member added after the
     research started; a returned entry only with the reviewer's leave)."""
