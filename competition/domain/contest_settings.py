@@ -67,6 +67,13 @@ class ContestSettings:
     work_completed_within_years: int = 2
     # 中专 (中等职业学校) is a 学段 of its own, as the national rules say; off: it counts as 高中
     vocational_own_stage: bool = True
+    # the national eligibility rules (docs/rules.md "Entries"), each on by default: a team from one
+    # 区县; one entry per student per edition; a submitted entry's team fixed (a returned one may
+    # change it when the reviewer allowed it); one 科技辅导员 project per teacher per edition
+    team_same_district: bool = True
+    one_entry_per_student: bool = True
+    team_fixed_once_submitted: bool = True
+    one_counselor_entry_per_teacher: bool = True
     recusal: bool = True
     exclude_same_district: bool = False
     round_combination: dict[str, Any] | str = _default({"mode": "last"})

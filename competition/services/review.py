@@ -23,11 +23,13 @@ from ..domain.numbering import format_number, next_seq
 from ..domain.states import EntryState, entry_transition_error
 from ..extensions import db
 from ..i18n.labels import ENTRY_STATE_LABELS
+from ..i18n.messages import translate
 from ..i18n.timeutil import local_to_utc, utc_to_local
 from ..models import AuditEvent, Contest, District, Entry, School, Section, Student, User, utcnow
 from ..models.review import EntryNumberCounter
 from . import ServiceError, audit, write_guard
 from .permissions import can_review_entry, is_organizer
+from .submissions.checks import place_clashes
 
 # Format review happens while a contest takes entries and after it closes, before judging.
 REVIEW_CONTEST_STATES = states.REVIEW_CONTEST_STATES
@@ -163,6 +165,9 @@ def history(entry: Entry) -> Sequence[AuditEvent]:
 
 def accept(entry_id: int, *, actor: User, expected_version: int | None = None) -> Entry:
     entry = _lock_for_action(entry_id, EntryState.ACCEPTED, actor, expected_version)
+    clashes = place_clashes(entry)
+    if clashes:
+        raise ServiceError(translate(clashes[0]))
     before = _snapshot(entry)
     seq, number = _draw_number(entry)
     entry.state = EntryState.ACCEPTED
@@ -175,9 +180,17 @@ def accept(entry_id: int, *, actor: User, expected_version: int | None = None) -
 
 
 def return_entry(
-    entry_id: int, *, actor: User, reason: str, resubmit_by_local: datetime | None, expected_version: int | None = None
+    entry_id: int,
+    *,
+    actor: User,
+    reason: str,
+    resubmit_by_local: datetime | None,
+    expected_version: int | None = None,
+    allow_team_change: bool = False,
 ) -> Entry:
-    """退回修改: the reason is shown to the teacher; resubmit_by is Beijing time, in the future."""
+    """退回修改: the reason is shown to the teacher; resubmit_by is Beijing time, in the future.
+    ``allow_team_change``: the reviewer lets the school change the team's members this once (the
+    team is otherwise fixed once submitted); kept in the return's audit record."""
     reason = _clean_reason(reason)
     if resubmit_by_local is None:
         raise ServiceError(_("Give the date by which the school must resubmit."), "resubmit_by")
@@ -191,8 +204,19 @@ def return_entry(
     entry.number = None  # the number stays retired: the counter never goes back
     entry.review_reason = reason
     entry.resubmit_by = resubmit_by
-    _finish(entry, actor, "entry.return", before, reason)
+    _finish(entry, actor, "entry.return", before, reason, allow_team_change=bool(allow_team_change))
     return entry
+
+
+def team_change_allowed(entry: Entry) -> bool:
+    """Whether the reviewer who last returned the entry let the school change its team."""
+    event = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "entry", AuditEvent.object_id == entry.id, AuditEvent.action == "entry.return")
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    return bool(event is not None and (event.after or {}).get("allow_team_change"))
 
 
 def reject(entry_id: int, *, actor: User, reason: str, expected_version: int | None = None) -> Entry:
@@ -299,13 +323,14 @@ def _snapshot(entry: Entry) -> dict:
     return {"state": entry.state, "number": entry.number}
 
 
-def _finish(entry: Entry, actor: User, action: str, before: dict, reason: str | None) -> None:
+def _finish(entry: Entry, actor: User, action: str, before: dict, reason: str | None, **extra: object) -> None:
     entry.reviewed_by_id = actor.id
     entry.reviewed_at = utcnow()
     db.session.flush()
     after = _snapshot(entry)
     if entry.resubmit_by:
         after["resubmit_by"] = entry.resubmit_by.isoformat()
+    after.update(extra)
     audit.record(actor, action, entry, before=before, after=after, reason=reason)
 
 

@@ -229,10 +229,12 @@ def test_subject_must_belong_to_the_stage():
 
 
 def test_work_completed_within_two_years_before_1_july():
-    assert work_window(2026, 2) == (date(2024, 7, 1), date(2026, 7, 1))
+    # Final in 2026, submitted 2026-03-20: two years before 1 July 2026 is 2024-07-01, the first
+    # day allowed; the last is the submission day.
+    assert work_window(2026, 2, TODAY) == (date(2024, 7, 1), date(2026, 3, 20))
     assert check(good(completed_on=date(2024, 7, 1))) == []
     problems = check(good(completed_on=date(2024, 6, 30)))
-    assert any("between 2024-07-01 and 2026-07-01" in t for t in texts(problems))
+    assert any("between 2024-07-01 and 2026-03-20" in t for t in texts(problems))
     assert check(good(completed_on=date(2022, 1, 1)), within=5) == []
 
 

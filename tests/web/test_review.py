@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from competition.i18n.timeutil import utc_to_local
 from competition.models import Entry, utcnow
+from competition.services import review
 from tests import factories as f
 
 
@@ -88,6 +89,23 @@ def test_return_keeps_typed_text_on_error(world, login_as):
     assert entry.state == "returned" and entry.review_reason == "申报书缺少学校盖章"
     html = resp.get_data(as_text=True)
     assert "申报书缺少学校盖章" in html  # the reason and the history show it
+
+
+def test_the_reviewer_may_let_the_school_change_the_team_when_returning(world, login_as):
+    client = login_as(world.reviewer2)
+    page = client.get(f"/review/entries/{world.entry3.id}").get_data(as_text=True)
+    assert "允许学校更换项目成员" in page and 'name="allow_team_change"' in page
+    url = f"/review/entries/{world.entry3.id}/return"
+    data = {"reason": "成员转学，可更换", "resubmit_by": _when(), "version": "1", "allow_team_change": "y"}
+    assert client.post(url, data=data).status_code == 302
+    entry = f.db.session.get(Entry, world.entry3.id)
+    assert entry.state == "returned" and review.team_change_allowed(entry)
+    # Not ticked: the next return gives no leave.
+    entry.state = "submitted"
+    f.db.session.commit()
+    data = {"reason": "申报书缺少签字", "resubmit_by": _when(), "version": str(entry.version)}
+    assert client.post(url, data=data).status_code == 302
+    assert not review.team_change_allowed(f.db.session.get(Entry, world.entry3.id))
 
 
 def test_reject_requires_reason(world, login_as):

@@ -25,6 +25,16 @@ def number_values(year: int, code: str, section_codes: Sequence[str]) -> dict[st
     }
 
 
+# The eligibility rules a definition may turn off (each on by default, as the national rules say).
+FLAG_SETTINGS = (
+    "vocational_own_stage",
+    "team_same_district",
+    "one_entry_per_student",
+    "team_fixed_once_submitted",
+    "one_counselor_entry_per_teacher",
+)
+
+
 def parse_definition(data: Data, number_limits: Mapping[str, int] | None = None) -> ContestDefinition:
     """``number_limits``: the longest number each *number_pattern setting may produce (the
     database column's length)."""
@@ -61,7 +71,7 @@ def parse_definition(data: Data, number_limits: Mapping[str, int] | None = None)
     _check_contest(r, data, definition)
     seen_codes: set[str] = set()
     for i, raw in enumerate(data.get("sections") or []):
-        definition.sections.append(read_section(r, raw, f"sections[{i}]", seen_codes))
+        definition.sections.append(read_section(r, raw, f"sections[{i}]", seen_codes, definition.year or None))
     if not definition.sections:
         r.problem("contest.sections", N_("a contest needs at least one section"))
     _check_number_patterns(r, definition, number_limits or {})
@@ -87,6 +97,9 @@ def _check_contest(r: Reader, data: Data, definition: ContestDefinition) -> None
         and definition.submission_opens_at >= definition.submission_closes_at
     ):
         r.problem("windows", N_("submissions must open before they close"))
+    for key in FLAG_SETTINGS:
+        if key in definition.settings and not isinstance(definition.settings[key], bool):
+            r.problem(f"settings.{key}", N_("must be true or false"))
     levels = definition.settings.get("award_levels")
     if levels is not None:
         try:

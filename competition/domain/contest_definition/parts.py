@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..eligibility.subjects import edition_list
 from ..text import N_
 from .reader import Reader
 from .schema import (
@@ -18,7 +19,8 @@ from .schema import (
 )
 
 
-def read_section(r: Reader, raw: Data | None, where: str, seen: set[str]) -> SectionDef:
+def read_section(r: Reader, raw: Data | None, where: str, seen: set[str], year: int | None = None) -> SectionDef:
+    """``year``: the contest's, which picks the subject list of its edition (`subjects_by_edition`)."""
     raw = raw or {}
     code = r.text(raw, "code", where, max_len=20) or ""
     if code in seen:
@@ -31,9 +33,7 @@ def read_section(r: Reader, raw: Data | None, where: str, seen: set[str]) -> Sec
     for stage in stages:
         if stage not in STAGES:
             r.problem(f"{where}.stages", N_("unknown stage %(stage)s (use 小学, 初中, 高中)"), stage=stage)
-    subjects = raw.get("subjects") or {}
-    if isinstance(subjects, list):
-        subjects = {"*": subjects}
+    subjects = _subjects(r, raw, where, year)
     max_team_size = r.number(raw, "max_team_size", where, default=3, low=1, high=20)
     # Teams by default where the rules have them (students, films, inventions) or where the
     # definition gives a team size; a section says `team: false` to refuse them.
@@ -43,7 +43,7 @@ def read_section(r: Reader, raw: Data | None, where: str, seen: set[str]) -> Sec
         name=r.text(raw, "name", where, max_len=80) or "",
         kind=kind,
         stages=stages,
-        subjects={str(k): [str(s) for s in v] for k, v in subjects.items()},
+        subjects=subjects,
         individual_allowed=r.flag(raw, "individual", where, True),
         team_allowed=r.flag(raw, "team", where, team_default),
         max_team_size=max_team_size,
@@ -82,6 +82,55 @@ def read_section(r: Reader, raw: Data | None, where: str, seen: set[str]) -> Sec
             )
         )
     return section
+
+
+def _stage_lists(r: Reader, value: object, where: str) -> dict[str, list[str]]:
+    """A list for every stage ({小学: [...], ...}), or one list for all ("*")."""
+    if isinstance(value, list):
+        value = {"*": value}
+    if not isinstance(value, dict):
+        r.problem(where, N_("write the subjects per stage, e.g. {小学: [物质科学, 技术]}"))
+        return {}
+    out: dict[str, list[str]] = {}
+    for stage, names in value.items():
+        if not isinstance(names, list):
+            r.problem(f"{where}.{stage}", N_("write the subjects of a stage as a list"))
+            continue
+        out[str(stage)] = [str(s) for s in names]
+    return out
+
+
+def _subjects(r: Reader, raw: Data, where: str, year: int | None) -> dict[str, list[str]]:
+    """The section's subject lists: `subjects`, or the list of the contest's edition from
+    `subjects_by_edition` (the newest that took effect by the contest's year)."""
+    by_edition = raw.get("subjects_by_edition")
+    if by_edition is None:
+        return _stage_lists(r, raw.get("subjects") or {}, f"{where}.subjects")
+    bwhere = f"{where}.subjects_by_edition"
+    if raw.get("subjects"):
+        r.problem(bwhere, N_("give subjects or subjects_by_edition, not both"))
+    if not isinstance(by_edition, dict) or not by_edition:
+        r.problem(bwhere, N_("write one subject list per year, e.g. {2022: {...}, 2024: {...}}"))
+        return {}
+    lists: dict[int, object] = {}
+    for key, value in by_edition.items():
+        if isinstance(key, bool) or not isinstance(key, int) or not 2000 <= key <= 2100:
+            r.problem(bwhere, N_("%(key)s is not a year (write e.g. 2024)"), key=key)
+            continue
+        lists[key] = value
+    if year is None or not lists:
+        return {}
+    chosen = edition_list(lists, year)
+    if chosen is None:
+        r.problem(
+            bwhere,
+            N_("no subject list took effect by %(year)s (the first is of %(first)s)"),
+            year=year,
+            first=min(lists),
+        )
+        return {}
+    first_year, value = chosen
+    return _stage_lists(r, value, f"{bwhere}.{first_year}")
 
 
 def read_round(r: Reader, raw: Data | None, where: str, section_codes: set[str]) -> RoundDef:

@@ -39,6 +39,11 @@ class SectionRules:
     age_max: int | None = None
     materials: tuple[MaterialRule, ...] = ()
     vocational_own_stage: bool = True  # 中专 is a 学段 of its own (national rules), else it counts as 高中
+    # the national rules, each a contest setting: a team from one 区县, one entry per student per
+    # edition, one counselor project per teacher per edition
+    team_same_district: bool = True
+    one_entry_per_student: bool = True
+    one_counselor_entry_per_teacher: bool = True
 
     @property
     def has_students(self) -> bool:
@@ -70,6 +75,8 @@ class PersonData:
     grade: str | None = None
     school_name: str | None = None
     birth_date: date | None = None
+    id_number: str | None = None  # 身份证号, when the form has it: the surest way to know a student
+    district: str | None = None  # the 区县 of the student's school, None when the school is not in the list
 
 
 @dataclass(frozen=True)
@@ -107,4 +114,5 @@ class OtherEntry:
     title: str
     section_kind: str
     author_id: int | None = None
+    number: str | None = None  # given when the entry is accepted
     students: tuple[PersonData, ...] = ()

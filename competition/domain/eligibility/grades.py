@@ -38,7 +38,21 @@ def normalise(text: str | None) -> str:
 
 
 def student_identity(person: PersonData) -> tuple[str, str, str]:
+    """Name + school + grade, normalised: who a student is when the form has no 身份证号."""
     return normalise(person.name), normalise(person.school_name), normalise(person.grade)
+
+
+def same_student(a: PersonData, b: PersonData) -> bool:
+    """Two records are one student when both carry a 身份证号 and the numbers agree; when either
+    lacks one, when name, school and grade agree (normalised). Two 王芳 of one class with different
+    身份证号 are two students; a record without a grade (an imported registration) names nobody
+    for sure, so it matches no one by name."""
+    id_a, id_b = normalise(a.id_number), normalise(b.id_number)
+    if id_a and id_b:
+        return id_a == id_b
+    if blank(a.grade) or blank(b.grade):
+        return False
+    return student_identity(a) == student_identity(b)
 
 
 VOCATIONAL = "中专"
@@ -49,10 +63,10 @@ def stage_of_grade(grade: str | None, *, vocational_own_stage: bool = True) -> s
     return "高中" if stage == VOCATIONAL and not vocational_own_stage else stage
 
 
-def work_window(contest_year: int, within_years: int) -> tuple[date, date]:
-    """Work must be completed within N years before 1 July of the contest year."""
-    cutoff = date(contest_year, 7, 1)
-    return date(contest_year - within_years, 7, 1), cutoff
+def work_window(final_year: int, within_years: int, submitted_on: date) -> tuple[date, date]:
+    """The first and the last day (both allowed) the work may have been finished: within N years
+    before 1 July of the final's year, and not after the day it is submitted."""
+    return date(final_year - within_years, 7, 1), min(submitted_on, date(final_year, 6, 30))
 
 
 def age_on(birth: date, day: date) -> int:

@@ -1,13 +1,14 @@
-"""The submission rules about the people of an entry: the team, its students, its advisers, and a
-student's (or a counselor's) one entry per contest."""
+"""The submission rules about the people of an entry: the team (one 学段, one 区县, fixed once
+submitted), its students, its advisers, and a student's (or a counselor's) one entry per contest."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from ..states import EntryState
 from ..text import N_, Message
-from .data import NON_DRAFT, EntryData, OtherEntry, SectionRules
-from .grades import blank, stage_of_grade, student_identity
+from .data import NON_DRAFT, EntryData, OtherEntry, PersonData, SectionRules
+from .grades import blank, normalise, same_student, stage_of_grade
 
 
 def team_problems(entry: EntryData, section: SectionRules) -> list[Message]:
@@ -65,10 +66,30 @@ def team_problems(entry: EntryData, section: SectionRules) -> list[Message]:
                 field="students",
             )
         )
-    identities = [student_identity(p) for p in entry.students if not blank(p.name)]
-    if len(identities) != len(set(identities)):
+    named = [p for p in entry.students if not blank(p.name)]
+    if any(same_student(a, b) for i, a in enumerate(named) for b in named[i + 1 :]):
         out.append(Message(N_("The same student is listed twice."), field="students"))
+    if entry.is_team and section.team_same_district:
+        out += district_problems(entry)
     return out
+
+
+def district_problems(entry: EntryData) -> list[Message]:
+    """A team's members come from one city or county (同一市/区县): their schools' 区县 agree.
+    A member whose school is not in the city's list has no known 区县 and is not compared."""
+    districts: dict[str, list[str]] = {}
+    for person in entry.students:
+        if person.district:
+            districts.setdefault(person.district, []).append(person.name)
+    if len(districts) < 2:
+        return []
+    return [
+        Message(
+            N_("A team's members must all be from the same city or county (区县); this team mixes %(districts)s."),
+            {"districts": "；".join(f"{d}（{'、'.join(names)}）" for d, names in districts.items())},
+            field="students",
+        )
+    ]
 
 
 def adviser_problems(entry: EntryData, section: SectionRules) -> list[Message]:
@@ -86,42 +107,91 @@ def adviser_problems(entry: EntryData, section: SectionRules) -> list[Message]:
 
 
 def uniqueness_problems(entry: EntryData, section: SectionRules, others: Iterable[OtherEntry]) -> list[Message]:
-    """One counselor project per teacher and one entry per student in a contest (drafts hold no place)."""
+    """One counselor project per teacher and one entry per student in an edition (one contest, all
+    its sections), as a team member or alone; drafts hold no place. Who is the same student:
+    `same_student` (身份证号 when both have one, else name + school + grade)."""
     out: list[Message] = []
     live = [o for o in others if o.id != entry.id and o.state in NON_DRAFT]
-    if section.kind == "counselor" and entry.author_id is not None:
+    if section.kind == "counselor" and entry.author_id is not None and section.one_counselor_entry_per_teacher:
         for other in live:
             if other.section_kind == "counselor" and other.author_id == entry.author_id:
-                out.append(
-                    Message(
-                        N_(
-                            "A teacher may enter only one counselor project per contest; you already entered %(title)s."
-                        ),
-                        {"title": other.title},
-                        field="section",
+                template = (
+                    N_(
+                        "A teacher may enter only one counselor project per contest; "
+                        "you already entered %(number)s %(title)s."
+                    )
+                    if other.number
+                    else N_(
+                        "A teacher may enter only one counselor project per contest; you already entered %(title)s."
                     )
                 )
+                out.append(Message(template, {"number": other.number or "", "title": other.title}, field="section"))
                 break
-    taken: dict[tuple[str, str, str], OtherEntry] = {}
-    for other in live:
-        for person in other.students:
-            taken.setdefault(student_identity(person), other)
+    if not section.one_entry_per_student:
+        return out
     for person in entry.students:
-        holder = taken.get(student_identity(person))
-        if holder is not None and not blank(person.name):
-            out.append(
-                Message(
-                    N_(
-                        "%(name)s (%(school)s, %(grade)s) is already an author of %(title)s; "
-                        "a student may be in only one entry per contest."
-                    ),
-                    {
-                        "name": person.name,
-                        "school": person.school_name or "",
-                        "grade": person.grade or "",
-                        "title": holder.title,
-                    },
-                    field="students",
-                )
+        if blank(person.name):
+            continue
+        holder = next((o for o in live for p in o.students if same_student(person, p)), None)
+        if holder is None:
+            continue
+        template = (
+            N_(
+                "%(name)s (%(school)s, %(grade)s) is already an author of %(number)s %(title)s; "
+                "a student may be in only one entry per contest."
             )
+            if holder.number
+            else N_(
+                "%(name)s (%(school)s, %(grade)s) is already an author of %(title)s; "
+                "a student may be in only one entry per contest."
+            )
+        )
+        params = {
+            "name": person.name,
+            "school": person.school_name or "",
+            "grade": person.grade or "",
+            "number": holder.number or "",
+            "title": holder.title,
+        }
+        out.append(Message(template, params, field="students"))
     return out
+
+
+def same_member(a: PersonData, b: PersonData) -> bool:
+    """One team member in two versions of an entry: the same 身份证号 when both have one, else the
+    same name (normalised); a corrected grade, school or gender is the same member, a new name is not."""
+    id_a, id_b = normalise(a.id_number), normalise(b.id_number)
+    if id_a and id_b:
+        return id_a == id_b
+    return normalise(a.name) == normalise(b.name)
+
+
+def team_change_problems(
+    before: Sequence[PersonData],
+    after: Sequence[PersonData],
+    *,
+    state: str,
+    allowed: bool = False,
+    fixed: bool = True,
+) -> list[Message]:
+    """No member added after the research started: once submitted, an entry's team (who its
+    members are, not their order or details) stays; a returned entry may change it only when the
+    reviewer allowed it on returning it. A draft (also one withdrawn before review) is free."""
+    if not fixed or state == EntryState.DRAFT or (state == EntryState.RETURNED and allowed):
+        return []
+    added = [p.name for p in after if not any(same_member(p, q) for q in before)]
+    removed = [p.name for p in before if not any(same_member(p, q) for q in after)]
+    if not added and not removed:
+        return []
+    params = {"added": "、".join(added) or "—", "removed": "、".join(removed) or "—"}
+    if state == EntryState.RETURNED:
+        template = N_(
+            "The team of a submitted entry is fixed (added: %(added)s; removed: %(removed)s); "
+            "the reviewer did not allow a change of members when returning it."
+        )
+    else:
+        template = N_(
+            "The team of a submitted entry is fixed (added: %(added)s; removed: %(removed)s); "
+            "no member may be added or removed."
+        )
+    return [Message(template, params, field="students")]

@@ -65,13 +65,13 @@ def _dates(entry: EntryData, section: SectionRules, year: int, within_years: int
         if entry.completed_on > today:
             out.append(Message(N_("The work completion date cannot be in the future."), field="completed_on"))
         elif within_years:
-            start, end = work_window(year, within_years)
-            if not (start <= entry.completed_on < end):
+            start, end = work_window(year, within_years, today)
+            if not (start <= entry.completed_on <= end):
                 out.append(
                     Message(
                         N_(
                             "The work must have been completed between %(start)s and %(end)s "
-                            "(within %(n)d years before 1 July %(year)d)."
+                            "(within %(n)d years before 1 July %(year)d, and not after the day it is submitted)."
                         ),
                         {"start": start.isoformat(), "end": end.isoformat(), "n": within_years, "year": year},
                         field="completed_on",

@@ -3,18 +3,19 @@ whose rules decide, and the problems grouped by the part of the entry page that 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...domain import eligibility as rules
-from ...domain.states import EDITABLE_ENTRY_STATES
+from ...domain.states import EDITABLE_ENTRY_STATES, EntryState
 from ...domain.text import Message
 from ...extensions import db
 from ...i18n.messages import translate
 from ...i18n.timeutil import utc_to_local
-from ...models import Entry, Section, Student, utcnow
+from ...models import District, Entry, School, Section, Student, utcnow
 from .. import ServiceError
 
 # Which part of the entry page a problem belongs to (the progress checklist).
@@ -51,6 +52,7 @@ class EntryProblems(ServiceError):
 
 
 def section_rules(section: Section) -> rules.SectionRules:
+    settings = section.contest.settings_view
     return rules.SectionRules(
         name=section.name,
         kind=section.kind,
@@ -62,7 +64,10 @@ def section_rules(section: Section) -> rules.SectionRules:
         max_advisers=section.max_advisers,
         advisers_allowed=section.advisers_allowed,
         group_entry=section.group_entry,
-        vocational_own_stage=bool(section.contest.settings_view.vocational_own_stage),
+        vocational_own_stage=bool(settings.vocational_own_stage),
+        team_same_district=bool(settings.team_same_district),
+        one_entry_per_student=bool(settings.one_entry_per_student),
+        one_counselor_entry_per_teacher=bool(settings.one_counselor_entry_per_teacher),
         age_min=section.age_min,
         age_max=section.age_max,
         materials=tuple(
@@ -80,13 +85,36 @@ def section_rules(section: Section) -> rules.SectionRules:
     )
 
 
-def _person(s: Student) -> rules.PersonData:
+def _person(s: Student, districts: dict[str, str] | None = None) -> rules.PersonData:
     return rules.PersonData(
-        name=s.name, gender=s.gender, grade=s.grade, school_name=s.school_name, birth_date=s.birth_date
+        name=s.name,
+        gender=s.gender,
+        grade=s.grade,
+        school_name=s.school_name,
+        birth_date=s.birth_date,
+        # the 申报书's 身份证号 is not a column yet; when it is, the rules prefer it (same_student)
+        id_number=getattr(s, "id_number", None),
+        district=(districts or {}).get(s.school_name or ""),
     )
 
 
-def entry_data(entry: Entry) -> rules.EntryData:
+def school_districts(names: Iterable[str | None]) -> dict[str, str]:
+    """The 区县 of each named school that is in the city's list (School.name -> District.name)."""
+    wanted = sorted({n for n in names if n})
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(School.name, District.name)
+        .join(District, School.district_id == District.id)
+        .where(School.name.in_(wanted))
+    )
+    return {school: district for school, district in rows}
+
+
+def entry_data(entry: Entry, districts: dict[str, str] | None = None) -> rules.EntryData:
+    """``districts``: the 区县 of the students' schools, looked up here unless given."""
+    if districts is None:
+        districts = school_districts(s.school_name for s in entry.students) if entry.is_team else {}
     counts: dict[int, int] = {}
     for a in entry.attachments:
         if a.requirement_id is not None:
@@ -102,7 +130,7 @@ def entry_data(entry: Entry) -> rules.EntryData:
         completed_on=entry.completed_on,
         contact_phone=entry.contact_phone,
         data_confirmed=entry.data_confirmed,
-        students=tuple(_person(s) for s in entry.students),
+        students=tuple(_person(s, districts) for s in entry.students),
         advisers=tuple(
             rules.AdviserData(name=a.name, gender=a.gender, unit=a.unit, phone=a.phone) for a in entry.advisers
         ),
@@ -130,6 +158,7 @@ def contest_entries(contest_id: int) -> list[rules.OtherEntry]:
             title=e.title,
             section_kind=e.section.kind,
             author_id=e.created_by_id,
+            number=e.number,
             students=tuple(_person(s) for s in e.students),
         )
         for e in rows
@@ -146,11 +175,17 @@ def _local_today() -> date:
     return now.date()
 
 
-def problems(entry: Entry, *, today: date | None = None, others: list[rules.OtherEntry] | None = None) -> list[Message]:
+def problems(
+    entry: Entry,
+    *,
+    today: date | None = None,
+    others: list[rules.OtherEntry] | None = None,
+    districts: dict[str, str] | None = None,
+) -> list[Message]:
     """Everything that still blocks submission (the teacher's "still missing" list)."""
     contest = entry.contest
     return rules.submission_problems(
-        entry_data(entry),
+        entry_data(entry, districts),
         section_rules(entry.section),
         contest_year=contest.year,
         within_years=contest.settings_view.work_completed_within_years,
@@ -163,13 +198,33 @@ def problems_by_entry(entries: list[Entry]) -> dict[int, list[Message]]:
     """The "still missing" lists of many entries, loading each contest's entries once."""
     by_contest: dict[int, list[rules.OtherEntry]] = {}
     out = {}
-    for entry in entries:
-        if entry.state not in EDITABLE_ENTRY_STATES:
-            continue
+    editable = [e for e in entries if e.state in EDITABLE_ENTRY_STATES]
+    districts = school_districts(s.school_name for e in editable for s in e.students)
+    for entry in editable:
         if entry.contest_id not in by_contest:
             by_contest[entry.contest_id] = contest_entries(entry.contest_id)
-        out[entry.id] = problems(entry, others=by_contest[entry.contest_id])
+        out[entry.id] = problems(entry, others=by_contest[entry.contest_id], districts=districts)
     return out
+
+
+def place_clashes(entry: Entry) -> list[Message]:
+    """The one-entry rules alone (a student's, a counselor's), against the contest's entries now:
+    accepting checks them again, since two schools may submit the same student at one moment."""
+    return rules.uniqueness_problems(entry_data(entry, {}), section_rules(entry.section), other_entries(entry))
+
+
+def team_changes(entry: Entry, students: Sequence[rules.PersonData]) -> list[Message]:
+    """Why the team of a saved entry may not become `students` (no member added after the
+    research started; a returned entry only with the reviewer's leave)."""
+    from ..review import team_change_allowed  # review reads the leave from the return it recorded
+
+    return rules.team_change_problems(
+        [_person(s) for s in entry.students],
+        students,
+        state=entry.state,
+        allowed=entry.state == EntryState.RETURNED and team_change_allowed(entry),
+        fixed=bool(entry.contest.settings_view.team_fixed_once_submitted),
+    )
 
 
 def checklist(found: list[Message]) -> list[tuple[str, bool]]:

@@ -14,7 +14,7 @@ from ...domain.text import N_, Message
 from ...extensions import db
 from ...models import Adviser, Contest, Entry, School, Section, Student, utcnow
 from .. import ServiceError, audit, write_guard
-from .checks import EntryProblems, section_rules
+from .checks import EntryProblems, section_rules, team_changes
 from .windows import require_editable
 
 
@@ -114,6 +114,8 @@ def save_draft(
         )
     draft = _cleaned(data, section)
     found = rules.draft_problems(draft, section_rules(section))
+    if entry is not None:
+        found += team_changes(entry, draft.students)
     if found:
         raise EntryProblems(found)
 

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, HiddenField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..forms import PageForm
@@ -21,6 +21,8 @@ class ReturnForm(PageForm):
         format="%Y-%m-%dT%H:%M",
         validators=[DataRequired(message=_l("Give the date by which the school must resubmit."))],
     )
+    # the team is fixed once submitted (national rules); only the reviewer may open it again
+    allow_team_change = BooleanField(_l("The school may change the team's members"))
 
 
 class RejectForm(PageForm):

@@ -164,6 +164,7 @@ def return_entry(entry_id: int):
             reason=form.reason.data,
             resubmit_by_local=form.resubmit_by.data,
             expected_version=version_of(form),
+            allow_team_change=bool(form.allow_team_change.data),
         )
         return _done(entry, _("Returned to the school for correction."))
     raw = (form.resubmit_by.raw_data or [""])[0].strip()

@@ -105,6 +105,7 @@ FIELD_LABELS = {
     "sections": _l("Sections"),
     "rounds": _l("Rounds"),
     "resubmit_by": _l("Resubmit by"),
+    "allow_team_change": _l("The school may change the team's members"),
     "provincial_outcome": _l("Provincial outcome"),
     "judge_id": _l("Judge (id)"),
     "entry_id": _l("Entry (id)"),
