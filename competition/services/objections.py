@@ -39,7 +39,7 @@ from . import ServiceError, audit, write_guard
 from .results import get_run, notice_running, withdraw_award
 
 # The teacher uploads' own step, so an objection's photos lose their location exactly as theirs do.
-from .submissions.materials import _without_location
+from .submissions.materials import stored_without_location
 
 __all__ = [
     "DESK_STATES",
@@ -225,7 +225,7 @@ def _stored(upload: Upload, storage: Storage) -> ObjectionFile:
                 upload.role,
             )
         if kind in ("jpg", "png"):  # a phone photo of an ID card says where its owner lives
-            saved = _without_location(storage, saved)
+            saved = stored_without_location(storage, saved)
         files.keep_if_committed(db.session, storage, saved.key)
         keep = True
     except files.BadContent as err:
@@ -529,20 +529,7 @@ def settle(objection: Objection, finding: Finding, *, actor) -> None:
         )
     result = _result_of(objection)
     _refuse(finding_problems(finding, can_withdraw=_withdrawable(result)))
-    before = {"outcome": None, "resolution": None}
-    objection.outcome = finding.outcome
-    objection.resolution = finding.reasoning
-    objection.resolved_at = utcnow()
-    objection.resolved_by_id = getattr(actor, "id", None)
-    db.session.flush()
-    audit.record(
-        actor,
-        "objection.settle",
-        objection,
-        before=before,
-        after={"outcome": finding.outcome, "resolution": finding.reasoning, "withdrawn": finding.withdraw},
-    )
-    _withdraw_with(objection, result, finding, actor=actor)
+    _record_finding(objection, result, finding, actor=actor, action="objection.settle")
 
 
 def correct(objection: Objection, finding: Finding, *, actor, reason: str) -> None:
@@ -557,6 +544,13 @@ def correct(objection: Objection, finding: Finding, *, actor, reason: str) -> No
     reason = (reason or "").strip()
     was = Finding(objection.outcome, objection.resolution or "")
     _refuse(correction_problems(was, finding, reason, can_withdraw=_withdrawable(result)))
+    _record_finding(objection, result, finding, actor=actor, action="objection.correct", reason=reason)
+
+
+def _record_finding(
+    objection: Objection, result, finding: Finding, *, actor, action: str, reason: str | None = None
+) -> None:
+    """Write the finding (settled or corrected), audit it with the finding before, then withdraw if asked."""
     before = {"outcome": objection.outcome, "resolution": objection.resolution}
     objection.outcome = finding.outcome
     objection.resolution = finding.reasoning
@@ -565,7 +559,7 @@ def correct(objection: Objection, finding: Finding, *, actor, reason: str) -> No
     db.session.flush()
     audit.record(
         actor,
-        "objection.correct",
+        action,
         objection,
         before=before,
         after={"outcome": finding.outcome, "resolution": finding.reasoning, "withdrawn": finding.withdraw},

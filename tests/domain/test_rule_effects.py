@@ -40,6 +40,20 @@ def _facts(groups: dict[str, list[float]], **nominate_kw) -> list[ResultFacts]:
     ]
 
 
+def _effects(facts: list[ResultFacts], **rules) -> list[RuleEffect]:
+    """rule_effects with no rule set but those given."""
+    unset = {
+        "min_scores": {},
+        "max_share": None,
+        "min_group_size": 0,
+        "nomination_min_score": None,
+        "school_cap": None,
+        "district_cap": None,
+        "group_quota": None,
+    }
+    return rule_effects(facts, levels=LEVELS, **{**unset, **rules})
+
+
 def test_each_rule_lists_what_it_held_back() -> None:
     # A, 10 entries: lines after 1, 3 and 6 places (10 x 10%, 30%, 60%); the cap floor(10 x 60%) = 6 takes
     #   nothing. A3 (84) is above the 二等奖 line but under its minimum of 85: it drops to 三等奖.
@@ -55,16 +69,8 @@ def test_each_rule_lists_what_it_held_back() -> None:
         min_score=91.0,
         school_cap=1,
     )
-    effects = rule_effects(
-        facts,
-        levels=LEVELS,
-        min_scores=MIN_SCORES,
-        max_share=0.6,
-        min_group_size=3,
-        nomination_min_score=91.0,
-        school_cap=1,
-        district_cap=None,
-        group_quota=None,
+    effects = _effects(
+        facts, min_scores=MIN_SCORES, max_share=0.6, min_group_size=3, nomination_min_score=91.0, school_cap=1
     )
     assert effects == [
         RuleEffect("level_minimum", 92.0, level="一等奖"),
@@ -78,17 +84,7 @@ def test_each_rule_lists_what_it_held_back() -> None:
 
 def test_rules_not_set_have_no_row() -> None:
     facts = _facts({"A": [95, 90, 84]}, quota=1)
-    effects = rule_effects(
-        facts,
-        levels=LEVELS,
-        min_scores={},
-        max_share=None,
-        min_group_size=0,
-        nomination_min_score=None,
-        school_cap=None,
-        district_cap=None,
-        group_quota={},
-    )
+    effects = _effects(facts, group_quota={})
     assert effects == []
 
 
@@ -98,15 +94,5 @@ def test_a_district_cap_and_per_group_quotas_get_their_rows() -> None:
     facts = _facts(
         {"A": [95, 90, 84, 80, 78, 70, 65, 60, 55, 50]}, quota=5, eligible_awards=("一等奖", "二等奖"), district_cap=1
     )
-    effects = rule_effects(
-        facts,
-        levels=LEVELS,
-        min_scores={},
-        max_share=None,
-        min_group_size=0,
-        nomination_min_score=None,
-        school_cap=None,
-        district_cap=1,
-        group_quota={"A": 4},
-    )
+    effects = _effects(facts, district_cap=1, group_quota={"A": 4})
     assert effects == [RuleEffect("district_cap", 1, entries=("A2",)), RuleEffect("group_quota", "A: 4")]

@@ -126,7 +126,7 @@ def store_upload(
         if kind == "mp4" and requirement.max_duration_seconds:
             _check_duration(store, saved.key, name, requirement)
         if kind in ("jpg", "png"):
-            saved = _without_location(store, saved)
+            saved = stored_without_location(store, saved)
         attachment = Attachment(
             entry_id=entry.id,
             requirement_id=requirement.id,
@@ -202,7 +202,7 @@ def _check_duration(store: files.Storage, key: str, name: str, requirement: Mate
         )
 
 
-def _without_location(store: files.Storage, saved: files.StoredFile) -> files.StoredFile:
+def stored_without_location(store: files.Storage, saved: files.StoredFile) -> files.StoredFile:
     """The stored photo without the place it was taken (see competition.images); the same file
     when it carries none. The replaced copy is removed at once."""
     # The copy spills to a temporary file past 1 MB: memory stays small whatever the photo's size.

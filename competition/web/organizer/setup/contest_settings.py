@@ -56,7 +56,9 @@ def _fill_settings_form(form: SettingsForm, contest: Contest) -> None:
             sub.form.percent.data = round(float(levels[i][1]) * 100, 1)
             sub.form.min_score.data = minimums.get(levels[i][0])
     form.excellence_award.data = bool(settings.excellence_award)
-    form.award_max_share.data = round(float(settings.award_max_share) * 100) if settings.award_max_share is not None else 100
+    form.award_max_share.data = (
+        round(float(settings.award_max_share) * 100) if settings.award_max_share is not None else 100
+    )
     form.award_min_group_size.data = settings.award_min_group_size
     form.vocational_own_stage.data = bool(settings.vocational_own_stage)
     form.nomination_share_rounding.data = settings.nomination_share_rounding
