@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories as f
-from tests.browser.conftest import chromium, new_tab
-from tests.factories import PASSWORD
+from tests.browser.test_error_summary import organizer  # noqa: F401  (the logged-in tab)
 
 pytestmark = pytest.mark.browser
 
@@ -20,19 +19,7 @@ BOXES = (
 )
 
 
-@pytest.fixture()
-def organizer(live_server, world):
-    with chromium(viewport={"width": 1280, "height": 900}) as context:
-        tab = new_tab(context)
-        tab.goto(f"{live_server}/login")
-        tab.fill("#username", world.organizer.username)
-        tab.fill("#password", PASSWORD)
-        tab.keyboard.press("Enter")
-        tab.wait_for_url(f"{live_server}/organizer/")
-        yield tab
-
-
-def test_the_eligibility_rules_edit_until_an_entry_is_submitted(live_server, world, organizer, tmp_path):
+def test_the_eligibility_rules_edit_until_an_entry_is_submitted(live_server, world, organizer, tmp_path):  # noqa: F811
     tab = organizer
     world.entry3.state = "draft"
     # the world's contest closes its submissions in ten days: judging opens after that
@@ -56,7 +43,7 @@ def test_the_eligibility_rules_edit_until_an_entry_is_submitted(live_server, wor
     tab.locator("#eligibility").screenshot(path=str(tmp_path / "eligibility-closed.png"))
 
 
-def test_a_final_contest_is_read_only(live_server, world, organizer, tmp_path):
+def test_a_final_contest_is_read_only(live_server, world, organizer, tmp_path):  # noqa: F811
     tab = organizer
     world.contest.state = "final"
     f.db.session.commit()

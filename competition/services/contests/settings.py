@@ -14,27 +14,32 @@ from ...domain.contest_definition import number_values
 from ...domain.contest_settings import DEFAULT_SETTINGS
 from ...domain.nominations import SHARE_ROUNDINGS, stage_places
 from ...domain.numbering import pattern_error
+from ...domain.states import EntryState
 from ...extensions import db
 from ...i18n.messages import translate
 from ...i18n.timeutil import local_to_utc
-from ...domain.states import EntryState
 from ...models import Contest, User
 from .. import ServiceError, audit, write_guard
 from .creation import _jsonable, number_limits
 from .reads import entry_counts
 from .states import window_problems
 
-SETTINGS_FORM_KEYS = (
-    "award_levels",
-    "award_min_scores",
-    "award_max_share",
-    "award_min_group_size",
+# The eligibility rules (docs/rules.md "Entries"), checked when a teacher submits: they stay as
+# they are once an entry was submitted under them, so every school is held to the same rules.
+ELIGIBILITY_KEYS = (
     "vocational_own_stage",
     "team_same_district",
     "one_entry_per_student",
     "team_fixed_once_submitted",
     "one_counselor_entry_per_teacher",
     "work_completed_within_years",
+)
+SETTINGS_FORM_KEYS = (
+    "award_levels",
+    "award_min_scores",
+    "award_max_share",
+    "award_min_group_size",
+    *ELIGIBILITY_KEYS,
     "nomination_min_score",
     "excellence_award",
     "nomination_quota",
@@ -69,16 +74,6 @@ RESULT_RULE_KEYS = (
     "judges_per_entry",
 )
 
-# The eligibility rules (docs/rules.md "Entries"), checked when a teacher submits: they stay as
-# they are once an entry was submitted under them, so every school is held to the same rules.
-ELIGIBILITY_KEYS = (
-    "vocational_own_stage",
-    "team_same_district",
-    "one_entry_per_student",
-    "team_fixed_once_submitted",
-    "one_counselor_entry_per_teacher",
-    "work_completed_within_years",
-)
 # Entries that were submitted and are still in the contest (a draft holds no place; a withdrawn
 # entry is out of it).
 _SUBMITTED = (EntryState.SUBMITTED, EntryState.RETURNED, EntryState.ACCEPTED, EntryState.REJECTED)

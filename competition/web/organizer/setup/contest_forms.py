@@ -22,6 +22,7 @@ from ....domain.contest_definition import METHODS
 from ....domain.ranking import METHOD_LABELS
 from ....i18n.labels import CONTEST_KIND_LABELS
 from ....services import ServiceError
+from ....services.contests import ELIGIBILITY_KEYS
 from ... import doorway
 from ...forms import PageForm, RowForm, choices, show_service_error
 
@@ -189,14 +190,7 @@ RULE_FIELDS = (
     "judges_per_entry",
     "ranking_method",
 )
-ELIGIBILITY_FIELDS = (
-    "vocational_own_stage",
-    "team_same_district",
-    "one_entry_per_student",
-    "team_fixed_once_submitted",
-    "one_counselor_entry_per_teacher",
-    "work_completed_within_years",
-)
+ELIGIBILITY_FIELDS = ELIGIBILITY_KEYS  # each field is named as its setting
 
 # Settings the service names by key, shown beside the form field that sets them.
 _FIELD_OF_SETTING = {"award_levels": "levels", "nomination_stage_shares": "share_primary"}
