@@ -65,6 +65,9 @@ class ContestSettings:
     # the stored overrides are merged over DEFAULT_CERTIFICATE key by key
     certificate: dict[str, Any] = _default(DEFAULT_CERTIFICATE)
     work_completed_within_years: int = 2
+    # section code -> the year its subject list took effect (from the definition's
+    # subjects_by_edition; written when the contest is saved from its definition, not on the form)
+    subject_editions: dict[str, int] = _default({})
     # 中专 (中等职业学校) is a 学段 of its own, as the national rules say; off: it counts as 高中
     vocational_own_stage: bool = True
     # the national eligibility rules (docs/rules.md "Entries"), each on by default: a team from one

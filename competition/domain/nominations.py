@@ -35,6 +35,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .explain import Names
+from .scoring import format_score
 from .text import N_, Message
 
 __all__ = [
@@ -209,7 +210,7 @@ def _below_minimum(c: Candidate, min_score: float | None) -> Decision:
         (
             Message(
                 BELOW_NOMINATION_MINIMUM,
-                {"score": f"{c.score:g}", "min": f"{min_score:g}"},
+                {"score": format_score(c.score), "min": format_score(min_score)},
             ),
         ),
     )

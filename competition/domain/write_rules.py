@@ -31,6 +31,9 @@ WRITES: dict[str, frozenset[str]] = {
     "entry": frozenset({"preparing"}),
     # format review (形式审查): accept, return, reject
     "review": frozenset({"preparing"}),
+    # the contest's settings page as a whole (names, windows, numbers, the notice's wording): the
+    # rules among them follow "contest_rules"; a final contest's record stays as it is
+    "contest_settings": frozenset({"preparing", "ranking", "locked", "published"}),
     # the rules the results are made by: award levels, quotas, ranking method, the definition
     "contest_rules": frozenset({"preparing", "ranking"}),
     # the tie-break chain (决胜规则): read-only once the results are locked

@@ -35,13 +35,13 @@ def test_cut_positions_round_half_up_cumulatively() -> None:
     }
     assert cut_positions(25, [("一等奖", 0.1), ("二等奖", 0.2)]) == {"一等奖": 3, "二等奖": 8}  # 2.5 -> 3
     assert cut_positions(25, [("一等奖", 0.1)], "floor") == {"一等奖": 2}
-    # At least one place per level in a small group, never past the end.
+    # At least one place per level in a small group, never onto its last entry (issue #14).
     assert cut_positions(3, [("一等奖", 0.1), ("二等奖", 0.2), ("三等奖", 0.3)]) == {
         "一等奖": 1,
         "二等奖": 2,
-        "三等奖": 3,
+        "三等奖": 2,
     }
-    assert cut_positions(1, [("一等奖", 0.1), ("二等奖", 0.2)]) == {"一等奖": 1, "二等奖": 1}
+    assert cut_positions(1, [("一等奖", 0.1), ("二等奖", 0.2)]) == {"一等奖": 0, "二等奖": 0}
     assert cut_positions(0, [("一等奖", 0.1)]) == {"一等奖": 0}
     with pytest.raises(ValueError):
         cut_positions(10, [("一等奖", 0.7), ("二等奖", 0.5)])
@@ -68,6 +68,22 @@ def test_the_awarded_share_is_capped_so_a_small_group_is_not_all_awarded() -> No
     assert levels_of(lone) == {"E1": None}
     three = assign_awards(group([90, 80, 70]), LEVELS, max_share=0.6)
     assert levels_of(three) == {"E1": "一等奖", "E2": None, "E3": None}
+
+
+def test_at_least_one_place_never_awards_every_entry_of_a_small_group_even_without_a_cap() -> None:
+    # no cap (100%), 3 entries: 一等奖 0.3 -> 0, pushed to 1; 二等奖 0.9 -> 1, pushed to 2;
+    # 三等奖 1.8 -> 2, would be pushed to 3 = every entry: it stays at 2
+    assert cut_positions(3, LEVELS, max_share=None) == {"一等奖": 1, "二等奖": 2, "三等奖": 2}
+    # 2 entries: 0.2 -> 0 -> 1; 0.6 -> 1, 1.2 -> 1: one award. A lone entry: 0.1 -> 0 and 0.3 -> 0
+    # are not pushed onto it; 0.6 rounds half up to 1 by proportion alone (the cap or the smallest
+    # group, both on by default, keep it from an award)
+    assert cut_positions(2, LEVELS, max_share=None) == {"一等奖": 1, "二等奖": 1, "三等奖": 1}
+    assert cut_positions(1, LEVELS, max_share=None) == {"一等奖": 0, "二等奖": 0, "三等奖": 1}
+    assert cut_positions(1, LEVELS[:2], max_share=None) == {"一等奖": 0, "二等奖": 0}
+    three = assign_awards(group([90, 80, 70]), LEVELS, max_share=None)
+    assert levels_of(three) == {"E1": "一等奖", "E2": "二等奖", "E3": None}
+    # proportions that themselves reach 100% still award all: 4 x 50% = 2, 4 x 100% = 4
+    assert cut_positions(4, [("一等奖", 0.5), ("二等奖", 0.5)], max_share=None) == {"一等奖": 2, "二等奖": 4}
 
 
 def test_a_group_below_the_minimum_size_is_left_to_the_organizer() -> None:

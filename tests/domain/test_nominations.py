@@ -149,6 +149,13 @@ def test_a_minimum_score_keeps_low_winners_from_the_next_round() -> None:
     assert nominate(cands, 5).nominated == [1, 2]  # no minimum: both
 
 
+def test_the_minimum_message_prints_the_score_as_the_results_table_does() -> None:
+    # 79.0567 is shown 79.06 in the table (two decimals), so the skip reason says 79.06, not 79.0567
+    out = nominate([cand(1, score=79.0567)], 5, min_score=80)
+    assert out.nominated == []
+    assert text(out.by_entry()[1].reason) == "score 79.06 is under the minimum of 80 for a nomination"
+
+
 def test_group_quota() -> None:
     cands = [cand(i, group="A") for i in range(1, 4)] + [cand(i, group="B") for i in range(4, 6)]
     out = nominate(cands, 10, group_quota={"A": 2, "B": 5})

@@ -57,8 +57,8 @@ def _effects(facts: list[ResultFacts], **rules) -> list[RuleEffect]:
 def test_each_rule_lists_what_it_held_back() -> None:
     # A, 10 entries: lines after 1, 3 and 6 places (10 x 10%, 30%, 60%); the cap floor(10 x 60%) = 6 takes
     #   nothing. A3 (84) is above the 二等奖 line but under its minimum of 85: it drops to 三等奖.
-    # B, 3 entries: uncapped 0.3 -> 1, 0.9 -> 2, 1.8 -> 3 places ("at least one place per level");
-    #   the cap floor(3 x 60%) = floor(1.8) = 1 leaves the 一等奖 only.
+    # B, 3 entries: uncapped 0.3 -> 1, 0.9 -> 2, 1.8 -> 2 places ("at least one place per level",
+    #   never the group's last entry); the cap floor(3 x 60%) = floor(1.8) = 1 leaves the 一等奖 only.
     # C, 2 entries: under the smallest group of 3: the organizer decides.
     # Nominations of 一等奖 and 二等奖 (A1 95, A2 90, B1 99; quota 5), minimum 91, one per school:
     #   B1 (rank 1, 99) first, A1 (rank 1, 95) finds S1's one place taken by B1; A2 (90 < 91) is under the minimum.
@@ -75,7 +75,7 @@ def test_each_rule_lists_what_it_held_back() -> None:
     assert effects == [
         RuleEffect("level_minimum", 92.0, level="一等奖"),
         RuleEffect("level_minimum", 85.0, level="二等奖", entries=("A3",)),
-        RuleEffect("award_cap", 0.6, capped=(CappedGroup("B", 3, 1, 3),)),
+        RuleEffect("award_cap", 0.6, capped=(CappedGroup("B", 3, 1, 2),)),
         RuleEffect("small_group", 3, groups=("C",)),
         RuleEffect("nomination_minimum", 91.0, entries=("A2",)),
         RuleEffect("school_cap", 1, entries=("A1",)),

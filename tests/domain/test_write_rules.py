@@ -13,6 +13,7 @@ ALLOWED = {
     "preparing": {
         "entry",
         "review",
+        "contest_settings",
         "contest_rules",
         "tie_break",
         "rubric",
@@ -23,6 +24,7 @@ ALLOWED = {
         "result_decision",
     },
     "ranking": {
+        "contest_settings",
         "contest_rules",
         "tie_break",
         "rubric",
@@ -33,8 +35,8 @@ ALLOWED = {
         "result_decision",
         "award_withdrawal",
     },
-    "locked": {"result_decision", "award_withdrawal"},
-    "published": {"objection", "award_withdrawal", "certificate", "certificate_correction"},
+    "locked": {"contest_settings", "result_decision", "award_withdrawal"},
+    "published": {"contest_settings", "objection", "award_withdrawal", "certificate", "certificate_correction"},
     "final": {"certificate", "certificate_correction", "provincial_outcome"},
 }
 

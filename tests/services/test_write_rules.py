@@ -11,10 +11,9 @@ from competition.models.results import RankingRun
 from competition.services import contests, write_guard
 
 
-@pytest.mark.parametrize("state", ["published", "final"])
-def test_result_rules_freeze_but_names_and_notice_wording_do_not(world, state):
+def test_result_rules_freeze_but_names_and_notice_wording_do_not(world):
     contest = world.contest
-    contest.state = state
+    contest.state = "published"
     db.session.commit()
     contests.update_settings(
         contest,
@@ -27,6 +26,18 @@ def test_result_rules_freeze_but_names_and_notice_wording_do_not(world, state):
         contests.update_settings(contest, {"nomination_quota": (quota or 0) + 5}, actor=world.organizer)
     # the same value again is not a change
     contests.update_settings(contest, {"nomination_quota": quota}, actor=world.organizer)
+
+
+def test_a_final_contest_keeps_every_setting(world):
+    # a final record stays final: not even its name or the notice's wording changes
+    contest = world.contest
+    contest.state = "final"
+    db.session.commit()
+    name = contest.name
+    for values in ({"name": "改名"}, {"notice_contact": "市科协"}, {"notice_days": 7}):
+        with pytest.raises(write_guard.PhaseClosed, match="最终确定"):
+            contests.update_settings(contest, values, actor=world.organizer)
+    assert contest.name == name and contest.setting("notice_contact") == ""
 
 
 def test_locking_is_a_phase_of_its_own(world):

@@ -193,6 +193,11 @@ def _settings_form(contest, **over):
         "award_max_share": "60",
         "award_min_group_size": "3",
         "vocational_own_stage": "y",
+        "team_same_district": "y",
+        "one_entry_per_student": "y",
+        "team_fixed_once_submitted": "y",
+        "one_counselor_entry_per_teacher": "y",
+        "work_completed_within_years": "2",
         "nomination_school_cap": "2",
         "nomination_district_cap": "",
         "entry_number_pattern": "CX{year}-{section}-{seq:04d}",
@@ -243,24 +248,22 @@ def test_edit_settings(world, login_as):
 
 
 def test_edit_settings_of_the_province_rules(world, login_as):
-    """The award cap, the smallest group, 中专's own stage and share, the rounding and the
-    nomination minimum are saved from the page, shown again, and kept as typed when refused."""
+    """The award cap, the smallest group, 中专's share, the rounding and the nomination minimum
+    are saved from the page, shown again, and kept as typed when refused (中专's own stage is an
+    eligibility rule: tests/web/test_contest_settings_eligibility.py)."""
     client = login_as(world.organizer)
     cid = world.contest.id
     form = _settings_form(
         world.contest,
         award_max_share="50",
         award_min_group_size="5",
-        vocational_own_stage="",
         share_vocational="10",
         nomination_share_rounding="floor",
         nomination_min_score="75",
     )
-    del form["vocational_own_stage"]  # an unticked box is not sent
     assert client.post(f"/organizer/contests/{cid}/edit", data=form).status_code == 302
     contest = f.db.session.get(Contest, cid)
     assert contest.setting("award_max_share") == 0.5 and contest.setting("award_min_group_size") == 5
-    assert contest.setting("vocational_own_stage") is False
     assert contest.setting("nomination_stage_shares") == {"小学": 0.1, "初中": 0.2, "高中": 0.5, "中专": 0.1}
     assert contest.setting("nomination_share_rounding") == "floor"
     assert contest.setting("nomination_min_score") == 75.0

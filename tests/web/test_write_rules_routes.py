@@ -53,7 +53,7 @@ WRITE_KINDS: dict[str, str | None] = {
     "organizer.setup.contest_definition_check": None,
     # names, windows and the notice's wording may change any time; a result rule is "contest_rules",
     # checked in the service (tests/services/test_write_rules.py)
-    "organizer.setup.contest_edit": None,
+    "organizer.setup.contest_edit": "contest_settings",
     "organizer.setup.contest_state": None,
     "organizer.results.results_action": None,  # lock, unlock, publish, finalize: the phases themselves
     "organizer.exports.export_bundle_start": None,

@@ -14,8 +14,9 @@ settings passed in by the caller):
   **round half up** (40 x 10% = 4; 25 x 10% = 2.5 -> 3); ``"floor"`` and
   ``"ceil"`` are available, or any callable float -> int.  When the group is
   non-empty and a level's proportion is > 0, the level gets **at least one
-  place** (its cut is pushed one place below the previous one, never past
-  the end of the group).
+  place** (its cut is pushed one place below the previous one, never onto
+  the group's last entry: without a cap, 3 entries at 10/20/30% get 1/2/2
+  places, a lone entry none; only proportions that reach 100% award all).
 * **Cap.**  ``max_share`` (the contest's ``award_max_share``, default 60%)
   caps the awarded entries at ``floor(n x max_share)``: no line falls below
   it, so "at least one place" never awards every entry of a small group (3

@@ -79,7 +79,9 @@ def cut_positions(
         total += share
         c = min(max(_round(n * total, rounding), prev), n)
         if n and share > 0 and c == prev:
-            c = min(prev + 1, n)  # at least one place per level
+            # at least one place per level, but never the group's last entry: "at least one
+            # place" alone does not award every entry of a small group, with or without the cap
+            c = max(prev, min(prev + 1, n - 1))
         cuts[name] = prev = min(c, cap)
     if total > 1 + 1e-9:
         raise ValueError("proportions add up to more than 100%")

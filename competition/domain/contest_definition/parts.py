@@ -33,7 +33,7 @@ def read_section(r: Reader, raw: Data | None, where: str, seen: set[str], year: 
     for stage in stages:
         if stage not in STAGES:
             r.problem(f"{where}.stages", N_("unknown stage %(stage)s (use 小学, 初中, 高中)"), stage=stage)
-    subjects = _subjects(r, raw, where, year)
+    subjects, edition = _subjects(r, raw, where, year)
     max_team_size = r.number(raw, "max_team_size", where, default=3, low=1, high=20)
     # Teams by default where the rules have them (students, films, inventions) or where the
     # definition gives a team size; a section says `team: false` to refuse them.
@@ -44,6 +44,7 @@ def read_section(r: Reader, raw: Data | None, where: str, seen: set[str], year: 
         kind=kind,
         stages=stages,
         subjects=subjects,
+        subjects_edition=edition,
         individual_allowed=r.flag(raw, "individual", where, True),
         team_allowed=r.flag(raw, "team", where, team_default),
         max_team_size=max_team_size,
@@ -100,18 +101,18 @@ def _stage_lists(r: Reader, value: object, where: str) -> dict[str, list[str]]:
     return out
 
 
-def _subjects(r: Reader, raw: Data, where: str, year: int | None) -> dict[str, list[str]]:
+def _subjects(r: Reader, raw: Data, where: str, year: int | None) -> tuple[dict[str, list[str]], int | None]:
     """The section's subject lists: `subjects`, or the list of the contest's edition from
-    `subjects_by_edition` (the newest that took effect by the contest's year)."""
+    `subjects_by_edition` (the newest that took effect by the contest's year) with that year."""
     by_edition = raw.get("subjects_by_edition")
     if by_edition is None:
-        return _stage_lists(r, raw.get("subjects") or {}, f"{where}.subjects")
+        return _stage_lists(r, raw.get("subjects") or {}, f"{where}.subjects"), None
     bwhere = f"{where}.subjects_by_edition"
     if raw.get("subjects"):
         r.problem(bwhere, N_("give subjects or subjects_by_edition, not both"))
     if not isinstance(by_edition, dict) or not by_edition:
         r.problem(bwhere, N_("write one subject list per year, e.g. {2022: {...}, 2024: {...}}"))
-        return {}
+        return {}, None
     lists: dict[int, object] = {}
     for key, value in by_edition.items():
         if isinstance(key, bool) or not isinstance(key, int) or not 2000 <= key <= 2100:
@@ -119,7 +120,7 @@ def _subjects(r: Reader, raw: Data, where: str, year: int | None) -> dict[str, l
             continue
         lists[key] = value
     if year is None or not lists:
-        return {}
+        return {}, None
     chosen = edition_list(lists, year)
     if chosen is None:
         r.problem(
@@ -128,9 +129,9 @@ def _subjects(r: Reader, raw: Data, where: str, year: int | None) -> dict[str, l
             year=year,
             first=min(lists),
         )
-        return {}
+        return {}, None
     first_year, value = chosen
-    return _stage_lists(r, value, f"{bwhere}.{first_year}")
+    return _stage_lists(r, value, f"{bwhere}.{first_year}"), first_year
 
 
 def read_round(r: Reader, raw: Data | None, where: str, section_codes: set[str]) -> RoundDef:

@@ -46,6 +46,8 @@ class SectionDef:
     stages: list[str]
     subjects: dict[str, list[str]]
     individual_allowed: bool = True
+    # the year the subject list took effect, when it came from `subjects_by_edition`
+    subjects_edition: int | None = None
     team_allowed: bool = True
     max_team_size: int = 3
     max_advisers: int = 2

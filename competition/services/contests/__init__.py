@@ -32,9 +32,13 @@ from .reads import (
     round_has_scores,
 )
 from .settings import (
+    ELIGIBILITY_KEYS,
     RESULT_RULE_KEYS,
     SETTINGS_FORM_KEYS,
     SettingsInvalid,
+    SettingsLocks,
+    eligibility_refusal,
+    settings_locks,
     update_settings,
 )
 from .states import (
@@ -44,16 +48,19 @@ from .states import (
 )
 
 __all__ = [
+    "ELIGIBILITY_KEYS",
     "RESULT_RULE_KEYS",
     "SETTINGS_FORM_KEYS",
     "SHIPPED",
     "SettingsInvalid",
+    "SettingsLocks",
     "WINDOW_KEYS",
     "change_state",
     "create_from_template",
     "definition_data",
     "definition_problems",
     "definition_yaml",
+    "eligibility_refusal",
     "entry_counts",
     "get_by_code",
     "judge_counts",
@@ -62,6 +69,7 @@ __all__ = [
     "number_limits",
     "round_has_scores",
     "save_definition",
+    "settings_locks",
     "shipped_definitions",
     "update_from_definition",
     "update_settings",

@@ -185,6 +185,9 @@ def save_definition(defn: ContestDefinition, *, actor: User | None = None, updat
     contest.judges_per_entry = defn.judges_per_entry
     contest.ranking_method = defn.ranking_method
     contest.settings = dict(defn.settings)
+    editions = {sd.code: sd.subjects_edition for sd in defn.sections if sd.subjects_edition is not None}
+    if editions:  # which edition's list each section uses (a section given its list keeps the stored one)
+        contest.settings["subject_editions"] = {**(contest.settings.get("subject_editions") or {}), **editions}
     db.session.flush()
 
     _apply_sections(contest, defn)

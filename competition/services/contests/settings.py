@@ -3,6 +3,7 @@ among them are locked once the results are (domain/write_rules.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -13,20 +14,32 @@ from ...domain.contest_definition import number_values
 from ...domain.contest_settings import DEFAULT_SETTINGS
 from ...domain.nominations import SHARE_ROUNDINGS, stage_places
 from ...domain.numbering import pattern_error
+from ...domain.states import EntryState
 from ...extensions import db
 from ...i18n.messages import translate
 from ...i18n.timeutil import local_to_utc
 from ...models import Contest, User
 from .. import ServiceError, audit, write_guard
 from .creation import _jsonable, number_limits
+from .reads import entry_counts
 from .states import window_problems
 
+# The eligibility rules (docs/rules.md "Entries"), checked when a teacher submits: they stay as
+# they are once an entry was submitted under them, so every school is held to the same rules.
+ELIGIBILITY_KEYS = (
+    "vocational_own_stage",
+    "team_same_district",
+    "one_entry_per_student",
+    "team_fixed_once_submitted",
+    "one_counselor_entry_per_teacher",
+    "work_completed_within_years",
+)
 SETTINGS_FORM_KEYS = (
     "award_levels",
     "award_min_scores",
     "award_max_share",
     "award_min_group_size",
-    "vocational_own_stage",
+    *ELIGIBILITY_KEYS,
     "nomination_min_score",
     "excellence_award",
     "nomination_quota",
@@ -61,6 +74,50 @@ RESULT_RULE_KEYS = (
     "judges_per_entry",
 )
 
+# Entries that were submitted and are still in the contest (a draft holds no place; a withdrawn
+# entry is out of it).
+_SUBMITTED = (EntryState.SUBMITTED, EntryState.RETURNED, EntryState.ACCEPTED, EntryState.REJECTED)
+
+
+@dataclass(frozen=True)
+class SettingsLocks:
+    """Why parts of the settings form are read-only now (None: editable): the whole page (a final
+    contest), the result rules (locked or published results), the eligibility rules."""
+
+    page: str | None
+    rules: str | None
+    eligibility: str | None
+
+
+def submitted_entries(contest: Contest) -> int:
+    """How many of the contest's entries were submitted and are still in it."""
+    counts = entry_counts([contest.id])[contest.id]
+    return sum(counts.get(state, 0) for state in _SUBMITTED)
+
+
+def eligibility_refusal(contest: Contest) -> str | None:
+    """Why the eligibility rules can no longer change, or None."""
+    closed = write_guard.refusal(contest, "entry")
+    if closed is not None:
+        return closed
+    n = submitted_entries(contest)
+    if not n:
+        return None
+    return _(
+        "%(n)d entries have already been submitted under these rules, so they can no longer change: "
+        "entries submitted later would be held to other rules than those already checked. "
+        "Entries still in draft do not count.",
+        n=n,
+    )
+
+
+def settings_locks(contest: Contest) -> SettingsLocks:
+    return SettingsLocks(
+        page=write_guard.refusal(contest, "contest_settings"),
+        rules=write_guard.refusal(contest, "contest_rules"),
+        eligibility=eligibility_refusal(contest),
+    )
+
 
 class SettingsInvalid(ServiceError):
     """Every problem of the settings form at once: ``problems`` lists (field, message); the message
@@ -71,15 +128,13 @@ class SettingsInvalid(ServiceError):
         self.problems = problems
 
 
-def _rule_changes(contest: Contest, values: dict[str, Any]) -> list[str]:
-    """The result rules that `values` would change."""
+def _changes(contest: Contest, values: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
+    """The keys among `keys` whose value `values` would change."""
 
     def current(key: str) -> Any:
         return contest.setting(key) if key in SETTINGS_FORM_KEYS else getattr(contest, key)
 
-    return [
-        k for k in RESULT_RULE_KEYS if k in values and _jsonable(_lists(values[k])) != _jsonable(_lists(current(k)))
-    ]
+    return [k for k in keys if k in values and _jsonable(_lists(values[k])) != _jsonable(_lists(current(k)))]
 
 
 def _lists(value: Any) -> Any:
@@ -145,8 +200,14 @@ def update_settings(contest: Contest, values: dict[str, Any], *, actor: User | N
     blind_judging, judges_per_entry, ranking_method, the four *_at windows as naive Beijing
     datetimes) and the keys of SETTINGS_FORM_KEYS.
     """
-    if _rule_changes(contest, values):
+    write_guard.check(contest, "contest_settings")
+    if _changes(contest, values, RESULT_RULE_KEYS):
         write_guard.check(contest, "contest_rules")
+    eligibility = _changes(contest, values, ELIGIBILITY_KEYS)
+    if eligibility:
+        refused = eligibility_refusal(contest)
+        if refused is not None:
+            raise ServiceError(refused, eligibility[0])
     problems: list[tuple[str, str]] = []
     columns = {k: v for k, v in values.items() if k not in SETTINGS_FORM_KEYS}
     settings = {k: v for k, v in values.items() if k in SETTINGS_FORM_KEYS}
@@ -158,6 +219,9 @@ def update_settings(contest: Contest, values: dict[str, Any], *, actor: User | N
         if len({n for n, _s in levels}) != len(levels):
             problems.append(("award_levels", _("Each award level needs its own name.")))
     problems += _share_problems(contest, settings)
+    years = settings.get("work_completed_within_years")
+    if years is not None and (isinstance(years, bool) or not isinstance(years, int) or not 0 <= years <= 10):
+        problems.append(("work_completed_within_years", _("Give the number of years as a whole number from 0 to 10.")))
     problems += window_problems(columns)
     nominated = settings.get("nomination_levels") or []
     names = [n for n, _s in settings.get("award_levels", contest.settings_view.award_levels)]

@@ -146,6 +146,15 @@ def _district_sheet(ws, contest: Contest, results: list[Result]) -> None:
     for r, (_name, _n, _cap, over) in enumerate(rows, start=3):
         if over:
             ws.cell(row=r, column=4).font = Font(name=xlsx.FONT_NAME, bold=True, color="C00000")
+    # the province's rule, said under the table: the list is checked against the quota, never cut
+    note = 3 + len(body) + 1
+    ws.merge_cells(start_row=note, start_column=1, end_row=note, end_column=4)
+    cell = ws.cell(
+        row=note, column=1, value="以分配名额为上限：超出分配名额的区县已标出，推荐名单未作删减，请推荐单位核定。"
+    )
+    cell.font = xlsx.font(10)
+    cell.alignment = xlsx.WRAP_CENTER
+    ws.row_dimensions[note].height = 32
     ws.freeze_panes = "A3"
     xlsx.set_widths(ws, [20, 10, 10, 14])
     xlsx.print_setup(ws, landscape=False, title_rows="2:2")

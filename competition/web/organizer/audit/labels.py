@@ -94,6 +94,14 @@ FIELD_LABELS = {
     "award_max_share": _l("Largest share of a group awarded"),
     "award_min_group_size": _l("Smallest group awarded by proportion"),
     "vocational_own_stage": _l("中专 is a stage of its own (a team may not mix 高中 and 中专 students)"),
+    "team_same_district": _l("A team's members all come from one district (区县)"),
+    "one_entry_per_student": _l("One entry per student per contest"),
+    "team_fixed_once_submitted": _l("A team's members are fixed once the entry is submitted"),
+    "one_counselor_entry_per_teacher": _l("One 科技辅导员 entry per teacher per contest"),
+    "work_completed_within_years": _l(
+        "The work was completed within this many years before 1 July of the contest's year"
+    ),
+    "subject_editions": _l("Subject list of each section (the year it took effect)"),
     "nomination_share_rounding": _l("Places from the shares"),
     "nomination_min_score": _l("Minimum score for a nomination"),
     "entry_number_pattern": _l("Entry number pattern"),

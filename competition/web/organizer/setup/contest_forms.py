@@ -22,6 +22,7 @@ from ....domain.contest_definition import METHODS
 from ....domain.ranking import METHOD_LABELS
 from ....i18n.labels import CONTEST_KIND_LABELS
 from ....services import ServiceError
+from ....services.contests import ELIGIBILITY_KEYS
 from ... import doorway
 from ...forms import PageForm, RowForm, choices, show_service_error
 
@@ -97,6 +98,14 @@ class SettingsForm(BasicsForm):
         _l("Smallest group awarded by proportion"), validators=[InputRequired(), NumberRange(0, 1000)]
     )
     vocational_own_stage = BooleanField(_l("中专 is a stage of its own (a team may not mix 高中 and 中专 students)"))
+    team_same_district = BooleanField(_l("A team's members all come from one district (区县)"))
+    one_entry_per_student = BooleanField(_l("One entry per student per contest"))
+    team_fixed_once_submitted = BooleanField(_l("A team's members are fixed once the entry is submitted"))
+    one_counselor_entry_per_teacher = BooleanField(_l("One 科技辅导员 entry per teacher per contest"))
+    work_completed_within_years = IntegerField(
+        _l("The work was completed within this many years before 1 July of the contest's year"),
+        validators=[InputRequired(), NumberRange(0, 10)],
+    )
     excellence_award = BooleanField(_l("Also award 优秀奖 (honourable mention)"))
     excellence_min = DecimalField(
         _l("Minimum score for 优秀奖"), places=1, validators=[Optional(), NumberRange(0, 100)]
@@ -159,6 +168,29 @@ def _basics(form: BasicsForm) -> dict:
     values["full_name"] = values["full_name"].strip()
     return values
 
+
+# The form's fields by what may lock them (services.contests.SettingsLocks): the result rules
+# (RESULT_RULE_KEYS) and the eligibility rules (ELIGIBILITY_KEYS).
+RULE_FIELDS = (
+    "levels",
+    "excellence_award",
+    "excellence_min",
+    "award_max_share",
+    "award_min_group_size",
+    "nomination_quota",
+    "nomination_levels",
+    "share_primary",
+    "share_junior",
+    "share_senior",
+    "share_vocational",
+    "nomination_share_rounding",
+    "nomination_min_score",
+    "nomination_school_cap",
+    "nomination_district_cap",
+    "judges_per_entry",
+    "ranking_method",
+)
+ELIGIBILITY_FIELDS = ELIGIBILITY_KEYS  # each field is named as its setting
 
 # Settings the service names by key, shown beside the form field that sets them.
 _FIELD_OF_SETTING = {"award_levels": "levels", "nomination_stage_shares": "share_primary"}

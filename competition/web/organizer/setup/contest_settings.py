@@ -3,13 +3,17 @@ downloaded as YAML) (organizers only)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from ....domain import file_names
 from ....domain import tie_break as tie_break_rules
 from ....domain.contest_definition import STAGES
+from ....domain.eligibility.grades import work_window
 from ....i18n.timeutil import utc_to_local
 from ....models import Contest
 from ....models.contests import EXCELLENCE_AWARD
@@ -23,6 +27,8 @@ from ...loaders import contest_or_404
 from .blueprint import bp
 from .contest_forms import (
     _FIELD_OF_SETTING,
+    ELIGIBILITY_FIELDS,
+    RULE_FIELDS,
     WINDOWS,
     DefinitionForm,
     SettingsForm,
@@ -60,7 +66,8 @@ def _fill_settings_form(form: SettingsForm, contest: Contest) -> None:
         round(float(settings.award_max_share) * 100) if settings.award_max_share is not None else 100
     )
     form.award_min_group_size.data = settings.award_min_group_size
-    form.vocational_own_stage.data = bool(settings.vocational_own_stage)
+    for name in ELIGIBILITY_FIELDS:
+        getattr(form, name).data = getattr(settings, name)
     form.nomination_share_rounding.data = settings.nomination_share_rounding
     form.nomination_min_score.data = settings.nomination_min_score or 0
     form.excellence_min.data = minimums.get(EXCELLENCE_AWARD)
@@ -94,7 +101,8 @@ def _settings_values(form: SettingsForm) -> dict:
     values["excellence_award"] = form.excellence_award.data
     values["award_max_share"] = round(float(form.award_max_share.data) / 100, 4)
     values["award_min_group_size"] = form.award_min_group_size.data
-    values["vocational_own_stage"] = form.vocational_own_stage.data
+    for name in ELIGIBILITY_FIELDS:
+        values[name] = getattr(form, name).data
     values["nomination_share_rounding"] = form.nomination_share_rounding.data
     values["nomination_min_score"] = float(form.nomination_min_score.data)
     minimums = {
@@ -129,10 +137,17 @@ def _settings_values(form: SettingsForm) -> dict:
 @bp.route("/contests/<int:contest_id>/edit", methods=["GET", "POST"])
 def contest_edit(contest_id: int):
     contest = contest_or_404(contest_id)
-    form = SettingsForm()
-    if request.method == "GET":
+    locks = service.settings_locks(contest)
+    locked = _locked_fields(locks)
+    if request.method == "POST":
+        doorway.on_refusal(redirect_to=url_for("organizer.setup.contest_edit", contest_id=contest.id))
+        write_guard.check(contest, "contest_settings")  # a final contest's settings stay as they are
+        # the read-only fields are not posted (disabled): they keep their stored values
+        form = SettingsForm(formdata=_with_stored(contest, locked)) if locked else SettingsForm()
+    else:
+        form = SettingsForm(formdata=None)
         _fill_settings_form(form, contest)
-    elif form.validate_on_submit():
+    if request.method == "POST" and form.validate_on_submit():
         values = _settings_values(form)
         if not values["award_levels"]:
             form.levels.errors.append(_("Give at least one award level with its share."))
@@ -146,14 +161,74 @@ def contest_edit(contest_id: int):
     return _settings_page(contest, form)
 
 
-def _settings_page(contest: Contest, form: SettingsForm):
+def _locked_fields(locks: service.SettingsLocks) -> list[str]:
+    """The names of the form's fields that are read-only now."""
+    if locks.page:
+        return list(SettingsForm(formdata=None)._fields)
+    return [*(RULE_FIELDS if locks.rules else ()), *(ELIGIBILITY_FIELDS if locks.eligibility else ())]
+
+
+def _leaves(field):
+    """A field, or the fields inside a list of rows."""
+    if hasattr(field, "entries"):
+        for row in field.entries:
+            yield from _leaves(row)
+    elif hasattr(field, "form") and hasattr(field.form, "_fields"):
+        for sub in field.form:
+            yield from _leaves(sub)
+    else:
+        yield field
+
+
+def _with_stored(contest: Contest, names: list[str]) -> MultiDict:
+    """The posted form with the fields `names` as they are stored (what the disabled inputs show)."""
+    stored = SettingsForm(formdata=None)
+    _fill_settings_form(stored, contest)
+    data = MultiDict(request.form)
+    for name in names:
+        if name == "csrf_token":
+            continue
+        for leaf in _leaves(stored[name]):
+            if leaf.type == "BooleanField":
+                data.setlist(leaf.name, ["y"] if leaf.data else [])
+            elif hasattr(leaf, "_value"):
+                data.setlist(leaf.name, [leaf._value()])
+            else:  # a select
+                data.setlist(leaf.name, ["" if leaf.data is None else str(leaf.data)])
+    return data
+
+
+def _settings_page(contest: Contest, form: SettingsForm, tie_break: dict | None = None, status: int | None = None):
+    locks = service.settings_locks(contest)
+    for name in _locked_fields(locks):
+        if name != "csrf_token":
+            for leaf in _leaves(form[name]):
+                leaf.render_kw = {**(leaf.render_kw or {}), "disabled": True}
     return render_template(
         "organizer/setup/contest_edit.html",
         contest=contest,
         form=form,
+        locks=locks,
+        subject_lists=_subject_lists(contest),
+        work_window=_work_window(contest),
         material_example=_material_example(contest, form.material_file_pattern.data or ""),
-        **_tie_break_page(contest),
-    ), 400 if form.errors or (request.method == "POST" and form.levels.errors) else 200
+        **(tie_break or _tie_break_page(contest)),
+    ), status or (400 if form.errors or (request.method == "POST" and form.levels.errors) else 200)
+
+
+def _subject_lists(contest: Contest) -> list[tuple[str, int | None, list[tuple[str, list[str]]]]]:
+    """Each section's subject lists: (section, the year its edition's list took effect or None, [(stage, subjects)])."""
+    editions = contest.settings_view.subject_editions
+    return [
+        (s.name, editions.get(s.code), [(stage, list(names)) for stage, names in (s.subjects or {}).items()])
+        for s in contest.sections
+    ]
+
+
+def _work_window(contest: Contest) -> tuple[date, date] | None:
+    """The first and last day of completion this contest accepts (the last: at the latest)."""
+    years = contest.settings_view.work_completed_within_years
+    return work_window(contest.year, years, date(contest.year, 6, 30)) if years else None
 
 
 def _material_example(contest: Contest, pattern: str) -> str:
@@ -203,9 +278,7 @@ def _tie_break_answer(contest: Contest, steps: list[str], problems: list[str]):
     """The settings page with the tie-break rows as posted, and why they were not saved."""
     settings = SettingsForm(formdata=None)
     _fill_settings_form(settings, contest)
-    return render_template(
-        "organizer/setup/contest_edit.html", contest=contest, form=settings, **_tie_break_page(contest, steps, problems)
-    ), 400 if problems else 200
+    return _settings_page(contest, settings, _tie_break_page(contest, steps, problems), 400 if problems else 200)
 
 
 @bp.route("/contests/<int:contest_id>/definition", methods=["GET", "POST"])
