@@ -487,26 +487,29 @@ def _fit_calibrated(
     h = np.ones_like(z)
     tau2 = 1.0  # prior variance of entry quality, re-estimated (empirical Bayes)
     q = np.zeros(n_e)
+    # Per-score work arrays, filled in place each iteration (out=): the same floats as the
+    # formulas in the comments, without allocating eleven arrays of every score per iteration.
+    # np.take(..., mode="clip") gathers x[j] (the indices are always valid) without a buffer.
+    w, bj, wb, wbb, qe, hq, lev, r, u, tmp = (np.empty_like(z) for _ in range(10))
     for _it in range(max_iter):
         # Entry step: precision-weighted mean of (z - a) / b, shrunk toward 0.
-        # (Products computed once and reused in the same order: the same floats as written out.)
-        # np.take gathers the same values as x[j], faster.
-        w = h / np.take(sigma2, j)
-        bj = np.take(b, j)
-        wb = w * bj
-        wbb = wb * bj
+        np.divide(h, np.take(sigma2, j, out=w, mode="clip"), out=w)  # w = h / sigma2[j]
+        np.take(b, j, out=bj, mode="clip")  # bj = b[j]
+        np.multiply(w, bj, out=wb)
+        np.multiply(wb, bj, out=wbb)  # w * bj * bj
         den = np.bincount(e, wbb, minlength=n_e) + 1.0 / tau2
-        q_new = np.bincount(e, wb * (z - np.take(a, j)), minlength=n_e) / den
+        np.subtract(z, np.take(a, j, out=tmp, mode="clip"), out=tmp)
+        q_new = np.bincount(e, np.multiply(wb, tmp, out=tmp), minlength=n_e) / den  # w*bj*(z - a[j])
         tau2 = max(float(np.mean(q_new**2 + 1.0 / den)), 1e-6)
         # Judge step: 2x2 ridge regression of z on q per judge (Huber weights).
-        qe = np.take(q_new, e)
-        hq = h * qe
+        np.take(q_new, e, out=qe, mode="clip")
+        np.multiply(h, qe, out=hq)
         h_j = np.bincount(j, h, minlength=n_j)
         s_w = h_j + prior_offset
         s_q = np.bincount(j, hq, minlength=n_j)
-        s_qq = np.bincount(j, hq * qe, minlength=n_j) + prior_spread
-        s_z = np.bincount(j, h * z, minlength=n_j) + prior_offset * zbar
-        s_qz = np.bincount(j, hq * z, minlength=n_j) + prior_spread
+        s_qq = np.bincount(j, np.multiply(hq, qe, out=tmp), minlength=n_j) + prior_spread  # h*qe*qe
+        s_z = np.bincount(j, np.multiply(h, z, out=tmp), minlength=n_j) + prior_offset * zbar
+        s_qz = np.bincount(j, np.multiply(hq, z, out=tmp), minlength=n_j) + prior_spread  # h*qe*z
         det = s_w * s_qq - s_q * s_q
         a = (s_qq * s_z - s_q * s_qz) / det
         b = np.maximum((s_w * s_qz - s_q * s_z) / det, min_spread)
@@ -514,16 +517,19 @@ def _fit_calibrated(
         # Noise step: per-judge residual variance shrunk toward the pooled one.
         # Residuals are divided by sqrt(1 - leverage): an entry's estimate
         # absorbs part of each of its scores, more so with few judges.
-        lev = np.minimum(wbb / np.take(den, e), 0.95)
-        r = (z - np.take(a, j) - np.take(b, j) * qe) / np.sqrt(1.0 - lev)
-        hrr = h * r * r
+        np.take(den, e, out=lev, mode="clip")
+        np.minimum(np.divide(wbb, lev, out=lev), 0.95, out=lev)  # lev = min(w*bj*bj / den[e], 0.95)
+        np.subtract(z, np.take(a, j, out=r, mode="clip"), out=r)
+        np.subtract(r, np.multiply(np.take(b, j, out=tmp, mode="clip"), qe, out=tmp), out=r)
+        np.divide(r, np.sqrt(np.subtract(1.0, lev, out=lev), out=lev), out=r)  # (z-a[j]-b[j]*qe)/sqrt(1-lev)
+        hrr = np.multiply(np.multiply(h, r, out=tmp), r, out=tmp)  # h * r * r
         pooled = float(np.sum(hrr) / np.sum(h))
         sigma2 = (np.bincount(j, hrr, minlength=n_j) + prior_noise * pooled) / (h_j + prior_noise)
         sigma2 = np.maximum(sigma2, max(pooled, 1e-6) * 0.05)
-        # Huber weights: wild scores count less.
-        # (sqrt per judge then gathered: the same floats; min(1, k/u) is 1 exactly when u <= k.)
-        u = np.abs(r) / np.take(np.sqrt(sigma2), j)
-        h = np.minimum(1.0, huber_k / np.maximum(u, 1e-12))
+        # Huber weights: wild scores count less.  u = |r| / sqrt(sigma2)[j] (the same floats
+        # as sqrt(sigma2[j])); min(1, k / u) is 1 exactly when u <= k.
+        np.divide(np.abs(r, out=u), np.take(np.sqrt(sigma2), j, out=lev, mode="clip"), out=u)
+        h = np.minimum(1.0, np.divide(huber_k, np.maximum(u, 1e-12, out=u), out=u), out=h)
         done = np.max(np.abs(q_new - q), initial=0.0) < tol
         q = q_new
         if done:
