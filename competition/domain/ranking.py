@@ -56,10 +56,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from .bulk import min_labels, paused_gc
 from .text import N_, Message
 
 __all__ = [
@@ -285,11 +287,15 @@ class _Data:
         return len(self.judge_ids)
 
 
-def _prepare(scores: Iterable[Any]) -> _Data:
+def _columns(scores: Iterable[Any]) -> tuple[list[Hashable], list[Hashable], list[float]]:
+    """Entry ids, judge ids and scores as three lists (plain 3-tuples in one ``zip``)."""
+    records = scores if isinstance(scores, list) else list(scores)
+    if records and all(type(rec) is tuple and len(rec) == 3 for rec in records):
+        return [r[0] for r in records], [r[1] for r in records], [r[2] for r in records]
     ents: list[Hashable] = []
     juds: list[Hashable] = []
     vals: list[float] = []
-    for rec in scores:
+    for rec in records:
         if isinstance(rec, tuple) and not hasattr(rec, "entry_id"):
             ent, jud, val = rec
         else:
@@ -297,18 +303,45 @@ def _prepare(scores: Iterable[Any]) -> _Data:
         ents.append(ent)
         juds.append(jud)
         vals.append(val)
+    return ents, juds, vals
+
+
+def _indexed(ids: list[Hashable]) -> tuple[list[Hashable], np.ndarray]:
+    """The distinct ids in canonical order and each id's index in that order."""
+    if all(type(v) is int for v in ids):  # row ids: numpy sorts them as _canonical would
+        try:
+            arr = np.fromiter(ids, dtype=np.int64, count=len(ids))
+        except OverflowError:  # beyond 64 bits: the general way below
+            pass
+        else:
+            uniq, inverse = np.unique(arr, return_inverse=True)
+            return uniq.tolist(), inverse.astype(np.int64, copy=False).ravel()
+    canonical = _canonical(ids)
+    index = {v: i for i, v in enumerate(canonical)}
+    return canonical, np.fromiter((index[v] for v in ids), dtype=np.int64, count=len(ids))
+
+
+def _canonical_order(e: np.ndarray, j: np.ndarray, x: np.ndarray, n_judges: int) -> np.ndarray:
+    """The order by entry, judge, score (stable), so that input order never matters: one
+    integer sort when no judge scored an entry twice (then it is the only such order)."""
+    key = e * max(n_judges, 1) + j
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    if sorted_key.size < 2 or bool(np.all(sorted_key[1:] != sorted_key[:-1])):
+        return order
+    return np.lexsort((x, j, e))
+
+
+def _prepare(scores: Iterable[Any]) -> _Data:
+    ents, juds, vals = _columns(scores)
     x = np.asarray(vals, dtype=float)
     if x.size and not np.all(np.isfinite(x)):
         raise ValueError("scores must be finite numbers")
     if x.size and (x.min() < 0 or x.max() > 100):
         raise ValueError("scores must lie on the 0-100 scale")
-    entry_ids = _canonical(ents)
-    judge_ids = _canonical(juds)
-    e_index = {v: i for i, v in enumerate(entry_ids)}
-    j_index = {v: i for i, v in enumerate(judge_ids)}
-    e = np.fromiter((e_index[v] for v in ents), dtype=np.int64, count=len(ents))
-    j = np.fromiter((j_index[v] for v in juds), dtype=np.int64, count=len(juds))
-    order = np.lexsort((x, j, e))  # canonical: input order never matters
+    entry_ids, e = _indexed(ents)
+    judge_ids, j = _indexed(juds)
+    order = _canonical_order(e, j, x, len(judge_ids))
     return _Data(entry_ids, judge_ids, e[order], j[order], x[order])
 
 
@@ -317,22 +350,7 @@ def _prepare(scores: Iterable[Any]) -> _Data:
 
 def _components(d: _Data) -> np.ndarray:
     """Component label per entry; 0 = largest, ties by smallest entry index."""
-    n_e, n_j = d.n_entries, d.n_judges
-    parent = list(range(n_e + n_j))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    # One union per distinct (entry, judge) edge; runs once, outside the fit.
-    edges = np.unique(d.e * n_j + d.j) if d.e.size else np.empty(0, np.int64)
-    for ei, ji in zip((edges // max(n_j, 1)).tolist(), (edges % max(n_j, 1)).tolist(), strict=True):
-        ra, rb = find(ei), find(n_e + ji)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    roots = np.array([find(i) for i in range(n_e)], dtype=np.int64)
+    roots = min_labels(d.e, d.j, d.n_entries, d.n_judges)
     uniq, inverse, counts = np.unique(roots, return_inverse=True, return_counts=True)
     # uniq is ascending, i.e. by smallest member; sort by size desc, stable.
     order = np.argsort(-counts, kind="stable")
@@ -469,20 +487,29 @@ def _fit_calibrated(
     h = np.ones_like(z)
     tau2 = 1.0  # prior variance of entry quality, re-estimated (empirical Bayes)
     q = np.zeros(n_e)
+    # Per-score work arrays, filled in place each iteration (out=): the same floats as the
+    # formulas in the comments, without allocating eleven arrays of every score per iteration.
+    # np.take(..., mode="clip") gathers x[j] (the indices are always valid) without a buffer.
+    w, bj, wb, wbb, qe, hq, lev, r, u, tmp = (np.empty_like(z) for _ in range(10))
     for _it in range(max_iter):
         # Entry step: precision-weighted mean of (z - a) / b, shrunk toward 0.
-        w = h / sigma2[j]
-        bj = b[j]
-        den = np.bincount(e, w * bj * bj, minlength=n_e) + 1.0 / tau2
-        q_new = np.bincount(e, w * bj * (z - a[j]), minlength=n_e) / den
+        np.divide(h, np.take(sigma2, j, out=w, mode="clip"), out=w)  # w = h / sigma2[j]
+        np.take(b, j, out=bj, mode="clip")  # bj = b[j]
+        np.multiply(w, bj, out=wb)
+        np.multiply(wb, bj, out=wbb)  # w * bj * bj
+        den = np.bincount(e, wbb, minlength=n_e) + 1.0 / tau2
+        np.subtract(z, np.take(a, j, out=tmp, mode="clip"), out=tmp)
+        q_new = np.bincount(e, np.multiply(wb, tmp, out=tmp), minlength=n_e) / den  # w*bj*(z - a[j])
         tau2 = max(float(np.mean(q_new**2 + 1.0 / den)), 1e-6)
         # Judge step: 2x2 ridge regression of z on q per judge (Huber weights).
-        qe = q_new[e]
-        s_w = np.bincount(j, h, minlength=n_j) + prior_offset
-        s_q = np.bincount(j, h * qe, minlength=n_j)
-        s_qq = np.bincount(j, h * qe * qe, minlength=n_j) + prior_spread
-        s_z = np.bincount(j, h * z, minlength=n_j) + prior_offset * zbar
-        s_qz = np.bincount(j, h * qe * z, minlength=n_j) + prior_spread
+        np.take(q_new, e, out=qe, mode="clip")
+        np.multiply(h, qe, out=hq)
+        h_j = np.bincount(j, h, minlength=n_j)
+        s_w = h_j + prior_offset
+        s_q = np.bincount(j, hq, minlength=n_j)
+        s_qq = np.bincount(j, np.multiply(hq, qe, out=tmp), minlength=n_j) + prior_spread  # h*qe*qe
+        s_z = np.bincount(j, np.multiply(h, z, out=tmp), minlength=n_j) + prior_offset * zbar
+        s_qz = np.bincount(j, np.multiply(hq, z, out=tmp), minlength=n_j) + prior_spread  # h*qe*z
         det = s_w * s_qq - s_q * s_q
         a = (s_qq * s_z - s_q * s_qz) / det
         b = np.maximum((s_w * s_qz - s_q * s_z) / det, min_spread)
@@ -490,16 +517,19 @@ def _fit_calibrated(
         # Noise step: per-judge residual variance shrunk toward the pooled one.
         # Residuals are divided by sqrt(1 - leverage): an entry's estimate
         # absorbs part of each of its scores, more so with few judges.
-        lev = np.minimum(w * bj * bj / den[e], 0.95)
-        r = (z - a[j] - b[j] * qe) / np.sqrt(1.0 - lev)
-        pooled = float(np.sum(h * r * r) / np.sum(h))
-        sigma2 = (np.bincount(j, h * r * r, minlength=n_j) + prior_noise * pooled) / (
-            np.bincount(j, h, minlength=n_j) + prior_noise
-        )
+        np.take(den, e, out=lev, mode="clip")
+        np.minimum(np.divide(wbb, lev, out=lev), 0.95, out=lev)  # lev = min(w*bj*bj / den[e], 0.95)
+        np.subtract(z, np.take(a, j, out=r, mode="clip"), out=r)
+        np.subtract(r, np.multiply(np.take(b, j, out=tmp, mode="clip"), qe, out=tmp), out=r)
+        np.divide(r, np.sqrt(np.subtract(1.0, lev, out=lev), out=lev), out=r)  # (z-a[j]-b[j]*qe)/sqrt(1-lev)
+        hrr = np.multiply(np.multiply(h, r, out=tmp), r, out=tmp)  # h * r * r
+        pooled = float(np.sum(hrr) / np.sum(h))
+        sigma2 = (np.bincount(j, hrr, minlength=n_j) + prior_noise * pooled) / (h_j + prior_noise)
         sigma2 = np.maximum(sigma2, max(pooled, 1e-6) * 0.05)
-        # Huber weights: wild scores count less.
-        u = np.abs(r) / np.sqrt(sigma2[j])
-        h = np.where(u <= huber_k, 1.0, huber_k / np.maximum(u, 1e-12))
+        # Huber weights: wild scores count less.  u = |r| / sqrt(sigma2)[j] (the same floats
+        # as sqrt(sigma2[j])); min(1, k / u) is 1 exactly when u <= k.
+        np.divide(np.abs(r, out=u), np.take(np.sqrt(sigma2), j, out=lev, mode="clip"), out=u)
+        h = np.minimum(1.0, np.divide(huber_k, np.maximum(u, 1e-12, out=u), out=u), out=h)
         done = np.max(np.abs(q_new - q), initial=0.0) < tol
         q = q_new
         if done:
@@ -608,43 +638,48 @@ def rank(scores: Iterable[Any], method: str = "calibrated", **options: Any) -> R
     trim_w = fit.weight if method == "trimmed_mean" else _trim_weights(d, options.get("trim_min_judges", 5))
     trimmed = np.bincount(d.e, trim_w * d.x, minlength=n)
 
-    # Per-score columns as Python lists once; entries slice them (no per-score numpy).
-    jid = [d.judge_ids[k] for k in d.j.tolist()]
-    cols = list(
-        zip(
-            jid,
-            d.x.tolist(),
-            fit.adjusted.tolist(),
-            (fit.adjusted - d.x).tolist(),
-            fit.scale.tolist(),
-            fit.weight.tolist(),
-            fit.robust.tolist(),
-            strict=True,
-        )
-    )
-    raw_pairs = list(zip(jid, d.x.tolist(), strict=True))
-    starts_l, counts_l = starts.tolist(), counts.tolist()
-    score_l, se_l = rounded.tolist(), fit.se.tolist()
-    raw_l, trim_l, comp_l = raw_mean.tolist(), trimmed.tolist(), comp.tolist()
-    new_adj = tuple.__new__  # NamedTuple construction without per-field checks: fast
-    results = []
-    for i, rk in zip(order.tolist(), ranks.tolist(), strict=True):
-        s0, c = starts_l[i], counts_l[i]
-        results.append(
-            EntryResult(
-                entry_id=d.entry_ids[i],
-                score=score_l[i],
-                rank=rk,
-                raw_scores=tuple(raw_pairs[s0 : s0 + c]),
-                raw_mean=raw_l[i],
-                trimmed_mean=trim_l[i],
-                n_judges=c,
-                uncertainty=se_l[i],
-                component=comp_l[i],
-                adjustments=tuple(new_adj(JudgeAdjustment, t) for t in cols[s0 : s0 + c]),
-                method=method,
+    # Per-score columns as Python lists once; entries slice them (no per-score numpy). Only
+    # acyclic tuples are built, so the cycle collector is paused meanwhile (domain.bulk).
+    with paused_gc():
+        jid = [d.judge_ids[k] for k in d.j.tolist()]
+        # NamedTuples straight from the columns, without per-field checks: fast.
+        adjustments = list(
+            map(
+                partial(tuple.__new__, JudgeAdjustment),
+                zip(
+                    jid,
+                    d.x.tolist(),
+                    fit.adjusted.tolist(),
+                    (fit.adjusted - d.x).tolist(),
+                    fit.scale.tolist(),
+                    fit.weight.tolist(),
+                    fit.robust.tolist(),
+                    strict=True,
+                ),
             )
         )
+        raw_pairs = list(zip(jid, d.x.tolist(), strict=True))
+        starts_l, counts_l = starts.tolist(), counts.tolist()
+        score_l, se_l = rounded.tolist(), fit.se.tolist()
+        raw_l, trim_l, comp_l = raw_mean.tolist(), trimmed.tolist(), comp.tolist()
+        results = []
+        for i, rk in zip(order.tolist(), ranks.tolist(), strict=True):
+            s0, c = starts_l[i], counts_l[i]
+            results.append(
+                EntryResult(
+                    d.entry_ids[i],
+                    score_l[i],
+                    rk,
+                    tuple(raw_pairs[s0 : s0 + c]),
+                    raw_l[i],
+                    trim_l[i],
+                    c,
+                    se_l[i],
+                    comp_l[i],
+                    tuple(adjustments[s0 : s0 + c]),
+                    method,
+                )
+            )
     members: list[list[Hashable]] = [[] for _ in range(int(comp.max()) + 1)]
     for i, c in enumerate(comp_l):
         members[c].append(d.entry_ids[i])

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 
+from ...domain.bulk import paused_gc
 from ...domain.explain import Names, encode
 from ...domain.ranking import METHODS, combine_rounds, rank
 from ...domain.states import ContestState, can_rank
@@ -67,7 +68,15 @@ def _criterion_means(contest: Contest, code: str, entry_rounds: Mapping[int, int
 
 
 def run_ranking(contest: Contest, *, actor, method: str | None = None) -> RankingRun:
-    """Rank the contest from its final score sheets and store the draft results."""
+    """Rank the contest from its final score sheets and store the draft results.
+
+    At province scale (250,000 scores) most objects built here are rows and acyclic tuples;
+    the cycle collector is paused meanwhile (``domain.bulk.paused_gc``)."""
+    with paused_gc():
+        return _run_ranking(contest, actor=actor, method=method)
+
+
+def _run_ranking(contest: Contest, *, actor, method: str | None) -> RankingRun:
     _check_can_rank(contest)
     method = method or contest.ranking_method or "calibrated"
     if method not in METHODS:
