@@ -72,7 +72,7 @@ def seed_demo(base_url: str | None = None) -> list[DemoAccount]:
     judge_round(innovation, city, rng, final_share=0.6, draft_share=0.15, idle_judges=2, seed=SEED)
 
     finished = seed_finished_contest(city=city, maker=maker, rng=rng)
-    finish_contest(finished, city.organizers[0], rng, base_url=base_url)
+    finish_contest(finished, city, files, rng, base_url=base_url)
     _judges_logged_in()
     db.session.flush()
     return demo_accounts()
