@@ -196,14 +196,14 @@ def make_entries(
             entry.contact_phone = free[0].phone
         maker.targets[entry.id] = state
         result.append(entry)
-    section = next((s for s in sections if VOCATIONAL in s.stages and s.kind == "student"), None)
+    student = next((s for s in sections if VOCATIONAL in s.stages and s.kind == "student"), None)
     schools = [s for s in maker.city.schools if stages_of(s) == [VOCATIONAL]]
-    for i in range(vocational if section and schools else 0):
-        assert section is not None
+    for i in range(vocational if student and schools else 0):
+        assert student is not None
         state = rng.choices([s for s, _w in states], [w for _s, w in states])[0]
         entry = maker.make(
             contest,
-            section,
+            student,
             schools[i % len(schools)],
             state=state,
             submitted_days_ago=rng.uniform(1, 25),

@@ -13,36 +13,41 @@ from ...domain.awards.assign import SMALL_GROUP
 from ...domain.explain import decode
 from ...domain.nominations import CAP_REACHED
 from ...domain.objections import Finding, ObjectionFiling
+from ...domain.text import Message
 from ...extensions import db
 from ...models import Contest, Objection, Result, User
 from .. import objections, results
 from .city import City
 from .files import DemoFiles
 
-SMALL_GROUP_REASON = "该评比组参评项目不足{min}项，不按比例评奖，经评审委员会研究决定授予{award}（演示数据）"
+SMALL_GROUP_REASON = (
+    "该评比组参评项目不足{min}项，不按比例评奖；评审委员会参照其他评比组的获奖分数线（{lines}），决定{what}（演示数据）"
+)
 OVER_CAP_REASON = "该项目经评审委员会研究特别推荐，超出本区县分配名额，报省组委会审核（演示数据）"
 
 
-def _parts(result: Result, where: str) -> list:
+def _parts(result: Result, where: str) -> tuple[Message, ...]:
     return decode((result.explanation or {}).get(where))
 
 
 def decide_small_groups(contest: Contest, organizer: User) -> list[Result]:
-    """A group under award_min_group_size gets no award by proportion: the organizer gives its best
-    entry 二等奖 and the next 三等奖, each with the reason (audited overrides)."""
+    """A group under award_min_group_size gets no award by proportion: the organizer decides each
+    of its entries by the other groups' lines (the lowest score each level went to there), with
+    the reason (audited overrides); an entry under every line gets no award."""
     minimum = int(contest.settings_view.award_min_group_size or 0)
-    groups: dict[tuple[str, int], list[Result]] = {}
-    for r in results.results_of(contest):
-        if any(m.template == SMALL_GROUP for m in _parts(r, "award")):
-            groups.setdefault((r.group_key, r.component), []).append(r)
-    decided = []
-    for members in groups.values():
-        members.sort(key=lambda r: -(r.score or 0))
-        for result, award in zip(members, ["二等奖", "三等奖"], strict=False):
-            reason = SMALL_GROUP_REASON.format(min=minimum, award=award)
-            results.override_result(result, actor=organizer, award=award, reason=reason)
-            decided.append(result)
-    return decided
+    rows = results.results_of(contest)
+    small = [r for r in rows if any(m.template == SMALL_GROUP for m in _parts(r, "award"))]
+    lines: dict[str, float] = {}
+    for r in rows:
+        if r.award and r.score is not None and r not in small:
+            lines[r.award] = min(lines.get(r.award, r.score), r.score)
+    shown = "、".join(f"{level}{lines[level]:.1f}分" for level in contest.award_names() if level in lines)
+    for result in small:
+        award = next((lv for lv in contest.award_names() if lv in lines and (result.score or 0) >= lines[lv]), None)
+        what = f"授予{award}" if award else "不授奖项"
+        reason = SMALL_GROUP_REASON.format(min=minimum, lines=shown, what=what)
+        results.override_result(result, actor=organizer, award=award, reason=reason)
+    return small
 
 
 def nominate_past_district_cap(contest: Contest, organizer: User) -> Result | None:
