@@ -45,6 +45,7 @@ def test_demo(db):
         check_student_projects_carry_anhuis_materials,
         check_objections_settled_online,
         check_work_finished_within_the_window,
+        check_an_objection_waits_on_the_running_notice,
         check_idempotent,
     ):
         check(db, demo)
@@ -67,8 +68,9 @@ def check_city_and_contests(db, demo):
         "HB2026-FM": "closed",
         "HB2026-CX": "judging",
         "HB2025-CX": "final",
+        "HB2025-YX": "published",
     }
-    assert 310 <= count(db, select(Entry)) <= 360
+    assert 340 <= count(db, select(Entry)) <= 390
     judges = db.session.scalars(select(User).where(User.role_rows.any(role="judge"))).all()
     assert 22 <= len(judges) <= 28 and all(j.affiliation and j.title and j.subject_list for j in judges)
     assert any(j.school_id for j in judges)
@@ -379,3 +381,23 @@ def check_work_finished_within_the_window(db, demo):
             submitted = (entry.submitted_at or entry.created_at).date()
             first, last = work_window(contest.year, 2, submitted)
             assert first <= entry.completed_on <= last, (contest.code, entry.completed_on, submitted)
+
+
+def check_an_objection_waits_on_the_running_notice(db, demo):
+    """The 2025 film festival is on notice now: the public may still file, and one objection filed
+    online waits at the desk, which the organizer settles live."""
+    from competition.domain.objections import Finding
+    from competition.models import Objection
+    from competition.services import objections
+    from competition.services.results import notice_running
+
+    contest = demo["HB2025-YX"]
+    assert notice_running(contest) and objections.filing_closed(contest) is None
+    waiting = objections.desk(contest)
+    assert waiting.closed is None
+    found = db.session.scalars(select(Objection).where(Objection.contest_id == contest.id)).all()
+    assert len(found) == 1 and found[0].outcome is None and found[0].receipt and found[0].files
+    organizer = db.session.scalar(select(User).where(User.username == "organizer"))
+    objections.settle(found[0], Finding("dismissed", "经核查素材来源，镜头为学生自行拍摄，异议不属实。"), actor=organizer)
+    db.session.commit()
+    assert objections.status_of(found[0].receipt).outcome == "dismissed"

@@ -13,7 +13,13 @@ from .city import SEED, City
 from .entries import EntryMaker, make_contest, make_entries, review_entries
 from .files import DemoFiles
 from .judging import judge_round
-from .rulings import backdate_objections, decide_small_groups, nominate_past_district_cap, settle_objections
+from .rulings import (
+    backdate_objections,
+    decide_small_groups,
+    nominate_past_district_cap,
+    rank_and_settle_ties,
+    settle_objections,
+)
 
 # The province's quota rules as the 2025 contest set them (Huaibei's real numbers are 30
 # recommended of the innovation contest, 10 of 46 invention winners): 25 places, Anhui's shares
@@ -50,14 +56,14 @@ def seed_finished_contest(*, city: City, maker: EntryMaker, rng: random.Random, 
         maker.date_work(e, contest)
     review_entries(city, entries, rng, maker.targets)
     judge_round(contest, city, rng, final_share=1.0, draft_share=0.0, idle_judges=0, seed=SEED + 2025, n_judges=18)
-    _into_judging_window(contest, rng)
+    into_judging_window(contest, rng)
     contest.rounds[0].state = "closed"
     contest.state = "results"
     db.session.flush()
     return contest
 
 
-def _into_judging_window(contest: Contest, rng: random.Random) -> None:
+def into_judging_window(contest: Contest, rng: random.Random) -> None:
     """A past contest's sheets were saved in its own judging window, not in the last days."""
     start, end = contest.judging_opens_at, contest.judging_closes_at
     assert start is not None and end is not None  # the shipped definition has its windows
@@ -82,15 +88,7 @@ def finish_contest(
 
     organizer = city.organizers[0]
 
-    results.run_ranking(contest, actor=organizer)
-    for _attempt in range(50):  # each decision settles one tie; resettling may reveal the next
-        run = results.get_run(contest)
-        assert run is not None  # run_ranking stored it
-        if not run.ties:
-            break
-        tie = run.ties[0]
-        chosen = sorted(tie["entry_ids"])[: max(1, tie.get("places") or 1)]
-        results.decide_tie(contest, 0, chosen, actor=organizer, reason="评审委员会复议决定（演示数据）")
+    rank_and_settle_ties(contest, organizer)
     decide_small_groups(contest, organizer)
     nominate_past_district_cap(contest, organizer)
     results.lock(contest, actor=organizer)

@@ -30,6 +30,19 @@ def _parts(result: Result, where: str) -> tuple[Message, ...]:
     return decode((result.explanation or {}).get(where))
 
 
+def rank_and_settle_ties(contest: Contest, organizer: User) -> None:
+    """Rank, then settle every tie at a cut line as the jury's committee would (the first entries)."""
+    results.run_ranking(contest, actor=organizer)
+    for _attempt in range(50):  # each decision settles one tie; resettling may reveal the next
+        run = results.get_run(contest)
+        assert run is not None  # run_ranking stored it
+        if not run.ties:
+            break
+        tie = run.ties[0]
+        chosen = sorted(tie["entry_ids"])[: max(1, tie.get("places") or 1)]
+        results.decide_tie(contest, 0, chosen, actor=organizer, reason="评审委员会复议决定（演示数据）")
+
+
 def decide_small_groups(contest: Contest, organizer: User) -> list[Result]:
     """A group under award_min_group_size gets no award by proportion: the organizer decides each
     of its entries by the other groups' lines (the lowest score each level went to there), with
@@ -100,11 +113,18 @@ def settle_objections(contest: Contest, city: City, files: DemoFiles) -> list[Ob
     ]
     settled = []
     for filing, uploads, finding in filed:
-        sent = [objections.Upload(role, name, io.BytesIO(data)) for role, name, data in uploads]
-        objection = objections.file_online(contest, filing, sent, storage=files.storage)
+        objection = file_objection(contest, filing, uploads, files)
         objections.settle(objection, finding, actor=organizer)
         settled.append(objection)
     return settled
+
+
+def file_objection(
+    contest: Contest, filing: ObjectionFiling, uploads: list[tuple[str, str, bytes]], files: DemoFiles
+) -> Objection:
+    """File an objection online, as the notice page does: uploads are (role, file name, bytes)."""
+    sent = [objections.Upload(role, name, io.BytesIO(data)) for role, name, data in uploads]
+    return objections.file_online(contest, filing, sent, storage=files.storage)
 
 
 def backdate_objections(settled: list[Objection], published: datetime) -> None:
