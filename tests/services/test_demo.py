@@ -398,6 +398,8 @@ def check_an_objection_waits_on_the_running_notice(db, demo):
     found = db.session.scalars(select(Objection).where(Objection.contest_id == contest.id)).all()
     assert len(found) == 1 and found[0].outcome is None and found[0].receipt and found[0].files
     organizer = db.session.scalar(select(User).where(User.username == "organizer"))
-    objections.settle(found[0], Finding("dismissed", "经核查素材来源，镜头为学生自行拍摄，异议不属实。"), actor=organizer)
+    objections.settle(
+        found[0], Finding("dismissed", "经核查素材来源，镜头为学生自行拍摄，异议不属实。"), actor=organizer
+    )
     db.session.commit()
     assert objections.status_of(found[0].receipt).outcome == "dismissed"
