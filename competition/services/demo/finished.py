@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import Assignment, Certificate, Contest, Round, ScoreSheet
+from ...models import Assignment, Certificate, Contest, Entry, Round, ScoreSheet
 from .city import SEED, City
 from .entries import EntryMaker, make_contest, make_entries, review_entries
 from .files import DemoFiles
@@ -49,18 +49,34 @@ def seed_finished_contest(*, city: City, maker: EntryMaker, rng: random.Random, 
     entries = make_entries(
         maker, contest, count, states=[("accepted", 1.0)], sections_weights={"XS": 4, "FD": 1}, vocational=1
     )
+    judge_past_contest(contest, city, maker, rng, entries, within_days=20, seed=SEED + 2025, n_judges=18)
+    db.session.flush()
+    return contest
+
+
+def judge_past_contest(
+    contest: Contest,
+    city: City,
+    maker: EntryMaker,
+    rng: random.Random,
+    entries: list[Entry],
+    *,
+    within_days: float,
+    seed: int,
+    n_judges: int,
+) -> None:
+    """A past contest's entries submitted in the last `within_days` of its window (the work
+    finished before), accepted, every sheet final and saved in its judging window: state `results`."""
     closes = contest.submission_closes_at
     assert closes is not None  # the shipped definition has its windows
-    for e in entries:  # submitted during the 2025 window, the work finished before
-        e.submitted_at = closes - timedelta(days=rng.uniform(1, 20))
+    for e in entries:
+        e.submitted_at = closes - timedelta(days=rng.uniform(1, within_days))
         maker.date_work(e, contest)
     review_entries(city, entries, rng, maker.targets)
-    judge_round(contest, city, rng, final_share=1.0, draft_share=0.0, idle_judges=0, seed=SEED + 2025, n_judges=18)
+    judge_round(contest, city, rng, final_share=1.0, draft_share=0.0, idle_judges=0, seed=seed, n_judges=n_judges)
     into_judging_window(contest, rng)
     contest.rounds[0].state = "closed"
     contest.state = "results"
-    db.session.flush()
-    return contest
 
 
 def into_judging_window(contest: Contest, rng: random.Random) -> None:

@@ -7,16 +7,14 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from ...domain.objections import ObjectionFiling
 from ...extensions import db
 from ...models import Contest, Objection, utcnow
 from .. import results
 from .city import SEED, City
-from .entries import EntryMaker, make_contest, make_entries, review_entries, set_windows
+from .entries import EntryMaker, make_contest, make_entries, set_windows
 from .files import DemoFiles
-from .finished import into_judging_window
-from .judging import judge_round
-from .rulings import file_objection, rank_and_settle_ties
+from .finished import judge_past_contest
+from .rulings import file_objection, objection_by, rank_and_settle_ties
 
 NOTICE_SETTINGS = {"ranking_group_by": ["stage"]}  # 小学组 / 初中组 / 高中组, as the festival ranks films
 
@@ -27,16 +25,7 @@ def seed_contest_on_notice(city: City, maker: EntryMaker, files: DemoFiles, rng:
     contest.settings = {**(contest.settings or {}), **NOTICE_SETTINGS}
     set_windows(contest, opens=-120, closes=-75, judging=(-60, -20))
     entries = make_entries(maker, contest, 24, states=[("accepted", 1.0)])
-    closes = contest.submission_closes_at
-    assert closes is not None  # set just above
-    for e in entries:
-        e.submitted_at = closes - timedelta(days=rng.uniform(1, 30))
-        maker.date_work(e, contest)
-    review_entries(city, entries, rng, maker.targets)
-    judge_round(contest, city, rng, final_share=1.0, draft_share=0.0, idle_judges=0, seed=SEED + 7, n_judges=10)
-    into_judging_window(contest, rng)
-    contest.rounds[0].state = "closed"
-    contest.state = "results"
+    judge_past_contest(contest, city, maker, rng, entries, within_days=30, seed=SEED + 7, n_judges=10)
     organizer = city.organizers[0]
     rank_and_settle_ties(contest, organizer)
     results.lock(contest, actor=organizer)
@@ -57,13 +46,12 @@ def open_objection(contest: Contest, city: City, files: DemoFiles) -> Objection:
         (r for r in results.results_of(contest) if r.final_award and r.entry.number),
         key=lambda r: r.score or 0,
     )
-    filing = ObjectionFiling(
-        kind="person",
-        name=city.person_name(),
-        unit="淮北市相山区人民路小学",
-        phone=city.phone(),
-        entry_number=best.entry.number or "",
-        facts="该影片中的部分延时摄影镜头与网络上已发布的科普视频画面相同，疑似未注明来源直接使用，请核查素材来源。",
+    filing = objection_by(
+        city,
+        "person",
+        "淮北市相山区人民路小学",
+        best.entry.number or "",
+        "该影片中的部分延时摄影镜头与网络上已发布的科普视频画面相同，疑似未注明来源直接使用，请核查素材来源。",
     )
     uploads = [
         ("identity_document", "身份证明.jpg", files.jpeg),

@@ -87,36 +87,32 @@ def settle_objections(contest: Contest, city: City, files: DemoFiles) -> list[Ob
     founded_on, dismissed_on = on_notice[-1], on_notice[0]
     filed = [
         (
-            ObjectionFiling(
-                kind="person",
-                name=city.person_name(),
-                unit=dismissed_on.entry.school.name,
-                phone=city.phone(),
-                entry_number=founded_on.entry.number or "",
-                facts="该项目的研究报告与2023年外省获奖作品的结论和数据图表几乎一致，疑似抄袭，附两份报告的对比页。",
-            ),
+            ("person", dismissed_on.entry.school.name, founded_on.entry.number),
+            "该项目的研究报告与2023年外省获奖作品的结论和数据图表几乎一致，疑似抄袭，附两份报告的对比页。",
             [("identity_document", "身份证明.jpg", files.jpeg), ("evidence", "报告对比.pdf", files.pdf("异议证据"))],
             Finding("upheld", "经查，该项目研究报告大段照搬他人已发表成果，违反诚信承诺，异议属实。", withdraw=True),
         ),
         (
-            ObjectionFiling(
-                kind="unit",
-                name=city.person_name(),
-                unit=founded_on.entry.school.name,
-                phone=city.phone(),
-                entry_number=dismissed_on.entry.number or "",
-                facts="反映该项目实验由校外机构代做，不符合“三自”原则。",
-            ),
+            ("unit", founded_on.entry.school.name, dismissed_on.entry.number),
+            "反映该项目实验由校外机构代做，不符合“三自”原则。",
             [("sealed_letter", "单位来函（盖章）.pdf", files.pdf("单位来函"))],
             Finding("dismissed", "经核查原始记录并问询学生，实验由学生本人完成，异议不属实。"),
         ),
     ]
     settled = []
-    for filing, uploads, finding in filed:
+    for (kind, unit, number), facts, uploads, finding in filed:
+        filing = objection_by(city, kind, unit, number or "", facts)
         objection = file_objection(contest, filing, uploads, files)
         objections.settle(objection, finding, actor=organizer)
         settled.append(objection)
     return settled
+
+
+def objection_by(city: City, kind: str, unit: str, entry_number: str, facts: str) -> ObjectionFiling:
+    """What a member of the city (a person, or a unit's contact) types into the notice's form."""
+    return ObjectionFiling(
+        kind=kind, name=city.person_name(), unit=unit, phone=city.phone(), entry_number=entry_number, facts=facts
+    )
 
 
 def file_objection(
