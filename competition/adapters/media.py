@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess  # nosec B404: ffprobe is run with a fixed argument list, never a shell
+import subprocess  # nosec B404: ffprobe and ffmpeg are run with a fixed argument list, never a shell
+import tempfile
 from pathlib import Path
 
-__all__ = ["FFPROBE", "UnreadableVideo", "video_duration"]
+__all__ = ["FFMPEG", "FFPROBE", "UnreadableVideo", "pattern_video", "video_duration"]
 
 FFPROBE = "ffprobe"
+FFMPEG = "ffmpeg"
 TIME_LIMIT = 30  # seconds; a header read takes milliseconds
 
 
@@ -52,3 +54,16 @@ def video_duration(path: str | Path, *, ffprobe: str = FFPROBE) -> float:
         if seconds >= 0:
             return seconds
     raise UnreadableVideo("the file states no duration")
+
+
+def pattern_video(seconds: float, *, size: str = "96x64", rate: int = 5, ffmpeg: str = FFMPEG) -> bytes:
+    """A small real H.264 MP4 of ffmpeg's test pattern, ``seconds`` long (the demo's videos)."""
+    program = shutil.which(ffmpeg)
+    if program is None:
+        raise RuntimeError(f"{ffmpeg} is not installed (Debian package ffmpeg; run scripts/install)")
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "clip.mp4"
+        source = f"testsrc=duration={seconds:g}:size={size}:rate={rate}"
+        command = [program, "-v", "error", "-y", "-f", "lavfi", "-i", source, "-pix_fmt", "yuv420p", str(out)]
+        subprocess.run(command, capture_output=True, timeout=TIME_LIMIT, check=True)  # nosec B603
+        return out.read_bytes()

@@ -1,4 +1,4 @@
-"""Demo data (演示数据): a realistic Huaibei city with four contests at different stages.
+"""Demo data (演示数据): a realistic Huaibei city with five contests at different stages.
 
 `seed_demo()` builds, in one transaction (the caller commits):
 
@@ -10,7 +10,11 @@
   with `domain.assignment.assign`, about 60% of the score sheets final, some drafts, and a couple
   of judges who have not started;
 * `seed_finished_contest()`: the 2025 innovation contest (HB2025-CX) with every sheet final, in
-  state `results`.
+  state `results`; `finish_contest()` takes it to the end under the province's rules (quota 25 with
+  shares per 学段, caps per school and 区县, minimum scores, a small group the organizer decides, a
+  nomination past a 区县's cap, two objections filed online and settled);
+* `seed_contest_on_notice()`: the 2025 science film festival (HB2025-YX) on public notice now,
+  with one objection filed online waiting at the organizer's desk.
 
 Everything is deterministic (fixed seeds); every account's password is DEMO_PASSWORD. Running it
 on a database that already holds the demo changes nothing (see `demo_present`).
@@ -18,7 +22,8 @@ on a database that already holds the demo changes nothing (see `demo_present`).
 The modules, in the order the demo is built: ``city`` (districts, schools, people), ``words``
 (titles, abstracts, review reasons), ``files`` (the attachments' small real files), ``entries``
 (contests, entries, their review), ``judging`` (round 1 and its score sheets), ``finished`` (the
-2025 contest taken to the end) and ``seed`` (the entry points). Their public names are
+2025 contest taken to the end), ``rulings`` (what its organizer decided: small groups, a nomination
+past a cap, objections), ``notice`` (the contest on notice) and ``seed`` (the entry points). Their public names are
 re-exported here, so ``demo.seed_demo()`` works.
 """
 

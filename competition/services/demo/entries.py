@@ -4,10 +4,11 @@ review service."""
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import yaml
 
+from ...domain.eligibility.grades import VOCATIONAL, work_window
 from ...extensions import db
 from ...i18n.timeutil import utc_to_local
 from ...models import Adviser, Contest, Entry, School, Section, Student, utcnow
@@ -44,10 +45,16 @@ class EntryMaker:
     def __init__(self, city: City, files: DemoFiles, rng: random.Random):
         self.city, self.files, self.rng = city, files, rng
         self.targets: dict[int, str] = {}
+        self.counselor_turn = 0  # counselor entries take the section's subjects in turn: every kind shows
 
-    def completed_on(self, year: int) -> date:
-        start = date(year - 1, 9, 1)
-        return start + timedelta(days=self.rng.randrange(0, 240))
+    def date_work(self, entry: Entry, contest: Contest) -> None:
+        """The work was finished inside the contest's window (two years before 1 July of its year,
+        not after the day it is submitted), mostly in the last year of it."""
+        submitted = (entry.submitted_at or utcnow()).date()
+        first, last = work_window(contest.year, int(contest.settings_view.work_completed_within_years), submitted)
+        last -= timedelta(days=3)
+        start = max(first, last - timedelta(days=420))
+        entry.completed_on = start + timedelta(days=self.rng.randrange(0, max((last - start).days, 0) + 1))
 
     def make(
         self,
@@ -64,6 +71,11 @@ class EntryMaker:
         teacher = rng.choice(city.teachers[school.id])
         stage = rng.choice([s for s in stages_of(school) if s in section.stages])
         subjects = section.subjects_for(stage)
+        if section.kind == "counselor" and subjects:
+            subject: str | None = subjects[self.counselor_turn % len(subjects)]
+            self.counselor_turn += 1
+        else:
+            subject = rng.choice(subjects) if subjects else None
         entry = Entry(
             contest_id=contest.id,
             section_id=section.id,
@@ -71,8 +83,7 @@ class EntryMaker:
             created_by_id=teacher.id,
             title=make_title(rng, section.kind, titles),
             stage=stage,
-            subject=rng.choice(subjects) if subjects else None,
-            completed_on=self.completed_on(contest.year),
+            subject=subject,
             contact_phone=teacher.phone,
             data_confirmed=True,
             state="draft",
@@ -125,11 +136,14 @@ class EntryMaker:
             entry.submitted_at = now - timedelta(days=submitted_days_ago, minutes=rng.randrange(600))
             entry.state = "submitted"
         entry.created_at = (entry.submitted_at or now) - timedelta(days=rng.randint(1, 10))
+        self.date_work(entry, contest)
         db.session.add(entry)
         db.session.flush()
         complete = state != "draft" or rng.random() < 0.5
         for material in section.materials:
-            if not (material.required or rng.random() < 0.3):
+            # A student project submitted carries Anhui's whole list: 原始材料 and the video too.
+            full_list = section.kind == "student" and complete and material.code in ("log", "video")
+            if not (material.required or full_list or rng.random() < 0.3):
                 continue
             if not complete and material.required and rng.random() < 0.5:
                 continue  # a draft still missing something
@@ -152,8 +166,10 @@ def make_entries(
     *,
     states: list[tuple[str, float]],
     sections_weights: dict[str, float] | None = None,
+    vocational: int = 0,
 ) -> list[Entry]:
-    """`count` entries spread over the schools; states drawn from (state, share) pairs."""
+    """`count` entries spread over the schools; states drawn from (state, share) pairs; then
+    `vocational` more student projects of the 中职 schools (the 中专 学段, a 评比组 of its own)."""
     rng = maker.rng
     taken: set = set()
     titles: set = set()
@@ -178,6 +194,22 @@ def make_entries(
         if section.kind == "counselor":
             entry.created_by_id = free[0].id
             entry.contact_phone = free[0].phone
+        maker.targets[entry.id] = state
+        result.append(entry)
+    student = next((s for s in sections if VOCATIONAL in s.stages and s.kind == "student"), None)
+    schools = [s for s in maker.city.schools if stages_of(s) == [VOCATIONAL]]
+    for i in range(vocational if student and schools else 0):
+        assert student is not None
+        state = rng.choices([s for s, _w in states], [w for _s, w in states])[0]
+        entry = maker.make(
+            contest,
+            student,
+            schools[i % len(schools)],
+            state=state,
+            submitted_days_ago=rng.uniform(1, 25),
+            taken=taken,
+            titles=titles,
+        )
         maker.targets[entry.id] = state
         result.append(entry)
     return result

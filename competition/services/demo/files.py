@@ -8,24 +8,43 @@ from datetime import timedelta
 from ...extensions import db
 from ...models import Attachment, Entry, MaterialRequirement, User, utcnow
 
+VIDEO_SECONDS = 4  # a few seconds, 96x64: a tiny file
+# What each demo material says (by the material's name in the shipped definitions); others say PDF_BODIES' default.
+PDF_BODIES = {
+    "申报书（签字盖章扫描件）": "每页已由申报者、监护人签字，学校盖章：＿＿＿＿",
+    "诚信承诺书（签字扫描件）": "本人承诺所报项目由本人独立完成，无抄袭、代做。申报者签字：＿＿＿＿",
+    "科学道德伦理承诺书（签字扫描件）": "本项目遵守科学道德和伦理规范。申报者、指导教师签字：＿＿＿＿",
+    "查新报告": "查新结论：未检索到与本项目相同的公开成果。",
+    "原始材料（研究日志或原始记录）": "研究日志与原始数据记录（节选）。",
+}
+
 
 class DemoFiles:
     """Tiny valid files (PDF, JPEG, MP4) stored through the storage interface."""
 
     def __init__(self) -> None:
+        from ...adapters import media
         from ...adapters import storage as files
-        from ...adapters.pdf import render_pdf
 
         self.files = files
         self.storage = files.get_storage()
-        # WenQuanYi subsets well: a 10 KB file instead of 220 KB with Noto CJK.
-        style = ["@page { size: A4; margin: 2cm } body { font-family: 'WenQuanYi Micro Hei', sans-serif }"]
-        self.report = render_pdf(
-            "<h1>研究报告（演示文件）</h1><p>本文件由演示数据生成，供查看和下载功能试用。</p>", stylesheets=style
-        )
-        self.form = render_pdf("<h1>申报书（签字盖章扫描件，演示）</h1><p>学校盖章：＿＿＿＿</p>", stylesheets=style)
+        self._pdfs: dict[str, bytes] = {}
+        self.report = self.pdf("研究报告")
+        self.form = self.pdf("申报书（签字盖章扫描件）")
         self.jpeg = self._jpeg()
-        self.mp4 = self._mp4()
+        # A real H.264 video ffprobe measures, well under the 1-minute limit of 学生科技创新成果.
+        self.mp4 = media.pattern_video(VIDEO_SECONDS)
+
+    def pdf(self, material: str) -> bytes:
+        """A one-page PDF titled with the material's name, rendered once per name and reused."""
+        if material not in self._pdfs:
+            from ...adapters.pdf import render_pdf
+
+            # WenQuanYi subsets well: a 10 KB file instead of 220 KB with Noto CJK.
+            style = ["@page { size: A4; margin: 2cm } body { font-family: 'WenQuanYi Micro Hei', sans-serif }"]
+            body = PDF_BODIES.get(material, "本文件由演示数据生成，供查看和下载功能试用。")
+            self._pdfs[material] = render_pdf(f"<h1>{material}（演示文件）</h1><p>{body}</p>", stylesheets=style)
+        return self._pdfs[material]
 
     @staticmethod
     def _jpeg() -> bytes:
@@ -39,21 +58,11 @@ class DemoFiles:
         img.save(out, "JPEG", quality=80)
         return out.getvalue()
 
-    @staticmethod
-    def _mp4() -> bytes:
-        """The smallest box structure an MP4 check accepts: ftyp, moov, mdat."""
-
-        def box(kind: bytes, payload: bytes) -> bytes:
-            return (8 + len(payload)).to_bytes(4, "big") + kind + payload
-
-        mvhd = box(b"mvhd", bytes(4) + bytes(8) + (1000).to_bytes(4, "big") + bytes(4) + bytes(80))
-        return box(b"ftyp", b"isom" + bytes(4) + b"isommp41") + box(b"moov", mvhd) + box(b"mdat", bytes(16))
-
     def attach(
         self, entry: Entry, requirement: MaterialRequirement, *, kind: str, name: str, user: User | None
     ) -> None:
         data, ctype = {
-            "pdf": (self.report, "application/pdf"),
+            "pdf": (self.pdf(requirement.name), "application/pdf"),
             "form": (self.form, "application/pdf"),
             "jpg": (self.jpeg, "image/jpeg"),
             "mp4": (self.mp4, "video/mp4"),

@@ -15,6 +15,7 @@ from .entries import EntryMaker, make_contest, make_entries, review_entries, set
 from .files import DemoFiles
 from .finished import finish_contest, seed_finished_contest
 from .judging import judge_round
+from .notice import seed_contest_on_notice
 
 MARKER_DISTRICT = "相山区"
 
@@ -72,7 +73,8 @@ def seed_demo(base_url: str | None = None) -> list[DemoAccount]:
     judge_round(innovation, city, rng, final_share=0.6, draft_share=0.15, idle_judges=2, seed=SEED)
 
     finished = seed_finished_contest(city=city, maker=maker, rng=rng)
-    finish_contest(finished, city.organizers[0], rng, base_url=base_url)
+    finish_contest(finished, city, files, rng, base_url=base_url)
+    seed_contest_on_notice(city, maker, files, rng)
     _judges_logged_in()
     db.session.flush()
     return demo_accounts()
