@@ -107,6 +107,7 @@ class StudentPhoto(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    entry: Mapped[Entry] = relationship()
 
 
 class Adviser(Base):
