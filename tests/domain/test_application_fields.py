@@ -44,7 +44,13 @@ def full_student(**kw) -> PersonData:
 
 def full_adviser(**kw) -> AdviserData:
     values = dict(
-        name="李老师", gender="女", age=41, major="物理", unit="淮北市第一实验小学", title="一级教师", phone="0561-3098765"
+        name="李老师",
+        gender="女",
+        age=41,
+        major="物理",
+        unit="淮北市第一实验小学",
+        title="一级教师",
+        phone="0561-3098765",
     )
     values.update(kw)
     return AdviserData(**values)
