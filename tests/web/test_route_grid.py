@@ -255,6 +255,9 @@ RULES: dict[str, Rule] = {
     ),
     "organizer.setup.contest_import": ORGANIZER,
     "organizer.setup.contest_edit": Rule(allowed=ORG, body=form(name="改名")),
+    "organizer.setup.section_fields": Rule(
+        allowed=ORG, args={"contest_id": "contest", "section_id": "section"}, body=form(fields="student.name")
+    ),
     "organizer.setup.contest_definition": Rule(allowed=ORG, body=form(text="code: X\n")),
     "organizer.setup.contest_tie_break": Rule(allowed=ORG, body=form(**{"step-0": "n_judges", "action": "save"})),
     "organizer.setup.contest_definition_check": Rule(allowed=ORG, body=form(text="code: X\n")),
