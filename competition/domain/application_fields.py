@@ -26,6 +26,7 @@ __all__ = [
     "ADVISER_FIELDS",
     "ALL_FIELDS",
     "STUDENT_FIELDS",
+    "STUDENT_TEXTS",
     "Field",
     "ADVISER_AGE_RANGE",
     "field_label",
@@ -35,6 +36,17 @@ __all__ = [
 ]
 
 ADVISER_AGE_RANGE = (18, 90)
+# The student's 申报书 texts beyond name, gender, grade, school and 身份证号 (PersonData attributes)
+STUDENT_TEXTS = (
+    "ethnicity",
+    "guardian_name",
+    "guardian_relation",
+    "guardian_work",
+    "phone",
+    "address",
+    "postcode",
+    "team_role",
+)
 _POSTCODE = re.compile(r"\d{6}")
 
 

@@ -17,6 +17,7 @@ from ...models import Entry, StudentPhoto
 # 淮北: 杜集区, 相山区, 烈山区, 濉溪县
 REGIONS = ("340602", "340603", "340604", "340621")
 ETHNICITIES = ("汉族",) * 18 + ("回族", "满族")
+DISTRICTS = ("相山区", "杜集区", "烈山区")
 STREETS = ("人民路", "淮海路", "孟山路", "长山路", "相山路", "古城路", "南黎路", "濉溪路")
 PARENT_WORK = (
     ("淮北矿业集团", "工程师"),
@@ -86,7 +87,7 @@ def student_fields(
         "guardian_relation": parent + ("子" if gender == "男" else "女"),
         "guardian_work": f"{work} {post}",
         "phone": city.phone(),
-        "address": f"安徽省淮北市{rng.choice(('相山区', '杜集区', '烈山区'))}{rng.choice(STREETS)}{rng.randint(1, 300)}号",
+        "address": f"安徽省淮北市{rng.choice(DISTRICTS)}{rng.choice(STREETS)}{rng.randint(1, 300)}号",
         "postcode": "235000",
         "team_role": rng.choice(ROLES) if team else None,
         "photo": photo,

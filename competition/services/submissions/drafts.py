@@ -218,17 +218,7 @@ def _fill(entry: Entry, draft: rules.EntryData, section: Section) -> None:
 
 # The 申报书 fields in the audit log: the 身份证号 as it is masked (the log is read by organizers
 # and must not become a second copy of the children's numbers).
-_STUDENT_AUDITED = (
-    "ethnicity",
-    "guardian_name",
-    "guardian_relation",
-    "guardian_work",
-    "phone",
-    "address",
-    "postcode",
-    "team_role",
-    "photo_id",
-)
+_STUDENT_AUDITED = (*application_fields.STUDENT_TEXTS, "photo_id")
 
 
 def _snapshot(entry: Entry) -> dict[str, Any]:

@@ -33,7 +33,7 @@ def store_student_photo(
     filename: str | None,
     *,
     actor,
-    limits: ContentLimits = ContentLimits(),
+    limits: ContentLimits | None = None,
 ) -> StudentPhoto:
     entry = student.entry
     require_editable(entry)
@@ -41,7 +41,9 @@ def store_student_photo(
         raise ServiceError(_("Choose a photo to upload."))
     label = _("the ID photo of %(name)s", name=student.name)
     name = files.display_name(filename, fallback=label)
-    saved, kind = checked_file(fileobj, name, label=label, kinds=PHOTO_KINDS, limit_mb=PHOTO_MAX_MB, limits=limits)
+    saved, kind = checked_file(
+        fileobj, name, label=label, kinds=PHOTO_KINDS, limit_mb=PHOTO_MAX_MB, limits=limits or ContentLimits()
+    )
     store = files.get_storage()
     files.keep_if_committed(db.session, store, saved.key)
     photo = StudentPhoto(

@@ -9,6 +9,7 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
+from ...domain.application_fields import STUDENT_TEXTS
 from ...domain.eligibility import AdviserData, PersonData
 
 ROW_LISTS = ("students", "advisers")
@@ -48,19 +49,7 @@ def adviser_data(f) -> AdviserData:
     )
 
 
-_STUDENT_TEXT = (
-    "name",
-    "school_name",
-    "ethnicity",
-    "id_number",
-    "guardian_name",
-    "guardian_relation",
-    "guardian_work",
-    "phone",
-    "address",
-    "postcode",
-    "team_role",
-)
+_STUDENT_TEXT = ("name", "school_name", "id_number", *STUDENT_TEXTS)
 
 
 def student_values(s) -> dict:

@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from ...domain.application_fields import STUDENT_TEXTS
 from ...domain.eligibility import GENDERS, GRADES
 from ..forms import PageForm, RowForm
 from ..forms import choices as shared_choices
@@ -49,20 +50,7 @@ class StudentForm(RowForm):
     team_role = StringField(_l("Part in the team's work"), validators=[Optional(), Length(max=200)])
     photo_id = HiddenField()  # the photo this row carries (uploaded on the entry page)
 
-    TYPED = (
-        "name",
-        "gender",
-        "grade",
-        "ethnicity",
-        "id_number",
-        "guardian_name",
-        "guardian_relation",
-        "guardian_work",
-        "phone",
-        "address",
-        "postcode",
-        "team_role",
-    )
+    TYPED = ("name", "gender", "grade", "id_number", *STUDENT_TEXTS)
 
     def is_blank(self) -> bool:
         # The school name alone does not count: new rows come with it filled in, and a draft
