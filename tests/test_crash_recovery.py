@@ -154,12 +154,15 @@ def count(db, model, *where) -> int:
 
 
 def assert_rows_and_files_match(db) -> None:
-    """Every Attachment row has its file, and every stored file has its row (seals included)."""
+    """Every Attachment row has its file, and every stored file has its row (seals and students' photos included)."""
     storage = get_storage()
     keys = set(db.session.scalars(select(Attachment.storage_key)))
     from competition.models.certificates import CertificateAsset
 
     keys |= set(db.session.scalars(select(CertificateAsset.storage_key)))
+    from competition.models import StudentPhoto  # the 申报书's 免冠照片
+
+    keys |= set(db.session.scalars(select(StudentPhoto.storage_key)))
     assert all(storage.exists(k) for k in keys), "a row points at a missing file"
     on_disk = {p.name for p in files_on_disk()}
     assert on_disk == keys, f"files without a row: {on_disk - keys}"

@@ -71,6 +71,8 @@ ACTION_LABELS = {
     "entry.provincial_outcome": _l("Provincial outcome recorded"),
     "attachment.upload": _l("Material uploaded"),
     "attachment.delete": _l("Material deleted"),
+    "student.photo": _l("Student's ID photo uploaded"),
+    "section.required_fields": _l("Required application form fields changed"),
     "judging.plan": _l("Judge assignment planned"),
     "judging.publish": _l("Judge assignments published"),
     "judging.round_state": _l("Round state changed"),

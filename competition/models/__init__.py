@@ -14,7 +14,7 @@ from .contests import (
     Rubric,
     Section,
 )
-from .entries import ENTRY_STATES, Adviser, Attachment, Entry, Student
+from .entries import ENTRY_STATES, Adviser, Attachment, Entry, Student, StudentPhoto
 from .jobs import Job
 from .judging import Assignment, Conflict, RoundEntry, RoundJudge, ScoreSheet
 from .people import ROLES, District, LoginThrottle, School, User, UserRole
@@ -55,6 +55,7 @@ __all__ = [
     "ScoreSheet",
     "Section",
     "Student",
+    "StudentPhoto",
     "User",
     "UserRole",
     "utcnow",

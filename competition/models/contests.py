@@ -93,6 +93,8 @@ class Section(Base):
     age_max: Mapped[int | None]
     sort_order: Mapped[int] = mapped_column(default=0)
     description: Mapped[str | None] = mapped_column(Text)
+    # the 申报书 fields an entry must fill in to be submitted (domain/application_fields.py codes)
+    required_fields: Mapped[list | None] = mapped_column(JSON, default=list)
 
     contest: Mapped[Contest] = relationship(back_populates="sections")
     materials: Mapped[list[MaterialRequirement]] = relationship(

@@ -77,7 +77,37 @@ class Student(Base):
     school_name: Mapped[str | None] = mapped_column(String(120))
     stage: Mapped[str | None] = mapped_column(String(10))
     birth_date: Mapped[date | None]
+    # the rest of the province's 申报书 (domain/application_fields.py)
+    ethnicity: Mapped[str | None] = mapped_column(String(20))  # 民族
+    id_number: Mapped[str | None] = mapped_column(String(18))  # 身份证号, cleaned and checked (id_numbers)
+    guardian_name: Mapped[str | None] = mapped_column(String(50))  # 家长姓名
+    guardian_relation: Mapped[str | None] = mapped_column(String(20))  # 与申报者关系
+    guardian_work: Mapped[str | None] = mapped_column(String(120))  # 家长单位/职务
+    phone: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str | None] = mapped_column(String(200))
+    postcode: Mapped[str | None] = mapped_column(String(6))  # 邮编
+    team_role: Mapped[str | None] = mapped_column(String(200))  # a team member's 分工
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("student_photo.id", ondelete="SET NULL"), index=True)
     entry: Mapped[Entry] = relationship(back_populates="students")
+    photo: Mapped[StudentPhoto | None] = relationship()
+
+
+class StudentPhoto(Base):
+    """A student's 免冠照片 for the 申报书. It belongs to the entry, not to the student row: the
+    form replaces the entry's student rows on every save, and each new row points again at the
+    photo its row carried (so a photo follows its student when the order changes)."""
+
+    __tablename__ = "student_photo"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    storage_key: Mapped[str] = mapped_column(String(120), unique=True)
+    file_kind: Mapped[str] = mapped_column(String(10))  # jpg, png
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    entry: Mapped[Entry] = relationship()
 
 
 class Adviser(Base):
@@ -91,6 +121,9 @@ class Adviser(Base):
     gender: Mapped[str | None] = mapped_column(String(4))
     unit: Mapped[str | None] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(30))
+    age: Mapped[int | None]  # 年龄
+    major: Mapped[str | None] = mapped_column(String(50))  # 专业
+    title: Mapped[str | None] = mapped_column(String(50))  # 职称
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     entry: Mapped[Entry] = relationship(back_populates="advisers")
 

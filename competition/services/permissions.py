@@ -35,6 +35,12 @@ def can_view_entry(user: User, entry: Entry) -> bool:
     return can_edit_entry(user, entry) or can_review_entry(user, entry)
 
 
+def can_read_id_number(user: User, entry: Entry) -> bool:
+    """A student's 身份证号 is read whole by the entry's teachers and by organizers; everyone else
+    who sees the entry (reviewers, judges) sees it masked (id_numbers.mask_id_number)."""
+    return can_edit_entry(user, entry) or is_organizer(user)
+
+
 def can_score(user: User, assignment: Assignment) -> bool:
     """A judge sees and scores only their own published assignments."""
     return user.is_authenticated and user.has_role("judge") and assignment.judge_id == user.id and assignment.published

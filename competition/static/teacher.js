@@ -10,7 +10,7 @@
 
   function renumber(name) {
     rowsOf(name).forEach(function (row, i) {
-      var no = row.querySelector(".row-no");
+      var no = row.querySelector(".row-no .n") || row.querySelector(".row-no");
       if (no) { no.textContent = String(i + 1); }
     });
   }
@@ -47,6 +47,7 @@
     }
     var html = template.innerHTML.replace(/__index__/g, String(nextIndex(name)));
     tbody.insertAdjacentHTML("beforeend", html);
+    applyTeam();
     var rows = rowsOf(name);
     var input = rows[rows.length - 1].querySelector("input");
     if (input) { input.focus(); }
@@ -54,6 +55,13 @@
   }
 
   function show(el, visible) { if (el) { el.classList.toggle("d-none", !visible); } }
+
+  // A team member's 分工 is asked of team entries only.
+  function applyTeam() {
+    var team = document.querySelector("input[name='is_team'][value='1']");
+    var isTeam = Boolean(team && team.checked);
+    document.querySelectorAll("#students-table .team-only").forEach(function (el) { show(el, isTeam); });
+  }
 
   function setOptions(select, values) {
     if (!select) { return; }
@@ -108,7 +116,7 @@
     document.querySelectorAll(".group-only").forEach(function (el) { show(el, rules.group); });
     show(document.getElementById("advisers-block"), rules.maxAdvisers > 0);
     show(document.getElementById("no-advisers"), rules.maxAdvisers === 0);
-    document.querySelectorAll(".birth-col").forEach(function (el) { show(el, rules.ages); });
+    applyTeam();
 
     var studentLimit = document.getElementById("student-limit");
     if (studentLimit) {

@@ -14,6 +14,7 @@ from ..services.permissions import (  # noqa: F401  (the rules, for views)
     can_download_attachment,
     can_download_certificate,
     can_edit_entry,
+    can_read_id_number,
     can_review_entry,
     can_score,
     can_view_entry,
@@ -21,6 +22,15 @@ from ..services.permissions import (  # noqa: F401  (the rules, for views)
     is_organizer,
     judge_sees_entry,
 )
+
+
+def shown_id_number(entry: Entry, number: str | None) -> str:
+    """A student's 身份证号 as the logged-in user may read it: whole or masked (templates)."""
+    from ..domain.id_numbers import mask_id_number
+
+    if not number:
+        return ""
+    return number if can_read_id_number(current_user, entry) else mask_id_number(number)
 
 
 def role_required(*roles: str):

@@ -12,6 +12,7 @@ from ..domain import states
 from ..i18n import labels
 from ..i18n.timeutil import utc_to_local
 from .forms import error_items
+from .permissions import shown_id_number
 
 
 def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -68,4 +69,5 @@ def register_template_helpers(app: Flask) -> None:
         in_review=states.in_review,
         is_editable=states.is_editable,
         error_items=error_items,
+        shown_id_number=shown_id_number,
     )

@@ -92,6 +92,7 @@ def test_a_student_of_an_entry_in_another_section_is_refused_naming_its_number(w
     db.session.flush()
     assert texts(team) == []
     other_year = f.make_entry(world.contest, world.s1, students=[student("王芳", world.s1)])
+    complete(other_year)  # the 申报书 fields this section requires
     assert texts(other_year) == []
 
 
@@ -138,6 +139,7 @@ def test_a_returned_entry_changes_its_team_only_with_the_reviewer_s_leave(world)
     assert [s.name for s in entry.students] == ["王芳", "李明"]
     _save(world, entry, ["李明", "王芳"])  # the order may change (第一作者)
     assert [s.name for s in entry.students] == ["李明", "王芳"]
+    complete(entry)  # the 申报书 fields, which this test's input does not carry
     # Resubmitted and returned again, this time with leave (kept in the return's audit record).
     submissions.submit(entry, actor=world.teacher1)
     review.return_entry(

@@ -34,7 +34,9 @@ from competition import jobs
 from competition.extensions import db
 from tests.conftest import _empty_all_tables
 from tests.factories.grid import ACTORS, PDF, SavedWorld, client_for, describe_change, grid_world, snapshot
-from tests.factories.teacher import form_data
+from tests.factories.teacher import PHOTO_JPG, form_data
+
+PHOTO = PHOTO_JPG.read_bytes()
 
 ALL = frozenset(ACTORS)
 LOGGED_IN = ALL - {"anonymous"}
@@ -154,6 +156,14 @@ RULES: dict[str, Rule] = {
     # (everyone logged in who may not see the file gets 404, as for a missing id)
     # the grid's world has no objection files: the organizer is let in and finds none
     "files.objection_file": Rule(allowed=ORG, args={"file_id": "final"}, ok=frozenset({404})),
+    # a student's photo: the entry's teachers and organizers (the world's draft is no reviewer's);
+    # the world's student has none, so the allowed find nothing either
+    "files.student_photo": Rule(
+        allowed=frozenset({"teacher", "organizer"}),
+        args={"student_id": "student"},
+        ok=frozenset({404}),
+        refused={a: 404 for a in ("teacher_other", "reviewer", "reviewer_other", "judge", "judge_other")},
+    ),
     "files.download": Rule(
         allowed=frozenset({"teacher", "reviewer", "judge", "organizer"}),
         refused={"teacher_other": 404, "reviewer_other": 404, "judge_other": 404},
@@ -168,6 +178,12 @@ RULES: dict[str, Rule] = {
         body=lambda ids: {"data": {**form_data(title="被改掉的标题"), "section": str(ids["section"])}},
     ),
     "teacher.upload": Rule(allowed=frozenset({"teacher"}), refused=OTHER_SCHOOL, body=upload()),
+    "teacher.upload_photo": Rule(
+        allowed=frozenset({"teacher"}),
+        refused=OTHER_SCHOOL,
+        args={"student_id": "student"},
+        body=upload(name="照片.jpg", data=PHOTO),
+    ),
     "teacher.delete_attachment": Rule(
         allowed=frozenset({"teacher"}), refused=OTHER_SCHOOL, args={"attachment_id": "att_draft"}
     ),
@@ -239,6 +255,9 @@ RULES: dict[str, Rule] = {
     ),
     "organizer.setup.contest_import": ORGANIZER,
     "organizer.setup.contest_edit": Rule(allowed=ORG, body=form(name="改名")),
+    "organizer.setup.section_fields": Rule(
+        allowed=ORG, args={"contest_id": "contest", "section_id": "section"}, body=form(fields="student.name")
+    ),
     "organizer.setup.contest_definition": Rule(allowed=ORG, body=form(text="code: X\n")),
     "organizer.setup.contest_tie_break": Rule(allowed=ORG, body=form(**{"step-0": "n_judges", "action": "save"})),
     "organizer.setup.contest_definition_check": Rule(allowed=ORG, body=form(text="code: X\n")),
@@ -366,6 +385,7 @@ def _ids(w) -> dict:
         cert_code=w.cert.verification_code,
         requirement=next(m.id for m in w.entry1.section.materials if m.code == "form"),
         section=w.entry1.section_id,
+        student=w.entry1.students[0].id,
         entry_sub_version=w.entry_sub.version,
         sheet_version=w.sheet.version,
         s1_entries=[w.entry1.id, w.entry_sub.id, w.entry_a.id],

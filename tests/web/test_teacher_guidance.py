@@ -176,8 +176,10 @@ def test_an_incomplete_application_form_is_marked_for_checking_only(client, worl
     assert "仅供核对" not in application_form_html(world.entry1)
 
 
-def test_a_complete_individual_form_fits_on_one_page(client, world, login_as, tmp_path):
-    """Every page must be signed: a second page that holds only the stamp box costs a signature."""
+def test_a_complete_individual_form_fits_on_two_pages(client, world, login_as, tmp_path):
+    """Every page must be signed: the data on one page, the province's 确认事宜 page (applicant's and
+    guardian's signatures) with the declaration and the school's stamp on the second, no third page
+    that holds only the stamp box."""
     from competition.models import Adviser
 
     entry = ready_entry(world.entry1)
@@ -186,7 +188,9 @@ def test_a_complete_individual_form_fits_on_one_page(client, world, login_as, tm
     db.session.commit()
     login_as(world.teacher1)
     text = pdf_text(tmp_path, client.get(f"/teacher/entries/{entry.id}/application-form.pdf").data)
-    assert "第 1 页，共 1 页" in text
+    pages = text.split("\f")[:-1]
+    assert len(pages) == 2 and "第 2 页，共 2 页" in pages[1]
+    assert "确认事宜" in pages[1].replace(" ", "") and "学校盖章" in pages[1] and "监护人签名" in pages[1]
 
 
 def test_resubmitting_without_a_change_is_questioned(client, world, login_as):

@@ -65,6 +65,8 @@ WRITE_KINDS: dict[str, str | None] = {
     "teacher.new_entry": "entry",
     "teacher.edit_entry": "entry",
     "teacher.upload": "entry",
+    "teacher.upload_photo": "entry",
+    "organizer.setup.section_fields": "entry",  # and only while submission is open
     "teacher.delete_attachment": "entry",
     "teacher.submit_entry": "entry",
     "teacher.withdraw_entry": "entry",

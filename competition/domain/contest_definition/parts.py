@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..application_fields import normalize_required
 from ..eligibility.subjects import edition_list
 from ..text import N_
 from .reader import Reader
@@ -57,6 +58,10 @@ def read_section(r: Reader, raw: Data | None, where: str, seen: set[str], year: 
     )
     if not section.individual_allowed and not section.team_allowed:
         r.problem(where, N_("allow individual entries, team entries or both"))
+    required, unknown = normalize_required(raw.get("required_fields"))
+    for code in unknown:
+        r.problem(f"{where}.required_fields", N_("unknown application form field %(code)s"), code=code)
+    section.required_fields = list(required)
     mat_codes: set[str] = set()
     for j, m in enumerate(raw.get("materials") or []):
         m = m or {}

@@ -57,6 +57,7 @@ class SectionDef:
     age_max: int | None = None
     description: str | None = None
     materials: list[MaterialDef] = field(default_factory=list)
+    required_fields: list[str] = field(default_factory=list)  # 申报书 fields (domain/application_fields.py)
 
 
 @dataclass

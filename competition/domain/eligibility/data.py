@@ -77,6 +77,16 @@ class PersonData:
     birth_date: date | None = None
     id_number: str | None = None  # 身份证号, when the form has it: the surest way to know a student
     district: str | None = None  # the 区县 of the student's school, None when the school is not in the list
+    # the rest of the 申报书 (domain/application_fields.py)
+    ethnicity: str | None = None  # 民族
+    guardian_name: str | None = None  # 家长姓名
+    guardian_relation: str | None = None  # 与申报者关系
+    guardian_work: str | None = None  # 家长单位/职务
+    phone: str | None = None
+    address: str | None = None
+    postcode: str | None = None  # 邮编
+    team_role: str | None = None  # a team member's 分工
+    photo_id: int | None = None  # the 免冠照片 (StudentPhoto.id)
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,9 @@ class AdviserData:
     gender: str | None = None
     unit: str | None = None
     phone: str | None = None
+    age: int | None = None  # 年龄
+    major: str | None = None  # 专业
+    title: str | None = None  # 职称
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ the definition as YAML, common settings), moving a contest through its states, a
 * ``creation`` - a contest from a definition (parsing YAML, sections, materials, rounds, rubrics);
 * ``definition_files`` - the shipped templates, the definition as YAML and updates from it;
 * ``settings`` - the common fields and settings from the organizer's form;
+* ``section_fields`` - which 申报书 fields a section requires for submission;
 * ``states`` - state changes and the order of the windows;
 * ``reads`` - contests by code, the organizer's list, overview counts.
 
@@ -31,6 +32,8 @@ from .reads import (
     newest_first,
     round_has_scores,
 )
+from .section_fields import refusal as section_fields_refusal
+from .section_fields import update_required_fields
 from .settings import (
     ELIGIBILITY_KEYS,
     RESULT_RULE_KEYS,
@@ -69,9 +72,11 @@ __all__ = [
     "number_limits",
     "round_has_scores",
     "save_definition",
+    "section_fields_refusal",
     "settings_locks",
     "shipped_definitions",
     "update_from_definition",
+    "update_required_fields",
     "update_settings",
     "window_problems",
 ]

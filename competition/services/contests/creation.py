@@ -112,6 +112,7 @@ def _apply_sections(contest: Contest, defn: ContestDefinition) -> None:
             "description",
         ):
             setattr(section, name, getattr(sdef, name))
+        section.required_fields = list(sdef.required_fields)
         section.sort_order = order
         _apply_materials(section, sdef)
     for stale in sections.values():

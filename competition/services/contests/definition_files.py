@@ -99,6 +99,7 @@ def definition_data(contest: Contest) -> dict[str, Any]:
             "age_min": s.age_min,
             "age_max": s.age_max,
             "description": s.description,
+            "required_fields": list(s.required_fields or []),
             "materials": [],
         }
         for m in s.materials:

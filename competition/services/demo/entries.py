@@ -14,6 +14,7 @@ from ...i18n.timeutil import utc_to_local
 from ...models import Adviser, Contest, Entry, School, Section, Student, utcnow
 from .. import review
 from ..contests import load_definition_text, save_definition, shipped_definitions
+from . import applicants
 from .city import GRADES_OF, City, stages_of
 from .files import DemoFiles
 from .words import REJECT_REASONS, RETURN_REASONS, make_abstract, make_title
@@ -100,14 +101,31 @@ class EntryMaker:
                     if (name, school.id, grade) not in taken:
                         taken.add((name, school.id, grade))
                         break
+                gender = rng.choice("男女")
+                details = (
+                    applicants.student_fields(
+                        rng,
+                        city,
+                        self.files,
+                        entry=entry,
+                        name=name,
+                        gender=gender,
+                        grade=grade,
+                        year=contest.year,
+                        team=size > 1,
+                    )
+                    if section.required_fields
+                    else {}
+                )
                 entry.students.append(
                     Student(
                         position=i,
                         name=name,
-                        gender=rng.choice("男女"),
+                        gender=gender,
                         grade=grade,
                         school_name=school.name,
                         stage=stage,
+                        **details,
                     )
                 )
             if section.advisers_allowed and section.max_advisers:
@@ -119,6 +137,7 @@ class EntryMaker:
                         unit=school.name,
                         phone=teacher.phone,
                         user_id=teacher.id,
+                        **(applicants.adviser_fields(rng) if section.required_fields else {}),
                     )
                 )
                 if section.max_advisers > 1 and rng.random() < 0.4:
@@ -129,6 +148,7 @@ class EntryMaker:
                             gender=rng.choice("男女"),
                             unit=school.name,
                             phone=city.phone(),
+                            **(applicants.adviser_fields(rng) if section.required_fields else {}),
                         )
                     )
         now = utcnow()

@@ -59,10 +59,10 @@ def plan_entry_files(entry: Entry) -> list[BundleFile]:
 
 
 def application_form_pdf(entry: Entry) -> bytes | None:
-    """The generated 申报书."""
+    """The generated 申报书 (the bundle is the organizer's: the 身份证号 whole)."""
     from ..application_form import render_application_form
 
-    return render_application_form(entry)
+    return render_application_form(entry, whole_id_numbers=True)
 
 
 @dataclass

@@ -8,6 +8,7 @@ only loads, changes, flushes and audits. One module per use case:
 - `drafts`: creating and saving a draft with its students and advisers;
 - `materials`: uploads checked by content, and deleting them; uploaded files follow the
   transaction (see `storage.keep_if_committed`): if the request does not commit, the file is gone too;
+- `photos`: the students' 免冠照片 for the 申报书, checked as every upload is;
 - `transitions`: submit, withdraw, discard;
 - `reads`: the teacher's lists and the entry page's read model.
 """
@@ -29,6 +30,8 @@ from .materials import ContentLimits as ContentLimits
 from .materials import delete_attachment as delete_attachment
 from .materials import kinds_label as kinds_label
 from .materials import store_upload as store_upload
+from .photos import photo_bytes as photo_bytes
+from .photos import store_student_photo as store_student_photo
 from .reads import EntryPage as EntryPage
 from .reads import changed_since_review as changed_since_review
 from .reads import entry_page as entry_page

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ...domain import application_fields
 from ...domain import eligibility as rules
 from ...domain.states import EDITABLE_ENTRY_STATES, EntryState
 from ...domain.text import Message
@@ -92,9 +93,17 @@ def _person(s: Student, districts: dict[str, str] | None = None) -> rules.Person
         grade=s.grade,
         school_name=s.school_name,
         birth_date=s.birth_date,
-        # the 申报书's 身份证号 is not a column yet; when it is, the rules prefer it (same_student)
-        id_number=getattr(s, "id_number", None),
+        id_number=s.id_number,  # the rules prefer it to the name (same_student)
         district=(districts or {}).get(s.school_name or ""),
+        ethnicity=s.ethnicity,
+        guardian_name=s.guardian_name,
+        guardian_relation=s.guardian_relation,
+        guardian_work=s.guardian_work,
+        phone=s.phone,
+        address=s.address,
+        postcode=s.postcode,
+        team_role=s.team_role,
+        photo_id=s.photo_id,
     )
 
 
@@ -132,7 +141,10 @@ def entry_data(entry: Entry, districts: dict[str, str] | None = None) -> rules.E
         data_confirmed=entry.data_confirmed,
         students=tuple(_person(s, districts) for s in entry.students),
         advisers=tuple(
-            rules.AdviserData(name=a.name, gender=a.gender, unit=a.unit, phone=a.phone) for a in entry.advisers
+            rules.AdviserData(
+                name=a.name, gender=a.gender, unit=a.unit, phone=a.phone, age=a.age, major=a.major, title=a.title
+            )
+            for a in entry.advisers
         ),
         files_per_material=counts,
         author_id=entry.created_by_id,
@@ -184,14 +196,20 @@ def problems(
 ) -> list[Message]:
     """Everything that still blocks submission (the teacher's "still missing" list)."""
     contest = entry.contest
-    return rules.submission_problems(
-        entry_data(entry, districts),
+    data = entry_data(entry, districts)
+    today = today or _local_today()
+    found = rules.submission_problems(
+        data,
         section_rules(entry.section),
         contest_year=contest.year,
         within_years=contest.settings_view.work_completed_within_years,
-        today=today or _local_today(),
+        today=today,
         others=other_entries(entry) if others is None else others,
     )
+    # the 申报书: every field the section requires, and no value that cannot be right
+    extra = application_fields.missing_problems(data, entry.section.required_fields or ())
+    extra += application_fields.value_problems(data, today=today)
+    return found + [p for p in extra if p not in found]
 
 
 def problems_by_entry(entries: list[Entry]) -> dict[int, list[Message]]:

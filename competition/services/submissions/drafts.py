@@ -7,14 +7,17 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from ...domain import application_fields
 from ...domain import eligibility as rules
 from ...domain.characters import identity
+from ...domain.id_numbers import clean_id_number, mask_id_number
 from ...domain.states import EntryState
-from ...domain.text import N_, Message
+from ...domain.text import N_, Message, clean_phone
 from ...extensions import db
 from ...models import Adviser, Contest, Entry, School, Section, Student, utcnow
 from .. import ServiceError, audit, write_guard
 from .checks import EntryProblems, section_rules, team_changes
+from .photos import entry_photo_ids
 from .windows import require_editable
 
 
@@ -23,6 +26,10 @@ def _clean(value: str | None) -> str | None:
         return None
     value = value.strip()
     return value or None
+
+
+def _text(value: str | None) -> str | None:
+    return _clean(identity(value or ""))
 
 
 def _cleaned(data: rules.EntryData, section: Section) -> rules.EntryData:
@@ -36,6 +43,16 @@ def _cleaned(data: rules.EntryData, section: Section) -> rules.EntryData:
                 grade=_clean(p.grade),
                 school_name=_clean(identity(p.school_name or "")),
                 birth_date=p.birth_date,
+                ethnicity=_text(p.ethnicity),
+                id_number=clean_id_number(p.id_number),
+                guardian_name=_text(p.guardian_name),
+                guardian_relation=_text(p.guardian_relation),
+                guardian_work=_text(p.guardian_work),
+                phone=clean_phone(identity(p.phone or "")),
+                address=_text(p.address),
+                postcode=_text(p.postcode),
+                team_role=_text(p.team_role),
+                photo_id=p.photo_id,
             )
             for p in data.students
         ]
@@ -49,6 +66,9 @@ def _cleaned(data: rules.EntryData, section: Section) -> rules.EntryData:
                 gender=_clean(a.gender),
                 unit=_clean(a.unit),
                 phone=_clean(identity(a.phone or "")),
+                age=a.age,
+                major=_text(a.major),
+                title=_text(a.title),
             )
             for a in data.advisers
         ]
@@ -76,7 +96,8 @@ def _cleaned(data: rules.EntryData, section: Section) -> rules.EntryData:
 def draft_problems(data: rules.EntryData, section: Section) -> list[Message]:
     """What would stop `save_draft` from saving this input, without saving anything; lets the
     form name every problem at once, also when the form itself found some."""
-    return rules.draft_problems(_cleaned(data, section), section_rules(section))
+    draft = _cleaned(data, section)
+    return rules.draft_problems(draft, section_rules(section)) + application_fields.value_problems(draft)
 
 
 def save_draft(
@@ -113,7 +134,7 @@ def save_draft(
             ]
         )
     draft = _cleaned(data, section)
-    found = rules.draft_problems(draft, section_rules(section))
+    found = rules.draft_problems(draft, section_rules(section)) + application_fields.value_problems(draft)
     if entry is not None:
         found += team_changes(entry, draft.students)
     if found:
@@ -156,6 +177,8 @@ def _fill(entry: Entry, draft: rules.EntryData, section: Section) -> None:
     entry.contact_phone = draft.contact_phone
     entry.data_confirmed = draft.data_confirmed
     own_stage = bool(section.contest.settings_view.vocational_own_stage)
+    # A row keeps the photo it carried only if that photo is one of this entry's.
+    photos = entry_photo_ids(entry)
     entry.students = [
         Student(
             position=i,
@@ -165,13 +188,37 @@ def _fill(entry: Entry, draft: rules.EntryData, section: Section) -> None:
             school_name=p.school_name,
             stage=rules.stage_of_grade(p.grade, vocational_own_stage=own_stage),
             birth_date=p.birth_date,
+            ethnicity=p.ethnicity,
+            id_number=p.id_number,
+            guardian_name=p.guardian_name,
+            guardian_relation=p.guardian_relation,
+            guardian_work=p.guardian_work,
+            phone=p.phone,
+            address=p.address,
+            postcode=p.postcode,
+            team_role=p.team_role if draft.is_team else None,
+            photo_id=p.photo_id if p.photo_id in photos else None,
         )
         for i, p in enumerate(draft.students)
     ]
     entry.advisers = [
-        Adviser(position=i, name=a.name, gender=a.gender, unit=a.unit, phone=a.phone)
+        Adviser(
+            position=i,
+            name=a.name,
+            gender=a.gender,
+            unit=a.unit,
+            phone=a.phone,
+            age=a.age,
+            major=a.major,
+            title=a.title,
+        )
         for i, a in enumerate(draft.advisers)
     ]
+
+
+# The 申报书 fields in the audit log: the 身份证号 as it is masked (the log is read by organizers
+# and must not become a second copy of the children's numbers).
+_STUDENT_AUDITED = (*application_fields.STUDENT_TEXTS, "photo_id")
 
 
 def _snapshot(entry: Entry) -> dict[str, Any]:
@@ -186,6 +233,16 @@ def _snapshot(entry: Entry) -> dict[str, Any]:
         "completed_on": entry.completed_on.isoformat() if entry.completed_on else None,
         "contact_phone": entry.contact_phone,
         "data_confirmed": entry.data_confirmed,
-        "students": [[s.name, s.gender, s.grade, s.school_name] for s in entry.students],
-        "advisers": [[a.name, a.gender, a.unit, a.phone] for a in entry.advisers],
+        "students": [
+            [
+                s.name,
+                s.gender,
+                s.grade,
+                s.school_name,
+                mask_id_number(s.id_number),
+                *(getattr(s, f) for f in _STUDENT_AUDITED),
+            ]
+            for s in entry.students
+        ],
+        "advisers": [[a.name, a.gender, a.unit, a.phone, a.age, a.major, a.title] for a in entry.advisers],
     }

@@ -95,38 +95,18 @@ def store_upload(
                 n=requirement.max_files,
             )
         )
-    limit_mb = requirement.max_size_mb
-    allowed = kinds_label(requirement.file_kinds)
-    params = {"file": name, "material": requirement.name, "kinds": allowed, "limit": limit_mb}
+    saved, kind = checked_file(
+        fileobj,
+        name,
+        label=requirement.name,
+        kinds=requirement.file_kinds,
+        limit_mb=requirement.max_size_mb,
+        limits=limits,
+        max_duration_seconds=requirement.max_duration_seconds,
+    )
     store = files.get_storage()
-    try:
-        saved = store.save_stream(fileobj, max_size=limit_mb * 1024 * 1024)
-    except files.TooLarge:
-        raise ServiceError(
-            _(
-                "“%(file)s” is larger than %(limit)d MB, the limit for %(material)s "
-                "(allowed: %(kinds)s). Nothing was saved.",
-                **params,
-            )
-        ) from None
     keep = False
     try:
-        if saved.size == 0:
-            raise ServiceError(_("“%(file)s” is empty. Nothing was saved.", file=name))
-        kind = _inspect(store, saved.key, params, limits)
-        if kind not in requirement.file_kinds:
-            raise ServiceError(
-                _(
-                    "“%(file)s” is really a %(actual)s file, but %(material)s accepts only "
-                    "%(kinds)s (at most %(limit)d MB each). Nothing was saved.",
-                    actual=kind.upper(),
-                    **params,
-                )
-            )
-        if kind == "mp4" and requirement.max_duration_seconds:
-            _check_duration(store, saved.key, name, requirement)
-        if kind in ("jpg", "png"):
-            saved = stored_without_location(store, saved)
         attachment = Attachment(
             entry_id=entry.id,
             requirement_id=requirement.id,
@@ -161,15 +141,63 @@ def store_upload(
     return attachment
 
 
+def checked_file(
+    fileobj: BinaryIO,
+    name: str,
+    *,
+    label: str,
+    kinds: Iterable[str],
+    limit_mb: int,
+    limits: ContentLimits,
+    max_duration_seconds: int | None = None,
+) -> tuple[files.StoredFile, str]:
+    """Store an upload and check it by its content: its size, its real kind among ``kinds``, no
+    password or JavaScript, a video's length, a photo without its location. Returns the stored
+    file and its kind; a refused file is deleted at once (ServiceError naming ``label``)."""
+    kinds = list(kinds)
+    params = {"file": name, "material": label, "kinds": kinds_label(kinds), "limit": limit_mb}
+    store = files.get_storage()
+    try:
+        saved = store.save_stream(fileobj, max_size=limit_mb * 1024 * 1024)
+    except files.TooLarge:
+        raise ServiceError(
+            _(
+                "“%(file)s” is larger than %(limit)d MB, the limit for %(material)s "
+                "(allowed: %(kinds)s). Nothing was saved.",
+                **params,
+            )
+        ) from None
+    try:
+        if saved.size == 0:
+            raise ServiceError(_("“%(file)s” is empty. Nothing was saved.", file=name))
+        kind = _inspect(store, saved.key, params, limits)
+        if kind not in kinds:
+            raise ServiceError(
+                _(
+                    "“%(file)s” is really a %(actual)s file, but %(material)s accepts only "
+                    "%(kinds)s (at most %(limit)d MB each). Nothing was saved.",
+                    actual=kind.upper(),
+                    **params,
+                )
+            )
+        if kind == "mp4" and max_duration_seconds:
+            _check_duration(store, saved.key, name, label, max_duration_seconds)
+        if kind in ("jpg", "png"):
+            saved = stored_without_location(store, saved)
+    except BaseException:
+        store.delete(saved.key)
+        raise
+    return saved, kind
+
+
 def duration_label(seconds: float) -> str:
     """A video's length as people read it (65.4 -> 1 min 05 s)."""
     whole = int(seconds + 0.5)
     return _("%(m)d min %(s)02d s", m=whole // 60, s=whole % 60)
 
 
-def _check_duration(store: files.Storage, key: str, name: str, requirement: MaterialRequirement) -> None:
+def _check_duration(store: files.Storage, key: str, name: str, material: str, limit: int) -> None:
     """Refuse a video longer than the material allows (its length read by ffprobe from the file)."""
-    limit = requirement.max_duration_seconds or 0
     local_path = getattr(store, "local_path", None)
     try:
         if local_path is not None:
@@ -196,7 +224,7 @@ def _check_duration(store: files.Storage, key: str, name: str, requirement: Mate
                 "upload again. Nothing was saved.",
                 file=name,
                 duration=duration_label(seconds),
-                material=requirement.name,
+                material=material,
                 limit=duration_label(limit),
             )
         )

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...adapters.storage import CONTENT_TYPES, INLINE_KINDS, display_name, get_storage
-from ...models import Attachment, ObjectionFile
+from ...models import Attachment, ObjectionFile, Student
 from ...services.exports import download_name as safe_download_name
 from ...services.exports import material_file_name
 from .. import permissions
@@ -74,6 +74,26 @@ def _send_stored(storage, key: str, kind: str, name: str, sha256: str, inline: b
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.cache_control.private = True
     return response
+
+
+@bp.route("/entries/<int:entry_id>/students/<int:student_id>/photo")
+@login_required
+def student_photo(entry_id: int, student_id: int):
+    """A student's 免冠照片, shown on the entry's pages: to the entry's teachers, its reviewers and
+    organizers only (judges never: it names the child); to anyone else 404, as for a missing id."""
+    student = row_or_404(Student, student_id)
+    entry = student.entry
+    if entry.id != entry_id or permissions.entry_is_gone(current_user, entry):
+        abort(404)
+    if not permissions.can_view_entry(current_user, entry) or student.photo is None:
+        abort(404)
+    photo = student.photo
+    storage = get_storage()
+    if not storage.exists(photo.storage_key):
+        abort(404)
+    g.csp = INLINE_CSP
+    name = display_name(f"{student.name}_照片.{photo.file_kind}")
+    return _send_stored(storage, photo.storage_key, photo.file_kind, name, photo.sha256, inline=True)
 
 
 @bp.route("/objection/<int:file_id>")

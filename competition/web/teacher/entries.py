@@ -17,7 +17,7 @@ from ...models import utcnow
 from ...services import submissions
 from ...services.application_form import application_form_filename, render_application_form
 from ..downloads import send_download
-from ..permissions import can_edit_entry, entry_or_403
+from ..permissions import can_edit_entry, can_read_id_number, entry_or_403
 from .blueprint import bp
 from .entry_form import FORM_FIELDS
 
@@ -143,5 +143,5 @@ def application_form(entry_id: int):
     entry = entry_or_403(entry_id, can_edit_entry)
     # While the entry can still change, a form with blanks says so on every page.
     gaps = _form_gaps(submissions.problems(entry)) if submissions.is_editable(entry) else []
-    pdf = render_application_form(entry, gaps=gaps)
+    pdf = render_application_form(entry, gaps=gaps, whole_id_numbers=can_read_id_number(current_user, entry))
     return send_download(pdf, application_form_filename(entry), "application/pdf", max_age=None)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...adapters.storage import display_name
-from ...models import Attachment, MaterialRequirement
+from ...models import Attachment, MaterialRequirement, Student
 from ...services import ServiceError, submissions
 from .. import doorway
 from ..loaders import part_of_or_404
@@ -47,3 +47,24 @@ def delete_attachment(entry_id: int, attachment_id: int):
         _("Deleted: %(name)s", name=display_name(attachment.original_name)),
         anchor="materials",
     )
+
+
+@bp.route("/entries/<int:entry_id>/students/<int:student_id>/photo", methods=["POST"])
+def upload_photo(entry_id: int, student_id: int):
+    """A student's 免冠照片 for the 申报书, checked as every upload is."""
+    entry = entry_or_403(entry_id, can_edit_entry)
+    student = part_of_or_404(Student, student_id, entry_id=entry.id)
+    upload_file = request.files.get("file")
+    limits = submissions.ContentLimits.from_config(current_app.config)
+    doorway.on_refusal(
+        respond=lambda exc: render_entry(entry, upload_errors={f"photo-{student.id}": exc.message}, status=400)
+    )
+    submissions.store_student_photo(
+        student,
+        upload_file.stream if upload_file else None,
+        upload_file.filename if upload_file else None,
+        actor=current_user,
+        limits=limits,
+    )
+    flash(_("The photo of %(name)s has been uploaded.", name=student.name), "success")
+    return redirect(url_for("teacher.entry", entry_id=entry.id, _anchor="authors"))

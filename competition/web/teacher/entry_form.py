@@ -7,7 +7,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...domain.eligibility import AdviserData, EntryData, PersonData
+from ...domain.application_fields import ADVISER_FIELDS, STUDENT_FIELDS
+from ...domain.eligibility import EntryData
 from ...extensions import csrf
 from ...i18n.messages import translate
 from ...models import Contest, Section, utcnow
@@ -17,6 +18,7 @@ from ..forms import error_items, field_anchor
 from ..loaders import contest_or_404
 from ..permissions import can_edit_entry, entry_or_403
 from .blueprint import bp
+from .entry_rows import ROW_LISTS, adviser_data, adviser_values, moved, person_data, student_values
 from .forms import AdviserForm, EntryForm, StudentForm, choices
 
 
@@ -61,24 +63,8 @@ def _input(form: EntryForm) -> EntryData:
         completed_on=form.completed_on.data,
         contact_phone=form.contact_phone.data,
         data_confirmed=bool(form.data_confirmed.data),
-        students=tuple(
-            PersonData(
-                name=f.form.name.data or "",
-                gender=f.form.gender.data,
-                grade=f.form.grade.data,
-                school_name=f.form.school_name.data,
-                birth_date=f.form.birth_date.data,
-            )
-            for f in form.students
-            if not f.form.is_blank()
-        ),
-        advisers=tuple(
-            AdviserData(
-                name=f.form.name.data or "", gender=f.form.gender.data, unit=f.form.unit.data, phone=f.form.phone.data
-            )
-            for f in form.advisers
-            if not f.form.is_blank()
-        ),
+        students=tuple(person_data(f.form) for f in form.students if not f.form.is_blank()),
+        advisers=tuple(adviser_data(f.form) for f in form.advisers if not f.form.is_blank()),
     )
 
 
@@ -94,36 +80,24 @@ def _entry_data(entry) -> dict:
         "completed_on": entry.completed_on,
         "contact_phone": entry.contact_phone,
         "data_confirmed": entry.data_confirmed,
-        "students": [
-            {
-                "name": s.name,
-                "gender": s.gender or "",
-                "grade": s.grade or "",
-                "school_name": s.school_name,
-                "birth_date": s.birth_date,
-            }
-            for s in entry.students
-        ],
-        "advisers": [
-            {"name": a.name, "gender": a.gender or "", "unit": a.unit, "phone": a.phone} for a in entry.advisers
-        ],
+        "students": [student_values(s) for s in entry.students],
+        "advisers": [adviser_values(a) for a in entry.advisers],
     }
 
 
 # Where the summary links a problem of a list or of the whole entry: the part that shows it.
 _BLOCK_ANCHORS = {"students": "authors", "advisers": "advisers"}
-_ROW_LISTS = ("students", "advisers")
 
 
-def _render_form(form, contest, section, entry=None, errors=None, status=200, expired=False):
+def _render_form(form, contest, section, entry=None, errors=None, status=200, expired=False, focus=None):
     # Field errors from the form and from the service, all shown at the field and in one summary
     # whose items link to the field: (text, id) pairs. The rows' problems come after the entry's
     # own fields and are shown again above their part of the form.
     items = error_items(form)
-    in_rows = {name: [item for item in items if item[1].startswith(f"{name}-")] for name in _ROW_LISTS}
-    summary = [item for item in items if not item[1].startswith(tuple(f"{name}-" for name in _ROW_LISTS))]
+    in_rows = {name: [item for item in items if item[1].startswith(f"{name}-")] for name in ROW_LISTS}
+    summary = [item for item in items if not item[1].startswith(tuple(f"{name}-" for name in ROW_LISTS))]
     block_errors: dict[str, list[str]] = {}
-    for name in _ROW_LISTS:
+    for name in ROW_LISTS:
         summary += in_rows[name]
         if in_rows[name]:
             block_errors[name] = [text for text, _a in in_rows[name]]
@@ -147,6 +121,10 @@ def _render_form(form, contest, section, entry=None, errors=None, status=200, ex
         block_errors=block_errors,
         sections_data=_sections_data(contest),
         expired=expired,
+        focus=focus,
+        required=set(section.required_fields or ()),
+        student_fields={f.attribute: f for f in STUDENT_FIELDS},
+        adviser_fields={f.attribute: f for f in ADVISER_FIELDS},
         student_template=StudentForm(prefix="students-__index__-"),
         adviser_template=AdviserForm(prefix="advisers-__index__-"),
         school=current_user.school,
@@ -182,6 +160,14 @@ def _save(form, entry, contest, section):
     # loses an hour of typing; the token is checked here first, and nothing is saved without it.
     if _token_is_stale(form):
         return _render_form(form, contest, section, entry, status=400, expired=True)
+    move = moved(request.form)
+    if move is not None:
+        # A row moved up or down: the same form again with the rows swapped, nothing saved yet.
+        formdata, focus = move
+        reordered = EntryForm(formdata=formdata)
+        _prepare(reordered, contest, section)
+        flash(_("The order has changed. Save the draft to keep it."), "info")
+        return _render_form(reordered, contest, section, entry, focus=focus)
     if not form.validate():
         # Name every problem at once: also those the rules find, not only the form's own.
         own = {str(e) for errs in form.errors.values() for e in errs if not isinstance(e, dict)}

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, FieldList, FormField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
 
+from ...domain.application_fields import STUDENT_TEXTS
 from ...domain.eligibility import GENDERS, GRADES
 from ..forms import PageForm, RowForm
 from ..forms import choices as shared_choices
@@ -26,18 +38,33 @@ class StudentForm(RowForm):
     grade = SelectField(_l("Grade"), choices=GRADE_CHOICES, validate_choice=False)
     school_name = StringField(_l("School (full name)"), validators=[Optional(), Length(max=120)])
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
+    # the rest of the province's 申报书 (domain/application_fields.py)
+    ethnicity = StringField(_l("Ethnicity"), validators=[Optional(), Length(max=20)])
+    id_number = StringField(_l("Identity card number"), validators=[Optional(), Length(max=30)])
+    guardian_name = StringField(_l("Parent's name"), validators=[Optional(), Length(max=50)])
+    guardian_relation = StringField(_l("Relation to the applicant"), validators=[Optional(), Length(max=20)])
+    guardian_work = StringField(_l("Parent's work unit and post"), validators=[Optional(), Length(max=120)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=10)])
+    team_role = StringField(_l("Part in the team's work"), validators=[Optional(), Length(max=200)])
+    photo_id = HiddenField()  # the photo this row carries (uploaded on the entry page)
+
+    TYPED = ("name", "gender", "grade", "id_number", *STUDENT_TEXTS)
 
     def is_blank(self) -> bool:
         # The school name alone does not count: new rows come with it filled in, and a draft
         # saved with only its title must not fail on an untouched student row.
         return not (
-            (self.name.data or "").strip()
-            or self.gender.data
-            or self.grade.data
+            any((self[name].data or "").strip() for name in self.TYPED)
             or self.birth_date.data
             or self.birth_date.raw_data
             and any(self.birth_date.raw_data)
         )
+
+    def photo(self) -> int | None:
+        value = (self.photo_id.data or "").strip()
+        return int(value) if value.isdigit() else None
 
 
 class AdviserForm(RowForm):
@@ -45,9 +72,13 @@ class AdviserForm(RowForm):
     gender = SelectField(_l("Gender"), choices=GENDER_CHOICES, validate_choice=False)
     unit = StringField(_l("Work unit"), validators=[Optional(), Length(max=120)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
+    age = IntegerField(_l("Age"), validators=[Optional()])
+    major = StringField(_l("Field of study"), validators=[Optional(), Length(max=50)])
+    title = StringField(_l("Professional title"), validators=[Optional(), Length(max=50)])
 
     def is_blank(self) -> bool:
-        return not any((f.data or "").strip() for f in (self.name, self.gender, self.unit, self.phone))
+        typed = (self.name, self.gender, self.unit, self.phone, self.major, self.title)
+        return not (any((f.data or "").strip() for f in typed) or self.age.data is not None)
 
 
 class EntryForm(PageForm):
