@@ -189,7 +189,8 @@ def make_entries(
     vocational: int = 0,
 ) -> list[Entry]:
     """`count` entries spread over the schools; states drawn from (state, share) pairs; then
-    `vocational` more student projects of the 中职 schools (the 中专 学段, a 评比组 of its own)."""
+    `vocational` more student projects of the 中职 schools (the 中专 学段, a 评比组 of its own);
+    with `vocational` set, the spread leaves the 中职 schools out so that their count is exact."""
     rng = maker.rng
     taken: set = set()
     titles: set = set()
@@ -200,6 +201,8 @@ def make_entries(
     for i in range(count):
         section = rng.choices(sections, weights)[0]
         candidates = [s for s in maker.city.schools if set(stages_of(s)) & set(section.stages)]
+        if vocational:  # the 中专 entries are exactly the `vocational` ones made below
+            candidates = [s for s in candidates if stages_of(s) != [VOCATIONAL]] or candidates
         school = candidates[(i * 7 + rng.randrange(len(candidates))) % len(candidates)]
         if section.kind == "counselor":
             free = [t for t in maker.city.teachers[school.id] if t.id not in counselors]

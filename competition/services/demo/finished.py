@@ -47,7 +47,7 @@ def seed_finished_contest(*, city: City, maker: EntryMaker, rng: random.Random, 
     contest = make_contest("innovation", "closed", code="HB2025-CX", year=2025)
     contest.settings = {**(contest.settings or {}), **FINISHED_SETTINGS}
     entries = make_entries(
-        maker, contest, count, states=[("accepted", 1.0)], sections_weights={"XS": 4, "FD": 1}, vocational=1
+        maker, contest, count, states=[("accepted", 1.0)], sections_weights={"XS": 4, "FD": 1}, vocational=2
     )
     judge_past_contest(contest, city, maker, rng, entries, within_days=20, seed=SEED + 2025, n_judges=18)
     db.session.flush()

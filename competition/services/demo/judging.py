@@ -99,10 +99,11 @@ def judge_round(
     quality = {e.id: rng.gauss(70, 10) for e in entries}
     idle = {j.id for j in judges[: n_judges - len(from_schools)][-idle_judges:]} if idle_judges else set()
     by_entry = {e.id: e for e in entries}
-    for a in sorted(assignments, key=lambda x: (x.judge_id, x.entry_id)):
-        if a.judge_id in idle:
-            continue
-        roll = rng.random()
+    # A golden-ratio sequence instead of random rolls: the shares of final and draft sheets come
+    # out as asked (within one sheet), whatever else the seed's random numbers do.
+    active = (a for a in sorted(assignments, key=lambda x: (x.judge_id, x.entry_id)) if a.judge_id not in idle)
+    for index, a in enumerate(active):
+        roll = (index * 0.6180339887498949) % 1.0
         if roll >= final_share + draft_share:
             continue
         entry = by_entry[a.entry_id]
