@@ -94,7 +94,7 @@ def test_a_settled_finding_is_final_and_changes_only_by_a_correction_with_its_re
         objections.settle(obj, Finding("upheld", "改为属实。"), actor=w.organizer)
     assert "结论不可直接修改" in err.value.message and err.value.field == "finding"
     with pytest.raises(ServiceError):  # the old entry point keeps the rule
-        results_service.settle_objection(obj, actor=w.organizer, outcome="upheld", resolution="改为属实。")
+        objections.settle(obj, Finding("upheld", "改为属实。"), actor=w.organizer)
     with pytest.raises(objections.ObjectionProblems) as err:
         objections.correct(
             obj, Finding("upheld", "复核发现数据确系抄袭。", withdraw=True), actor=w.organizer, reason=""

@@ -57,7 +57,6 @@ from .publication import (
     notice_running,
     publish,
     record_objection,
-    settle_objection,
     unlock,
     withdraw_award,
 )
@@ -114,7 +113,6 @@ __all__ = [
     "run_ranking",
     "score_rows",
     "scoring_progress",
-    "settle_objection",
     "summary_parts",
     "tie_description",
     "tie_entries",

@@ -252,13 +252,6 @@ def record_objection(
     return objection
 
 
-def settle_objection(objection: Objection, *, actor, outcome: str, resolution: str) -> None:
-    """The finding alone, without a withdrawal: services/objections.settle, the organizer's desk."""
-    from ..objections import Finding, settle  # that module reads the results: imported when called
-
-    settle(objection, Finding(outcome, (resolution or "").strip()), actor=actor)
-
-
 def withdraw_award(result: Result, *, actor, reason: str) -> None:
     """撤销: the entry loses its award and nomination (e.g. proven fraud after an objection)."""
     contest = db.session.get_one(Contest, result.contest_id)
