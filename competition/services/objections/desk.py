@@ -39,6 +39,7 @@ class DeskCorrection:
     outcome_before: str | None
     outcome_after: str | None
     reason: str
+    reinstated: bool  # it gave back the award and nomination the objection had withdrawn
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class DeskObjection:
     resolved_by: str | None
     files: tuple[DeskFile, ...]
     corrections: tuple[DeskCorrection, ...]
+    can_reinstate: bool  # this objection withdrew the award and nomination, still withdrawn
 
     @property
     def state(self) -> str:
@@ -111,21 +113,7 @@ def desk(contest: Contest, state: str | None = None) -> Desk:
         if entry_ids
         else {}
     )
-    events = (
-        list(
-            db.session.scalars(
-                select(AuditEvent)
-                .where(
-                    AuditEvent.action == "objection.correct",
-                    AuditEvent.object_type == "objection",
-                    AuditEvent.object_id.in_([o.id for o in rows]),
-                )
-                .order_by(AuditEvent.id)
-            )
-        )
-        if rows
-        else []
-    )
+    events = finding_events([o.id for o in rows])
     user_ids = {o.resolved_by_id for o in rows if o.resolved_by_id} | {e.actor_id for e in events if e.actor_id}
     names = (
         dict((i, n) for i, n in db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))))
@@ -133,7 +121,11 @@ def desk(contest: Contest, state: str | None = None) -> Desk:
         else {}
     )
     corrections: dict[int, list[DeskCorrection]] = {}
+    findings: dict[int, list[dict]] = {}
     for e in events:
+        findings.setdefault(e.object_id or 0, []).append(e.after or {})
+        if e.action != "objection.correct":
+            continue
         corrections.setdefault(e.object_id or 0, []).append(
             DeskCorrection(
                 at=e.at,
@@ -141,9 +133,19 @@ def desk(contest: Contest, state: str | None = None) -> Desk:
                 outcome_before=(e.before or {}).get("outcome"),
                 outcome_after=(e.after or {}).get("outcome"),
                 reason=e.reason or "",
+                reinstated=bool((e.after or {}).get("reinstated")),
             )
         )
-    shown = [_desk_row(o, results.get(o.entry_id or 0), names, corrections.get(o.id, [])) for o in rows]
+    shown = [
+        _desk_row(
+            o,
+            results.get(o.entry_id or 0),
+            names,
+            corrections.get(o.id, []),
+            holds_withdrawal(findings.get(o.id, [])),
+        )
+        for o in rows
+    ]
     counts = {"all": len(shown)} | {s: sum(1 for o in shown if o.state == s) for s in DESK_STATES}
     chosen = state if state in DESK_STATES else None
     run = get_run(contest)
@@ -158,7 +160,7 @@ def desk(contest: Contest, state: str | None = None) -> Desk:
 
 
 def _desk_row(
-    o: Objection, result: Result | None, names: dict[int, str], corrections: list[DeskCorrection]
+    o: Objection, result: Result | None, names: dict[int, str], corrections: list[DeskCorrection], withdrew: bool
 ) -> DeskObjection:
     return DeskObjection(
         id=o.id,
@@ -183,6 +185,7 @@ def _desk_row(
         resolved_by=names.get(o.resolved_by_id) if o.resolved_by_id else None,
         files=tuple(DeskFile(f.id, f.role, f.original_name, f.file_kind, f.size) for f in o.files),
         corrections=tuple(corrections),
+        can_reinstate=withdrew and bool(result and result.withdrawn),
     )
 
 
@@ -193,3 +196,35 @@ def desk_closed(contest: Contest) -> str | None:
     if contest.state != ContestState.PUBLISHED:
         return _("Objections are settled while the results are in the public notice.")
     return write_guard.refusal(contest, "objection")
+
+
+FINDING_ACTIONS = ("objection.settle", "objection.correct")
+
+
+def finding_events(objection_ids: list[int]) -> list[AuditEvent]:
+    """The audited findings and corrections of these objections, oldest first."""
+    if not objection_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.action.in_(FINDING_ACTIONS),
+                AuditEvent.object_type == "objection",
+                AuditEvent.object_id.in_(objection_ids),
+            )
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def holds_withdrawal(afters: list[dict]) -> bool:
+    """Whether an objection's findings (their audited ``after``, oldest first) leave the award
+    withdrawn by it: the last one that withdrew or gave back withdrew."""
+    held = False
+    for after in afters:
+        if after.get("withdrawn"):
+            held = True
+        elif after.get("reinstated"):
+            held = False
+    return held

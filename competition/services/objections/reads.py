@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Contest, Objection, Result
+from .desk import finding_events
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class ObjectionStatus:
     outcome: str | None  # None while it is looked into; upheld, dismissed
     resolved_at: datetime | None
     award_withdrawn: bool
+    award_reinstated: bool  # a correction to not founded gave back what this objection withdrew
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,12 @@ class PublicOutcome:
     outcome: str
     resolved_at: datetime | None
     award_withdrawn: bool
+    award_reinstated: bool  # a correction to not founded gave back what this objection withdrew
+
+
+def _reinstated(objection_ids: list[int]) -> set[int]:
+    """Those of the objections whose correction gave the award back."""
+    return {e.object_id or 0 for e in finding_events(objection_ids) if (e.after or {}).get("reinstated")}
 
 
 def _withdrawn(contest_id: int, entry_id: int | None) -> bool:
@@ -55,6 +63,7 @@ def status_of(receipt: str) -> ObjectionStatus | None:
         return None
     contest = db.session.get(Contest, objection.contest_id)
     entry = objection.entry
+    withdrawn = _withdrawn(objection.contest_id, objection.entry_id)
     return ObjectionStatus(
         receipt=code,
         contest_name=(contest.full_name or contest.name) if contest else "",
@@ -63,24 +72,30 @@ def status_of(receipt: str) -> ObjectionStatus | None:
         filed_at=objection.received_at,
         outcome=objection.outcome,
         resolved_at=objection.resolved_at,
-        award_withdrawn=_withdrawn(objection.contest_id, objection.entry_id),
+        award_withdrawn=withdrawn,
+        award_reinstated=not withdrawn and objection.id in _reinstated([objection.id]),
     )
 
 
 def public_outcomes(contest: Contest) -> list[PublicOutcome]:
     """The settled objections of the contest, oldest first, without who filed them or why."""
-    settled = db.session.scalars(
-        select(Objection)
-        .where(Objection.contest_id == contest.id, Objection.outcome.is_not(None))
-        .order_by(Objection.resolved_at, Objection.id)
+    settled = list(
+        db.session.scalars(
+            select(Objection)
+            .where(Objection.contest_id == contest.id, Objection.outcome.is_not(None))
+            .order_by(Objection.resolved_at, Objection.id)
+        )
     )
+    reinstated = _reinstated([o.id for o in settled])
+    withdrawn = {o.id: _withdrawn(contest.id, o.entry_id) for o in settled}
     return [
         PublicOutcome(
             entry_number=o.entry.number if o.entry else None,
             entry_title=o.entry.title if o.entry else None,
             outcome=o.outcome or "",
             resolved_at=o.resolved_at,
-            award_withdrawn=_withdrawn(contest.id, o.entry_id),
+            award_withdrawn=withdrawn[o.id],
+            award_reinstated=not withdrawn[o.id] and o.id in reinstated,
         )
         for o in settled
     ]

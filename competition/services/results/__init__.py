@@ -58,6 +58,7 @@ from .publication import (
     publish,
     record_objection,
     unlock,
+    reinstate_award,
     withdraw_award,
 )
 from .ranking import (
@@ -117,5 +118,6 @@ __all__ = [
     "tie_description",
     "tie_entries",
     "unlock",
+    "reinstate_award",
     "withdraw_award",
 ]
