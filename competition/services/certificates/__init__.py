@@ -115,4 +115,3 @@ __all__ = [
     "write_pdf",
     "write_zip",
 ]
-
