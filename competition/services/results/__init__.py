@@ -57,8 +57,8 @@ from .publication import (
     notice_running,
     publish,
     record_objection,
-    unlock,
     reinstate_award,
+    unlock,
     withdraw_award,
 )
 from .ranking import (
