@@ -16,12 +16,6 @@ ALLOWED = {
     # The client address of every audit event: passing it through each service that audits
     # would touch nearly every service signature.
     "audit.py": {"request", "has_request_context"},
-    # The backup job's entry point reads EXPORT_FOLDER and UPLOAD_FOLDER; it stays at the dotted
-    # path that rows queued before the job table still name (competition.services.backup.backup_job).
-    "backup/__init__.py": {"current_app"},
-    # The certificate batch job's entry (it is the edge: jobs run it by name, and old rows by its
-    # dotted path in the package) reads PUBLIC_BASE_URL and EXPORT_FOLDER for the services below it.
-    "certificates/__init__.py": {"current_app"},
 }
 
 # restore_backup() rolls back its own Connection's transaction, never the caller's session.

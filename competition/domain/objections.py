@@ -16,6 +16,8 @@ Pure module. An objection is accepted only under a real identity and within the 
 The organizer then records the finding: founded (属实, stored as ``upheld``) or not founded
 (不属实, ``dismissed``), with the reasoning; a founded one may withdraw the entry's award and
 nomination in the same step. A finding is final: changing it is a correction, with its reason.
+A correction that reverses a founded finding (to not founded) may give back the award and
+nomination that this objection withdrew, exactly as they were.
 """
 
 from __future__ import annotations
@@ -144,16 +146,19 @@ def window_problem(now: datetime, starts_at: datetime | None, ends_at: datetime 
 @dataclass(frozen=True)
 class Finding:
     """What the organizer found: ``outcome`` one of FINDINGS, the reasoning, and whether the
-    entry's award and nomination are withdrawn with it."""
+    entry's award and nomination are withdrawn with it (founded) or, in a correction to not
+    founded, given back (``reinstate``: the ones this objection withdrew)."""
 
     outcome: str
     reasoning: str
     withdraw: bool = False
+    reinstate: bool = False
 
 
-def finding_problems(finding: Finding, *, can_withdraw: bool) -> list[Message]:
+def finding_problems(finding: Finding, *, can_withdraw: bool, can_reinstate: bool = False) -> list[Message]:
     """Every reason the finding cannot be recorded, each on its form field. ``can_withdraw``: the
-    entry objected to still has an award or a nomination to lose."""
+    entry objected to still has an award or a nomination to lose; ``can_reinstate``: this
+    objection withdrew the entry's award and nomination, and they are still withdrawn."""
     problems: list[Message] = []
     if finding.outcome not in FINDINGS:
         problems.append(Message(N_("Choose whether the objection is founded or not founded."), field="finding"))
@@ -175,13 +180,29 @@ def finding_problems(finding: Finding, *, can_withdraw: bool) -> list[Message]:
         )
     elif finding.withdraw and not can_withdraw:
         problems.append(Message(N_("This entry has no award or nomination left to withdraw."), field="withdraw"))
+    if finding.reinstate and finding.outcome != "dismissed":
+        problems.append(
+            Message(
+                N_("Only a correction to not founded gives the withdrawn award back; untick the reinstatement."),
+                field="reinstate",
+            )
+        )
+    elif finding.reinstate and not can_reinstate:
+        problems.append(
+            Message(
+                N_("This objection withdrew no award or nomination that is still withdrawn: nothing to give back."),
+                field="reinstate",
+            )
+        )
     return problems
 
 
-def correction_problems(before: Finding, after: Finding, reason: str, *, can_withdraw: bool) -> list[Message]:
+def correction_problems(
+    before: Finding, after: Finding, reason: str, *, can_withdraw: bool, can_reinstate: bool = False
+) -> list[Message]:
     """Every reason a correction of the settled finding ``before`` to ``after`` cannot be
     recorded: the finding's own problems, the reason for the correction, and a change at all."""
-    problems = finding_problems(after, can_withdraw=can_withdraw)
+    problems = finding_problems(after, can_withdraw=can_withdraw, can_reinstate=can_reinstate)
     if not reason:
         problems.append(Message(N_("Write down why the finding is corrected."), field="reason"))
     elif len(reason) > MAX_CORRECTION_REASON:
@@ -193,7 +214,7 @@ def correction_problems(before: Finding, after: Finding, reason: str, *, can_wit
             )
         )
     same = (before.outcome, before.reasoning) == (after.outcome, after.reasoning)
-    if same and not after.withdraw and not problems:
+    if same and not after.withdraw and not after.reinstate and not problems:
         problems.append(
             Message(N_("This correction changes nothing: change the finding or its reasoning."), field="finding")
         )

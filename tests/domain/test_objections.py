@@ -113,3 +113,27 @@ def test_a_correction_needs_a_reason_and_a_change() -> None:
         was, Finding("upheld", "属实。"), "因" * (MAX_CORRECTION_REASON + 1), can_withdraw=True
     )
     assert long_reason.params == {"max": 500, "length": 501}
+
+
+def test_a_correction_to_not_founded_gives_back_what_this_objection_withdrew() -> None:
+    was = Finding("upheld", "经核查属实。", withdraw=True)
+    back = Finding("dismissed", "复核认定数据系作者本人早期成果。", reinstate=True)
+    assert correction_problems(was, back, "原作者来函澄清", can_withdraw=False, can_reinstate=True) == []
+    # founded still: nothing is given back
+    [founded] = correction_problems(
+        was, Finding("upheld", "补充理由。", reinstate=True), "补充", can_withdraw=False, can_reinstate=True
+    )
+    assert founded.field == "reinstate" and "Only a correction to not founded" in founded.template
+    # nothing this objection withdrew is still withdrawn (it withdrew none, or it is back already)
+    [nothing] = correction_problems(was, back, "原作者来函澄清", can_withdraw=False, can_reinstate=False)
+    assert nothing.field == "reinstate" and "nothing to give back" in nothing.template
+    # a first finding never gives back: only a correction of a finding that withdrew can
+    assert finding_fields(Finding("dismissed", "不属实。", reinstate=True)) == ["reinstate"]
+    # giving back is a change even with the same words (the award returns)
+    same_words = Finding("dismissed", "数据有出处。", reinstate=True)
+    assert (
+        correction_problems(
+            Finding("dismissed", "数据有出处。"), same_words, "撤销有误", can_withdraw=False, can_reinstate=True
+        )
+        == []
+    )

@@ -27,9 +27,10 @@ from flask import current_app
 from PIL import Image
 from sqlalchemy import select
 
+from competition.domain.objections import Finding
 from competition.extensions import db
 from competition.models import Assignment, AuditEvent, Certificate, Conflict, Job, Result, RoundJudge, utcnow
-from competition.services import certificates, imports, users
+from competition.services import certificates, imports, objections, users
 from competition.services import results as results_svc
 from competition.services.exports import BUNDLE_JOB
 from tests.factories import SAMPLES, build_world, make_entry, make_user
@@ -126,7 +127,7 @@ def grid_world() -> SimpleNamespace:
         evidence=None,
         received_on=date.today(),
     )
-    results_svc.settle_objection(w.objection, actor=w.organizer, outcome="dismissed", resolution="复核无误")
+    objections.settle(w.objection, Finding("dismissed", "复核无误"), actor=w.organizer)
     results_svc.finalize(w.final, actor=w.organizer, now=utcnow() + timedelta(days=60))
     certificates.issue(w.final, w.organizer)
     db.session.commit()

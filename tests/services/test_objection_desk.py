@@ -94,7 +94,7 @@ def test_a_settled_finding_is_final_and_changes_only_by_a_correction_with_its_re
         objections.settle(obj, Finding("upheld", "改为属实。"), actor=w.organizer)
     assert "结论不可直接修改" in err.value.message and err.value.field == "finding"
     with pytest.raises(ServiceError):  # the old entry point keeps the rule
-        results_service.settle_objection(obj, actor=w.organizer, outcome="upheld", resolution="改为属实。")
+        objections.settle(obj, Finding("upheld", "改为属实。"), actor=w.organizer)
     with pytest.raises(objections.ObjectionProblems) as err:
         objections.correct(
             obj, Finding("upheld", "复核发现数据确系抄袭。", withdraw=True), actor=w.organizer, reason=""
@@ -222,3 +222,70 @@ def test_an_objections_photos_lose_their_location_before_they_are_stored(on_noti
     # the copies with the location are not kept: one stored file per ObjectionFile
     assert db.session.scalar(select(func.count()).select_from(ObjectionFile)) == 2
     assert len(files_on_disk()) == 2
+
+
+def test_a_correction_to_not_founded_gives_back_the_award_and_nomination_exactly(on_notice, client) -> None:
+    w = on_notice
+    w.r_team.override_award, w.r_team.override_reason = "二等奖", "评委会复议"  # a change by hand, kept too
+    db.session.commit()
+    as_they_were = (w.r_team.final_award, w.r_team.final_nominated, w.r_team.award, w.r_team.override_award)
+    assert as_they_were == ("二等奖", True, "一等奖", "二等奖")
+    obj = file(w)
+    objections.settle(obj, Finding("upheld", "经核查，研究报告数据系抄袭。", withdraw=True), actor=w.organizer)
+    db.session.commit()
+    assert w.r_team.withdrawn and w.r_team.final_award is None and w.r_team.final_nominated is False
+    [row] = objections.desk(w.contest).objections
+    assert row.can_reinstate and not row.can_withdraw
+
+    # giving back needs the finding reversed
+    with pytest.raises(objections.ObjectionProblems) as err:
+        objections.correct(obj, Finding("upheld", "补充核查记录。", reinstate=True), actor=w.organizer, reason="补充")
+    assert err.value.problems == [("reinstate", "只有将结论更正为不属实，才能恢复已撤销的奖项，请取消勾选。")]
+    objections.correct(
+        obj,
+        Finding("dismissed", "原作者来函确认数据系本组同学早期成果，不构成抄袭。", reinstate=True),
+        actor=w.organizer,
+        reason="收到原作者澄清函",
+    )
+    db.session.commit()
+    db.session.expire_all()
+    assert not w.r_team.withdrawn and w.r_team.withdrawn_reason is None
+    assert (w.r_team.final_award, w.r_team.final_nominated, w.r_team.award, w.r_team.override_award) == as_they_were
+    # the audit log: the withdrawal and the return, the result before the one equal to it after the other
+    [withdrawal] = events("results.withdraw")
+    [back] = events("results.reinstate")
+    assert back.before == withdrawal.after and back.after == withdrawal.before
+    assert back.reason == f"异议 {obj.receipt} 更正为不属实：原作者来函确认数据系本组同学早期成果，不构成抄袭。"
+    [correction] = events("objection.correct")
+    assert correction.reason == "收到原作者澄清函" and correction.after["reinstated"] is True
+    assert correction.before["outcome"] == "upheld" and correction.after["outcome"] == "dismissed"
+    [row] = objections.desk(w.contest).objections
+    assert not row.can_reinstate and row.can_withdraw and [c.reinstated for c in row.corrections] == [True]
+    # given back once: a second time there is nothing to give back
+    with pytest.raises(objections.ObjectionProblems) as err:
+        objections.correct(obj, Finding("dismissed", "再次确认。", reinstate=True), actor=w.organizer, reason="复核")
+    assert [f for f, _m in err.value.problems] == ["reinstate"]
+    assert len(events("results.reinstate")) == 1
+    # the notice and the receipt: the outcome, nothing of the filer, the reasoning or the reason
+    notice = " ".join(client.get(f"/notice/{w.contest.code}").get_data(as_text=True).split())
+    assert "CX2026-XS-001 校园雨水回收装置：经更正，异议不属实，已恢复奖项" in notice
+    assert "校园雨水回收装置</td>" in notice  # among the awarded entries again
+    for private in ("王芳", "13905610001", "抄袭", "澄清", obj.receipt):  # its school is the entry's, shown
+        assert private not in notice
+    status = objections.status_of(obj.receipt or "")
+    assert status is not None and status.outcome == "dismissed" and status.award_reinstated
+
+
+def test_only_what_this_objection_withdrew_is_given_back(on_notice) -> None:
+    w = on_notice
+    obj = file(w)
+    objections.settle(obj, Finding("upheld", "属实，但另案处理。"), actor=w.organizer)
+    results_service.withdraw_award(w.r_team, actor=w.organizer, reason="另案撤销")  # by hand, not by it
+    db.session.commit()
+    [row] = objections.desk(w.contest).objections
+    assert not row.can_reinstate
+    with pytest.raises(objections.ObjectionProblems) as err:
+        objections.correct(obj, Finding("dismissed", "复核不属实。", reinstate=True), actor=w.organizer, reason="复核")
+    assert err.value.problems == [("reinstate", "本异议没有撤销过仍处于撤销状态的奖项或推荐资格，无可恢复。")]
+    db.session.rollback()
+    assert w.r_team.withdrawn and events("results.reinstate") == [] and obj.outcome == "upheld"

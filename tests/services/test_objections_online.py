@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from competition.adapters.storage import get_storage
-from competition.domain.objections import ObjectionFiling
+from competition.domain.objections import Finding, ObjectionFiling
 from competition.extensions import db
 from competition.models import AuditEvent, Objection, ObjectionFile
 from competition.models.base import utcnow
@@ -124,7 +124,7 @@ def test_the_notice_shows_settled_outcomes_without_personal_data(on_notice) -> N
     w = on_notice
     obj = file(w, person(), [upload("identity_document")])
     assert objections.public_outcomes(w.contest) == []  # being looked into
-    results_service.settle_objection(obj, actor=w.organizer, outcome="upheld", resolution="经核实，王芳反映属实。")
+    objections.settle(obj, Finding("upheld", "经核实，王芳反映属实。"), actor=w.organizer)
     results_service.withdraw_award(w.r_team, actor=w.organizer, reason="异议属实，撤销奖项")
     [shown] = objections.public_outcomes(w.contest)
     assert (shown.entry_number, shown.outcome, shown.award_withdrawn) == ("CX2026-XS-001", "upheld", True)

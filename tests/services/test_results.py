@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from competition.domain.objections import Finding
 from competition.models import AuditEvent, Result, ScoreSheet
-from competition.services import ServiceError
+from competition.services import ServiceError, objections
 from competition.services import results as svc
 from tests.factories import make_entry, make_user
 from tests.factories.results import judged_contest, score
@@ -214,7 +215,7 @@ def test_publish_objections_withdraw_and_finalize_then_frozen(world, db) -> None
     with pytest.raises(ServiceError) as err:
         svc.finalize(c.contest, actor=world.organizer, now=run.notice_ends_at + timedelta(hours=1))
     assert "异议" in err.value.message
-    svc.settle_objection(obj, actor=world.organizer, outcome="upheld", resolution="经查属实，撤销奖项")
+    objections.settle(obj, Finding("upheld", "经查属实，撤销奖项"), actor=world.organizer)
     svc.withdraw_award(first, actor=world.organizer, reason="异议属实：抄袭")
     assert first.final_award is None and not first.final_nominated
     with pytest.raises(ServiceError) as err:

@@ -8,8 +8,10 @@ import re
 import pytest
 from sqlalchemy import select
 
+from competition.domain.objections import Finding
 from competition.extensions import db
 from competition.models import Objection
+from competition.services import objections
 from competition.services import results as results_service
 from tests.factories.accounts import sample
 from tests.factories.results import on_notice as notice_world
@@ -79,7 +81,7 @@ def test_a_filed_objection_gets_a_receipt_and_a_status_page_without_personal_dat
     assert unknown.status_code == 404 and "没有回执号为 HB-YY-NOSUCH 的异议" in unknown.get_data(as_text=True)
 
     # the organizer upholds it and withdraws the award: the notice says so, without the filer
-    results_service.settle_objection(obj, actor=w.organizer, outcome="upheld", resolution="经核实属实。")
+    objections.settle(obj, Finding("upheld", "经核实属实。"), actor=w.organizer)
     results_service.withdraw_award(w.r_team, actor=w.organizer, reason="异议属实")
     db.session.commit()
     notice = client.get(f"/notice/{w.contest.code}").get_data(as_text=True)

@@ -23,14 +23,12 @@ The modules: ``format`` (what both sides share: constants, values <-> JSON, tabl
 ``dump`` (``create_backup``), ``unpack`` (reading and checking an archive), ``schema`` (the
 target's emptiness, Alembic, its tables) and ``restore`` (``restore_backup``). The upload folder
 and the Alembic configuration are arguments from the edge (the commands in ``cli/ops.py``);
-``backup_job`` below is the background job's entry point and reads them from the app itself.
+``backup_job`` below is the background job's work, given them by its entry in ``jobs/table.py``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from flask import current_app
 
 from ...extensions import db
 from ...models import Job, User, utcnow
@@ -40,22 +38,20 @@ from .restore import restore_backup as restore_backup
 __all__ = ["backup_job", "create_backup", "restore_backup"]
 
 
-def backup_job(job_id: int) -> tuple[str, str]:
-    """Background job (competition.jobs): a backup into EXPORT_FOLDER/backups/. The job's entry
-    point, so it takes the folders from the app's configuration; it stays in this module because
-    rows queued before the job table stored names run by the dotted path
-    ``competition.services.backup.backup_job``."""
+def backup_job(job_id: int, *, export_folder: str | Path, upload_root: str | Path) -> tuple[str, str]:
+    """Background job (competition.jobs.table runs it with the app's EXPORT_FOLDER and
+    UPLOAD_FOLDER): a backup into ``export_folder``/backups/."""
     from ...jobs import report
 
     stamp = utcnow().strftime("%Y%m%d-%H%M%S")
     name = f"competition-backup-{stamp}-{job_id}.tar.gz"
-    out = Path(current_app.config["EXPORT_FOLDER"]) / "backups" / name
+    out = Path(export_folder) / "backups" / name
     job = db.session.get(Job, job_id)
     actor = db.session.get(User, job.created_by_id) if job is not None and job.created_by_id else None
     report(job_id, 0, 2)
     create_backup(
         out,
-        upload_root=Path(current_app.config["UPLOAD_FOLDER"]),
+        upload_root=Path(upload_root),
         progress=lambda message: report(job_id, 1, 2),
         actor=actor,
     )

@@ -8,22 +8,19 @@
   name, project title) and re-issues the affected certificates.
 * `rendering` and `printing`: `write_pdf(...)` / `write_zip(...)` render certificates in chunks of
   `CHUNK` per WeasyPrint document and copy each into the output as soon as it is rendered
-  (PdfJoiner), so memory stays flat in the number of certificates; `batch_job` runs them as a job.
+  (PdfJoiner), so memory stays flat in the number of certificates; `write_batch` is the batch job's work.
 * `verification`: what a QR code or a number and a name find (查验证书); `addresses`: the
   verification address a QR code encodes.
 * `reads`: what the organizer's and the school's pages list; `assets`: the organizer's images.
 
 The site's public address (PUBLIC_BASE_URL, in every QR code) and the export folder are arguments
-from the edge (`base_url=`, `export_folder=`); `batch_job` below is the one place that reads them
-from the app, being the job's entry (competition.jobs.table names it, and rows queued before the
-table by its dotted path `competition.services.certificates.batch_job`).
+from the edge (`base_url=`, `export_folder=`); the batch job's entry in competition/jobs/table.py
+reads them from the app.
 
 Services flush only; the caller commits.
 """
 
 from __future__ import annotations
-
-from flask import current_app
 
 from ...domain import certificates as rules
 from .addresses import lookup_address, qr_data_uri, qr_of, set_qr, unreachable_base_url, verify_url
@@ -77,7 +74,6 @@ __all__ = [
     "asset_slots",
     "assets_of",
     "awarded_entries",
-    "batch_job",
     "certificate_date",
     "contest_of",
     "correct",
@@ -119,20 +115,3 @@ __all__ = [
     "write_pdf",
     "write_zip",
 ]
-
-
-def batch_job(
-    job_id: int, contest_id: int, fmt: str, section_id: int | None = None, school_id: int | None = None
-) -> tuple[str, str]:
-    """The batch job's entry (competition.jobs runs it in an app context): the app's public address
-    and export folder, then printing.write_batch."""
-    config = current_app.config
-    return write_batch(
-        job_id,
-        contest_id,
-        fmt,
-        section_id,
-        school_id,
-        base_url=config["PUBLIC_BASE_URL"],
-        export_folder=config["EXPORT_FOLDER"],
-    )

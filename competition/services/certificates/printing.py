@@ -129,7 +129,7 @@ def write_batch(
     base_url: str,
     export_folder: str | Path,
 ) -> tuple[str, str]:
-    """The batch job's work (its entry is the package's batch_job): the certificates of the choice
+    """The batch job's work (its entry is in competition/jobs/table.py): the certificates of the choice
     into `export_folder`/certificates/; returns (the file's path relative to the folder, its
     download name)."""
     from ... import jobs

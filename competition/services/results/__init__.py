@@ -57,7 +57,7 @@ from .publication import (
     notice_running,
     publish,
     record_objection,
-    settle_objection,
+    reinstate_award,
     unlock,
     withdraw_award,
 )
@@ -114,10 +114,10 @@ __all__ = [
     "run_ranking",
     "score_rows",
     "scoring_progress",
-    "settle_objection",
     "summary_parts",
     "tie_description",
     "tie_entries",
     "unlock",
+    "reinstate_award",
     "withdraw_award",
 ]

@@ -252,13 +252,6 @@ def record_objection(
     return objection
 
 
-def settle_objection(objection: Objection, *, actor, outcome: str, resolution: str) -> None:
-    """The finding alone, without a withdrawal: services/objections.settle, the organizer's desk."""
-    from ..objections import Finding, settle  # that module reads the results: imported when called
-
-    settle(objection, Finding(outcome, (resolution or "").strip()), actor=actor)
-
-
 def withdraw_award(result: Result, *, actor, reason: str) -> None:
     """撤销: the entry loses its award and nomination (e.g. proven fraud after an objection)."""
     contest = db.session.get_one(Contest, result.contest_id)
@@ -266,12 +259,32 @@ def withdraw_award(result: Result, *, actor, reason: str) -> None:
         raise ServiceError(_("The results of this contest are final and frozen."))
     if contest.state not in (ContestState.RESULTS, ContestState.PUBLISHED):
         raise ServiceError(_("An award can be withdrawn once the results are locked or published."))
-    write_guard.check(contest, "award_withdrawal")
-    reason = written_reason(reason)
     if result.withdrawn:
         raise ServiceError(_("This award is already withdrawn."))
+    _set_withdrawn(contest, result, reason, actor=actor)
+
+
+def reinstate_award(result: Result, *, actor, reason: str) -> None:
+    """恢复: a withdrawn award and nomination come back exactly as they were (the withdrawal only
+    set the flag; the award, the nomination and any change by hand are untouched). Only while the
+    results are on notice (a correction of the objection's finding, services/objections)."""
+    contest = db.session.get_one(Contest, result.contest_id)
+    if contest.state == ContestState.FINAL:
+        raise ServiceError(_("The results of this contest are final and frozen."))
+    if contest.state != ContestState.PUBLISHED:
+        raise ServiceError(_("A withdrawn award can be given back only while the results are on public notice."))
+    if not result.withdrawn:
+        raise ServiceError(_("This award is not withdrawn."))
+    _set_withdrawn(contest, result, reason, actor=actor, withdrawn=False)
+
+
+def _set_withdrawn(contest: Contest, result: Result, reason: str, *, actor, withdrawn: bool = True) -> None:
+    """The withdrawal's flag set (results.withdraw) or cleared (results.reinstate), with its reason, audited."""
+    write_guard.check(contest, "award_withdrawal")
+    reason = written_reason(reason)
     before = snapshot(result)
-    result.withdrawn = True
-    result.withdrawn_reason = reason
+    result.withdrawn = withdrawn
+    result.withdrawn_reason = reason if withdrawn else None
     db.session.flush()
-    audit.record(actor, "results.withdraw", result, before=before, after=snapshot(result), reason=reason)
+    action = "results.withdraw" if withdrawn else "results.reinstate"
+    audit.record(actor, action, result, before=before, after=snapshot(result), reason=reason)
