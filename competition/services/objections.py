@@ -36,6 +36,7 @@ from ..i18n.timeutil import display_zone, utc_to_local
 from ..models import AuditEvent, Contest, Entry, Objection, ObjectionFile, Result, User
 from ..models.base import utcnow
 from . import ServiceError, audit, write_guard
+from .notifications import compose as tell
 from .results import get_run, notice_running, withdraw_award
 
 # The teacher uploads' own step, so an objection's photos lose their location exactly as theirs do.
@@ -179,6 +180,7 @@ def file_online(contest: Contest, filing: ObjectionFiling, uploads: Sequence[Upl
         objection,
         after={"receipt": objection.receipt, "entry_id": objection.entry_id, "kind": full.kind, "files": len(uploads)},
     )
+    tell.objection_received(objection)
     return objection
 
 
