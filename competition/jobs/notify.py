@@ -9,9 +9,11 @@ MAIL_SERVER is set; without it deliveries wait on the organizer's outbox, which 
 
 from __future__ import annotations
 
+import email.message
 import smtplib
 import threading
 from datetime import datetime
+from email.header import Header
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
@@ -56,13 +58,25 @@ def message_id(delivery: NotificationDelivery, app: Flask) -> str:
     return f"<{digest}@{domain}>"
 
 
-def build_email(delivery: NotificationDelivery, app: Flask, connection) -> EmailMultiAlternatives:
+class _Email(EmailMultiAlternatives):
+    """The Subject folded with its header name counted: Django's encoder folds a long Chinese
+    subject right after "Subject:", which readers then show with a leading space."""
+
+    def message(self, *args, **kwargs):
+        msg = super().message(*args, **kwargs)
+        del msg["Subject"]
+        # the base class's __setitem__: the Safe* override would encode the Header a second time
+        email.message.Message.__setitem__(msg, "Subject", Header(self.subject, "utf-8", header_name="Subject"))
+        return msg
+
+
+def build_email(delivery: NotificationDelivery, app: Flask, connection) -> _Email:
     note = delivery.notification
     link = absolute(note.link, app)
     with force_locale(app.config.get("BABEL_DEFAULT_LOCALE") or "zh_CN"):
         text = render_template("messages/email.txt", note=note, link=link)
         html = render_template("messages/email.html", note=note, link=link)
-    email = EmailMultiAlternatives(
+    message = _Email(
         subject=note.subject,
         body=text,
         from_email=app.config.get("MAIL_DEFAULT_SENDER"),
@@ -70,8 +84,8 @@ def build_email(delivery: NotificationDelivery, app: Flask, connection) -> Email
         headers={"Message-ID": message_id(delivery, app)},
         connection=connection,
     )
-    email.attach_alternative(html, "text/html")
-    return email
+    message.attach_alternative(html, "text/html")
+    return message
 
 
 def _connection(app: Flask):

@@ -45,7 +45,7 @@ def notify(
     note = Notification(
         user_id=user.id if user is not None else None,
         kind=kind,
-        subject=subject[:200],
+        subject=" ".join(subject.split())[:200],  # one line: it becomes an email header
         body=body,
         link=link,
         contest_id=contest_id,
