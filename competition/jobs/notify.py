@@ -208,6 +208,8 @@ def wait_all(timeout: float = 60) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint was released: the outer transaction is still open
+        return
     if session.info.pop(PENDING_FLAG, False):
         try:
             kick(current_app._get_current_object())
