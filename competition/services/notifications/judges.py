@@ -27,14 +27,18 @@ def _stamp() -> str:
     return utcnow().isoformat()
 
 
+def _active(ids: Iterable[int]) -> list[User]:
+    """The active accounts among `ids`, by id (a disabled judge is told nothing)."""
+    users = db.session.scalars(select(User).where(User.id.in_(set(ids)), User.active.is_(True)).order_by(User.id))
+    return list(users)
+
+
 def assigned(rnd: Round, rows: Iterable[Assignment]) -> None:
     """Each judge with newly published entries, once per publication, with the count and the due date."""
     counts = Counter(a.judge_id for a in rows)
     stamp = _stamp()
-    for judge_id, count in sorted(counts.items()):
-        judge = db.session.get(User, judge_id)
-        if judge is None or not judge.active:
-            continue
+    for judge in _active(counts):
+        count = counts[judge.id]
         notify(
             "judge.assigned",
             event_key=f"judge.assigned:r{rnd.id}:{stamp}",
@@ -80,10 +84,7 @@ def round_closed(rnd: Round) -> None:
         )
     )
     stamp = _stamp()
-    for judge_id in sorted(ids):
-        judge = db.session.get(User, judge_id)
-        if judge is None or not judge.active:
-            continue
+    for judge in _active(ids):
         notify(
             "round.closed",
             event_key=f"round.closed:r{rnd.id}:{stamp}",
