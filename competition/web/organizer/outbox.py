@@ -35,7 +35,7 @@ def outbox():
 
 @bp.route("/outbox/<int:delivery_id>/resend", methods=["POST"])
 def outbox_resend(delivery_id: int):
-    back = url_for(".outbox", q=request.args.get("q") or None, state=request.args.get("state") or None)
+    back = url_for("organizer.outbox.outbox", q=request.args.get("q") or None, state=request.args.get("state") or None)
     doorway.on_refusal(redirect_to=back)
     delivery = deliver.resend(delivery_id, actor=current_user)
     flash(_("The email to %(address)s is queued to be sent again.", address=delivery.address), "success")
