@@ -39,7 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import catalog
-    from .jobs import maintenance
+    from .jobs import maintenance, notify
 
     catalog.build_catalog()
     db.init_app(app)
@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale)  # its zone: BABEL_DEFAULT_TIMEZONE, from DISPLAY_TIMEZONE
     login_manager.init_app(app)
     maintenance.init_app(app)
+    notify.init_app(app)
 
     from . import models  # noqa: F401  (registers tables)
     from .web import register_blueprints

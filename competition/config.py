@@ -51,6 +51,15 @@ class Defaults:
     # hour, but off under TESTING so tests' upload folders change only when a test asks.
     SWEEP_INTERVAL_SECONDS: int | None = None
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # Email (Flask-Mailman over SMTP): on when MAIL_SERVER is set; the message centre works without it.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "竞赛平台 <noreply@localhost>"
+    MAIL_TIMEOUT = 30
     # Uploads: "local" (UPLOAD_FOLDER), "s3" (the S3_* settings below) or a dotted class path.
     STORAGE_BACKEND = "local"
     S3_BUCKET: str | None = None

@@ -107,6 +107,8 @@ ACTION_LABELS = {
     "results.publish": _l("Results published for public notice"),
     "results.withdraw": _l("Result withdrawn"),
     "objection.record": _l("Objection recorded"),
+    "notification.resend": _l("Email sent again"),
+    "notification.preferences": _l("Notification settings changed"),
     "objection.settle": _l("Objection settled"),
     "objection.correct": _l("Objection finding corrected"),
     "certificates.issue": _l("Certificates issued"),

@@ -12,3 +12,10 @@ from .. import create_app, jobs
 def run_job(job_id: int) -> None:
     """What `flask worker` runs for each queued job (enqueued by jobs.start)."""
     jobs.run_with_app(create_app(), job_id)
+
+
+def run_deliveries() -> None:
+    """The RQ entry of a delivery pass (queued by jobs.notify.kick after a commit)."""
+    from . import notify
+
+    notify.run_with_app(create_app())

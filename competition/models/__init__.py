@@ -17,6 +17,7 @@ from .contests import (
 from .entries import ENTRY_STATES, Adviser, Attachment, Entry, Student, StudentPhoto
 from .jobs import Job
 from .judging import Assignment, Conflict, RoundEntry, RoundJudge, ScoreSheet
+from .notifications import Notification, NotificationDelivery, NotificationPreference
 from .people import ROLES, District, LoginThrottle, School, User, UserRole
 from .results import Certificate, Objection, ObjectionFile, Result
 from .review import EntryNumberCounter
@@ -36,6 +37,9 @@ __all__ = [
     "Conflict",
     "Contest",
     "Job",
+    "Notification",
+    "NotificationDelivery",
+    "NotificationPreference",
     "Criterion",
     "DEFAULT_SETTINGS",
     "District",

@@ -28,6 +28,7 @@ from ..i18n.timeutil import local_to_utc, utc_to_local
 from ..models import AuditEvent, Contest, District, Entry, School, Section, Student, User, utcnow
 from ..models.review import EntryNumberCounter
 from . import ServiceError, audit, write_guard
+from .notifications import compose as tell
 from .permissions import can_review_entry, is_organizer
 from .submissions.checks import place_clashes
 
@@ -176,6 +177,7 @@ def accept(entry_id: int, *, actor: User, expected_version: int | None = None) -
     entry.review_reason = None
     entry.resubmit_by = None
     _finish(entry, actor, "entry.accept", before, None)
+    tell.entry_accepted(entry)
     return entry
 
 
@@ -205,6 +207,7 @@ def return_entry(
     entry.review_reason = reason
     entry.resubmit_by = resubmit_by
     _finish(entry, actor, "entry.return", before, reason, allow_team_change=bool(allow_team_change))
+    tell.entry_returned(entry)
     return entry
 
 
@@ -227,6 +230,7 @@ def reject(entry_id: int, *, actor: User, reason: str, expected_version: int | N
     entry.review_reason = reason
     entry.resubmit_by = None
     _finish(entry, actor, "entry.reject", before, reason)
+    tell.entry_rejected(entry)
     return entry
 
 

@@ -8,6 +8,7 @@ from .auth import views as auth
 from .files import views as files
 from .judge import views as judge
 from .main import views as main
+from .messages import views as messages
 from .organizer import views as organizer
 from .public import views as public
 from .review import views as review
@@ -22,6 +23,7 @@ BLUEPRINTS = [
     (judge, "/judge"),
     (organizer, "/organizer"),
     (files, "/files"),
+    (messages, "/messages"),
     (public, ""),
 ]
 

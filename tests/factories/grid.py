@@ -33,6 +33,7 @@ from competition.models import Assignment, AuditEvent, Certificate, Conflict, Jo
 from competition.services import certificates, imports, objections, users
 from competition.services import results as results_svc
 from competition.services.exports import BUNDLE_JOB
+from competition.services.notifications import PENDING_FLAG, notify
 from tests.factories import SAMPLES, build_world, make_entry, make_user
 from tests.factories import accounts as fa
 from tests.factories.judging import attach
@@ -142,6 +143,12 @@ def grid_world() -> SimpleNamespace:
     w.bundle_job = _job_with_file(BUNDLE_JOB, w.final, w.organizer, "bundle.zip")
     w.reset_token = users.create_reset_link(w.spare, actor=w.organizer)
     w.event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id))
+    w.note = notify(
+        "entry.accepted", event_key="grid", subject="作品已通过", body="正文", user=w.teacher1, email="t1@example.org"
+    )
+    w.delivery = w.note.deliveries[0]
+    w.delivery.state = "failed"
+    db.session.info.pop(PENDING_FLAG, None)
     db.session.commit()
     w.import_token = imports.stash_upload(
         current_app.config["EXPORT_FOLDER"],

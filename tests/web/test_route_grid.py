@@ -135,6 +135,17 @@ RULES: dict[str, Rule] = {
     "auth.change_password": Rule(allowed=LOGGED_IN, body=form(current="wrong", new="x", confirm="x")),
     "auth.csrf_token": Rule(allowed=LOGGED_IN),  # the session's own token, nothing else
     "main.index": Rule(allowed=LOGGED_IN),
+    "messages.index": Rule(allowed=LOGGED_IN),
+    # someone else's message is as good as missing
+    "messages.open_message": Rule(
+        allowed=frozenset({"teacher"}),
+        args={"notification_id": "note"},
+        refused={actor: 404 for actor in LOGGED_IN - {"teacher"}},
+    ),
+    "messages.read_all": Rule(allowed=LOGGED_IN),
+    "messages.preferences": Rule(allowed=LOGGED_IN, body=form(choice="entry.accepted|email")),
+    "organizer.outbox.outbox": ORGANIZER,
+    "organizer.outbox.outbox_resend": Rule(allowed=ORG, args={"delivery_id": "delivery"}),
     "main.language": Rule(allowed=ALL, public=True),
     "main.favicon": Rule(allowed=ALL, public=True),
     "public.notice": Rule(allowed=ALL, public=True, args={"code": "final_code"}),

@@ -37,6 +37,10 @@ WRITE_KINDS: dict[str, str | None] = {
     "auth.logout": None,
     "auth.reset_password": None,
     "main.language": None,
+    # one's own messages and settings, and the outbox: no contest's record changes
+    "messages.preferences": None,
+    "messages.read_all": None,
+    "organizer.outbox.outbox_resend": None,
     "public.verify_lookup": None,
     "public.objection_new": "objection",
     "organizer.accounts.account": None,

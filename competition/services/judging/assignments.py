@@ -14,6 +14,7 @@ from ...extensions import db
 from ...i18n.messages import translate
 from ...models import Assignment, Entry, Round, RoundJudge, User, utcnow
 from .. import ServiceError, audit, write_guard
+from ..notifications import judges as tell
 from .conflicts import PlanInputs, plan_inputs, sync_conflicts
 from .panel import round_judges, sync_round_entries
 
@@ -164,6 +165,7 @@ def publish(rnd: Round, *, actor) -> int:
     rnd.state = RoundState.PUBLISHED
     db.session.flush()
     audit.record(actor, "judging.publish", rnd, after={"published": len(rows)}, contest_id=rnd.contest_id)
+    tell.assigned(rnd, rows)
     return len(rows)
 
 
@@ -178,6 +180,8 @@ def set_round_state(rnd: Round, state: str, *, actor) -> None:
     audit.record(
         actor, "judging.round_state", rnd, before={"state": before}, after={"state": state}, contest_id=rnd.contest_id
     )
+    if state == RoundState.CLOSED and before != RoundState.CLOSED:
+        tell.round_closed(rnd)
 
 
 def refusal(rnd: Round, judge: User, entry: Entry, inputs: PlanInputs | None = None) -> str | None:
@@ -265,6 +269,7 @@ def release_round_judge(rj: RoundJudge, *, actor, reason: str | None = None) -> 
             _("%(name)s has submitted every entry of this round; there is nothing to release.", name=rj.judge.name)
         )
     kept = len(assignments) - len(released)
+    judge = rj.judge
     for a in released:
         remove_assignment(a, actor=actor, reason=reason or _("Released: the judge's unsubmitted entries"))
     if kept:
@@ -281,4 +286,5 @@ def release_round_judge(rj: RoundJudge, *, actor, reason: str | None = None) -> 
         after={"kept": kept, "released": len(released)},
         contest_id=rnd.contest_id,
     )
+    tell.released(rnd, judge, len(released))
     return len(released)

@@ -24,6 +24,7 @@ from ...i18n.timeutil import display_zone, utc_to_local
 from ...models import Contest, Entry, Objection, ObjectionFile, Result
 from ...models.base import utcnow
 from .. import ServiceError, audit, write_guard
+from ..notifications import compose as tell
 from ..results import get_run
 
 # The teacher uploads' own step, so an objection's photos lose their location exactly as theirs do.
@@ -119,6 +120,7 @@ def file_online(contest: Contest, filing: ObjectionFiling, uploads: Sequence[Upl
         objection,
         after={"receipt": objection.receipt, "entry_id": objection.entry_id, "kind": full.kind, "files": len(uploads)},
     )
+    tell.objection_received(objection)
     return objection
 
 

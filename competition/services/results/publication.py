@@ -15,6 +15,7 @@ from ...models import Contest, Entry, Objection, Result, utcnow
 from ...models.results import RankingRun
 from .. import ServiceError, audit, write_guard
 from ..contests import change_state
+from ..notifications import compose as tell
 from .decisions import check_draft, snapshot, written_reason
 from .reads import get_run, pending_count, scoring_progress
 
@@ -249,6 +250,7 @@ def record_objection(
     db.session.add(objection)
     db.session.flush()
     audit.record(actor, "objection.record", objection, after={"entry_id": entry_id, "submitter": name})
+    tell.objection_received(objection)
     return objection
 
 

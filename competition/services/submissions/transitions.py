@@ -15,6 +15,7 @@ from ...extensions import db
 from ...i18n.messages import translate
 from ...models import Entry, utcnow
 from .. import ServiceError, audit, write_guard
+from ..notifications import compose as tell
 from .checks import EntryProblems, problems
 from .windows import can_still_submit, can_withdraw
 
@@ -76,6 +77,7 @@ def submit(entry: Entry, *, actor) -> Entry:
     if not can_still_submit(entry, now):
         raise ServiceError(_("The deadline has passed; submissions are no longer accepted."))
     _move(entry, EntryState.SUBMITTED, actor=actor, action=target_action, submitted_at=now)
+    tell.entry_received(entry)
     return entry
 
 

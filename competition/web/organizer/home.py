@@ -23,6 +23,7 @@ GLOBAL_AREAS = {
     "accounts": _l("Accounts and schools"),
     "audit": _l("Audit log"),
     "jobs": _l("Background jobs"),
+    "outbox": _l("Outbox"),
 }
 
 

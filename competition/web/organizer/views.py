@@ -6,10 +6,23 @@ Their endpoints are named organizer.<child>.<view>; their templates are in templ
 from __future__ import annotations
 
 # home and jobs register their routes on the parent when imported, objections on the results child.
-from . import accounts, audit, certificates, exports, home, jobs, judging, objections, reports, results, setup  # noqa: F401
+from . import (  # noqa: F401
+    accounts,
+    audit,
+    certificates,
+    exports,
+    home,
+    jobs,
+    judging,
+    objections,
+    outbox,
+    reports,
+    results,
+    setup,
+)
 from .blueprint import bp
 
-CHILDREN = (setup, judging, results, certificates, exports, reports, accounts, audit)
+CHILDREN = (setup, judging, results, certificates, exports, reports, accounts, audit, outbox)
 
 for _child in CHILDREN:
     bp.register_blueprint(_child.bp)

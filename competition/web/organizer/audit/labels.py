@@ -47,6 +47,9 @@ OBJECT_LABELS = {
     "tiedecision": _l("Tie decision"),
     "userrole": _l("Role of an account"),
     "loginthrottle": _l("Failed logins of an account from one address"),
+    "notification": _l("Message"),
+    "notificationdelivery": _l("Email of a message"),
+    "notificationpreference": _l("Notification setting"),
 }
 # Keys that often appear in before/after; others are shown as they are stored.
 FIELD_LABELS = {

@@ -1,0 +1,1 @@
+from tests.fixtures.smtp import smtp, smtp_down  # noqa: F401  (fixtures)
