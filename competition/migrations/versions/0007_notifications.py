@@ -1,7 +1,7 @@
 """notifications: messages to people, their email deliveries, and each person's choices
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-08 01:20:00
 
 The message centre (站内消息) keeps every message sent to a person; each email is a delivery
