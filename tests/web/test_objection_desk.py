@@ -192,6 +192,43 @@ def test_a_correction_needs_its_reason_and_is_shown_with_it(desk, client, login_
     assert "处理结论：不属实" in shown and "将结论从“属实”更正为“不属实”：收到原作者授权书" in shown
 
 
+def test_a_correction_to_not_founded_gives_the_award_back_from_the_desk(desk, client, login_as) -> None:
+    """Founded with withdrawal, then corrected to not founded with the box ticked: the award and
+    nomination come back as they were, the desk and the notice say so, without personal data."""
+    w = desk
+    award_before = w.r_team.final_award
+    objections.settle(w.person, objections.Finding("upheld", "报告数据系抄袭。", withdraw=True), actor=w.organizer)
+    db.session.commit()
+    login_as(w.organizer)
+    shown = card(client.get(w.url).get_data(as_text=True), w.person)
+    assert f'id="c{w.person.id}-reinstate"' in shown  # this objection withdrew it: the box is offered
+    correct = f"{w.url}/{w.person.id}/correct"
+    # a founded finding cannot give anything back: refused beside the box, nothing changed
+    resp = client.post(correct, data={"finding": "upheld", "reasoning": "维持。", "reinstate": "y", "reason": "复核"})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "只有将结论更正为不属实，才能恢复已撤销的奖项" in card(page, w.person)
+    db.session.expire_all()
+    assert w.r_team.withdrawn and w.person.outcome == "upheld"
+    resp = client.post(
+        correct,
+        data={"finding": "dismissed", "reasoning": "数据另有出处。", "reinstate": "y", "reason": "收到原始记录"},
+    )
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert not w.r_team.withdrawn and w.r_team.final_award == award_before and w.r_team.final_nominated
+    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions[-2:] == ["objection.correct", "results.reinstate"] or actions[-2:] == [
+        "results.reinstate",
+        "objection.correct",
+    ]
+    shown = card(client.get(w.url).get_data(as_text=True), w.person)
+    assert "奖项和推荐资格已恢复" in shown and f'id="c{w.person.id}-reinstate"' not in shown
+    notice = client.get(f"/notice/{w.contest.code}").get_data(as_text=True)
+    assert "经更正，异议不属实，已恢复奖项" in notice
+    for private in ("王芳", "13905610001", "抄袭", w.person.receipt):
+        assert private not in notice
+
+
 def test_after_the_notice_the_waiting_ones_are_flagged_and_still_settled(desk, client, login_as) -> None:
     w = desk
     run = results_service.get_run(w.contest)

@@ -39,13 +39,15 @@ class SettleForm(PageForm):
 
 
 class CorrectForm(SettleForm):
+    reinstate = BooleanField(_l("Give back the award and nomination this objection withdrew"))
     reason = TextAreaField(
         _l("Why the finding is corrected"), render_kw={"rows": 2, "maxlength": MAX_CORRECTION_REASON}
     )
 
 
 def _finding(form: SettleForm) -> Finding:
-    return Finding(form.finding.data or "", (form.reasoning.data or "").strip(), bool(form.withdraw.data))
+    reinstate = bool(form.reinstate.data) if isinstance(form, CorrectForm) else False
+    return Finding(form.finding.data or "", (form.reasoning.data or "").strip(), bool(form.withdraw.data), reinstate)
 
 
 def _desk_url(contest: Contest, objection_id: int | None = None, state: str | None = None) -> str:
@@ -103,8 +105,9 @@ def _page(
         data = {"finding": o.outcome, "reasoning": o.resolution} if o.outcome else None
         forms[o.id] = id_prefix(kind(formdata=None, data=data), f"c{o.id}-" if o.outcome else f"o{o.id}-")
         if failed is not None and failed[0] == o.id:  # settled meanwhile: its errors on the form it has now
-            for name in ("finding", "reasoning", "withdraw"):
-                forms[o.id][name].errors = list(failed[1][name].errors)
+            for name in ("finding", "reasoning", "withdraw", "reinstate"):
+                if name in failed[1] and name in forms[o.id]:
+                    forms[o.id][name].errors = list(failed[1][name].errors)
             failed = (o.id, forms[o.id])
     rows = results_service.results_of(contest) if results_public(contest.state) else []
     return render_template(
@@ -152,6 +155,12 @@ def results_objection_correct(contest_id: int, objection_id: int):
     if not form.validate_on_submit():
         return _page(contest, failed=(objection.id, form))
     doorway.on_refusal(form=form, render=lambda: _page(contest, failed=(objection.id, form)))
-    service.correct(objection, _finding(form), actor=current_user, reason=form.reason.data or "")
-    flash(_("The finding is corrected; the correction and its reason are recorded."), "success")
+    finding = _finding(form)
+    service.correct(objection, finding, actor=current_user, reason=form.reason.data or "")
+    flash(
+        _("The finding is corrected and the entry’s award and nomination are given back; both are recorded.")
+        if finding.reinstate
+        else _("The finding is corrected; the correction and its reason are recorded."),
+        "success",
+    )
     return redirect(_desk_url(contest, objection.id))
